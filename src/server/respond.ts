@@ -1,0 +1,68 @@
+// Writing responses: the body is encoded once, its CRC32 computed on those bytes, and head and
+// body leave in a single res.end().
+import type { ServerResponse } from 'node:http';
+import { crc32 } from 'node:zlib';
+import { nextRequestId } from './request-id';
+import { errorBody, type WireError } from './wire-errors';
+
+const EMPTY = Buffer.alloc(0);
+
+export function send(res: ServerResponse, status: number, contentType: string, body: Buffer, cors: boolean, close: boolean): void {
+  const headers = [
+    'x-amzn-RequestId',
+    nextRequestId(),
+    'Content-Type',
+    contentType,
+    'Content-Length',
+    String(body.length),
+    'x-amz-crc32',
+    String(crc32(body)),
+  ];
+  if (cors) headers.push('Access-Control-Allow-Origin', '*');
+  if (close) headers.push('Connection', 'close');
+  res.writeHead(status, headers);
+  res.end(body);
+}
+
+export function sendJson(res: ServerResponse, status: number, contentType: string, json: string, cors: boolean, close: boolean): void {
+  send(res, status, contentType, json.length === 0 ? EMPTY : Buffer.from(json, 'utf8'), cors, close);
+}
+
+export function sendError(res: ServerResponse, err: WireError, contentType: string, cors: boolean, close: boolean): void {
+  sendJson(res, err.status, contentType, errorBody(err), cors, close);
+}
+
+/** DynamoDB's answer to a method, path or media type it does not serve. */
+const NOT_FOUND_BODY = Buffer.from('<UnknownOperationException/>\n');
+export function sendNotFound(res: ServerResponse, cors: boolean, close: boolean): void {
+  send(res, 404, 'application/x-amz-json-1.0', NOT_FOUND_BODY, cors, close);
+}
+
+const healthBodies = new Map<string, Buffer>();
+/** GET answers like DynamoDB's endpoint: `healthy: dynamodb.<region>.amazonaws.com ` (trailing space included). */
+export function sendHealth(res: ServerResponse, region: string, cors: boolean, close: boolean): void {
+  let body = healthBodies.get(region);
+  if (body === undefined) {
+    body = Buffer.from(`healthy: dynamodb.${region}.amazonaws.com `);
+    healthBodies.set(region, body);
+  }
+  send(res, 200, 'text/plain', body, cors, close);
+}
+
+/** A CORS preflight (OPTIONS with Origin): allowed for everything, cached for two days. */
+export function sendPreflight(res: ServerResponse, requestHeaders: string | undefined, requestMethod: string | undefined): void {
+  const headers = [
+    'x-amzn-RequestId',
+    nextRequestId(),
+    'Access-Control-Allow-Origin',
+    '*',
+    'Access-Control-Max-Age',
+    '172800',
+    'Content-Length',
+    '0',
+  ];
+  if (requestHeaders !== undefined) headers.push('Access-Control-Allow-Headers', requestHeaders);
+  if (requestMethod !== undefined) headers.push('Access-Control-Allow-Methods', requestMethod);
+  res.writeHead(200, headers);
+  res.end();
+}

@@ -1,0 +1,271 @@
+// The DynamoDB JSON protocol (awsJson1_0) over HTTP/1.1 on node:http.
+//
+//   POST /  X-Amz-Target: DynamoDB_20120810.<Op> | DynamoDBStreams_20120810.<Op>
+//           Content-Type: application/x-amz-json-1.0 (also 1.1 and application/json)
+//   GET  *  health check, answered like DynamoDB's endpoint
+//
+// The hot path allocates little: headers are read from rawHeaders, single-chunk bodies are parsed
+// in place, the response body is encoded once and written with its head in one res.end().
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { hasQueryAuth, Media, RequestHeaders, RESPONSE_CONTENT_TYPE } from './headers';
+import { DEFAULT_REGION, DISCARD_TIMEOUT_MS, KEEP_ALIVE_TIMEOUT_MS, MAX_REQUEST_BYTES } from './limits';
+import { sendError, sendHealth, sendJson, sendNotFound, sendPreflight } from './respond';
+import { routeOf } from './targets';
+import {
+  fromEngineError,
+  INTERNAL_SERVER_ERROR,
+  MISSING_AUTHENTICATION_TOKEN,
+  REQUEST_TOO_LARGE,
+  SERIALIZATION,
+  SERIALIZATION_LIST,
+  SERIALIZATION_SCALAR,
+  UNKNOWN_OPERATION,
+  type WireError,
+} from './wire-errors';
+
+/** Anything that executes operations given as (name, JSON-shaped input): the engine's Database. */
+export interface Executor {
+  execute(operation: string, input: unknown): Promise<unknown>;
+}
+
+/** The engine as the server sees it. `streams` serves DynamoDBStreams_20120810 when present. */
+export interface Engine extends Executor {
+  readonly streams?: Executor;
+}
+
+export interface ServerOptions {
+  db: Engine;
+  /** Default 127.0.0.1 (loopback only). */
+  host?: string;
+  /** Default 8000; 0 picks a free port. */
+  port?: number;
+  /** Region named by the health check. Default us-east-1. */
+  region?: string;
+  /** Largest accepted request body. Default 16 MiB, as DynamoDB. */
+  maxRequestBytes?: number;
+  /** Called with unexpected (non-DynamoDB) errors; they are answered with 500 InternalServerError. Default: stderr. */
+  onInternalError?: (err: unknown, operation: string | undefined) => void;
+}
+
+export interface RunningServer {
+  /** e.g. http://127.0.0.1:8000 */
+  readonly url: string;
+  readonly host: string;
+  readonly port: number;
+  readonly server: Server;
+  /** Stops accepting, lets in-flight requests finish (at most `graceMs`), closes every connection. */
+  close(graceMs?: number): Promise<void>;
+}
+
+/** Operations whose successful answer has an empty body in DynamoDB. */
+const EMPTY_BODY_OPERATIONS = new Set(['TagResource', 'UntagResource']);
+const EMPTY_INPUT: Readonly<Record<string, never>> = Object.freeze({});
+
+function defaultInternalError(err: unknown, operation: string | undefined): void {
+  process.stderr.write(`dynamo-workspace: internal error${operation ? ` in ${operation}` : ''}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+}
+
+function urlHost(host: string): string {
+  if (host === '0.0.0.0' || host === '') return '127.0.0.1';
+  if (host === '::') return '[::1]';
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+function noop(): void {}
+
+/** Creates the request listener; exported so tests can mount it on their own server. */
+export function createHandler(options: ServerOptions, isClosing: () => boolean = () => false): (req: IncomingMessage, res: ServerResponse) => void {
+  const db = options.db;
+  const region = options.region ?? DEFAULT_REGION;
+  const maxBytes = options.maxRequestBytes ?? MAX_REQUEST_BYTES;
+  const onInternalError = options.onInternalError ?? defaultInternalError;
+
+  function fail(res: ServerResponse, err: unknown, operation: string, contentType: string, cors: boolean): void {
+    let wire = fromEngineError(err);
+    if (wire === undefined) {
+      try {
+        onInternalError(err, operation);
+      } catch {
+        // a failing logger must not take the server down
+      }
+      wire = INTERNAL_SERVER_ERROR;
+    }
+    if (!res.headersSent) sendError(res, wire, contentType, cors, isClosing());
+  }
+
+  function dispatch(req: IncomingMessage, res: ServerResponse, h: RequestHeaders, body: Buffer): void {
+    const contentType = RESPONSE_CONTENT_TYPE[h.media]!;
+    const cors = h.origin !== undefined;
+    let input: unknown;
+    if (body.length === 0) {
+      input = EMPTY_INPUT;
+    } else {
+      try {
+        input = JSON.parse(body.toString('utf8'));
+      } catch {
+        sendError(res, SERIALIZATION, contentType, cors, isClosing());
+        return;
+      }
+      if (typeof input !== 'object' || input === null) {
+        sendError(res, SERIALIZATION_SCALAR, contentType, cors, isClosing());
+        return;
+      }
+      if (Array.isArray(input)) {
+        sendError(res, SERIALIZATION_LIST, contentType, cors, isClosing());
+        return;
+      }
+    }
+    const route = routeOf(h.target);
+    if (route === undefined) {
+      sendError(res, UNKNOWN_OPERATION, contentType, cors, isClosing());
+      return;
+    }
+    if (!h.authorized && !hasQueryAuth(req.url)) {
+      sendError(res, MISSING_AUTHENTICATION_TOKEN, contentType, cors, isClosing());
+      return;
+    }
+    const executor = route.service === 'dynamodb' ? db : db.streams;
+    if (executor === undefined) {
+      sendError(res, UNKNOWN_OPERATION, contentType, cors, isClosing());
+      return;
+    }
+    const operation = route.operation;
+    let pending: Promise<unknown>;
+    try {
+      pending = executor.execute(operation, input);
+    } catch (err) {
+      fail(res, err, operation, contentType, cors);
+      return;
+    }
+    pending.then(
+      (result) => {
+        let json: string;
+        try {
+          json = result === undefined || EMPTY_BODY_OPERATIONS.has(operation) ? '' : JSON.stringify(result);
+        } catch (err) {
+          fail(res, err, operation, contentType, cors);
+          return;
+        }
+        sendJson(res, 200, contentType, json, cors, isClosing());
+      },
+      (err: unknown) => fail(res, err, operation, contentType, cors),
+    );
+  }
+
+  /** Answers 413 at once, then reads and discards the rest of the upload (bounded in time) so the
+   *  client gets to read the answer instead of a connection reset. */
+  function tooLarge(req: IncomingMessage, res: ServerResponse, h: RequestHeaders, err: WireError): void {
+    sendError(res, err, RESPONSE_CONTENT_TYPE[h.media]!, h.origin !== undefined, isClosing());
+    req.removeAllListeners('data');
+    req.on('data', noop);
+    req.resume();
+    if (!req.complete) {
+      const timer = setTimeout(() => req.socket.destroy(), DISCARD_TIMEOUT_MS);
+      timer.unref();
+      const clear = (): void => clearTimeout(timer);
+      req.once('end', clear);
+      req.once('close', clear);
+    }
+  }
+
+  return function handle(req: IncomingMessage, res: ServerResponse): void {
+    try {
+      const h = new RequestHeaders(req.rawHeaders);
+      const method = req.method;
+      if (method !== 'POST') {
+        const cors = h.origin !== undefined;
+        if (method === 'GET') sendHealth(res, region, cors, isClosing());
+        else if (method === 'OPTIONS' && cors) sendPreflight(res, h.corsRequestHeaders, h.corsRequestMethod);
+        else sendNotFound(res, cors, isClosing());
+        return;
+      }
+      if (h.hasBody && (h.media === Media.None || h.media === Media.Other)) {
+        sendNotFound(res, h.origin !== undefined, isClosing());
+        return;
+      }
+      if (h.contentLength > maxBytes) {
+        tooLarge(req, res, h, REQUEST_TOO_LARGE);
+        return;
+      }
+      let first: Buffer | undefined;
+      let rest: Buffer[] | undefined;
+      let size = 0;
+      let rejected = false;
+      req.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+        if (size > maxBytes) {
+          if (!rejected) {
+            rejected = true;
+            first = undefined;
+            rest = undefined;
+            tooLarge(req, res, h, REQUEST_TOO_LARGE);
+          }
+          return;
+        }
+        if (first === undefined) first = chunk;
+        else if (rest === undefined) rest = [first, chunk];
+        else rest.push(chunk);
+      });
+      req.on('end', () => {
+        if (rejected) return;
+        const body = rest !== undefined ? Buffer.concat(rest, size) : (first ?? Buffer.alloc(0));
+        try {
+          dispatch(req, res, h, body);
+        } catch (err) {
+          fail(res, err, h.target ?? '', RESPONSE_CONTENT_TYPE[h.media]!, h.origin !== undefined);
+        }
+      });
+    } catch (err) {
+      fail(res, err, '', RESPONSE_CONTENT_TYPE[Media.AmzJson10]!, false);
+    }
+  };
+}
+
+/** Starts serving `db` over HTTP. Resolves once listening. */
+export function startServer(options: ServerOptions): Promise<RunningServer> {
+  const host = options.host ?? '127.0.0.1';
+  let closing = false;
+  const server = createServer({ noDelay: true, keepAlive: true }, createHandler(options, () => closing));
+  server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
+  server.headersTimeout = KEEP_ALIVE_TIMEOUT_MS + 5_000;
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    // Malformed HTTP or a peer gone mid-request: answer 400 when still possible, never throw.
+    if (err.code === 'ECONNRESET' || !socket.writable) {
+      socket.destroy();
+      return;
+    }
+    socket.end('HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
+  });
+
+  return new Promise((resolve, reject) => {
+    const onError = (err: Error): void => reject(err);
+    server.once('error', onError);
+    server.listen(options.port ?? 8000, host, () => {
+      server.off('error', onError);
+      server.on('error', (err) => process.stderr.write(`dynamo-workspace: server error: ${err.message}\n`));
+      const port = (server.address() as AddressInfo).port;
+      let closed: Promise<void> | undefined;
+      resolve({
+        url: `http://${urlHost(host)}:${port}`,
+        host,
+        port,
+        server,
+        close(graceMs = 5_000): Promise<void> {
+          if (closed) return closed;
+          closing = true;
+          closed = new Promise<void>((done) => {
+            const timer = setTimeout(() => server.closeAllConnections(), graceMs);
+            timer.unref();
+            server.close(() => {
+              clearTimeout(timer);
+              done();
+            });
+            server.closeIdleConnections();
+          });
+          return closed;
+        },
+      });
+    });
+  });
+}
