@@ -1,0 +1,61 @@
+// Activation: connections, explorer, status bar, commands. Returns a small API (also used by the
+// integration tests to look at the real objects the UI is built from).
+import * as vscode from 'vscode';
+import { registerCommands } from './commands';
+import { engineBinding } from './engine-binding';
+import { offerGitignore } from './gitignore';
+import { ConnectionManager } from './manager';
+import { DesignerPanel } from './panels/designer-panel';
+import { ItemsPanel } from './panels/items-panel';
+import { EndpointStatus } from './status';
+import { ExplorerTree } from './tree';
+
+export interface DynamoWorkspaceApi {
+  manager: ConnectionManager;
+  tree: ExplorerTree;
+  status: EndpointStatus;
+  itemsPanels(): ItemsPanel[];
+  designer(): DesignerPanel | undefined;
+}
+
+let manager: ConnectionManager | undefined;
+
+export function activate(context: vscode.ExtensionContext): DynamoWorkspaceApi {
+  const log = vscode.window.createOutputChannel('Dynamo Workspace');
+  manager = new ConnectionManager(engineBinding);
+  const tree = new ExplorerTree(manager);
+  const view = vscode.window.createTreeView('dynamoWorkspace.explorer', { treeDataProvider: tree, showCollapseAll: true });
+  const status = new EndpointStatus(manager);
+  const asked = new Set<string>();
+  const m = manager;
+  context.subscriptions.push(
+    log,
+    m,
+    tree,
+    view,
+    status,
+    ...registerCommands({ extensionUri: context.extensionUri, manager: m, tree, log }),
+    m.onDidChange(() => {
+      void vscode.commands.executeCommand('setContext', 'dynamoWorkspace.hasConnections', m.entries().length > 0);
+      for (const db of m.workspaceDatabases()) {
+        if (db.state === 'open' && !asked.has(db.id)) {
+          asked.add(db.id);
+          void offerGitignore(context.workspaceState, db.folder, db.dir);
+        }
+      }
+    }),
+  );
+  void vscode.commands.executeCommand('setContext', 'dynamoWorkspace.hasConnections', m.entries().length > 0);
+  return {
+    manager: m,
+    tree,
+    status,
+    itemsPanels: () => ItemsPanel.all(),
+    designer: () => DesignerPanel.active,
+  };
+}
+
+export async function deactivate(): Promise<void> {
+  await manager?.closeAll();
+  manager = undefined;
+}

@@ -1,0 +1,95 @@
+// The create-table form (webview/table-designer).
+import * as vscode from 'vscode';
+import type { Connection } from '../connection';
+import { describeError, errorInfo, isUnsupported } from '../connection';
+import { WebviewHost } from './webview-host';
+import { EMPTY_DRAFT, draftToCreateTable, validateDraft, type DesignerHostNotifications, type DesignerRequests, type DesignerViewNotifications, type TableDraft } from '../../protocol/table-designer';
+
+export interface CreateTableResult {
+  tableName: string;
+  warnings: string[];
+}
+
+/** Sends CreateTable (then UpdateTimeToLive if asked) for a validated draft. */
+export async function createTableFromDraft(connection: Connection, draft: TableDraft): Promise<CreateTableResult> {
+  const problems = validateDraft(draft);
+  if (problems.length) throw Object.assign(new Error(problems.map((p) => p.message).join('; ')), { type: 'ValidationException' });
+  await connection.send('CreateTable', draftToCreateTable(draft));
+  const warnings: string[] = [];
+  if (draft.ttlAttribute.trim()) {
+    try {
+      await connection.send('UpdateTimeToLive', { TableName: draft.tableName, TimeToLiveSpecification: { Enabled: true, AttributeName: draft.ttlAttribute.trim() } });
+    } catch (e) {
+      warnings.push(isUnsupported(e) ? 'Time to live is not available on this database yet; the table was created without it' : `Time to live was not enabled: ${describeError(e)}`);
+    }
+  }
+  return { tableName: draft.tableName, warnings };
+}
+
+/** The connection a form creates its table in; opened only when the table is created. */
+export interface DesignerTarget {
+  id: string;
+  label: string;
+  open(): Promise<Connection>;
+}
+
+export class DesignerPanel implements vscode.Disposable {
+  static readonly viewType = 'dynamoWorkspace.tableDesigner';
+  private static current: DesignerPanel | undefined;
+  readonly host: WebviewHost<DesignerRequests, DesignerHostNotifications, DesignerViewNotifications>;
+  draft: TableDraft = structuredClone(EMPTY_DRAFT);
+
+  static show(extensionUri: vscode.Uri, connection: DesignerTarget, onCreated: (r: CreateTableResult) => void): DesignerPanel {
+    if (DesignerPanel.current && DesignerPanel.current.connection.id === connection.id) {
+      DesignerPanel.current.host.panel.reveal();
+      return DesignerPanel.current;
+    }
+    DesignerPanel.current?.host.panel.dispose();
+    const panel = vscode.window.createWebviewPanel(DesignerPanel.viewType, `Create Table — ${connection.label}`, vscode.ViewColumn.Active, { enableScripts: true });
+    const designer = new DesignerPanel(extensionUri, connection, panel, onCreated);
+    DesignerPanel.current = designer;
+    panel.onDidDispose(() => {
+      if (DesignerPanel.current === designer) DesignerPanel.current = undefined;
+      designer.dispose();
+    });
+    return designer;
+  }
+
+  static get active(): DesignerPanel | undefined {
+    return DesignerPanel.current;
+  }
+
+  private constructor(
+    extensionUri: vscode.Uri,
+    readonly connection: DesignerTarget,
+    panel: vscode.WebviewPanel,
+    private readonly onCreated: (r: CreateTableResult) => void,
+  ) {
+    this.host = new WebviewHost<DesignerRequests, DesignerHostNotifications, DesignerViewNotifications>(panel, extensionUri, 'table-designer', 'Create Table', {
+      // the draft lives here too, so a hidden-and-shown form keeps what was typed
+      ready: () => ({ connectionLabel: connection.label, draft: this.draft }),
+      create: async (draft) => {
+        this.draft = draft;
+        const problems = validateDraft(draft);
+        if (problems.length) return { ok: false, problems };
+        try {
+          const result = await createTableFromDraft(await connection.open(), draft);
+          this.onCreated(result);
+          setTimeout(() => panel.dispose(), 0);
+          return { ok: true, ...result };
+        } catch (e) {
+          const { type, message } = errorInfo(e);
+          return { ok: false, problems: [], error: `${type}: ${message}` };
+        }
+      },
+      cancel: () => {
+        setTimeout(() => panel.dispose(), 0);
+      },
+    });
+    this.host.onView('draftChanged', (d) => (this.draft = d));
+  }
+
+  dispose(): void {
+    this.host.dispose();
+  }
+}

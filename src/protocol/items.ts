@@ -1,0 +1,134 @@
+// Messages of the items panel (webview/items): browse, query and edit the items of one table.
+import type { AttributeValue, Item } from './dynamo-json';
+import type { RpcError } from './rpc';
+
+export interface KeyElement {
+  name: string;
+  type: 'S' | 'N' | 'B';
+}
+
+export interface IndexInfo {
+  name: string;
+  kind: 'GSI' | 'LSI';
+  partitionKey: KeyElement;
+  sortKey?: KeyElement;
+  projection: string;
+}
+
+export interface TableInfo {
+  connectionId: string;
+  connectionLabel: string;
+  tableName: string;
+  partitionKey: KeyElement;
+  sortKey?: KeyElement;
+  indexes: IndexInfo[];
+  billingMode: 'PAY_PER_REQUEST' | 'PROVISIONED';
+  itemCount?: number;
+  sizeBytes?: number;
+  /** operations this connection answers (the embedded engine is still growing) */
+  supports: { query: boolean; scan: boolean; batchWrite: boolean; consumedCapacity: boolean };
+}
+
+export type KeyOperator = '=' | '<' | '<=' | '>' | '>=' | 'BETWEEN' | 'begins_with';
+export type FilterOperator = KeyOperator | '<>' | 'attribute_exists' | 'attribute_not_exists' | 'contains' | 'attribute_type' | 'IN';
+
+export interface FilterClause {
+  attribute: string;
+  operator: FilterOperator;
+  /** value(s) as typed by the user; typed by `valueType` */
+  values: string[];
+  valueType: 'S' | 'N' | 'BOOL' | 'NULL';
+}
+
+export interface QuerySpec {
+  mode: 'scan' | 'query';
+  /** undefined = the table itself */
+  indexName?: string;
+  /** Query: value of the partition key of the table or index */
+  partitionValue?: string;
+  sortOperator?: KeyOperator;
+  sortValues?: string[];
+  /** builder clauses, ANDed */
+  filters: FilterClause[];
+  /** raw-expression mode: used instead of the builder when set */
+  raw?: {
+    keyConditionExpression?: string;
+    filterExpression?: string;
+    /** JSON text */
+    names?: string;
+    /** JSON text, DynamoDB JSON values */
+    values?: string;
+  };
+  pageSize: number;
+  descending?: boolean;
+  consistentRead?: boolean;
+}
+
+export interface ConsumedCapacity {
+  TableName?: string;
+  CapacityUnits?: number;
+  ReadCapacityUnits?: number;
+  WriteCapacityUnits?: number;
+  Table?: { CapacityUnits?: number; ReadCapacityUnits?: number; WriteCapacityUnits?: number };
+  GlobalSecondaryIndexes?: Record<string, { CapacityUnits?: number }>;
+  LocalSecondaryIndexes?: Record<string, { CapacityUnits?: number }>;
+}
+
+export interface PageResult {
+  items: Item[];
+  count: number;
+  scannedCount: number;
+  lastEvaluatedKey?: Item;
+  consumed?: ConsumedCapacity;
+  /** the request as sent (for the raw-expression view) */
+  request: Record<string, unknown>;
+  elapsedMs: number;
+}
+
+export interface SaveRequest {
+  item: Item;
+  /** the item as loaded: if given, the save is conditional on the stored item still equalling it */
+  original?: Item;
+  /** true when creating: fails if an item with the key exists */
+  create?: boolean;
+}
+
+export type SaveResult = { ok: true; item: Item } | { ok: false; conflict: true; current?: Item; message: string };
+
+export interface PanelSession {
+  table: TableInfo;
+  spec?: QuerySpec;
+  items: Item[];
+  lastEvaluatedKey?: Item;
+  lastResult?: Omit<PageResult, 'items'>;
+  pageSizeDefault: number;
+  /** an editor the host asked to open (put item command) */
+  openEditor?: { mode: 'create' | 'edit'; item?: Item };
+}
+
+/** webview -> host requests: method -> [params, result] */
+export type ItemsRequests = {
+  ready: [void, PanelSession];
+  fetch: [{ spec: QuerySpec; exclusiveStartKey?: Item }, PageResult];
+  save: [SaveRequest, SaveResult];
+  delete: [{ keys: Item[] }, { deleted: number; errors: RpcError[] }];
+  get: [{ key: Item }, Item | undefined];
+  updateAttribute: [{ key: Item; name: string; value: AttributeValue; original?: AttributeValue }, SaveResult];
+  confirm: [{ message: string; action: string }, boolean];
+  copy: [{ text: string }, void];
+  describe: [void, TableInfo];
+};
+
+/** host -> webview notifications */
+export type ItemsHostNotifications = {
+  openEditor: { mode: 'create' | 'edit'; item?: Item };
+  tableChanged: TableInfo;
+  refresh: void;
+};
+
+/** webview -> host notifications */
+export type ItemsViewNotifications = {
+  status: { message: string };
+};
+
+export const DEFAULT_SPEC = (pageSize: number): QuerySpec => ({ mode: 'scan', filters: [], pageSize });

@@ -1,0 +1,195 @@
+// Turns the items panel's Scan/Query form (QuerySpec) into the DynamoDB request it stands for.
+import type { AttributeValue, Item } from './dynamo-json';
+import { validateAttributeValue } from './dynamo-json';
+import type { FilterClause, KeyElement, QuerySpec, TableInfo } from './items';
+
+export class SpecError extends Error {}
+
+function typed(text: string, type: 'S' | 'N' | 'B' | 'BOOL' | 'NULL', what: string): AttributeValue {
+  switch (type) {
+    case 'N':
+      if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(text.trim())) throw new SpecError(`${what}: "${text}" is not a number`);
+      return { N: text.trim() };
+    case 'B':
+      return { B: text };
+    case 'BOOL':
+      if (!/^(true|false)$/i.test(text.trim())) throw new SpecError(`${what}: expected true or false`);
+      return { BOOL: text.trim().toLowerCase() === 'true' };
+    case 'NULL':
+      return { NULL: true };
+    default:
+      return { S: text };
+  }
+}
+
+export function keysOf(table: TableInfo, indexName?: string): { partition: KeyElement; sort?: KeyElement } {
+  if (!indexName) return { partition: table.partitionKey, sort: table.sortKey };
+  const ix = table.indexes.find((i) => i.name === indexName);
+  if (!ix) throw new SpecError(`No index named ${indexName}`);
+  return { partition: ix.partitionKey, sort: ix.sortKey };
+}
+
+class Placeholders {
+  names: Record<string, string> = {};
+  values: Record<string, AttributeValue> = {};
+  private n = 0;
+  private v = 0;
+  name(attr: string): string {
+    // nested paths (a.b[0]) are written with one placeholder per segment
+    return attr
+      .split('.')
+      .map((segment) => {
+        const m = /^([^[\]]+)((\[\d+\])*)$/.exec(segment);
+        const base = m ? m[1]! : segment;
+        const existing = Object.entries(this.names).find(([, v]) => v === base)?.[0];
+        const key = existing ?? `#n${this.n++}`;
+        this.names[key] = base;
+        return key + (m ? m[2] : '');
+      })
+      .join('.');
+  }
+  value(v: AttributeValue): string {
+    const key = `:v${this.v++}`;
+    this.values[key] = v;
+    return key;
+  }
+}
+
+function clause(c: FilterClause, ph: Placeholders): string {
+  if (!c.attribute.trim()) throw new SpecError('A filter needs an attribute name');
+  const a = ph.name(c.attribute.trim());
+  const val = (i: number) => ph.value(typed(c.values[i] ?? '', c.valueType, `Filter on ${c.attribute}`));
+  switch (c.operator) {
+    case 'attribute_exists':
+    case 'attribute_not_exists':
+      return `${c.operator}(${a})`;
+    case 'begins_with':
+    case 'contains':
+      return `${c.operator}(${a}, ${val(0)})`;
+    case 'attribute_type':
+      return `attribute_type(${a}, ${ph.value({ S: (c.values[0] ?? 'S').trim() })})`;
+    case 'BETWEEN':
+      return `${a} BETWEEN ${val(0)} AND ${val(1)}`;
+    case 'IN': {
+      const parts = (c.values[0] ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+      if (!parts.length) throw new SpecError(`IN on ${c.attribute} needs comma-separated values`);
+      return `${a} IN (${parts.map((p) => ph.value(typed(p, c.valueType, `Filter on ${c.attribute}`))).join(', ')})`;
+    }
+    default:
+      return `${a} ${c.operator} ${val(0)}`;
+  }
+}
+
+function parseJsonObject(text: string | undefined, what: string): Record<string, unknown> | undefined {
+  if (!text || !text.trim()) return undefined;
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch (e) {
+    throw new SpecError(`${what}: ${(e as Error).message}`);
+  }
+  if (!v || typeof v !== 'object' || Array.isArray(v)) throw new SpecError(`${what}: expected a JSON object`);
+  return v as Record<string, unknown>;
+}
+
+/** The Scan or Query input for a spec (without ExclusiveStartKey). */
+export function buildRequest(table: TableInfo, spec: QuerySpec, withCapacity = true): { operation: 'Scan' | 'Query'; input: Record<string, unknown> } {
+  const input: Record<string, unknown> = { TableName: table.tableName };
+  if (spec.indexName) input.IndexName = spec.indexName;
+  if (spec.pageSize > 0) input.Limit = spec.pageSize;
+  if (spec.consistentRead) input.ConsistentRead = true;
+  if (withCapacity) input.ReturnConsumedCapacity = 'INDEXES';
+  const operation = spec.mode === 'query' ? 'Query' : 'Scan';
+  if (operation === 'Query' && spec.descending) input.ScanIndexForward = false;
+
+  if (spec.raw) {
+    const names = parseJsonObject(spec.raw.names, 'ExpressionAttributeNames');
+    const values = parseJsonObject(spec.raw.values, 'ExpressionAttributeValues');
+    if (values) {
+      const problems: string[] = [];
+      for (const [k, v] of Object.entries(values)) validateAttributeValue(v, k, problems);
+      if (problems.length) throw new SpecError(`ExpressionAttributeValues: ${problems.join('; ')}`);
+    }
+    if (operation === 'Query') {
+      if (!spec.raw.keyConditionExpression?.trim()) throw new SpecError('A Query needs a key condition expression');
+      input.KeyConditionExpression = spec.raw.keyConditionExpression.trim();
+    }
+    if (spec.raw.filterExpression?.trim()) input.FilterExpression = spec.raw.filterExpression.trim();
+    if (names && Object.keys(names).length) input.ExpressionAttributeNames = names;
+    if (values && Object.keys(values).length) input.ExpressionAttributeValues = values;
+    return { operation, input };
+  }
+
+  const ph = new Placeholders();
+  if (operation === 'Query') {
+    const { partition, sort } = keysOf(table, spec.indexName);
+    if (spec.partitionValue === undefined || spec.partitionValue === '') throw new SpecError(`A Query needs a value for the partition key ${partition.name}`);
+    const parts = [`${ph.name(partition.name)} = ${ph.value(typed(spec.partitionValue, partition.type, partition.name))}`];
+    if (sort && spec.sortOperator && (spec.sortValues?.[0] ?? '') !== '') {
+      const s = ph.name(sort.name);
+      const v = (i: number) => ph.value(typed(spec.sortValues?.[i] ?? '', sort.type, sort.name));
+      if (spec.sortOperator === 'BETWEEN') parts.push(`${s} BETWEEN ${v(0)} AND ${v(1)}`);
+      else if (spec.sortOperator === 'begins_with') parts.push(`begins_with(${s}, ${v(0)})`);
+      else parts.push(`${s} ${spec.sortOperator} ${v(0)}`);
+    }
+    input.KeyConditionExpression = parts.join(' AND ');
+  }
+  if (spec.filters.length) input.FilterExpression = spec.filters.map((c) => clause(c, ph)).join(' AND ');
+  if (Object.keys(ph.names).length) input.ExpressionAttributeNames = ph.names;
+  if (Object.keys(ph.values).length) input.ExpressionAttributeValues = ph.values;
+  return { operation, input };
+}
+
+/** Columns for a set of items: key attributes first, then the rest by frequency, then by name. */
+export function inferColumns(items: readonly Item[], keyNames: readonly string[], limit = 200): string[] {
+  const counts = new Map<string, number>();
+  const sample = items.length > 5000 ? items.slice(0, 5000) : items;
+  for (const item of sample) for (const k of Object.keys(item)) counts.set(k, (counts.get(k) ?? 0) + 1);
+  const rest = [...counts.keys()].filter((k) => !keyNames.includes(k)).sort((a, b) => counts.get(b)! - counts.get(a)! || a.localeCompare(b));
+  return [...keyNames, ...rest].slice(0, limit);
+}
+
+/** Orders attribute values: numbers numerically (as decimals), strings by code unit, missing last. */
+export function compareValues(a: AttributeValue | undefined, b: AttributeValue | undefined): number {
+  if (!a && !b) return 0;
+  if (!a) return 1;
+  if (!b) return -1;
+  if ('N' in a && 'N' in b) return compareDecimal(a.N, b.N);
+  const ta = Object.keys(a)[0]!;
+  const tb = Object.keys(b)[0]!;
+  if (ta !== tb) return ta < tb ? -1 : 1;
+  const sa = 'S' in a ? a.S : JSON.stringify(a);
+  const sb = 'S' in b ? (b as { S: string }).S : JSON.stringify(b);
+  return sa < sb ? -1 : sa > sb ? 1 : 0;
+}
+
+/** Compares two decimal strings exactly. */
+export function compareDecimal(x: string, y: string): number {
+  const norm = (s: string) => {
+    let t = s.trim();
+    const neg = t.startsWith('-');
+    t = t.replace(/^[+-]/, '');
+    let [mant, exp] = t.toLowerCase().split('e') as [string, string | undefined];
+    let [int, frac = ''] = mant.split('.') as [string, string | undefined];
+    int = int ?? '';
+    const e = Number(exp ?? 0);
+    let digits = (int + frac).replace(/^0+/, '');
+    let point = int.replace(/^0+/, '').length + e;
+    if (!int.replace(/^0+/, '')) {
+      const lead = frac.length - frac.replace(/^0+/, '').length;
+      point = -lead + e;
+    }
+    digits = digits.replace(/0+$/, '');
+    return { neg: neg && digits !== '', digits, point };
+  };
+  const a = norm(x);
+  const b = norm(y);
+  if (a.neg !== b.neg) return a.neg ? -1 : 1;
+  const sign = a.neg ? -1 : 1;
+  if (!a.digits || !b.digits) return sign * ((a.digits ? 1 : 0) - (b.digits ? 1 : 0));
+  if (a.point !== b.point) return sign * (a.point < b.point ? -1 : 1);
+  const len = Math.max(a.digits.length, b.digits.length);
+  const da = a.digits.padEnd(len, '0');
+  const db = b.digits.padEnd(len, '0');
+  return sign * (da < db ? -1 : da > db ? 1 : 0);
+}

@@ -1,0 +1,160 @@
+// Messages and validation of the create-table form (webview/table-designer).
+
+export type ScalarType = 'S' | 'N' | 'B';
+export type Projection = 'ALL' | 'KEYS_ONLY' | 'INCLUDE';
+
+export interface IndexDraft {
+  kind: 'GSI' | 'LSI';
+  name: string;
+  partitionKey: string;
+  partitionKeyType: ScalarType;
+  sortKey: string;
+  sortKeyType: ScalarType;
+  projection: Projection;
+  /** comma-separated, for INCLUDE */
+  nonKeyAttributes: string;
+  readCapacity: string;
+  writeCapacity: string;
+}
+
+export interface TableDraft {
+  tableName: string;
+  partitionKey: string;
+  partitionKeyType: ScalarType;
+  sortKey: string;
+  sortKeyType: ScalarType;
+  billingMode: 'PAY_PER_REQUEST' | 'PROVISIONED';
+  readCapacity: string;
+  writeCapacity: string;
+  indexes: IndexDraft[];
+  stream: 'OFF' | 'KEYS_ONLY' | 'NEW_IMAGE' | 'OLD_IMAGE' | 'NEW_AND_OLD_IMAGES';
+  ttlAttribute: string;
+}
+
+export const EMPTY_DRAFT: TableDraft = {
+  tableName: '',
+  partitionKey: 'pk',
+  partitionKeyType: 'S',
+  sortKey: '',
+  sortKeyType: 'S',
+  billingMode: 'PAY_PER_REQUEST',
+  readCapacity: '5',
+  writeCapacity: '5',
+  indexes: [],
+  stream: 'OFF',
+  ttlAttribute: '',
+};
+
+export interface DraftProblem {
+  /** field path, e.g. "tableName" or "indexes.0.name" */
+  field: string;
+  message: string;
+}
+
+const TABLE_NAME = /^[a-zA-Z0-9_.-]{3,255}$/;
+
+function units(v: string): boolean {
+  return /^\d+$/.test(v.trim()) && Number(v) >= 1 && Number(v) <= 40000;
+}
+
+/** Everything DynamoDB would reject, found before sending. */
+export function validateDraft(d: TableDraft): DraftProblem[] {
+  const p: DraftProblem[] = [];
+  if (!TABLE_NAME.test(d.tableName)) p.push({ field: 'tableName', message: 'Table names are 3-255 characters: letters, digits, _ . -' });
+  if (!d.partitionKey.trim()) p.push({ field: 'partitionKey', message: 'A partition key is required' });
+  if (d.partitionKey.length > 255) p.push({ field: 'partitionKey', message: 'Key attribute names are at most 255 bytes' });
+  if (d.sortKey && d.sortKey === d.partitionKey) p.push({ field: 'sortKey', message: 'The sort key must differ from the partition key' });
+  if (d.billingMode === 'PROVISIONED') {
+    if (!units(d.readCapacity)) p.push({ field: 'readCapacity', message: 'Read capacity: a whole number from 1 to 40000' });
+    if (!units(d.writeCapacity)) p.push({ field: 'writeCapacity', message: 'Write capacity: a whole number from 1 to 40000' });
+  }
+  const types = new Map<string, ScalarType>([[d.partitionKey, d.partitionKeyType]]);
+  if (d.sortKey) types.set(d.sortKey, d.sortKeyType);
+  const names = new Set<string>();
+  let gsis = 0;
+  let lsis = 0;
+  d.indexes.forEach((ix, i) => {
+    const f = (name: string) => `indexes.${i}.${name}`;
+    if (!TABLE_NAME.test(ix.name)) p.push({ field: f('name'), message: 'Index names are 3-255 characters: letters, digits, _ . -' });
+    if (names.has(ix.name)) p.push({ field: f('name'), message: `Duplicate index name ${ix.name}` });
+    names.add(ix.name);
+    if (ix.kind === 'GSI') gsis++;
+    else lsis++;
+    if (ix.kind === 'LSI') {
+      if (!d.sortKey) p.push({ field: f('kind'), message: 'Local secondary indexes need a table with a sort key' });
+      if (ix.partitionKey !== d.partitionKey) p.push({ field: f('partitionKey'), message: 'A local index shares the table’s partition key' });
+      if (!ix.sortKey) p.push({ field: f('sortKey'), message: 'A local index needs a sort key' });
+    }
+    if (!ix.partitionKey.trim()) p.push({ field: f('partitionKey'), message: 'An index needs a partition key' });
+    if (ix.sortKey && ix.sortKey === ix.partitionKey) p.push({ field: f('sortKey'), message: 'The sort key must differ from the partition key' });
+    for (const [attr, type, field] of [
+      [ix.partitionKey, ix.partitionKeyType, 'partitionKeyType'],
+      [ix.sortKey, ix.sortKeyType, 'sortKeyType'],
+    ] as const) {
+      if (!attr) continue;
+      const known = types.get(attr);
+      if (known && known !== type) p.push({ field: f(field), message: `${attr} is already defined as ${known}` });
+      types.set(attr, type);
+    }
+    if (ix.projection === 'INCLUDE' && !ix.nonKeyAttributes.trim()) p.push({ field: f('nonKeyAttributes'), message: 'INCLUDE needs at least one attribute' });
+    if (ix.kind === 'GSI' && d.billingMode === 'PROVISIONED') {
+      if (!units(ix.readCapacity)) p.push({ field: f('readCapacity'), message: 'Read capacity: a whole number from 1 to 40000' });
+      if (!units(ix.writeCapacity)) p.push({ field: f('writeCapacity'), message: 'Write capacity: a whole number from 1 to 40000' });
+    }
+  });
+  if (gsis > 20) p.push({ field: 'indexes', message: 'At most 20 global secondary indexes' });
+  if (lsis > 5) p.push({ field: 'indexes', message: 'At most 5 local secondary indexes' });
+  if (d.ttlAttribute && d.ttlAttribute.length > 255) p.push({ field: 'ttlAttribute', message: 'Attribute names are at most 255 bytes' });
+  return p;
+}
+
+/** The CreateTable input for a valid draft (TTL is a separate UpdateTimeToLive call). */
+export function draftToCreateTable(d: TableDraft): Record<string, unknown> {
+  const defs = new Map<string, ScalarType>();
+  const keySchema = (pk: string, pkt: ScalarType, sk: string, skt: ScalarType) => {
+    defs.set(pk, pkt);
+    const ks: { AttributeName: string; KeyType: 'HASH' | 'RANGE' }[] = [{ AttributeName: pk, KeyType: 'HASH' }];
+    if (sk) {
+      defs.set(sk, skt);
+      ks.push({ AttributeName: sk, KeyType: 'RANGE' });
+    }
+    return ks;
+  };
+  const provisioned = d.billingMode === 'PROVISIONED';
+  const input: Record<string, unknown> = {
+    TableName: d.tableName,
+    KeySchema: keySchema(d.partitionKey, d.partitionKeyType, d.sortKey, d.sortKeyType),
+    BillingMode: d.billingMode,
+  };
+  if (provisioned) input.ProvisionedThroughput = { ReadCapacityUnits: Number(d.readCapacity), WriteCapacityUnits: Number(d.writeCapacity) };
+  const projection = (ix: IndexDraft) =>
+    ix.projection === 'INCLUDE'
+      ? { ProjectionType: 'INCLUDE', NonKeyAttributes: ix.nonKeyAttributes.split(',').map((s) => s.trim()).filter(Boolean) }
+      : { ProjectionType: ix.projection };
+  const gsis = d.indexes.filter((ix) => ix.kind === 'GSI');
+  const lsis = d.indexes.filter((ix) => ix.kind === 'LSI');
+  if (gsis.length)
+    input.GlobalSecondaryIndexes = gsis.map((ix) => ({
+      IndexName: ix.name,
+      KeySchema: keySchema(ix.partitionKey, ix.partitionKeyType, ix.sortKey, ix.sortKeyType),
+      Projection: projection(ix),
+      ...(provisioned ? { ProvisionedThroughput: { ReadCapacityUnits: Number(ix.readCapacity), WriteCapacityUnits: Number(ix.writeCapacity) } } : {}),
+    }));
+  if (lsis.length)
+    input.LocalSecondaryIndexes = lsis.map((ix) => ({
+      IndexName: ix.name,
+      KeySchema: keySchema(ix.partitionKey, ix.partitionKeyType, ix.sortKey, ix.sortKeyType),
+      Projection: projection(ix),
+    }));
+  if (d.stream !== 'OFF') input.StreamSpecification = { StreamEnabled: true, StreamViewType: d.stream };
+  input.AttributeDefinitions = [...defs].map(([AttributeName, AttributeType]) => ({ AttributeName, AttributeType }));
+  return input;
+}
+
+export type DesignerRequests = {
+  ready: [void, { connectionLabel: string; draft: TableDraft }];
+  create: [TableDraft, { ok: true; tableName: string; warnings: string[] } | { ok: false; problems: DraftProblem[]; error?: string }];
+  cancel: [void, void];
+};
+export type DesignerHostNotifications = Record<string, never>;
+export type DesignerViewNotifications = { draftChanged: TableDraft };

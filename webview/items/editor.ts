@@ -1,0 +1,196 @@
+// Item editor: plain JSON or DynamoDB JSON (toggle), validated before anything is sent.
+import { LitElement, css, html, nothing } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
+import '@vscode-elements/elements/dist/vscode-button/index.js';
+import '@vscode-elements/elements/dist/vscode-radio-group/index.js';
+import '@vscode-elements/elements/dist/vscode-radio/index.js';
+import '@vscode-elements/elements/dist/vscode-icon/index.js';
+import {
+  JsonSyntaxError, itemFromPlain, itemToPlain, losslessToJson, parseLossless, stringifyLossless, validateItem, type Item, type LosslessValue,
+} from '../../src/protocol/dynamo-json';
+import { formatBytes, formatUnits, itemCost } from '../../src/protocol/capacity';
+
+export type EditorFormat = 'plain' | 'dynamo';
+
+export interface EditorState {
+  mode: 'create' | 'edit';
+  original?: Item;
+  text: string;
+  format: EditorFormat;
+}
+
+export function itemText(item: Item, format: EditorFormat): string {
+  return format === 'dynamo' ? JSON.stringify(item, null, 2) : stringifyLossless(itemToPlain(item) as LosslessValue);
+}
+
+/** Parses editor text into an item, or lists what is wrong with it. */
+export function parseEditor(text: string, format: EditorFormat, hint?: Item): { item?: Item; problems: string[] } {
+  let doc: LosslessValue;
+  try {
+    doc = parseLossless(text);
+  } catch (e) {
+    return { problems: [e instanceof JsonSyntaxError ? `JSON: ${e.message}` : String(e)] };
+  }
+  if (format === 'dynamo') return validateItem(losslessToJson(doc));
+  try {
+    const item = itemFromPlain(doc, hint);
+    return validateItem(item);
+  } catch (e) {
+    return { problems: [(e as Error).message] };
+  }
+}
+
+@customElement('item-editor')
+export class ItemEditor extends LitElement {
+  @property({ attribute: false }) state: EditorState | undefined;
+  @property({ attribute: false }) keyNames: string[] = [];
+  @property({ attribute: false }) problems: string[] = [];
+  @property({ attribute: false }) conflict: { message: string; current?: Item } | undefined;
+  @property({ type: Boolean }) busy = false;
+  @state() private localProblems: string[] = [];
+
+  static override styles = css`
+    :host {
+      display: flex;
+      flex-direction: column;
+      gap: 8px;
+      padding: 10px 12px;
+      border-left: 1px solid var(--vscode-panel-border, var(--vscode-editorGroup-border));
+      background: var(--vscode-sideBar-background, var(--vscode-editor-background));
+      min-width: 320px;
+      width: 38%;
+      box-sizing: border-box;
+      overflow: auto;
+    }
+    h2 {
+      font-size: 1.1em;
+      margin: 0;
+      display: flex;
+      align-items: center;
+      gap: 6px;
+    }
+    textarea {
+      flex: 1;
+      min-height: 240px;
+      resize: vertical;
+      font-family: var(--vscode-editor-font-family);
+      font-size: var(--vscode-editor-font-size);
+      color: var(--vscode-input-foreground);
+      background: var(--vscode-input-background);
+      border: 1px solid var(--vscode-input-border, var(--vscode-panel-border, transparent));
+      padding: 6px;
+      tab-size: 2;
+    }
+    textarea:focus {
+      outline: 1px solid var(--vscode-focusBorder);
+      outline-offset: -1px;
+    }
+    .problems {
+      color: var(--vscode-errorForeground);
+      margin: 0;
+      padding-left: 18px;
+    }
+    .conflict {
+      border: 1px solid var(--vscode-inputValidation-warningBorder);
+      background: var(--vscode-inputValidation-warningBackground);
+      padding: 6px 8px;
+    }
+    .actions {
+      display: flex;
+      gap: 6px;
+      flex-wrap: wrap;
+    }
+    .meta {
+      color: var(--vscode-descriptionForeground);
+    }
+  `;
+
+  private get textarea(): HTMLTextAreaElement | null {
+    return this.renderRoot.querySelector('textarea');
+  }
+
+  focusEditor(): void {
+    this.updateComplete.then(() => this.textarea?.focus());
+  }
+
+  private emit<T>(name: string, detail?: T): void {
+    this.dispatchEvent(new CustomEvent(name, { detail, bubbles: true, composed: true }));
+  }
+
+  private update_(patch: Partial<EditorState>): void {
+    if (!this.state) return;
+    this.emit('editor-change', { ...this.state, ...patch });
+  }
+
+  private switchFormat(format: EditorFormat): void {
+    const s = this.state;
+    if (!s || s.format === format) return;
+    const { item, problems } = parseEditor(s.text, s.format, s.original);
+    if (!item) {
+      this.localProblems = [`Fix the JSON before switching: ${problems[0]}`];
+      this.requestUpdate();
+      return;
+    }
+    this.localProblems = [];
+    this.update_({ format, text: itemText(item, format) });
+  }
+
+  private save(): void {
+    const s = this.state;
+    if (!s) return;
+    const { item, problems } = parseEditor(s.text, s.format, s.original);
+    const missing = item ? this.keyNames.filter((k) => !item[k]) : [];
+    const all = [...problems, ...missing.map((k) => `The key attribute ${k} is missing`)];
+    this.localProblems = all;
+    if (item && !all.length) this.emit('save-item', item);
+  }
+
+  override render(): unknown {
+    const s = this.state;
+    if (!s) return nothing;
+    const parsed = parseEditor(s.text, s.format, s.original);
+    const cost = parsed.item ? itemCost(parsed.item) : undefined;
+    const problems = [...this.localProblems, ...this.problems];
+    return html`
+      <h2><vscode-icon name=${s.mode === 'create' ? 'new-file' : 'edit'}></vscode-icon>${s.mode === 'create' ? 'New item' : 'Edit item'}</h2>
+      <vscode-radio-group aria-label="Format">
+        <vscode-radio name="format" value="plain" label="JSON" ?checked=${s.format === 'plain'} @change=${() => this.switchFormat('plain')}>JSON</vscode-radio>
+        <vscode-radio name="format" value="dynamo" label="DynamoDB JSON" ?checked=${s.format === 'dynamo'} @change=${() => this.switchFormat('dynamo')}>DynamoDB JSON</vscode-radio>
+      </vscode-radio-group>
+      <textarea
+        id="item-json"
+        aria-label="Item as ${s.format === 'dynamo' ? 'DynamoDB JSON' : 'JSON'}"
+        spellcheck="false"
+        .value=${s.text}
+        @input=${(e: Event) => {
+          this.localProblems = [];
+          this.update_({ text: (e.target as HTMLTextAreaElement).value });
+        }}
+        @keydown=${(e: KeyboardEvent) => {
+          if ((e.ctrlKey || e.metaKey) && e.key === 's') {
+            e.preventDefault();
+            this.save();
+          }
+          if (e.key === 'Escape') this.emit('close-editor');
+        }}
+      ></textarea>
+      <div class="meta">${cost ? `${formatBytes(cost.sizeBytes)} · write ${formatUnits(cost.write)} WCU · read ${formatUnits(cost.readStrong)} RCU` : 'not valid yet'}</div>
+      ${problems.length ? html`<ul class="problems" role="alert">${problems.map((p) => html`<li>${p}</li>`)}</ul>` : nothing}
+      ${this.conflict
+        ? html`<div class="conflict" role="alert">
+            <div><vscode-icon name="warning"></vscode-icon> ${this.conflict.message}. Your changes were not saved.</div>
+            <div class="actions">
+              ${this.conflict.current ? html`<vscode-button secondary @click=${() => this.emit('reload-item')}>Load the stored version</vscode-button>` : nothing}
+              <vscode-button secondary @click=${() => this.emit('overwrite-item')}>Save anyway</vscode-button>
+            </div>
+          </div>`
+        : nothing}
+      <div class="actions">
+        <vscode-button id="save-item" ?disabled=${this.busy} @click=${() => this.save()}>${s.mode === 'create' ? 'Create' : 'Save'}</vscode-button>
+        ${s.mode === 'edit' ? html`<vscode-button secondary @click=${() => this.emit('duplicate-item')}>Duplicate</vscode-button>` : nothing}
+        ${s.mode === 'edit' ? html`<vscode-button secondary @click=${() => this.emit('delete-item')}>Delete</vscode-button>` : nothing}
+        <vscode-button secondary @click=${() => this.emit('close-editor')}>Cancel</vscode-button>
+      </div>
+    `;
+  }
+}

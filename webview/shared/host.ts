@@ -1,0 +1,74 @@
+// The webview side of the panel protocol: typed requests to the extension host, notifications
+// from it, and the page state VS Code keeps while the panel is hidden.
+import type { AnyMessage, NotificationMap, RequestMap, RpcError } from '../../src/protocol/rpc';
+
+interface VsCodeApi {
+  postMessage(message: unknown): void;
+  getState(): unknown;
+  setState(state: unknown): void;
+}
+declare function acquireVsCodeApi(): VsCodeApi;
+
+export class HostError extends Error {
+  constructor(readonly type: string, message: string) {
+    super(message);
+  }
+  get display(): string {
+    return this.type && this.type !== 'Error' ? `${this.type}: ${this.message}` : this.message;
+  }
+}
+
+export class Host<R extends RequestMap, HostN extends NotificationMap, ViewN extends NotificationMap, State> {
+  private readonly api: VsCodeApi = acquireVsCodeApi();
+  private nextId = 1;
+  private readonly pending = new Map<number, { resolve: (v: any) => void; reject: (e: HostError) => void }>();
+  private readonly listeners = new Map<string, ((params: any) => void)[]>();
+
+  constructor() {
+    window.addEventListener('message', (event: MessageEvent) => this.receive(event.data as AnyMessage));
+  }
+
+  request<K extends keyof R & string>(method: K, params: R[K][0]): Promise<R[K][1]> {
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.api.postMessage({ kind: 'request', id, method, params });
+    });
+  }
+
+  notify<K extends keyof ViewN & string>(method: K, params: ViewN[K]): void {
+    this.api.postMessage({ kind: 'notification', method, params });
+  }
+
+  on<K extends keyof HostN & string>(method: K, listener: (params: HostN[K]) => void): void {
+    const list = this.listeners.get(method) ?? [];
+    list.push(listener);
+    this.listeners.set(method, list);
+  }
+
+  get state(): State | undefined {
+    return (this.api.getState() as State | undefined) ?? undefined;
+  }
+
+  set state(value: State) {
+    this.api.setState(value);
+  }
+
+  private receive(message: AnyMessage): void {
+    if (!message || typeof message !== 'object') return;
+    if (message.kind === 'response') {
+      const p = this.pending.get(message.id);
+      if (!p) return;
+      this.pending.delete(message.id);
+      if (message.error) p.reject(new HostError((message.error as RpcError).type, (message.error as RpcError).message));
+      else p.resolve(message.result);
+    } else if (message.kind === 'notification') {
+      for (const l of this.listeners.get(message.method) ?? []) l(message.params);
+    }
+  }
+}
+
+export function errorText(e: unknown): string {
+  if (e instanceof HostError) return e.display;
+  return e instanceof Error ? e.message : String(e);
+}
