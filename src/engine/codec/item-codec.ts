@@ -1,0 +1,287 @@
+// Items live in memory as compact strings rather than object trees. Attribute names are interned
+// per table and whole attribute-name sequences ("shapes") are numbered, so an item string holds
+// only its size, its shape number and its values; decoding builds the object through a
+// per-shape constructor with a fixed property layout, which V8 makes fast.
+//
+// Layout (every length and count a varint whose digits are chars 0x00-0xFF):
+//   size  shapeId  value*                     shapeId > 0: names come from the shape
+//   size  0  count  (nameId value)*           shapeId 0: names listed inline (shape limit reached)
+// Values: tag char, then  S N B: len chars | T F 0: nothing | L: count value* |
+//   M: count (len name value)* | s n b (sets): count (len chars)*
+import type { AttributeValue, Item } from '../types/attribute-value';
+
+const MAX_SHAPES = 20_000;
+
+type Builder = (values: AttributeValue[]) => Item;
+
+interface Shape {
+  nameIds: number[];
+  build: Builder;
+}
+
+/** What one write added to a table's dictionaries; the log records it so recovery can rebuild them. */
+export interface DictionaryAdditions {
+  names: string[];
+  shapes: number[][];
+}
+
+export class ItemCodec {
+  readonly names: string[] = [];
+  private readonly nameIds = new Map<string, number>();
+  private readonly shapes: Shape[] = [{ nameIds: [], build: () => ({}) }];
+  private readonly shapeIds = new Map<string, number>();
+
+  /** Replays additions read back from a checkpoint or the log. */
+  restore(additions: DictionaryAdditions): void {
+    for (const name of additions.names) this.internName(name, undefined);
+    for (const ids of additions.shapes) this.addShape(ids, undefined);
+  }
+
+  dictionary(): DictionaryAdditions {
+    return { names: this.names.slice(), shapes: this.shapes.slice(1).map((s) => s.nameIds) };
+  }
+
+  private internName(name: string, added: DictionaryAdditions | undefined): number {
+    let id = this.nameIds.get(name);
+    if (id === undefined) {
+      id = this.names.length;
+      this.names.push(name);
+      this.nameIds.set(name, id);
+      added?.names.push(name);
+    }
+    return id;
+  }
+
+  private addShape(nameIds: number[], added: DictionaryAdditions | undefined): number {
+    const id = this.shapes.length;
+    this.shapes.push({ nameIds, build: compileBuilder(nameIds.map((n) => this.names[n])) });
+    this.shapeIds.set(nameIds.join(','), id);
+    added?.shapes.push(nameIds);
+    return id;
+  }
+
+  encode(item: Item, size: number, added: DictionaryAdditions): string {
+    const parts: string[] = [varint(size)];
+    const nameIds: number[] = [];
+    for (const name in item) nameIds.push(this.internName(name, added));
+    const shapeKey = nameIds.join(',');
+    let shapeId = this.shapeIds.get(shapeKey);
+    if (shapeId === undefined && this.shapes.length < MAX_SHAPES) shapeId = this.addShape(nameIds, added);
+    if (shapeId !== undefined) {
+      parts.push(varint(shapeId));
+      for (const name in item) encodeValue(item[name], parts);
+    } else {
+      parts.push('\x00', varint(nameIds.length));
+      let i = 0;
+      for (const name in item) {
+        parts.push(varint(nameIds[i++]));
+        encodeValue(item[name], parts);
+      }
+    }
+    return parts.join('');
+  }
+
+  decode(s: string): Item {
+    const r = new Reader(s);
+    r.varint();
+    const shapeId = r.varint();
+    if (shapeId > 0) {
+      const shape = this.shapes[shapeId];
+      const n = shape.nameIds.length;
+      const values: AttributeValue[] = new Array(n);
+      for (let i = 0; i < n; i++) values[i] = r.value();
+      return shape.build(values);
+    }
+    const item: Item = {};
+    const count = r.varint();
+    for (let i = 0; i < count; i++) {
+      const name = this.names[r.varint()];
+      setOwn(item, name, r.value());
+    }
+    return item;
+  }
+
+  /** One top-level attribute without decoding the rest (key extraction, projections of one name). */
+  attribute(s: string, wanted: string): AttributeValue | undefined {
+    const r = new Reader(s);
+    r.varint();
+    const shapeId = r.varint();
+    if (shapeId > 0) {
+      const ids = this.shapes[shapeId].nameIds;
+      for (let i = 0; i < ids.length; i++) {
+        if (this.names[ids[i]] === wanted) return r.value();
+        r.skip();
+      }
+      return undefined;
+    }
+    const count = r.varint();
+    for (let i = 0; i < count; i++) {
+      const name = this.names[r.varint()];
+      if (name === wanted) return r.value();
+      r.skip();
+    }
+    return undefined;
+  }
+}
+
+/** The item size (DynamoDB's rules) recorded when the item was encoded. */
+export function encodedItemSize(s: string): number {
+  return new Reader(s).varint();
+}
+
+function setOwn(target: Record<string, AttributeValue>, name: string, value: AttributeValue): void {
+  if (name === '__proto__') Object.defineProperty(target, name, { value, enumerable: true, writable: true, configurable: true });
+  else target[name] = value;
+}
+
+function compileBuilder(names: string[]): Builder {
+  const members = names.map((name, i) => (name === '__proto__' ? `["__proto__"]:v[${i}]` : `${JSON.stringify(name)}:v[${i}]`));
+  return new Function('v', `return {${members.join(',')}};`) as Builder;
+}
+
+export function varint(n: number): string {
+  if (n < 128) return String.fromCharCode(n);
+  let s = '';
+  while (n >= 128) {
+    s += String.fromCharCode((n & 127) | 128);
+    n = Math.floor(n / 128);
+  }
+  return s + String.fromCharCode(n);
+}
+
+function encodeValue(v: AttributeValue, parts: string[]): void {
+  const a = v as Record<string, unknown>;
+  if (a.S !== undefined) parts.push('S', varint((a.S as string).length), a.S as string);
+  else if (a.N !== undefined) parts.push('N', varint((a.N as string).length), a.N as string);
+  else if (a.B !== undefined) parts.push('B', varint((a.B as string).length), a.B as string);
+  else if (a.BOOL !== undefined) parts.push(a.BOOL ? 'T' : 'F');
+  else if (a.NULL !== undefined) parts.push('0');
+  else if (a.L !== undefined) {
+    const list = a.L as AttributeValue[];
+    parts.push('L', varint(list.length));
+    for (const e of list) encodeValue(e, parts);
+  } else if (a.M !== undefined) {
+    const map = a.M as Record<string, AttributeValue>;
+    const keys = Object.keys(map);
+    parts.push('M', varint(keys.length));
+    for (const k of keys) {
+      parts.push(varint(k.length), k);
+      encodeValue(map[k], parts);
+    }
+  } else {
+    const tag = a.SS !== undefined ? 's' : a.NS !== undefined ? 'n' : 'b';
+    const set = (a.SS ?? a.NS ?? a.BS) as string[];
+    parts.push(tag, varint(set.length));
+    for (const e of set) parts.push(varint(e.length), e);
+  }
+}
+
+class Reader {
+  pos = 0;
+  constructor(readonly s: string) {}
+
+  varint(): number {
+    const s = this.s;
+    let c = s.charCodeAt(this.pos++);
+    if (c < 128) return c;
+    let n = c & 127;
+    let scale = 128;
+    for (;;) {
+      c = s.charCodeAt(this.pos++);
+      n += (c & 127) * scale;
+      if (c < 128) return n;
+      scale *= 128;
+    }
+  }
+
+  text(): string {
+    const len = this.varint();
+    const start = this.pos;
+    this.pos += len;
+    return this.s.slice(start, this.pos);
+  }
+
+  value(): AttributeValue {
+    switch (this.s.charCodeAt(this.pos++)) {
+      case 83 /* S */:
+        return { S: this.text() };
+      case 78 /* N */:
+        return { N: this.text() };
+      case 66 /* B */:
+        return { B: this.text() };
+      case 84 /* T */:
+        return { BOOL: true };
+      case 70 /* F */:
+        return { BOOL: false };
+      case 48 /* 0 */:
+        return { NULL: true };
+      case 76 /* L */: {
+        const n = this.varint();
+        const list: AttributeValue[] = new Array(n);
+        for (let i = 0; i < n; i++) list[i] = this.value();
+        return { L: list };
+      }
+      case 77 /* M */: {
+        const n = this.varint();
+        const map: Record<string, AttributeValue> = {};
+        for (let i = 0; i < n; i++) {
+          const name = this.text();
+          setOwn(map, name, this.value());
+        }
+        return { M: map };
+      }
+      case 115 /* s */:
+        return { SS: this.texts() };
+      case 110 /* n */:
+        return { NS: this.texts() };
+      case 98 /* b */:
+        return { BS: this.texts() };
+      default:
+        throw new Error(`corrupt item encoding at ${this.pos - 1}`);
+    }
+  }
+
+  private texts(): string[] {
+    const n = this.varint();
+    const out: string[] = new Array(n);
+    for (let i = 0; i < n; i++) out[i] = this.text();
+    return out;
+  }
+
+  skip(): void {
+    switch (this.s.charCodeAt(this.pos++)) {
+      case 83:
+      case 78:
+      case 66:
+        this.skipText();
+        return;
+      case 84:
+      case 70:
+      case 48:
+        return;
+      case 76: {
+        const n = this.varint();
+        for (let i = 0; i < n; i++) this.skip();
+        return;
+      }
+      case 77: {
+        const n = this.varint();
+        for (let i = 0; i < n; i++) {
+          this.skipText();
+          this.skip();
+        }
+        return;
+      }
+      default: {
+        const n = this.varint();
+        for (let i = 0; i < n; i++) this.skipText();
+      }
+    }
+  }
+
+  private skipText(): void {
+    // Read the length first: `this.pos += this.varint()` would add to the position before the read.
+    const len = this.varint();
+    this.pos += len;
+  }
+}

@@ -1,0 +1,67 @@
+// Primary keys become order-preserving binary strings (chars 0x00-0xFF compare like bytes):
+//   hash(partition) ‖ escape(partition) ‖ 0x00 0x00 ‖ sort
+// so all items of one partition key are contiguous and sorted by sort key (a Query is a range
+// read), while a full Scan walks partitions in hash order as DynamoDB does and parallel-scan
+// segments are hash ranges.
+import type { AttributeValue, ScalarType } from '../types/attribute-value';
+import { encodeNumberKey } from '../types/number';
+
+const ASCII = /^[\x00-\x7f]*$/;
+
+/** Sorts after every encoded byte string that starts with the same prefix. */
+export const AFTER_PREFIX = '\u0100';
+
+export function encodeScalar(type: ScalarType, value: AttributeValue): string {
+  const a = value as Record<string, string>;
+  switch (type) {
+    case 'S': {
+      const s = a.S;
+      return ASCII.test(s) ? s : Buffer.from(s, 'utf8').toString('latin1');
+    }
+    case 'N':
+      return encodeNumberKey(a.N);
+    case 'B':
+      return Buffer.from(a.B, 'base64').toString('latin1');
+  }
+}
+
+/** FNV-1a over the encoded partition key: stable across runs, so it can be persisted. */
+export function partitionHash(encodedPartition: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < encodedPartition.length; i++) {
+    h ^= encodedPartition.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+function hashChars(h: number): string {
+  return String.fromCharCode(h >>> 24, (h >>> 16) & 255, (h >>> 8) & 255, h & 255);
+}
+
+/** Hash, escaped partition key and terminator: the common prefix of a partition's items. */
+export function partitionPrefix(encodedPartition: string): string {
+  const escaped = encodedPartition.indexOf('\x00') < 0 ? encodedPartition : encodedPartition.replace(/\x00/g, '\x00\xff');
+  return hashChars(partitionHash(encodedPartition)) + escaped + '\x00\x00';
+}
+
+export function hashOfKey(key: string): number {
+  return ((key.charCodeAt(0) << 24) | (key.charCodeAt(1) << 16) | (key.charCodeAt(2) << 8) | key.charCodeAt(3)) >>> 0;
+}
+
+/** The first possible key of hash bucket `h` (segment boundaries of a parallel scan). */
+export function hashBoundary(h: number): string {
+  return hashChars(h);
+}
+
+export interface KeySchemaInfo {
+  partitionName: string;
+  partitionType: ScalarType;
+  sortName?: string;
+  sortType?: ScalarType;
+}
+
+export function encodePrimaryKey(schema: KeySchemaInfo, item: Record<string, AttributeValue>): string {
+  const prefix = partitionPrefix(encodeScalar(schema.partitionType, item[schema.partitionName]));
+  return schema.sortName === undefined ? prefix : prefix + encodeScalar(schema.sortType!, item[schema.sortName]);
+}

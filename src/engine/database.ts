@@ -1,0 +1,216 @@
+// The engine's entry point: opens a data folder (or memory), recovers it, and runs DynamoDB
+// operations by name with DynamoDB's JSON shapes.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { DynamoDBError, resourceNotFound } from './errors';
+import { OPERATIONS } from './operations';
+import { readCheckpoint, writeCheckpoint } from './storage/checkpoint';
+import { DirectoryLock } from './storage/lock';
+import type { LogRecord, Mutation } from './storage/records';
+import { WriteAheadLog, listSegments, readLog, segmentName } from './storage/wal';
+import { Table, type TableMeta } from './table';
+import { validateShape } from './validation/shape';
+
+export { DatabaseLockedError } from './storage/lock';
+
+export interface DatabaseOptions {
+  /** Keep everything in memory: nothing is read or written on disk. */
+  inMemory?: boolean;
+  /** Bytes of log written after which a checkpoint is taken. */
+  checkpointBytes?: number;
+  segmentBytes?: number;
+  region?: string;
+  accountId?: string;
+  /** Milliseconds since the epoch; tests substitute their own clock. */
+  now?: () => number;
+  /** How long log segments are kept after a checkpoint covers them (Streams and PITR read them). */
+  logRetentionMs?: number;
+}
+
+export class Database {
+  /** Tables by name. */
+  readonly tables = new Map<string, Table>();
+  private readonly tablesById = new Map<string, Table>();
+  readonly region: string;
+  readonly accountId: string;
+  readonly now: () => number;
+  private nextLsn = 1;
+  private loggedBytes = 0;
+  private checkpointing = false;
+  private closed = false;
+
+  private constructor(
+    readonly dir: string | undefined,
+    private wal: WriteAheadLog | undefined,
+    private readonly lock: DirectoryLock | undefined,
+    private readonly options: DatabaseOptions,
+  ) {
+    this.region = options.region ?? 'us-east-1';
+    this.accountId = options.accountId ?? '000000000000';
+    this.now = options.now ?? Date.now;
+  }
+
+  static async open(dir: string, options: DatabaseOptions = {}): Promise<Database> {
+    if (options.inMemory) return new Database(undefined, undefined, undefined, options);
+    fs.mkdirSync(dir, { recursive: true });
+    const lock = DirectoryLock.acquire(dir);
+    try {
+      const db = new Database(dir, undefined, lock, options);
+      const checkpoint = readCheckpoint(dir);
+      let lsn = 0;
+      if (checkpoint) {
+        lsn = checkpoint.lsn;
+        for (const snap of checkpoint.tables) {
+          const table = db.addTable(snap.meta as TableMeta);
+          table.codec.restore(snap.dictionary);
+          table.load(snap.keys, snap.values);
+        }
+      }
+      const end = readLog(dir, (record) => {
+        if (record.lsn <= lsn) return;
+        for (const m of record.mutations) db.apply(m, true);
+        lsn = record.lsn;
+      });
+      db.wal = await WriteAheadLog.open(dir, end, { segmentBytes: options.segmentBytes });
+      db.nextLsn = Math.max(lsn, end.lsn) + 1;
+      return db;
+    } catch (e) {
+      lock.release();
+      throw e;
+    }
+  }
+
+  /** Runs one DynamoDB operation; resolves once its writes are durable. */
+  execute(operation: string, input: unknown): Promise<unknown> {
+    try {
+      if (this.closed) throw new DynamoDBError('InternalServerError', 'The database is closed');
+      const op = OPERATIONS.get(operation);
+      if (op === undefined) throw new DynamoDBError('UnknownOperationException', `Unknown operation: ${operation}`);
+      validateShape(input, op.members);
+      const result = op.run(this, input as never);
+      return result instanceof Promise ? result : Promise.resolve(result);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  async advertiseEndpoint(url: string): Promise<void> {
+    this.lock?.advertise(url);
+  }
+
+  /** The table, or DynamoDB's error for a missing one. */
+  table(name: string, message?: string): Table {
+    const table = this.tables.get(name);
+    if (table === undefined) throw resourceNotFound(message);
+    return table;
+  }
+
+  newTableMeta(fields: Omit<TableMeta, 'id' | 'arn' | 'createdAt' | 'decreasesToday' | 'tableClass' | 'deletionProtection'> & Partial<TableMeta>): TableMeta {
+    return {
+      id: randomUUID(),
+      arn: `arn:aws:dynamodb:${this.region}:${this.accountId}:table/${fields.name}`,
+      createdAt: this.now() / 1000,
+      decreasesToday: 0,
+      tableClass: 'STANDARD',
+      deletionProtection: false,
+      ...fields,
+    };
+  }
+
+  /** Applies mutations in memory at once and resolves when they are on disk. */
+  commit(mutations: Mutation[]): Promise<void> {
+    for (const m of mutations) this.apply(m, false);
+    if (this.wal === undefined) return Promise.resolve();
+    const record: LogRecord = { lsn: this.nextLsn++, time: this.now(), mutations };
+    const done = this.wal.append(record);
+    this.loggedBytes += estimateBytes(mutations);
+    if (this.loggedBytes > (this.options.checkpointBytes ?? 256 * 1024 * 1024) && !this.checkpointing) {
+      this.checkpointing = true;
+      done.then(() => this.checkpoint()).finally(() => (this.checkpointing = false)).catch(() => undefined);
+    }
+    return done;
+  }
+
+  private addTable(meta: TableMeta): Table {
+    const table = new Table(meta);
+    this.tables.set(meta.name, table);
+    this.tablesById.set(meta.id, table);
+    return table;
+  }
+
+  private apply(m: Mutation, replay: boolean): void {
+    switch (m.kind) {
+      case 'createTable':
+        this.addTable(m.meta as TableMeta);
+        return;
+      case 'updateTable': {
+        const table = this.tablesById.get(m.tableId);
+        if (table) table.meta = m.meta as TableMeta;
+        return;
+      }
+      case 'deleteTable': {
+        const table = this.tablesById.get(m.tableId);
+        if (table) {
+          this.tablesById.delete(m.tableId);
+          if (this.tables.get(table.name) === table) this.tables.delete(table.name);
+        }
+        return;
+      }
+      case 'put': {
+        const table = this.tablesById.get(m.tableId);
+        if (!table) return;
+        if (replay && m.added) table.codec.restore(m.added);
+        table.put(m.key, m.item);
+        return;
+      }
+      case 'delete':
+        this.tablesById.get(m.tableId)?.remove(m.key);
+        return;
+    }
+  }
+
+  /** Snapshots every table and prunes log segments that the snapshot covers and retention allows. */
+  async checkpoint(): Promise<void> {
+    if (!this.dir || !this.wal) return;
+    const lsn = this.nextLsn - 1;
+    const snapshots = [...this.tables.values()].map((t) => {
+      const keys: string[] = [];
+      const values: string[] = [];
+      for (const [k, v] of t.index.range()) {
+        keys.push(k);
+        values.push(v);
+      }
+      return { meta: t.meta, dictionary: t.codec.dictionary(), keys, values };
+    });
+    // Records up to `lsn` may still be on their way to the log; the snapshot already holds them,
+    // and replay skips them by sequence number.
+    writeCheckpoint(this.dir, lsn, snapshots);
+    this.loggedBytes = 0;
+    const retention = this.options.logRetentionMs ?? 24 * 3600 * 1000;
+    const current = this.wal.currentSegment;
+    for (const seg of listSegments(this.dir)) {
+      if (seg >= current) continue;
+      const file = path.join(this.dir, segmentName(seg));
+      if (this.now() - fs.statSync(file).mtimeMs > retention) fs.rmSync(file, { force: true });
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.wal) {
+      await this.wal.close();
+      this.closed = false;
+      await this.checkpoint();
+      this.closed = true;
+    }
+    this.lock?.release();
+  }
+}
+
+function estimateBytes(mutations: Mutation[]): number {
+  let n = 0;
+  for (const m of mutations) n += m.kind === 'put' ? m.item.length + m.key.length + (m.old?.length ?? 0) : 64;
+  return n;
+}

@@ -1,0 +1,141 @@
+// Pieces every item operation shares: key checks against the table's schema, conditions,
+// ReturnValues and ConsumedCapacity.
+import { ConditionalCheckFailed } from './conditional';
+import { invalidParameter, validation } from '../errors';
+import { normalizeAttributeValue } from '../types/attribute-validation';
+import type { AttributeValue, Item, Key, ScalarType } from '../types/attribute-value';
+import type { Spec } from '../validation/shape';
+import { TABLE_NAME } from '../validation/shape';
+import type { Table } from '../table';
+import { readUnits, writeUnits } from '../capacity';
+
+export { ConditionalCheckFailed };
+
+export const MAX_ITEM_BYTES = 400 * 1024;
+const MAX_PARTITION_KEY_BYTES = 2048;
+const MAX_SORT_KEY_BYTES = 1024;
+
+export const ATTRIBUTE_MAP: Spec = { type: 'map' };
+export const RETURN_CONSUMED: Spec = { type: 'string', enum: ['INDEXES', 'TOTAL', 'NONE'] };
+export const RETURN_METRICS: Spec = { type: 'string', enum: ['SIZE', 'NONE'] };
+export const RETURN_ON_CONDITION_FAILURE: Spec = { type: 'string', enum: ['ALL_OLD', 'NONE'] };
+export const EXPRESSION_MEMBERS: Record<string, Spec> = {
+  ConditionExpression: { type: 'string' },
+  ExpressionAttributeNames: { type: 'map' },
+  ExpressionAttributeValues: { type: 'map' },
+  ConditionalOperator: { type: 'string', enum: ['AND', 'OR'] },
+  Expected: { type: 'map' },
+};
+export { TABLE_NAME };
+
+function scalarType(v: AttributeValue): string {
+  for (const k in v) return k;
+  return '';
+}
+
+function keyBytes(type: ScalarType, v: AttributeValue): number {
+  const a = v as Record<string, string>;
+  if (type === 'S') return Buffer.byteLength(a.S, 'utf8');
+  if (type === 'B') return Buffer.byteLength(a.B, 'base64');
+  return a.N.length; // numbers are far below the limits either way
+}
+
+function checkKeyValue(name: string, type: ScalarType, value: AttributeValue, partition: boolean): void {
+  const a = value as Record<string, string>;
+  if ((type === 'S' && a.S === '') || (type === 'B' && a.B === '')) {
+    throw validation(
+      `One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain an empty ${type === 'S' ? 'string' : 'binary'} value. Key: ${name}`,
+    );
+  }
+  const bytes = keyBytes(type, value);
+  if (partition && bytes > MAX_PARTITION_KEY_BYTES) {
+    throw invalidParameter('Size of hashkey has exceeded the maximum size limit of2048 bytes');
+  }
+  if (!partition && bytes > MAX_SORT_KEY_BYTES) {
+    throw invalidParameter('Aggregated size of all range keys has exceeded the size limit of 1024 bytes');
+  }
+}
+
+/** PutItem: the item must carry every key attribute with the declared type. */
+export function checkItemKey(table: Table, item: Item): void {
+  const s = table.schema;
+  const parts: Array<[string, ScalarType, boolean]> = [[s.partitionName, s.partitionType, true]];
+  if (s.sortName !== undefined) parts.push([s.sortName, s.sortType!, false]);
+  for (const [name, type, partition] of parts) {
+    const v = item[name];
+    if (v === undefined) throw invalidParameter(`Missing the key ${name} in the item`);
+    const actual = scalarType(v);
+    if (actual !== type) throw invalidParameter(`Type mismatch for key ${name} expected: ${type} actual: ${actual}`);
+    checkKeyValue(name, type, v, partition);
+  }
+}
+
+/** GetItem, DeleteItem, UpdateItem: the Key must be exactly the table's key attributes. */
+export function parseKey(table: Table, raw: unknown): { key: Key; encoded: string } {
+  const input = raw as Record<string, unknown>;
+  const key: Key = {};
+  let count = 0;
+  for (const name in input) {
+    key[name] = normalizeAttributeValue(input[name]);
+    count++;
+  }
+  const s = table.schema;
+  const expected = s.sortName === undefined ? 1 : 2;
+  const p = key[s.partitionName];
+  const r = s.sortName === undefined ? undefined : key[s.sortName];
+  if (
+    count !== expected ||
+    p === undefined ||
+    scalarType(p) !== s.partitionType ||
+    (s.sortName !== undefined && (r === undefined || scalarType(r) !== s.sortType))
+  ) {
+    throw validation('The provided key element does not match the schema');
+  }
+  checkKeyValue(s.partitionName, s.partitionType, p, true);
+  if (r !== undefined) checkKeyValue(s.sortName!, s.sortType!, r, false);
+  return { key, encoded: table.keyOf(key) };
+}
+
+export function checkReturnValues(value: string | undefined, allowed: readonly string[], message: string): string {
+  const v = value ?? 'NONE';
+  if (!allowed.includes(v)) throw validation(message);
+  return v;
+}
+
+export function checkItemSize(size: number): void {
+  if (size > MAX_ITEM_BYTES) throw validation('Item size has exceeded the maximum allowed size');
+}
+
+export interface CapacityRequest {
+  ReturnConsumedCapacity?: string;
+  TableName: string;
+}
+
+export function consumed(req: CapacityRequest, units: number): Record<string, unknown> | undefined {
+  const mode = req.ReturnConsumedCapacity;
+  if (mode === 'TOTAL') return { TableName: req.TableName, CapacityUnits: units };
+  if (mode === 'INDEXES') return { TableName: req.TableName, CapacityUnits: units, Table: { CapacityUnits: units } };
+  return undefined;
+}
+
+export function readCost(size: number, consistent: boolean): number {
+  return readUnits(size, consistent);
+}
+
+export function writeCost(...sizes: number[]): number {
+  return writeUnits(Math.max(0, ...sizes));
+}
+
+/** Top-level attributes of `item` whose names are in `names`. */
+export function pick(item: Item | undefined, names: Iterable<string>): Item | undefined {
+  if (!item) return undefined;
+  const out: Item = {};
+  let any = false;
+  for (const n of names) {
+    if (item[n] !== undefined) {
+      out[n] = item[n];
+      any = true;
+    }
+  }
+  return any ? out : undefined;
+}

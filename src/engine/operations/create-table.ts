@@ -1,0 +1,120 @@
+import type { Operation } from './operation';
+import { invalidParameter, resourceInUse, validation } from '../errors';
+import type { AttributeDefinition, KeySchemaElement } from '../table';
+import { TABLE_NAME, type Spec } from '../validation/shape';
+
+export const KEY_SCHEMA: Spec = {
+  type: 'list',
+  required: true,
+  min: 1,
+  max: 2,
+  member: {
+    type: 'structure',
+    members: {
+      AttributeName: { type: 'string', required: true, min: 1, max: 255 },
+      KeyType: { type: 'string', required: true, enum: ['HASH', 'RANGE'] },
+    },
+  },
+};
+
+export const PROVISIONED_THROUGHPUT: Spec = {
+  type: 'structure',
+  members: {
+    ReadCapacityUnits: { type: 'integer', required: true, min: 1 },
+    WriteCapacityUnits: { type: 'integer', required: true, min: 1 },
+  },
+};
+
+interface CreateTableInput {
+  TableName: string;
+  KeySchema: KeySchemaElement[];
+  AttributeDefinitions: AttributeDefinition[];
+  BillingMode?: 'PROVISIONED' | 'PAY_PER_REQUEST';
+  ProvisionedThroughput?: { ReadCapacityUnits: number; WriteCapacityUnits: number };
+  LocalSecondaryIndexes?: unknown[];
+  GlobalSecondaryIndexes?: unknown[];
+  TableClass?: 'STANDARD' | 'STANDARD_INFREQUENT_ACCESS';
+  DeletionProtectionEnabled?: boolean;
+}
+
+export const createTable: Operation<CreateTableInput> = {
+  name: 'CreateTable',
+  members: {
+    TableName: TABLE_NAME,
+    KeySchema: KEY_SCHEMA,
+    AttributeDefinitions: {
+      type: 'list',
+      required: true,
+      member: {
+        type: 'structure',
+        members: {
+          AttributeName: { type: 'string', required: true, min: 1, max: 255 },
+          AttributeType: { type: 'string', required: true, enum: ['B', 'N', 'S'] },
+        },
+      },
+    },
+    BillingMode: { type: 'string', enum: ['PROVISIONED', 'PAY_PER_REQUEST'] },
+    ProvisionedThroughput: PROVISIONED_THROUGHPUT,
+    LocalSecondaryIndexes: { type: 'list' },
+    GlobalSecondaryIndexes: { type: 'list' },
+    StreamSpecification: { type: 'structure', members: {} },
+    SSESpecification: { type: 'structure', members: {} },
+    Tags: { type: 'list' },
+    TableClass: { type: 'string', enum: ['STANDARD', 'STANDARD_INFREQUENT_ACCESS'] },
+    DeletionProtectionEnabled: { type: 'boolean' },
+  },
+  run(db, input) {
+    const keys = input.KeySchema;
+    if (keys[0].KeyType !== 'HASH') throw validation('Invalid KeySchema: The first KeySchemaElement is not a HASH key type');
+    if (keys.length === 2) {
+      if (keys[1].KeyType !== 'RANGE') throw validation('Invalid KeySchema: The second KeySchemaElement is not a RANGE key type');
+      if (keys[0].AttributeName === keys[1].AttributeName) {
+        throw validation('Both the Hash Key and the Range Key element in the KeySchema have the same name');
+      }
+    }
+    const defs = input.AttributeDefinitions;
+    const defined = new Set<string>();
+    for (const d of defs) {
+      if (defined.has(d.AttributeName)) throw invalidParameter('Cannot have two attributes with the same name');
+      defined.add(d.AttributeName);
+    }
+    const keyNames = keys.map((k) => k.AttributeName);
+    const missing = keyNames.filter((n) => !defined.has(n));
+    if (missing.length > 0) {
+      throw invalidParameter(
+        `Some index key attributes are not defined in AttributeDefinitions. Keys: [${missing.join(', ')}], AttributeDefinitions: [${[...defined].join(', ')}]`,
+      );
+    }
+    if (defs.length !== keyNames.length) {
+      throw invalidParameter(
+        `Number of attributes in KeySchema does not exactly match number of attributes defined in AttributeDefinitions`,
+      );
+    }
+    if (input.LocalSecondaryIndexes?.length || input.GlobalSecondaryIndexes?.length) {
+      throw validation('Secondary indexes are not supported by this version of Dynamo Workspace yet');
+    }
+    const billingMode = input.BillingMode ?? 'PROVISIONED';
+    const tp = input.ProvisionedThroughput;
+    if (billingMode === 'PROVISIONED' && !tp) {
+      throw invalidParameter('ReadCapacityUnits and WriteCapacityUnits must both be specified when BillingMode is PROVISIONED');
+    }
+    if (billingMode === 'PAY_PER_REQUEST' && tp) {
+      throw invalidParameter('Neither ReadCapacityUnits nor WriteCapacityUnits can be specified when BillingMode is PAY_PER_REQUEST');
+    }
+    if (db.tables.has(input.TableName)) throw resourceInUse(`Table already exists: ${input.TableName}`);
+    const meta = db.newTableMeta({
+      name: input.TableName,
+      keySchema: keys.map((k) => ({ AttributeName: k.AttributeName, KeyType: k.KeyType })),
+      attributeDefinitions: defs.map((d) => ({ AttributeName: d.AttributeName, AttributeType: d.AttributeType })),
+      billingMode,
+      read: tp?.ReadCapacityUnits ?? 0,
+      write: tp?.WriteCapacityUnits ?? 0,
+      tableClass: input.TableClass ?? 'STANDARD',
+      deletionProtection: input.DeletionProtectionEnabled ?? false,
+    });
+    if (billingMode === 'PAY_PER_REQUEST') meta.lastUpdateToPayPerRequest = undefined;
+    return db.commit([{ kind: 'createTable', tableId: meta.id, meta }]).then(() => ({
+      TableDescription: db.table(meta.name).describe('CREATING'),
+    }));
+  },
+};

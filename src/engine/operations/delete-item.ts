@@ -1,0 +1,49 @@
+import type { Operation } from './operation';
+import { compileExpressions } from '../expressions';
+import {
+  ATTRIBUTE_MAP, ConditionalCheckFailed, EXPRESSION_MEMBERS, RETURN_CONSUMED, RETURN_METRICS, RETURN_ON_CONDITION_FAILURE, TABLE_NAME,
+  checkReturnValues, consumed, parseKey, writeCost,
+} from './common';
+import { encodedItemSize } from '../codec/item-codec';
+
+interface DeleteItemInput {
+  TableName: string;
+  Key: Record<string, unknown>;
+  ReturnValues?: string;
+  ReturnConsumedCapacity?: string;
+  ReturnValuesOnConditionCheckFailure?: string;
+  ConditionExpression?: string;
+  ExpressionAttributeNames?: Record<string, string>;
+  ExpressionAttributeValues?: Record<string, never>;
+}
+
+export const deleteItem: Operation<DeleteItemInput> = {
+  name: 'DeleteItem',
+  members: {
+    TableName: TABLE_NAME,
+    Key: { ...ATTRIBUTE_MAP, required: true },
+    ReturnValues: { type: 'string', enum: ['NONE', 'ALL_OLD', 'UPDATED_OLD', 'ALL_NEW', 'UPDATED_NEW'] },
+    ReturnConsumedCapacity: RETURN_CONSUMED,
+    ReturnItemCollectionMetrics: RETURN_METRICS,
+    ReturnValuesOnConditionCheckFailure: RETURN_ON_CONDITION_FAILURE,
+    ...EXPRESSION_MEMBERS,
+  },
+  run(db, input) {
+    const returnValues = checkReturnValues(input.ReturnValues, ['NONE', 'ALL_OLD'], 'ReturnValues can only be ALL_OLD or NONE');
+    const expressions = input.ConditionExpression !== undefined || input.ExpressionAttributeNames || input.ExpressionAttributeValues
+      ? compileExpressions(input) : undefined;
+    const table = db.table(input.TableName);
+    const { encoded: key } = parseKey(table, input.Key);
+    const oldEncoded = table.items.get(key);
+    const old = oldEncoded !== undefined ? table.codec.decode(oldEncoded) : undefined;
+    if (expressions?.condition && !expressions.condition.evaluate(old)) {
+      throw ConditionalCheckFailed(input.ReturnValuesOnConditionCheckFailure, old);
+    }
+    const out: Record<string, unknown> = {};
+    if (returnValues === 'ALL_OLD' && old) out.Attributes = old;
+    const cc = consumed(input, writeCost(oldEncoded ? encodedItemSize(oldEncoded) : 0));
+    if (cc) out.ConsumedCapacity = cc;
+    if (oldEncoded === undefined) return out;
+    return db.commit([{ kind: 'delete', tableId: table.meta.id, key, old: oldEncoded }]).then(() => out);
+  },
+};

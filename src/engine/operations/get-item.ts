@@ -1,0 +1,52 @@
+import type { Operation } from './operation';
+import { compileExpressions } from '../expressions';
+import { ATTRIBUTE_MAP, RETURN_CONSUMED, TABLE_NAME, consumed, parseKey, pick, readCost } from './common';
+import { encodedItemSize } from '../codec/item-codec';
+import { validation } from '../errors';
+
+interface GetItemInput {
+  TableName: string;
+  Key: Record<string, unknown>;
+  ConsistentRead?: boolean;
+  ProjectionExpression?: string;
+  AttributesToGet?: string[];
+  ExpressionAttributeNames?: Record<string, string>;
+  ReturnConsumedCapacity?: string;
+}
+
+export const getItem: Operation<GetItemInput> = {
+  name: 'GetItem',
+  members: {
+    TableName: TABLE_NAME,
+    Key: { ...ATTRIBUTE_MAP, required: true },
+    ConsistentRead: { type: 'boolean' },
+    ProjectionExpression: { type: 'string' },
+    AttributesToGet: { type: 'list', min: 1, member: { type: 'string' } },
+    ExpressionAttributeNames: { type: 'map' },
+    ReturnConsumedCapacity: RETURN_CONSUMED,
+  },
+  run(db, input) {
+    if (input.ProjectionExpression !== undefined && input.AttributesToGet !== undefined) {
+      throw validation(
+        'Can not use both expression and non-expression parameters in the same request: Non-expression parameters: {AttributesToGet} Expression parameters: {ProjectionExpression}',
+      );
+    }
+    const projection =
+      input.ProjectionExpression !== undefined || input.ExpressionAttributeNames
+        ? compileExpressions({ ProjectionExpression: input.ProjectionExpression, ExpressionAttributeNames: input.ExpressionAttributeNames }).projection
+        : undefined;
+    const table = db.table(input.TableName);
+    const { encoded } = parseKey(table, input.Key);
+    const stored = table.items.get(encoded);
+    const out: Record<string, unknown> = {};
+    if (stored !== undefined) {
+      const item = table.codec.decode(stored);
+      out.Item = projection ? projection.project(item) : input.AttributesToGet ? pick(item, input.AttributesToGet) ?? {} : item;
+    }
+    if (input.ReturnConsumedCapacity !== undefined) {
+      const cc = consumed(input, readCost(stored ? encodedItemSize(stored) : 0, input.ConsistentRead === true));
+      if (cc) out.ConsumedCapacity = cc;
+    }
+    return out;
+  },
+};

@@ -1,0 +1,15 @@
+// Every operation the engine serves, by its DynamoDB API name.
+import type { Operation } from './operation';
+import { createTable } from './create-table';
+import { deleteItem } from './delete-item';
+import { deleteTable } from './delete-table';
+import { describeTable } from './describe-table';
+import { getItem } from './get-item';
+import { listTables } from './list-tables';
+import { putItem } from './put-item';
+import { updateItem } from './update-item';
+import { updateTable } from './update-table';
+
+const all: Operation[] = [createTable, describeTable, listTables, deleteTable, updateTable, putItem, getItem, updateItem, deleteItem];
+
+export const OPERATIONS: ReadonlyMap<string, Operation> = new Map(all.map((op) => [op.name, op]));

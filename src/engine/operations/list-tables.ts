@@ -1,0 +1,18 @@
+import type { Operation } from './operation';
+
+export const listTables: Operation<{ ExclusiveStartTableName?: string; Limit?: number }> = {
+  name: 'ListTables',
+  members: {
+    ExclusiveStartTableName: { type: 'string', min: 3, max: 255, pattern: /^[a-zA-Z0-9_.-]+$/, patternText: '[a-zA-Z0-9_.-]+' },
+    Limit: { type: 'integer', min: 1, max: 100 },
+  },
+  run(db, input) {
+    const limit = input.Limit ?? 100;
+    const start = input.ExclusiveStartTableName;
+    const names = [...db.tables.keys()].sort().filter((n) => start === undefined || n > start);
+    const page = names.slice(0, limit);
+    const out: Record<string, unknown> = { TableNames: page };
+    if (names.length > limit) out.LastEvaluatedTableName = page[page.length - 1];
+    return out;
+  },
+};

@@ -1,0 +1,59 @@
+import type { Operation } from './operation';
+import { compileExpressions } from '../expressions';
+import { normalizeItem, itemSize } from '../types/attribute-validation';
+import type { Item } from '../types/attribute-value';
+import {
+  ATTRIBUTE_MAP, ConditionalCheckFailed, EXPRESSION_MEMBERS, RETURN_CONSUMED, RETURN_METRICS, RETURN_ON_CONDITION_FAILURE, TABLE_NAME,
+  checkItemKey, checkItemSize, checkReturnValues, consumed, writeCost,
+} from './common';
+import { encodedItemSize } from '../codec/item-codec';
+
+interface PutItemInput {
+  TableName: string;
+  Item: Record<string, unknown>;
+  ReturnValues?: string;
+  ReturnConsumedCapacity?: string;
+  ReturnValuesOnConditionCheckFailure?: string;
+  ConditionExpression?: string;
+  ExpressionAttributeNames?: Record<string, string>;
+  ExpressionAttributeValues?: Record<string, never>;
+}
+
+export const putItem: Operation<PutItemInput> = {
+  name: 'PutItem',
+  members: {
+    TableName: TABLE_NAME,
+    Item: { ...ATTRIBUTE_MAP, required: true },
+    ReturnValues: { type: 'string', enum: ['NONE', 'ALL_OLD', 'UPDATED_OLD', 'ALL_NEW', 'UPDATED_NEW'] },
+    ReturnConsumedCapacity: RETURN_CONSUMED,
+    ReturnItemCollectionMetrics: RETURN_METRICS,
+    ReturnValuesOnConditionCheckFailure: RETURN_ON_CONDITION_FAILURE,
+    ...EXPRESSION_MEMBERS,
+  },
+  run(db, input) {
+    const item = normalizeItem(input.Item);
+    const returnValues = checkReturnValues(input.ReturnValues, ['NONE', 'ALL_OLD'], 'ReturnValues can only be ALL_OLD or NONE');
+    const expressions = input.ConditionExpression !== undefined || input.ExpressionAttributeNames || input.ExpressionAttributeValues
+      ? compileExpressions(input) : undefined;
+    const table = db.table(input.TableName);
+    checkItemKey(table, item);
+    const size = itemSize(item);
+    checkItemSize(size);
+    const key = table.keyOf(item);
+    const oldEncoded = table.items.get(key);
+    const needOld = returnValues === 'ALL_OLD' || expressions?.condition !== undefined;
+    const old: Item | undefined = needOld && oldEncoded !== undefined ? table.codec.decode(oldEncoded) : undefined;
+    const units = writeCost(size, oldEncoded ? encodedItemSize(oldEncoded) : 0);
+    if (expressions?.condition && !expressions.condition.evaluate(old)) {
+      throw ConditionalCheckFailed(input.ReturnValuesOnConditionCheckFailure, old);
+    }
+    const added = { names: [], shapes: [] };
+    const encoded = table.codec.encode(item, size, added);
+    const done = db.commit([{ kind: 'put', tableId: table.meta.id, key, item: encoded, old: oldEncoded, added }]);
+    const out: Record<string, unknown> = {};
+    if (returnValues === 'ALL_OLD' && old) out.Attributes = old;
+    const cc = consumed(input, units);
+    if (cc) out.ConsumedCapacity = cc;
+    return done.then(() => out);
+  },
+};

@@ -1,0 +1,84 @@
+import type { Operation } from './operation';
+import { compileExpressions } from '../expressions';
+import { itemSize } from '../types/attribute-validation';
+import type { Item } from '../types/attribute-value';
+import {
+  ATTRIBUTE_MAP, ConditionalCheckFailed, EXPRESSION_MEMBERS, RETURN_CONSUMED, RETURN_METRICS, RETURN_ON_CONDITION_FAILURE, TABLE_NAME,
+  checkItemSize, checkReturnValues, consumed, parseKey, pick, writeCost,
+} from './common';
+import { encodedItemSize } from '../codec/item-codec';
+import { invalidParameter } from '../errors';
+
+interface UpdateItemInput {
+  TableName: string;
+  Key: Record<string, unknown>;
+  UpdateExpression?: string;
+  ReturnValues?: string;
+  ReturnConsumedCapacity?: string;
+  ReturnValuesOnConditionCheckFailure?: string;
+  ConditionExpression?: string;
+  ExpressionAttributeNames?: Record<string, string>;
+  ExpressionAttributeValues?: Record<string, never>;
+}
+
+const RETURN_VALUES = ['NONE', 'ALL_OLD', 'UPDATED_OLD', 'ALL_NEW', 'UPDATED_NEW'] as const;
+
+export const updateItem: Operation<UpdateItemInput> = {
+  name: 'UpdateItem',
+  members: {
+    TableName: TABLE_NAME,
+    Key: { ...ATTRIBUTE_MAP, required: true },
+    UpdateExpression: { type: 'string' },
+    AttributeUpdates: { type: 'map' },
+    ReturnValues: { type: 'string', enum: RETURN_VALUES },
+    ReturnConsumedCapacity: RETURN_CONSUMED,
+    ReturnItemCollectionMetrics: RETURN_METRICS,
+    ReturnValuesOnConditionCheckFailure: RETURN_ON_CONDITION_FAILURE,
+    ...EXPRESSION_MEMBERS,
+  },
+  run(db, input) {
+    const returnValues = checkReturnValues(input.ReturnValues, RETURN_VALUES, '');
+    const expressions = compileExpressions(input);
+    const table = db.table(input.TableName);
+    const { key, encoded: keyString } = parseKey(table, input.Key);
+    const touched = expressions.update?.topLevelNames() ?? [];
+    for (const name of touched) {
+      if (name === table.schema.partitionName || name === table.schema.sortName) {
+        throw invalidParameter(`Cannot update attribute ${name}. This attribute is part of the key`);
+      }
+    }
+    const oldEncoded = table.items.get(keyString);
+    const old: Item | undefined = oldEncoded !== undefined ? table.codec.decode(oldEncoded) : undefined;
+    const oldSize = oldEncoded ? encodedItemSize(oldEncoded) : 0;
+    if (expressions.condition && !expressions.condition.evaluate(old)) {
+      throw ConditionalCheckFailed(input.ReturnValuesOnConditionCheckFailure, old);
+    }
+    const base: Item = old ? { ...old } : { ...key };
+    const updated = expressions.update ? expressions.update.apply(base) : base;
+    const size = itemSize(updated);
+    checkItemSize(size);
+    const added = { names: [], shapes: [] };
+    const encoded = table.codec.encode(updated, size, added);
+    const done = db.commit([{ kind: 'put', tableId: table.meta.id, key: keyString, item: encoded, old: oldEncoded, added }]);
+    const out: Record<string, unknown> = {};
+    let attributes: Item | undefined;
+    switch (returnValues) {
+      case 'ALL_OLD':
+        attributes = old;
+        break;
+      case 'ALL_NEW':
+        attributes = updated;
+        break;
+      case 'UPDATED_OLD':
+        attributes = pick(old, touched);
+        break;
+      case 'UPDATED_NEW':
+        attributes = pick(updated, touched);
+        break;
+    }
+    if (attributes) out.Attributes = attributes;
+    const cc = consumed(input, writeCost(size, oldSize));
+    if (cc) out.ConsumedCapacity = cc;
+    return done.then(() => out);
+  },
+};

@@ -1,0 +1,84 @@
+import type { Operation } from './operation';
+import { invalidParameter, validation } from '../errors';
+import { TABLE_NAME } from '../validation/shape';
+import { PROVISIONED_THROUGHPUT } from './create-table';
+import type { TableMeta } from '../table';
+
+interface UpdateTableInput {
+  TableName: string;
+  BillingMode?: 'PROVISIONED' | 'PAY_PER_REQUEST';
+  ProvisionedThroughput?: { ReadCapacityUnits: number; WriteCapacityUnits: number };
+  TableClass?: 'STANDARD' | 'STANDARD_INFREQUENT_ACCESS';
+  DeletionProtectionEnabled?: boolean;
+  AttributeDefinitions?: unknown[];
+  GlobalSecondaryIndexUpdates?: unknown[];
+  StreamSpecification?: unknown;
+  SSESpecification?: unknown;
+  ReplicaUpdates?: unknown[];
+}
+
+export const updateTable: Operation<UpdateTableInput> = {
+  name: 'UpdateTable',
+  members: {
+    TableName: TABLE_NAME,
+    BillingMode: { type: 'string', enum: ['PROVISIONED', 'PAY_PER_REQUEST'] },
+    ProvisionedThroughput: PROVISIONED_THROUGHPUT,
+    TableClass: { type: 'string', enum: ['STANDARD', 'STANDARD_INFREQUENT_ACCESS'] },
+    DeletionProtectionEnabled: { type: 'boolean' },
+    AttributeDefinitions: { type: 'list' },
+    GlobalSecondaryIndexUpdates: { type: 'list' },
+    StreamSpecification: { type: 'structure', members: {} },
+    SSESpecification: { type: 'structure', members: {} },
+    ReplicaUpdates: { type: 'list' },
+  },
+  run(db, input) {
+    const changes = input.BillingMode ?? input.ProvisionedThroughput ?? input.TableClass ?? input.DeletionProtectionEnabled ??
+      input.GlobalSecondaryIndexUpdates ?? input.StreamSpecification ?? input.SSESpecification ?? input.ReplicaUpdates;
+    if (changes === undefined) {
+      throw validation(
+        'At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, GlobalSecondaryIndexUpdates or SSESpecification or ReplicaUpdates is required',
+      );
+    }
+    if (input.GlobalSecondaryIndexUpdates?.length || input.StreamSpecification || input.ReplicaUpdates?.length) {
+      throw validation('Index, stream and replica updates are not supported by this version of Dynamo Workspace yet');
+    }
+    const table = db.table(input.TableName, `Requested resource not found: Table: ${input.TableName} not found`);
+    const current = table.meta;
+    const meta: TableMeta = { ...current };
+    const nowSeconds = db.now() / 1000;
+    const mode = input.BillingMode ?? current.billingMode;
+    const tp = input.ProvisionedThroughput;
+    if (mode === 'PAY_PER_REQUEST') {
+      if (tp) throw invalidParameter('Neither ReadCapacityUnits nor WriteCapacityUnits can be specified when BillingMode is PAY_PER_REQUEST');
+      if (current.billingMode !== 'PAY_PER_REQUEST') {
+        meta.billingMode = 'PAY_PER_REQUEST';
+        meta.lastUpdateToPayPerRequest = nowSeconds;
+      }
+    } else {
+      if (current.billingMode === 'PAY_PER_REQUEST' && !tp) {
+        throw invalidParameter('ProvisionedThroughput must be specified when BillingMode is PROVISIONED');
+      }
+      if (tp) {
+        if (current.billingMode === 'PROVISIONED' && tp.ReadCapacityUnits === current.read && tp.WriteCapacityUnits === current.write &&
+          input.BillingMode === undefined && input.TableClass === undefined && input.DeletionProtectionEnabled === undefined) {
+          throw validation(
+            `The provisioned throughput for the table will not change. The requested value equals the current value. Current ReadCapacityUnitsForTable: ${current.read} Current WriteCapacityUnitsForTable: ${current.write} Requested ReadCapacityUnitsForTable: ${tp.ReadCapacityUnits} Requested WriteCapacityUnitsForTable: ${tp.WriteCapacityUnits}. Refer to the Amazon DynamoDB Developer Guide for current limits and how to request higher limits.`,
+          );
+        }
+        if (current.billingMode === 'PROVISIONED') {
+          if (tp.ReadCapacityUnits > current.read || tp.WriteCapacityUnits > current.write) meta.lastIncrease = nowSeconds;
+          if (tp.ReadCapacityUnits < current.read || tp.WriteCapacityUnits < current.write) {
+            meta.lastDecrease = nowSeconds;
+            meta.decreasesToday = current.decreasesToday + 1;
+          }
+        }
+        meta.billingMode = 'PROVISIONED';
+        meta.read = tp.ReadCapacityUnits;
+        meta.write = tp.WriteCapacityUnits;
+      }
+    }
+    if (input.TableClass) meta.tableClass = input.TableClass;
+    if (input.DeletionProtectionEnabled !== undefined) meta.deletionProtection = input.DeletionProtectionEnabled;
+    return db.commit([{ kind: 'updateTable', tableId: meta.id, meta }]).then(() => ({ TableDescription: table.describe('UPDATING') }));
+  },
+};

@@ -1,0 +1,227 @@
+// Append-only write-ahead log in preallocated segment files, framed as
+//   u32 payload length | u32 crc32(payload) | payload
+// A zero length marks the end of the written part of a segment. Writes are group-committed:
+// every record appended while one write is on its way goes out together in the next write.
+// Segments are opened with O_DSYNC and preallocated with zeros, so a write returns only once it
+// is on disk and no file-size metadata has to be journalled with it.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { crc32 } from 'node:zlib';
+import { decodeRecord, encodeRecord, type LogRecord } from './records';
+
+export const DEFAULT_SEGMENT_BYTES = 64 * 1024 * 1024;
+const HEADER = 8;
+
+export interface WalOptions {
+  segmentBytes?: number;
+}
+
+interface Pending {
+  frames: Buffer[];
+  bytes: number;
+  waiters: Array<{ resolve: () => void; reject: (e: Error) => void }>;
+}
+
+export function segmentName(n: number): string {
+  return `wal-${String(n).padStart(12, '0')}.log`;
+}
+
+export function listSegments(dir: string): number[] {
+  return fs
+    .readdirSync(dir)
+    .map((f) => /^wal-(\d{12})\.log$/.exec(f))
+    .filter((m): m is RegExpExecArray => m !== null)
+    .map((m) => Number(m[1]))
+    .sort((a, b) => a - b);
+}
+
+/**
+ * Reads every intact record in order and returns where appending resumes. It stops at the first
+ * torn or corrupt frame, and at a record whose sequence number does not follow the previous one
+ * (leftovers of an unacknowledged batch behind a rewritten tail).
+ */
+export function readLog(dir: string, onRecord: (r: LogRecord) => void): { segment: number; offset: number; lsn: number } {
+  const segments = listSegments(dir);
+  let end = { segment: segments.length ? segments[0] : 1, offset: 0, lsn: 0 };
+  let lastLsn = -1;
+  for (let s = 0; s < segments.length; s++) {
+    const buf = fs.readFileSync(path.join(dir, segmentName(segments[s])));
+    let pos = 0;
+    let torn = false;
+    while (pos + HEADER <= buf.length) {
+      const len = buf.readUInt32LE(pos);
+      if (len === 0) break;
+      const crc = buf.readUInt32LE(pos + 4);
+      if (pos + HEADER + len > buf.length || crc32(buf.subarray(pos + HEADER, pos + HEADER + len)) !== crc) {
+        torn = true;
+        break;
+      }
+      const record = decodeRecord(buf, pos + HEADER, pos + HEADER + len);
+      if (lastLsn >= 0 && record.lsn !== lastLsn + 1) {
+        torn = true;
+        break;
+      }
+      lastLsn = record.lsn;
+      onRecord(record);
+      pos += HEADER + len;
+    }
+    end = { segment: segments[s], offset: pos, lsn: lastLsn };
+    if (torn) {
+      for (const later of segments.slice(s + 1)) fs.rmSync(path.join(dir, segmentName(later)), { force: true });
+      break;
+    }
+  }
+  return end;
+}
+
+export class WriteAheadLog {
+  private fd = -1;
+  private segment: number;
+  private offset: number;
+  private readonly segmentBytes: number;
+  private pending: Pending = { frames: [], bytes: 0, waiters: [] };
+  private writing = false;
+  private failure: Error | undefined;
+  private spare: Promise<void> | undefined;
+  private closed = false;
+
+  private constructor(private readonly dir: string, end: { segment: number; offset: number }, options: WalOptions) {
+    this.segment = end.segment;
+    this.offset = end.offset;
+    this.segmentBytes = options.segmentBytes ?? DEFAULT_SEGMENT_BYTES;
+  }
+
+  /** Opens the log for appending at `end` (where readLog stopped). */
+  static async open(dir: string, end: { segment: number; offset: number }, options: WalOptions = {}): Promise<WriteAheadLog> {
+    const wal = new WriteAheadLog(dir, end, options);
+    const file = path.join(dir, segmentName(wal.segment));
+    if (!fs.existsSync(file)) await preallocate(file, wal.segmentBytes);
+    wal.fd = fs.openSync(file, fs.constants.O_RDWR | fs.constants.O_DSYNC);
+    // Clear whatever a torn write left behind the end, so the next reader stops in the right place.
+    const zeros = Buffer.alloc(Math.min(64 * 1024, Math.max(0, fs.fstatSync(wal.fd).size - wal.offset)));
+    if (zeros.length) fs.writeSync(wal.fd, zeros, 0, zeros.length, wal.offset);
+    return wal;
+  }
+
+  /** Queues a record; resolves once it is durable. */
+  append(record: LogRecord): Promise<void> {
+    if (this.failure) return Promise.reject(this.failure);
+    const payload = encodeRecord(record);
+    const frame = Buffer.allocUnsafe(HEADER + payload.length);
+    frame.writeUInt32LE(payload.length, 0);
+    frame.writeUInt32LE(crc32(payload), 4);
+    payload.copy(frame, HEADER);
+    return new Promise<void>((resolve, reject) => {
+      this.pending.frames.push(frame);
+      this.pending.bytes += frame.length;
+      this.pending.waiters.push({ resolve, reject });
+      if (!this.writing) {
+        this.writing = true;
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  private async flush(): Promise<void> {
+    while (this.pending.frames.length > 0) {
+      const batch = this.pending;
+      this.pending = { frames: [], bytes: 0, waiters: [] };
+      try {
+        await this.writeBatch(batch);
+        for (const w of batch.waiters) w.resolve();
+      } catch (e) {
+        this.failure = e as Error;
+        for (const w of batch.waiters) w.reject(this.failure);
+        for (const w of this.pending.waiters) w.reject(this.failure);
+        this.pending = { frames: [], bytes: 0, waiters: [] };
+      }
+    }
+    this.writing = false;
+  }
+
+  private async writeBatch(batch: Pending): Promise<void> {
+    let frames = batch.frames;
+    while (frames.length > 0) {
+      // Fill the current segment; a frame never straddles two segments.
+      let bytes = 0;
+      let n = 0;
+      while (n < frames.length && this.offset + bytes + frames[n].length + HEADER <= this.segmentBytes) bytes += frames[n++].length;
+      if (n === 0 && this.offset === 0) {
+        // A record larger than a whole segment gets a segment of its own size.
+        bytes = frames[0].length;
+        n = 1;
+      }
+      if (n === 0) {
+        await this.rollOver(frames[0].length);
+        continue;
+      }
+      const chunk = n === 1 ? frames[0] : Buffer.concat(frames.slice(0, n), bytes);
+      await writeAt(this.fd, chunk, this.offset);
+      this.offset += bytes;
+      frames = frames.slice(n);
+      if (!this.spare && this.offset > this.segmentBytes / 2) {
+        this.spare = preallocate(path.join(this.dir, segmentName(this.segment + 1)), this.segmentBytes);
+      }
+    }
+  }
+
+  private async rollOver(nextFrame: number): Promise<void> {
+    const next = path.join(this.dir, segmentName(this.segment + 1));
+    if (this.spare) await this.spare;
+    else await preallocate(next, this.segmentBytes);
+    this.spare = undefined;
+    if (nextFrame + HEADER > this.segmentBytes) {
+      fs.truncateSync(next, nextFrame + HEADER);
+    }
+    fs.closeSync(this.fd);
+    this.segment++;
+    this.offset = 0;
+    this.fd = fs.openSync(next, fs.constants.O_RDWR | fs.constants.O_DSYNC);
+  }
+
+  /** The segment being written: older ones are complete and may be pruned once checkpointed. */
+  get currentSegment(): number {
+    return this.segment;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    while (this.writing) await new Promise((r) => setImmediate(r));
+    if (this.spare) await this.spare.catch(() => undefined);
+    fs.closeSync(this.fd);
+  }
+}
+
+function writeAt(fd: number, buf: Buffer, position: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    fs.write(fd, buf, 0, buf.length, position, (err, written) => {
+      if (err) reject(err);
+      else if (written !== buf.length) writeAt(fd, buf.subarray(written), position + written).then(resolve, reject);
+      else resolve();
+    });
+  });
+}
+
+async function preallocate(file: string, bytes: number): Promise<void> {
+  const tmp = file + '.tmp';
+  const handle = await fs.promises.open(tmp, 'w');
+  try {
+    const chunk = Buffer.alloc(Math.min(bytes, 4 * 1024 * 1024));
+    for (let off = 0; off < bytes; off += chunk.length) await handle.write(chunk, 0, Math.min(chunk.length, bytes - off), off);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  fs.renameSync(tmp, file);
+  syncDir(path.dirname(file));
+}
+
+export function syncDir(dir: string): void {
+  const fd = fs.openSync(dir, 'r');
+  try {
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+}

@@ -1,0 +1,132 @@
+// Declarative request validation: each operation describes its input once, and this module
+// produces DynamoDB's own messages, e.g.
+//   1 validation error detected: Value null at 'tableName' failed to satisfy constraint: Member must not be null
+// Wrong JSON types are SerializationExceptions, as DynamoDB's deserializer reports them.
+import { DynamoDBError, validation } from '../errors';
+
+export type Spec =
+  | { type: 'string'; required?: boolean; min?: number; max?: number; pattern?: RegExp; patternText?: string; enum?: readonly string[] }
+  | { type: 'integer'; required?: boolean; min?: number; max?: number }
+  | { type: 'boolean'; required?: boolean }
+  | { type: 'list'; required?: boolean; min?: number; max?: number; member?: Spec }
+  | { type: 'map'; required?: boolean; min?: number; max?: number; value?: Spec }
+  | { type: 'structure'; required?: boolean; members: Record<string, Spec> }
+  | { type: 'any'; required?: boolean };
+
+export const TABLE_NAME: Spec = {
+  type: 'string',
+  required: true,
+  min: 3,
+  max: 255,
+  pattern: /^[a-zA-Z0-9_.-]+$/,
+  patternText: '[a-zA-Z0-9_.-]+',
+};
+
+function wireName(member: string): string {
+  return member.charAt(0).toLowerCase() + member.slice(1);
+}
+
+function jsonKind(v: unknown): string {
+  if (v === null) return 'VALUE_NULL';
+  if (Array.isArray(v)) return 'START_ARRAY';
+  switch (typeof v) {
+    case 'string':
+      return 'VALUE_STRING';
+    case 'number':
+      return 'NUMBER_VALUE';
+    case 'boolean':
+      return v ? 'VALUE_TRUE' : 'VALUE_FALSE';
+    default:
+      return 'START_OBJECT';
+  }
+}
+
+const TYPE_NAMES: Record<Spec['type'], string> = {
+  string: 'String',
+  integer: 'Long',
+  boolean: 'Boolean',
+  list: 'List',
+  map: 'Map',
+  structure: 'Structure',
+  any: 'Object',
+};
+
+function describe(v: unknown): string {
+  if (v === undefined || v === null) return 'null';
+  if (typeof v === 'string') return `'${v}'`;
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  return `'${JSON.stringify(v)}'`;
+}
+
+/** Checks JSON types first (SerializationException), then constraints (one ValidationException listing all). */
+export function validateShape(input: unknown, members: Record<string, Spec>): void {
+  if (input === null || typeof input !== 'object' || Array.isArray(input)) {
+    throw new DynamoDBError('SerializationException', `${jsonKind(input)} cannot be converted to Structure`);
+  }
+  const problems: string[] = [];
+  checkMembers(input as Record<string, unknown>, members, '', problems);
+  if (problems.length > 0) {
+    const n = problems.length;
+    throw validation(`${n} validation error${n > 1 ? 's' : ''} detected: ${problems.join('; ')}`);
+  }
+}
+
+function checkMembers(obj: Record<string, unknown>, members: Record<string, Spec>, prefix: string, problems: string[]): void {
+  for (const name in members) check(obj[name], members[name], prefix + wireName(name), problems);
+}
+
+function fail(value: unknown, at: string, constraint: string, problems: string[]): void {
+  problems.push(`Value ${describe(value)} at '${at}' failed to satisfy constraint: ${constraint}`);
+}
+
+function check(value: unknown, spec: Spec, at: string, problems: string[]): void {
+  if (value === undefined || value === null) {
+    if (spec.required) fail(null, at, 'Member must not be null', problems);
+    return;
+  }
+  const expected = spec.type;
+  const ok =
+    expected === 'any' ||
+    (expected === 'string' && typeof value === 'string') ||
+    (expected === 'integer' && typeof value === 'number') ||
+    (expected === 'boolean' && typeof value === 'boolean') ||
+    (expected === 'list' && Array.isArray(value)) ||
+    ((expected === 'map' || expected === 'structure') && typeof value === 'object' && !Array.isArray(value));
+  if (!ok) throw new DynamoDBError('SerializationException', `${jsonKind(value)} cannot be converted to ${TYPE_NAMES[expected]}`);
+  switch (spec.type) {
+    case 'string': {
+      const s = value as string;
+      if (spec.min !== undefined && s.length < spec.min) fail(s, at, `Member must have length greater than or equal to ${spec.min}`, problems);
+      if (spec.max !== undefined && s.length > spec.max) fail(s, at, `Member must have length less than or equal to ${spec.max}`, problems);
+      if (spec.pattern && !spec.pattern.test(s)) fail(s, at, `Member must satisfy regular expression pattern: ${spec.patternText}`, problems);
+      if (spec.enum && !spec.enum.includes(s)) fail(s, at, `Member must satisfy enum value set: [${spec.enum.join(', ')}]`, problems);
+      return;
+    }
+    case 'integer': {
+      const n = value as number;
+      if (!Number.isInteger(n)) throw new DynamoDBError('SerializationException', `NUMBER_VALUE cannot be converted to Long`);
+      if (spec.min !== undefined && n < spec.min) fail(n, at, `Member must have value greater than or equal to ${spec.min}`, problems);
+      if (spec.max !== undefined && n > spec.max) fail(n, at, `Member must have value less than or equal to ${spec.max}`, problems);
+      return;
+    }
+    case 'list': {
+      const list = value as unknown[];
+      if (spec.min !== undefined && list.length < spec.min) fail(list, at, `Member must have length greater than or equal to ${spec.min}`, problems);
+      if (spec.max !== undefined && list.length > spec.max) fail(list, at, `Member must have length less than or equal to ${spec.max}`, problems);
+      if (spec.member) list.forEach((m, i) => check(m, spec.member!, `${at}.${i + 1}.member`, problems));
+      return;
+    }
+    case 'map': {
+      const keys = Object.keys(value as object);
+      if (spec.min !== undefined && keys.length < spec.min) fail(value, at, `Member must have length greater than or equal to ${spec.min}`, problems);
+      if (spec.max !== undefined && keys.length > spec.max) fail(value, at, `Member must have length less than or equal to ${spec.max}`, problems);
+      if (spec.value) for (const k of keys) check((value as Record<string, unknown>)[k], spec.value, `${at}.${k}.member`, problems);
+      return;
+    }
+    case 'structure':
+      checkMembers(value as Record<string, unknown>, spec.members, `${at}.`, problems);
+      return;
+    default:
+      return;
+  }
+}
