@@ -9,7 +9,8 @@ import { listTables } from './list-tables';
 import { putItem } from './put-item';
 import { updateItem } from './update-item';
 import { updateTable } from './update-table';
+import { query } from './query';
 
-const all: Operation[] = [createTable, describeTable, listTables, deleteTable, updateTable, putItem, getItem, updateItem, deleteItem];
+const all: Operation[] = [createTable, describeTable, listTables, deleteTable, updateTable, putItem, getItem, updateItem, deleteItem, query];
 
 export const OPERATIONS: ReadonlyMap<string, Operation> = new Map(all.map((op) => [op.name, op]));

@@ -1,0 +1,143 @@
+import type { Operation } from './operation';
+import { compileExpressions } from '../expressions';
+import { AFTER_PREFIX, encodeScalar, partitionPrefix } from '../codec/key-codec';
+import { encodedItemSize } from '../codec/item-codec';
+import { validation } from '../errors';
+import type { AttributeValue, Item } from '../types/attribute-value';
+import { ATTRIBUTE_MAP, RETURN_CONSUMED, TABLE_NAME, consumed, parseKey, pick, readCost } from './common';
+import type { Table } from '../table';
+
+/** A Query or Scan page stops once this many bytes of items have been read (before filtering). */
+export const PAGE_BYTES = 1024 * 1024;
+
+interface QueryInput {
+  TableName: string;
+  IndexName?: string;
+  KeyConditionExpression?: string;
+  FilterExpression?: string;
+  ProjectionExpression?: string;
+  ExpressionAttributeNames?: Record<string, string>;
+  ExpressionAttributeValues?: Record<string, AttributeValue>;
+  Select?: string;
+  Limit?: number;
+  ConsistentRead?: boolean;
+  ScanIndexForward?: boolean;
+  ExclusiveStartKey?: Record<string, unknown>;
+  AttributesToGet?: string[];
+  ReturnConsumedCapacity?: string;
+}
+
+/** The encoded-key range [lower, upper) that a sort-key condition selects within one partition. */
+function sortRange(table: Table, prefix: string, op: string | undefined, values: AttributeValue[]): [string, string] {
+  if (op === undefined) return [prefix, prefix + AFTER_PREFIX];
+  const type = table.schema.sortType!;
+  const e = (v: AttributeValue) => prefix + encodeScalar(type, v);
+  switch (op) {
+    case '=':
+      return [e(values[0]), e(values[0]) + '\x00'];
+    case '<':
+      return [prefix, e(values[0])];
+    case '<=':
+      return [prefix, e(values[0]) + '\x00'];
+    case '>':
+      return [e(values[0]) + '\x00', prefix + AFTER_PREFIX];
+    case '>=':
+      return [e(values[0]), prefix + AFTER_PREFIX];
+    case 'BETWEEN':
+      return [e(values[0]), e(values[1]) + '\x00'];
+    default: // BEGINS_WITH
+      return [e(values[0]), e(values[0]) + AFTER_PREFIX];
+  }
+}
+
+export function keyAttributes(table: Table, item: Item): Item {
+  const key: Item = { [table.schema.partitionName]: item[table.schema.partitionName] };
+  if (table.schema.sortName !== undefined) key[table.schema.sortName] = item[table.schema.sortName];
+  return key;
+}
+
+export const query: Operation<QueryInput> = {
+  name: 'Query',
+  members: {
+    TableName: TABLE_NAME,
+    IndexName: { type: 'string', min: 3, max: 255, pattern: /^[a-zA-Z0-9_.-]+$/, patternText: '[a-zA-Z0-9_.-]+' },
+    KeyConditionExpression: { type: 'string' },
+    FilterExpression: { type: 'string' },
+    ProjectionExpression: { type: 'string' },
+    ExpressionAttributeNames: { type: 'map' },
+    ExpressionAttributeValues: { type: 'map' },
+    Select: { type: 'string', enum: ['ALL_ATTRIBUTES', 'ALL_PROJECTED_ATTRIBUTES', 'SPECIFIC_ATTRIBUTES', 'COUNT'] },
+    Limit: { type: 'integer', min: 1 },
+    ConsistentRead: { type: 'boolean' },
+    ScanIndexForward: { type: 'boolean' },
+    ExclusiveStartKey: ATTRIBUTE_MAP,
+    AttributesToGet: { type: 'list', min: 1, member: { type: 'string' } },
+    ReturnConsumedCapacity: RETURN_CONSUMED,
+    KeyConditions: { type: 'map' },
+    QueryFilter: { type: 'map' },
+    ConditionalOperator: { type: 'string', enum: ['AND', 'OR'] },
+  },
+  run(db, input) {
+    if (input.KeyConditionExpression === undefined) {
+      throw validation('Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.');
+    }
+    const compiled = compileExpressions(input);
+    const table = db.table(input.TableName);
+    if (input.IndexName !== undefined) {
+      throw validation(`The table does not have the specified index: ${input.IndexName}`);
+    }
+    const s = table.schema;
+    const resolved = compiled.keyCondition!.resolve(
+      { name: s.partitionName, type: s.partitionType },
+      s.sortName === undefined ? undefined : { name: s.sortName, type: s.sortType },
+    );
+    const prefix = partitionPrefix(encodeScalar(s.partitionType, resolved.partition.value));
+    let [lower, upper] = sortRange(table, prefix, resolved.sort?.op, resolved.sort?.values ?? []);
+    const forward = input.ScanIndexForward !== false;
+    if (input.ExclusiveStartKey !== undefined) {
+      let start: string;
+      try {
+        start = parseKey(table, input.ExclusiveStartKey).encoded;
+      } catch (e) {
+        throw validation(`The provided starting key is invalid: ${(e as Error).message}`);
+      }
+      if (!start.startsWith(prefix)) throw validation('The provided starting key is invalid: The provided key element does not match the schema');
+      if (forward) lower = lower > start + '\x00' ? lower : start + '\x00';
+      else upper = upper < start ? upper : start;
+    }
+    const select = input.Select ?? (input.ProjectionExpression || input.AttributesToGet ? 'SPECIFIC_ATTRIBUTES' : 'ALL_ATTRIBUTES');
+    const countOnly = select === 'COUNT';
+    const limit = input.Limit ?? Infinity;
+    const items: Item[] = [];
+    let scanned = 0;
+    let matched = 0;
+    let bytes = 0;
+    let last: Item | undefined;
+    let more = false;
+    for (const [, encoded] of table.index.range(lower, upper, !forward)) {
+      if (scanned >= limit || bytes >= PAGE_BYTES) {
+        more = true;
+        break;
+      }
+      scanned++;
+      bytes += encodedItemSize(encoded);
+      const item = table.codec.decode(encoded);
+      last = item;
+      if (compiled.filter && !compiled.filter.evaluate(item)) continue;
+      matched++;
+      if (!countOnly) {
+        items.push(compiled.projection ? compiled.projection.project(item) : input.AttributesToGet ? pick(item, input.AttributesToGet) ?? {} : item);
+      }
+    }
+    // DynamoDB does not look ahead: a page cut by Limit or size always carries LastEvaluatedKey.
+    if (!more && last !== undefined && (scanned >= limit || bytes >= PAGE_BYTES)) more = true;
+    const out: Record<string, unknown> = {};
+    if (!countOnly) out.Items = items;
+    out.Count = matched;
+    out.ScannedCount = scanned;
+    if (more && last) out.LastEvaluatedKey = keyAttributes(table, last);
+    const cc = consumed(input, readCost(bytes, input.ConsistentRead === true));
+    if (cc) out.ConsumedCapacity = cc;
+    return out;
+  },
+};
