@@ -5,3 +5,11 @@ cd "$(dirname "$0")/.."
 npx tsc -p . --noEmit
 node esbuild.mjs
 node --import tsx --test --test-concurrency=1 --test-reporter=spec $(find test/engine test/server -name '*.test.ts' | sort)
+
+# The server through boto3 (Python's AWS SDK): pytest starts its own server (test/server/serve-for-tests.ts).
+# pytest's exit status is the script's (set -e). Skipped, loudly, only where python3 lacks boto3 or pytest.
+if python3 -c 'import boto3, pytest' >/dev/null 2>&1; then
+  PYTHONDONTWRITEBYTECODE=1 python3 -m pytest -q -p no:cacheprovider test/server/python
+else
+  echo "SKIPPED: boto3 suite (test/server/python) needs python3 with boto3 and pytest" >&2
+fi

@@ -13,6 +13,7 @@ import { DEFAULT_REGION, DISCARD_TIMEOUT_MS, KEEP_ALIVE_TIMEOUT_MS, MAX_REQUEST_
 import { sendError, sendHealth, sendJson, sendNotFound, sendPreflight } from './respond';
 import { routeOf } from './targets';
 import {
+  errorBody,
   fromEngineError,
   INTERNAL_SERVER_ERROR,
   MISSING_AUTHENTICATION_TOKEN,
@@ -46,6 +47,13 @@ export interface ServerOptions {
   maxRequestBytes?: number;
   /** Called with unexpected (non-DynamoDB) errors; they are answered with 500 InternalServerError. Default: stderr. */
   onInternalError?: (err: unknown, operation: string | undefined) => void;
+  /**
+   * Write the answers that the engine produced during one event-loop turn together, after the
+   * turn's I/O (setImmediate), rather than each at once. Under concurrent load this answers many
+   * connections per turn instead of one, for markedly fewer turns and less CPU per request; the
+   * added latency is one hop to the same turn's check phase. Default true.
+   */
+  batchResponses?: boolean;
 }
 
 export interface RunningServer {
@@ -74,12 +82,64 @@ function urlHost(host: string): string {
 
 function noop(): void {}
 
+/** Answers queued during one event-loop turn, written together in its check phase. */
+class Outbox {
+  constructor(
+    private readonly isClosing: () => boolean,
+    private readonly onError: (err: unknown) => void,
+  ) {}
+
+  private res: ServerResponse[] = [];
+  private status: number[] = [];
+  private contentType: string[] = [];
+  private json: string[] = [];
+  private cors: boolean[] = [];
+  private scheduled = false;
+  private readonly flushBound = (): void => this.flush();
+
+  push(res: ServerResponse, status: number, contentType: string, json: string, cors: boolean): void {
+    this.res.push(res);
+    this.status.push(status);
+    this.contentType.push(contentType);
+    this.json.push(json);
+    this.cors.push(cors);
+    if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(this.flushBound);
+    }
+  }
+
+  private flush(): void {
+    const { res, status, contentType, json, cors } = this;
+    this.res = [];
+    this.status = [];
+    this.contentType = [];
+    this.json = [];
+    this.cors = [];
+    this.scheduled = false;
+    const close = this.isClosing();
+    for (let i = 0; i < res.length; i++) {
+      try {
+        sendJson(res[i]!, status[i]!, contentType[i]!, json[i]!, cors[i]!, close);
+      } catch (err) {
+        try {
+          this.onError(err);
+        } catch {
+          // keep flushing the others
+        }
+      }
+    }
+  }
+}
+
+
 /** Creates the request listener; exported so tests can mount it on their own server. */
 export function createHandler(options: ServerOptions, isClosing: () => boolean = () => false): (req: IncomingMessage, res: ServerResponse) => void {
   const db = options.db;
   const region = options.region ?? DEFAULT_REGION;
   const maxBytes = options.maxRequestBytes ?? MAX_REQUEST_BYTES;
   const onInternalError = options.onInternalError ?? defaultInternalError;
+  const outbox = options.batchResponses === false ? undefined : new Outbox(isClosing, (err) => onInternalError(err, undefined));
 
   function fail(res: ServerResponse, err: unknown, operation: string, contentType: string, cors: boolean): void {
     let wire = fromEngineError(err);
@@ -91,7 +151,9 @@ export function createHandler(options: ServerOptions, isClosing: () => boolean =
       }
       wire = INTERNAL_SERVER_ERROR;
     }
-    if (!res.headersSent) sendError(res, wire, contentType, cors, isClosing());
+    if (res.headersSent) return;
+    if (outbox) outbox.push(res, wire.status, contentType, errorBody(wire), cors);
+    else sendError(res, wire, contentType, cors, isClosing());
   }
 
   function dispatch(req: IncomingMessage, res: ServerResponse, h: RequestHeaders, body: Buffer): void {
@@ -147,7 +209,8 @@ export function createHandler(options: ServerOptions, isClosing: () => boolean =
           fail(res, err, operation, contentType, cors);
           return;
         }
-        sendJson(res, 200, contentType, json, cors, isClosing());
+        if (outbox) outbox.push(res, 200, contentType, json, cors);
+        else sendJson(res, 200, contentType, json, cors, isClosing());
       },
       (err: unknown) => fail(res, err, operation, contentType, cors),
     );

@@ -1,0 +1,48 @@
+// Starts bench/lib/server-child.ts in its own process and talks to it.
+import { spawn, type ChildProcess } from 'node:child_process';
+import * as path from 'node:path';
+import { createInterface } from 'node:readline';
+
+export interface ServerChild {
+  readonly mode: string;
+  readonly url: URL;
+  readonly host: string;
+  readonly port: number;
+  /** CPU microseconds (user + system) the child has used so far. */
+  cpuMicros(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+export async function startChild(mode: string, dir?: string): Promise<ServerChild> {
+  const script = path.join(__dirname, 'server-child.ts');
+  const args = ['--import', 'tsx', script, mode, ...(dir ? [dir] : [])];
+  const child: ChildProcess = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'inherit', 'ipc'] });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const line = await new Promise<string>((resolve, reject) => {
+    const rl = createInterface({ input: child.stdout! });
+    rl.once('line', resolve);
+    child.once('exit', (code) => reject(new Error(`server child '${mode}' exited with ${code}`)));
+  });
+  const url = new URL(line.trim());
+  return {
+    mode,
+    url,
+    host: url.hostname,
+    port: Number(url.port),
+    cpuMicros: () =>
+      new Promise((resolve) => {
+        const onMessage = (m: any): void => {
+          if (m && m.cpu) {
+            child.off('message', onMessage);
+            resolve(m.cpu.user + m.cpu.system);
+          }
+        };
+        child.on('message', onMessage);
+        child.send('cpu');
+      }),
+    async stop() {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}

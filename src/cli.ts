@@ -1,0 +1,194 @@
+// `dynamo-workspace`: the workspace database without VS Code.
+//
+//   dynamo-workspace serve [--dir D] [--port P] [--host H] [--in-memory]
+//
+// The first line on stdout is always `Dynamo Workspace endpoint: <url>` once serving, so scripts
+// can read the URL; everything else goes to stderr.
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { Database, DatabaseLockedError } from './engine/database';
+import { startServer } from './server/index';
+
+const USAGE = `Usage: dynamo-workspace <command> [options]
+
+Commands:
+  serve         Serve a workspace database over the DynamoDB API on loopback
+
+Options for serve:
+  --dir <path>      Data folder (default: .dynamodb in the current folder)
+  --port <n>        TCP port (default: 8000; 0 picks a free one)
+  --host <addr>     Address to bind (default: 127.0.0.1)
+  --in-memory       Keep everything in memory; nothing is written to disk
+
+  -h, --help        Show this help
+
+Point any AWS SDK, the AWS CLI or boto3 at the printed endpoint, with any region and any
+credentials, e.g.  aws dynamodb list-tables --endpoint-url http://127.0.0.1:8000
+`;
+
+/** Exit codes. */
+const EXIT_OK = 0;
+const EXIT_FAILURE = 1;
+const EXIT_USAGE = 2;
+const EXIT_LOCKED = 3;
+
+class UsageError extends Error {}
+
+interface ServeOptions {
+  dir: string;
+  port: number;
+  host: string;
+  inMemory: boolean;
+}
+
+function parseServe(args: string[]): ServeOptions | 'help' {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      options: {
+        dir: { type: 'string' },
+        port: { type: 'string' },
+        host: { type: 'string' },
+        'in-memory': { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+      allowPositionals: false,
+    });
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  const v = parsed.values;
+  if (v.help) return 'help';
+  let port = 8000;
+  if (v.port !== undefined) {
+    port = Number(v.port);
+    if (!/^\d+$/.test(v.port) || !Number.isInteger(port) || port < 0 || port > 65535) {
+      throw new UsageError(`--port must be an integer from 0 to 65535, not '${v.port}'`);
+    }
+  }
+  const host = v.host ?? '127.0.0.1';
+  if (host === '') throw new UsageError('--host must not be empty');
+  if (v['in-memory'] && v.dir !== undefined) throw new UsageError('--in-memory and --dir cannot be used together');
+  return { dir: path.resolve(v.dir ?? '.dynamodb'), port, host, inMemory: v['in-memory'] ?? false };
+}
+
+function isLocked(err: unknown): err is DatabaseLockedError & { pid?: number } {
+  return err instanceof DatabaseLockedError || (err instanceof Error && err.name === 'DatabaseLockedError');
+}
+
+async function serve(options: ServeOptions): Promise<number> {
+  let db: Database;
+  try {
+    db = await Database.open(options.dir, { inMemory: options.inMemory });
+  } catch (err) {
+    if (isLocked(err)) {
+      const owner = typeof err.pid === 'number' ? `process ${err.pid}` : 'another process';
+      if (err.endpoint) {
+        process.stderr.write(
+          `dynamo-workspace: ${err.dir} is already open in ${owner}, which serves it at ${err.endpoint}\n` +
+            `Use that endpoint (e.g. --endpoint-url ${err.endpoint}), or stop that process first.\n`,
+        );
+      } else {
+        process.stderr.write(`dynamo-workspace: ${err.dir} is already open in ${owner}, which serves no endpoint.\nStop that process first.\n`);
+      }
+      return EXIT_LOCKED;
+    }
+    process.stderr.write(`dynamo-workspace: cannot open ${options.dir}: ${(err as Error).message}\n`);
+    return EXIT_FAILURE;
+  }
+
+  let server;
+  try {
+    server = await startServer({ db, host: options.host, port: options.port });
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    const why =
+      e.code === 'EADDRINUSE'
+        ? `port ${options.port} on ${options.host} is already in use (try --port 0 for a free one)`
+        : e.code === 'EADDRNOTAVAIL'
+          ? `${options.host} is not an address of this machine`
+          : e.message;
+    process.stderr.write(`dynamo-workspace: cannot listen: ${why}\n`);
+    await db.close();
+    return EXIT_FAILURE;
+  }
+
+  // Signal handlers go in before the endpoint is printed: whoever reads that line may stop us at once.
+  const stopped = new Promise<number>((resolve) => {
+    let stopping = false;
+    const stop = (signal: NodeJS.Signals): void => {
+      if (stopping) {
+        process.stderr.write(`dynamo-workspace: ${signal} again, exiting now\n`);
+        process.exit(130);
+      }
+      stopping = true;
+      process.stderr.write(`Stopping (${signal})...\n`);
+      server
+        .close()
+        .then(() => db.close())
+        .then(
+          () => resolve(EXIT_OK),
+          (err: unknown) => {
+            process.stderr.write(`dynamo-workspace: error while stopping: ${(err as Error).message}\n`);
+            resolve(EXIT_FAILURE);
+          },
+        );
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+
+  try {
+    await db.advertiseEndpoint(server.url);
+  } catch (err) {
+    process.stderr.write(`dynamo-workspace: warning: could not record the endpoint next to the data: ${(err as Error).message}\n`);
+  }
+
+  process.stdout.write(`Dynamo Workspace endpoint: ${server.url}\n`);
+  process.stderr.write(`${options.inMemory ? 'Data: in memory (discarded on exit)' : `Data: ${options.dir}`}\nPress Ctrl+C to stop.\n`);
+  return stopped;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'serve': {
+        const options = parseServe(rest);
+        if (options === 'help') {
+          process.stdout.write(USAGE);
+          return EXIT_OK;
+        }
+        return await serve(options);
+      }
+      case '-h':
+      case '--help':
+      case 'help':
+        process.stdout.write(USAGE);
+        return EXIT_OK;
+      case undefined:
+        process.stderr.write(USAGE);
+        return EXIT_USAGE;
+      default:
+        throw new UsageError(`unknown command '${command}'`);
+    }
+  } catch (err) {
+    if (err instanceof UsageError) {
+      process.stderr.write(`dynamo-workspace: ${err.message}\nRun 'dynamo-workspace --help' for usage.\n`);
+      return EXIT_USAGE;
+    }
+    throw err;
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (err: unknown) => {
+      process.stderr.write(`dynamo-workspace: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+      process.exit(EXIT_FAILURE);
+    },
+  );
+}

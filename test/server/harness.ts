@@ -1,0 +1,66 @@
+// A real server over a real in-memory Database, and an AWS SDK client pointed at it.
+// Set DW_TEST_ENDPOINT=http://127.0.0.1:PORT to run the SDK suites against another endpoint
+// instead (DynamoDB Local, say) for a differential check.
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { startServer } from '../../src/server/index';
+
+// The SDK warns once per process that its 2027 releases will need Node 22; tests run on Node 20 on purpose.
+const emitWarning = process.emitWarning.bind(process);
+process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
+  if (String(warning instanceof Error ? warning.message : warning).startsWith('NodeVersionSupportWarning')) return;
+  (emitWarning as (...a: unknown[]) => void)(warning, ...rest);
+}) as typeof process.emitWarning;
+
+export interface Harness {
+  url: string;
+  client: DynamoDBClient;
+  /** A table name no other test uses. */
+  name(prefix?: string): string;
+  close(): Promise<void>;
+}
+
+export function sdkClient(endpoint: string): DynamoDBClient {
+  return new DynamoDBClient({
+    endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' },
+    maxAttempts: 1,
+  });
+}
+
+let counter = 0;
+const run = Date.now().toString(36);
+
+export async function startHarness(): Promise<Harness> {
+  const name = (prefix = 't'): string => `${prefix}-${run}-${++counter}`;
+  const external = process.env.DW_TEST_ENDPOINT;
+  if (external) {
+    const client = sdkClient(external);
+    return { url: external, client, name, close: async () => client.destroy() };
+  }
+  // Loaded here, not at the top, so that DW_TEST_ENDPOINT runs need no engine.
+  const { Database } = await import('../../src/engine/database');
+  const db = await Database.open('', { inMemory: true });
+  const server = await startServer({ db, port: 0 });
+  const client = sdkClient(server.url);
+  return {
+    url: server.url,
+    client,
+    name,
+    async close() {
+      client.destroy();
+      await server.close();
+      await db.close();
+    },
+  };
+}
+
+/** Runs `fn`, expecting an SDK error; returns it. */
+export async function sdkError(fn: () => Promise<unknown>): Promise<Error & { $metadata: { httpStatusCode?: number; requestId?: string }; $fault: string; [k: string]: any }> {
+  try {
+    await fn();
+  } catch (err) {
+    return err as never;
+  }
+  throw new Error('expected the call to fail');
+}

@@ -1,0 +1,88 @@
+"""Fixtures for the boto3 suite: one server for the session, started by serve-for-tests.ts.
+
+Set DW_TEST_ENDPOINT=http://127.0.0.1:PORT to run the suite against another endpoint instead.
+"""
+import os
+import subprocess
+import uuid
+from pathlib import Path
+
+import boto3
+import pytest
+from botocore.config import Config
+
+REPO = Path(__file__).resolve().parents[3]
+
+
+@pytest.fixture(scope="session")
+def endpoint():
+    external = os.environ.get("DW_TEST_ENDPOINT")
+    if external:
+        yield external
+        return
+    proc = subprocess.Popen(
+        ["node", "--import", "tsx", str(REPO / "test/server/serve-for-tests.ts")],
+        cwd=REPO,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        url = proc.stdout.readline().strip()
+        assert url.startswith("http://"), f"serve-for-tests printed {url!r}"
+        yield url
+    finally:
+        proc.stdin.close()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+@pytest.fixture(scope="session")
+def session_kwargs(endpoint):
+    return dict(
+        endpoint_url=endpoint,
+        region_name="us-east-1",
+        aws_access_key_id="AKIDEXAMPLE",
+        aws_secret_access_key="wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+        config=Config(retries={"max_attempts": 1, "mode": "standard"}),
+    )
+
+
+@pytest.fixture(scope="session")
+def client(session_kwargs):
+    return boto3.client("dynamodb", **session_kwargs)
+
+
+@pytest.fixture(scope="session")
+def resource(session_kwargs):
+    return boto3.resource("dynamodb", **session_kwargs)
+
+
+def unique(prefix="py"):
+    return f"{prefix}-{uuid.uuid4().hex[:12]}"
+
+
+@pytest.fixture
+def table_name(client):
+    """A fresh hash+range table (pk S, sk N), deleted afterwards."""
+    name = unique()
+    client.create_table(
+        TableName=name,
+        AttributeDefinitions=[
+            {"AttributeName": "pk", "AttributeType": "S"},
+            {"AttributeName": "sk", "AttributeType": "N"},
+        ],
+        KeySchema=[
+            {"AttributeName": "pk", "KeyType": "HASH"},
+            {"AttributeName": "sk", "KeyType": "RANGE"},
+        ],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    yield name
+    try:
+        client.delete_table(TableName=name)
+    except client.exceptions.ResourceNotFoundException:
+        pass

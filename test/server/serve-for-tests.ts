@@ -1,0 +1,33 @@
+// Serves a fresh in-memory Database on a free loopback port for test suites written in other
+// languages (the boto3 suite). Prints the endpoint URL as its first line on stdout, then serves
+// until SIGTERM/SIGINT or until its stdin closes (so it never outlives the test runner).
+import { Database } from '../../src/engine/database';
+import { startServer } from '../../src/server/index';
+
+async function main(): Promise<void> {
+  const db = await Database.open('', { inMemory: true });
+  const server = await startServer({ db, port: Number(process.env.PORT ?? 0) });
+  process.stdout.write(server.url + '\n');
+  let stopping = false;
+  const stop = (): void => {
+    if (stopping) return;
+    stopping = true;
+    server
+      .close(1000)
+      .then(() => db.close())
+      .then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+  process.stdin.on('end', stop);
+  process.stdin.on('error', stop);
+  process.stdin.resume();
+}
+
+main().catch((err) => {
+  process.stderr.write(`serve-for-tests: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+});
