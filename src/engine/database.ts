@@ -59,7 +59,9 @@ export class Database {
       const db = new Database(dir, undefined, lock, options);
       const checkpoint = readCheckpoint(dir);
       let lsn = 0;
+      let segment = 0;
       if (checkpoint) {
+        segment = checkpoint.segment;
         lsn = checkpoint.lsn;
         for (const snap of checkpoint.tables) {
           const table = db.addTable(snap.meta as TableMeta);
@@ -67,11 +69,14 @@ export class Database {
           table.load(snap.keys, snap.values);
         }
       }
-      const end = readLog(dir, (record) => {
-        if (record.lsn <= lsn) return;
-        for (const m of record.mutations) db.apply(m, true);
-        lsn = record.lsn;
-      });
+      const end = readLog(
+        dir,
+        (record) => {
+          for (const m of record.mutations) db.apply(m, true);
+          lsn = record.lsn;
+        },
+        { segment, lsn },
+      );
       db.wal = await WriteAheadLog.open(dir, end, { segmentBytes: options.segmentBytes });
       db.nextLsn = Math.max(lsn, end.lsn) + 1;
       return db;
@@ -185,7 +190,7 @@ export class Database {
     });
     // Records up to `lsn` may still be on their way to the log; the snapshot already holds them,
     // and replay skips them by sequence number.
-    writeCheckpoint(this.dir, lsn, snapshots);
+    writeCheckpoint(this.dir, lsn, this.wal.currentSegment, snapshots);
     this.loggedBytes = 0;
     const retention = this.options.logRetentionMs ?? 24 * 3600 * 1000;
     const current = this.wal.currentSegment;

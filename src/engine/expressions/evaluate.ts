@@ -485,25 +485,66 @@ function comparePaths(a: DocumentPath, b: DocumentPath): number {
   return a.length - b.length;
 }
 
-/** Applies validated update actions to an item (or to {} for a new item); returns a new item. */
+/** Throws unless the parent of `path` in `item` exists and is a map (or a list, for an index). */
+function checkParent(item: Item, path: DocumentPath): void {
+  if (path.length === 1) return;
+  const parent = getPath(item, path.slice(0, -1));
+  const ok = typeof path[path.length - 1] === 'number' ? parent !== undefined && 'L' in parent : parent !== undefined && 'M' in parent;
+  if (!ok) throw validation(INVALID_PATH);
+}
+
+/** Throws MISSING_ATTRIBUTE if an attribute a SET value reads does not exist. */
+function checkOperandPaths(o: UpdateOperand, item: Item): void {
+  switch (o.kind) {
+    case 'path':
+      if (getPath(item, o.path) === undefined) throw validation(MISSING_ATTRIBUTE);
+      return;
+    case 'value':
+      return;
+    case 'if_not_exists':
+      // The fallback is read even when the attribute exists.
+      checkOperandPaths(o.fallback, item);
+      return;
+    default:
+      checkOperandPaths(o.left, item);
+      checkOperandPaths(o.right, item);
+  }
+}
+
+/**
+ * Applies validated update actions to an item (or to {} for a new item); returns a new item.
+ *
+ * Every action is checked before anything is written, action by action: REMOVE, SET, ADD and
+ * DELETE need the parent of their path to exist with the right type, SET needs the attributes it
+ * reads and operands of the right types, ADD and DELETE need the existing value to match. When
+ * several actions fail, DynamoDB reports one picked by an internal hash order; we go through the
+ * actions by path in descending order, which agrees with it in most cases.
+ */
 export function applyUpdate(actions: readonly UpdateAction[], original: Item): Item {
-  // Every SET value is computed from the item as it was before the update.
-  const sets: { path: DocumentPath; value: AttributeValue }[] = [];
-  const removes: DocumentPath[] = [];
-  const adds: (UpdateAction & { kind: 'ADD' | 'DELETE' })[] = [];
-  for (const action of actions) {
-    if (action.kind === 'SET') sets.push({ path: action.path, value: evaluateUpdateOperand(action.value, original) });
-    else if (action.kind === 'REMOVE') removes.push(action.path);
-    else adds.push(action);
+  const setValues = new Map<UpdateAction, AttributeValue>();
+  const ordered = [...actions].sort((a, b) => comparePaths(b.path, a.path));
+  for (const a of ordered) {
+    checkParent(original, a.path);
+    if (a.kind === 'SET') {
+      checkOperandPaths(a.value, original);
+      // Every SET value is computed from the item as it was before the update.
+      setValues.set(a, evaluateUpdateOperand(a.value, original));
+    } else if (a.kind === 'ADD' || a.kind === 'DELETE') {
+      const current = getPath(original, a.path);
+      if (current === undefined) continue;
+      const t = typeOf(a.value);
+      if (typeOf(current) !== t || (a.kind === 'DELETE' && !SET_TYPES.has(t))) throw validation(INCORRECT_TYPE);
+    }
   }
   const w = new Writer(original);
-  sets.sort((a, b) => comparePaths(a.path, b.path));
-  for (const s of sets) w.set(s.path, s.value);
+  // Sibling list indexes ascending, so that indexes past the end append in index order.
+  const sets = actions.filter((a) => a.kind === 'SET').sort((a, b) => comparePaths(a.path, b.path));
+  for (const a of sets) w.set(a.path, setValues.get(a)!);
   // Removing list elements from the highest index down keeps the other indexes valid.
-  removes.sort((a, b) => comparePaths(b, a));
+  const removes = actions.filter((a) => a.kind === 'REMOVE').map((a) => a.path).sort((a, b) => comparePaths(b, a));
   for (const path of removes) w.remove(path);
-  for (const action of adds.filter((a) => a.kind === 'ADD')) applyAdd(w, action.path, action.value);
-  for (const action of adds.filter((a) => a.kind === 'DELETE')) applyDelete(w, action.path, action.value);
+  for (const a of actions) if (a.kind === 'ADD') applyAdd(w, a.path, a.value);
+  for (const a of actions) if (a.kind === 'DELETE') applyDelete(w, a.path, a.value);
   return w.item;
 }
 

@@ -18,13 +18,12 @@ import {
   validateProjection,
   validateUpdate,
   type DocumentPath,
-  type KeyConditionPart,
   type KeyOperator,
   type KeySchemaElement,
   type ResolvedKeyCondition,
 } from './validate.js';
 
-export type { DocumentPath, KeyConditionPart, KeyOperator, KeySchemaElement, ResolvedKeyCondition };
+export type { DocumentPath, KeyOperator, KeySchemaElement, ResolvedKeyCondition };
 export { getPath, valuesEqual } from './evaluate.js';
 export { compareStrings, formatPath } from './validate.js';
 export { isReservedWord, RESERVED_WORDS } from './reserved-words.js';
@@ -69,13 +68,22 @@ export interface CompiledUpdate {
 }
 
 export interface CompiledKeyCondition {
-  /** The one or two key conditions as written (value-first comparisons turned around). */
-  readonly conditions: readonly KeyConditionPart[];
   /**
-   * Matches the conditions to a key schema: the partition key equality and the optional sort
-   * key condition. Throws DynamoDB's messages for conditions that do not fit the schema.
+   * Matches the condition to a key schema (the table's or the queried index's): the partition key
+   * equality and the optional sort key condition ('value < key' is turned into 'key > value').
+   * Throws DynamoDB's messages for conditions that do not fit ("Query condition missed key schema
+   * element: pk", "Query key condition not supported", ...). DynamoDB makes these checks after the
+   * unused names/values check, which is where compileExpressions makes them when given the schema.
    */
   resolve(partitionKey: KeySchemaElement, sortKey?: KeySchemaElement): ResolvedKeyCondition;
+  /** Set when compileExpressions was given the key schema. */
+  partition?: ResolvedKeyCondition['partition'];
+  sort?: ResolvedKeyCondition['sort'];
+}
+
+export interface CompileOptions {
+  /** Key schema for the KeyConditionExpression (Query's table or index). */
+  keySchema?: { partition: KeySchemaElement; sort?: KeySchemaElement };
 }
 
 export interface CompiledExpressions {
@@ -137,7 +145,7 @@ const EMPTY_ITEM: Item = Object.freeze({}) as Item;
  * Whether names/values may be given at all without expressions is operation-specific and left to
  * the caller (see attributeMapsWithoutExpressions).
  */
-export function compileExpressions(input: ExpressionInput): CompiledExpressions {
+export function compileExpressions(input: ExpressionInput, options: CompileOptions = {}): CompiledExpressions {
   const subs = new Substitutions(input.ExpressionAttributeNames, input.ExpressionAttributeValues);
   const out: CompiledExpressions = {};
   if (input.UpdateExpression != null) {
@@ -168,13 +176,13 @@ export function compileExpressions(input: ExpressionInput): CompiledExpressions 
     out.projection = { project, topLevelNames: () => [...names], paths };
   }
   if (input.KeyConditionExpression != null) {
-    const conditions = validateKeyCondition(input.KeyConditionExpression, subs);
-    out.keyCondition = {
-      conditions,
-      resolve: (partitionKey, sortKey) => resolveKeyCondition(conditions, partitionKey, sortKey),
-    };
+    const condition = validateKeyCondition(input.KeyConditionExpression, subs);
+    out.keyCondition = { resolve: (partitionKey, sortKey) => resolveKeyCondition(condition, partitionKey, sortKey) };
   }
   subs.checkUnused();
+  if (out.keyCondition && options.keySchema) {
+    Object.assign(out.keyCondition, out.keyCondition.resolve(options.keySchema.partition, options.keySchema.sort));
+  }
   return out;
 }
 

@@ -110,6 +110,12 @@ const COMPARATORS: ReadonlySet<TokenType> = new Set(['=', '<>', '<', '<=', '>', 
 class Parser {
   pos = 0;
   farthest = 0;
+  /**
+   * Token index just past the first doubly parenthesised node completed while parsing. DynamoDB
+   * rejects redundant parentheses as soon as its parser completes such a node, so when the parse
+   * fails later on, that error wins over the syntax error.
+   */
+  redundantAt = Infinity;
 
   constructor(readonly tokens: Token[]) {}
 
@@ -177,6 +183,11 @@ class Parser {
     return node;
   }
 
+  wrapped<T extends Wrapped>(node: T): T {
+    if (++node.parens === 2 && this.pos < this.redundantAt) this.redundantAt = this.pos;
+    return node;
+  }
+
   primary(): ConditionNode | null {
     const start = this.pos;
     // operand comparator operand | operand BETWEEN operand AND operand | operand IN (...)
@@ -208,10 +219,7 @@ class Parser {
     // '(' condition ')'
     if (this.accept('(')) {
       const inner = this.condition();
-      if (inner && this.accept(')')) {
-        inner.parens++;
-        return inner;
-      }
+      if (inner && this.accept(')')) return this.wrapped(inner);
       this.pos = start;
     }
     // function used as a condition
@@ -250,10 +258,7 @@ class Parser {
     if (type === '(') {
       this.pos++;
       const inner = this.operand();
-      if (inner && this.accept(')')) {
-        inner.parens++;
-        return inner;
-      }
+      if (inner && this.accept(')')) return this.wrapped(inner);
       this.pos = start;
       return null;
     }
@@ -396,10 +401,7 @@ class Parser {
     }
     if (this.accept('(')) {
       const inner = this.setValue();
-      if (inner && this.accept(')')) {
-        inner.parens++;
-        return inner;
-      }
+      if (inner && this.accept(')')) return this.wrapped(inner);
     }
     this.pos = start;
     return null;
@@ -409,6 +411,7 @@ class Parser {
   finish<T>(kind: ExpressionKind, text: string, node: T | null): T {
     if (node && this.peek() === 'EOF') return node;
     if (node) this.fail();
+    if (this.redundantAt <= this.farthest) throw validation(`Invalid ${kind}: The expression has redundant parentheses;`);
     throw validation(`Invalid ${kind}: ${syntaxErrorDetail(text, this.tokens, this.farthest)}`);
   }
 }

@@ -71,7 +71,7 @@ export type UpdateAction =
 
 export type KeyOperator = '=' | '<' | '<=' | '>' | '>=' | 'BETWEEN' | 'BEGINS_WITH';
 
-export interface KeyConditionPart {
+interface KeyConditionPart {
   readonly name: string;
   readonly op: KeyOperator;
   readonly values: AttributeValue[];
@@ -635,82 +635,13 @@ export function validateCondition(kind: ExpressionKind, text: string, subs: Subs
 // ---------------------------------------------------------------------------------------------
 // KeyConditionExpression
 
-/** Validates a KeyConditionExpression down to one or two key conditions (names not yet matched to the schema). */
-export function validateKeyCondition(text: string, subs: Substitutions): KeyConditionPart[] {
-  const kind: ExpressionKind = 'KeyConditionExpression';
-  const condition = validateCondition(kind, text, subs);
-  const parts: Condition[] = [];
-  const flatten = (c: Condition): void => {
-    if (c.kind === 'and') {
-      flatten(c.left);
-      flatten(c.right);
-    } else parts.push(c);
-  };
-  const checkOperators = (c: Condition): void => {
-    switch (c.kind) {
-      case 'and':
-        checkOperators(c.left);
-        checkOperators(c.right);
-        return;
-      case 'or':
-      case 'not':
-        throw validation(`Invalid operator used in KeyConditionExpression: ${c.kind.toUpperCase()}`);
-      case 'compare':
-        if (c.op === '<>') throw validation('Invalid operator used in KeyConditionExpression: <>');
-        return;
-      case 'in':
-        throw validation('Invalid operator used in KeyConditionExpression: IN');
-      case 'between':
-        return;
-      case 'begins_with':
-        return;
-      default:
-        throw validation(`Invalid operator used in KeyConditionExpression: ${c.kind}`);
-    }
-  };
-  checkOperators(condition);
-  flatten(condition);
-  const result: KeyConditionPart[] = [];
-  for (const part of parts) {
-    const operands: Operand[] =
-      part.kind === 'compare' ? [part.left, part.right]
-      : part.kind === 'between' ? [part.subject, part.low, part.high]
-      : part.kind === 'begins_with' ? [part.left, part.right]
-      : [];
-    if (operands.some((o) => o.kind === 'size')) throw validation('KeyConditionExpressions cannot contain nested operations');
-    const paths = operands.filter((o): o is Operand & { kind: 'path' } => o.kind === 'path');
-    if (paths.length > 1) {
-      throw validation('Invalid condition in KeyConditionExpression: Multiple attribute names used in one condition');
-    }
-    if (paths.length === 0) throw validation('Invalid condition in KeyConditionExpression: No key attribute specified');
-    const path = paths[0]!.path;
-    if (path.length > 1) {
-      throw validation(`Key attributes must be scalars; list random access '[]' and map lookup '.' are not allowed: Key: ${String(path[0])}`);
-    }
-    const name = path[0] as string;
-    const values = operands.filter((o): o is Operand & { kind: 'value' } => o.kind === 'value').map((o) => o.value);
-    if (part.kind === 'compare') {
-      // "value op key" is "key op' value".
-      const flipped = part.left.kind !== 'path';
-      const op = !flipped ? part.op : part.op === '<' ? '>' : part.op === '<=' ? '>=' : part.op === '>' ? '<' : part.op === '>=' ? '<=' : part.op;
-      result.push({ name, op: op as KeyOperator, values });
-    } else if (part.kind === 'between') {
-      if (part.subject.kind !== 'path') {
-        throw validation('Invalid condition in KeyConditionExpression: BETWEEN operator must have the key attribute as its first operand');
-      }
-      result.push({ name, op: 'BETWEEN', values });
-    } else {
-      if (part.kind === 'begins_with' && part.left.kind !== 'path') {
-        throw validation('Invalid condition in KeyConditionExpression: begins_with operator must have the key attribute as its first operand');
-      }
-      result.push({ name, op: 'BEGINS_WITH', values });
-    }
-  }
-  if (new Set(result.map((p) => p.name)).size < result.length) {
-    throw validation('KeyConditionExpressions must only contain one condition per key');
-  }
-  if (result.length > 2) throw validation('Conditions can be of length 1 or 2 only');
-  return result;
+/**
+ * Validates a KeyConditionExpression as a condition. What makes it a valid key condition depends
+ * on the key schema, and DynamoDB checks it only after every expression and the unused names and
+ * values: see resolveKeyCondition.
+ */
+export function validateKeyCondition(text: string, subs: Substitutions): Condition {
+  return validateCondition('KeyConditionExpression', text, subs);
 }
 
 export interface KeySchemaElement {
@@ -724,28 +655,119 @@ export interface ResolvedKeyCondition {
   sort?: { name: string; op: KeyOperator; values: AttributeValue[] };
 }
 
-/** Matches key conditions to a table's or index's key schema, with DynamoDB's messages. */
+const keyOperand = (c: Condition): readonly Operand[] =>
+  c.kind === 'compare' ? [c.left, c.right]
+  : c.kind === 'between' ? [c.subject, c.low, c.high]
+  : c.kind === 'begins_with' || c.kind === 'contains' ? [c.left, c.right]
+  : c.kind === 'in' ? [c.subject, ...c.list]
+  : c.kind === 'attribute_type' ? [c.subject]
+  : c.kind === 'attribute_exists' || c.kind === 'attribute_not_exists' ? [{ kind: 'path', path: c.path }]
+  : [];
+
+function conditionPaths(c: Condition, out: DocumentPath[]): void {
+  const operand = (o: Operand): void => {
+    if (o.kind === 'path') out.push(o.path);
+    else if (o.kind === 'size') operand(o.arg);
+  };
+  if (c.kind === 'and' || c.kind === 'or') {
+    conditionPaths(c.left, out);
+    conditionPaths(c.right, out);
+  } else if (c.kind === 'not') conditionPaths(c.operand, out);
+  else keyOperand(c).forEach(operand);
+}
+
+const FLIPPED: Readonly<Record<string, KeyOperator>> = { '=': '=', '<': '>', '<=': '>=', '>': '<', '>=': '<=' };
+
+/**
+ * Turns a validated KeyConditionExpression into the partition key value and the optional sort key
+ * condition, checking it against the key schema with DynamoDB's messages and in DynamoDB's order.
+ */
 export function resolveKeyCondition(
-  parts: readonly KeyConditionPart[],
+  condition: Condition,
   partitionKey: KeySchemaElement,
   sortKey?: KeySchemaElement,
 ): ResolvedKeyCondition {
-  const hash = parts.find((p) => p.name === partitionKey.name);
-  const others = parts.filter((p) => p !== hash);
-  if (!hash) throw validation(`Query condition missed key schema element: ${partitionKey.name}`);
-  const range = others[0];
-  if (range && (!sortKey || range.name !== sortKey.name)) {
-    throw validation(`Query condition missed key schema element: ${sortKey ? sortKey.name : partitionKey.name}`);
+  const keyNames = new Set([partitionKey.name, ...(sortKey ? [sortKey.name] : [])]);
+  // 1. A key attribute used as a document (a.b, a[0]) anywhere.
+  const paths: DocumentPath[] = [];
+  conditionPaths(condition, paths);
+  for (const p of paths) {
+    if (p.length > 1 && keyNames.has(p[0] as string)) {
+      throw validation(`Key attributes must be scalars; list random access '[]' and map lookup '.' are not allowed: Key: ${String(p[0])}`);
+    }
   }
+  // 2. Each condition joined by AND, in order.
+  const parts: Condition[] = [];
+  const flatten = (c: Condition): void => {
+    if (c.kind === 'and') {
+      flatten(c.left);
+      flatten(c.right);
+    } else parts.push(c);
+  };
+  flatten(condition);
+  const conditions: KeyConditionPart[] = [];
+  const seen = new Set<string>();
+  for (const part of parts) {
+    let op: string | undefined;
+    switch (part.kind) {
+      case 'compare':
+        if (part.op !== '<>') op = part.op;
+        else throw validation('Invalid operator used in KeyConditionExpression: <>');
+        break;
+      case 'between':
+        op = 'BETWEEN';
+        if (part.subject.kind === 'size') throw validation('KeyConditionExpressions cannot contain nested operations');
+        if (part.subject.kind !== 'path') {
+          throw validation('Invalid condition in KeyConditionExpression: BETWEEN operator must have the key attribute as its first operand');
+        }
+        break;
+      case 'begins_with':
+        op = 'BEGINS_WITH';
+        if (part.left.kind !== 'path') {
+          throw validation('Invalid condition in KeyConditionExpression: begins_with operator must have the key attribute as its first operand');
+        }
+        break;
+      default:
+        throw validation(`Invalid operator used in KeyConditionExpression: ${part.kind === 'or' || part.kind === 'not' || part.kind === 'in' ? part.kind.toUpperCase() : part.kind}`);
+    }
+    let name: string | undefined;
+    const values: AttributeValue[] = [];
+    for (const o of keyOperand(part)) {
+      if (o.kind === 'size') throw validation('KeyConditionExpressions cannot contain nested operations');
+      if (o.kind === 'value') {
+        values.push(o.value);
+        continue;
+      }
+      if (name !== undefined) {
+        throw validation('Invalid condition in KeyConditionExpression: Multiple attribute names used in one condition');
+      }
+      if (o.path.length > 1) throw validation('KeyConditionExpressions cannot have conditions on nested attributes');
+      name = o.path[0] as string;
+    }
+    if (name === undefined) throw validation('Invalid condition in KeyConditionExpression: No key attribute specified');
+    if (seen.has(name)) throw validation('KeyConditionExpressions must only contain one condition per key');
+    seen.add(name);
+    // "value < key" is "key > value".
+    if (part.kind === 'compare' && part.left.kind !== 'path') op = FLIPPED[op!];
+    conditions.push({ name, op: op as KeyOperator, values });
+  }
+  if (conditions.length > 2) throw validation('Conditions can be of length 1 or 2 only');
+  // 3. The key schema.
+  const hash = conditions.find((p) => p.name === partitionKey.name);
+  if (!hash) throw validation(`Query condition missed key schema element: ${partitionKey.name}`);
   if (hash.op !== '=') throw validation('Query key condition not supported');
   const mismatch = (): DynamoDBError =>
     validation('One or more parameter values were invalid: Condition parameter type does not match schema type');
   if (partitionKey.type && typeOf(hash.values[0]!) !== partitionKey.type) throw mismatch();
   const out: ResolvedKeyCondition = { partition: { name: hash.name, value: hash.values[0]! } };
+  const range = conditions.find((p) => p !== hash);
   if (range) {
+    if (!sortKey || range.name !== sortKey.name) {
+      throw validation(`Query condition missed key schema element: ${sortKey ? sortKey.name : partitionKey.name}`);
+    }
     // (begins_with on a number key cannot get here: its value is either a number, rejected by
     // validation, or of another type than the key.)
-    if (sortKey!.type) for (const v of range.values) if (typeOf(v) !== sortKey!.type) throw mismatch();
+    if (sortKey.type) for (const v of range.values) if (typeOf(v) !== sortKey.type) throw mismatch();
     out.sort = { name: range.name, op: range.op, values: range.values };
   }
   return out;
@@ -911,6 +933,9 @@ class UpdateResolver {
         }
         const [left, right] = args as [UpdateOperand, UpdateOperand];
         if (name === 'if_not_exists') {
+          if (left.kind === 'path' && right.kind === 'path' && samePath(left.path, right.path)) {
+            throw notDistinct(kind, name, left.path);
+          }
           if (left.kind !== 'path') {
             throw invalid(kind, 'Operator or function requires a document path; operator or function: if_not_exists');
           }

@@ -59,6 +59,14 @@ export class BinaryWriter {
     }
   }
 
+  /** Text without a length prefix, in a fixed-width encoding the reader knows. */
+  raw(s: string, encoding: 'latin1' | 'utf16le'): void {
+    const bytes = encoding === 'latin1' ? s.length : s.length * 2;
+    this.ensure(bytes);
+    this.buf.write(s, this.pos, bytes, encoding);
+    this.pos += bytes;
+  }
+
   json(v: unknown): void {
     this.string(JSON.stringify(v));
   }

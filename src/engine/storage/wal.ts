@@ -40,12 +40,17 @@ export function listSegments(dir: string): number[] {
  * torn or corrupt frame, and at a record whose sequence number does not follow the previous one
  * (leftovers of an unacknowledged batch behind a rewritten tail).
  */
-export function readLog(dir: string, onRecord: (r: LogRecord) => void): { segment: number; offset: number; lsn: number } {
-  const segments = listSegments(dir);
-  let end = { segment: segments.length ? segments[0] : 1, offset: 0, lsn: 0 };
+export function readLog(
+  dir: string,
+  onRecord: (r: LogRecord) => void,
+  from: { segment: number; lsn: number } = { segment: 0, lsn: 0 },
+): { segment: number; offset: number; lsn: number } {
+  // Segments before `from.segment` are wholly covered by the checkpoint and are not read.
+  const segments = listSegments(dir).filter((n) => n >= from.segment);
+  let end = { segment: segments.length ? segments[0] : Math.max(1, from.segment), offset: 0, lsn: 0 };
   let lastLsn = -1;
   for (let s = 0; s < segments.length; s++) {
-    const buf = fs.readFileSync(path.join(dir, segmentName(segments[s])));
+    const buf = readWritten(path.join(dir, segmentName(segments[s])));
     let pos = 0;
     let torn = false;
     while (pos + HEADER <= buf.length) {
@@ -56,13 +61,14 @@ export function readLog(dir: string, onRecord: (r: LogRecord) => void): { segmen
         torn = true;
         break;
       }
-      const record = decodeRecord(buf, pos + HEADER, pos + HEADER + len);
-      if (lastLsn >= 0 && record.lsn !== lastLsn + 1) {
+      // The sequence number leads the payload: records the checkpoint holds are not decoded.
+      const lsn = buf.readDoubleLE(pos + HEADER);
+      if (lastLsn >= 0 && lsn !== lastLsn + 1) {
         torn = true;
         break;
       }
-      lastLsn = record.lsn;
-      onRecord(record);
+      lastLsn = lsn;
+      if (lsn > from.lsn) onRecord(decodeRecord(buf, pos + HEADER, pos + HEADER + len));
       pos += HEADER + len;
     }
     end = { segment: segments[s], offset: pos, lsn: lastLsn };
@@ -72,6 +78,41 @@ export function readLog(dir: string, onRecord: (r: LogRecord) => void): { segmen
     }
   }
   return end;
+}
+
+/**
+ * The written part of a preallocated segment: read in growing chunks until a zero frame length,
+ * so opening does not read the unused zeros of a 64 MB segment.
+ */
+function readWritten(file: string): Buffer {
+  const fd = fs.openSync(file, 'r');
+  try {
+    const size = fs.fstatSync(fd).size;
+    let buf = Buffer.allocUnsafe(Math.min(size, 1 << 20));
+    let filled = 0;
+    let pos = 0; // start of the first frame not yet known to be complete
+    for (;;) {
+      if (filled === buf.length) {
+        if (filled >= size) break;
+        const next = Buffer.allocUnsafe(Math.min(size, buf.length * 2));
+        buf.copy(next, 0, 0, filled);
+        buf = next;
+      }
+      const n = fs.readSync(fd, buf, filled, buf.length - filled, filled);
+      if (n === 0) break;
+      filled += n;
+      while (pos + HEADER <= filled) {
+        const len = buf.readUInt32LE(pos);
+        if (len === 0) return buf.subarray(0, filled);
+        if (pos + HEADER + len > filled) break;
+        pos += HEADER + len;
+      }
+      if (pos + HEADER <= filled && buf.readUInt32LE(pos) === 0) return buf.subarray(0, filled);
+    }
+    return buf.subarray(0, filled);
+  } finally {
+    fs.closeSync(fd);
+  }
 }
 
 export class WriteAheadLog {

@@ -1,0 +1,92 @@
+// In-process engine benchmarks: GetItem, durable PutItem under group commit, Query of 10 items.
+// Prints one JSON object and writes bench/results/engine.json.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Database } from '../src/engine/database';
+import { summarize } from './lib/stats';
+import { TABLE, createTableBody, item } from './lib/workload';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
+const pk = (p: number) => `p${String(p).padStart(6, '0')}`;
+const sk = (s: number) => `s${String(s).padStart(3, '0')}`;
+
+async function load(db: Database, partitions: number, perPartition: number): Promise<void> {
+  await db.execute('CreateTable', JSON.parse(createTableBody));
+  const batch: Promise<unknown>[] = [];
+  for (let p = 0; p < partitions; p++) {
+    for (let s = 0; s < perPartition; s++) {
+      batch.push(db.execute('PutItem', { TableName: TABLE, Item: item(pk(p), sk(s), p * perPartition + s) }));
+      if (batch.length >= 256) await Promise.all(batch.splice(0));
+    }
+  }
+  await Promise.all(batch);
+}
+
+/** Runs `op` with `inFlight` concurrent loops for SECONDS; latency of every call is recorded. */
+async function measure(inFlight: number, op: (i: number) => Promise<unknown>): Promise<Record<string, unknown>> {
+  const latencies: number[] = [];
+  let done = 0;
+  const end = performance.now() + SECONDS * 1000;
+  const start = performance.now();
+  const loop = async (w: number) => {
+    let i = w;
+    while (performance.now() < end) {
+      const t = performance.now();
+      await op(i);
+      latencies.push(performance.now() - t);
+      i += inFlight;
+      done++;
+    }
+  };
+  await Promise.all(Array.from({ length: inFlight }, (_, w) => loop(w)));
+  const seconds = (performance.now() - start) / 1000;
+  return { opsPerSec: Math.round(done / seconds), ops: done, inFlight, ...summarize(latencies) };
+}
+
+/** GetItem called back to back without awaiting each (as a caller holding many keys would). */
+function getThroughput(db: Database, keys: number): Record<string, unknown> {
+  const inputs = Array.from({ length: 4096 }, (_, i) => ({ TableName: TABLE, Key: { pk: { S: pk((i * 7919) % keys) }, sk: { S: sk(i % 10) } } }));
+  let n = 0;
+  const start = performance.now();
+  const end = start + SECONDS * 1000;
+  const latencies: number[] = [];
+  while (performance.now() < end) {
+    for (let i = 0; i < 4096; i++) void db.execute('GetItem', inputs[i]);
+    n += 4096;
+    const t = performance.now();
+    void db.execute('GetItem', inputs[n % 4096]);
+    latencies.push(performance.now() - t);
+  }
+  const seconds = (performance.now() - start) / 1000;
+  return { opsPerSec: Math.round(n / seconds), ops: n, tableItems: keys * 10, ...summarize(latencies) };
+}
+
+async function main(): Promise<void> {
+  const results: Record<string, unknown> = { node: process.version, cpus: os.cpus().length, secondsPerPhase: SECONDS };
+  const mem = await Database.open('', { inMemory: true });
+  await load(mem, 10_000, 10);
+  results.getItem = getThroughput(mem, 10_000);
+  results.getItemAwaited = await measure(64, (i) => mem.execute('GetItem', { TableName: TABLE, Key: { pk: { S: pk((i * 7919) % 10_000) }, sk: { S: sk(i % 10) } } }));
+  results.query10 = await measure(64, (i) =>
+    mem.execute('Query', { TableName: TABLE, KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': { S: pk((i * 7919) % 10_000) } } }),
+  );
+  await mem.close();
+
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dw-bench-'));
+  const disk = await Database.open(dir);
+  await disk.execute('CreateTable', JSON.parse(createTableBody));
+  results.durablePutItem = await measure(64, (i) => disk.execute('PutItem', { TableName: TABLE, Item: item(pk(i % 100_000), sk(i % 10), i) }));
+  await disk.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+
+  const json = JSON.stringify(results, null, 2);
+  console.log(json);
+  fs.mkdirSync(path.join(__dirname, 'results'), { recursive: true });
+  fs.writeFileSync(path.join(__dirname, 'results', 'engine.json'), json + '\n');
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
