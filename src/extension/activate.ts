@@ -22,7 +22,7 @@ let manager: ConnectionManager | undefined;
 
 export function activate(context: vscode.ExtensionContext): DynamoWorkspaceApi {
   const log = vscode.window.createOutputChannel('Dynamo Workspace');
-  manager = new ConnectionManager(engineBinding);
+  manager = new ConnectionManager(engineBinding, (message) => log.appendLine(`${new Date().toISOString()} ${message}`));
   const tree = new ExplorerTree(manager);
   const view = vscode.window.createTreeView('dynamoWorkspace.explorer', { treeDataProvider: tree, showCollapseAll: true });
   const status = new EndpointStatus(manager);
@@ -35,6 +35,8 @@ export function activate(context: vscode.ExtensionContext): DynamoWorkspaceApi {
     view,
     status,
     ...registerCommands({ extensionUri: context.extensionUri, manager: m, tree, log }),
+    // table counts change with the tree (creates, deletes, imports)
+    tree.onDidChangeTreeData(() => void status.update()),
     m.onDidChange(() => {
       void vscode.commands.executeCommand('setContext', 'dynamoWorkspace.hasConnections', m.entries().length > 0);
       for (const db of m.workspaceDatabases()) {

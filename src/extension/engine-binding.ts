@@ -1,4 +1,10 @@
 // Binds the extension to the embedded engine (src/engine) and its HTTP endpoint (src/server).
-import type { EngineBinding } from './workspace-db';
+import { Database, DatabaseLockedError } from '../engine/database';
+import { startServer } from '../server';
+import type { EmbeddedDatabase, EngineBinding } from './workspace-db';
 
-export const engineBinding: EngineBinding | undefined = undefined;
+export const engineBinding: EngineBinding = {
+  open: (dir) => Database.open(dir),
+  lockedBy: (error) => (error instanceof DatabaseLockedError ? (error.endpoint ?? '') : undefined),
+  startServer: ({ db, host, port }) => startServer({ db: db as EmbeddedDatabase & Database, host, port }),
+};

@@ -28,7 +28,10 @@ export class ConnectionManager implements vscode.Disposable {
   readonly onDidChange = this.changed.event;
   private readonly disposables: vscode.Disposable[] = [];
 
-  constructor(private readonly binding: EngineBinding | undefined) {
+  constructor(
+    private readonly binding: EngineBinding | undefined,
+    private readonly log: (message: string) => void = () => undefined,
+  ) {
     this.syncFolders();
     this.syncRemotes();
     this.disposables.push(
@@ -59,7 +62,7 @@ export class ConnectionManager implements vscode.Disposable {
       const key = folder.uri.toString();
       seen.add(key);
       if (!this.workspaces.has(key)) {
-        const ws = new WorkspaceDatabase(folder, this.binding);
+        const ws = new WorkspaceDatabase(folder, this.binding, this.log);
         ws.onDidChange(() => this.changed.fire());
         this.workspaces.set(key, ws);
       }

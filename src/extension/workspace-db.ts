@@ -63,6 +63,7 @@ export class WorkspaceDatabase implements vscode.Disposable {
   constructor(
     readonly folder: vscode.WorkspaceFolder,
     private readonly binding: EngineBinding | undefined,
+    private readonly log: (message: string) => void = () => undefined,
   ) {
     this.id = `workspace:${folder.uri.toString()}`;
   }
@@ -120,6 +121,7 @@ export class WorkspaceDatabase implements vscode.Disposable {
     } catch (e) {
       this.state = 'failed';
       this.error = e instanceof Error ? e.message : String(e);
+      this.log(`Opening the database of ${this.folder.name} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
       this.changed.fire();
       throw e;
     }
@@ -144,6 +146,7 @@ export class WorkspaceDatabase implements vscode.Disposable {
       this.endpointNote = `port ${port} was busy`;
     }
     await this.db.advertiseEndpoint(this.server.url);
+    this.log(`${this.folder.name}: serving ${this.dir} at ${this.server.url}${this.endpointNote ? ` (${this.endpointNote})` : ''}`);
     this.changed.fire();
   }
 

@@ -61,7 +61,8 @@ count_node_tests() { # parses node --test's closing "ℹ pass N" / "ℹ fail N"
   local log="$1" p f
   p=$(grep -Eo '^ℹ pass [0-9]+' "$log" | tail -1 | grep -Eo '[0-9]+' || echo 0)
   f=$(grep -Eo '^ℹ fail [0-9]+' "$log" | tail -1 | grep -Eo '[0-9]+' || echo 0)
-  passed=$((passed + p)); failed=$((failed + f))
+  s=$(grep -Eo '^ℹ skipped [0-9]+' "$log" | tail -1 | grep -Eo '[0-9]+' || echo 0)
+  passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + s))
   echo "unit: $p passed, $f failed" >&2
 }
 
@@ -93,9 +94,9 @@ if [ -z "$only" ] || [ "$only" = host ]; then
     bash scripts/vscode-server.sh stop "$STATE" >/dev/null 2>&1
     STATE=""
     if [ -f "$results" ]; then
-      p=$(node -p "require('$results').passes"); f=$(node -p "require('$results').failures")
-      passed=$((passed + p)); failed=$((failed + f))
-      echo "extension host: $p passed, $f failed" >&2
+      p=$(node -p "require('$results').passes"); f=$(node -p "require('$results').failures"); s=$(node -p "require('$results').pending")
+      passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + s))
+      echo "extension host: $p passed, $f failed, $s skipped" >&2
       [ "$rc" = 0 ] || [ "$f" != 0 ] || failed=$((failed + 1))
     else
       echo "extension host suite produced no results (exit $rc); server log: $WORK/host-server/server.log" >&2
@@ -116,14 +117,14 @@ if { [ -z "$only" ] || [ "$only" = ui ]; } && [ -f test/e2e/ui-scenario.ts ]; th
   if out="$(bash scripts/vscode-server.sh start --extension "$WORK/extension" --workspace "$WORK/ui-ws" --state "$WORK/ui-server")"; then
     eval "$out"
     STATE="$VSCODE_E2E_STATE"
-    node --import tsx test/e2e/ui-scenario.ts "$VSCODE_E2E_URL" "$ARTIFACTS" "$WORK/ui-results.json"
+    DW_UI_WORKSPACE="$WORK/ui-ws" node --import tsx test/e2e/ui-scenario.ts "$VSCODE_E2E_URL" "$ARTIFACTS" "$WORK/ui-results.json"
     rc=$?
     bash scripts/vscode-server.sh stop "$STATE" >/dev/null 2>&1
     STATE=""
     if [ -f "$WORK/ui-results.json" ]; then
-      p=$(node -p "require('$WORK/ui-results.json').passes"); f=$(node -p "require('$WORK/ui-results.json').failures")
-      passed=$((passed + p)); failed=$((failed + f))
-      echo "ui scenario: $p passed, $f failed" >&2
+      p=$(node -p "require('$WORK/ui-results.json').passes"); f=$(node -p "require('$WORK/ui-results.json').failures"); s=$(node -p "require('$WORK/ui-results.json').skipped")
+      passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + s))
+      echo "ui scenario: $p passed, $f failed, $s skipped" >&2
       [ "$rc" = 0 ] || [ "$f" != 0 ] || failed=$((failed + 1))
     else
       failed=$((failed + 1))
@@ -137,5 +138,5 @@ fi
 
 echo "timings: $(IFS=,; echo "${timings[*]}" | sed 's/,/, /g')"
 echo "screenshots: $ARTIFACTS"
-echo "$passed passed, $failed failed"
+echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" = 0 ]

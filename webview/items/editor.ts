@@ -71,7 +71,7 @@ export class ItemEditor extends LitElement {
     }
     textarea {
       flex: 1;
-      min-height: 240px;
+      min-height: 160px;
       resize: vertical;
       font-family: var(--vscode-editor-font-family);
       font-size: var(--vscode-editor-font-size);
@@ -154,9 +154,15 @@ export class ItemEditor extends LitElement {
     return html`
       <h2><vscode-icon name=${s.mode === 'create' ? 'new-file' : 'edit'}></vscode-icon>${s.mode === 'create' ? 'New item' : 'Edit item'}</h2>
       <vscode-radio-group aria-label="Format">
-        <vscode-radio name="format" value="plain" label="JSON" ?checked=${s.format === 'plain'} @change=${() => this.switchFormat('plain')}>JSON</vscode-radio>
-        <vscode-radio name="format" value="dynamo" label="DynamoDB JSON" ?checked=${s.format === 'dynamo'} @change=${() => this.switchFormat('dynamo')}>DynamoDB JSON</vscode-radio>
+        <vscode-radio name="format" value="plain" label="JSON" ?checked=${s.format === 'plain'} @change=${() => this.switchFormat('plain')}></vscode-radio>
+        <vscode-radio name="format" value="dynamo" label="DynamoDB JSON" ?checked=${s.format === 'dynamo'} @change=${() => this.switchFormat('dynamo')}></vscode-radio>
       </vscode-radio-group>
+      <div class="actions">
+        <vscode-button id="save-item" ?disabled=${this.busy} @click=${() => this.save()}>${s.mode === 'create' ? 'Create' : 'Save'}</vscode-button>
+        ${s.mode === 'edit' ? html`<vscode-button secondary @click=${() => this.emit('duplicate-item')}>Duplicate</vscode-button>` : nothing}
+        ${s.mode === 'edit' ? html`<vscode-button secondary @click=${() => this.emit('delete-item')}>Delete</vscode-button>` : nothing}
+        <vscode-button secondary @click=${() => this.emit('close-editor')}>Cancel</vscode-button>
+      </div>
       <textarea
         id="item-json"
         aria-label="Item as ${s.format === 'dynamo' ? 'DynamoDB JSON' : 'JSON'}"
@@ -185,12 +191,6 @@ export class ItemEditor extends LitElement {
             </div>
           </div>`
         : nothing}
-      <div class="actions">
-        <vscode-button id="save-item" ?disabled=${this.busy} @click=${() => this.save()}>${s.mode === 'create' ? 'Create' : 'Save'}</vscode-button>
-        ${s.mode === 'edit' ? html`<vscode-button secondary @click=${() => this.emit('duplicate-item')}>Duplicate</vscode-button>` : nothing}
-        ${s.mode === 'edit' ? html`<vscode-button secondary @click=${() => this.emit('delete-item')}>Delete</vscode-button>` : nothing}
-        <vscode-button secondary @click=${() => this.emit('close-editor')}>Cancel</vscode-button>
-      </div>
     `;
   }
 }

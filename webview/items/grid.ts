@@ -356,7 +356,7 @@ export class ItemGrid extends LitElement {
     const left = Math.min(this.hint.x + 12, window.innerWidth - 370);
     const top = Math.min(this.hint.y + 14, window.innerHeight - 120);
     return html`<div class="cost-hint" role="tooltip" id="cost-hint" style=${styleMap({ left: `${Math.max(4, left)}px`, top: `${Math.max(4, top)}px` })}>
-      <div><b>Item size</b> ${formatBytes(c.sizeBytes)} <span class="sub">(${c.sizeBytes} bytes, attribute names included)</span></div>
+      <div><b>Item size</b> ${formatBytes(c.sizeBytes)}${c.sizeBytes >= 1024 ? ` (${c.sizeBytes.toLocaleString('en-US')} bytes)` : ''} <span class="sub">attribute names included</span></div>
       <div><b>Read</b> ${formatUnits(c.readStrong)} RCU strongly consistent · ${formatUnits(c.readEventual)} RCU eventually consistent · ${formatUnits(c.readTransactional)} RCU transactional</div>
       <div><b>Write</b> ${formatUnits(c.write)} WCU · ${formatUnits(c.writeTransactional)} WCU transactional</div>
       <div class="sub">1 RCU reads up to 4 KB, 1 WCU writes up to 1 KB</div>
@@ -444,7 +444,7 @@ export class ItemGrid extends LitElement {
       ${this.columns.map((c, ci) => {
         const v = item[c];
         const editing = this.editing && this.editing.index === i && this.editing.column === c;
-        return html`<div class="cell ${valueClass(v)} ${ci === this.activeCol ? 'active' : ''}" role="gridcell" data-col=${ci}
+        return html`<div class="cell ${valueClass(v)} ${ci === this.activeCol ? 'active' : ''}" role="gridcell" data-col=${ci} data-attr=${c}
           style=${styleMap({ width: `${this.columnWidth(c)}px` })}>
           ${editing
             ? html`<input class="inline" aria-label="Edit ${c}" .value=${v ? displayValue(v) : ''}

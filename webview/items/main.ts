@@ -190,6 +190,8 @@ export class ItemsApp extends LitElement {
     try {
       const session = await host.request('ready', undefined);
       this.table = session.table;
+      // what this database answers, for keyboard users (aria) and for the UI tests
+      this.dataset.supports = Object.entries(session.table.supports).filter(([, v]) => v).map(([k]) => k).join(' ');
       this.format = saved.format ?? 'plain';
       this.spec = saved.spec ?? session.spec ?? DEFAULT_SPEC(session.pageSizeDefault);
       this.sort = saved.sort;
@@ -375,17 +377,17 @@ export class ItemsApp extends LitElement {
                           @input=${(e: Event) => this.patchSpec({ sortValues: [s.sortValues?.[0] ?? '', (e.target as HTMLInputElement).value] })}></vscode-textfield>`
                       : nothing}`
                 : nothing}
-              <vscode-checkbox label="Descending" ?checked=${!!s.descending} @change=${(e: Event) => this.patchSpec({ descending: (e.target as HTMLInputElement).checked })}>Descending</vscode-checkbox>`
+              <vscode-checkbox label="Descending" ?checked=${!!s.descending} @change=${(e: Event) => this.patchSpec({ descending: (e.target as HTMLInputElement).checked })}></vscode-checkbox>`
           : nothing}
         <label for="page-size">Page size</label>
         <vscode-textfield id="page-size" class="narrow" type="number" min="1" .value=${String(s.pageSize)}
           @input=${(e: Event) => this.patchSpec({ pageSize: Math.max(1, Number((e.target as HTMLInputElement).value) || 100) })}></vscode-textfield>
-        <vscode-checkbox label="Consistent read" ?checked=${!!s.consistentRead} @change=${(e: Event) => this.patchSpec({ consistentRead: (e.target as HTMLInputElement).checked })}>Consistent</vscode-checkbox>
+        <vscode-checkbox label="Consistent read" ?checked=${!!s.consistentRead} @change=${(e: Event) => this.patchSpec({ consistentRead: (e.target as HTMLInputElement).checked })}></vscode-checkbox>
         <vscode-checkbox id="raw-toggle" label="Raw expressions" ?checked=${raw}
           @change=${(e: Event) => {
             this.showRaw = (e.target as HTMLInputElement).checked;
             this.patchSpec({ raw: this.showRaw ? { keyConditionExpression: '', filterExpression: '', names: '', values: '' } : undefined });
-          }}>Raw expressions</vscode-checkbox>
+          }}></vscode-checkbox>
         <span class="spacer"></span>
         <vscode-button id="run" icon="play" @click=${() => this.run(false)} ?disabled=${this.loading}>Run</vscode-button>
       </div>
