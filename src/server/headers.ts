@@ -40,6 +40,8 @@ export class RequestHeaders {
   /** -1 when there is no Content-Length header (chunked or no body). */
   contentLength = -1;
   chunked = false;
+  /** Content-Encoding: gzip (DynamoDB accepts gzip-compressed request bodies). */
+  gzip = false;
   authorized = false;
   origin: string | undefined = undefined;
   corsRequestHeaders: string | undefined = undefined;
@@ -62,6 +64,9 @@ export class RequestHeaders {
             const n = Number(raw[i + 1]);
             this.contentLength = Number.isSafeInteger(n) && n >= 0 ? n : -1;
           }
+          break;
+        case 16:
+          if (name.toLowerCase() === 'content-encoding') this.gzip = raw[i + 1]!.trim().toLowerCase() === 'gzip';
           break;
         case 17:
           if (name.toLowerCase() === 'transfer-encoding') this.chunked = true;

@@ -8,6 +8,7 @@
 // in place, the response body is encoded once and written with its head in one res.end().
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { gunzipSync } from 'node:zlib';
 import { hasQueryAuth, Media, RequestHeaders, RESPONSE_CONTENT_TYPE } from './headers';
 import { DEFAULT_REGION, DISCARD_TIMEOUT_MS, KEEP_ALIVE_TIMEOUT_MS, MAX_REQUEST_BYTES } from './limits';
 import { sendError, sendHealth, sendJson, sendNotFound, sendPreflight } from './respond';
@@ -272,7 +273,16 @@ export function createHandler(options: ServerOptions, isClosing: () => boolean =
       });
       req.on('end', () => {
         if (rejected) return;
-        const body = rest !== undefined ? Buffer.concat(rest, size) : (first ?? Buffer.alloc(0));
+        let body = rest !== undefined ? Buffer.concat(rest, size) : (first ?? Buffer.alloc(0));
+        if (h.gzip && body.length > 0) {
+          try {
+            body = gunzipSync(body, { maxOutputLength: maxBytes });
+          } catch (err) {
+            const tooBig = (err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE';
+            sendError(res, tooBig ? REQUEST_TOO_LARGE : SERIALIZATION, RESPONSE_CONTENT_TYPE[h.media]!, h.origin !== undefined, isClosing());
+            return;
+          }
+        }
         try {
           dispatch(req, res, h, body);
         } catch (err) {

@@ -4,7 +4,7 @@ import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { Agent, request } from 'node:http';
 import { connect } from 'node:net';
-import { crc32 } from 'node:zlib';
+import { crc32, gzipSync } from 'node:zlib';
 import { DynamoDBError } from '../../src/engine/errors';
 import { startServer, type Engine, type RunningServer } from '../../src/server/index';
 import { MAX_REQUEST_BYTES } from '../../src/server/limits';
@@ -200,6 +200,24 @@ describe('request bodies', () => {
       assert.deepEqual(res.json(), input);
       assertCrc(res);
     }
+  });
+
+  test('gzip-compressed bodies (Content-Encoding: gzip) are accepted', async () => {
+    const input = { TableName: 't', Item: { s: { S: 'y'.repeat(10_000) } } };
+    const res = await post(url, T + 'Echo', gzipSync(JSON.stringify(input)), { 'Content-Encoding': 'gzip' });
+    assert.equal(res.status, 200);
+    assert.deepEqual(res.json(), input);
+    const bad = await post(url, T + 'Echo', Buffer.from('not gzip'), { 'Content-Encoding': 'gzip' });
+    assert.equal(bad.status, 400);
+    assert.equal(bad.json().__type, 'com.amazon.coral.service#SerializationException');
+  });
+
+  test('a gzip body that inflates past 16 MiB is 413', async () => {
+    const bomb = Buffer.alloc(MAX_REQUEST_BYTES + 10, 0x20);
+    bomb.write('{}', 0);
+    const res = await post(url, T + 'ListTables', gzipSync(bomb), { 'Content-Encoding': 'gzip' });
+    assert.equal(res.status, 413);
+    assert.equal(res.json().__type, 'com.amazon.coral.service#RequestEntityTooLargeException');
   });
 
   test('deeply nested JSON does not crash the server', async () => {
