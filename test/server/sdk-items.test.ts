@@ -6,6 +6,7 @@ import {
   DeleteItemCommand,
   GetItemCommand,
   PutItemCommand,
+  QueryCommand,
   UpdateItemCommand,
   type AttributeValue,
 } from '@aws-sdk/client-dynamodb';
@@ -256,5 +257,42 @@ describe('consumed capacity', () => {
     assert.deepEqual(strong.ConsumedCapacity, { TableName: table, CapacityUnits: 1 });
     const eventual = await h.client.send(new GetItemCommand({ TableName: table, Key: key, ReturnConsumedCapacity: 'TOTAL' }));
     assert.deepEqual(eventual.ConsumedCapacity, { TableName: table, CapacityUnits: 0.5 });
+  });
+});
+
+describe('Query', () => {
+  test('reads a partition in sort-key order, pages with Limit and LastEvaluatedKey, and backwards', async () => {
+    const pk = { S: `q${++keyCounter}` };
+    for (let i = 10; i >= 1; i--) {
+      await h.client.send(new PutItemCommand({ TableName: table, Item: { pk, sk: { N: String(i) }, v: { S: 'x'.repeat(i) } } }));
+    }
+    const all = await h.client.send(
+      new QueryCommand({ TableName: table, KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': pk } }),
+    );
+    assert.equal(all.Count, 10);
+    assert.equal(all.ScannedCount, 10);
+    assert.deepEqual(
+      all.Items!.map((it) => it.sk!.N),
+      ['1', '2', '3', '4', '5', '6', '7', '8', '9', '10'],
+    );
+    assert.equal(all.LastEvaluatedKey, undefined);
+
+    const seen: string[] = [];
+    let start: Record<string, AttributeValue> | undefined;
+    do {
+      const page = await h.client.send(
+        new QueryCommand({
+          TableName: table,
+          KeyConditionExpression: 'pk = :p AND sk > :min',
+          ExpressionAttributeValues: { ':p': pk, ':min': { N: '2' } },
+          Limit: 3,
+          ScanIndexForward: false,
+          ExclusiveStartKey: start,
+        }),
+      );
+      seen.push(...page.Items!.map((it) => it.sk!.N!));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    assert.deepEqual(seen, ['10', '9', '8', '7', '6', '5', '4', '3']);
   });
 });
