@@ -10,7 +10,7 @@
 //   condition   := or EOF
 //   or          := and ( OR and )*
 //   and         := not ( AND not )*
-//   not         := NOT not | primary
+//   not         := NOT not | primary           (or/and/not are parsed in one loop)
 //   primary     := operand comparator operand
 //                | operand BETWEEN operand AND operand
 //                | operand IN '(' operand ( ',' operand )* ')'
@@ -140,47 +140,48 @@ class Parser {
 
   // --- conditions ---
 
+  /**
+   * or / and / not in one loop (one stack frame per nesting level, so that deeply nested input
+   * cannot exhaust the stack): NOT* primary ( (AND | OR) NOT* primary )*, AND binding tighter.
+   */
   condition(): ConditionNode | null {
-    let left = this.and();
-    if (!left) return null;
+    const terms: ConditionNode[] = [];
+    const ops: ('AND' | 'OR')[] = [];
     for (;;) {
-      const save = this.pos;
-      if (!this.accept('OR')) return left;
-      const right = this.and();
-      if (!right) {
-        this.pos = save;
-        return left;
+      const termStart = this.pos;
+      let nots = 0;
+      while (this.accept('NOT')) nots++;
+      let node = this.primary();
+      if (!node) {
+        this.pos = termStart;
+        if (terms.length === 0) return null;
+        // Give back the AND/OR that led here.
+        this.pos--;
+        ops.pop();
+        break;
       }
-      left = { kind: 'or', left, right, parens: 0 };
-    }
-  }
-
-  and(): ConditionNode | null {
-    let left = this.not();
-    if (!left) return null;
-    for (;;) {
-      const save = this.pos;
-      if (!this.accept('AND')) return left;
-      const right = this.not();
-      if (!right) {
-        this.pos = save;
-        return left;
+      for (; nots > 0; nots--) node = { kind: 'not', operand: node, parens: 0 };
+      terms.push(node);
+      const type = this.peek();
+      if (type !== 'AND' && type !== 'OR') {
+        this.fail();
+        break;
       }
-      left = { kind: 'and', left, right, parens: 0 };
+      this.pos++;
+      ops.push(type);
     }
-  }
-
-  not(): ConditionNode | null {
-    const start = this.pos;
-    let count = 0;
-    while (this.accept('NOT')) count++;
-    let node = this.primary();
-    if (!node) {
-      this.pos = start;
-      return null;
+    // AND groups first (left-associative), then OR between the groups.
+    let or: ConditionNode | undefined;
+    let and = terms[0]!;
+    for (let i = 0; i < ops.length; i++) {
+      const next = terms[i + 1]!;
+      if (ops[i] === 'AND') and = { kind: 'and', left: and, right: next, parens: 0 };
+      else {
+        or = or ? { kind: 'or', left: or, right: and, parens: 0 } : and;
+        and = next;
+      }
     }
-    for (; count > 0; count--) node = { kind: 'not', operand: node, parens: 0 };
-    return node;
+    return or ? { kind: 'or', left: or, right: and, parens: 0 } : and;
   }
 
   wrapped<T extends Wrapped>(node: T): T {
@@ -245,7 +246,30 @@ class Parser {
     }
   }
 
+  /** '(' operand ')' | function | path | VALUE_REF, with the parentheses counted in a loop. */
   operand(): OperandNode | null {
+    const start = this.pos;
+    let opens = 0;
+    while (this.peek() === '(') {
+      this.pos++;
+      opens++;
+    }
+    const core = this.operandCore();
+    if (!core) {
+      this.pos = start;
+      return null;
+    }
+    for (let i = 0; i < opens; i++) {
+      if (!this.accept(')')) {
+        this.pos = start;
+        return null;
+      }
+      this.wrapped(core);
+    }
+    return core;
+  }
+
+  operandCore(): OperandNode | null {
     const start = this.pos;
     const type = this.peek();
     if (type === 'NAME' && this.tokens[this.pos + 1]!.type === '(') {
@@ -255,14 +279,7 @@ class Parser {
     }
     if (type === 'NAME' || type === 'NAME_REF') return this.path();
     if (type === 'VALUE_REF') return { kind: 'value', token: this.tokens[this.pos++]!, parens: 0 };
-    if (type === '(') {
-      this.pos++;
-      const inner = this.operand();
-      if (inner && this.accept(')')) return this.wrapped(inner);
-      this.pos = start;
-      return null;
-    }
-    // Record the failure point: the alternatives above all want a name, placeholder or '('.
+    // Record the failure point: the alternatives all want a name, placeholder or '('.
     return this.fail();
   }
 
