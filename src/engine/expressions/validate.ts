@@ -279,7 +279,8 @@ function invalid(kind: ExpressionKind, message: string): DynamoDBError {
 /** Phase 0: empty expressions and the 4 KB limit. */
 export function checkExpressionText(kind: ExpressionKind, text: string): void {
   if (text === '') throw invalid(kind, 'The expression can not be empty;');
-  const size = text.length > MAX_EXPRESSION_BYTES / 3 ? utf8Length(text) : text.length;
+  // DynamoDB counts UTF-16 units here (4096 ASCII characters are 4 KB).
+  const size = text.length;
   if (size > MAX_EXPRESSION_BYTES) {
     const detail = kind === 'UpdateExpression' || kind === 'ProjectionExpression' ? '' : ` expression size: ${size}`;
     throw invalid(kind, `Expression size has exceeded the maximum allowed size;${detail}`);
