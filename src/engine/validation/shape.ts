@@ -117,6 +117,7 @@ function check(value: unknown, spec: Spec, at: string, problems: string[]): void
       return;
     }
     case 'map': {
+      if (spec.min === undefined && spec.max === undefined && spec.value === undefined) return;
       const keys = Object.keys(value as object);
       if (spec.min !== undefined && keys.length < spec.min) fail(value, at, `Member must have length greater than or equal to ${spec.min}`, problems);
       if (spec.max !== undefined && keys.length > spec.max) fail(value, at, `Member must have length less than or equal to ${spec.max}`, problems);
