@@ -4,6 +4,13 @@ import { performance } from 'node:perf_hooks';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { summarize, type LatencySummary } from './stats';
 
+// The SDK warns once per process that its 2027 releases will need Node 22; keep the log readable.
+const emitWarning = process.emitWarning.bind(process);
+process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
+  if (String(warning instanceof Error ? warning.message : warning).startsWith('NodeVersionSupportWarning')) return;
+  (emitWarning as (...a: unknown[]) => void)(warning, ...rest);
+}) as typeof process.emitWarning;
+
 export interface SdkLoadResult extends LatencySummary {
   ops: number;
   total: number;

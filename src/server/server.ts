@@ -69,7 +69,6 @@ export interface RunningServer {
 
 /** Operations whose successful answer has an empty body in DynamoDB. */
 const EMPTY_BODY_OPERATIONS = new Set(['TagResource', 'UntagResource']);
-const EMPTY_INPUT: Readonly<Record<string, never>> = Object.freeze({});
 
 function defaultInternalError(err: unknown, operation: string | undefined): void {
   process.stderr.write(`dynamo-workspace: internal error${operation ? ` in ${operation}` : ''}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
@@ -133,7 +132,6 @@ class Outbox {
   }
 }
 
-
 /** Creates the request listener; exported so tests can mount it on their own server. */
 export function createHandler(options: ServerOptions, isClosing: () => boolean = () => false): (req: IncomingMessage, res: ServerResponse) => void {
   const db = options.db;
@@ -162,7 +160,7 @@ export function createHandler(options: ServerOptions, isClosing: () => boolean =
     const cors = h.origin !== undefined;
     let input: unknown;
     if (body.length === 0) {
-      input = EMPTY_INPUT;
+      input = {};
     } else {
       try {
         input = JSON.parse(body.toString('utf8'));
