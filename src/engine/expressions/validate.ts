@@ -33,7 +33,6 @@ import {
   type UpdateNode,
 } from './parser.js';
 import { isReservedWord } from './reserved-words.js';
-import { tokenize } from './tokens.js';
 
 // ---------------------------------------------------------------------------------------------
 // Resolved expressions (what evaluate.ts runs)
@@ -183,9 +182,10 @@ export class Substitutions {
  * accepted, but they stay part of the key, so such a key can never be used (as on DynamoDB).
  */
 function isPlaceholderKey(key: string, type: 'NAME_REF' | 'VALUE_REF'): boolean {
-  const tokens = tokenize(key);
-  return tokens.length === 2 && tokens[0]!.type === type;
+  return (type === 'NAME_REF' ? NAME_KEY : VALUE_KEY).test(key);
 }
+const NAME_KEY = /^[ \t\r\n]*#[A-Za-z0-9_]+[ \t\r\n]*$/;
+const VALUE_KEY = /^[ \t\r\n]*:[A-Za-z0-9_]+[ \t\r\n]*$/;
 
 function checkNames(names: Record<string, string> | null | undefined): Map<string, string> {
   const out = new Map<string, string>();
@@ -995,20 +995,17 @@ export function validateUpdate(text: string, subs: Substitutions): UpdateAction[
 // Parse cache: syntax trees depend only on the kind and the text, and are never mutated after
 // parsing, so they are shared between requests.
 
-const PARSE_CACHE_SIZE = 500;
-const parseCache = new Map<string, unknown>();
+const PARSE_CACHE_SIZE = 1000;
+const parseCaches = new Map<ExpressionKind, Map<string, unknown>>();
 
 function cachedParse<T>(kind: ExpressionKind, text: string, parse: () => T): T {
-  const key = `${kind}\u0000${text}`;
-  const hit = parseCache.get(key);
-  if (hit !== undefined) {
-    // Refresh its position (least recently used first).
-    parseCache.delete(key);
-    parseCache.set(key, hit);
-    return hit as T;
-  }
+  let cache = parseCaches.get(kind);
+  if (!cache) parseCaches.set(kind, (cache = new Map()));
+  const hit = cache.get(text);
+  if (hit !== undefined) return hit as T;
   const tree = parse();
-  parseCache.set(key, tree);
-  if (parseCache.size > PARSE_CACHE_SIZE) parseCache.delete(parseCache.keys().next().value as string);
+  // Oldest first out: expressions in use are re-cached as soon as they come back.
+  if (cache.size >= PARSE_CACHE_SIZE) cache.delete(cache.keys().next().value as string);
+  cache.set(text, tree);
   return tree;
 }
