@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Prepares everything the end-to-end tests need, and does nothing when it is already there.
 #
-#   scripts/e2e-setup.sh [CACHE_DIR]
+#   scripts/e2e-setup.sh [--packaging-only] [CACHE_DIR]
 #
+# --packaging-only: just Node 24 and vsce (what scripts/package.sh needs), no browser, no code-server.
 # CACHE_DIR: $VSCODE_E2E_CACHE, else <repo>/.vscode-e2e-cache (git-ignored).
 # Installs
 #   * Debian packages when missing: chromium (driven by playwright-core) and libkrb5-dev
@@ -10,15 +11,19 @@
 #   * Node 24 from the npm package node-linux-<arch> (code-server >= 4.133 runs on Node 24 only;
 #     the package also carries the headers node-gyp needs, so nothing is fetched from elsewhere).
 #   * code-server from npm, with its native modules compiled against those Node 24 headers.
+#   * @vscode/vsce (packages the .vsix; it needs Node >= 22, hence the Node 24 above).
 # Writes CACHE_DIR/env.sh (sourced by scripts/vscode-server.sh and test/e2e/run.sh) and prints
 # VSCODE_E2E_CACHE=<dir> on stdout. Everything else goes to stderr.
 # Override versions with CODE_SERVER_VERSION / E2E_NODE_VERSION.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+PACKAGING_ONLY=""
+if [ "${1:-}" = --packaging-only ]; then PACKAGING_ONLY=1; shift; fi
 CACHE="${1:-${VSCODE_E2E_CACHE:-$ROOT/.vscode-e2e-cache}}"
 CODE_SERVER_VERSION="${CODE_SERVER_VERSION:-4.139.1}"
 NODE_VERSION="${E2E_NODE_VERSION:-24.21.0}"
+VSCE_VERSION="${VSCE_VERSION:-4.1.0}"
 say() { echo "[e2e-setup] $*" >&2; }
 
 mkdir -p "$CACHE"
@@ -31,6 +36,7 @@ esac
 
 # 1. Debian packages ------------------------------------------------------------------------
 missing=()
+if [ -z "$PACKAGING_ONLY" ]; then
 for pkg in chromium libkrb5-dev; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
 done
@@ -41,6 +47,7 @@ if ((${#missing[@]})); then
   say "apt-get install ${missing[*]}"
   $as_root apt-get update -qq >&2
   DEBIAN_FRONTEND=noninteractive $as_root apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+fi
 fi
 
 npm_quiet=(--no-save --no-package-lock --no-audit --no-fund --loglevel=error)
@@ -56,7 +63,21 @@ if [ ! -x "$NODE_HOME/bin/node" ] || [ ! -f "$NODE_HOME/include/node/node_versio
 fi
 NODE24="$NODE_HOME/bin/node"
 
-# 3. code-server, native modules built for Node 24 ------------------------------------------
+# 3. vsce -----------------------------------------------------------------------------------
+TOOLS="$CACHE/tools"
+if [ "$("$NODE24" -p "try{require('$TOOLS/node_modules/@vscode/vsce/package.json').version}catch{''}")" != "$VSCE_VERSION" ]; then
+  say "installing @vscode/vsce@$VSCE_VERSION"
+  mkdir -p "$TOOLS"
+  echo '{"name":"e2e-tools","private":true}' >"$TOOLS/package.json"
+  (cd "$TOOLS" && PATH="$NODE_HOME/bin:$PATH" npm install "${npm_quiet[@]}" "@vscode/vsce@$VSCE_VERSION" >&2)
+fi
+VSCE="$TOOLS/node_modules/@vscode/vsce/vsce"
+if [ -n "$PACKAGING_ONLY" ]; then
+  printf 'VSCODE_E2E_CACHE=%q\nVSCODE_E2E_NODE=%q\nVSCODE_E2E_VSCE=%q\n' "$CACHE" "$NODE24" "$VSCE"
+  exit 0
+fi
+
+# 4. code-server, native modules built for Node 24 ------------------------------------------
 CS_HOME="$CACHE/code-server-$CODE_SERVER_VERSION"
 CS_PKG="$CS_HOME/node_modules/code-server"
 if [ ! -f "$CS_HOME/.complete" ]; then
@@ -90,6 +111,7 @@ VSCODE_E2E_CACHE='$CACHE'
 VSCODE_E2E_NODE='$NODE24'
 VSCODE_E2E_CODE_SERVER='$CS_PKG/out/node/entry.js'
 VSCODE_E2E_CHROMIUM='$CHROMIUM'
+VSCODE_E2E_VSCE='$VSCE'
 ENV
 say "ready: code-server $CODE_SERVER_VERSION on node $("$NODE24" -v), $("$CHROMIUM" --version 2>/dev/null | head -1)"
 printf 'VSCODE_E2E_CACHE=%q\n' "$CACHE"

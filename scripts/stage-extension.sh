@@ -13,5 +13,6 @@ for f in README.md LICENSE CHANGELOG.md; do [ ! -f "$ROOT/$f" ] || cp "$ROOT/$f"
 mkdir -p "$DIR/dist"
 cp "$ROOT/dist/extension.js" "$DIR/dist/"
 cp -r "$ROOT/dist/webview" "$ROOT/dist/codicons" "$DIR/dist/"
+rm -f "$DIR"/dist/webview/*.map
 cp -r "$ROOT/media" "$DIR/"
 echo "$DIR"

@@ -4,7 +4,7 @@
 #   2. build: the extension, its webviews, the integration suite
 #   3. unit tests of the shared protocol/webview logic (plain Node)
 #   4. the mocha integration suite inside the real extension host
-#   5. the Playwright UI scenario against the extension installed from its staged package,
+#   5. the Playwright UI scenario against the extension installed from its .vsix,
 #      screenshots in test-artifacts/e2e/
 # Ends with "N passed, N failed" and exits non-zero if anything failed.
 # Env: E2E_SKIP_BUILD=1 (reuse dist/), E2E_ONLY=unit|host|ui, E2E_KEEP=1 (keep server state dirs).
@@ -40,10 +40,7 @@ if [ -z "${E2E_SKIP_BUILD:-}" ]; then
   phase build
   node esbuild.mjs || exit 1
   node scripts/build-tests.mjs || exit 1
-  bash scripts/stage-extension.sh "$WORK/extension" >/dev/null || exit 1
   timings+=("build $(($(ms) - t)) ms")
-else
-  bash scripts/stage-extension.sh "$WORK/extension" >/dev/null || exit 1
 fi
 rm -rf "$ARTIFACTS"
 mkdir -p "$ARTIFACTS"
@@ -114,7 +111,10 @@ if { [ -z "$only" ] || [ "$only" = ui ]; } && [ -f test/e2e/ui-scenario.ts ]; th
   t=$(ms)
   phase "UI scenario (Playwright + chromium)"
   make_workspace "$WORK/ui-ws"
-  if out="$(bash scripts/vscode-server.sh start --extension "$WORK/extension" --workspace "$WORK/ui-ws" --state "$WORK/ui-server")"; then
+  # the scenario runs against the extension installed from its .vsix, as users get it
+  vsix="$WORK/dynamo-workspace.vsix"
+  E2E_SKIP_BUILD=1 bash scripts/package.sh "$vsix" >"$WORK/package.log" 2>&1 || { cat "$WORK/package.log" >&2; exit 1; }
+  if out="$(bash scripts/vscode-server.sh start --extension "$vsix" --workspace "$WORK/ui-ws" --state "$WORK/ui-server")"; then
     eval "$out"
     STATE="$VSCODE_E2E_STATE"
     DW_UI_WORKSPACE="$WORK/ui-ws" node --import tsx test/e2e/ui-scenario.ts "$VSCODE_E2E_URL" "$ARTIFACTS" "$WORK/ui-results.json"
