@@ -1,12 +1,16 @@
 // DynamoDB's expression language: one call validates every expression of a request, checks
 // ExpressionAttributeNames/Values, and returns fast evaluators.
 //
-//   const compiled = compileExpressions(input);             // throws ValidationException
-//   compiled.condition?.evaluate(existingItem)              // ConditionExpression (undefined item = absent)
-//   compiled.filter?.evaluate(item)                         // FilterExpression
-//   compiled.projection?.project(item)                      // ProjectionExpression
-//   compiled.update?.apply(item)                            // UpdateExpression → new item
-//   compiled.keyCondition?.resolve(partitionKey, sortKey)   // KeyConditionExpression → key ranges
+//   const compiled = compileExpressions(input, { keySchema }); // throws ValidationException
+//   compiled.condition?.evaluate(existingItem)   // ConditionExpression (undefined item = absent)
+//   compiled.filter?.evaluate(item)              // FilterExpression
+//   compiled.projection?.project(item)           // ProjectionExpression
+//   compiled.update?.apply(item)                 // UpdateExpression → new item, input untouched
+//   compiled.keyCondition?.partition / .sort     // KeyConditionExpression (with keySchema given),
+//   compiled.keyCondition?.resolve(pk, sk)       //   or matched to a key schema later
+//
+// Parsing is cached by expression text; validation against the names/values and compilation to
+// closures are cheap and done per call.
 
 import type { AttributeValue, Item } from '../types/attribute-value.js';
 import { applyUpdate, compileCondition, compileProjection } from './evaluate.js';
@@ -17,8 +21,10 @@ import {
   validateKeyCondition,
   validateProjection,
   validateUpdate,
+  type Condition,
   type DocumentPath,
   type KeyOperator,
+  type Operand,
   type KeySchemaElement,
   type ResolvedKeyCondition,
 } from './validate.js';
@@ -96,8 +102,8 @@ export interface CompiledExpressions {
 
 const unique = (names: Iterable<string>): string[] => [...new Set(names)];
 
-function conditionNames(c: import('./validate.js').Condition, out: string[]): void {
-  const operand = (o: import('./validate.js').Operand): void => {
+function conditionNames(c: Condition, out: string[]): void {
+  const operand = (o: Operand): void => {
     if (o.kind === 'path') out.push(o.path[0] as string);
     else if (o.kind === 'size') operand(o.arg);
   };
