@@ -185,6 +185,28 @@ async function main(): Promise<number> {
       await shot(page, '06-items-edited');
     });
 
+    await step('select an item with the keyboard and delete it after confirming', async () => {
+      const v = itemsView(page);
+      const grid = v.locator('[role="grid"]');
+      await grid.focus();
+      await grid.press('Home');
+      // walk to bob's row with the arrow keys
+      for (let i = 0; i < 3; i++) {
+        const active = await v.locator('.row.active').getAttribute('data-index');
+        if ((await v.locator(`[role="row"][data-index="${active}"]`).innerText()).includes('bob')) break;
+        await grid.press('ArrowDown');
+      }
+      await grid.press(' ');
+      await v.locator('[role="row"][aria-selected="true"]', { hasText: 'bob' }).waitFor();
+      await grid.press('Delete');
+      const dialog = page.locator('.monaco-dialog-box');
+      await dialog.waitFor();
+      await shot(page, '07-delete-confirmation');
+      await dialog.getByRole('button', { name: 'Delete' }).click();
+      await v.locator('[role="row"]', { hasText: 'bob' }).waitFor({ state: 'detached' });
+      await v.locator('.status', { hasText: 'Deleted 1 item' }).waitFor();
+    });
+
     await stepIf('query', 'query by partition key and sort-key condition', async () => {
       const v = itemsView(page);
       await selectOption(page, v, '#mode', 'query');
@@ -194,7 +216,7 @@ async function main(): Promise<number> {
       await v.locator('#run').click();
       await v.locator('#result-summary', { hasText: /1 loaded/ }).waitFor();
       await v.locator('[role="gridcell"][data-attr="status"]', { hasText: 'delivered' }).waitFor();
-      await shot(page, '07-query');
+      await shot(page, '08-query');
     });
 
     await step('hovering an item shows its size and read/write cost', async () => {
@@ -204,7 +226,7 @@ async function main(): Promise<number> {
       await hint.waitFor();
       const text = await hint.innerText();
       if (!/Item size/.test(text) || !/RCU strongly consistent/.test(text) || !/WCU/.test(text)) throw new Error(`unexpected hint: ${text}`);
-      await shot(page, '08-item-cost-hint');
+      await shot(page, '09-item-cost-hint');
     });
 
     await stepIf('query', 'hovering the result bar shows what the query consumed and its price', async () => {
@@ -214,7 +236,31 @@ async function main(): Promise<number> {
       await hint.waitFor();
       const text = await hint.innerText();
       if (!/RCU/.test(text) || !/\$/.test(text)) throw new Error(`unexpected capacity hint: ${text}`);
-      await shot(page, '09-result-capacity-hint');
+      await shot(page, '10-result-capacity-hint');
+    });
+
+    await step('the grid stays virtualised with 100,000 loaded rows', async () => {
+      const frame = await wb.webviewFrame(page, 'items-app');
+      const measured = await frame.evaluate(async () => {
+        const app = document.querySelector('items-app')!;
+        const grid = app.shadowRoot!.querySelector('item-grid') as HTMLElement & { items: unknown[]; updateComplete: Promise<unknown> };
+        const items = Array.from({ length: 100_000 }, (_, i) => ({ customer: { S: `c${i % 977}` }, orderId: { N: String(i) }, total: { N: String(i % 1000) } }));
+        const t0 = performance.now();
+        grid.items = items;
+        await grid.updateComplete;
+        const rendered = performance.now() - t0;
+        const viewport = grid.shadowRoot!.querySelector('.viewport') as HTMLElement;
+        const t1 = performance.now();
+        viewport.scrollTop = viewport.scrollHeight;
+        await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+        await grid.updateComplete;
+        const scrolled = performance.now() - t1;
+        return { rows: grid.shadowRoot!.querySelectorAll('[role="row"][data-index]').length, last: !!grid.shadowRoot!.querySelector('[data-index="99999"]'), rendered, scrolled };
+      });
+      console.log(`    100,000 rows: ${measured.rows} rows in the DOM, first render ${measured.rendered.toFixed(0)} ms, scroll to end ${measured.scrolled.toFixed(0)} ms`);
+      if (measured.rows > 120 || !measured.last) throw new Error(`not virtualised: ${JSON.stringify(measured)}`);
+      if (measured.rendered > 2000 || measured.scrolled > 1000) throw new Error(`too slow: ${JSON.stringify(measured)}`);
+      await shot(page, '11-hundred-thousand-rows');
     });
 
     if (offLoopback.length) console.log(`requests refused (not loopback): ${[...new Set(offLoopback)].join(' ')}`);
