@@ -15,4 +15,5 @@ cp "$ROOT/dist/extension.js" "$DIR/dist/"
 cp -r "$ROOT/dist/webview" "$ROOT/dist/codicons" "$DIR/dist/"
 rm -f "$DIR"/dist/webview/*.map
 cp -r "$ROOT/media" "$DIR/"
+rm -rf "$DIR/media/screenshots"  # README pictures: not needed inside the package
 echo "$DIR"

@@ -101,9 +101,11 @@ export class ItemsApp extends LitElement {
     }
     vscode-single-select {
       min-width: 110px;
+      width: 200px;
     }
     vscode-textfield {
       min-width: 120px;
+      width: 220px;
     }
     vscode-textfield.narrow {
       width: 80px;
