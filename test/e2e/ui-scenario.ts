@@ -263,6 +263,17 @@ async function main(): Promise<number> {
       await shot(page, '11-hundred-thousand-rows');
     });
 
+    await step('follows the color theme (high contrast) through --vscode-* variables', async () => {
+      const frame = await wb.webviewFrame(page, 'items-app');
+      const before = await frame.evaluate(() => getComputedStyle(document.body).backgroundColor);
+      await wb.runCommand(page, 'Preferences: Color Theme');
+      const input = page.locator('.quick-input-widget input');
+      await input.fill('Dark High Contrast');
+      await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Dark High Contrast' }).first().click();
+      await frame.waitForFunction((b) => getComputedStyle(document.body).backgroundColor !== b, before, { timeout: 10_000 });
+      await shot(page, '12-high-contrast');
+    });
+
     if (offLoopback.length) console.log(`requests refused (not loopback): ${[...new Set(offLoopback)].join(' ')}`);
     return 0;
   } catch {
