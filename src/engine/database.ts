@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { DynamoDBError, resourceNotFound } from './errors';
 import { OPERATIONS } from './operations';
+import { materialize, resultToJson } from './results';
 import { readCheckpoint, writeCheckpoint } from './storage/checkpoint';
 import { DirectoryLock } from './storage/lock';
 import type { LogRecord, Mutation } from './storage/records';
@@ -89,15 +90,29 @@ export class Database {
   /** Runs one DynamoDB operation; resolves once its writes are durable. */
   execute(operation: string, input: unknown): Promise<unknown> {
     try {
-      if (this.closed) throw new DynamoDBError('InternalServerError', 'The database is closed');
-      const op = OPERATIONS.get(operation);
-      if (op === undefined) throw new DynamoDBError('UnknownOperationException', `Unknown operation: ${operation}`);
-      validateShape(input, op.members);
-      const result = op.run(this, input as never);
-      return result instanceof Promise ? result : Promise.resolve(result);
+      const result = this.run(operation, input);
+      return result instanceof Promise ? result.then(materialize) : Promise.resolve(materialize(result));
     } catch (e) {
       return Promise.reject(e);
     }
+  }
+
+  /** As `execute`, but resolves to the result's JSON text (the HTTP endpoint's fast path). */
+  executeJson(operation: string, input: unknown): Promise<string> {
+    try {
+      const result = this.run(operation, input);
+      return result instanceof Promise ? result.then(resultToJson) : Promise.resolve(resultToJson(result));
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  private run(operation: string, input: unknown): unknown {
+    if (this.closed) throw new DynamoDBError('InternalServerError', 'The database is closed');
+    const op = OPERATIONS.get(operation);
+    if (op === undefined) throw new DynamoDBError('UnknownOperationException', `Unknown operation: ${operation}`);
+    validateShape(input, op.members);
+    return op.run(this, input as never);
   }
 
   async advertiseEndpoint(url: string): Promise<void> {

@@ -29,6 +29,8 @@ import {
 /** Anything that executes operations given as (name, JSON-shaped input): the engine's Database. */
 export interface Executor {
   execute(operation: string, input: unknown): Promise<unknown>;
+  /** When present, resolves to the result's JSON text directly (the engine writes items from their encoding). */
+  executeJson?(operation: string, input: unknown): Promise<string>;
 }
 
 /** The engine as the server sees it. `streams` serves DynamoDBStreams_20120810 when present. */
@@ -193,8 +195,9 @@ export function createHandler(options: ServerOptions, isClosing: () => boolean =
     }
     const operation = route.operation;
     let pending: Promise<unknown>;
+    const asText = executor.executeJson !== undefined;
     try {
-      pending = executor.execute(operation, input);
+      pending = asText ? executor.executeJson!(operation, input) : executor.execute(operation, input);
     } catch (err) {
       fail(res, err, operation, contentType, cors);
       return;
@@ -203,7 +206,7 @@ export function createHandler(options: ServerOptions, isClosing: () => boolean =
       (result) => {
         let json: string;
         try {
-          json = result === undefined || EMPTY_BODY_OPERATIONS.has(operation) ? '' : JSON.stringify(result);
+          json = result === undefined || EMPTY_BODY_OPERATIONS.has(operation) ? '' : asText ? (result as string) : JSON.stringify(result);
         } catch (err) {
           fail(res, err, operation, contentType, cors);
           return;

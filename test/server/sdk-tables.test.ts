@@ -179,7 +179,7 @@ describe('ListTables', () => {
     );
   });
 
-  test('Limit outside 1..100 is ValidationException', { todo: "engine: DynamoDB quotes the value (Value '101' at 'limit')" }, async () => {
+  test('Limit outside 1..100 is ValidationException', async () => {
     const err = await sdkError(() => h.client.send(new ListTablesCommand({ Limit: 101 })));
     assert.equal(err.name, 'ValidationException');
     assert.equal(err.message, "1 validation error detected: Value '101' at 'limit' failed to satisfy constraint: Member must have value less than or equal to 100");

@@ -17,6 +17,8 @@ type Builder = (values: AttributeValue[]) => Item;
 interface Shape {
   nameIds: number[];
   build: Builder;
+  /** `{"name":` / `,"name":` for each attribute, made on first JSON serialisation. */
+  jsonPrefixes?: string[];
 }
 
 /** What one write added to a table's dictionaries; the log records it so recovery can rebuild them. */
@@ -101,6 +103,25 @@ export class ItemCodec {
     return item;
   }
 
+  /** The item as DynamoDB JSON text, written straight from the encoding (no object tree). */
+  toJson(s: string): string {
+    const r = new Reader(s);
+    r.varint();
+    const shapeId = r.varint();
+    if (shapeId > 0) {
+      const shape = this.shapes[shapeId];
+      const prefixes = (shape.jsonPrefixes ??= shape.nameIds.map((id, i) => (i === 0 ? '{' : ',') + JSON.stringify(this.names[id]) + ':'));
+      if (prefixes.length === 0) return '{}';
+      let out = '';
+      for (let i = 0; i < prefixes.length; i++) out += prefixes[i] + r.json();
+      return out + '}';
+    }
+    const count = r.varint();
+    let out = '{';
+    for (let i = 0; i < count; i++) out += (i === 0 ? '' : ',') + JSON.stringify(this.names[r.varint()]) + ':' + r.json();
+    return out + '}';
+  }
+
   /** One top-level attribute without decoding the rest (key extraction, projections of one name). */
   attribute(s: string, wanted: string): AttributeValue | undefined {
     const r = new Reader(s);
@@ -122,6 +143,36 @@ export class ItemCodec {
     }
     return undefined;
   }
+}
+
+/**
+ * A stored item on its way out of an operation. `Database.execute` turns it into the plain object;
+ * the HTTP endpoint writes its JSON directly from the encoding.
+ */
+export class EncodedItem {
+  constructor(
+    readonly codec: ItemCodec,
+    readonly encoded: string,
+  ) {}
+
+  decode(): Item {
+    return this.codec.decode(this.encoded);
+  }
+
+  toJSON(): Item {
+    return this.decode();
+  }
+
+  json(): string {
+    return this.codec.toJson(this.encoded);
+  }
+}
+
+// Strings that JSON.stringify would write unchanged between quotes.
+const JSON_SAFE = /^[^"\\\u0000-\u001f\ud800-\udfff]*$/;
+
+function quote(v: string): string {
+  return JSON_SAFE.test(v) ? '"' + v + '"' : JSON.stringify(v);
 }
 
 /** The item size (DynamoDB's rules) recorded when the item was encoded. */
@@ -236,6 +287,43 @@ class Reader {
         return { NS: this.texts() };
       case 98 /* b */:
         return { BS: this.texts() };
+      default:
+        throw new Error(`corrupt item encoding at ${this.pos - 1}`);
+    }
+  }
+
+  json(): string {
+    switch (this.s.charCodeAt(this.pos++)) {
+      case 83:
+        return '{"S":' + quote(this.text()) + '}';
+      case 78:
+        return '{"N":"' + this.text() + '"}';
+      case 66:
+        return '{"B":"' + this.text() + '"}';
+      case 84:
+        return '{"BOOL":true}';
+      case 70:
+        return '{"BOOL":false}';
+      case 48:
+        return '{"NULL":true}';
+      case 76: {
+        const n = this.varint();
+        let out = '{"L":[';
+        for (let i = 0; i < n; i++) out += (i === 0 ? '' : ',') + this.json();
+        return out + ']}';
+      }
+      case 77: {
+        const n = this.varint();
+        let out = '{"M":{';
+        for (let i = 0; i < n; i++) out += (i === 0 ? '' : ',') + quote(this.text()) + ':' + this.json();
+        return out + '}}';
+      }
+      case 115:
+        return '{"SS":[' + this.texts().map(quote).join(',') + ']}';
+      case 110:
+        return '{"NS":["' + this.texts().join('","') + '"]}';
+      case 98:
+        return '{"BS":["' + this.texts().join('","') + '"]}';
       default:
         throw new Error(`corrupt item encoding at ${this.pos - 1}`);
     }

@@ -1,7 +1,7 @@
 import type { Operation } from './operation';
 import { compileExpressions } from '../expressions';
 import { ATTRIBUTE_MAP, RETURN_CONSUMED, TABLE_NAME, consumed, parseKey, pick, readCost } from './common';
-import { encodedItemSize } from '../codec/item-codec';
+import { EncodedItem, encodedItemSize } from '../codec/item-codec';
 import { validation } from '../errors';
 
 interface GetItemInput {
@@ -40,8 +40,9 @@ export const getItem: Operation<GetItemInput> = {
     const stored = table.items.get(encoded);
     const out: Record<string, unknown> = {};
     if (stored !== undefined) {
-      const item = table.codec.decode(stored);
-      out.Item = projection ? projection.project(item) : input.AttributesToGet ? pick(item, input.AttributesToGet) ?? {} : item;
+      if (projection) out.Item = projection.project(table.codec.decode(stored));
+      else if (input.AttributesToGet) out.Item = pick(table.codec.decode(stored), input.AttributesToGet) ?? {};
+      else out.Item = new EncodedItem(table.codec, stored);
     }
     if (input.ReturnConsumedCapacity !== undefined) {
       const cc = consumed(input, readCost(stored ? encodedItemSize(stored) : 0, input.ConsistentRead === true));

@@ -1,7 +1,7 @@
 import type { Operation } from './operation';
 import { compileExpressions } from '../expressions';
 import { AFTER_PREFIX, encodeScalar, partitionPrefix } from '../codec/key-codec';
-import { encodedItemSize } from '../codec/item-codec';
+import { EncodedItem, encodedItemSize } from '../codec/item-codec';
 import { validation } from '../errors';
 import type { AttributeValue, Item } from '../types/attribute-value';
 import { ATTRIBUTE_MAP, RETURN_CONSUMED, TABLE_NAME, consumed, parseKey, pick, readCost } from './common';
@@ -50,9 +50,11 @@ function sortRange(table: Table, prefix: string, op: string | undefined, values:
   }
 }
 
-export function keyAttributes(table: Table, item: Item): Item {
-  const key: Item = { [table.schema.partitionName]: item[table.schema.partitionName] };
-  if (table.schema.sortName !== undefined) key[table.schema.sortName] = item[table.schema.sortName];
+/** The primary-key attributes of a stored item (LastEvaluatedKey). */
+export function keyAttributes(table: Table, encoded: string): Item {
+  const s = table.schema;
+  const key: Item = { [s.partitionName]: table.codec.attribute(encoded, s.partitionName)! };
+  if (s.sortName !== undefined) key[s.sortName] = table.codec.attribute(encoded, s.sortName)!;
   return key;
 }
 
@@ -108,11 +110,11 @@ export const query: Operation<QueryInput> = {
     const select = input.Select ?? (input.ProjectionExpression || input.AttributesToGet ? 'SPECIFIC_ATTRIBUTES' : 'ALL_ATTRIBUTES');
     const countOnly = select === 'COUNT';
     const limit = input.Limit ?? Infinity;
-    const items: Item[] = [];
+    const items: Array<Item | EncodedItem> = [];
     let scanned = 0;
     let matched = 0;
     let bytes = 0;
-    let last: Item | undefined;
+    let lastEncoded: string | undefined;
     let more = false;
     for (const [, encoded] of table.index.range(lower, upper, !forward)) {
       if (scanned >= limit || bytes >= PAGE_BYTES) {
@@ -121,8 +123,14 @@ export const query: Operation<QueryInput> = {
       }
       scanned++;
       bytes += encodedItemSize(encoded);
+      lastEncoded = encoded;
+      const plain = compiled.filter === undefined && compiled.projection === undefined && input.AttributesToGet === undefined;
+      if (plain) {
+        matched++;
+        if (!countOnly) items.push(new EncodedItem(table.codec, encoded));
+        continue;
+      }
       const item = table.codec.decode(encoded);
-      last = item;
       if (compiled.filter && !compiled.filter.evaluate(item)) continue;
       matched++;
       if (!countOnly) {
@@ -130,12 +138,12 @@ export const query: Operation<QueryInput> = {
       }
     }
     // DynamoDB does not look ahead: a page cut by Limit or size always carries LastEvaluatedKey.
-    if (!more && last !== undefined && (scanned >= limit || bytes >= PAGE_BYTES)) more = true;
+    if (!more && lastEncoded !== undefined && (scanned >= limit || bytes >= PAGE_BYTES)) more = true;
     const out: Record<string, unknown> = {};
     if (!countOnly) out.Items = items;
     out.Count = matched;
     out.ScannedCount = scanned;
-    if (more && last) out.LastEvaluatedKey = keyAttributes(table, last);
+    if (more && lastEncoded !== undefined) out.LastEvaluatedKey = keyAttributes(table, lastEncoded);
     const cc = consumed(input, readCost(bytes, input.ConsistentRead === true));
     if (cc) out.ConsumedCapacity = cc;
     return out;

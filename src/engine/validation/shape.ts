@@ -54,7 +54,7 @@ const TYPE_NAMES: Record<Spec['type'], string> = {
 function describe(v: unknown): string {
   if (v === undefined || v === null) return 'null';
   if (typeof v === 'string') return `'${v}'`;
-  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  if (typeof v === 'number' || typeof v === 'boolean') return `'${v}'`;
   return `'${JSON.stringify(v)}'`;
 }
 

@@ -64,3 +64,16 @@ test('an attribute named __proto__ stays an own attribute', () => {
   assert.deepEqual(JSON.parse(JSON.stringify(decoded)), JSON.parse(JSON.stringify(it)));
   assert.equal(Object.getPrototypeOf(decoded), Object.prototype);
 });
+
+test('toJson writes exactly what JSON.stringify writes for the decoded item', () => {
+  const codec = new ItemCodec();
+  const tricky = fc.string({ unit: fc.oneof(fc.constantFrom('"', '\\', '\n', '\u0000', '\u2028', '\ud800', '\udc00', 'é', '😀'), fc.string({ minLength: 1, maxLength: 1 })), maxLength: 12 });
+  const values = fc.oneof(value, tricky.map((S) => ({ S })), fc.uniqueArray(tricky, { minLength: 1, maxLength: 3 }).map((SS) => ({ SS })));
+  fc.assert(
+    fc.property(fc.dictionary(fc.oneof(fc.string({ minLength: 1, maxLength: 8 }), tricky.filter((s) => s.length > 0)), values, { maxKeys: 6 }), (it) => {
+      const s = codec.encode(it as Item, 1, { names: [], shapes: [] });
+      assert.equal(codec.toJson(s), JSON.stringify(codec.decode(s)));
+    }),
+    { numRuns: 400 },
+  );
+});
