@@ -11,6 +11,7 @@ import { decodeRecord, encodeRecord, type LogRecord } from './records';
 
 export const DEFAULT_SEGMENT_BYTES = 64 * 1024 * 1024;
 const HEADER = 8;
+const MAX_IN_FLIGHT = 2;
 
 export interface WalOptions {
   segmentBytes?: number;
@@ -121,7 +122,11 @@ export class WriteAheadLog {
   private offset: number;
   private readonly segmentBytes: number;
   private pending: Pending = { frames: [], bytes: 0, waiters: [] };
-  private writing = false;
+  private scheduled = false;
+  private inFlight = 0;
+  /** Settles once every batch started so far has been acknowledged or rejected. */
+  private acknowledged: Promise<void> = Promise.resolve();
+  private rolling: Promise<void> | undefined;
   private failure: Error | undefined;
   private spare: Promise<void> | undefined;
   private closed = false;
@@ -156,54 +161,82 @@ export class WriteAheadLog {
       this.pending.frames.push(frame);
       this.pending.bytes += frame.length;
       this.pending.waiters.push({ resolve, reject });
-      if (!this.writing) {
-        this.writing = true;
-        setImmediate(() => this.flush());
-      }
+      this.schedule();
     });
   }
 
-  private async flush(): Promise<void> {
-    while (this.pending.frames.length > 0) {
-      const batch = this.pending;
-      this.pending = { frames: [], bytes: 0, waiters: [] };
-      try {
-        await this.writeBatch(batch);
-        for (const w of batch.waiters) w.resolve();
-      } catch (e) {
-        this.failure = e as Error;
-        for (const w of batch.waiters) w.reject(this.failure);
-        for (const w of this.pending.waiters) w.reject(this.failure);
-        this.pending = { frames: [], bytes: 0, waiters: [] };
-      }
-    }
-    this.writing = false;
+  /**
+   * Up to MAX_IN_FLIGHT batches are written at once, at consecutive positions, so preparing the
+   * next batch overlaps the disk's work on the previous one. Acknowledgements still go out in log
+   * order: a batch is acknowledged only after every batch before it.
+   */
+  private schedule(): void {
+    if (this.scheduled || this.rolling || this.inFlight >= MAX_IN_FLIGHT || this.pending.frames.length === 0) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      this.startBatch();
+    });
   }
 
-  private async writeBatch(batch: Pending): Promise<void> {
-    let frames = batch.frames;
-    while (frames.length > 0) {
-      // Fill the current segment; a frame never straddles two segments.
-      let bytes = 0;
-      let n = 0;
-      while (n < frames.length && this.offset + bytes + frames[n].length + HEADER <= this.segmentBytes) bytes += frames[n++].length;
-      if (n === 0 && this.offset === 0) {
-        // A record larger than a whole segment gets a segment of its own size.
-        bytes = frames[0].length;
-        n = 1;
-      }
-      if (n === 0) {
-        await this.rollOver(frames[0].length);
-        continue;
-      }
-      const chunk = n === 1 ? frames[0] : Buffer.concat(frames.slice(0, n), bytes);
-      await writeAt(this.fd, chunk, this.offset);
-      this.offset += bytes;
-      frames = frames.slice(n);
-      if (!this.spare && this.offset > this.segmentBytes / 2) {
-        this.spare = preallocate(path.join(this.dir, segmentName(this.segment + 1)), this.segmentBytes);
-      }
+  private startBatch(): void {
+    if (this.rolling || this.inFlight >= MAX_IN_FLIGHT || this.pending.frames.length === 0) return;
+    const queued = this.pending;
+    if (this.failure) {
+      this.pending = { frames: [], bytes: 0, waiters: [] };
+      for (const w of queued.waiters) w.reject(this.failure);
+      return;
     }
+    // Take what fits in the current segment; a frame never straddles two segments.
+    let bytes = 0;
+    let n = 0;
+    while (n < queued.frames.length && this.offset + bytes + queued.frames[n].length + HEADER <= this.segmentBytes) bytes += queued.frames[n++].length;
+    if (n === 0 && this.offset === 0) {
+      // A record larger than a whole segment gets a segment of its own size.
+      bytes = queued.frames[0].length;
+      n = 1;
+    }
+    if (n === 0) {
+      const nextFrame = queued.frames[0].length;
+      this.rolling = (async () => {
+        await this.acknowledged;
+        try {
+          await this.rollOver(nextFrame);
+        } catch (e) {
+          this.failure ??= e as Error;
+        }
+        this.rolling = undefined;
+        this.schedule();
+      })();
+      return;
+    }
+    const frames = queued.frames.slice(0, n);
+    const waiters = queued.waiters.slice(0, n);
+    this.pending = { frames: queued.frames.slice(n), bytes: queued.bytes - bytes, waiters: queued.waiters.slice(n) };
+    const chunk = n === 1 ? frames[0] : Buffer.concat(frames, bytes);
+    const write = writeAt(this.fd, chunk, this.offset);
+    this.offset += bytes;
+    this.inFlight++;
+    const previous = this.acknowledged;
+    this.acknowledged = (async () => {
+      let error: Error | undefined;
+      try {
+        await write;
+      } catch (e) {
+        error = e as Error;
+      }
+      await previous;
+      this.inFlight--;
+      if (error) this.failure ??= error;
+      if (this.failure) for (const w of waiters) w.reject(this.failure);
+      else for (const w of waiters) w.resolve();
+      this.schedule();
+    })();
+    if (!this.spare && this.offset > this.segmentBytes / 2) {
+      this.spare = preallocate(path.join(this.dir, segmentName(this.segment + 1)), this.segmentBytes);
+      this.spare.catch(() => undefined);
+    }
+    this.schedule();
   }
 
   private async rollOver(nextFrame: number): Promise<void> {
@@ -228,7 +261,11 @@ export class WriteAheadLog {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    while (this.writing) await new Promise((r) => setImmediate(r));
+    while (this.pending.frames.length > 0 || this.inFlight > 0 || this.rolling || this.scheduled) {
+      await this.rolling;
+      await this.acknowledged;
+      await new Promise((r) => setImmediate(r));
+    }
     if (this.spare) await this.spare.catch(() => undefined);
     fs.closeSync(this.fd);
   }
