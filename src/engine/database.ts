@@ -60,9 +60,9 @@ export class Database {
       const db = new Database(dir, undefined, lock, options);
       const checkpoint = readCheckpoint(dir);
       let lsn = 0;
-      let segment = 0;
+      let from = { segment: 0, offset: 0 };
       if (checkpoint) {
-        segment = checkpoint.segment;
+        from = checkpoint.from;
         lsn = checkpoint.lsn;
         for (const snap of checkpoint.tables) {
           const table = db.addTable(snap.meta as TableMeta);
@@ -76,7 +76,7 @@ export class Database {
           for (const m of record.mutations) db.apply(m, true);
           lsn = record.lsn;
         },
-        { segment, lsn },
+        { ...from, lsn },
       );
       db.wal = await WriteAheadLog.open(dir, end, { segmentBytes: options.segmentBytes });
       db.nextLsn = Math.max(lsn, end.lsn) + 1;
@@ -191,7 +191,7 @@ export class Database {
   }
 
   /** Snapshots every table and prunes log segments that the snapshot covers and retention allows. */
-  async checkpoint(): Promise<void> {
+  async checkpoint(atClose = false): Promise<void> {
     if (!this.dir || !this.wal) return;
     const lsn = this.nextLsn - 1;
     const snapshots = [...this.tables.values()].map((t) => {
@@ -205,7 +205,7 @@ export class Database {
     });
     // Records up to `lsn` may still be on their way to the log; the snapshot already holds them,
     // and replay skips them by sequence number.
-    writeCheckpoint(this.dir, lsn, this.wal.currentSegment, snapshots);
+    writeCheckpoint(this.dir, lsn, { segment: this.wal.currentSegment, offset: atClose ? this.wal.end.offset : 0 }, snapshots);
     this.loggedBytes = 0;
     const retention = this.options.logRetentionMs ?? 24 * 3600 * 1000;
     const current = this.wal.currentSegment;
@@ -221,9 +221,7 @@ export class Database {
     this.closed = true;
     if (this.wal) {
       await this.wal.close();
-      this.closed = false;
-      await this.checkpoint();
-      this.closed = true;
+      await this.checkpoint(true);
     }
     this.lock?.release();
   }

@@ -306,3 +306,27 @@ test('one process owns a data folder; the owner advertises its endpoint', async 
   const next = await Database.open(dir);
   await next.close();
 });
+
+test('reads, writes and deletes are right while the point-read map fills after a large open', async () => {
+  const dir = tmp();
+  let db = await Database.open(dir);
+  await db.execute('CreateTable', KEYED);
+  const writes: Promise<unknown>[] = [];
+  for (let i = 0; i < 120_000; i++) writes.push(db.execute('PutItem', { TableName: 'Orders', Item: { pk: { S: `p${i % 1000}` }, sk: { N: String(i) }, v: { N: String(i) } } }));
+  await Promise.all(writes);
+  await db.close();
+  db = await Database.open(dir);
+  const key = (i: number) => ({ pk: { S: `p${i % 1000}` }, sk: { N: String(i) } });
+  // immediately after open, before the background fill reaches these keys
+  await db.execute('DeleteItem', { TableName: 'Orders', Key: key(119_999) });
+  await db.execute('PutItem', { TableName: 'Orders', Item: { ...key(119_998), v: { N: '-1' } } });
+  assert.deepEqual(await db.execute('GetItem', { TableName: 'Orders', Key: key(119_999) }), {});
+  assert.equal(((await db.execute('GetItem', { TableName: 'Orders', Key: key(119_998) })) as any).Item.v.N, '-1');
+  assert.equal(((await db.execute('GetItem', { TableName: 'Orders', Key: key(5) })) as any).Item.v.N, '5');
+  await new Promise((r) => setTimeout(r, 200)); // let the fill finish
+  assert.deepEqual(await db.execute('GetItem', { TableName: 'Orders', Key: key(119_999) }), {});
+  assert.equal(((await db.execute('GetItem', { TableName: 'Orders', Key: key(119_998) })) as any).Item.v.N, '-1');
+  assert.equal(((await db.execute('GetItem', { TableName: 'Orders', Key: key(119_997) })) as any).Item.v.N, '119997');
+  assert.equal(((await db.execute('DescribeTable', { TableName: 'Orders' })) as any).Table.ItemCount, 119_999);
+  await db.close();
+});

@@ -34,7 +34,7 @@ export const deleteItem: Operation<DeleteItemInput> = {
       ? compileExpressions(input) : undefined;
     const table = db.table(input.TableName);
     const { encoded: key } = parseKey(table, input.Key);
-    const oldEncoded = table.items.get(key);
+    const oldEncoded = table.get(key);
     const old = oldEncoded !== undefined ? table.codec.decode(oldEncoded) : undefined;
     if (expressions?.condition && !expressions.condition.evaluate(old)) {
       throw ConditionalCheckFailed(input.ReturnValuesOnConditionCheckFailure, old);

@@ -37,7 +37,7 @@ export const getItem: Operation<GetItemInput> = {
         : undefined;
     const table = db.table(input.TableName);
     const { encoded } = parseKey(table, input.Key);
-    const stored = table.items.get(encoded);
+    const stored = table.get(encoded);
     const out: Record<string, unknown> = {};
     if (stored !== undefined) {
       if (projection) out.Item = projection.project(table.codec.decode(stored));

@@ -10,7 +10,10 @@ import { putItem } from './put-item';
 import { updateItem } from './update-item';
 import { updateTable } from './update-table';
 import { query } from './query';
+import { scan } from './scan';
+import { batchGetItem } from './batch-get-item';
+import { batchWriteItem } from './batch-write-item';
 
-const all: Operation[] = [createTable, describeTable, listTables, deleteTable, updateTable, putItem, getItem, updateItem, deleteItem, query];
+const all: Operation[] = [createTable, describeTable, listTables, deleteTable, updateTable, putItem, getItem, updateItem, deleteItem, query, scan, batchGetItem, batchWriteItem];
 
 export const OPERATIONS: ReadonlyMap<string, Operation> = new Map(all.map((op) => [op.name, op]));

@@ -40,7 +40,7 @@ export const putItem: Operation<PutItemInput> = {
     const size = itemSize(item);
     checkItemSize(size);
     const key = table.keyOf(item);
-    const oldEncoded = table.items.get(key);
+    const oldEncoded = table.get(key);
     const needOld = returnValues === 'ALL_OLD' || expressions?.condition !== undefined;
     const old: Item | undefined = needOld && oldEncoded !== undefined ? table.codec.decode(oldEncoded) : undefined;
     const units = writeCost(size, oldEncoded ? encodedItemSize(oldEncoded) : 0);

@@ -47,7 +47,7 @@ export const updateItem: Operation<UpdateItemInput> = {
         throw invalidParameter(`Cannot update attribute ${name}. This attribute is part of the key`);
       }
     }
-    const oldEncoded = table.items.get(keyString);
+    const oldEncoded = table.get(keyString);
     const old: Item | undefined = oldEncoded !== undefined ? table.codec.decode(oldEncoded) : undefined;
     const oldSize = oldEncoded ? encodedItemSize(oldEncoded) : 0;
     if (expressions.condition && !expressions.condition.evaluate(old)) {

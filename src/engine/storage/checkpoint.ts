@@ -8,7 +8,7 @@ import type { DictionaryAdditions } from '../codec/item-codec';
 import { BinaryReader, BinaryWriter } from './binary';
 import { syncDir } from './wal';
 
-const MAGIC = 'DWCKPT03';
+const MAGIC = 'DWCKPT04';
 export const CHECKPOINT_FILE = 'checkpoint.bin';
 
 export interface TableSnapshot {
@@ -18,10 +18,16 @@ export interface TableSnapshot {
   values: string[];
 }
 
-export function writeCheckpoint(dir: string, lsn: number, segment: number, tables: Iterable<TableSnapshot>): void {
+/**
+ * `from` is where replay starts: the log segment being written when the snapshot was taken (every
+ * earlier segment is covered), and, for the snapshot taken at a clean close, the exact end of the
+ * log within it (otherwise 0).
+ */
+export function writeCheckpoint(dir: string, lsn: number, from: { segment: number; offset: number }, tables: Iterable<TableSnapshot>): void {
   const w = new BinaryWriter(1 << 20);
   w.f64(lsn);
-  w.varint(segment);
+  w.varint(from.segment);
+  w.varint(from.offset);
   const list = [...tables];
   w.varint(list.length);
   for (const t of list) {
@@ -56,7 +62,7 @@ export function writeCheckpoint(dir: string, lsn: number, segment: number, table
   syncDir(dir);
 }
 
-export function readCheckpoint(dir: string): { lsn: number; segment: number; tables: TableSnapshot[] } | undefined {
+export function readCheckpoint(dir: string): { lsn: number; from: { segment: number; offset: number }; tables: TableSnapshot[] } | undefined {
   const file = path.join(dir, CHECKPOINT_FILE);
   if (!fs.existsSync(file)) return undefined;
   const buf = fs.readFileSync(file);
@@ -65,7 +71,7 @@ export function readCheckpoint(dir: string): { lsn: number; segment: number; tab
   if (crc32(body) !== buf.readUInt32LE(8)) throw new Error(`${file} is corrupt (checksum mismatch)`);
   const r = new BinaryReader(body);
   const lsn = r.f64();
-  const segment = r.varint();
+  const from = { segment: r.varint(), offset: r.varint() };
   const tables: TableSnapshot[] = [];
   for (let t = r.varint(); t > 0; t--) {
     const meta = r.json();
@@ -82,7 +88,7 @@ export function readCheckpoint(dir: string): { lsn: number; segment: number; tab
     const values = readStrings(r, count);
     tables.push({ meta, dictionary: { names, shapes }, keys, values });
   }
-  return { lsn, segment, tables };
+  return { lsn, from, tables };
 }
 
 const WIDE = /[^\x00-\xff]/;

@@ -44,14 +44,16 @@ export function listSegments(dir: string): number[] {
 export function readLog(
   dir: string,
   onRecord: (r: LogRecord) => void,
-  from: { segment: number; lsn: number } = { segment: 0, lsn: 0 },
+  from: { segment: number; offset: number; lsn: number } = { segment: 0, offset: 0, lsn: 0 },
 ): { segment: number; offset: number; lsn: number } {
   // Segments before `from.segment` are wholly covered by the checkpoint and are not read.
   const segments = listSegments(dir).filter((n) => n >= from.segment);
   let end = { segment: segments.length ? segments[0] : Math.max(1, from.segment), offset: 0, lsn: 0 };
   let lastLsn = -1;
   for (let s = 0; s < segments.length; s++) {
-    const buf = readWritten(path.join(dir, segmentName(segments[s])));
+    // After a clean close the checkpoint knows exactly where the log ended: start there.
+    const start = segments[s] === from.segment ? from.offset : 0;
+    const buf = readWritten(path.join(dir, segmentName(segments[s])), start);
     let pos = 0;
     let torn = false;
     while (pos + HEADER <= buf.length) {
@@ -72,7 +74,7 @@ export function readLog(
       if (lsn > from.lsn) onRecord(decodeRecord(buf, pos + HEADER, pos + HEADER + len));
       pos += HEADER + len;
     }
-    end = { segment: segments[s], offset: pos, lsn: lastLsn };
+    end = { segment: segments[s], offset: start + pos, lsn: lastLsn };
     if (torn) {
       for (const later of segments.slice(s + 1)) fs.rmSync(path.join(dir, segmentName(later)), { force: true });
       break;
@@ -85,10 +87,10 @@ export function readLog(
  * The written part of a preallocated segment: read in growing chunks until a zero frame length,
  * so opening does not read the unused zeros of a 64 MB segment.
  */
-function readWritten(file: string): Buffer {
+function readWritten(file: string, start: number): Buffer {
   const fd = fs.openSync(file, 'r');
   try {
-    const size = fs.fstatSync(fd).size;
+    const size = Math.max(0, fs.fstatSync(fd).size - start);
     let buf = Buffer.allocUnsafe(Math.min(size, 1 << 20));
     let filled = 0;
     let pos = 0; // start of the first frame not yet known to be complete
@@ -99,7 +101,7 @@ function readWritten(file: string): Buffer {
         buf.copy(next, 0, 0, filled);
         buf = next;
       }
-      const n = fs.readSync(fd, buf, filled, buf.length - filled, filled);
+      const n = fs.readSync(fd, buf, filled, buf.length - filled, start + filled);
       if (n === 0) break;
       filled += n;
       while (pos + HEADER <= filled) {
@@ -251,6 +253,11 @@ export class WriteAheadLog {
     this.segment++;
     this.offset = 0;
     this.fd = fs.openSync(next, fs.constants.O_RDWR | fs.constants.O_DSYNC);
+  }
+
+  /** Where the next record goes (meaningful once nothing is in flight, e.g. after close). */
+  get end(): { segment: number; offset: number } {
+    return { segment: this.segment, offset: this.offset };
   }
 
   /** The segment being written: older ones are complete and may be pruned once checkpointed. */

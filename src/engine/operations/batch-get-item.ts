@@ -1,0 +1,138 @@
+// BatchGetItem: up to 100 keys over any number of tables, each table with its own projection and
+// consistency. Items are read in request order; once the response would pass 16 MB, the keys left
+// come back in UnprocessedKeys with their table's parameters, ready to be sent again.
+import type { Operation } from './operation';
+import { encodedItemSize } from '../codec/item-codec';
+import { validation } from '../errors';
+import type { CompiledProjection } from '../expressions';
+import type { Item } from '../types/attribute-value';
+import { RETURN_CONSUMED, parseKey } from './common';
+import { readUnits } from '../capacity';
+import { ATTRIBUTES_TO_GET, compileRequest } from './legacy';
+import type { Table } from '../table';
+
+interface KeysAndAttributes {
+  Keys: Record<string, unknown>[];
+  AttributesToGet?: string[];
+  ConsistentRead?: boolean;
+  ProjectionExpression?: string;
+  ExpressionAttributeNames?: Record<string, string>;
+}
+
+interface BatchGetItemInput {
+  RequestItems?: Record<string, KeysAndAttributes>;
+  ReturnConsumedCapacity?: string;
+}
+
+export const MAX_BATCH_GET_KEYS = 100;
+/** Items are returned while the response stays within 16 MB (DynamoDB's example: 52 items of 300 KB). */
+export const BATCH_GET_RESPONSE_BYTES = 16 * 1000 * 1000;
+
+const TABLE_NAME_PATTERN = /^[a-zA-Z0-9_.-]+$/;
+
+export function checkBatchTableName(name: string): void {
+  if (name.length < 3 || name.length > 255 || !TABLE_NAME_PATTERN.test(name)) {
+    throw validation(
+      `1 validation error detected: Value '${name}' at 'requestItems' failed to satisfy constraint: Map keys must satisfy constraint: [Member must have length less than or equal to 255, Member must have length greater than or equal to 3, Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+]`,
+    );
+  }
+}
+
+interface TableRequest {
+  name: string;
+  table: Table;
+  entry: KeysAndAttributes;
+  projection: CompiledProjection | undefined;
+  keys: { raw: Record<string, unknown>; encoded: string }[];
+}
+
+export const batchGetItem: Operation<BatchGetItemInput> = {
+  name: 'BatchGetItem',
+  members: {
+    RequestItems: {
+      type: 'map',
+      value: {
+        type: 'structure',
+        members: {
+          Keys: { type: 'list', required: true, min: 1, max: MAX_BATCH_GET_KEYS, member: { type: 'map' } },
+          AttributesToGet: ATTRIBUTES_TO_GET,
+          ConsistentRead: { type: 'boolean' },
+          ProjectionExpression: { type: 'string' },
+          ExpressionAttributeNames: { type: 'map' },
+        },
+      },
+    },
+    ReturnConsumedCapacity: RETURN_CONSUMED,
+  },
+  run(db, input) {
+    const requestItems = input.RequestItems ?? {};
+    const names = Object.keys(requestItems);
+    if (names.length === 0) throw validation('The requestItems parameter is required for BatchGetItem');
+    let total = 0;
+    for (const name of names) {
+      checkBatchTableName(name);
+      total += requestItems[name]!.Keys.length;
+    }
+    if (total > MAX_BATCH_GET_KEYS) throw validation('Too many items requested for the BatchGetItem call');
+    // One request: legacy and expression projections may not be mixed, even across tables.
+    const legacy = names.some((n) => requestItems[n]!.AttributesToGet != null);
+    const expression = names.some((n) => requestItems[n]!.ProjectionExpression != null);
+    if (legacy && expression) {
+      throw validation(
+        'Can not use both expression and non-expression parameters in the same request: Non-expression parameters: {AttributesToGet} Expression parameters: {ProjectionExpression}',
+      );
+    }
+    const projections = names.map((n) => compileRequest('BatchGetItem', requestItems[n]!).projection);
+    const requests: TableRequest[] = names.map((name, i) => ({
+      name,
+      table: db.table(name),
+      entry: requestItems[name]!,
+      projection: projections[i],
+      keys: [],
+    }));
+    for (const r of requests) {
+      const seen = new Set<string>();
+      for (const raw of r.entry.Keys) {
+        const { encoded } = parseKey(r.table, raw);
+        if (seen.has(encoded)) throw validation('Provided list of item keys contains duplicates');
+        seen.add(encoded);
+        r.keys.push({ raw, encoded });
+      }
+    }
+
+    const responses: Record<string, Item[]> = {};
+    const unprocessed: Record<string, KeysAndAttributes> = {};
+    const capacity: Record<string, unknown>[] = [];
+    let bytes = 0;
+    let full = false;
+    for (const r of requests) {
+      const items: Item[] = [];
+      const consistent = r.entry.ConsistentRead === true;
+      let units = 0;
+      let k = 0;
+      for (; k < r.keys.length && !full; k++) {
+        const stored = r.table.get(r.keys[k]!.encoded);
+        if (stored === undefined) continue;
+        const size = encodedItemSize(stored);
+        if (bytes + size > BATCH_GET_RESPONSE_BYTES) {
+          full = true;
+          break;
+        }
+        bytes += size;
+        units += readUnits(size, consistent);
+        const item = r.table.codec.decode(stored);
+        items.push(r.projection ? r.projection.project(item) : item);
+      }
+      responses[r.name] = items;
+      if (k < r.keys.length) {
+        const rest: KeysAndAttributes = { ...r.entry, Keys: r.keys.slice(k).map((x) => x.raw) };
+        unprocessed[r.name] = rest;
+      }
+      if (input.ReturnConsumedCapacity === 'TOTAL') capacity.push({ TableName: r.name, CapacityUnits: units });
+      else if (input.ReturnConsumedCapacity === 'INDEXES') capacity.push({ TableName: r.name, CapacityUnits: units, Table: { CapacityUnits: units } });
+    }
+    const out: Record<string, unknown> = { Responses: responses, UnprocessedKeys: unprocessed };
+    if (capacity.length > 0) out.ConsumedCapacity = capacity;
+    return out;
+  },
+};

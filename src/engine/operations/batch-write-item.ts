@@ -1,0 +1,126 @@
+// BatchWriteItem: up to 25 puts and deletes over any number of tables. Every request is checked
+// before anything is written; then all writes go into one log record (each write stands on its
+// own, as in DynamoDB, which makes no atomicity promise either way). Nothing is ever left
+// unprocessed here, so UnprocessedItems is always the empty map.
+import type { Operation } from './operation';
+import { encodedItemSize } from '../codec/item-codec';
+import { validation } from '../errors';
+import { itemSize, normalizeItem } from '../types/attribute-validation';
+import type { Item } from '../types/attribute-value';
+import type { Mutation } from '../storage/records';
+import { RETURN_CONSUMED, RETURN_METRICS, checkItemSize, parseKey } from './common';
+import { writeUnits } from '../capacity';
+import { checkBatchTableName } from './batch-get-item';
+import type { Table } from '../table';
+
+interface WriteRequest {
+  PutRequest?: { Item: Record<string, unknown> };
+  DeleteRequest?: { Key: Record<string, unknown> };
+}
+
+interface BatchWriteItemInput {
+  RequestItems?: Record<string, WriteRequest[]>;
+  ReturnConsumedCapacity?: string;
+  ReturnItemCollectionMetrics?: string;
+}
+
+export const MAX_BATCH_WRITE_REQUESTS = 25;
+const MORE_THAN_ONE = 'Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported datatypes';
+
+type Planned =
+  | { kind: 'put'; key: string; item: Item; size: number }
+  | { kind: 'delete'; key: string };
+
+/** A PutRequest's item: its key attributes must be the table's, with the declared types. */
+function checkPutKey(table: Table, item: Item): void {
+  const s = table.schema;
+  const key: Record<string, unknown> = { [s.partitionName]: item[s.partitionName] };
+  if (s.sortName !== undefined) key[s.sortName] = item[s.sortName];
+  for (const name in key) if (key[name] === undefined) throw validation('The provided key element does not match the schema');
+  parseKey(table, key);
+}
+
+export const batchWriteItem: Operation<BatchWriteItemInput> = {
+  name: 'BatchWriteItem',
+  members: {
+    RequestItems: {
+      type: 'map',
+      value: {
+        type: 'list',
+        member: {
+          type: 'structure',
+          members: {
+            PutRequest: { type: 'structure', members: { Item: { type: 'map', required: true } } },
+            DeleteRequest: { type: 'structure', members: { Key: { type: 'map', required: true } } },
+          },
+        },
+      },
+    },
+    ReturnConsumedCapacity: RETURN_CONSUMED,
+    ReturnItemCollectionMetrics: RETURN_METRICS,
+  },
+  run(db, input) {
+    const requestItems = input.RequestItems ?? {};
+    const names = Object.keys(requestItems);
+    if (names.length === 0) throw validation('The requestItems parameter is required for BatchWriteItem');
+    let total = 0;
+    for (const name of names) {
+      checkBatchTableName(name);
+      const list = requestItems[name]!;
+      if (list.length < 1 || list.length > MAX_BATCH_WRITE_REQUESTS) {
+        throw validation(
+          `1 validation error detected: Value '{${name}=${JSON.stringify(list)}}' at 'requestItems' failed to satisfy constraint: Map value must satisfy constraint: [Member must have length less than or equal to ${MAX_BATCH_WRITE_REQUESTS}, Member must have length greater than or equal to 1]`,
+        );
+      }
+      total += list.length;
+    }
+    if (total > MAX_BATCH_WRITE_REQUESTS) throw validation('Too many items requested for the BatchWriteItem call');
+    for (const name of names) {
+      for (const r of requestItems[name]!) if ((r.PutRequest == null) === (r.DeleteRequest == null)) throw validation(MORE_THAN_ONE);
+    }
+    const tables = names.map((name) => db.table(name));
+    const plans: Planned[][] = tables.map((table, t) => {
+      const seen = new Set<string>();
+      return requestItems[names[t]!]!.map((r): Planned => {
+        let plan: Planned;
+        if (r.PutRequest != null) {
+          const item = normalizeItem(r.PutRequest.Item);
+          checkPutKey(table, item);
+          const size = itemSize(item);
+          checkItemSize(size);
+          plan = { kind: 'put', key: table.keyOf(item), item, size };
+        } else {
+          plan = { kind: 'delete', key: parseKey(table, r.DeleteRequest!.Key).encoded };
+        }
+        if (seen.has(plan.key)) throw validation('Provided list of item keys contains duplicates');
+        seen.add(plan.key);
+        return plan;
+      });
+    });
+
+    const mutations: Mutation[] = [];
+    const capacity: Record<string, unknown>[] = [];
+    tables.forEach((table, t) => {
+      let units = 0;
+      for (const p of plans[t]!) {
+        const old = table.get(p.key);
+        const oldSize = old === undefined ? 0 : encodedItemSize(old);
+        if (p.kind === 'put') {
+          const added = { names: [] as string[], shapes: [] as number[][] };
+          const encoded = table.codec.encode(p.item, p.size, added);
+          mutations.push({ kind: 'put', tableId: table.meta.id, key: p.key, item: encoded, old, added });
+          units += writeUnits(Math.max(p.size, oldSize));
+        } else {
+          if (old !== undefined) mutations.push({ kind: 'delete', tableId: table.meta.id, key: p.key, old });
+          units += writeUnits(oldSize);
+        }
+      }
+      if (input.ReturnConsumedCapacity === 'TOTAL') capacity.push({ TableName: names[t], CapacityUnits: units });
+      else if (input.ReturnConsumedCapacity === 'INDEXES') capacity.push({ TableName: names[t], CapacityUnits: units, Table: { CapacityUnits: units } });
+    });
+    const out: Record<string, unknown> = { UnprocessedItems: {} };
+    if (capacity.length > 0) out.ConsumedCapacity = capacity;
+    if (mutations.length === 0) return out;
+    return db.commit(mutations).then(() => out);
+  },
+};

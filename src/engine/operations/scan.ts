@@ -1,0 +1,111 @@
+// Scan: walks the table's ordered index in key order, which is hash order (hash ‖ partition ‖
+// sort), as DynamoDB walks its partitions. A parallel scan's segment is a contiguous range of the
+// 32-bit partition hash, so the segments of one TotalSegments cover every item exactly once and a
+// partition's items all fall into one segment.
+import type { Operation } from './operation';
+import { hashBoundary, hashOfKey } from '../codec/key-codec';
+import { validation } from '../errors';
+import type { AttributeValue } from '../types/attribute-value';
+import { ATTRIBUTE_MAP, RETURN_CONSUMED, TABLE_NAME, consumed, parseKey, readCost } from './common';
+import { ATTRIBUTES_TO_GET, CONDITIONAL_OPERATOR, CONDITION_MAP, compileRequest, type RequestInput } from './legacy';
+import { primaryKeyOf, readPage, selectMode } from './read-rules';
+
+interface ScanInput extends RequestInput {
+  TableName: string;
+  IndexName?: string;
+  Select?: string;
+  Limit?: number;
+  ConsistentRead?: boolean;
+  Segment?: number;
+  TotalSegments?: number;
+  ExclusiveStartKey?: Record<string, unknown>;
+  ExpressionAttributeValues?: Record<string, AttributeValue>;
+  ReturnConsumedCapacity?: string;
+}
+
+export const MAX_TOTAL_SEGMENTS = 1000000;
+const HASH_SPACE = 2 ** 32;
+
+/** The hash range [low, high) of one segment (high = 2^32 for the last). */
+export function segmentHashRange(segment: number, total: number): [number, number] {
+  return [Math.floor((segment * HASH_SPACE) / total), Math.floor(((segment + 1) * HASH_SPACE) / total)];
+}
+
+export const scan: Operation<ScanInput> = {
+  name: 'Scan',
+  members: {
+    TableName: TABLE_NAME,
+    IndexName: { type: 'string', min: 3, max: 255, pattern: /^[a-zA-Z0-9_.-]+$/, patternText: '[a-zA-Z0-9_.-]+' },
+    AttributesToGet: ATTRIBUTES_TO_GET,
+    Limit: { type: 'integer', min: 1 },
+    Select: { type: 'string', enum: ['ALL_ATTRIBUTES', 'ALL_PROJECTED_ATTRIBUTES', 'SPECIFIC_ATTRIBUTES', 'COUNT'] },
+    ScanFilter: CONDITION_MAP,
+    ConditionalOperator: CONDITIONAL_OPERATOR,
+    ExclusiveStartKey: ATTRIBUTE_MAP,
+    ReturnConsumedCapacity: RETURN_CONSUMED,
+    TotalSegments: { type: 'integer', min: 1, max: MAX_TOTAL_SEGMENTS },
+    Segment: { type: 'integer', min: 0, max: MAX_TOTAL_SEGMENTS - 1 },
+    ProjectionExpression: { type: 'string' },
+    FilterExpression: { type: 'string' },
+    ExpressionAttributeNames: { type: 'map' },
+    ExpressionAttributeValues: { type: 'map' },
+    ConsistentRead: { type: 'boolean' },
+  },
+  run(db, input) {
+    const parallel = input.Segment != null || input.TotalSegments != null;
+    if (input.Segment != null && input.TotalSegments == null) {
+      throw validation('The TotalSegments parameter is required but was not present in the request when Segment parameter is present');
+    }
+    if (input.TotalSegments != null && input.Segment == null) {
+      throw validation('The Segment parameter is required but was not present in the request when parameter TotalSegments is present');
+    }
+    if (parallel && input.Segment! >= input.TotalSegments!) {
+      throw validation(
+        `The Segment parameter is zero-based and must be less than parameter TotalSegments: Segment: ${input.Segment} is not less than TotalSegments: ${input.TotalSegments}`,
+      );
+    }
+    const compiled = compileRequest('Scan', input);
+    const select = selectMode(input);
+    const table = db.table(input.TableName);
+    if (input.IndexName != null) throw validation(`The table does not have the specified index: ${input.IndexName}`);
+
+    let lower: string | undefined;
+    let upper: string | undefined;
+    let low = 0;
+    let high = HASH_SPACE;
+    if (parallel) {
+      [low, high] = segmentHashRange(input.Segment!, input.TotalSegments!);
+      lower = low === 0 ? undefined : hashBoundary(low);
+      upper = high >= HASH_SPACE ? undefined : hashBoundary(high);
+    }
+    if (input.ExclusiveStartKey != null) {
+      let start: string;
+      try {
+        start = parseKey(table, input.ExclusiveStartKey).encoded;
+      } catch (e) {
+        throw validation(`The provided starting key is invalid: ${(e as Error).message}`);
+      }
+      if (parallel) {
+        const h = hashOfKey(start);
+        if (h < low || h >= high) {
+          throw validation(
+            `The provided starting key is invalid: Invalid ExclusiveStartKey. Please use ExclusiveStartKey with correct Segment. TotalSegments: ${input.TotalSegments} Segment: ${input.Segment}`,
+          );
+        }
+      }
+      lower = start + '\x00';
+    }
+    const entries = lower !== undefined && upper !== undefined && lower >= upper ? [] : table.index.range(lower, upper, false);
+    const page = readPage(table, entries, input.Limit ?? Infinity, compiled, select === 'COUNT');
+    const out: Record<string, unknown> = {};
+    if (select !== 'COUNT') out.Items = page.items;
+    out.Count = page.count;
+    out.ScannedCount = page.scanned;
+    if (page.lastRead) out.LastEvaluatedKey = primaryKeyOf(table, page.lastRead);
+    if (input.ReturnConsumedCapacity !== undefined) {
+      const cc = consumed(input, readCost(page.bytes, input.ConsistentRead === true));
+      if (cc) out.ConsumedCapacity = cc;
+    }
+    return out;
+  },
+};
