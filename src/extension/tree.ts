@@ -16,6 +16,7 @@ export class ExplorerTree implements vscode.TreeDataProvider<Node>, vscode.Dispo
   readonly onDidChangeTreeData = this.changed.event;
   private readonly descriptions = new Map<string, TableDescription>();
   private readonly tableNames = new Map<string, string[]>();
+  private readonly roots = new Map<string, Node>();
   private readonly subscription: vscode.Disposable;
 
   constructor(private readonly manager: ConnectionManager) {
@@ -110,7 +111,21 @@ export class ExplorerTree implements vscode.TreeDataProvider<Node>, vscode.Dispo
   }
 
   async getChildren(node?: Node): Promise<Node[]> {
-    if (!node) return this.manager.entries().map((entry) => ({ type: 'connection', entry }));
+    if (!node) {
+      // the same node objects every time: VS Code finds elements by identity when one changes
+      const roots = this.manager.entries().map((entry) => {
+        const cached = this.roots.get(entry.id);
+        if (cached && cached.type === 'connection') {
+          cached.entry = entry;
+          return cached;
+        }
+        const fresh: Node = { type: 'connection', entry };
+        this.roots.set(entry.id, fresh);
+        return fresh;
+      });
+      for (const id of [...this.roots.keys()]) if (!roots.some((r) => r.type === 'connection' && r.entry.id === id)) this.roots.delete(id);
+      return roots;
+    }
     if (node.type === 'connection') return this.tablesOf(node.entry);
     if (node.type === 'table') return this.detailsOf(node.connectionId, node.tableName);
     if (node.type === 'detail') return node.children ?? [];
@@ -146,7 +161,8 @@ export class ExplorerTree implements vscode.TreeDataProvider<Node>, vscode.Dispo
       }),
     );
     // the connection row shows the table count: update it once known
-    if (!hadNames) setTimeout(() => this.changed.fire({ type: 'connection', entry }), 0);
+    const root = this.roots.get(entry.id);
+    if (!hadNames && root) setTimeout(() => this.changed.fire(root), 0);
     if (!names.length) {
       return [{ type: 'message', id: `${entry.id}/empty`, label: 'No tables yet — create one…', icon: 'add', command: { command: 'dynamoWorkspace.createTable', title: 'Create Table', arguments: [{ connectionId: entry.id }] } }];
     }
