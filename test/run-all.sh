@@ -13,3 +13,7 @@ if python3 -c 'import boto3, pytest' >/dev/null 2>&1; then
 else
   echo "SKIPPED: boto3 suite (test/server/python) needs python3 with boto3 and pytest" >&2
 fi
+
+# The extension in a real VS Code (code-server, headless chromium): installs what it needs into
+# .vscode-e2e-cache on first run, then the extension-host suite and the Playwright UI scenario.
+bash test/e2e/run.sh
