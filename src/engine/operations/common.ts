@@ -28,6 +28,26 @@ export const EXPRESSION_MEMBERS: Record<string, Spec> = {
 };
 export { TABLE_NAME };
 
+/** Members every conditional single-item write (PutItem, UpdateItem, DeleteItem) accepts. */
+export const CONDITIONAL_WRITE_MEMBERS: Record<string, Spec> = {
+  TableName: TABLE_NAME,
+  ReturnValues: { type: 'string', enum: ['NONE', 'ALL_OLD', 'UPDATED_OLD', 'ALL_NEW', 'UPDATED_NEW'] },
+  ReturnConsumedCapacity: RETURN_CONSUMED,
+  ReturnItemCollectionMetrics: RETURN_METRICS,
+  ReturnValuesOnConditionCheckFailure: RETURN_ON_CONDITION_FAILURE,
+  ...EXPRESSION_MEMBERS,
+};
+
+export interface ConditionalWriteInput {
+  TableName: string;
+  ReturnValues?: string;
+  ReturnConsumedCapacity?: string;
+  ReturnValuesOnConditionCheckFailure?: string;
+  ConditionExpression?: string;
+  ExpressionAttributeNames?: Record<string, string>;
+  ExpressionAttributeValues?: Record<string, never>;
+}
+
 function scalarType(v: AttributeValue): string {
   for (const k in v) return k;
   return '';

@@ -1,32 +1,20 @@
 import type { Operation } from './operation';
 import { compileExpressions } from '../expressions';
 import {
-  ATTRIBUTE_MAP, ConditionalCheckFailed, EXPRESSION_MEMBERS, RETURN_CONSUMED, RETURN_METRICS, RETURN_ON_CONDITION_FAILURE, TABLE_NAME,
+  ATTRIBUTE_MAP, CONDITIONAL_WRITE_MEMBERS, ConditionalCheckFailed, type ConditionalWriteInput,
   checkReturnValues, consumed, parseKey, writeCost,
 } from './common';
 import { encodedItemSize } from '../codec/item-codec';
 
-interface DeleteItemInput {
-  TableName: string;
+interface DeleteItemInput extends ConditionalWriteInput {
   Key: Record<string, unknown>;
-  ReturnValues?: string;
-  ReturnConsumedCapacity?: string;
-  ReturnValuesOnConditionCheckFailure?: string;
-  ConditionExpression?: string;
-  ExpressionAttributeNames?: Record<string, string>;
-  ExpressionAttributeValues?: Record<string, never>;
 }
 
 export const deleteItem: Operation<DeleteItemInput> = {
   name: 'DeleteItem',
   members: {
-    TableName: TABLE_NAME,
+    ...CONDITIONAL_WRITE_MEMBERS,
     Key: { ...ATTRIBUTE_MAP, required: true },
-    ReturnValues: { type: 'string', enum: ['NONE', 'ALL_OLD', 'UPDATED_OLD', 'ALL_NEW', 'UPDATED_NEW'] },
-    ReturnConsumedCapacity: RETURN_CONSUMED,
-    ReturnItemCollectionMetrics: RETURN_METRICS,
-    ReturnValuesOnConditionCheckFailure: RETURN_ON_CONDITION_FAILURE,
-    ...EXPRESSION_MEMBERS,
   },
   run(db, input) {
     const returnValues = checkReturnValues(input.ReturnValues, ['NONE', 'ALL_OLD'], 'ReturnValues can only be ALL_OLD or NONE');

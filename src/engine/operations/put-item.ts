@@ -3,32 +3,20 @@ import { compileExpressions } from '../expressions';
 import { normalizeItem, itemSize } from '../types/attribute-validation';
 import type { Item } from '../types/attribute-value';
 import {
-  ATTRIBUTE_MAP, ConditionalCheckFailed, EXPRESSION_MEMBERS, RETURN_CONSUMED, RETURN_METRICS, RETURN_ON_CONDITION_FAILURE, TABLE_NAME,
+  ATTRIBUTE_MAP, CONDITIONAL_WRITE_MEMBERS, ConditionalCheckFailed, type ConditionalWriteInput,
   checkItemKey, checkItemSize, checkReturnValues, consumed, writeCost,
 } from './common';
 import { encodedItemSize } from '../codec/item-codec';
 
-interface PutItemInput {
-  TableName: string;
+interface PutItemInput extends ConditionalWriteInput {
   Item: Record<string, unknown>;
-  ReturnValues?: string;
-  ReturnConsumedCapacity?: string;
-  ReturnValuesOnConditionCheckFailure?: string;
-  ConditionExpression?: string;
-  ExpressionAttributeNames?: Record<string, string>;
-  ExpressionAttributeValues?: Record<string, never>;
 }
 
 export const putItem: Operation<PutItemInput> = {
   name: 'PutItem',
   members: {
-    TableName: TABLE_NAME,
+    ...CONDITIONAL_WRITE_MEMBERS,
     Item: { ...ATTRIBUTE_MAP, required: true },
-    ReturnValues: { type: 'string', enum: ['NONE', 'ALL_OLD', 'UPDATED_OLD', 'ALL_NEW', 'UPDATED_NEW'] },
-    ReturnConsumedCapacity: RETURN_CONSUMED,
-    ReturnItemCollectionMetrics: RETURN_METRICS,
-    ReturnValuesOnConditionCheckFailure: RETURN_ON_CONDITION_FAILURE,
-    ...EXPRESSION_MEMBERS,
   },
   run(db, input) {
     const item = normalizeItem(input.Item);

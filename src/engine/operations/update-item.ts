@@ -3,22 +3,15 @@ import { compileExpressions } from '../expressions';
 import { itemSize } from '../types/attribute-validation';
 import type { Item } from '../types/attribute-value';
 import {
-  ATTRIBUTE_MAP, ConditionalCheckFailed, EXPRESSION_MEMBERS, RETURN_CONSUMED, RETURN_METRICS, RETURN_ON_CONDITION_FAILURE, TABLE_NAME,
+  ATTRIBUTE_MAP, CONDITIONAL_WRITE_MEMBERS, ConditionalCheckFailed, type ConditionalWriteInput,
   checkItemSize, checkReturnValues, consumed, parseKey, pick, writeCost,
 } from './common';
 import { encodedItemSize } from '../codec/item-codec';
 import { invalidParameter } from '../errors';
 
-interface UpdateItemInput {
-  TableName: string;
+interface UpdateItemInput extends ConditionalWriteInput {
   Key: Record<string, unknown>;
   UpdateExpression?: string;
-  ReturnValues?: string;
-  ReturnConsumedCapacity?: string;
-  ReturnValuesOnConditionCheckFailure?: string;
-  ConditionExpression?: string;
-  ExpressionAttributeNames?: Record<string, string>;
-  ExpressionAttributeValues?: Record<string, never>;
 }
 
 const RETURN_VALUES = ['NONE', 'ALL_OLD', 'UPDATED_OLD', 'ALL_NEW', 'UPDATED_NEW'] as const;
@@ -26,15 +19,10 @@ const RETURN_VALUES = ['NONE', 'ALL_OLD', 'UPDATED_OLD', 'ALL_NEW', 'UPDATED_NEW
 export const updateItem: Operation<UpdateItemInput> = {
   name: 'UpdateItem',
   members: {
-    TableName: TABLE_NAME,
+    ...CONDITIONAL_WRITE_MEMBERS,
     Key: { ...ATTRIBUTE_MAP, required: true },
     UpdateExpression: { type: 'string' },
     AttributeUpdates: { type: 'map' },
-    ReturnValues: { type: 'string', enum: RETURN_VALUES },
-    ReturnConsumedCapacity: RETURN_CONSUMED,
-    ReturnItemCollectionMetrics: RETURN_METRICS,
-    ReturnValuesOnConditionCheckFailure: RETURN_ON_CONDITION_FAILURE,
-    ...EXPRESSION_MEMBERS,
   },
   run(db, input) {
     const returnValues = checkReturnValues(input.ReturnValues, RETURN_VALUES, '');

@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { crc32 } from 'node:zlib';
 import type { DictionaryAdditions } from '../codec/item-codec';
 import { BinaryReader, BinaryWriter } from './binary';
+import { readDictionary, writeDictionary } from './records';
 import { syncDir } from './wal';
 
 const MAGIC = 'DWCKPT04';
@@ -32,13 +33,7 @@ export function writeCheckpoint(dir: string, lsn: number, from: { segment: numbe
   w.varint(list.length);
   for (const t of list) {
     w.json(t.meta);
-    w.varint(t.dictionary.names.length);
-    for (const n of t.dictionary.names) w.string(n);
-    w.varint(t.dictionary.shapes.length);
-    for (const ids of t.dictionary.shapes) {
-      w.varint(ids.length);
-      for (const id of ids) w.varint(id);
-    }
+    writeDictionary(w, t.dictionary);
     w.varint(t.keys.length);
     writeStrings(w, t.keys);
     writeStrings(w, t.values);
@@ -75,18 +70,11 @@ export function readCheckpoint(dir: string): { lsn: number; from: { segment: num
   const tables: TableSnapshot[] = [];
   for (let t = r.varint(); t > 0; t--) {
     const meta = r.json();
-    const names: string[] = [];
-    for (let n = r.varint(); n > 0; n--) names.push(r.string());
-    const shapes: number[][] = [];
-    for (let n = r.varint(); n > 0; n--) {
-      const ids: number[] = [];
-      for (let k = r.varint(); k > 0; k--) ids.push(r.varint());
-      shapes.push(ids);
-    }
+    const dictionary = readDictionary(r);
     const count = r.varint();
     const keys = readStrings(r, count);
     const values = readStrings(r, count);
-    tables.push({ meta, dictionary: { names, shapes }, keys, values });
+    tables.push({ meta, dictionary, keys, values });
   }
   return { lsn, from, tables };
 }

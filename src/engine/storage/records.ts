@@ -17,6 +17,31 @@ export interface LogRecord {
   mutations: Mutation[];
 }
 
+const NO_ADDITIONS: DictionaryAdditions = { names: [], shapes: [] };
+
+/** Attribute names and shapes a codec gained (a log record) or holds (a checkpoint). */
+export function writeDictionary(w: BinaryWriter, d: DictionaryAdditions): void {
+  w.varint(d.names.length);
+  for (const name of d.names) w.string(name);
+  w.varint(d.shapes.length);
+  for (const ids of d.shapes) {
+    w.varint(ids.length);
+    for (const id of ids) w.varint(id);
+  }
+}
+
+export function readDictionary(r: BinaryReader): DictionaryAdditions {
+  const names: string[] = [];
+  for (let n = r.varint(); n > 0; n--) names.push(r.string());
+  const shapes: number[][] = [];
+  for (let n = r.varint(); n > 0; n--) {
+    const ids: number[] = [];
+    for (let k = r.varint(); k > 0; k--) ids.push(r.varint());
+    shapes.push(ids);
+  }
+  return { names, shapes };
+}
+
 const KIND = { createTable: 1, updateTable: 2, deleteTable: 3, put: 4, delete: 5 } as const;
 
 export function encodeRecord(record: LogRecord): Buffer {
@@ -39,17 +64,7 @@ export function encodeRecord(record: LogRecord): Buffer {
         w.string(m.item);
         w.u8(m.old === undefined ? 0 : 1);
         if (m.old !== undefined) w.string(m.old);
-        const added = m.added;
-        const names = added?.names.length ?? 0;
-        const shapes = added?.shapes.length ?? 0;
-        w.varint(names);
-        for (let i = 0; i < names; i++) w.string(added!.names[i]);
-        w.varint(shapes);
-        for (let i = 0; i < shapes; i++) {
-          const ids = added!.shapes[i];
-          w.varint(ids.length);
-          for (const id of ids) w.varint(id);
-        }
+        writeDictionary(w, m.added ?? NO_ADDITIONS);
         break;
       }
       case 'delete':
@@ -84,15 +99,8 @@ export function decodeRecord(buf: Buffer, start: number, end: number): LogRecord
         const key = r.string();
         const item = r.string();
         const old = r.u8() === 1 ? r.string() : undefined;
-        const names: string[] = [];
-        for (let n = r.varint(); n > 0; n--) names.push(r.string());
-        const shapes: number[][] = [];
-        for (let n = r.varint(); n > 0; n--) {
-          const ids: number[] = [];
-          for (let k = r.varint(); k > 0; k--) ids.push(r.varint());
-          shapes.push(ids);
-        }
-        mutations.push({ kind: 'put', tableId, key, item, old, added: names.length || shapes.length ? { names, shapes } : undefined });
+        const added = readDictionary(r);
+        mutations.push({ kind: 'put', tableId, key, item, old, added: added.names.length || added.shapes.length ? added : undefined });
         break;
       }
       case KIND.delete:
