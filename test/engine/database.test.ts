@@ -258,8 +258,12 @@ test('data survives close and reopen, through the log and through a checkpoint',
   await Promise.all(writes);
   for (let i = 0; i < 3000; i += 3) await db.execute('DeleteItem', { TableName: 'Orders', Key: { pk: { S: `p${i % 50}` }, sk: { N: String(i) } } });
   assert.ok(listSegments(dir).length > 2, 'the log rolled over to several segments');
+  const wide = { pk: { S: 'wïde ✓ 😀' }, sk: { N: '7' }, v: { S: 'naïve ✓ \u2028 😀' }, m: { M: { 'ключ': { SS: ['☃', 'x'] } } } };
+  await db.execute('PutItem', { TableName: 'Orders', Item: wide });
   await db.close();
   db = await Database.open(dir);
+  assert.deepEqual(((await db.execute('GetItem', { TableName: 'Orders', Key: { pk: wide.pk, sk: wide.sk } })) as any).Item, wide);
+  await db.execute('DeleteItem', { TableName: 'Orders', Key: { pk: wide.pk, sk: wide.sk } });
   const described = (await db.execute('DescribeTable', { TableName: 'Orders' })) as any;
   assert.equal(described.Table.ItemCount, 2000);
   const got = (await db.execute('GetItem', { TableName: 'Orders', Key: { pk: { S: 'p1' }, sk: { N: '1' } } })) as any;

@@ -82,8 +82,10 @@ export function readCheckpoint(dir: string): { lsn: number; from: { segment: num
 const WIDE = /[^\x00-\xff]/;
 
 /**
- * A column of strings as their lengths followed by one blob, so loading costs one native decode
- * per column and a cheap slice per string instead of a native call per string.
+ * A column of strings: their lengths, then their text back to back in one fixed-width encoding
+ * (latin1 when every char fits, else UTF-16), so reading needs no per-string length parsing of
+ * variable-width text. Each string is then copied out on its own: slices of one large string
+ * would keep the whole blob alive and, as measured, hold far more memory.
  */
 function writeStrings(w: BinaryWriter, strings: string[]): void {
   const wide = strings.some((s) => WIDE.test(s));
@@ -94,7 +96,7 @@ function writeStrings(w: BinaryWriter, strings: string[]): void {
     total += s.length;
   }
   w.varint(total);
-  w.raw(strings.join(''), wide ? 'utf16le' : 'latin1');
+  for (const s of strings) w.raw(s, wide ? 'utf16le' : 'latin1');
 }
 
 function readStrings(r: BinaryReader, count: number): string[] {
@@ -102,24 +104,20 @@ function readStrings(r: BinaryReader, count: number): string[] {
   const lengths = new Array<number>(count);
   for (let i = 0; i < count; i++) lengths[i] = r.varint();
   const total = r.varint();
-  const bytes = wide ? total * 2 : total;
   const out = new Array<string>(count);
-  // Blobs are cut into pieces of at most 64 MiB of text: V8 caps the length of a single string.
-  const PIECE = 64 * 1024 * 1024;
-  let i = 0;
-  let offset = r.pos;
-  while (i < count) {
-    let chars = 0;
-    let j = i;
-    while (j < count && (chars + lengths[j] <= PIECE || j === i)) chars += lengths[j++];
-    const text = wide ? r.buf.toString('utf16le', offset, offset + chars * 2) : r.buf.latin1Slice(offset, offset + chars);
-    offset += wide ? chars * 2 : chars;
-    let at = 0;
-    for (; i < j; i++) {
-      out[i] = text.slice(at, at + lengths[i]);
+  const buf = r.buf;
+  let at = r.pos;
+  if (wide) {
+    for (let i = 0; i < count; i++) {
+      out[i] = buf.toString('utf16le', at, at + lengths[i] * 2);
+      at += lengths[i] * 2;
+    }
+  } else {
+    for (let i = 0; i < count; i++) {
+      out[i] = buf.latin1Slice(at, at + lengths[i]);
       at += lengths[i];
     }
   }
-  r.pos += bytes;
+  r.pos += wide ? total * 2 : total;
   return out;
 }
