@@ -54,7 +54,7 @@ export const batchGetItem: Operation<BatchGetItemInput> = {
       value: {
         type: 'structure',
         members: {
-          Keys: { type: 'list', required: true, min: 1, max: MAX_BATCH_GET_KEYS, member: { type: 'map' } },
+          Keys: { type: 'list', required: true, min: 1, member: { type: 'map' } },
           AttributesToGet: ATTRIBUTES_TO_GET,
           ConsistentRead: { type: 'boolean' },
           ProjectionExpression: { type: 'string' },

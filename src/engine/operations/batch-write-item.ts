@@ -67,11 +67,7 @@ export const batchWriteItem: Operation<BatchWriteItemInput> = {
     for (const name of names) {
       checkBatchTableName(name);
       const list = requestItems[name]!;
-      if (list.length < 1 || list.length > MAX_BATCH_WRITE_REQUESTS) {
-        throw validation(
-          `1 validation error detected: Value '{${name}=${JSON.stringify(list)}}' at 'requestItems' failed to satisfy constraint: Map value must satisfy constraint: [Member must have length less than or equal to ${MAX_BATCH_WRITE_REQUESTS}, Member must have length greater than or equal to 1]`,
-        );
-      }
+      if (list.length === 0) throw validation(`The batch write request list for a table cannot be null or empty: ${name}`);
       total += list.length;
     }
     if (total > MAX_BATCH_WRITE_REQUESTS) throw validation('Too many items requested for the BatchWriteItem call');

@@ -1,5 +1,5 @@
 import type { Operation } from './operation';
-import { compileExpressions } from '../expressions';
+import { compileRequest, hasConditionParameters } from './legacy';
 import {
   ATTRIBUTE_MAP, CONDITIONAL_WRITE_MEMBERS, ConditionalCheckFailed, type ConditionalWriteInput,
   checkReturnValues, consumed, parseKey, writeCost,
@@ -18,8 +18,7 @@ export const deleteItem: Operation<DeleteItemInput> = {
   },
   run(db, input) {
     const returnValues = checkReturnValues(input.ReturnValues, ['NONE', 'ALL_OLD'], 'ReturnValues can only be ALL_OLD or NONE');
-    const expressions = input.ConditionExpression !== undefined || input.ExpressionAttributeNames || input.ExpressionAttributeValues
-      ? compileExpressions(input) : undefined;
+    const expressions = hasConditionParameters(input) ? compileRequest('DeleteItem', input) : undefined;
     const table = db.table(input.TableName);
     const { encoded: key } = parseKey(table, input.Key);
     const oldEncoded = table.get(key);

@@ -1,5 +1,5 @@
 import type { Operation } from './operation';
-import { compileExpressions } from '../expressions';
+import { compileRequest } from './legacy';
 import { ATTRIBUTE_MAP, RETURN_CONSUMED, TABLE_NAME, consumed, parseKey, pick, readCost } from './common';
 import { EncodedItem, encodedItemSize } from '../codec/item-codec';
 import { validation } from '../errors';
@@ -26,14 +26,10 @@ export const getItem: Operation<GetItemInput> = {
     ReturnConsumedCapacity: RETURN_CONSUMED,
   },
   run(db, input) {
-    if (input.ProjectionExpression !== undefined && input.AttributesToGet !== undefined) {
-      throw validation(
-        'Can not use both expression and non-expression parameters in the same request: Non-expression parameters: {AttributesToGet} Expression parameters: {ProjectionExpression}',
-      );
-    }
+    // ProjectionExpression or AttributesToGet (never both), with DynamoDB's checks.
     const projection =
-      input.ProjectionExpression !== undefined || input.ExpressionAttributeNames
-        ? compileExpressions({ ProjectionExpression: input.ProjectionExpression, ExpressionAttributeNames: input.ExpressionAttributeNames }).projection
+      input.ProjectionExpression !== undefined || input.ExpressionAttributeNames || input.AttributesToGet
+        ? compileRequest('GetItem', { ProjectionExpression: input.ProjectionExpression, ExpressionAttributeNames: input.ExpressionAttributeNames, AttributesToGet: input.AttributesToGet }).projection
         : undefined;
     const table = db.table(input.TableName);
     const { encoded } = parseKey(table, input.Key);

@@ -305,6 +305,11 @@ function compileAttributeUpdates(raw: Record<string, RawUpdate>, keyNames: reado
   for (const name of Object.keys(raw)) {
     const u = raw[name] ?? {};
     const action = (u.Action ?? 'PUT') as UpdateStep['action'];
+    if (action !== 'PUT' && action !== 'ADD' && action !== 'DELETE') {
+      throw validation(
+        `1 validation error detected: Value '${String(action)}' at 'attributeUpdates.${name}.member.action' failed to satisfy constraint: Member must satisfy enum value set: [ADD, PUT, DELETE]`,
+      );
+    }
     if (keyNames.includes(name)) throw invalidParameter(`Cannot update attribute ${name}. This attribute is part of the key`);
     if (u.Value == null) {
       if (action !== 'DELETE') throw invalidParameter('Only DELETE action is allowed when no attribute value is specified');
@@ -430,4 +435,24 @@ export function compileRequest(kind: RequestKind, input: RequestInput, options: 
     out.keyCondition = keyCondition;
   }
   return out;
+}
+
+/** PutItem/DeleteItem: whether the request has anything for compileRequest (the fast path skips it). */
+export function hasConditionParameters(input: object): boolean {
+  const i = input as RequestInput;
+  return i.ConditionExpression != null || i.ExpressionAttributeNames != null || i.ExpressionAttributeValues != null || i.Expected != null || i.ConditionalOperator != null;
+}
+
+/** Query: key values may not be empty strings or binaries (DynamoDB checks them like stored keys). */
+export function checkKeyConditionValues(_table: unknown, resolved: ResolvedKeyCondition): void {
+  const check = (name: string, v: AttributeValue): void => {
+    const a = v as { S?: string; B?: string };
+    if (a.S === '' || a.B === '') {
+      throw validation(
+        `One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain an empty ${a.S === '' ? 'string' : 'binary'} value. Key: ${name}`,
+      );
+    }
+  };
+  check(resolved.partition.name, resolved.partition.value);
+  for (const v of resolved.sort?.values ?? []) check(resolved.sort!.name, v);
 }

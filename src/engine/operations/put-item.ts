@@ -1,5 +1,5 @@
 import type { Operation } from './operation';
-import { compileExpressions } from '../expressions';
+import { compileRequest, hasConditionParameters } from './legacy';
 import { normalizeItem, itemSize } from '../types/attribute-validation';
 import type { Item } from '../types/attribute-value';
 import {
@@ -21,8 +21,7 @@ export const putItem: Operation<PutItemInput> = {
   run(db, input) {
     const item = normalizeItem(input.Item);
     const returnValues = checkReturnValues(input.ReturnValues, ['NONE', 'ALL_OLD'], 'ReturnValues can only be ALL_OLD or NONE');
-    const expressions = input.ConditionExpression !== undefined || input.ExpressionAttributeNames || input.ExpressionAttributeValues
-      ? compileExpressions(input) : undefined;
+    const expressions = hasConditionParameters(input) ? compileRequest('PutItem', input) : undefined;
     const table = db.table(input.TableName);
     checkItemKey(table, item);
     const size = itemSize(item);

@@ -1,5 +1,6 @@
 import type { Operation } from './operation';
-import { compileExpressions } from '../expressions';
+import { compileRequest, checkKeyConditionValues, type RequestInput } from './legacy';
+import { selectMode } from './read-rules';
 import { AFTER_PREFIX, encodeScalar, partitionPrefix } from '../codec/key-codec';
 import { EncodedItem, encodedItemSize } from '../codec/item-codec';
 import { validation } from '../errors';
@@ -25,6 +26,8 @@ interface QueryInput {
   ExclusiveStartKey?: Record<string, unknown>;
   AttributesToGet?: string[];
   ReturnConsumedCapacity?: string;
+  KeyConditions?: Record<string, unknown>;
+  QueryFilter?: Record<string, unknown>;
 }
 
 /** The encoded-key range [lower, upper) that a sort-key condition selects within one partition. */
@@ -80,10 +83,12 @@ export const query: Operation<QueryInput> = {
     ConditionalOperator: { type: 'string', enum: ['AND', 'OR'] },
   },
   run(db, input) {
-    if (input.KeyConditionExpression === undefined) {
+    if (input.KeyConditionExpression == null && input.KeyConditions == null) {
       throw validation('Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.');
     }
-    const compiled = compileExpressions(input);
+    // Either form (KeyConditions, QueryFilter, AttributesToGet, ConditionalOperator are the legacy one).
+    const compiled = compileRequest('Query', input as RequestInput);
+    const select = selectMode(input);
     const table = db.table(input.TableName);
     if (input.IndexName !== undefined) {
       throw validation(`The table does not have the specified index: ${input.IndexName}`);
@@ -93,6 +98,13 @@ export const query: Operation<QueryInput> = {
       { name: s.partitionName, type: s.partitionType },
       s.sortName === undefined ? undefined : { name: s.sortName, type: s.sortType },
     );
+    checkKeyConditionValues(table, resolved);
+    for (const name of compiled.filter?.topLevelNames() ?? []) {
+      if (name === s.partitionName || name === s.sortName) {
+        const what = input.QueryFilter != null ? 'QueryFilter' : 'Filter Expression';
+        throw validation(`${what} can only contain non-primary key attributes: Primary key attribute: ${name}`);
+      }
+    }
     const prefix = partitionPrefix(encodeScalar(s.partitionType, resolved.partition.value));
     let [lower, upper] = sortRange(table, prefix, resolved.sort?.op, resolved.sort?.values ?? []);
     const forward = input.ScanIndexForward !== false;
@@ -101,13 +113,12 @@ export const query: Operation<QueryInput> = {
       try {
         start = parseKey(table, input.ExclusiveStartKey).encoded;
       } catch (e) {
-        throw validation(`The provided starting key is invalid: ${(e as Error).message}`);
+        throw validation('The provided starting key is invalid');
       }
-      if (!start.startsWith(prefix)) throw validation('The provided starting key is invalid: The provided key element does not match the schema');
+      if (!start.startsWith(prefix)) throw validation('The provided starting key does not match the range key predicate');
       if (forward) lower = lower > start + '\x00' ? lower : start + '\x00';
       else upper = upper < start ? upper : start;
     }
-    const select = input.Select ?? (input.ProjectionExpression || input.AttributesToGet ? 'SPECIFIC_ATTRIBUTES' : 'ALL_ATTRIBUTES');
     const countOnly = select === 'COUNT';
     const limit = input.Limit ?? Infinity;
     const items: Array<Item | EncodedItem> = [];

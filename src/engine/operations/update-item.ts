@@ -1,5 +1,5 @@
 import type { Operation } from './operation';
-import { compileExpressions } from '../expressions';
+import { compileRequest } from './legacy';
 import { itemSize } from '../types/attribute-validation';
 import type { Item } from '../types/attribute-value';
 import {
@@ -26,7 +26,7 @@ export const updateItem: Operation<UpdateItemInput> = {
   },
   run(db, input) {
     const returnValues = checkReturnValues(input.ReturnValues, RETURN_VALUES, '');
-    const expressions = compileExpressions(input);
+    const expressions = compileRequest('UpdateItem', input);
     const table = db.table(input.TableName);
     const { key, encoded: keyString } = parseKey(table, input.Key);
     const touched = expressions.update?.topLevelNames() ?? [];
