@@ -397,7 +397,8 @@ export function compileRequest(kind: RequestKind, input: RequestInput, options: 
     );
   }
   const filterName = kind === 'Query' ? 'QueryFilter' : kind === 'Scan' ? 'ScanFilter' : 'Expected';
-  if (legacyAllowed.includes('ConditionalOperator') && input.ConditionalOperator != null && !present(input, filterName)) {
+  const filterMap = (input as Record<string, unknown>)[filterName];
+  if (legacyAllowed.includes('ConditionalOperator') && input.ConditionalOperator != null && (filterMap == null || Object.keys(filterMap as object).length === 0)) {
     throw validation('ConditionalOperator cannot be used without Filter or Expected');
   }
   const exprInput: ExpressionInput = kind === 'GetItem' || kind === 'BatchGetItem' ? { ...input, ExpressionAttributeValues: undefined } : input;
