@@ -2,7 +2,7 @@
 import { execFileSync } from 'node:child_process';
 import * as path from 'node:path';
 
-const benches = ['engine.ts', 'http.ts', 'open.ts'];
+const benches = ['engine.ts', 'http.ts', 'open.ts', 'query-scan-batch.ts'];
 for (const b of benches) {
   console.error(`== bench/${b}`);
   execFileSync(process.execPath, ['--import', 'tsx', path.join(__dirname, b)], { stdio: 'inherit' });
