@@ -76,24 +76,24 @@ interface LoadFigures {
   [k: string]: unknown;
 }
 
-/** Runs `call(first)` for every batch, IN_FLIGHT_BATCHES at a time, within the phase limit. */
-async function loadBatches(call: (first: number) => Promise<unknown>): Promise<LoadFigures> {
+/** Runs `call(first, worker)` for every batch, IN_FLIGHT_BATCHES at a time, within the phase limit. */
+async function loadBatches(call: (first: number, worker: number) => Promise<unknown>): Promise<LoadFigures> {
   const latencies: number[] = [];
   let next = 0;
   let loaded = 0;
   const start = performance.now();
   const deadline = start + LIMIT_MS;
-  const worker = async (): Promise<void> => {
+  const worker = async (w: number): Promise<void> => {
     while (next < ITEMS && performance.now() < deadline) {
       const first = next;
       next += BATCH;
       const t = performance.now();
-      await call(first);
+      await call(first, w);
       latencies.push(performance.now() - t);
       loaded += Math.min(BATCH, ITEMS - first);
     }
   };
-  await Promise.all(Array.from({ length: IN_FLIGHT_BATCHES }, worker));
+  await Promise.all(Array.from({ length: IN_FLIGHT_BATCHES }, (_, w) => worker(w)));
   const seconds = (performance.now() - start) / 1000;
   return { items: loaded, calls: latencies.length, seconds: round(seconds), itemsPerSec: Math.round(loaded / seconds), complete: loaded === ITEMS, ...summarize(latencies) };
 }
@@ -191,8 +191,8 @@ async function overHttp(): Promise<Record<string, unknown>> {
   const connections = Array.from({ length: IN_FLIGHT_BATCHES }, () => rawConnection(server.host, server.port));
   try {
     await connections[0]!.send('CreateTable', createTable);
-    let c = 0;
-    const load = await loadBatches((first) => connections[c++ % connections.length]!.send('BatchWriteItem', batchInput(first)));
+    // One connection per worker: each carries one request at a time.
+    const load = await loadBatches((first, w) => connections[w]!.send('BatchWriteItem', batchInput(first)));
     const requests = Array.from({ length: 4096 }, (_, i) => encodeRequest({ target: 'DynamoDB_20120810.Query', body: JSON.stringify(queryInput(i)) }));
     const q = await runLoad({ host: server.host, port: server.port, connections: 16, requests, durationMs: SECONDS * 1000, warmupMs: 500 });
     const query = { opsPerSec: Math.round(q.opsPerSec), ops: q.ops, connections: 16, errors: q.errors, p50Ms: q.p50Ms, p90Ms: q.p90Ms, p99Ms: q.p99Ms, maxMs: q.maxMs, meanMs: q.meanMs };
