@@ -4,6 +4,7 @@ import { ItemCodec, encodedItemSize } from './codec/item-codec';
 import { encodePrimaryKey, type KeySchemaInfo } from './codec/key-codec';
 import type { Item, ScalarType } from './types/attribute-value';
 import { SortedIndex } from './storage/sorted-index';
+import type { IndexInfo, IndexMeta } from './indexes/types';
 
 export interface KeySchemaElement {
   AttributeName: string;
@@ -31,6 +32,8 @@ export interface TableMeta {
   lastUpdateToPayPerRequest?: number;
   tableClass: 'STANDARD' | 'STANDARD_INFREQUENT_ACCESS';
   deletionProtection: boolean;
+  /** Secondary indexes, LSIs first (in creation order), then GSIs. */
+  indexes?: IndexMeta[];
   extra?: Record<string, unknown>;
 }
 
@@ -49,6 +52,19 @@ export class Table {
 
   get name(): string {
     return this.meta.name;
+  }
+
+  /** The table's secondary indexes (capacity and metrics read them). */
+  get indexes(): IndexInfo[] {
+    return (this.meta.indexes ?? []).map((i) => ({
+      name: i.name,
+      kind: i.kind,
+      status: i.status,
+      keySchema: i.keySchema,
+      projection: i.projection,
+      provisioned: i.kind === 'GSI' && this.meta.billingMode === 'PROVISIONED' ? { read: i.read ?? 0, write: i.write ?? 0 } : undefined,
+      backfilling: i.status === 'CREATING',
+    }));
   }
 
   keyOf(item: Item): string {
