@@ -5,6 +5,7 @@ import { encodePrimaryKey, type KeySchemaInfo } from './codec/key-codec';
 import type { Item, ScalarType } from './types/attribute-value';
 import { SortedIndex } from './storage/sorted-index';
 import type { IndexInfo, IndexMeta } from './indexes/types';
+import { TableIndexes } from './indexes/index-set';
 
 export interface KeySchemaElement {
   AttributeName: string;
@@ -45,9 +46,24 @@ export class Table {
   index = new SortedIndex<string>();
   sizeBytes = 0;
   readonly schema: KeySchemaInfo;
+  /** Secondary indexes, kept in step with every put and remove (src/engine/indexes). */
+  readonly secondary: TableIndexes;
+  private currentMeta: TableMeta;
 
-  constructor(public meta: TableMeta) {
+  constructor(meta: TableMeta) {
+    this.currentMeta = meta;
     this.schema = schemaOf(meta);
+    this.secondary = new TableIndexes(this);
+    this.secondary.sync();
+  }
+
+  get meta(): TableMeta {
+    return this.currentMeta;
+  }
+
+  set meta(meta: TableMeta) {
+    this.currentMeta = meta;
+    this.secondary.sync();
   }
 
   get name(): string {
@@ -85,6 +101,7 @@ export class Table {
     this.byKey.set(key, encoded);
     if (old !== undefined) this.sizeBytes -= encodedItemSize(old);
     this.sizeBytes += encodedItemSize(encoded);
+    if (!this.secondary.isEmpty) this.secondary.write(key, old, encoded);
   }
 
   remove(key: string): void {
@@ -93,6 +110,7 @@ export class Table {
     this.byKey.delete(key);
     this.filling?.deleted.add(key);
     this.sizeBytes -= encodedItemSize(old);
+    if (!this.secondary.isEmpty) this.secondary.write(key, old, undefined);
   }
 
   /**
@@ -103,6 +121,7 @@ export class Table {
   load(keys: string[], values: string[]): void {
     this.index = SortedIndex.fromSorted(keys, values);
     for (let i = 0; i < values.length; i++) this.sizeBytes += encodedItemSize(values[i]);
+    if (!this.secondary.isEmpty) this.secondary.load(keys, values);
     if (keys.length === 0) return;
     this.filling = { keys, values, next: 0, deleted: new Set() };
     const step = (): void => {
@@ -143,7 +162,7 @@ export class Table {
       AttributeDefinitions: m.attributeDefinitions,
       TableName: m.name,
       KeySchema: m.keySchema,
-      TableStatus: status,
+      TableStatus: status === 'ACTIVE' && this.secondary.updating ? 'UPDATING' : status,
       CreationDateTime: m.createdAt,
       ProvisionedThroughput: provisioned,
       TableSizeBytes: this.sizeBytes,
@@ -156,6 +175,7 @@ export class Table {
       if (m.lastUpdateToPayPerRequest !== undefined) summary.LastUpdateToPayPerRequestDateTime = m.lastUpdateToPayPerRequest;
       out.BillingModeSummary = summary;
     }
+    this.secondary.describe(out, status);
     if (m.tableClass !== 'STANDARD') out.TableClassSummary = { TableClass: m.tableClass };
     out.DeletionProtectionEnabled = m.deletionProtection;
     return out;

@@ -2,6 +2,7 @@ import type { Operation } from './operation';
 import { invalidParameter, resourceInUse, validation } from '../errors';
 import type { AttributeDefinition, KeySchemaElement } from '../table';
 import { TABLE_NAME, type Spec } from '../validation/shape';
+import { GLOBAL_SECONDARY_INDEXES, LOCAL_SECONDARY_INDEXES, checkCreateTableIndexes, type IndexInput } from '../indexes/validate';
 
 export const KEY_SCHEMA: Spec = {
   type: 'list',
@@ -31,8 +32,8 @@ interface CreateTableInput {
   AttributeDefinitions: AttributeDefinition[];
   BillingMode?: 'PROVISIONED' | 'PAY_PER_REQUEST';
   ProvisionedThroughput?: { ReadCapacityUnits: number; WriteCapacityUnits: number };
-  LocalSecondaryIndexes?: unknown[];
-  GlobalSecondaryIndexes?: unknown[];
+  LocalSecondaryIndexes?: IndexInput[];
+  GlobalSecondaryIndexes?: IndexInput[];
   TableClass?: 'STANDARD' | 'STANDARD_INFREQUENT_ACCESS';
   DeletionProtectionEnabled?: boolean;
 }
@@ -55,8 +56,8 @@ export const createTable: Operation<CreateTableInput> = {
     },
     BillingMode: { type: 'string', enum: ['PROVISIONED', 'PAY_PER_REQUEST'] },
     ProvisionedThroughput: PROVISIONED_THROUGHPUT,
-    LocalSecondaryIndexes: { type: 'list' },
-    GlobalSecondaryIndexes: { type: 'list' },
+    GlobalSecondaryIndexes: GLOBAL_SECONDARY_INDEXES,
+    LocalSecondaryIndexes: LOCAL_SECONDARY_INDEXES,
     StreamSpecification: { type: 'structure', members: {} },
     SSESpecification: { type: 'structure', members: {} },
     Tags: { type: 'list' },
@@ -85,15 +86,16 @@ export const createTable: Operation<CreateTableInput> = {
         `Some index key attributes are not defined in AttributeDefinitions. Keys: [${missing.join(', ')}], AttributeDefinitions: [${[...defined].join(', ')}]`,
       );
     }
-    if (defs.length !== keyNames.length) {
+    const withIndexes = input.LocalSecondaryIndexes != null || input.GlobalSecondaryIndexes != null;
+    if (!withIndexes && defs.length !== keyNames.length) {
       throw invalidParameter(
         `Number of attributes in KeySchema does not exactly match number of attributes defined in AttributeDefinitions`,
       );
     }
-    if (input.LocalSecondaryIndexes?.length || input.GlobalSecondaryIndexes?.length) {
-      throw validation('Secondary indexes are not supported by this version of Dynamo Workspace yet');
-    }
     const billingMode = input.BillingMode ?? 'PROVISIONED';
+    const indexes = withIndexes
+      ? checkCreateTableIndexes(keys, defs, billingMode, input.LocalSecondaryIndexes ?? undefined, input.GlobalSecondaryIndexes ?? undefined)
+      : undefined;
     const tp = input.ProvisionedThroughput;
     if (billingMode === 'PROVISIONED' && !tp) {
       throw invalidParameter('ReadCapacityUnits and WriteCapacityUnits must both be specified when BillingMode is PROVISIONED');
@@ -112,6 +114,7 @@ export const createTable: Operation<CreateTableInput> = {
       tableClass: input.TableClass ?? 'STANDARD',
       deletionProtection: input.DeletionProtectionEnabled ?? false,
     });
+    if (indexes) meta.indexes = indexes;
     if (billingMode === 'PAY_PER_REQUEST') meta.lastUpdateToPayPerRequest = undefined;
     return db.commit([{ kind: 'createTable', tableId: meta.id, meta }]).then(() => ({
       TableDescription: db.table(meta.name).describe('CREATING'),

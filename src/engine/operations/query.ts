@@ -7,6 +7,7 @@ import { validation } from '../errors';
 import type { AttributeValue, Item } from '../types/attribute-value';
 import { ATTRIBUTE_MAP, RETURN_CONSUMED, TABLE_NAME, consumed, parseKey, pick, readCost } from './common';
 import type { Table } from '../table';
+import { queryIndex } from '../indexes/query-scan';
 
 /** A Query or Scan page stops once this many bytes of items have been read (before filtering). */
 export const PAGE_BYTES = 1024 * 1024;
@@ -90,9 +91,7 @@ export const query: Operation<QueryInput> = {
     const compiled = compileRequest('Query', input as RequestInput);
     const select = selectMode(input);
     const table = db.table(input.TableName);
-    if (input.IndexName !== undefined) {
-      throw validation(`The table does not have the specified index: ${input.IndexName}`);
-    }
+    if (input.IndexName !== undefined) return queryIndex(table, input, compiled, select);
     const s = table.schema;
     const resolved = compiled.keyCondition!.resolve(
       { name: s.partitionName, type: s.partitionType },

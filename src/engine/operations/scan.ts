@@ -9,6 +9,7 @@ import type { AttributeValue } from '../types/attribute-value';
 import { ATTRIBUTE_MAP, RETURN_CONSUMED, TABLE_NAME, consumed, parseKey, readCost } from './common';
 import { ATTRIBUTES_TO_GET, CONDITIONAL_OPERATOR, CONDITION_MAP, compileRequest, type RequestInput } from './legacy';
 import { primaryKeyOf, readPage, selectMode } from './read-rules';
+import { scanIndex } from '../indexes/query-scan';
 
 interface ScanInput extends RequestInput {
   TableName: string;
@@ -67,7 +68,6 @@ export const scan: Operation<ScanInput> = {
     const compiled = compileRequest('Scan', input);
     const select = selectMode(input);
     const table = db.table(input.TableName);
-    if (input.IndexName != null) throw validation(`The table does not have the specified index: ${input.IndexName}`);
 
     let lower: string | undefined;
     let upper: string | undefined;
@@ -77,6 +77,9 @@ export const scan: Operation<ScanInput> = {
       [low, high] = segmentHashRange(input.Segment!, input.TotalSegments!);
       lower = low === 0 ? undefined : hashBoundary(low);
       upper = high >= HASH_SPACE ? undefined : hashBoundary(high);
+    }
+    if (input.IndexName != null) {
+      return scanIndex(table, input, compiled, select, { parallel, low, high, lower, upper, totalSegments: input.TotalSegments, segment: input.Segment });
     }
     if (input.ExclusiveStartKey != null) {
       let start: string;

@@ -1,0 +1,101 @@
+// Query and Scan with IndexName: the operations' index branch. The operations have already checked
+// the request's own rules (expressions, legacy parameters, Select, parallel-scan segments).
+import { hashOfKey } from '../codec/key-codec';
+import { validation } from '../errors';
+import type { CompiledExpressions } from '../expressions';
+import { checkKeyConditionValues } from '../operations/legacy';
+import type { Table } from '../table';
+import { indexPartitionPrefix, indexReadCapacity, indexSortRange, indexStartKey, openIndex, readIndexPage, type SelectMode } from './reads';
+
+interface IndexQueryInput {
+  TableName: string;
+  IndexName?: string;
+  Select?: string;
+  ConsistentRead?: boolean;
+  ScanIndexForward?: boolean;
+  ExclusiveStartKey?: Record<string, unknown>;
+  ReturnConsumedCapacity?: string;
+  ProjectionExpression?: string;
+  AttributesToGet?: string[];
+  QueryFilter?: unknown;
+  Limit?: number;
+}
+
+/** Index reads answer ALL_PROJECTED_ATTRIBUTES when neither Select nor a projection is given. */
+function indexSelect(input: IndexQueryInput, select: SelectMode): SelectMode {
+  return input.Select === undefined && select === 'ALL_ATTRIBUTES' ? 'ALL_PROJECTED_ATTRIBUTES' : select;
+}
+
+export function queryIndex(table: Table, input: IndexQueryInput, compiled: CompiledExpressions, selected: SelectMode): Record<string, unknown> {
+  const idx = openIndex(table, input.IndexName!, input.ConsistentRead);
+  const select = indexSelect(input, selected);
+  const s = idx.schema;
+  const resolved = compiled.keyCondition!.resolve(
+    { name: s.partitionName, type: s.partitionType },
+    s.sortName === undefined ? undefined : { name: s.sortName, type: s.sortType },
+  );
+  checkKeyConditionValues(table, resolved);
+  const prefix = indexPartitionPrefix(idx, resolved.partition.value);
+  let [lower, upper] = indexSortRange(idx, prefix, resolved.sort?.op, resolved.sort?.values ?? []);
+  const forward = input.ScanIndexForward !== false;
+  if (input.ExclusiveStartKey != null) {
+    const start = indexStartKey(table, idx, input.ExclusiveStartKey);
+    if (start === undefined) throw validation('The provided starting key is invalid');
+    if (!start.startsWith(prefix)) throw validation('The provided starting key does not match the range key predicate');
+    if (forward) lower = lower > start + '\x00' ? lower : start + '\x00';
+    else upper = upper < start ? upper : start;
+  }
+  const entries = lower >= upper ? [] : idx.entries.range(lower, upper, !forward);
+  const page = readIndexPage(table, idx, entries, input, compiled, select, true);
+  return pageOutput(table, idx, input, page, select);
+}
+
+export interface ScanRange {
+  parallel: boolean;
+  low: number;
+  high: number;
+  lower: string | undefined;
+  upper: string | undefined;
+  totalSegments?: number;
+  segment?: number;
+}
+
+export function scanIndex(table: Table, input: IndexQueryInput, compiled: CompiledExpressions, selected: SelectMode, range: ScanRange): Record<string, unknown> {
+  const idx = openIndex(table, input.IndexName!, input.ConsistentRead);
+  const select = indexSelect(input, selected);
+  let { lower } = range;
+  const { upper } = range;
+  if (input.ExclusiveStartKey != null) {
+    const start = indexStartKey(table, idx, input.ExclusiveStartKey);
+    if (start === undefined) throw validation('The provided starting key is invalid: The provided key element does not match the schema');
+    if (range.parallel) {
+      const h = hashOfKey(start);
+      if (h < range.low || h >= range.high) {
+        throw validation(
+          `The provided starting key is invalid: Invalid ExclusiveStartKey. Please use ExclusiveStartKey with correct Segment. TotalSegments: ${range.totalSegments} Segment: ${range.segment}`,
+        );
+      }
+    }
+    lower = start + '\x00';
+  }
+  const entries = lower !== undefined && upper !== undefined && lower >= upper ? [] : idx.entries.range(lower, upper, false);
+  const page = readIndexPage(table, idx, entries, input, compiled, select, false);
+  return pageOutput(table, idx, input, page, select);
+}
+
+function pageOutput(
+  table: Table,
+  idx: ReturnType<typeof openIndex>,
+  input: IndexQueryInput,
+  page: ReturnType<typeof readIndexPage>,
+  select: SelectMode,
+): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (select !== 'COUNT') out.Items = page.items;
+  out.Count = page.count;
+  out.ScannedCount = page.scanned;
+  if (page.lastEvaluatedKey) out.LastEvaluatedKey = page.lastEvaluatedKey;
+  const cc = indexReadCapacity(table, idx, input.ReturnConsumedCapacity, page, input.ConsistentRead === true);
+  if (cc) out.ConsumedCapacity = cc;
+  return out;
+}

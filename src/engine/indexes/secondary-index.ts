@@ -1,0 +1,179 @@
+// One secondary index's live contents: an ordered map from index entry keys to the position of the
+// table key inside them. Entries hold no copy of the item: a read follows the table key to the
+// table's stored item and projects it, so an ALL index costs no more memory than its keys.
+//
+// Entry keys are order-preserving binary strings, like the table's:
+//   hash(index partition) ‖ escape(index partition) ‖ 0x00 0x00 ‖ [escape(index sort) ‖ 0x00 0x00] ‖ table key
+// so one index partition is contiguous and sorted by the index sort key (a Query is a range read),
+// a Scan walks index partitions in hash order, and the table key at the end keeps entries unique.
+import { encodeScalar, partitionPrefix, type KeySchemaInfo } from '../codec/key-codec';
+import { encodedItemSize, type ItemCodec } from '../codec/item-codec';
+import { SortedIndex } from '../storage/sorted-index';
+import type { AttributeDefinition, KeySchemaElement } from '../table';
+import type { AttributeValue, ScalarType } from '../types/attribute-value';
+import { attributeValueSize, utf8Length } from '../types/attribute-validation';
+import { projectionRules, type ProjectionRules } from './projection';
+import type { IndexMeta } from './types';
+
+/** Escapes 0x00 so that the terminator 0x00 0x00 sorts before any continuation. */
+export function escapeKeyPart(encoded: string): string {
+  return encoded.indexOf('\x00') < 0 ? encoded : encoded.replace(/\x00/g, '\x00\xff');
+}
+
+export const KEY_PART_END = '\x00\x00';
+/** Sorts after every entry whose key part equals the one it follows (KEY_PART_END + any table key). */
+export const AFTER_KEY_PART = '\x00\x01';
+
+function scalarTypeOf(v: AttributeValue): string {
+  for (const k in v) return k;
+  return '';
+}
+
+export function indexSchemaOf(keySchema: readonly KeySchemaElement[], defs: readonly AttributeDefinition[]): KeySchemaInfo {
+  const typeOf = (name: string): ScalarType => defs.find((d) => d.AttributeName === name)!.AttributeType;
+  const hash = keySchema.find((k) => k.KeyType === 'HASH')!;
+  const range = keySchema.find((k) => k.KeyType === 'RANGE');
+  return {
+    partitionName: hash.AttributeName,
+    partitionType: typeOf(hash.AttributeName),
+    sortName: range?.AttributeName,
+    sortType: range ? typeOf(range.AttributeName) : undefined,
+  };
+}
+
+export class SecondaryIndex {
+  readonly schema: KeySchemaInfo;
+  readonly rules: ProjectionRules;
+  entries = new SortedIndex<number>();
+  /** Sum of the entries' sizes (projected attributes, item-size rules). */
+  sizeBytes = 0;
+  /** Every table item is in (or deliberately out of) the index: false while a backfill has not finished. */
+  complete: boolean;
+  /** A backfill is copying table items in (IndexStatus CREATING, Backfilling true). */
+  backfilling = false;
+  /** Writes no longer reach it (DELETING): its entries are dropped, its counts kept for DescribeTable. */
+  detached = false;
+  private frozenCount = 0;
+
+  constructor(
+    public meta: IndexMeta,
+    tableKeySchema: readonly KeySchemaElement[],
+    defs: readonly AttributeDefinition[],
+    private readonly codec: ItemCodec,
+  ) {
+    this.schema = indexSchemaOf(meta.keySchema, defs);
+    this.rules = projectionRules(meta, tableKeySchema);
+    this.complete = meta.status !== 'CREATING';
+  }
+
+  get name(): string {
+    return this.meta.name;
+  }
+
+  get itemCount(): number {
+    return this.detached ? this.frozenCount : this.entries.size;
+  }
+
+  /** The part of an entry key before the table key, or undefined if the item is not in the index. */
+  indexPart(encoded: string): string | undefined {
+    const s = this.schema;
+    const h = this.codec.attribute(encoded, s.partitionName);
+    if (h === undefined || scalarTypeOf(h) !== s.partitionType) return undefined;
+    const prefix = partitionPrefix(encodeScalar(s.partitionType, h));
+    if (s.sortName === undefined) return prefix;
+    const r = this.codec.attribute(encoded, s.sortName);
+    if (r === undefined || scalarTypeOf(r) !== s.sortType) return undefined;
+    return prefix + escapeKeyPart(encodeScalar(s.sortType!, r)) + KEY_PART_END;
+  }
+
+  /** The index part for key attribute values (ExclusiveStartKey, key conditions). */
+  indexPartOf(hash: AttributeValue, range: AttributeValue | undefined): string {
+    const s = this.schema;
+    const prefix = partitionPrefix(encodeScalar(s.partitionType, hash));
+    if (s.sortName === undefined) return prefix;
+    return prefix + escapeKeyPart(encodeScalar(s.sortType!, range!)) + KEY_PART_END;
+  }
+
+  /** Size of the item's entry in this index (the item must be in it). */
+  entrySize(encoded: string): number {
+    const names = this.rules.names;
+    if (names === undefined) return encodedItemSize(encoded);
+    let size = 0;
+    for (const name of names) {
+      const v = this.codec.attribute(encoded, name);
+      if (v !== undefined) size += utf8Length(name) + attributeValueSize(v);
+    }
+    return size;
+  }
+
+  /** Where the table key starts in an entry key. */
+  tableKeyOffset(entryKey: string): number {
+    let p = entryKey.indexOf(KEY_PART_END, 4) + 2;
+    if (this.schema.sortName !== undefined) p = entryKey.indexOf(KEY_PART_END, p) + 2;
+    return p;
+  }
+
+  /**
+   * Keeps the index in step with one table write (`oldEncoded`/`newEncoded` undefined for an
+   * insert/delete). Returns the change in the entries' total size.
+   */
+  update(tableKey: string, oldEncoded: string | undefined, newEncoded: string | undefined): number {
+    if (this.detached) return 0;
+    const oldPart = oldEncoded === undefined ? undefined : this.indexPart(oldEncoded);
+    const newPart = newEncoded === undefined ? undefined : this.indexPart(newEncoded);
+    if (oldPart === undefined && newPart === undefined) return 0;
+    let delta = 0;
+    if (oldPart !== undefined) {
+      if (newPart !== oldPart) {
+        // A backfilled index might not hold the old entry yet: only count what was there.
+        if (this.entries.delete(oldPart + tableKey) !== undefined) delta -= this.entrySize(oldEncoded!);
+      } else if (this.entries.get(oldPart + tableKey) !== undefined) delta -= this.entrySize(oldEncoded!);
+    }
+    if (newPart !== undefined) {
+      const existed = newPart === oldPart ? false : this.entries.get(newPart + tableKey) !== undefined;
+      this.entries.set(newPart + tableKey, newPart.length);
+      if (!existed) delta += this.entrySize(newEncoded!);
+    }
+    this.sizeBytes += delta;
+    return delta;
+  }
+
+  /** Backfill: puts one table item's entry in (idempotent). */
+  backfill(tableKey: string, encoded: string): void {
+    const part = this.indexPart(encoded);
+    if (part === undefined) return;
+    if (this.entries.set(part + tableKey, part.length) === undefined) this.sizeBytes += this.entrySize(encoded);
+  }
+
+  /** Rebuilds the whole index from the table's items (checkpoint load, replay), at once. */
+  build(keys: readonly string[], values: readonly string[]): void {
+    const entryKeys: string[] = [];
+    let size = 0;
+    for (let i = 0; i < keys.length; i++) {
+      const part = this.indexPart(values[i]);
+      if (part === undefined) continue;
+      entryKeys.push(part + keys[i]);
+      size += this.entrySize(values[i]);
+    }
+    entryKeys.sort(compareStrings);
+    const offsets = new Array<number>(entryKeys.length);
+    for (let i = 0; i < entryKeys.length; i++) offsets[i] = this.tableKeyOffset(entryKeys[i]);
+    this.entries = SortedIndex.fromSorted(entryKeys, offsets);
+    this.sizeBytes = size;
+    this.complete = true;
+    this.backfilling = false;
+  }
+
+  /** Stops maintaining the index (DELETING): drops its entries, keeps its counts. */
+  detach(): void {
+    if (this.detached) return;
+    this.frozenCount = this.entries.size;
+    this.detached = true;
+    this.backfilling = false;
+    this.entries = new SortedIndex<number>();
+  }
+}
+
+function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
