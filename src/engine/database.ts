@@ -3,6 +3,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { randomUUID } from 'node:crypto';
+import { CapacityManager, CapacityMetrics } from './capacity';
 import { DynamoDBError, resourceNotFound } from './errors';
 import { OPERATIONS } from './operations';
 import { materialize, resultToJson } from './results';
@@ -27,6 +28,8 @@ export interface DatabaseOptions {
   now?: () => number;
   /** How long log segments are kept after a checkpoint covers them (Streams and PITR read them). */
   logRetentionMs?: number;
+  /** Throttle PROVISIONED tables at their provisioned throughput (default true). */
+  throttling?: boolean;
 }
 
 export class Database {
@@ -36,6 +39,10 @@ export class Database {
   readonly region: string;
   readonly accountId: string;
   readonly now: () => number;
+  /** Capacity accounting and throttling (src/engine/capacity). */
+  readonly capacity: CapacityManager;
+  /** Consumed capacity, throttles, hot keys and cost estimates for the explorer. */
+  readonly metrics: CapacityMetrics;
   private nextLsn = 1;
   private loggedBytes = 0;
   private checkpointing = false;
@@ -50,6 +57,8 @@ export class Database {
     this.region = options.region ?? 'us-east-1';
     this.accountId = options.accountId ?? '000000000000';
     this.now = options.now ?? Date.now;
+    this.capacity = new CapacityManager(this, { throttling: options.throttling });
+    this.metrics = new CapacityMetrics(this, this.capacity);
   }
 
   static async open(dir: string, options: DatabaseOptions = {}): Promise<Database> {

@@ -76,7 +76,7 @@ test('BatchWriteItem then BatchGetItem across two tables, with ConsumedCapacity 
   assert.deepEqual(g.Responses![simple], [{ id: { S: 'a' }, flag: { BOOL: true } }]);
   assert.deepEqual(g.UnprocessedKeys, {});
   assert.deepEqual(g.ConsumedCapacity, [
-    { TableName: composite, CapacityUnits: 2 },
+    { TableName: composite, CapacityUnits: 3 }, // two items and a missing key, one unit each
     { TableName: simple, CapacityUnits: 0.5 },
   ]);
   const del = await h.client.send(new BatchWriteItemCommand({ RequestItems: { [composite]: [{ DeleteRequest: { Key: K('w', 1) } }] } }));

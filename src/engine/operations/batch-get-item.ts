@@ -3,11 +3,11 @@
 // come back in UnprocessedKeys with their table's parameters, ready to be sent again.
 import type { Operation } from './operation';
 import { encodedItemSize } from '../codec/item-codec';
-import { validation } from '../errors';
+import { DynamoDBError, validation } from '../errors';
 import type { CompiledProjection } from '../expressions';
 import type { Item } from '../types/attribute-value';
 import { RETURN_CONSUMED, parseKey } from './common';
-import { readUnits } from '../capacity';
+import { addConsumption, consumedCapacity, consumption } from '../capacity';
 import { ATTRIBUTES_TO_GET, compileRequest } from './legacy';
 import type { Table } from '../table';
 
@@ -105,32 +105,43 @@ export const batchGetItem: Operation<BatchGetItemInput> = {
     const capacity: Record<string, unknown>[] = [];
     let bytes = 0;
     let full = false;
+    // Each key is read (and charged, found or not) as its own GetItem; keys a throttled table or
+    // partition refuses come back in UnprocessedKeys, and only a batch refused entirely fails.
+    let throttle: DynamoDBError | undefined;
+    let processed = 0;
     for (const r of requests) {
       const items: Item[] = [];
       const consistent = r.entry.ConsistentRead === true;
-      let units = 0;
+      const used = consumption();
+      const left: Record<string, unknown>[] = [];
       let k = 0;
       for (; k < r.keys.length && !full; k++) {
         const stored = r.table.get(r.keys[k]!.encoded);
-        if (stored === undefined) continue;
-        const size = encodedItemSize(stored);
-        if (bytes + size > BATCH_GET_RESPONSE_BYTES) {
+        const size = stored === undefined ? 0 : encodedItemSize(stored);
+        if (stored !== undefined && bytes + size > BATCH_GET_RESPONSE_BYTES) {
           full = true;
           break;
         }
+        const c = db.capacity.tryRead('BatchGetItem', r.table, { key: r.keys[k]!.encoded, bytes: size, consistent });
+        if (c instanceof DynamoDBError) {
+          throttle ??= c;
+          left.push(r.keys[k]!.raw);
+          continue;
+        }
+        processed++;
+        addConsumption(used, c);
+        if (stored === undefined) continue;
         bytes += size;
-        units += readUnits(size, consistent);
         const item = r.table.codec.decode(stored);
         items.push(r.projection ? r.projection.project(item) : item);
       }
       responses[r.name] = items;
-      if (k < r.keys.length) {
-        const rest: KeysAndAttributes = { ...r.entry, Keys: r.keys.slice(k).map((x) => x.raw) };
-        unprocessed[r.name] = rest;
-      }
-      if (input.ReturnConsumedCapacity === 'TOTAL') capacity.push({ TableName: r.name, CapacityUnits: units });
-      else if (input.ReturnConsumedCapacity === 'INDEXES') capacity.push({ TableName: r.name, CapacityUnits: units, Table: { CapacityUnits: units } });
+      for (; k < r.keys.length; k++) left.push(r.keys[k]!.raw);
+      if (left.length > 0) unprocessed[r.name] = { ...r.entry, Keys: left };
+      const cc = consumedCapacity(input.ReturnConsumedCapacity, r.name, used, { kind: 'read' });
+      if (cc) capacity.push(cc);
     }
+    if (processed === 0 && throttle !== undefined) throw throttle;
     const out: Record<string, unknown> = { Responses: responses, UnprocessedKeys: unprocessed };
     if (capacity.length > 0) out.ConsumedCapacity = capacity;
     return out;

@@ -1,15 +1,14 @@
 // BatchWriteItem: up to 25 puts and deletes over any number of tables. Every request is checked
 // before anything is written; then all writes go into one log record (each write stands on its
-// own, as in DynamoDB, which makes no atomicity promise either way). Nothing is ever left
-// unprocessed here, so UnprocessedItems is always the empty map.
+// own, as in DynamoDB, which makes no atomicity promise either way). Requests refused by
+// provisioned throughput come back in UnprocessedItems (src/engine/capacity).
 import type { Operation } from './operation';
-import { encodedItemSize } from '../codec/item-codec';
-import { validation } from '../errors';
+import { DynamoDBError, validation } from '../errors';
 import { itemSize, normalizeItem } from '../types/attribute-validation';
 import type { Item } from '../types/attribute-value';
 import type { Mutation } from '../storage/records';
 import { RETURN_CONSUMED, RETURN_METRICS, checkItemSize, parseKey } from './common';
-import { writeUnits } from '../capacity';
+import { addConsumption, consumedCapacity, consumption } from '../capacity';
 import { checkBatchTableName } from './batch-get-item';
 import type { Table } from '../table';
 
@@ -96,25 +95,39 @@ export const batchWriteItem: Operation<BatchWriteItemInput> = {
 
     const mutations: Mutation[] = [];
     const capacity: Record<string, unknown>[] = [];
+    const unprocessed: Record<string, WriteRequest[]> = {};
+    // Each request is charged as its own write; requests a throttled table, partition or GSI
+    // refuses come back in UnprocessedItems, and only a batch refused entirely fails.
+    let throttle: DynamoDBError | undefined;
+    let processed = 0;
     tables.forEach((table, t) => {
-      let units = 0;
-      for (const p of plans[t]!) {
+      const used = consumption();
+      const list = requestItems[names[t]!]!;
+      const left: WriteRequest[] = [];
+      plans[t]!.forEach((p, i) => {
         const old = table.get(p.key);
-        const oldSize = old === undefined ? 0 : encodedItemSize(old);
+        const c = db.capacity.tryWrite('BatchWriteItem', table, p.key, old, p.kind === 'put' ? p.item : undefined, p.kind === 'put' ? p.size : 0);
+        if (c instanceof DynamoDBError) {
+          throttle ??= c;
+          left.push(list[i]!);
+          return;
+        }
+        processed++;
+        addConsumption(used, c);
         if (p.kind === 'put') {
           const added = { names: [] as string[], shapes: [] as number[][] };
           const encoded = table.codec.encode(p.item, p.size, added);
           mutations.push({ kind: 'put', tableId: table.meta.id, key: p.key, item: encoded, old, added });
-          units += writeUnits(Math.max(p.size, oldSize));
-        } else {
-          if (old !== undefined) mutations.push({ kind: 'delete', tableId: table.meta.id, key: p.key, old });
-          units += writeUnits(oldSize);
+        } else if (old !== undefined) {
+          mutations.push({ kind: 'delete', tableId: table.meta.id, key: p.key, old });
         }
-      }
-      if (input.ReturnConsumedCapacity === 'TOTAL') capacity.push({ TableName: names[t], CapacityUnits: units });
-      else if (input.ReturnConsumedCapacity === 'INDEXES') capacity.push({ TableName: names[t], CapacityUnits: units, Table: { CapacityUnits: units } });
+      });
+      if (left.length > 0) unprocessed[names[t]!] = left;
+      const cc = consumedCapacity(input.ReturnConsumedCapacity, names[t]!, used, { kind: 'write' });
+      if (cc) capacity.push(cc);
     });
-    const out: Record<string, unknown> = { UnprocessedItems: {} };
+    if (processed === 0 && throttle !== undefined) throw throttle;
+    const out: Record<string, unknown> = { UnprocessedItems: unprocessed };
     if (capacity.length > 0) out.ConsumedCapacity = capacity;
     if (mutations.length === 0) return out;
     return db.commit(mutations).then(() => out);

@@ -2,9 +2,8 @@ import type { Operation } from './operation';
 import { compileRequest, hasConditionParameters } from './legacy';
 import {
   ATTRIBUTE_MAP, CONDITIONAL_WRITE_MEMBERS, ConditionalCheckFailed, type ConditionalWriteInput,
-  checkReturnValues, consumed, parseKey, writeCost,
+  checkReturnValues, parseKey,
 } from './common';
-import { encodedItemSize } from '../codec/item-codec';
 
 interface DeleteItemInput extends ConditionalWriteInput {
   Key: Record<string, unknown>;
@@ -24,11 +23,12 @@ export const deleteItem: Operation<DeleteItemInput> = {
     const oldEncoded = table.get(key);
     const old = oldEncoded !== undefined ? table.codec.decode(oldEncoded) : undefined;
     if (expressions?.condition && !expressions.condition.evaluate(old)) {
+      db.capacity.conditionFailed('DeleteItem', table, key, oldEncoded);
       throw ConditionalCheckFailed(input.ReturnValuesOnConditionCheckFailure, old);
     }
     const out: Record<string, unknown> = {};
     if (returnValues === 'ALL_OLD' && old) out.Attributes = old;
-    const cc = consumed(input, writeCost(oldEncoded ? encodedItemSize(oldEncoded) : 0));
+    const cc = db.capacity.write('DeleteItem', input, table, key, oldEncoded, undefined, 0);
     if (cc) out.ConsumedCapacity = cc;
     if (oldEncoded === undefined) return out;
     return db.commit([{ kind: 'delete', tableId: table.meta.id, key, old: oldEncoded }]).then(() => out);

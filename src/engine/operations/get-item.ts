@@ -1,6 +1,6 @@
 import type { Operation } from './operation';
 import { compileRequest } from './legacy';
-import { ATTRIBUTE_MAP, RETURN_CONSUMED, TABLE_NAME, consumed, parseKey, pick, readCost } from './common';
+import { ATTRIBUTE_MAP, RETURN_CONSUMED, TABLE_NAME, parseKey, pick } from './common';
 import { EncodedItem, encodedItemSize } from '../codec/item-codec';
 import { validation } from '../errors';
 
@@ -40,10 +40,8 @@ export const getItem: Operation<GetItemInput> = {
       else if (input.AttributesToGet) out.Item = pick(table.codec.decode(stored), input.AttributesToGet) ?? {};
       else out.Item = new EncodedItem(table.codec, stored);
     }
-    if (input.ReturnConsumedCapacity !== undefined) {
-      const cc = consumed(input, readCost(stored ? encodedItemSize(stored) : 0, input.ConsistentRead === true));
-      if (cc) out.ConsumedCapacity = cc;
-    }
+    const cc = db.capacity.read('GetItem', input, table, { key: encoded, bytes: stored ? encodedItemSize(stored) : 0, consistent: input.ConsistentRead === true });
+    if (cc) out.ConsumedCapacity = cc;
     return out;
   },
 };

@@ -4,9 +4,8 @@ import { normalizeItem, itemSize } from '../types/attribute-validation';
 import type { Item } from '../types/attribute-value';
 import {
   ATTRIBUTE_MAP, CONDITIONAL_WRITE_MEMBERS, ConditionalCheckFailed, type ConditionalWriteInput,
-  checkItemKey, checkItemSize, checkReturnValues, consumed, writeCost,
+  checkItemKey, checkItemSize, checkReturnValues,
 } from './common';
-import { encodedItemSize } from '../codec/item-codec';
 
 interface PutItemInput extends ConditionalWriteInput {
   Item: Record<string, unknown>;
@@ -30,16 +29,16 @@ export const putItem: Operation<PutItemInput> = {
     const oldEncoded = table.get(key);
     const needOld = returnValues === 'ALL_OLD' || expressions?.condition !== undefined;
     const old: Item | undefined = needOld && oldEncoded !== undefined ? table.codec.decode(oldEncoded) : undefined;
-    const units = writeCost(size, oldEncoded ? encodedItemSize(oldEncoded) : 0);
     if (expressions?.condition && !expressions.condition.evaluate(old)) {
+      db.capacity.conditionFailed('PutItem', table, key, oldEncoded);
       throw ConditionalCheckFailed(input.ReturnValuesOnConditionCheckFailure, old);
     }
+    const cc = db.capacity.write('PutItem', input, table, key, oldEncoded, item, size);
     const added = { names: [], shapes: [] };
     const encoded = table.codec.encode(item, size, added);
     const done = db.commit([{ kind: 'put', tableId: table.meta.id, key, item: encoded, old: oldEncoded, added }]);
     const out: Record<string, unknown> = {};
     if (returnValues === 'ALL_OLD' && old) out.Attributes = old;
-    const cc = consumed(input, units);
     if (cc) out.ConsumedCapacity = cc;
     return done.then(() => out);
   },

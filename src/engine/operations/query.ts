@@ -5,7 +5,7 @@ import { AFTER_PREFIX, encodeScalar, partitionPrefix } from '../codec/key-codec'
 import { EncodedItem, encodedItemSize } from '../codec/item-codec';
 import { validation } from '../errors';
 import type { AttributeValue, Item } from '../types/attribute-value';
-import { ATTRIBUTE_MAP, RETURN_CONSUMED, TABLE_NAME, consumed, parseKey, pick, readCost } from './common';
+import { ATTRIBUTE_MAP, RETURN_CONSUMED, TABLE_NAME, parseKey, pick } from './common';
 import type { Table } from '../table';
 import { queryIndex } from '../indexes/query-scan';
 
@@ -154,7 +154,7 @@ export const query: Operation<QueryInput> = {
     out.Count = matched;
     out.ScannedCount = scanned;
     if (more && lastEncoded !== undefined) out.LastEvaluatedKey = keyAttributes(table, lastEncoded);
-    const cc = consumed(input, readCost(bytes, input.ConsistentRead === true));
+    const cc = db.capacity.read('Query', input, table, { key: prefix, bytes, consistent: input.ConsistentRead === true });
     if (cc) out.ConsumedCapacity = cc;
     return out;
   },

@@ -5,8 +5,8 @@
 import type { Operation } from './operation';
 import { hashBoundary, hashOfKey } from '../codec/key-codec';
 import { validation } from '../errors';
-import type { AttributeValue } from '../types/attribute-value';
-import { ATTRIBUTE_MAP, RETURN_CONSUMED, TABLE_NAME, consumed, parseKey, readCost } from './common';
+import type { AttributeValue, Item } from '../types/attribute-value';
+import { ATTRIBUTE_MAP, RETURN_CONSUMED, TABLE_NAME, parseKey } from './common';
 import { ATTRIBUTES_TO_GET, CONDITIONAL_OPERATOR, CONDITION_MAP, compileRequest, type RequestInput } from './legacy';
 import { primaryKeyOf, readPage, selectMode } from './read-rules';
 import { scanIndex } from '../indexes/query-scan';
@@ -73,6 +73,7 @@ export const scan: Operation<ScanInput> = {
     let upper: string | undefined;
     let low = 0;
     let high = HASH_SPACE;
+    let from = 0;
     if (parallel) {
       [low, high] = segmentHashRange(input.Segment!, input.TotalSegments!);
       lower = low === 0 ? undefined : hashBoundary(low);
@@ -97,6 +98,7 @@ export const scan: Operation<ScanInput> = {
         }
       }
       lower = start + '\x00';
+      from = hashOfKey(start);
     }
     const entries = lower !== undefined && upper !== undefined && lower >= upper ? [] : table.index.range(lower, upper, false);
     const page = readPage(table, entries, input.Limit ?? Infinity, compiled, select === 'COUNT');
@@ -105,10 +107,10 @@ export const scan: Operation<ScanInput> = {
     out.Count = page.count;
     out.ScannedCount = page.scanned;
     if (page.lastRead) out.LastEvaluatedKey = primaryKeyOf(table, page.lastRead);
-    if (input.ReturnConsumedCapacity !== undefined) {
-      const cc = consumed(input, readCost(page.bytes, input.ConsistentRead === true));
-      if (cc) out.ConsumedCapacity = cc;
-    }
+    // The page walked the hash range from its start to its last item (or the segment's end).
+    const to = out.LastEvaluatedKey ? hashOfKey(table.keyOf(out.LastEvaluatedKey as Item)) + 1 : high;
+    const cc = db.capacity.read('Scan', input, table, { hashRange: [Math.max(low, from), Math.max(to, from + 1)], bytes: page.bytes, consistent: input.ConsistentRead === true });
+    if (cc) out.ConsumedCapacity = cc;
     return out;
   },
 };

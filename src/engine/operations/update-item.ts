@@ -4,9 +4,8 @@ import { itemSize } from '../types/attribute-validation';
 import type { Item } from '../types/attribute-value';
 import {
   ATTRIBUTE_MAP, CONDITIONAL_WRITE_MEMBERS, ConditionalCheckFailed, type ConditionalWriteInput,
-  checkItemSize, checkReturnValues, consumed, parseKey, pick, writeCost,
+  checkItemSize, checkReturnValues, parseKey, pick,
 } from './common';
-import { encodedItemSize } from '../codec/item-codec';
 import { invalidParameter } from '../errors';
 
 interface UpdateItemInput extends ConditionalWriteInput {
@@ -37,14 +36,15 @@ export const updateItem: Operation<UpdateItemInput> = {
     }
     const oldEncoded = table.get(keyString);
     const old: Item | undefined = oldEncoded !== undefined ? table.codec.decode(oldEncoded) : undefined;
-    const oldSize = oldEncoded ? encodedItemSize(oldEncoded) : 0;
     if (expressions.condition && !expressions.condition.evaluate(old)) {
+      db.capacity.conditionFailed('UpdateItem', table, keyString, oldEncoded);
       throw ConditionalCheckFailed(input.ReturnValuesOnConditionCheckFailure, old);
     }
     const base: Item = old ? { ...old } : { ...key };
     const updated = expressions.update ? expressions.update.apply(base) : base;
     const size = itemSize(updated);
     checkItemSize(size);
+    const cc = db.capacity.write('UpdateItem', input, table, keyString, oldEncoded, updated, size);
     const added = { names: [], shapes: [] };
     const encoded = table.codec.encode(updated, size, added);
     const done = db.commit([{ kind: 'put', tableId: table.meta.id, key: keyString, item: encoded, old: oldEncoded, added }]);
@@ -65,7 +65,6 @@ export const updateItem: Operation<UpdateItemInput> = {
         break;
     }
     if (attributes) out.Attributes = attributes;
-    const cc = consumed(input, writeCost(size, oldSize));
     if (cc) out.ConsumedCapacity = cc;
     return done.then(() => out);
   },

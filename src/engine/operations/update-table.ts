@@ -3,6 +3,7 @@ import { invalidParameter, validation } from '../errors';
 import { TABLE_NAME } from '../validation/shape';
 import { PROVISIONED_THROUGHPUT } from './create-table';
 import type { TableMeta } from '../table';
+import { payPerRequestSwitch, throughputChange } from '../capacity/rules';
 
 interface UpdateTableInput {
   TableName: string;
@@ -51,6 +52,9 @@ export const updateTable: Operation<UpdateTableInput> = {
     if (mode === 'PAY_PER_REQUEST') {
       if (tp) throw invalidParameter('Neither ReadCapacityUnits nor WriteCapacityUnits can be specified when BillingMode is PAY_PER_REQUEST');
       if (current.billingMode !== 'PAY_PER_REQUEST') {
+        // At most 4 switches to on-demand in any 24 hours (capacity/rules.ts).
+        const switches = payPerRequestSwitch(current.extra?.payPerRequestSwitches as number[] | undefined, nowSeconds);
+        meta.extra = { ...current.extra, payPerRequestSwitches: switches };
         meta.billingMode = 'PAY_PER_REQUEST';
         meta.lastUpdateToPayPerRequest = nowSeconds;
       }
@@ -66,11 +70,11 @@ export const updateTable: Operation<UpdateTableInput> = {
           );
         }
         if (current.billingMode === 'PROVISIONED') {
-          if (tp.ReadCapacityUnits > current.read || tp.WriteCapacityUnits > current.write) meta.lastIncrease = nowSeconds;
-          if (tp.ReadCapacityUnits < current.read || tp.WriteCapacityUnits < current.write) {
-            meta.lastDecrease = nowSeconds;
-            meta.decreasesToday = current.decreasesToday + 1;
-          }
+          // Increases any time; decreases 4 per UTC day, then one an hour (capacity/rules.ts).
+          const change = throughputChange(current, tp.ReadCapacityUnits, tp.WriteCapacityUnits, nowSeconds);
+          meta.lastIncrease = change.lastIncrease;
+          meta.lastDecrease = change.lastDecrease;
+          meta.decreasesToday = change.decreasesToday!;
         }
         meta.billingMode = 'PROVISIONED';
         meta.read = tp.ReadCapacityUnits;
@@ -79,6 +83,8 @@ export const updateTable: Operation<UpdateTableInput> = {
     }
     if (input.TableClass) meta.tableClass = input.TableClass;
     if (input.DeletionProtectionEnabled !== undefined) meta.deletionProtection = input.DeletionProtectionEnabled;
-    return db.commit([{ kind: 'updateTable', tableId: meta.id, meta }]).then(() => ({ TableDescription: table.describe('UPDATING') }));
+    const done = db.commit([{ kind: 'updateTable', tableId: meta.id, meta }]);
+    db.capacity.state(table); // the new throughput applies from now on
+    return done.then(() => ({ TableDescription: table.describe('UPDATING') }));
   },
 };

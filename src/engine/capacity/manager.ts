@@ -1,0 +1,323 @@
+// The one place operations go for capacity: each call computes the units DynamoDB charges,
+// checks provisioned throughput (throwing ProvisionedThroughputExceededException before anything
+// is written), takes the units from the buckets, records the metrics and returns the
+// ConsumedCapacity member the request asked for.
+import { encodedItemSize } from '../codec/item-codec';
+import { encodeScalar, hashOfKey, partitionPrefix } from '../codec/key-codec';
+import { DynamoDBError } from '../errors';
+import type { Table } from '../table';
+import type { Item } from '../types/attribute-value';
+import { addConsumption, addIndexUnits, consumedCapacity, consumption, totalUnits, type Consumption } from './consumed';
+import { hasIndexes, indexesOf, indexPartitionValue, writeImpact, type IndexInfo } from './indexes';
+import { KeyCounter, OpCounter, Scope } from './metrics';
+import { Throughput, type TokenBucket } from './throttle';
+import { indexWriteUnits, readUnits, writeUnits } from './units';
+
+export const TABLE_THROTTLE_MESSAGE =
+  'The level of configured provisioned throughput for the table was exceeded. Consider increasing your provisioning level with the UpdateTable API.';
+export const GSI_THROTTLE_MESSAGE =
+  'The level of configured provisioned throughput for one or more global secondary indexes of the table was exceeded. Consider increasing your provisioning level for the under-provisioned global secondary indexes with the UpdateTable API.';
+export const INDEX_READ_THROTTLE_MESSAGE = 'The level of configured provisioned throughput for the index was exceeded';
+
+/** Partition metrics are kept at this resolution (seconds per slot). */
+export const PARTITION_RESOLUTION = 10;
+
+export interface CapacityOptions {
+  /** Throttle PROVISIONED tables (default true). */
+  throttling?: boolean;
+}
+
+export interface CapacityHost {
+  now(): number;
+}
+
+export interface CapacityRequest {
+  ReturnConsumedCapacity?: string;
+}
+
+/** Throughput, counters and hot keys of one table or one index. */
+export class ResourceState {
+  readonly throughput = new Throughput();
+  readonly scope = new Scope(1);
+  readonly partitions = new Map<number, Scope>();
+  readonly hot = new KeyCounter();
+
+  partitionScope(p: number): Scope {
+    let s = this.partitions.get(p);
+    if (s === undefined) this.partitions.set(p, (s = new Scope(PARTITION_RESOLUTION)));
+    return s;
+  }
+}
+
+export class TableState {
+  readonly table = new ResourceState();
+  readonly indexes = new Map<string, ResourceState>();
+  readonly ops = new OpCounter();
+
+  index(name: string): ResourceState {
+    let s = this.indexes.get(name);
+    if (s === undefined) this.indexes.set(name, (s = new ResourceState()));
+    return s;
+  }
+}
+
+/** What a read touched. */
+export interface ReadSpec {
+  consistent: boolean;
+  /** Bytes read, summed over the items and rounded once (GetItem, Query, Scan). */
+  bytes: number;
+  /** The encoded primary key or partition prefix read (its partition; its hot-key counter). */
+  key?: string;
+  /** A Scan page: the hash range it walked. */
+  hashRange?: [number, number];
+  /** A Query or Scan on a secondary index. */
+  index?: string;
+  /** Sizes of the table items an LSI query fetched for unprojected attributes (each its own read). */
+  fetched?: number[];
+  transactional?: boolean;
+}
+
+interface Hit {
+  state: ResourceState;
+  /** The resource's partition key string (hash-prefixed), when the access targets one. */
+  key: string | undefined;
+  hashRange: [number, number] | undefined;
+  units: number;
+  /** Counted as a request on this resource (the table or the index queried), not just units. */
+  request: boolean;
+  gsi: IndexInfo | undefined;
+}
+
+function throttleError(table: Table, gsi: IndexInfo | undefined, kind: 'read' | 'write', partition: boolean): DynamoDBError {
+  const resource = gsi ? `${table.meta.arn}/index/${gsi.name}` : table.meta.arn;
+  const reason = `${gsi ? 'Index' : 'Table'}${kind === 'read' ? 'Read' : 'Write'}${partition ? 'KeyRangeThroughputExceeded' : 'ProvisionedThroughputExceeded'}`;
+  const message = gsi ? (kind === 'read' ? INDEX_READ_THROTTLE_MESSAGE : GSI_THROTTLE_MESSAGE) : TABLE_THROTTLE_MESSAGE;
+  return new DynamoDBError('ProvisionedThroughputExceededException', message, { ThrottlingReasons: [{ reason, resource }] });
+}
+
+/** The partition-key part (hash ‖ escaped value ‖ terminator) of an encoded primary key. */
+export function partitionKeyOf(key: string): string {
+  const end = key.indexOf('\x00\x00', 4);
+  return end < 0 ? key : key.slice(0, end + 2);
+}
+
+export class CapacityManager {
+  readonly throttling: boolean;
+  private readonly states = new WeakMap<Table, TableState>();
+
+  constructor(
+    private readonly host: CapacityHost,
+    options: CapacityOptions = {},
+  ) {
+    this.throttling = options.throttling !== false;
+  }
+
+  /** The capacity state of `table`, brought up to its current throughput and size. */
+  state(table: Table, now = this.host.now()): TableState {
+    let s = this.states.get(table);
+    if (s === undefined) this.states.set(table, (s = new TableState()));
+    const m = table.meta;
+    const provisioned = m.billingMode === 'PROVISIONED';
+    s.table.throughput.sync(provisioned, m.read, m.write, table.sizeBytes, now);
+    if (hasIndexes(table)) {
+      for (const info of indexesOf(table)) {
+        if (info.kind === 'GSI') s.index(info.name).throughput.sync(provisioned, info.read, info.write, info.sizeBytes, now);
+      }
+    }
+    return s;
+  }
+
+  /**
+   * A PutItem, UpdateItem or DeleteItem about to be applied: `oldEncoded` is the stored item (if
+   * any), `newItem`/`newSize` the item written (undefined/0 for a delete). Throws
+   * ProvisionedThroughputExceededException when the table, a partition or an affected GSI has no
+   * capacity left; otherwise charges and returns the ConsumedCapacity the request asked for.
+   */
+  write(
+    op: string,
+    req: CapacityRequest,
+    table: Table,
+    key: string,
+    oldEncoded: string | undefined,
+    newItem: Item | undefined,
+    newSize: number,
+    transactional = false,
+  ): Record<string, unknown> | undefined {
+    const c = this.chargeWrite(op, table, key, oldEncoded, newItem, newSize, false, transactional);
+    if (c instanceof DynamoDBError) throw c;
+    return consumedCapacity(req.ReturnConsumedCapacity, table.name, c, { kind: 'write', transactional });
+  }
+
+  /** As `write`, for one request of a batch: a throttle comes back as the error instead of thrown. */
+  tryWrite(op: string, table: Table, key: string, oldEncoded: string | undefined, newItem: Item | undefined, newSize: number): Consumption | DynamoDBError {
+    return this.chargeWrite(op, table, key, oldEncoded, newItem, newSize, false, false);
+  }
+
+  /**
+   * A conditional write whose condition failed: DynamoDB still charges the table for the stored
+   * item (at least one unit), and a throttled table answers with the throttle, not the condition.
+   */
+  conditionFailed(op: string, table: Table, key: string, oldEncoded: string | undefined, transactional = false): void {
+    const c = this.chargeWrite(op, table, key, oldEncoded, undefined, 0, true, transactional);
+    if (c instanceof DynamoDBError) throw c;
+  }
+
+  /** A read that has been served: throws when throttled, else charges and returns ConsumedCapacity. */
+  read(op: string, req: CapacityRequest, table: Table, spec: ReadSpec): Record<string, unknown> | undefined {
+    const c = this.chargeRead(op, table, spec);
+    if (c instanceof DynamoDBError) throw c;
+    return consumedCapacity(req.ReturnConsumedCapacity, table.name, c, { kind: 'read', transactional: spec.transactional });
+  }
+
+  /** As `read`, for one key of a BatchGetItem. */
+  tryRead(op: string, table: Table, spec: ReadSpec): Consumption | DynamoDBError {
+    return this.chargeRead(op, table, spec);
+  }
+
+  private chargeRead(op: string, table: Table, spec: ReadSpec): Consumption | DynamoDBError {
+    const now = this.host.now();
+    const ts = this.state(table, now);
+    const hits: Hit[] = [];
+    let c: Consumption;
+    const partitionKey = spec.key === undefined ? undefined : partitionKeyOf(spec.key);
+    if (spec.index !== undefined) {
+      const info = indexesOf(table).find((i) => i.name === spec.index);
+      const units = readUnits(spec.bytes, spec.consistent, spec.transactional);
+      let fetched = 0;
+      for (const size of spec.fetched ?? []) fetched += readUnits(size, spec.consistent, spec.transactional);
+      c = consumption(fetched);
+      addIndexUnits(c, info?.kind ?? 'GSI', spec.index, units);
+      if (info?.kind === 'LSI' || info === undefined) {
+        // An LSI lives in the table's partitions and spends the table's throughput.
+        hits.push({ state: ts.table, key: partitionKey, hashRange: spec.hashRange, units: units + fetched, request: true, gsi: undefined });
+        if (info) hits.push({ state: ts.index(info.name), key: undefined, hashRange: undefined, units, request: true, gsi: undefined });
+      } else {
+        hits.push({ state: ts.index(info.name), key: partitionKey, hashRange: spec.hashRange, units, request: true, gsi: info });
+      }
+    } else {
+      c = consumption(readUnits(spec.bytes, spec.consistent, spec.transactional));
+      hits.push({ state: ts.table, key: partitionKey, hashRange: spec.hashRange, units: c.table, request: true, gsi: undefined });
+    }
+    return this.apply(op, table, ts, 'read', hits, c, now);
+  }
+
+  private chargeWrite(
+    op: string,
+    table: Table,
+    key: string,
+    oldEncoded: string | undefined,
+    newItem: Item | undefined,
+    newSize: number,
+    failed: boolean,
+    transactional: boolean,
+  ): Consumption | DynamoDBError {
+    const now = this.host.now();
+    const ts = this.state(table, now);
+    const oldSize = oldEncoded === undefined ? 0 : encodedItemSize(oldEncoded);
+    const c = consumption(writeUnits(failed ? oldSize : Math.max(oldSize, newSize), transactional));
+    const hits: Hit[] = [];
+    const tableHit: Hit = { state: ts.table, key: partitionKeyOf(key), hashRange: undefined, units: c.table, request: true, gsi: undefined };
+    hits.push(tableHit);
+    if (!failed && hasIndexes(table)) {
+      const oldItem = oldEncoded === undefined ? undefined : table.codec.decode(oldEncoded);
+      const infos = indexesOf(table);
+      for (const imp of writeImpact(table, oldItem, newItem)) {
+        const units = indexWriteUnits(imp.oldSize, imp.newSize, imp.keyChanged);
+        if (units <= 0) continue;
+        addIndexUnits(c, imp.kind, imp.indexName, units);
+        const info = infos.find((i) => i.name === imp.indexName);
+        const state = ts.index(imp.indexName);
+        if (imp.kind === 'LSI' || info === undefined || info.kind === 'LSI') {
+          // LSI writes spend the table's throughput, in the item's own partition.
+          tableHit.units += units;
+          hits.push({ state, key: undefined, hashRange: undefined, units, request: false, gsi: undefined });
+          continue;
+        }
+        // A GSI entry lives in the GSI's partition for its own key: a moved or removed entry
+        // charges the old key's partition, a new or updated one the new key's.
+        const type = info.partitionType;
+        const keyString = (item: Item | undefined): string | undefined => {
+          const v = indexPartitionValue(info, item);
+          return v === undefined || type === undefined ? undefined : partitionPrefix(encodeScalar(type, v));
+        };
+        const oldKey = imp.oldSize > 0 ? keyString(oldItem) : undefined;
+        const newKey = imp.newSize > 0 ? keyString(newItem) : undefined;
+        if (oldKey !== undefined && newKey !== undefined && oldKey !== newKey) {
+          hits.push({ state, key: oldKey, hashRange: undefined, units: writeUnits(imp.oldSize), request: false, gsi: info });
+          hits.push({ state, key: newKey, hashRange: undefined, units: units - writeUnits(imp.oldSize), request: false, gsi: info });
+        } else {
+          hits.push({ state, key: newKey ?? oldKey, hashRange: undefined, units, request: false, gsi: info });
+        }
+      }
+    }
+    return this.apply(op, table, ts, 'write', hits, c, now);
+  }
+
+  /** Admission, then the charge and the counters. */
+  private apply(op: string, table: Table, ts: TableState, kind: 'read' | 'write', hits: Hit[], c: Consumption, now: number): Consumption | DynamoDBError {
+    const second = Math.floor(now / 1000);
+    if (this.throttling && table.meta.billingMode === 'PROVISIONED') {
+      const taken: TokenBucket[] = [];
+      const takes: number[] = [];
+      for (const h of hits) {
+        const t = h.state.throughput;
+        const bucket = h.gsi === undefined && h.state !== ts.table ? undefined : t.bucket(kind);
+        if (bucket === undefined) continue; // an LSI's own counters: its units are in the table's hit
+        if (!bucket.admits(now)) return this.throttled(op, table, ts, kind, hits, h, false, second);
+        taken.push(bucket);
+        takes.push(h.units);
+        for (const p of this.partitionsHit(h)) {
+          const pb = t.partitionBucket(p.partition, kind, now);
+          if (!pb.admits(now)) return this.throttled(op, table, ts, kind, hits, h, true, second);
+          taken.push(pb);
+          takes.push(p.units);
+        }
+      }
+      for (let i = 0; i < taken.length; i++) taken[i]!.take(takes[i]!);
+    }
+    for (const h of hits) {
+      if (h.request) h.state.scope.record(second, kind, h.units, false);
+      else h.state.scope.addUnits(second, kind, h.units);
+      for (const p of this.partitionsHit(h)) {
+        if (h.request) h.state.partitionScope(p.partition).record(second, kind, p.units, false);
+        else h.state.partitionScope(p.partition).addUnits(second, kind, p.units);
+      }
+      if (h.key !== undefined) h.state.hot.record(second, h.key, kind, h.units, false);
+    }
+    const total = totalUnits(c);
+    ts.ops.record(second, op, kind === 'read' ? total : 0, kind === 'write' ? total : 0, false);
+    return c;
+  }
+
+  private throttled(op: string, table: Table, ts: TableState, kind: 'read' | 'write', hits: Hit[], culprit: Hit, partition: boolean, second: number): DynamoDBError {
+    // The request counts as throttled on the table (and on the GSI that refused it).
+    const target = hits[0]!;
+    target.state.scope.record(second, kind, 0, true);
+    for (const p of this.partitionsHit(target)) target.state.partitionScope(p.partition).record(second, kind, 0, true);
+    if (target.key !== undefined) target.state.hot.record(second, target.key, kind, 0, true);
+    if (culprit !== target) {
+      culprit.state.scope.record(second, kind, 0, true);
+      for (const p of this.partitionsHit(culprit)) culprit.state.partitionScope(p.partition).record(second, kind, 0, true);
+      if (culprit.key !== undefined) culprit.state.hot.record(second, culprit.key, kind, 0, true);
+    }
+    ts.ops.record(second, op, 0, 0, true);
+    return throttleError(table, culprit.gsi, kind, partition);
+  }
+
+  /** The partitions an access spends in, with the units each gets. */
+  private partitionsHit(h: Hit): Array<{ partition: number; units: number }> {
+    const t = h.state.throughput;
+    if (h.key !== undefined) return [{ partition: t.partitionOfHash(hashOfKey(h.key)), units: h.units }];
+    if (h.hashRange !== undefined) {
+      const first = t.partitionOfHash(h.hashRange[0]);
+      const last = t.partitionOfHash(Math.max(h.hashRange[0], h.hashRange[1] - 1));
+      const n = last - first + 1;
+      const out: Array<{ partition: number; units: number }> = [];
+      for (let p = first; p <= last; p++) out.push({ partition: p, units: h.units / n });
+      return out;
+    }
+    return [];
+  }
+}
+
+export { addConsumption, consumedCapacity, consumption, type Consumption };

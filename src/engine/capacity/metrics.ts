@@ -1,0 +1,227 @@
+// Counters kept for the last hour, in fixed ring buffers that cost nothing to age: each slot
+// carries the time it belongs to and is cleared when reused.
+//   Scope       consumed read/write units, read/write requests and throttled reads/writes, per
+//               slot (1 s for tables and indexes, 10 s for partitions)
+//   KeyCounter  units and throttles per partition-key value, per minute (the hottest keys)
+//   OpCounter   requests and units per operation name, per minute (cost per operation)
+
+export const WINDOW_SECONDS = 3600;
+
+export interface Totals {
+  readUnits: number;
+  writeUnits: number;
+  readRequests: number;
+  writeRequests: number;
+  throttledReads: number;
+  throttledWrites: number;
+}
+
+export interface Series extends Totals {
+  /** Epoch second of the first step. */
+  start: number;
+  /** Seconds per step; each value is the sum over its step (divide by `step` for a rate). */
+  step: number;
+  points: {
+    readUnits: number[];
+    writeUnits: number[];
+    readRequests: number[];
+    writeRequests: number[];
+    throttledReads: number[];
+    throttledWrites: number[];
+  };
+  /** The busiest second's (or step's, when coarser than a second) units in the window. */
+  peakReadUnits: number;
+  peakWriteUnits: number;
+}
+
+const FIELDS = ['readUnits', 'writeUnits', 'readRequests', 'writeRequests', 'throttledReads', 'throttledWrites'] as const;
+type Field = (typeof FIELDS)[number];
+
+export class Scope {
+  private readonly slots: number;
+  private readonly stamps: Float64Array;
+  private readonly data: Record<Field, Float32Array>;
+
+  constructor(readonly resolution = 1) {
+    this.slots = Math.ceil(WINDOW_SECONDS / resolution);
+    this.stamps = new Float64Array(this.slots).fill(-1);
+    this.data = {} as Record<Field, Float32Array>;
+    for (const f of FIELDS) this.data[f] = new Float32Array(this.slots);
+  }
+
+  private slot(second: number): number {
+    const t = Math.floor(second / this.resolution);
+    const i = t % this.slots;
+    if (this.stamps[i] !== t) {
+      this.stamps[i] = t;
+      for (const f of FIELDS) this.data[f][i] = 0;
+    }
+    return i;
+  }
+
+  /** Records one request at `second`: its units, or a throttle. */
+  record(second: number, kind: 'read' | 'write', units: number, throttled: boolean): void {
+    const i = this.slot(second);
+    if (kind === 'read') {
+      if (throttled) this.data.throttledReads[i]! += 1;
+      else {
+        this.data.readRequests[i]! += 1;
+        this.data.readUnits[i]! += units;
+      }
+    } else if (throttled) this.data.throttledWrites[i]! += 1;
+    else {
+      this.data.writeRequests[i]! += 1;
+      this.data.writeUnits[i]! += units;
+    }
+  }
+
+  /** Adds units without counting a request (the index arms of a base-table write, say). */
+  addUnits(second: number, kind: 'read' | 'write', units: number): void {
+    const i = this.slot(second);
+    this.data[kind === 'read' ? 'readUnits' : 'writeUnits'][i]! += units;
+  }
+
+  private value(f: Field, t: number): number {
+    const i = t % this.slots;
+    return this.stamps[i] === t ? this.data[f][i]! : 0;
+  }
+
+  totals(now: number, window: number): Totals {
+    return this.series(now, window, window);
+  }
+
+  /** Values for the `window` seconds ending at `now` (inclusive), summed per `step`. */
+  series(now: number, window = WINDOW_SECONDS, step = this.resolution): Series {
+    window = Math.min(WINDOW_SECONDS, Math.max(this.resolution, window));
+    step = Math.max(this.resolution, Math.round(step / this.resolution) * this.resolution);
+    const endT = Math.floor(now / this.resolution);
+    const count = Math.ceil(window / this.resolution);
+    const firstT = endT - count + 1;
+    const perStep = step / this.resolution;
+    const steps = Math.ceil(count / perStep);
+    const points = {} as Series['points'];
+    const totals = {} as Totals;
+    for (const f of FIELDS) {
+      points[f] = new Array<number>(steps).fill(0);
+      totals[f] = 0;
+    }
+    let peakRead = 0;
+    let peakWrite = 0;
+    for (let k = 0; k < count; k++) {
+      const t = firstT + k;
+      const s = Math.floor(k / perStep);
+      for (const f of FIELDS) {
+        const v = this.value(f, t);
+        if (v !== 0) {
+          points[f][s]! += v;
+          totals[f] += v;
+        }
+      }
+      peakRead = Math.max(peakRead, this.value('readUnits', t));
+      peakWrite = Math.max(peakWrite, this.value('writeUnits', t));
+    }
+    return { start: firstT * this.resolution, step, points, ...totals, peakReadUnits: peakRead, peakWriteUnits: peakWrite };
+  }
+}
+
+export interface KeyCounts {
+  readUnits: number;
+  writeUnits: number;
+  requests: number;
+  throttled: number;
+}
+
+/** At most this many keys per minute are tracked; beyond it only keys already seen are counted. */
+const KEYS_PER_MINUTE = 1000;
+
+export class KeyCounter {
+  private readonly minutes: Array<{ minute: number; keys: Map<string, KeyCounts> } | undefined> = new Array(60);
+
+  record(second: number, key: string, kind: 'read' | 'write', units: number, throttled: boolean): void {
+    const minute = Math.floor(second / 60);
+    const i = minute % 60;
+    let m = this.minutes[i];
+    if (m === undefined || m.minute !== minute) this.minutes[i] = m = { minute, keys: new Map() };
+    let c = m.keys.get(key);
+    if (c === undefined) {
+      if (m.keys.size >= KEYS_PER_MINUTE) return;
+      c = { readUnits: 0, writeUnits: 0, requests: 0, throttled: 0 };
+      m.keys.set(key, c);
+    }
+    if (throttled) c.throttled++;
+    else {
+      c.requests++;
+      if (kind === 'read') c.readUnits += units;
+      else c.writeUnits += units;
+    }
+  }
+
+  /** Keys over the last `window` seconds, busiest (units, then throttles) first. */
+  top(now: number, window: number, limit: number): Array<[string, KeyCounts]> {
+    const last = Math.floor(now / 60);
+    const first = Math.floor((now - Math.min(window, WINDOW_SECONDS) + 1) / 60);
+    const merged = new Map<string, KeyCounts>();
+    for (const m of this.minutes) {
+      if (m === undefined || m.minute < first || m.minute > last) continue;
+      for (const [k, c] of m.keys) {
+        const t = merged.get(k);
+        if (t === undefined) merged.set(k, { ...c });
+        else {
+          t.readUnits += c.readUnits;
+          t.writeUnits += c.writeUnits;
+          t.requests += c.requests;
+          t.throttled += c.throttled;
+        }
+      }
+    }
+    return [...merged]
+      .sort((a, b) => b[1].readUnits + b[1].writeUnits - (a[1].readUnits + a[1].writeUnits) || b[1].throttled - a[1].throttled)
+      .slice(0, limit);
+  }
+}
+
+export interface OpCounts {
+  requests: number;
+  readUnits: number;
+  writeUnits: number;
+  throttled: number;
+}
+
+export class OpCounter {
+  private readonly minutes: Array<{ minute: number; ops: Map<string, OpCounts> } | undefined> = new Array(60);
+
+  record(second: number, op: string, readUnits: number, writeUnits: number, throttled: boolean): void {
+    const minute = Math.floor(second / 60);
+    const i = minute % 60;
+    let m = this.minutes[i];
+    if (m === undefined || m.minute !== minute) this.minutes[i] = m = { minute, ops: new Map() };
+    let c = m.ops.get(op);
+    if (c === undefined) m.ops.set(op, (c = { requests: 0, readUnits: 0, writeUnits: 0, throttled: 0 }));
+    if (throttled) c.throttled++;
+    else {
+      c.requests++;
+      c.readUnits += readUnits;
+      c.writeUnits += writeUnits;
+    }
+  }
+
+  totals(now: number, window: number): Map<string, OpCounts> {
+    const last = Math.floor(now / 60);
+    const first = Math.floor((now - Math.min(window, WINDOW_SECONDS) + 1) / 60);
+    const out = new Map<string, OpCounts>();
+    for (const m of this.minutes) {
+      if (m === undefined || m.minute < first || m.minute > last) continue;
+      for (const [op, c] of m.ops) {
+        const t = out.get(op);
+        if (t === undefined) out.set(op, { ...c });
+        else {
+          t.requests += c.requests;
+          t.readUnits += c.readUnits;
+          t.writeUnits += c.writeUnits;
+          t.throttled += c.throttled;
+        }
+      }
+    }
+    return out;
+  }
+}
