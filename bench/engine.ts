@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Database } from '../src/engine/database';
+import { writeResult } from './lib/results';
 import { summarize } from './lib/stats';
 import { TABLE, createTableBody, item } from './lib/workload';
 
@@ -82,8 +83,7 @@ async function main(): Promise<void> {
 
   const json = JSON.stringify(results, null, 2);
   console.log(json);
-  fs.mkdirSync(path.join(__dirname, 'results'), { recursive: true });
-  fs.writeFileSync(path.join(__dirname, 'results', 'engine.json'), json + '\n');
+  writeResult('engine.json', json);
 }
 
 main().catch((e) => {

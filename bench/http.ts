@@ -13,7 +13,8 @@
 // same-round ratios, which damps the noise of a shared machine; `serverCpuUsPerOp` is the server
 // process's CPU time per request. Then the same ops through the AWS SDK v3 client.
 // Writes JSON to stdout and to bench/results/http.json.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { writeResult } from './lib/results';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { startChild, type ServerChild } from './lib/children';
@@ -183,9 +184,7 @@ async function main(): Promise<void> {
     };
     const json = JSON.stringify(result, null, 2);
     process.stdout.write(json + '\n');
-    const out = path.join(__dirname, 'results');
-    mkdirSync(out, { recursive: true });
-    writeFileSync(path.join(out, 'http.json'), json + '\n');
+    writeResult('http.json', json);
   } finally {
     for (const s of servers.values()) await s.stop();
     rmSync(diskDir, { recursive: true, force: true });

@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Database } from '../src/engine/database';
+import { writeResult } from './lib/results';
 import { TABLE, createTableBody, item } from './lib/workload';
 
 const N = Number(process.env.BENCH_OPEN_ITEMS ?? 1_000_000);
@@ -65,8 +66,7 @@ async function main(): Promise<void> {
   const result = { ...JSON.parse(out.trim().split('\n').pop()!), buildMs, folderMB: Math.round(dirSize(data) / 1e6) };
   const json = JSON.stringify(result, null, 2);
   console.log(json);
-  fs.mkdirSync(path.join(__dirname, 'results'), { recursive: true });
-  fs.writeFileSync(path.join(__dirname, 'results', 'open.json'), json + '\n');
+  writeResult('open.json', json);
   fs.rmSync(work, { recursive: true, force: true });
 }
 

@@ -14,8 +14,10 @@ export interface ServerChild {
 }
 
 export async function startChild(mode: string, dir?: string): Promise<ServerChild> {
-  const script = path.join(__dirname, 'server-child.ts');
-  const args = ['--import', 'tsx', script, mode, ...(dir ? [dir] : [])];
+  // From source the child runs through tsx; `npm run bench` runs bundles, the child's beside them.
+  const bundled = __filename.endsWith('.js');
+  const script = bundled ? path.join(__dirname, 'lib', 'server-child.js') : path.join(__dirname, 'server-child.ts');
+  const args = [...(bundled ? [] : ['--import', 'tsx']), script, mode, ...(dir ? [dir] : [])];
   const child: ChildProcess = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'inherit', 'ipc'] });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const line = await new Promise<string>((resolve, reject) => {

@@ -11,6 +11,8 @@
 import type { AttributeValue, Item } from '../types/attribute-value';
 
 const MAX_SHAPES = 20_000;
+/** Upper bound of the JSON cache per table, in chars of keys and texts (about 16 MB). */
+const JSON_CACHE_CHARS = 8 * 1024 * 1024;
 
 type Builder = (values: AttributeValue[]) => Item;
 
@@ -32,6 +34,8 @@ export class ItemCodec {
   private readonly nameIds = new Map<string, number>();
   private readonly shapes: Shape[] = [{ nameIds: [], build: () => ({}) }];
   private readonly shapeIds = new Map<string, number>();
+  private readonly jsonCache = new Map<string, string>();
+  private jsonCacheChars = 0;
 
   /** Replays additions read back from a checkpoint or the log. */
   restore(additions: DictionaryAdditions): void {
@@ -103,8 +107,26 @@ export class ItemCodec {
     return item;
   }
 
-  /** The item as DynamoDB JSON text, written straight from the encoding (no object tree). */
+  /**
+   * The item as DynamoDB JSON text, written straight from the encoding (no object tree). Recent
+   * answers are kept in a small bounded cache keyed by the (immutable) encoded string, whose hash
+   * V8 keeps in the string: hot items are served without being written again.
+   */
   toJson(s: string): string {
+    const cached = this.jsonCache.get(s);
+    if (cached !== undefined) return cached;
+    const json = this.writeJson(s);
+    this.jsonCache.set(s, json);
+    this.jsonCacheChars += s.length + json.length;
+    while (this.jsonCacheChars > JSON_CACHE_CHARS) {
+      const [oldest, text] = this.jsonCache.entries().next().value as [string, string];
+      this.jsonCache.delete(oldest);
+      this.jsonCacheChars -= oldest.length + text.length;
+    }
+    return json;
+  }
+
+  private writeJson(s: string): string {
     const r = new Reader(s);
     r.varint();
     const shapeId = r.varint();
