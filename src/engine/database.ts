@@ -12,6 +12,7 @@ import { DirectoryLock } from './storage/lock';
 import type { LogRecord, Mutation } from './storage/records';
 import { WriteAheadLog, listSegments, readLog, segmentName } from './storage/wal';
 import { Table, type TableMeta } from './table';
+import { startIndexWork } from './indexes/backfill';
 import { validateShape } from './validation/shape';
 
 export { DatabaseLockedError } from './storage/lock';
@@ -28,6 +29,10 @@ export interface DatabaseOptions {
   now?: () => number;
   /** How long log segments are kept after a checkpoint covers them (Streams and PITR read them). */
   logRetentionMs?: number;
+  /** Largest item collection (items plus LSI entries of one partition key) on tables with LSIs; DynamoDB's 10 GB by default. */
+  itemCollectionLimitBytes?: number;
+  /** How long a GSI added by UpdateTable allocates before its backfill starts, and how long a deleted GSI stays DELETING (default 0 ms each). */
+  indexTimings?: { allocationMs?: number; deletionMs?: number; backfillSliceItems?: number };
   /** Throttle PROVISIONED tables at their provisioned throughput (default true). */
   throttling?: boolean;
 }
@@ -52,7 +57,7 @@ export class Database {
     readonly dir: string | undefined,
     private wal: WriteAheadLog | undefined,
     private readonly lock: DirectoryLock | undefined,
-    private readonly options: DatabaseOptions,
+    readonly options: DatabaseOptions,
   ) {
     this.region = options.region ?? 'us-east-1';
     this.accountId = options.accountId ?? '000000000000';
@@ -89,11 +94,18 @@ export class Database {
       );
       db.wal = await WriteAheadLog.open(dir, end, { segmentBytes: options.segmentBytes });
       db.nextLsn = Math.max(lsn, end.lsn) + 1;
+      // GSIs a crash or a close left CREATING start their backfill over; deletions complete.
+      for (const table of db.tables.values()) startIndexWork(db, table);
       return db;
     } catch (e) {
       lock.release();
       throw e;
     }
+  }
+
+  /** Whether close() has been called (background work stops). */
+  get isClosed(): boolean {
+    return this.closed;
   }
 
   /** Runs one DynamoDB operation; resolves once its writes are durable. */

@@ -72,15 +72,20 @@ export class Table {
 
   /** The table's secondary indexes (capacity and metrics read them). */
   get indexes(): IndexInfo[] {
-    return (this.meta.indexes ?? []).map((i) => ({
-      name: i.name,
-      kind: i.kind,
-      status: i.status,
-      keySchema: i.keySchema,
-      projection: i.projection,
-      provisioned: i.kind === 'GSI' && this.meta.billingMode === 'PROVISIONED' ? { read: i.read ?? 0, write: i.write ?? 0 } : undefined,
-      backfilling: i.status === 'CREATING',
-    }));
+    return (this.meta.indexes ?? []).map((i) => {
+      const live = this.secondary.get(i.name);
+      return {
+        name: i.name,
+        kind: i.kind,
+        status: i.status,
+        keySchema: i.keySchema,
+        projection: i.projection,
+        provisioned: i.kind === 'GSI' && this.meta.billingMode === 'PROVISIONED' ? { read: i.read ?? 0, write: i.write ?? 0 } : undefined,
+        backfilling: i.status === 'CREATING',
+        sizeBytes: live?.sizeBytes ?? 0,
+        itemCount: live?.itemCount ?? 0,
+      };
+    });
   }
 
   keyOf(item: Item): string {

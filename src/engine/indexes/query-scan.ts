@@ -4,8 +4,9 @@ import { hashOfKey } from '../codec/key-codec';
 import { validation } from '../errors';
 import type { CompiledExpressions } from '../expressions';
 import { checkKeyConditionValues } from '../operations/legacy';
+import type { Database } from '../database';
 import type { Table } from '../table';
-import { indexPartitionPrefix, indexReadCapacity, indexSortRange, indexStartKey, openIndex, readIndexPage, type SelectMode } from './reads';
+import { indexPartitionPrefix, indexSortRange, indexStartKey, openIndex, readIndexPage, type SelectMode } from './reads';
 
 interface IndexQueryInput {
   TableName: string;
@@ -26,7 +27,7 @@ function indexSelect(input: IndexQueryInput, select: SelectMode): SelectMode {
   return input.Select === undefined && select === 'ALL_ATTRIBUTES' ? 'ALL_PROJECTED_ATTRIBUTES' : select;
 }
 
-export function queryIndex(table: Table, input: IndexQueryInput, compiled: CompiledExpressions, selected: SelectMode): Record<string, unknown> {
+export function queryIndex(db: Database, table: Table, input: IndexQueryInput, compiled: CompiledExpressions, selected: SelectMode): Record<string, unknown> {
   const idx = openIndex(table, input.IndexName!, input.ConsistentRead);
   const select = indexSelect(input, selected);
   const s = idx.schema;
@@ -47,7 +48,10 @@ export function queryIndex(table: Table, input: IndexQueryInput, compiled: Compi
   }
   const entries = lower >= upper ? [] : idx.entries.range(lower, upper, !forward);
   const page = readIndexPage(table, idx, entries, input, compiled, select, true);
-  return pageOutput(table, idx, input, page, select);
+  const out = pageOutput(page, select);
+  const cc = db.capacity.read('Query', input, table, { key: prefix, bytes: page.bytes, consistent: input.ConsistentRead === true, index: idx.name, fetched: page.fetched });
+  if (cc) out.ConsumedCapacity = cc;
+  return out;
 }
 
 export interface ScanRange {
@@ -60,11 +64,12 @@ export interface ScanRange {
   segment?: number;
 }
 
-export function scanIndex(table: Table, input: IndexQueryInput, compiled: CompiledExpressions, selected: SelectMode, range: ScanRange): Record<string, unknown> {
+export function scanIndex(db: Database, table: Table, input: IndexQueryInput, compiled: CompiledExpressions, selected: SelectMode, range: ScanRange): Record<string, unknown> {
   const idx = openIndex(table, input.IndexName!, input.ConsistentRead);
   const select = indexSelect(input, selected);
   let { lower } = range;
   const { upper } = range;
+  let from = range.low;
   if (input.ExclusiveStartKey != null) {
     const start = indexStartKey(table, idx, input.ExclusiveStartKey);
     if (start === undefined) throw validation('The provided starting key is invalid: The provided key element does not match the schema');
@@ -77,25 +82,25 @@ export function scanIndex(table: Table, input: IndexQueryInput, compiled: Compil
       }
     }
     lower = start + '\x00';
+    from = Math.max(from, hashOfKey(start));
   }
   const entries = lower !== undefined && upper !== undefined && lower >= upper ? [] : idx.entries.range(lower, upper, false);
   const page = readIndexPage(table, idx, entries, input, compiled, select, false);
-  return pageOutput(table, idx, input, page, select);
+  const out = pageOutput(page, select);
+  // The page walked the index's hash range from its start to its last entry (or the segment's end).
+  const to = page.lastEntryKey !== undefined ? hashOfKey(page.lastEntryKey) + 1 : range.high;
+  const cc = db.capacity.read('Scan', input, table, {
+    hashRange: [from, Math.max(to, from + 1)], bytes: page.bytes, consistent: input.ConsistentRead === true, index: idx.name, fetched: page.fetched,
+  });
+  if (cc) out.ConsumedCapacity = cc;
+  return out;
 }
 
-function pageOutput(
-  table: Table,
-  idx: ReturnType<typeof openIndex>,
-  input: IndexQueryInput,
-  page: ReturnType<typeof readIndexPage>,
-  select: SelectMode,
-): Record<string, unknown> {
+function pageOutput(page: ReturnType<typeof readIndexPage>, select: SelectMode): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   if (select !== 'COUNT') out.Items = page.items;
   out.Count = page.count;
   out.ScannedCount = page.scanned;
   if (page.lastEvaluatedKey) out.LastEvaluatedKey = page.lastEvaluatedKey;
-  const cc = indexReadCapacity(table, idx, input.ReturnConsumedCapacity, page, input.ConsistentRead === true);
-  if (cc) out.ConsumedCapacity = cc;
   return out;
 }

@@ -10,7 +10,6 @@ import type { CompiledExpressions } from '../expressions';
 import { normalizeAttributeValue } from '../types/attribute-validation';
 import type { AttributeValue, Item } from '../types/attribute-value';
 import type { Table } from '../table';
-import { readUnits } from '../capacity';
 import { projectItem } from './projection';
 import { AFTER_KEY_PART, KEY_PART_END, escapeKeyPart, type SecondaryIndex } from './secondary-index';
 
@@ -160,6 +159,8 @@ export interface IndexPage {
   /** Sizes of the table items fetched for unprojected attributes (LSI). */
   fetched: number[];
   lastEvaluatedKey: Item | undefined;
+  /** The entry key of LastEvaluatedKey. */
+  lastEntryKey?: string;
 }
 
 /**
@@ -208,7 +209,7 @@ export function readIndexPage(
       }
     }
     if (scanned >= limit || bytes >= PAGE_BYTES) {
-      return { items, count, scanned, bytes, fetched, lastEvaluatedKey: lastKey(table, idx, encoded) };
+      return { items, count, scanned, bytes, fetched, lastEvaluatedKey: lastKey(table, idx, encoded), lastEntryKey: entryKey };
     }
   }
   return { items, count, scanned, bytes, fetched, lastEvaluatedKey: undefined };
@@ -230,26 +231,6 @@ function lastKey(table: Table, idx: SecondaryIndex, encoded: string): Item {
   add(table.schema.sortName);
   add(idx.schema.partitionName);
   add(idx.schema.sortName);
-  return out;
-}
-
-/** ConsumedCapacity of an index read: the index for its entries, the table for LSI fetches. */
-export function indexReadCapacity(
-  table: Table,
-  idx: SecondaryIndex,
-  mode: string | undefined,
-  page: IndexPage,
-  consistent: boolean,
-): Record<string, unknown> | undefined {
-  if (mode !== 'TOTAL' && mode !== 'INDEXES') return undefined;
-  const indexUnits = readUnits(page.bytes, consistent);
-  let tableUnits = 0;
-  for (const size of page.fetched) tableUnits += readUnits(size, consistent);
-  const out: Record<string, unknown> = { TableName: table.name, CapacityUnits: indexUnits + tableUnits };
-  if (mode === 'INDEXES') {
-    out.Table = { CapacityUnits: tableUnits };
-    out[idx.meta.kind === 'GSI' ? 'GlobalSecondaryIndexes' : 'LocalSecondaryIndexes'] = { [idx.name]: { CapacityUnits: indexUnits } };
-  }
   return out;
 }
 

@@ -42,6 +42,9 @@ export interface IndexInfo {
   provisioned?: { read: number; write: number };
   /** A GSI being backfilled (CREATING, items of the table still being copied in). */
   backfilling: boolean;
+  /** IndexSizeBytes and ItemCount as DescribeTable reports them. */
+  sizeBytes: number;
+  itemCount: number;
 }
 
 export const MAX_LSIS = 5;

@@ -3,6 +3,7 @@
 // own, as in DynamoDB, which makes no atomicity promise either way). Requests refused by
 // provisioned throughput come back in UnprocessedItems (src/engine/capacity).
 import type { Operation } from './operation';
+import { addBatchItemCollectionMetrics, checkIndexKeysForPut, checkItemCollection } from '../indexes/writes';
 import { DynamoDBError, validation } from '../errors';
 import { itemSize, normalizeItem } from '../types/attribute-validation';
 import type { Item } from '../types/attribute-value';
@@ -81,9 +82,11 @@ export const batchWriteItem: Operation<BatchWriteItemInput> = {
         if (r.PutRequest != null) {
           const item = normalizeItem(r.PutRequest.Item);
           checkPutKey(table, item);
+          checkIndexKeysForPut(table, item);
           const size = itemSize(item);
           checkItemSize(size);
           plan = { kind: 'put', key: table.keyOf(item), item, size };
+          checkItemCollection(db.options.itemCollectionLimitBytes, table, plan.key, table.get(plan.key), item, size);
         } else {
           plan = { kind: 'delete', key: parseKey(table, r.DeleteRequest!.Key).encoded };
         }
@@ -129,7 +132,8 @@ export const batchWriteItem: Operation<BatchWriteItemInput> = {
     if (processed === 0 && throttle !== undefined) throw throttle;
     const out: Record<string, unknown> = { UnprocessedItems: unprocessed };
     if (capacity.length > 0) out.ConsumedCapacity = capacity;
-    if (mutations.length === 0) return out;
-    return db.commit(mutations).then(() => out);
+    const done = mutations.length === 0 ? undefined : db.commit(mutations);
+    addBatchItemCollectionMetrics(out, input, tables, names, plans);
+    return done === undefined ? out : done.then(() => out);
   },
 };

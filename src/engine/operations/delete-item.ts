@@ -1,4 +1,5 @@
 import type { Operation } from './operation';
+import { addItemCollectionMetrics } from '../indexes/writes';
 import { compileRequest, hasConditionParameters } from './legacy';
 import {
   ATTRIBUTE_MAP, CONDITIONAL_WRITE_MEMBERS, ConditionalCheckFailed, type ConditionalWriteInput,
@@ -30,7 +31,8 @@ export const deleteItem: Operation<DeleteItemInput> = {
     if (returnValues === 'ALL_OLD' && old) out.Attributes = old;
     const cc = db.capacity.write('DeleteItem', input, table, key, oldEncoded, undefined, 0);
     if (cc) out.ConsumedCapacity = cc;
-    if (oldEncoded === undefined) return out;
-    return db.commit([{ kind: 'delete', tableId: table.meta.id, key, old: oldEncoded }]).then(() => out);
+    const done = oldEncoded === undefined ? undefined : db.commit([{ kind: 'delete', tableId: table.meta.id, key, old: oldEncoded }]);
+    addItemCollectionMetrics(out, input, table, key);
+    return done === undefined ? out : done.then(() => out);
   },
 };

@@ -1,4 +1,5 @@
 import type { Operation } from './operation';
+import { addItemCollectionMetrics, checkIndexKeysForPut, checkItemCollection } from '../indexes/writes';
 import { compileRequest, hasConditionParameters } from './legacy';
 import { normalizeItem, itemSize } from '../types/attribute-validation';
 import type { Item } from '../types/attribute-value';
@@ -23,6 +24,7 @@ export const putItem: Operation<PutItemInput> = {
     const expressions = hasConditionParameters(input) ? compileRequest('PutItem', input) : undefined;
     const table = db.table(input.TableName);
     checkItemKey(table, item);
+    checkIndexKeysForPut(table, item);
     const size = itemSize(item);
     checkItemSize(size);
     const key = table.keyOf(item);
@@ -34,12 +36,14 @@ export const putItem: Operation<PutItemInput> = {
       throw ConditionalCheckFailed(input.ReturnValuesOnConditionCheckFailure, old);
     }
     const cc = db.capacity.write('PutItem', input, table, key, oldEncoded, item, size);
+    checkItemCollection(db.options.itemCollectionLimitBytes, table, key, oldEncoded, item, size);
     const added = { names: [], shapes: [] };
     const encoded = table.codec.encode(item, size, added);
     const done = db.commit([{ kind: 'put', tableId: table.meta.id, key, item: encoded, old: oldEncoded, added }]);
     const out: Record<string, unknown> = {};
     if (returnValues === 'ALL_OLD' && old) out.Attributes = old;
     if (cc) out.ConsumedCapacity = cc;
+    addItemCollectionMetrics(out, input, table, key);
     return done.then(() => out);
   },
 };

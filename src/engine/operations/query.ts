@@ -91,7 +91,7 @@ export const query: Operation<QueryInput> = {
     const compiled = compileRequest('Query', input as RequestInput);
     const select = selectMode(input);
     const table = db.table(input.TableName);
-    if (input.IndexName !== undefined) return queryIndex(table, input, compiled, select);
+    if (input.IndexName !== undefined) return queryIndex(db, table, input, compiled, select);
     const s = table.schema;
     const resolved = compiled.keyCondition!.resolve(
       { name: s.partitionName, type: s.partitionType },

@@ -80,7 +80,7 @@ export const scan: Operation<ScanInput> = {
       upper = high >= HASH_SPACE ? undefined : hashBoundary(high);
     }
     if (input.IndexName != null) {
-      return scanIndex(table, input, compiled, select, { parallel, low, high, lower, upper, totalSegments: input.TotalSegments, segment: input.Segment });
+      return scanIndex(db, table, input, compiled, select, { parallel, low, high, lower, upper, totalSegments: input.TotalSegments, segment: input.Segment });
     }
     if (input.ExclusiveStartKey != null) {
       let start: string;

@@ -1,4 +1,5 @@
 import type { Operation } from './operation';
+import { addItemCollectionMetrics, checkIndexKeysForUpdate, checkItemCollection } from '../indexes/writes';
 import { compileRequest } from './legacy';
 import { itemSize } from '../types/attribute-validation';
 import type { Item } from '../types/attribute-value';
@@ -42,9 +43,11 @@ export const updateItem: Operation<UpdateItemInput> = {
     }
     const base: Item = old ? { ...old } : { ...key };
     const updated = expressions.update ? expressions.update.apply(base) : base;
+    checkIndexKeysForUpdate(table, updated, touched);
     const size = itemSize(updated);
     checkItemSize(size);
     const cc = db.capacity.write('UpdateItem', input, table, keyString, oldEncoded, updated, size);
+    checkItemCollection(db.options.itemCollectionLimitBytes, table, keyString, oldEncoded, updated, size);
     const added = { names: [], shapes: [] };
     const encoded = table.codec.encode(updated, size, added);
     const done = db.commit([{ kind: 'put', tableId: table.meta.id, key: keyString, item: encoded, old: oldEncoded, added }]);
@@ -66,6 +69,7 @@ export const updateItem: Operation<UpdateItemInput> = {
     }
     if (attributes) out.Attributes = attributes;
     if (cc) out.ConsumedCapacity = cc;
+    addItemCollectionMetrics(out, input, table, keyString);
     return done.then(() => out);
   },
 };

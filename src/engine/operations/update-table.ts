@@ -3,6 +3,9 @@ import { invalidParameter, validation } from '../errors';
 import { TABLE_NAME } from '../validation/shape';
 import { PROVISIONED_THROUGHPUT } from './create-table';
 import type { TableMeta } from '../table';
+import { GLOBAL_SECONDARY_INDEX_UPDATES } from '../indexes/validate';
+import { applyIndexUpdates, type IndexUpdateInput } from '../indexes/updates';
+import { startIndexWork } from '../indexes/backfill';
 import { payPerRequestSwitch, throughputChange } from '../capacity/rules';
 
 interface UpdateTableInput {
@@ -26,8 +29,17 @@ export const updateTable: Operation<UpdateTableInput> = {
     ProvisionedThroughput: PROVISIONED_THROUGHPUT,
     TableClass: { type: 'string', enum: ['STANDARD', 'STANDARD_INFREQUENT_ACCESS'] },
     DeletionProtectionEnabled: { type: 'boolean' },
-    AttributeDefinitions: { type: 'list' },
-    GlobalSecondaryIndexUpdates: { type: 'list' },
+    AttributeDefinitions: {
+      type: 'list',
+      member: {
+        type: 'structure',
+        members: {
+          AttributeName: { type: 'string', required: true, min: 1, max: 255 },
+          AttributeType: { type: 'string', required: true, enum: ['B', 'N', 'S'] },
+        },
+      },
+    },
+    GlobalSecondaryIndexUpdates: GLOBAL_SECONDARY_INDEX_UPDATES,
     StreamSpecification: { type: 'structure', members: {} },
     SSESpecification: { type: 'structure', members: {} },
     ReplicaUpdates: { type: 'list' },
@@ -40,7 +52,7 @@ export const updateTable: Operation<UpdateTableInput> = {
         'At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, GlobalSecondaryIndexUpdates or SSESpecification or ReplicaUpdates is required',
       );
     }
-    if (input.GlobalSecondaryIndexUpdates?.length || input.StreamSpecification || input.ReplicaUpdates?.length) {
+    if (input.StreamSpecification || input.ReplicaUpdates?.length) {
       throw validation('Index, stream and replica updates are not supported by this version of Dynamo Workspace yet');
     }
     const table = db.table(input.TableName, `Requested resource not found: Table: ${input.TableName} not found`);
@@ -64,7 +76,7 @@ export const updateTable: Operation<UpdateTableInput> = {
       }
       if (tp) {
         if (current.billingMode === 'PROVISIONED' && tp.ReadCapacityUnits === current.read && tp.WriteCapacityUnits === current.write &&
-          input.BillingMode === undefined && input.TableClass === undefined && input.DeletionProtectionEnabled === undefined) {
+          input.BillingMode === undefined && input.TableClass === undefined && input.DeletionProtectionEnabled === undefined && input.GlobalSecondaryIndexUpdates === undefined) {
           throw validation(
             `The provisioned throughput for the table will not change. The requested value equals the current value. Current ReadCapacityUnitsForTable: ${current.read} Current WriteCapacityUnitsForTable: ${current.write} Requested ReadCapacityUnitsForTable: ${tp.ReadCapacityUnits} Requested WriteCapacityUnitsForTable: ${tp.WriteCapacityUnits}. Refer to the Amazon DynamoDB Developer Guide for current limits and how to request higher limits.`,
           );
@@ -83,7 +95,9 @@ export const updateTable: Operation<UpdateTableInput> = {
     }
     if (input.TableClass) meta.tableClass = input.TableClass;
     if (input.DeletionProtectionEnabled !== undefined) meta.deletionProtection = input.DeletionProtectionEnabled;
+    applyIndexUpdates(table, input as unknown as IndexUpdateInput, meta, nowSeconds);
     const done = db.commit([{ kind: 'updateTable', tableId: meta.id, meta }]);
+    startIndexWork(db, table);
     db.capacity.state(table); // the new throughput applies from now on
     return done.then(() => ({ TableDescription: table.describe('UPDATING') }));
   },
