@@ -86,6 +86,9 @@ interface Hit {
   /** Counted as a request on this resource (the table or the index queried), not just units. */
   request: boolean;
   gsi: IndexInfo | undefined;
+  /** The partitions spent in, first..last (-1: none); filled in by `locate`. */
+  first?: number;
+  last?: number;
 }
 
 function throttleError(table: Table, gsi: IndexInfo | undefined, kind: 'read' | 'write', partition: boolean): DynamoDBError {
@@ -179,7 +182,7 @@ export class CapacityManager {
     const ts = this.state(table, now);
     const hits: Hit[] = [];
     let c: Consumption;
-    const partitionKey = spec.key === undefined ? undefined : partitionKeyOf(spec.key);
+    const partitionKey = spec.key === undefined || table.schema.sortName === undefined ? spec.key : partitionKeyOf(spec.key);
     if (spec.index !== undefined) {
       const info = indexesOf(table).find((i) => i.name === spec.index);
       const units = readUnits(spec.bytes, spec.consistent, spec.transactional);
@@ -216,7 +219,7 @@ export class CapacityManager {
     const oldSize = oldEncoded === undefined ? 0 : encodedItemSize(oldEncoded);
     const c = consumption(writeUnits(failed ? oldSize : Math.max(oldSize, newSize), transactional));
     const hits: Hit[] = [];
-    const tableHit: Hit = { state: ts.table, key: partitionKeyOf(key), hashRange: undefined, units: c.table, request: true, gsi: undefined };
+    const tableHit: Hit = { state: ts.table, key: table.schema.sortName === undefined ? key : partitionKeyOf(key), hashRange: undefined, units: c.table, request: true, gsi: undefined };
     hits.push(tableHit);
     if (!failed && hasIndexes(table)) {
       const oldItem = oldEncoded === undefined ? undefined : table.codec.decode(oldEncoded);
@@ -256,31 +259,34 @@ export class CapacityManager {
   /** Admission, then the charge and the counters. */
   private apply(op: string, table: Table, ts: TableState, kind: 'read' | 'write', hits: Hit[], c: Consumption, now: number): Consumption | DynamoDBError {
     const second = Math.floor(now / 1000);
+    for (const h of hits) this.locate(h);
     if (this.throttling && table.meta.billingMode === 'PROVISIONED') {
-      const taken: TokenBucket[] = [];
-      const takes: number[] = [];
+      // Every bucket must admit before any is charged.
       for (const h of hits) {
         const t = h.state.throughput;
         const bucket = h.gsi === undefined && h.state !== ts.table ? undefined : t.bucket(kind);
         if (bucket === undefined) continue; // an LSI's own counters: its units are in the table's hit
         if (!bucket.admits(now)) return this.throttled(op, table, ts, kind, hits, h, false, second);
-        taken.push(bucket);
-        takes.push(h.units);
-        for (const p of this.partitionsHit(h)) {
-          const pb = t.partitionBucket(p.partition, kind, now);
-          if (!pb.admits(now)) return this.throttled(op, table, ts, kind, hits, h, true, second);
-          taken.push(pb);
-          takes.push(p.units);
+        for (let p = h.first!; p >= 0 && p <= h.last!; p++) {
+          if (!t.partitionBucket(p, kind, now).admits(now)) return this.throttled(op, table, ts, kind, hits, h, true, second);
         }
       }
-      for (let i = 0; i < taken.length; i++) taken[i]!.take(takes[i]!);
+      for (const h of hits) {
+        const t = h.state.throughput;
+        const bucket = h.gsi === undefined && h.state !== ts.table ? undefined : t.bucket(kind);
+        if (bucket === undefined) continue;
+        bucket.take(h.units);
+        const share = h.units / (h.last! - h.first! + 1);
+        for (let p = h.first!; p >= 0 && p <= h.last!; p++) t.partitionBucket(p, kind, now).take(share);
+      }
     }
     for (const h of hits) {
       if (h.request) h.state.scope.record(second, kind, h.units, false);
       else h.state.scope.addUnits(second, kind, h.units);
-      for (const p of this.partitionsHit(h)) {
-        if (h.request) h.state.partitionScope(p.partition).record(second, kind, p.units, false);
-        else h.state.partitionScope(p.partition).addUnits(second, kind, p.units);
+      const share = h.units / (h.last! - h.first! + 1);
+      for (let p = h.first!; p >= 0 && p <= h.last!; p++) {
+        if (h.request) h.state.partitionScope(p).record(second, kind, share, false);
+        else h.state.partitionScope(p).addUnits(second, kind, share);
       }
       if (h.key !== undefined) h.state.hot.record(second, h.key, kind, h.units, false);
     }
@@ -290,33 +296,26 @@ export class CapacityManager {
   }
 
   private throttled(op: string, table: Table, ts: TableState, kind: 'read' | 'write', hits: Hit[], culprit: Hit, partition: boolean, second: number): DynamoDBError {
-    // The request counts as throttled on the table (and on the GSI that refused it).
-    const target = hits[0]!;
-    target.state.scope.record(second, kind, 0, true);
-    for (const p of this.partitionsHit(target)) target.state.partitionScope(p.partition).record(second, kind, 0, true);
-    if (target.key !== undefined) target.state.hot.record(second, target.key, kind, 0, true);
-    if (culprit !== target) {
-      culprit.state.scope.record(second, kind, 0, true);
-      for (const p of this.partitionsHit(culprit)) culprit.state.partitionScope(p.partition).record(second, kind, 0, true);
-      if (culprit.key !== undefined) culprit.state.hot.record(second, culprit.key, kind, 0, true);
-    }
+    // The request counts as throttled on the table (or the index it read), and on a GSI that refused it.
+    const count = (h: Hit) => {
+      h.state.scope.record(second, kind, 0, true);
+      for (let p = h.first!; p >= 0 && p <= h.last!; p++) h.state.partitionScope(p).record(second, kind, 0, true);
+      if (h.key !== undefined) h.state.hot.record(second, h.key, kind, 0, true);
+    };
+    count(hits[0]!);
+    if (culprit !== hits[0]) count(culprit);
     ts.ops.record(second, op, 0, 0, true);
     return throttleError(table, culprit.gsi, kind, partition);
   }
 
-  /** The partitions an access spends in, with the units each gets. */
-  private partitionsHit(h: Hit): Array<{ partition: number; units: number }> {
+  /** The partitions an access spends in: its key's, or those a Scan page's hash range spans. */
+  private locate(h: Hit): void {
     const t = h.state.throughput;
-    if (h.key !== undefined) return [{ partition: t.partitionOfHash(hashOfKey(h.key)), units: h.units }];
-    if (h.hashRange !== undefined) {
-      const first = t.partitionOfHash(h.hashRange[0]);
-      const last = t.partitionOfHash(Math.max(h.hashRange[0], h.hashRange[1] - 1));
-      const n = last - first + 1;
-      const out: Array<{ partition: number; units: number }> = [];
-      for (let p = first; p <= last; p++) out.push({ partition: p, units: h.units / n });
-      return out;
-    }
-    return [];
+    if (h.key !== undefined) h.first = h.last = t.partitionOfHash(hashOfKey(h.key));
+    else if (h.hashRange !== undefined) {
+      h.first = t.partitionOfHash(h.hashRange[0]);
+      h.last = t.partitionOfHash(Math.max(h.hashRange[0], h.hashRange[1] - 1));
+    } else h.first = h.last = -1;
   }
 }
 
