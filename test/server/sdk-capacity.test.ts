@@ -197,3 +197,70 @@ describe('UpdateTable limits through the SDK', () => {
     );
   });
 });
+
+describe('Index reads through the SDK', () => {
+  test('Query and Scan of a GSI and an LSI: the index carries the read, LSI fetches charge the table', async () => {
+    await client.send(
+      new CreateTableCommand({
+        TableName: 'ix-reads',
+        BillingMode: 'PAY_PER_REQUEST',
+        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
+        AttributeDefinitions: [
+          { AttributeName: 'pk', AttributeType: 'S' },
+          { AttributeName: 'sk', AttributeType: 'S' },
+          { AttributeName: 'g', AttributeType: 'S' },
+          { AttributeName: 'l', AttributeType: 'S' },
+        ],
+        GlobalSecondaryIndexes: [{ IndexName: 'gsi', KeySchema: [{ AttributeName: 'g', KeyType: 'HASH' }], Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['p'] } }],
+        LocalSecondaryIndexes: [{ IndexName: 'lsi', KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'l', KeyType: 'RANGE' }], Projection: { ProjectionType: 'KEYS_ONLY' } }],
+      }),
+    );
+    const put = await client.send(
+      new PutItemCommand({ TableName: 'ix-reads', Item: sized({ pk: S('a'), sk: S('2'), g: S('G1'), l: S('L1'), p: S('pp') }, 3000), ReturnConsumedCapacity: 'INDEXES' }),
+    );
+    assert.deepEqual(put.ConsumedCapacity, {
+      TableName: 'ix-reads', CapacityUnits: 5, Table: { CapacityUnits: 3 }, LocalSecondaryIndexes: { lsi: { CapacityUnits: 1 } }, GlobalSecondaryIndexes: { gsi: { CapacityUnits: 1 } },
+    });
+    await client.send(new PutItemCommand({ TableName: 'ix-reads', Item: sized({ pk: S('a'), sk: S('1') }, 3000) }));
+    const gq = await client.send(new QueryCommand({ TableName: 'ix-reads', IndexName: 'gsi', KeyConditionExpression: 'g = :g', ExpressionAttributeValues: { ':g': S('G1') }, ReturnConsumedCapacity: 'INDEXES' }));
+    assert.deepEqual(gq.ConsumedCapacity, { TableName: 'ix-reads', CapacityUnits: 0.5, Table: { CapacityUnits: 0 }, GlobalSecondaryIndexes: { gsi: { CapacityUnits: 0.5 } } });
+    const lk = await client.send(new QueryCommand({ TableName: 'ix-reads', IndexName: 'lsi', KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': S('a') }, ReturnConsumedCapacity: 'INDEXES' }));
+    assert.deepEqual(lk.ConsumedCapacity, { TableName: 'ix-reads', CapacityUnits: 0.5, Table: { CapacityUnits: 0 }, LocalSecondaryIndexes: { lsi: { CapacityUnits: 0.5 } } });
+    const lf = await client.send(
+      new QueryCommand({ TableName: 'ix-reads', IndexName: 'lsi', KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': S('a') }, Select: 'ALL_ATTRIBUTES', ReturnConsumedCapacity: 'INDEXES' }),
+    );
+    assert.deepEqual(lf.ConsumedCapacity, { TableName: 'ix-reads', CapacityUnits: 1, Table: { CapacityUnits: 0.5 }, LocalSecondaryIndexes: { lsi: { CapacityUnits: 0.5 } } });
+    const gs = await client.send(new ScanCommand({ TableName: 'ix-reads', IndexName: 'gsi', ReturnConsumedCapacity: 'INDEXES' }));
+    assert.deepEqual(gs.ConsumedCapacity, { TableName: 'ix-reads', CapacityUnits: 0.5, Table: { CapacityUnits: 0 }, GlobalSecondaryIndexes: { gsi: { CapacityUnits: 0.5 } } });
+    const m = db.metrics.table('ix-reads');
+    assert.equal(m.indexes.find((i) => i.name === 'gsi')!.series.readUnits, 1);
+  });
+});
+
+describe('GSI reads through the SDK', () => {
+  test('A Query of a GSI spends the GSI’s own read capacity and throttles there', async () => {
+    await client.send(
+      new CreateTableCommand({
+        TableName: 'ix-prov',
+        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+        AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 'g', AttributeType: 'S' }],
+        ProvisionedThroughput: { ReadCapacityUnits: 100, WriteCapacityUnits: 100 },
+        GlobalSecondaryIndexes: [
+          { IndexName: 'gsi', KeySchema: [{ AttributeName: 'g', KeyType: 'HASH' }], Projection: { ProjectionType: 'ALL' }, ProvisionedThroughput: { ReadCapacityUnits: 1, WriteCapacityUnits: 5 } },
+        ],
+      }),
+    );
+    await client.send(new PutItemCommand({ TableName: 'ix-prov', Item: { pk: S('a'), g: S('G') } }));
+    const query = () => client.send(new QueryCommand({ TableName: 'ix-prov', IndexName: 'gsi', KeyConditionExpression: 'g = :g', ExpressionAttributeValues: { ':g': S('G') } }));
+    for (let i = 0; i < 600; i++) await query(); // 300 s × 1 RCU, 0.5 a query
+    const err = await sdkError(query);
+    assert.equal(err.name, 'ProvisionedThroughputExceededException');
+    assert.equal(err.message, 'The level of configured provisioned throughput for the index was exceeded');
+    assert.deepEqual(err.ThrottlingReasons, [{ reason: 'IndexReadProvisionedThroughputExceeded', resource: `${db.table('ix-prov').meta.arn}/index/gsi` }]);
+    await client.send(new GetItemCommand({ TableName: 'ix-prov', Key: { pk: S('a') } })); // the table's reads are unaffected
+    const m = db.metrics.table('ix-prov');
+    assert.equal(m.series.throttledReads, 0);
+    assert.equal(m.indexes[0]!.series.throttledReads, 1);
+    assert.equal(m.indexes[0]!.series.readUnits, 300);
+  });
+});

@@ -31,32 +31,34 @@ export interface IndexInfo {
   itemCount: number;
 }
 
-type Loose = Record<string, unknown>;
+const infoCache = new WeakMap<object, IndexInfo[]>();
 
-function num(v: unknown): number {
-  return typeof v === 'number' && Number.isFinite(v) ? v : 0;
-}
-
-/** The table's secondary indexes (from Table.indexes), with the partition key each is hashed on. */
-export function indexesOf(table: Table): IndexInfo[] {
+/**
+ * The table's secondary indexes with the partition key each is hashed on. The list is kept per
+ * metadata object (UpdateTable replaces it); sizes are read afresh when `withSizes` asks.
+ */
+export function indexesOf(table: Table, withSizes = false): IndexInfo[] {
   if (!hasIndexes(table)) return [];
-  const defs = table.meta.attributeDefinitions;
-  return table.indexes.map((i): IndexInfo => {
-    const partitionName = i.keySchema.find((k) => k.KeyType === 'HASH')?.AttributeName;
-    // Sizes, once the index module reports them (IndexSizeBytes / ItemCount).
-    const loose = i as unknown as Loose;
-    return {
-      name: i.name,
-      kind: i.kind,
-      status: i.status,
-      read: i.provisioned?.read ?? 0,
-      write: i.provisioned?.write ?? 0,
-      partitionName,
-      partitionType: defs.find((d) => d.AttributeName === partitionName)?.AttributeType,
-      sizeBytes: num(loose.sizeBytes),
-      itemCount: num(loose.itemCount),
-    };
-  });
+  let list = infoCache.get(table.meta);
+  if (list === undefined || withSizes) {
+    const defs = table.meta.attributeDefinitions;
+    list = table.indexes.map((i): IndexInfo => {
+      const partitionName = i.keySchema.find((k) => k.KeyType === 'HASH')?.AttributeName;
+      return {
+        name: i.name,
+        kind: i.kind,
+        status: i.status,
+        read: i.provisioned?.read ?? 0,
+        write: i.provisioned?.write ?? 0,
+        partitionName,
+        partitionType: defs.find((d) => d.AttributeName === partitionName)?.AttributeType,
+        sizeBytes: i.sizeBytes,
+        itemCount: i.itemCount,
+      };
+    });
+    infoCache.set(table.meta, list);
+  }
+  return list;
 }
 
 export function hasIndexes(table: Table): boolean {

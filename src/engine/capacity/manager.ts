@@ -53,6 +53,7 @@ export class TableState {
   readonly table = new ResourceState();
   readonly indexes = new Map<string, ResourceState>();
   readonly ops = new OpCounter();
+  sizesAt = -Infinity;
 
   index(name: string): ResourceState {
     let s = this.indexes.get(name);
@@ -123,7 +124,10 @@ export class CapacityManager {
     const provisioned = m.billingMode === 'PROVISIONED';
     s.table.throughput.sync(provisioned, m.read, m.write, table.sizeBytes, now);
     if (hasIndexes(table)) {
-      for (const info of indexesOf(table)) {
+      // Index sizes (they size GSI partitions) are looked up at most once a second.
+      const fresh = now - s.sizesAt >= 1000;
+      if (fresh) s.sizesAt = now;
+      for (const info of indexesOf(table, fresh)) {
         if (info.kind === 'GSI') s.index(info.name).throughput.sync(provisioned, info.read, info.write, info.sizeBytes, now);
       }
     }

@@ -173,7 +173,7 @@ export class CapacityMetrics {
     const table = this.lookup(name);
     const ts = this.manager.state(table);
     const base = this.resource(table, 'TABLE', name, ts.table, table.meta.read, table.meta.write, o);
-    const indexes = indexesOf(table).map((i) => this.resource(table, i.kind, i.name, ts.indexes.get(i.name), i.read, i.write, o));
+    const indexes = indexesOf(table, true).map((i) => this.resource(table, i.kind, i.name, ts.indexes.get(i.name), i.read, i.write, o));
     return { ...base, tableClass: table.meta.tableClass, sizeBytes: table.sizeBytes, itemCount: table.itemCount, indexes };
   }
 
@@ -264,7 +264,7 @@ export class CapacityMetrics {
     const window = windowOf(o);
     const now = Math.floor(this.host.now() / 1000);
     const list = priceList(o?.region ?? this.host.region);
-    const infos = indexesOf(table);
+    const infos = indexesOf(table, true);
     const tableSeries = ts.table.scope.series(now, window, window);
     let readUnits = tableSeries.readUnits;
     let writeUnits = tableSeries.writeUnits;
