@@ -29,6 +29,13 @@ function scalarTypeOf(v: AttributeValue): string {
   return '';
 }
 
+/** An index key value of the right type and not empty (an empty one keeps an old item out of the index). */
+function usable(v: AttributeValue | undefined, type: string | undefined): boolean {
+  if (v === undefined || scalarTypeOf(v) !== type) return false;
+  const a = v as { S?: string; B?: string };
+  return a.S !== '' && a.B !== '';
+}
+
 export function indexSchemaOf(keySchema: readonly KeySchemaElement[], defs: readonly AttributeDefinition[]): KeySchemaInfo {
   const typeOf = (name: string): ScalarType => defs.find((d) => d.AttributeName === name)!.AttributeType;
   const hash = keySchema.find((k) => k.KeyType === 'HASH')!;
@@ -78,12 +85,12 @@ export class SecondaryIndex {
   indexPart(encoded: string): string | undefined {
     const s = this.schema;
     const h = this.codec.attribute(encoded, s.partitionName);
-    if (h === undefined || scalarTypeOf(h) !== s.partitionType) return undefined;
-    const prefix = partitionPrefix(encodeScalar(s.partitionType, h));
+    if (!usable(h, s.partitionType)) return undefined;
+    const prefix = partitionPrefix(encodeScalar(s.partitionType, h!));
     if (s.sortName === undefined) return prefix;
     const r = this.codec.attribute(encoded, s.sortName);
-    if (r === undefined || scalarTypeOf(r) !== s.sortType) return undefined;
-    return prefix + escapeKeyPart(encodeScalar(s.sortType!, r)) + KEY_PART_END;
+    if (!usable(r, s.sortType)) return undefined;
+    return prefix + escapeKeyPart(encodeScalar(s.sortType!, r!)) + KEY_PART_END;
   }
 
   /** The index part for key attribute values (ExclusiveStartKey, key conditions). */

@@ -27,7 +27,7 @@ const PROJECTION: Spec = {
   type: 'structure',
   required: true,
   members: {
-    ProjectionType: { type: 'string', enum: ['ALL', 'KEYS_ONLY', 'INCLUDE'] },
+    ProjectionType: { type: 'string', enum: ['ALL', 'INCLUDE', 'KEYS_ONLY'] },
     NonKeyAttributes: { type: 'list', min: 1, max: 20, member: { type: 'string', min: 1, max: 255 } },
   },
 };
