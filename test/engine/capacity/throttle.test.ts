@@ -215,3 +215,27 @@ test('Raising provisioned throughput raises the rate; accrued burst carries over
   await db.execute('UpdateTable', { TableName: 'Upg', BillingMode: 'PAY_PER_REQUEST' });
   await putMany(db, 'Upg', 500, (i) => K(`d${i}`));
 });
+
+test('A hot GSI key throttles in the GSI’s partition (IndexWriteKeyRangeThroughputExceeded); hot keys per index', async () => {
+  const { db } = await openDb();
+  await db.execute('CreateTable', {
+    TableName: 'HotGsi',
+    KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+    AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 'status', AttributeType: 'S' }],
+    ProvisionedThroughput: { ReadCapacityUnits: 100, WriteCapacityUnits: 10000 },
+    GlobalSecondaryIndexes: [
+      { IndexName: 'byStatus', KeySchema: [{ AttributeName: 'status', KeyType: 'HASH' }], Projection: { ProjectionType: 'KEYS_ONLY' }, ProvisionedThroughput: { ReadCapacityUnits: 100, WriteCapacityUnits: 10000 } },
+    ],
+  });
+  // Distinct table keys spread over the table's partitions; one status value is one GSI partition.
+  for (let i = 0; i < 1000; i++) await db.execute('PutItem', { TableName: 'HotGsi', Item: { pk: { S: `order${i}` }, status: { S: 'active' } } });
+  const e = await rejects(db.execute('PutItem', { TableName: 'HotGsi', Item: { pk: { S: 'one-more' }, status: { S: 'active' } } }), 'ProvisionedThroughputExceededException', GSI_THROTTLE);
+  assert.deepEqual(e.extra.ThrottlingReasons, [{ reason: 'IndexWriteKeyRangeThroughputExceeded', resource: `${ARN('HotGsi')}/index/byStatus` }]);
+  await db.execute('PutItem', { TableName: 'HotGsi', Item: { pk: { S: 'one-more' }, status: { S: 'closed' } } });
+  const hot = db.metrics.hotKeys('HotGsi', { index: 'byStatus' });
+  assert.deepEqual(hot.map((h) => [h.key, h.writeUnits, h.throttled]), [[{ status: { S: 'active' } }, 1000, 1], [{ status: { S: 'closed' } }, 1, 0]]);
+  assert.equal(db.metrics.hotKeys('HotGsi')[0]!.writeUnits, 1, 'table keys are all distinct');
+  const gsiPartitions = db.metrics.partitions('HotGsi', { index: 'byStatus' });
+  assert.equal(gsiPartitions.length, 11);
+  assert.equal(Math.max(...gsiPartitions.map((p) => p.series.writeUnits)), 1000);
+});
