@@ -80,7 +80,7 @@ describe('CreateTable / DescribeTable', () => {
     ]);
   });
 
-  test('creates a table with a global secondary index', { todo: 'engine: secondary indexes not implemented yet' }, async () => {
+  test('creates a table with a global secondary index', async () => {
     const name = h.name();
     const t = (
       await h.client.send(
