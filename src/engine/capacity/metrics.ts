@@ -131,8 +131,15 @@ export interface KeyCounts {
   throttled: number;
 }
 
-/** At most this many keys per minute are tracked; beyond it only keys already seen are counted. */
-const KEYS_PER_MINUTE = 1000;
+/**
+ * At most this many keys are tracked per minute. When the map is full, keys seen only once that
+ * minute make room (hot keys recur, so they stay); if every key recurs, new keys are not tracked.
+ */
+const KEYS_PER_MINUTE = 256;
+
+function evictOnce(keys: Map<string, KeyCounts>): void {
+  for (const [k, c] of keys) if (c.requests + c.throttled <= 1) keys.delete(k);
+}
 
 export class KeyCounter {
   private readonly minutes: Array<{ minute: number; keys: Map<string, KeyCounts> } | undefined> = new Array(60);
@@ -144,7 +151,10 @@ export class KeyCounter {
     if (m === undefined || m.minute !== minute) this.minutes[i] = m = { minute, keys: new Map() };
     let c = m.keys.get(key);
     if (c === undefined) {
-      if (m.keys.size >= KEYS_PER_MINUTE) return;
+      if (m.keys.size >= KEYS_PER_MINUTE) {
+        evictOnce(m.keys);
+        if (m.keys.size >= KEYS_PER_MINUTE) return;
+      }
       c = { readUnits: 0, writeUnits: 0, requests: 0, throttled: 0 };
       m.keys.set(key, c);
     }

@@ -148,3 +148,16 @@ test('The price list: us-east-1 after the November 2024 on-demand reduction', ()
   assert.deepEqual(p.classes.STANDARD_INFREQUENT_ACCESS, { readRequestUnitsPerMillion: 0.155, writeRequestUnitsPerMillion: 0.78, readCapacityUnitHour: 0.00016, writeCapacityUnitHour: 0.00081, storageGbMonth: 0.1 });
   assert.equal(priceList().region, 'us-east-1');
 });
+
+test('Hot keys stay tracked while many one-off keys pass through', async () => {
+  const { db, clock } = await openDb();
+  await hashTable(db, 'Hkt');
+  for (let i = 0; i < 5000; i++) {
+    await db.execute('PutItem', { TableName: 'Hkt', Item: K(`once${i}`) });
+    if (i % 10 === 0) await db.execute('PutItem', { TableName: 'Hkt', Item: K('hot') });
+    if (i % 25 === 0) await db.execute('PutItem', { TableName: 'Hkt', Item: K('warm') });
+    if (i % 1000 === 999) clock.advance(1000);
+  }
+  const top = db.metrics.hotKeys('Hkt', { limit: 2 });
+  assert.deepEqual(top.map((t) => [t.key.pk, t.writeUnits]), [[{ S: 'hot' }, 500], [{ S: 'warm' }, 200]]);
+});
