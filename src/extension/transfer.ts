@@ -1,7 +1,7 @@
 // Import and export of items: JSON (an array, or {"Items": [...]} as Scan prints it), JSON lines,
 // and CSV. Values may be DynamoDB JSON or plain JSON; plain numbers keep their exact digits.
 import type { Connection } from './connection';
-import { isUnsupported } from './connection';
+import { errorInfo, isUnsupported } from './connection';
 import {
   LosslessNumber, itemFromPlain, itemToPlain, parseLossless, stringifyLossless, validateItem, losslessToJson,
   type Item, type LosslessValue,
@@ -129,6 +129,13 @@ export function formatItems(items: Item[], format: ExportFormat, keyNames: strin
 }
 
 /** Writes items with BatchWriteItem (25 at a time, retrying unprocessed ones), or PutItem where batches are not supported. */
+const MAX_THROTTLED_ATTEMPTS = 60;
+
+function isThrottled(error: unknown): boolean {
+  const type = errorInfo(error).type;
+  return type === 'ProvisionedThroughputExceededException' || type === 'ThrottlingException' || type === 'RequestLimitExceeded';
+}
+
 export async function writeItems(connection: Connection, tableName: string, items: Item[], progress?: (done: number) => void): Promise<number> {
   let done = 0;
   let batch = true;
@@ -138,8 +145,13 @@ export async function writeItems(connection: Connection, tableName: string, item
       try {
         let requests: unknown[] = chunk.map((Item) => ({ PutRequest: { Item } }));
         for (let attempt = 0; requests.length; attempt++) {
-          const out = await connection.send('BatchWriteItem', { RequestItems: { [tableName]: requests } });
-          requests = out.UnprocessedItems?.[tableName] ?? [];
+          try {
+            const out = await connection.send('BatchWriteItem', { RequestItems: { [tableName]: requests } });
+            requests = out.UnprocessedItems?.[tableName] ?? [];
+          } catch (e) {
+            // A provisioned table out of capacity refuses the whole batch: back off and retry it, as the SDKs do.
+            if (!isThrottled(e) || attempt >= MAX_THROTTLED_ATTEMPTS) throw e;
+          }
           if (requests.length) await new Promise((r) => setTimeout(r, Math.min(1000, 50 * 2 ** attempt)));
         }
         done += chunk.length;

@@ -1,0 +1,40 @@
+// Import through writeItems into a provisioned table that runs out of capacity: the throttled
+// batches are retried until every item is in (the embedded engine itself, no mocks).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Database } from '../../../src/engine/database';
+import type { Connection } from '../../../src/extension/connection';
+import { writeItems } from '../../../src/extension/transfer';
+
+test('writeItems retries batches refused for lack of provisioned capacity', async () => {
+  let clock = Date.parse('2026-01-01T00:00:00Z');
+  const db = await Database.open('', { inMemory: true, now: () => clock });
+  await db.execute('CreateTable', {
+    TableName: 'tiny',
+    KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+    AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
+    ProvisionedThroughput: { ReadCapacityUnits: 1, WriteCapacityUnits: 1 },
+  });
+  let throttled = 0;
+  const connection = {
+    send: async (operation: string, input: object) => {
+      try {
+        return await db.execute(operation, input);
+      } catch (e) {
+        if ((e as { type?: string }).type === 'ProvisionedThroughputExceededException') {
+          throttled++;
+          clock += 60_000; // time passes while the importer backs off: the bucket refills
+        }
+        throw e;
+      }
+    },
+  } as unknown as Connection;
+  // 1 WCU with 300 s of burst: 400 items of ~1 KB need more than the bucket holds at the start
+  const items = Array.from({ length: 400 }, (_, i) => ({ id: { S: `item-${i}` }, pad: { S: 'x'.repeat(1000) } }));
+  const written = await writeItems(connection, 'tiny', items);
+  assert.equal(written, 400);
+  assert.ok(throttled > 0, 'the table did throttle');
+  const count = (await db.execute('Scan', { TableName: 'tiny', Select: 'COUNT' })) as { Count: number };
+  assert.equal(count.Count, 400);
+  await db.close();
+});
