@@ -139,6 +139,7 @@ export class Table {
   /** Finishes filling the point-read map now (for benchmarks that measure the steady state). */
   settle(): void {
     this.fill(Infinity);
+    this.secondary.settle();
   }
 
   private fill(limit: number): void {

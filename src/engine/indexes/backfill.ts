@@ -71,9 +71,12 @@ function withIndex(meta: TableMeta, name: string, change: (m: IndexMeta) => Inde
   return out;
 }
 
+/** A backfill slice yields to other work after this long, so writes and reads wait at most about this much. */
+const SLICE_MS = 4;
+
 function runBackfill(db: Database, table: Table, name: string, w: Work): void {
   const timings = db.options.indexTimings ?? {};
-  const slice = Math.max(1, timings.backfillSliceItems ?? 20_000);
+  const slice = Math.max(1, timings.backfillSliceItems ?? Infinity);
   let cursor: string | undefined;
   const step = (): void => {
     if (!alive(db, table, w)) return finish(table, name, w);
@@ -82,8 +85,9 @@ function runBackfill(db: Database, table: Table, name: string, w: Work): void {
     idx.backfilling = true;
     let n = 0;
     let done = true;
+    const until = performance.now() + SLICE_MS;
     for (const [key, encoded] of table.index.range(cursor === undefined ? undefined : cursor + '\x00')) {
-      if (n >= slice) {
+      if (n >= slice || ((n & 255) === 255 && performance.now() > until)) {
         done = false;
         break;
       }

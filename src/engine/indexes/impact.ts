@@ -24,7 +24,7 @@ const rulesCache = new WeakMap<IndexMeta, ProjectionRules>();
 export function rulesOf(table: Table, index: IndexMeta): ProjectionRules {
   let rules = rulesCache.get(index);
   if (rules === undefined) {
-    rules = projectionRules(index, table.meta.keySchema);
+    rules = projectionRules(index, table.meta.keySchema, table.meta.attributeDefinitions);
     rulesCache.set(index, rules);
   }
   return rules;

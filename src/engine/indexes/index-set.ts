@@ -14,7 +14,9 @@ export function partitionOfKey(tableKey: string): string {
 
 export class TableIndexes {
   /** Every index the table's meta lists, in meta order (LSIs first). */
-  list: SecondaryIndex[] = [];
+  private all: SecondaryIndex[] = [];
+  /** A checkpoint's items, until the indexes are built from them (just after open, in the background). */
+  private pending: { keys: readonly string[]; values: readonly string[]; indexes: SecondaryIndex[]; collections: boolean } | undefined;
   private byName = new Map<string, SecondaryIndex>();
   /** Indexes writes reach (not DELETING). */
   private live: SecondaryIndex[] = [];
@@ -24,18 +26,26 @@ export class TableIndexes {
 
   constructor(private readonly table: Table) {}
 
+  /** Every index (built first if a load left them pending). */
+  get list(): SecondaryIndex[] {
+    this.settle();
+    return this.all;
+  }
+
   get(name: string): SecondaryIndex | undefined {
+    this.settle();
     return this.byName.get(name);
   }
 
   get isEmpty(): boolean {
-    return this.list.length === 0;
+    return this.all.length === 0;
   }
 
   /** Follows the table's meta: adds, updates, detaches and drops runtime indexes. */
   sync(): void {
     const metas: IndexMeta[] = this.table.meta.indexes ?? [];
-    if (metas.length === 0 && this.list.length === 0) return;
+    if (metas.length === 0 && this.all.length === 0) return;
+    this.settle();
     const next = new Map<string, SecondaryIndex>();
     const list: SecondaryIndex[] = [];
     const toBuild: SecondaryIndex[] = [];
@@ -54,7 +64,7 @@ export class TableIndexes {
       list.push(idx);
     }
     this.byName = next;
-    this.list = list;
+    this.all = list;
     this.live = list.filter((i) => !i.detached);
     const hadLsi = this.hasLsi;
     this.hasLsi = metas.some((m) => m.kind === 'LSI');
@@ -78,6 +88,7 @@ export class TableIndexes {
 
   /** One table write (old/new encodings undefined for an insert/delete). */
   write(tableKey: string, oldEncoded: string | undefined, newEncoded: string | undefined): void {
+    if (this.pending !== undefined) this.settle();
     const live = this.live;
     if (live.length === 0) return;
     let lsiDelta = 0;
@@ -97,10 +108,42 @@ export class TableIndexes {
     }
   }
 
-  /** After a checkpoint load: every index that is not being created or deleted, built at once. */
+  /**
+   * After a checkpoint load: the indexes (all but those being created or deleted) are built from the
+   * loaded items in the background, one per turn, so that opening does not wait for them; anything
+   * that touches them first (a read, a write, DescribeTable) builds what is left at once.
+   */
   load(keys: readonly string[], values: readonly string[]): void {
-    for (const idx of this.live) if (idx.meta.status !== 'CREATING') idx.build(keys, values);
-    if (this.hasLsi) this.buildCollections(keys, values);
+    const indexes = this.live.filter((idx) => idx.meta.status !== 'CREATING');
+    if (indexes.length === 0 && !this.hasLsi) return;
+    for (const idx of indexes) idx.complete = false;
+    this.pending = { keys, values, indexes, collections: this.hasLsi };
+    const step = (): void => {
+      if (this.pending === undefined) return;
+      this.buildNext();
+      if (this.pending !== undefined) setImmediate(step);
+    };
+    setImmediate(step);
+  }
+
+  /** Builds one pending index (or the item collections); false when nothing was left. */
+  private buildNext(): boolean {
+    const p = this.pending;
+    if (p === undefined) return false;
+    const idx = p.indexes.shift();
+    if (idx !== undefined) {
+      if (!idx.detached && this.byName.get(idx.name) === idx) idx.build(p.keys, p.values);
+    } else if (p.collections) {
+      p.collections = false;
+      if (this.hasLsi) this.buildCollections(p.keys, p.values);
+    }
+    if (p.indexes.length === 0 && !p.collections) this.pending = undefined;
+    return true;
+  }
+
+  /** Builds whatever a load left pending, now. */
+  settle(): void {
+    while (this.pending !== undefined) this.buildNext();
   }
 
   private rebuildCollections(): void {
@@ -130,11 +173,13 @@ export class TableIndexes {
 
   /** Size of the item collection a table key belongs to (tables with LSIs). */
   collectionSize(tableKey: string): number {
+    this.settle();
     return this.collections?.get(partitionOfKey(tableKey)) ?? 0;
   }
 
   /** LSI entry sizes of an encoded item (item collection accounting). */
   lsiEntriesSize(encoded: string): number {
+    this.settle();
     let size = 0;
     for (const idx of this.live) if (idx.meta.kind === 'LSI' && idx.indexPart(encoded) !== undefined) size += idx.entrySize(encoded);
     return size;
@@ -146,7 +191,7 @@ export class TableIndexes {
 
   /** Whether DescribeTable should report the table UPDATING (a GSI allocating or being deleted). */
   get updating(): boolean {
-    for (const idx of this.list) {
+    for (const idx of this.all) {
       if (idx.meta.kind !== 'GSI') continue;
       if (idx.meta.status === 'DELETING' || (idx.meta.status === 'CREATING' && !idx.backfilling)) return true;
     }
@@ -155,7 +200,8 @@ export class TableIndexes {
 
   /** DescribeTable's LocalSecondaryIndexes and GlobalSecondaryIndexes members. */
   describe(out: Record<string, unknown>, tableStatus: string): void {
-    if (this.list.length === 0) return;
+    if (this.all.length === 0) return;
+    this.settle();
     const m = this.table.meta;
     const lsis: Record<string, unknown>[] = [];
     const gsis: Record<string, unknown>[] = [];
@@ -171,7 +217,7 @@ export class TableIndexes {
         lsis.push(d);
         continue;
       }
-      d.IndexStatus = tableStatus === 'CREATING' ? 'CREATING' : im.status;
+      d.IndexStatus = tableStatus === 'CREATING' || tableStatus === 'DELETING' ? tableStatus : im.status;
       if (im.addedLater) d.Backfilling = idx.backfilling;
       const provisioned = m.billingMode === 'PROVISIONED';
       const tp: Record<string, unknown> = {};

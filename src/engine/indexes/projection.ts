@@ -1,7 +1,7 @@
 // What an index entry holds, by DynamoDB's rules: the index key attributes, the table's key
 // attributes, and the projected attributes (every attribute for ALL, the listed ones for INCLUDE,
 // none more for KEYS_ONLY). An item is in an index only if it has every index key attribute.
-import type { KeySchemaElement } from '../table';
+import type { AttributeDefinition, KeySchemaElement } from '../table';
 import type { AttributeValue, Item } from '../types/attribute-value';
 import { attributeValueSize, utf8Length } from '../types/attribute-validation';
 import type { IndexMeta } from './types';
@@ -9,26 +9,39 @@ import type { IndexMeta } from './types';
 export interface ProjectionRules {
   /** Index key attribute names (HASH first). */
   indexKeys: string[];
+  /** Their declared types, when known: an item whose key value has another type (or is empty) is not in the index. */
+  keyTypes?: string[];
   /** Key attributes of the index and of the table, without duplicates. */
   keyNames: string[];
   /** Every attribute name an entry holds; undefined for ALL. */
   names: ReadonlySet<string> | undefined;
 }
 
-export function projectionRules(index: Pick<IndexMeta, 'keySchema' | 'projection'>, tableKeySchema: readonly KeySchemaElement[]): ProjectionRules {
+export function projectionRules(
+  index: Pick<IndexMeta, 'keySchema' | 'projection'>,
+  tableKeySchema: readonly KeySchemaElement[],
+  defs?: readonly AttributeDefinition[],
+): ProjectionRules {
   const indexKeys = index.keySchema.map((k) => k.AttributeName);
+  const keyTypes = defs === undefined ? undefined : indexKeys.map((n) => defs.find((d) => d.AttributeName === n)?.AttributeType ?? '');
   const keyNames = [...new Set([...indexKeys, ...tableKeySchema.map((k) => k.AttributeName)])];
   let names: Set<string> | undefined;
   if (index.projection.type !== 'ALL') {
     names = new Set(keyNames);
     for (const n of index.projection.nonKeyAttributes ?? []) names.add(n);
   }
-  return { indexKeys, keyNames, names };
+  return { indexKeys, keyTypes, keyNames, names };
 }
 
 /** Whether the item belongs in the index (it has every index key attribute). */
 export function inIndex(rules: ProjectionRules, item: Item): boolean {
-  for (const k of rules.indexKeys) if (item[k] === undefined) return false;
+  const keys = rules.indexKeys;
+  for (let i = 0; i < keys.length; i++) {
+    const v = item[keys[i]] as Record<string, unknown> | undefined;
+    if (v === undefined) return false;
+    const type = rules.keyTypes?.[i];
+    if (type !== undefined && (v[type] === undefined || v[type] === '')) return false;
+  }
   return true;
 }
 

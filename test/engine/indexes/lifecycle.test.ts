@@ -232,3 +232,32 @@ test('indexes survive a restart: rebuilt from a checkpoint, replayed from the lo
   await db.close();
   fs.rmSync(dir, { recursive: true, force: true });
 });
+
+test('after a checkpoint load, indexes build in the background; a write first builds them at once', async () => {
+  const dir = tmp();
+  let db = await Database.open(dir, { throttling: false });
+  await db.execute('CreateTable', {
+    TableName: 'LIFE', BillingMode: 'PAY_PER_REQUEST', KeySchema: KS('pk', 'sk'), AttributeDefinitions: AD(['pk', 'S'], ['sk', 'S'], ['g', 'S'], ['l', 'N']),
+    GlobalSecondaryIndexes: [gsi('byG', 'g')], LocalSecondaryIndexes: [gsi('byL', 'pk', 'l')],
+  });
+  for (let i = 0; i < 5000; i++) await db.execute('PutItem', { TableName: 'LIFE', Item: { pk: S(`p${i % 10}`), sk: S(`s${i}`), g: S(`g${i % 7}`), l: N(i) } });
+  await db.close();
+  db = await Database.open(dir, { throttling: false, itemCollectionLimitBytes: 10_000_000 });
+  const table = db.tables.get('LIFE')!;
+  // Before any turn has passed: the first write moves an entry between index partitions.
+  await db.execute('UpdateItem', { TableName: 'LIFE', Key: { pk: S('p0'), sk: S('s0') }, UpdateExpression: 'SET g = :g', ExpressionAttributeValues: { ':g': S('g1') } });
+  const count = async (g: string) =>
+    ((await db.execute('Query', { TableName: 'LIFE', IndexName: 'byG', KeyConditionExpression: 'g = :g', ExpressionAttributeValues: { ':g': S(g) }, Select: 'COUNT' })) as any).Count;
+  assert.equal(await count('g0'), 715 - 1);
+  assert.equal(await count('g1'), 715 + 1);
+  const m = (await db.execute('PutItem', { TableName: 'LIFE', Item: { pk: S('p1'), sk: S('new') }, ReturnItemCollectionMetrics: 'SIZE' })) as any;
+  assert.deepEqual(m.ItemCollectionMetrics.ItemCollectionKey, { pk: S('p1') });
+  assert.ok(table.secondary.collectionSize(table.keyOf({ pk: S('p1'), sk: S('x') })) > 500 * 20);
+  await db.close();
+  // Left alone, the background build finishes on its own.
+  db = await Database.open(dir, { throttling: false });
+  for (let i = 0; i < 5; i++) await turn();
+  assert.equal(db.tables.get('LIFE')!.secondary.get('byG')!.itemCount, 5000);
+  await db.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
