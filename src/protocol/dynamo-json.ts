@@ -1,19 +1,9 @@
 // DynamoDB JSON (the wire form: {"S": "x"}, {"N": "1.5"}, ...) and plain JSON, in both directions,
 // without ever turning a number into a JS double: numbers travel as their decimal text.
 
-export type AttributeValue =
-  | { S: string }
-  | { N: string }
-  | { B: string }
-  | { BOOL: boolean }
-  | { NULL: true }
-  | { L: AttributeValue[] }
-  | { M: Record<string, AttributeValue> }
-  | { SS: string[] }
-  | { NS: string[] }
-  | { BS: string[] };
-export type Item = Record<string, AttributeValue>;
-export type AttributeType = 'S' | 'N' | 'B' | 'BOOL' | 'NULL' | 'L' | 'M' | 'SS' | 'NS' | 'BS';
+// The wire types are the engine's own (a type-only import: nothing of the engine is bundled).
+import type { AttributeType, AttributeValue, Item } from '../engine/types/attribute-value';
+export type { AttributeType, AttributeValue, Item };
 
 /** A plain-JSON value whose numbers keep their exact text. */
 export type LosslessValue = string | boolean | null | LosslessNumber | LosslessValue[] | { [key: string]: LosslessValue };

@@ -4,22 +4,9 @@
 // per-table limits and the 100 projected attributes across all indexes.
 import { invalidParameter, validation } from '../errors';
 import type { AttributeDefinition, KeySchemaElement } from '../table';
-import type { Spec } from '../validation/shape';
+import { KEY_SCHEMA, type Spec } from '../validation/shape';
 import { MAX_GSIS, MAX_LSIS, MAX_PROJECTED_ATTRIBUTES, type IndexKind, type IndexMeta, type IndexProjection } from './types';
 
-const INDEX_KEY_SCHEMA: Spec = {
-  type: 'list',
-  required: true,
-  min: 1,
-  max: 2,
-  member: {
-    type: 'structure',
-    members: {
-      AttributeName: { type: 'string', required: true, min: 1, max: 255 },
-      KeyType: { type: 'string', required: true, enum: ['HASH', 'RANGE'] },
-    },
-  },
-};
 
 export const INDEX_NAME: Spec = { type: 'string', required: true, min: 3, max: 255, pattern: /^[a-zA-Z0-9_.-]+$/, patternText: '[a-zA-Z0-9_.-]+' };
 
@@ -43,14 +30,14 @@ const THROUGHPUT: Spec = {
 /** CreateTable's LocalSecondaryIndexes member. */
 export const LOCAL_SECONDARY_INDEXES: Spec = {
   type: 'list',
-  member: { type: 'structure', members: { Projection: PROJECTION, IndexName: INDEX_NAME, KeySchema: INDEX_KEY_SCHEMA } },
+  member: { type: 'structure', members: { Projection: PROJECTION, IndexName: INDEX_NAME, KeySchema: KEY_SCHEMA } },
 };
 
 /** One GlobalSecondaryIndex (CreateTable's list, UpdateTable's Create action). */
 export const GLOBAL_SECONDARY_INDEX_MEMBERS: Record<string, Spec> = {
   Projection: PROJECTION,
   IndexName: INDEX_NAME,
-  KeySchema: INDEX_KEY_SCHEMA,
+  KeySchema: KEY_SCHEMA,
   ProvisionedThroughput: THROUGHPUT,
   OnDemandThroughput: { type: 'structure', members: {} },
   WarmThroughput: { type: 'structure', members: {} },

@@ -1,22 +1,9 @@
 import type { Operation } from './operation';
 import { invalidParameter, resourceInUse, validation } from '../errors';
 import type { AttributeDefinition, KeySchemaElement } from '../table';
-import { TABLE_NAME, type Spec } from '../validation/shape';
+import { KEY_SCHEMA, TABLE_NAME, type Spec } from '../validation/shape';
 import { GLOBAL_SECONDARY_INDEXES, LOCAL_SECONDARY_INDEXES, checkCreateTableIndexes, type IndexInput } from '../indexes/validate';
 
-export const KEY_SCHEMA: Spec = {
-  type: 'list',
-  required: true,
-  min: 1,
-  max: 2,
-  member: {
-    type: 'structure',
-    members: {
-      AttributeName: { type: 'string', required: true, min: 1, max: 255 },
-      KeyType: { type: 'string', required: true, enum: ['HASH', 'RANGE'] },
-    },
-  },
-};
 
 export const PROVISIONED_THROUGHPUT: Spec = {
   type: 'structure',
