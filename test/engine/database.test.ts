@@ -334,3 +334,14 @@ test('reads, writes and deletes are right while the point-read map fills after a
   assert.equal(((await db.execute('DescribeTable', { TableName: 'Orders' })) as any).Table.ItemCount, 119_999);
   await db.close();
 });
+
+test('a table with a stream is refused until Streams exist, rather than created without one', async () => {
+  const db = await Database.open('', { inMemory: true });
+  await rejects(
+    db.execute('CreateTable', { ...KEYED, StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' } }),
+    'ValidationException',
+    'Streams are not supported by this version of Dynamo Workspace yet',
+  );
+  await db.execute('CreateTable', { ...KEYED, StreamSpecification: { StreamEnabled: false } });
+  await db.close();
+});

@@ -52,6 +52,10 @@ export const createTable: Operation<CreateTableInput> = {
     DeletionProtectionEnabled: { type: 'boolean' },
   },
   run(db, input) {
+    // Streams are not built yet: say so rather than create a table without the stream asked for.
+    if ((input as { StreamSpecification?: { StreamEnabled?: boolean } }).StreamSpecification?.StreamEnabled) {
+      throw validation('Streams are not supported by this version of Dynamo Workspace yet');
+    }
     const keys = input.KeySchema;
     if (keys[0].KeyType !== 'HASH') throw validation('Invalid KeySchema: The first KeySchemaElement is not a HASH key type');
     if (keys.length === 2) {
