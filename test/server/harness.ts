@@ -1,7 +1,7 @@
 // A real server over a real in-memory Database, and an AWS SDK client pointed at it.
 // Set DW_TEST_ENDPOINT=http://127.0.0.1:PORT to run the SDK suites against another endpoint
 // instead (DynamoDB Local, say) for a differential check.
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { startServer } from '../../src/server/index';
 
 // The SDK warns once per process that its 2027 releases will need Node 22; tests run on Node 20 on purpose.
@@ -10,6 +10,24 @@ process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
   if (String(warning instanceof Error ? warning.message : warning).startsWith('NodeVersionSupportWarning')) return;
   (emitWarning as (...a: unknown[]) => void)(warning, ...rest);
 }) as typeof process.emitWarning;
+
+/** An on-demand table keyed by pk (S) and sk (N), the shape most SDK suites work on. */
+export async function createKeyedTable(client: DynamoDBClient, tableName: string): Promise<void> {
+  await client.send(
+    new CreateTableCommand({
+      TableName: tableName,
+      AttributeDefinitions: [
+        { AttributeName: 'pk', AttributeType: 'S' },
+        { AttributeName: 'sk', AttributeType: 'N' },
+      ],
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+      BillingMode: 'PAY_PER_REQUEST',
+    }),
+  );
+}
 
 export interface Harness {
   url: string;

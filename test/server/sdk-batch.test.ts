@@ -2,7 +2,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { BatchGetItemCommand, BatchWriteItemCommand, CreateTableCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
-import { sdkError, startHarness, type Harness } from './harness';
+import { createKeyedTable, sdkError, startHarness, type Harness } from './harness';
 
 let h: Harness;
 let composite: string;
@@ -12,20 +12,7 @@ before(async () => {
   h = await startHarness();
   composite = h.name('bc');
   simple = h.name('bs');
-  await h.client.send(
-    new CreateTableCommand({
-      TableName: composite,
-      AttributeDefinitions: [
-        { AttributeName: 'pk', AttributeType: 'S' },
-        { AttributeName: 'sk', AttributeType: 'N' },
-      ],
-      KeySchema: [
-        { AttributeName: 'pk', KeyType: 'HASH' },
-        { AttributeName: 'sk', KeyType: 'RANGE' },
-      ],
-      BillingMode: 'PAY_PER_REQUEST',
-    }),
-  );
+  await createKeyedTable(h.client, composite);
   await h.client.send(
     new CreateTableCommand({
       TableName: simple,

@@ -2,7 +2,6 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  CreateTableCommand,
   DeleteItemCommand,
   GetItemCommand,
   PutItemCommand,
@@ -10,7 +9,7 @@ import {
   UpdateItemCommand,
   type AttributeValue,
 } from '@aws-sdk/client-dynamodb';
-import { sdkError, startHarness, type Harness } from './harness';
+import { createKeyedTable, sdkError, startHarness, type Harness } from './harness';
 
 type Item = Record<string, AttributeValue>;
 
@@ -19,20 +18,7 @@ let table: string;
 before(async () => {
   h = await startHarness();
   table = h.name('items');
-  await h.client.send(
-    new CreateTableCommand({
-      TableName: table,
-      AttributeDefinitions: [
-        { AttributeName: 'pk', AttributeType: 'S' },
-        { AttributeName: 'sk', AttributeType: 'N' },
-      ],
-      KeySchema: [
-        { AttributeName: 'pk', KeyType: 'HASH' },
-        { AttributeName: 'sk', KeyType: 'RANGE' },
-      ],
-      BillingMode: 'PAY_PER_REQUEST',
-    }),
-  );
+  await createKeyedTable(h.client, table);
 });
 after(async () => {
   await h.close();

@@ -2,7 +2,6 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  CreateTableCommand,
   DeleteItemCommand,
   GetItemCommand,
   PutItemCommand,
@@ -11,7 +10,7 @@ import {
   UpdateItemCommand,
   type AttributeValue,
 } from '@aws-sdk/client-dynamodb';
-import { sdkError, startHarness, type Harness } from './harness';
+import { createKeyedTable, sdkError, startHarness, type Harness } from './harness';
 
 let h: Harness;
 let table: string;
@@ -21,20 +20,7 @@ const PER = 4;
 before(async () => {
   h = await startHarness();
   table = h.name('qs');
-  await h.client.send(
-    new CreateTableCommand({
-      TableName: table,
-      AttributeDefinitions: [
-        { AttributeName: 'pk', AttributeType: 'S' },
-        { AttributeName: 'sk', AttributeType: 'N' },
-      ],
-      KeySchema: [
-        { AttributeName: 'pk', KeyType: 'HASH' },
-        { AttributeName: 'sk', KeyType: 'RANGE' },
-      ],
-      BillingMode: 'PAY_PER_REQUEST',
-    }),
-  );
+  await createKeyedTable(h.client, table);
   for (let p = 0; p < PARTITIONS; p++) {
     for (let s = 0; s < PER; s++) {
       await h.client.send(new PutItemCommand({ TableName: table, Item: { pk: { S: `p${p}` }, sk: { N: String(s) }, n: { N: String(p * PER + s) }, odd: { BOOL: s % 2 === 1 } } }));
