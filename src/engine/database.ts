@@ -50,7 +50,8 @@ export class Database {
   readonly metrics: CapacityMetrics;
   private nextLsn = 1;
   private loggedBytes = 0;
-  private checkpointing = false;
+  /** The checkpoint being written, if any: one at a time. */
+  private checkpointRun: Promise<void> | undefined;
   private closed = false;
 
   private constructor(
@@ -166,9 +167,11 @@ export class Database {
     const record: LogRecord = { lsn: this.nextLsn++, time: this.now(), mutations };
     const done = this.wal.append(record);
     this.loggedBytes += estimateBytes(mutations);
-    if (this.loggedBytes > (this.options.checkpointBytes ?? 256 * 1024 * 1024) && !this.checkpointing) {
-      this.checkpointing = true;
-      done.then(() => this.checkpoint()).finally(() => (this.checkpointing = false)).catch(() => undefined);
+    if (this.loggedBytes > (this.options.checkpointBytes ?? 256 * 1024 * 1024) && this.checkpointRun === undefined) {
+      this.checkpointRun = done
+        .then(() => this.checkpoint())
+        .catch(() => undefined)
+        .finally(() => (this.checkpointRun = undefined));
     }
     return done;
   }
@@ -214,22 +217,20 @@ export class Database {
   /** Snapshots every table and prunes log segments that the snapshot covers and retention allows. */
   async checkpoint(atClose = false): Promise<void> {
     if (!this.dir || !this.wal) return;
+    // The snapshot is taken at once (references to immutable strings); writing it out then
+    // yields to other work. Records up to `lsn` may still be on their way to the log: the
+    // snapshot already holds them, and replay skips them by sequence number.
     const lsn = this.nextLsn - 1;
-    const snapshots = [...this.tables.values()].map((t) => {
-      const keys: string[] = [];
-      const values: string[] = [];
-      for (const [k, v] of t.index.range()) {
-        keys.push(k);
-        values.push(v);
-      }
-      return { meta: t.meta, dictionary: t.codec.dictionary(), keys, values };
-    });
-    // Records up to `lsn` may still be on their way to the log; the snapshot already holds them,
-    // and replay skips them by sequence number.
-    writeCheckpoint(this.dir, lsn, { segment: this.wal.currentSegment, offset: atClose ? this.wal.end.offset : 0 }, snapshots);
-    this.loggedBytes = 0;
-    const retention = this.options.logRetentionMs ?? 24 * 3600 * 1000;
     const current = this.wal.currentSegment;
+    const from = { segment: current, offset: atClose ? this.wal.end.offset : 0 };
+    const snapshots = [...this.tables.values()].map((t) => ({
+      meta: JSON.parse(JSON.stringify(t.meta)) as unknown,
+      dictionary: t.codec.dictionary(),
+      ...t.index.snapshot(),
+    }));
+    this.loggedBytes = 0;
+    await writeCheckpoint(this.dir, lsn, from, snapshots);
+    const retention = this.options.logRetentionMs ?? 24 * 3600 * 1000;
     for (const seg of listSegments(this.dir)) {
       if (seg >= current) continue;
       const file = path.join(this.dir, segmentName(seg));
@@ -241,6 +242,7 @@ export class Database {
     if (this.closed) return;
     this.closed = true;
     if (this.wal) {
+      await this.checkpointRun;
       await this.wal.close();
       await this.checkpoint(true);
     }

@@ -24,7 +24,12 @@ export interface TableSnapshot {
  * earlier segment is covered), and, for the snapshot taken at a clean close, the exact end of the
  * log within it (otherwise 0).
  */
-export function writeCheckpoint(dir: string, lsn: number, from: { segment: number; offset: number }, tables: Iterable<TableSnapshot>): void {
+/**
+ * Writes the snapshot in slices, yielding to the event loop between them, so a large database
+ * keeps answering while it is checkpointed. The snapshot's arrays must not change meanwhile:
+ * callers pass copies (stored strings are immutable, so copying references is enough).
+ */
+export async function writeCheckpoint(dir: string, lsn: number, from: { segment: number; offset: number }, tables: Iterable<TableSnapshot>): Promise<void> {
   const w = new BinaryWriter(1 << 20);
   w.f64(lsn);
   w.varint(from.segment);
@@ -35,8 +40,8 @@ export function writeCheckpoint(dir: string, lsn: number, from: { segment: numbe
     w.json(t.meta);
     writeDictionary(w, t.dictionary);
     w.varint(t.keys.length);
-    writeStrings(w, t.keys);
-    writeStrings(w, t.values);
+    await writeStrings(w, t.keys);
+    await writeStrings(w, t.values);
   }
   const body = w.bytes();
   const header = Buffer.alloc(16);
@@ -44,14 +49,16 @@ export function writeCheckpoint(dir: string, lsn: number, from: { segment: numbe
   header.writeUInt32LE(crc32(body), 8);
   header.writeUInt32LE(body.length % 0x100000000, 12);
   const tmp = path.join(dir, CHECKPOINT_FILE + '.tmp');
-  const fd = fs.openSync(tmp, 'w');
+  const handle = await fs.promises.open(tmp, 'w');
   try {
-    fs.writeSync(fd, header);
-    let off = 0;
-    while (off < body.length) off += fs.writeSync(fd, body, off, Math.min(body.length - off, 64 << 20));
-    fs.fsyncSync(fd);
+    await handle.write(header, 0, header.length, 0);
+    for (let off = 0; off < body.length; ) {
+      const { bytesWritten } = await handle.write(body, off, Math.min(body.length - off, 16 << 20), 16 + off);
+      off += bytesWritten;
+    }
+    await handle.sync();
   } finally {
-    fs.closeSync(fd);
+    await handle.close();
   }
   fs.renameSync(tmp, path.join(dir, CHECKPOINT_FILE));
   syncDir(dir);
@@ -87,8 +94,15 @@ const WIDE = /[^\x00-\xff]/;
  * variable-width text. Each string is then copied out on its own: slices of one large string
  * would keep the whole blob alive and, as measured, hold far more memory.
  */
-function writeStrings(w: BinaryWriter, strings: string[]): void {
-  const wide = strings.some((s) => WIDE.test(s));
+const SLICE = 20_000;
+const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+async function writeStrings(w: BinaryWriter, strings: string[]): Promise<void> {
+  let wide = false;
+  for (let i = 0; i < strings.length && !wide; i++) {
+    wide = WIDE.test(strings[i]);
+    if (i % SLICE === SLICE - 1) await turn();
+  }
   w.u8(wide ? 1 : 0);
   let total = 0;
   for (const s of strings) {
@@ -96,7 +110,11 @@ function writeStrings(w: BinaryWriter, strings: string[]): void {
     total += s.length;
   }
   w.varint(total);
-  for (const s of strings) w.raw(s, wide ? 'utf16le' : 'latin1');
+  const encoding = wide ? 'utf16le' : 'latin1';
+  for (let i = 0; i < strings.length; i++) {
+    w.raw(strings[i], encoding);
+    if (i % SLICE === SLICE - 1) await turn();
+  }
 }
 
 function readStrings(r: BinaryReader, count: number): string[] {

@@ -87,6 +87,19 @@ export class SortedIndex<V> {
     return old;
   }
 
+  /** Every key and value in order, as fresh arrays (a consistent snapshot taken at once). */
+  snapshot(): { keys: string[]; values: V[] } {
+    const keys: string[] = [];
+    const values: V[] = [];
+    for (const block of this.blocks) {
+      for (let i = 0; i < block.keys.length; i++) {
+        keys.push(block.keys[i]);
+        values.push(block.values[i]);
+      }
+    }
+    return { keys, values };
+  }
+
   clear(): void {
     this.blocks = [{ keys: [], values: [] }];
     this.count = 0;
