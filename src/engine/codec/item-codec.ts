@@ -34,7 +34,8 @@ export class ItemCodec {
   private readonly nameIds = new Map<string, number>();
   private readonly shapes: Shape[] = [{ nameIds: [], build: () => ({}) }];
   private readonly shapeIds = new Map<string, number>();
-  private readonly jsonCache = new Map<string, string>();
+  private jsonCache = new Map<string, string>();
+  private jsonCacheOld = new Map<string, string>();
   private jsonCacheChars = 0;
 
   /** Replays additions read back from a checkpoint or the log. */
@@ -113,15 +114,17 @@ export class ItemCodec {
    * V8 keeps in the string: hot items are served without being written again.
    */
   toJson(s: string): string {
-    const cached = this.jsonCache.get(s);
-    if (cached !== undefined) return cached;
-    const json = this.writeJson(s);
+    let json = this.jsonCache.get(s);
+    if (json !== undefined) return json;
+    json = this.jsonCacheOld.get(s) ?? this.writeJson(s);
     this.jsonCache.set(s, json);
     this.jsonCacheChars += s.length + json.length;
-    while (this.jsonCacheChars > JSON_CACHE_CHARS) {
-      const [oldest, text] = this.jsonCache.entries().next().value as [string, string];
-      this.jsonCache.delete(oldest);
-      this.jsonCacheChars -= oldest.length + text.length;
+    // Two generations instead of evicting entry by entry: deleting the oldest entries of a Map
+    // one at a time leaves tombstones that every later "oldest" lookup walks over.
+    if (this.jsonCacheChars > JSON_CACHE_CHARS / 2) {
+      this.jsonCacheOld = this.jsonCache;
+      this.jsonCache = new Map();
+      this.jsonCacheChars = 0;
     }
     return json;
   }
