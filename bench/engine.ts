@@ -6,11 +6,9 @@ import * as path from 'node:path';
 import { Database } from '../src/engine/database';
 import { writeResult } from './lib/results';
 import { summarize } from './lib/stats';
-import { TABLE, createTableBody, item } from './lib/workload';
+import { TABLE, createTableBody, item, pk, sk } from './lib/workload';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
-const pk = (p: number) => `p${String(p).padStart(6, '0')}`;
-const sk = (s: number) => `s${String(s).padStart(3, '0')}`;
 
 async function load(db: Database, partitions: number, perPartition: number): Promise<void> {
   await db.execute('CreateTable', JSON.parse(createTableBody));

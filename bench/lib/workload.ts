@@ -16,8 +16,8 @@ export interface WorkloadConfig {
 
 export const DEFAULT_WORKLOAD: WorkloadConfig = { partitions: 1000, itemsPerPartition: 10, distinctRequests: 4096 };
 
-const pk = (p: number): string => `p${String(p).padStart(6, '0')}`;
-const sk = (s: number): string => `s${String(s).padStart(3, '0')}`;
+export const pk = (p: number): string => `p${String(p).padStart(6, '0')}`;
+export const sk = (s: number): string => `s${String(s).padStart(3, '0')}`;
 /** Pads the item to about 200 bytes by DynamoDB's size rules (names + values). */
 const filler = (seed: number): string => (seed.toString(36) + '-').repeat(40).slice(0, 170);
 

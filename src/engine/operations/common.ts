@@ -7,7 +7,6 @@ import type { AttributeValue, Item, Key, ScalarType } from '../types/attribute-v
 import type { Spec } from '../validation/shape';
 import { TABLE_NAME } from '../validation/shape';
 import type { Table } from '../table';
-import { readUnits, writeUnits } from '../capacity';
 
 export { ConditionalCheckFailed };
 
@@ -124,26 +123,6 @@ export function checkReturnValues(value: string | undefined, allowed: readonly s
 
 export function checkItemSize(size: number): void {
   if (size > MAX_ITEM_BYTES) throw validation('Item size has exceeded the maximum allowed size');
-}
-
-export interface CapacityRequest {
-  ReturnConsumedCapacity?: string;
-  TableName: string;
-}
-
-export function consumed(req: CapacityRequest, units: number): Record<string, unknown> | undefined {
-  const mode = req.ReturnConsumedCapacity;
-  if (mode === 'TOTAL') return { TableName: req.TableName, CapacityUnits: units };
-  if (mode === 'INDEXES') return { TableName: req.TableName, CapacityUnits: units, Table: { CapacityUnits: units } };
-  return undefined;
-}
-
-export function readCost(size: number, consistent: boolean): number {
-  return readUnits(size, consistent);
-}
-
-export function writeCost(...sizes: number[]): number {
-  return writeUnits(Math.max(0, ...sizes));
 }
 
 /** Top-level attributes of `item` whose names are in `names`. */

@@ -1,6 +1,6 @@
 import type { Operation } from './operation';
 import { compileRequest, checkKeyConditionValues, type RequestInput } from './legacy';
-import { selectMode } from './read-rules';
+import { primaryKeyOf, selectMode } from './read-rules';
 import { AFTER_PREFIX, encodeScalar, partitionPrefix } from '../codec/key-codec';
 import { EncodedItem, encodedItemSize } from '../codec/item-codec';
 import { validation } from '../errors';
@@ -52,14 +52,6 @@ function sortRange(table: Table, prefix: string, op: string | undefined, values:
     default: // BEGINS_WITH
       return [e(values[0]), e(values[0]) + AFTER_PREFIX];
   }
-}
-
-/** The primary-key attributes of a stored item (LastEvaluatedKey). */
-export function keyAttributes(table: Table, encoded: string): Item {
-  const s = table.schema;
-  const key: Item = { [s.partitionName]: table.codec.attribute(encoded, s.partitionName)! };
-  if (s.sortName !== undefined) key[s.sortName] = table.codec.attribute(encoded, s.sortName)!;
-  return key;
 }
 
 export const query: Operation<QueryInput> = {
@@ -153,7 +145,7 @@ export const query: Operation<QueryInput> = {
     if (!countOnly) out.Items = items;
     out.Count = matched;
     out.ScannedCount = scanned;
-    if (more && lastEncoded !== undefined) out.LastEvaluatedKey = keyAttributes(table, lastEncoded);
+    if (more && lastEncoded !== undefined) out.LastEvaluatedKey = primaryKeyOf(table, lastEncoded);
     const cc = db.capacity.read('Query', input, table, { key: prefix, bytes, consistent: input.ConsistentRead === true });
     if (cc) out.ConsumedCapacity = cc;
     return out;

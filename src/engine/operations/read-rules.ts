@@ -94,9 +94,9 @@ export function readPage(
 
 /** The key attributes of a stored item under the table's schema (LastEvaluatedKey). */
 export function primaryKeyOf(table: Table, encoded: string): Item {
-  const item = table.codec.decode(encoded);
+  // Only the key attributes are read out of the encoding; the rest is skipped, not decoded.
   const s = table.schema;
-  const key: Item = { [s.partitionName]: item[s.partitionName]! };
-  if (s.sortName !== undefined) key[s.sortName] = item[s.sortName]!;
+  const key: Item = { [s.partitionName]: table.codec.attribute(encoded, s.partitionName)! };
+  if (s.sortName !== undefined) key[s.sortName] = table.codec.attribute(encoded, s.sortName)!;
   return key;
 }
