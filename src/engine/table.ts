@@ -4,6 +4,7 @@ import { ItemCodec, encodedItemSize } from './codec/item-codec';
 import { encodePrimaryKey, type KeySchemaInfo } from './codec/key-codec';
 import type { Item, ScalarType } from './types/attribute-value';
 import { SortedIndex } from './storage/sorted-index';
+import { KeyMap } from './storage/key-map';
 import type { IndexInfo, IndexMeta } from './indexes/types';
 import { TableIndexes } from './indexes/index-set';
 
@@ -41,7 +42,7 @@ export interface TableMeta {
 export class Table {
   readonly codec = new ItemCodec();
   /** Point reads. After a bulk load it fills in the background; until then reads use `index`. */
-  private readonly byKey = new Map<string, string>();
+  private byKey = new KeyMap<string>();
   private filling: { keys: string[]; values: string[]; next: number; deleted: Set<string> } | undefined;
   index = new SortedIndex<string>();
   sizeBytes = 0;
@@ -128,6 +129,7 @@ export class Table {
     for (let i = 0; i < values.length; i++) this.sizeBytes += encodedItemSize(values[i]);
     if (!this.secondary.isEmpty) this.secondary.load(keys, values);
     if (keys.length === 0) return;
+    if (this.byKey.size === 0) this.byKey = new KeyMap<string>(keys.length);
     this.filling = { keys, values, next: 0, deleted: new Set() };
     const step = (): void => {
       this.fill(50_000);

@@ -132,27 +132,39 @@ export interface KeyCounts {
 }
 
 /**
- * At most this many keys are tracked per minute. When the map is full, keys seen only once that
- * minute make room (hot keys recur, so they stay); if every key recurs, new keys are not tracked.
+ * At most this many keys are tracked per minute. When the map is full, a new key is counted as
+ * a miss; every KEYS_PER_MINUTE misses one pass raises the minute's floor and drops keys seen
+ * no more often than it (lossy counting). Keys that recur stay; a stream of distinct keys costs
+ * one pass per KEYS_PER_MINUTE requests instead of one per request.
  */
 const KEYS_PER_MINUTE = 256;
 
-function evictOnce(keys: Map<string, KeyCounts>): void {
-  for (const [k, c] of keys) if (c.requests + c.throttled <= 1) keys.delete(k);
+interface MinuteKeys {
+  minute: number;
+  keys: Map<string, KeyCounts>;
+  misses: number;
+  floor: number;
+}
+
+function prune(m: MinuteKeys): void {
+  m.misses = 0;
+  m.floor++;
+  for (const [k, c] of m.keys) if (c.requests + c.throttled <= m.floor) m.keys.delete(k);
 }
 
 export class KeyCounter {
-  private readonly minutes: Array<{ minute: number; keys: Map<string, KeyCounts> } | undefined> = new Array(60);
+  private readonly minutes: Array<MinuteKeys | undefined> = new Array(60);
 
   record(second: number, key: string, kind: 'read' | 'write', units: number, throttled: boolean): void {
     const minute = Math.floor(second / 60);
     const i = minute % 60;
     let m = this.minutes[i];
-    if (m === undefined || m.minute !== minute) this.minutes[i] = m = { minute, keys: new Map() };
+    if (m === undefined || m.minute !== minute) this.minutes[i] = m = { minute, keys: new Map(), misses: 0, floor: 0 };
     let c = m.keys.get(key);
     if (c === undefined) {
       if (m.keys.size >= KEYS_PER_MINUTE) {
-        evictOnce(m.keys);
+        if (++m.misses < KEYS_PER_MINUTE) return;
+        prune(m);
         if (m.keys.size >= KEYS_PER_MINUTE) return;
       }
       c = { readUnits: 0, writeUnits: 0, requests: 0, throttled: 0 };
