@@ -4,13 +4,31 @@
 
 const MAX_BLOCK = 512;
 
+/**
+ * The first four code units of a key as one number that orders like the key: units above 0xFF
+ * (only search bounds such as AFTER_PREFIX have them) count as 0x100, a missing unit counts
+ * below every unit, and 258^4 stays within a double's exact integers. Binary searches compare
+ * these numbers, which sit together in arrays, and read a key string only on a tie: following
+ * a pointer to a string at every step cost a cache miss each. Keys start with a 4-byte hash, so
+ * ties are rare.
+ */
+function headOf(key: string): number {
+  let h = 0;
+  for (let i = 0; i < 4; i++) h = h * 258 + (i < key.length ? Math.min(key.charCodeAt(i), 0x100) + 1 : 0);
+  return h;
+}
+
 interface Block<V> {
   keys: string[];
+  /** headOf of each key. */
+  heads: number[];
   values: V[];
 }
 
 export class SortedIndex<V> {
-  private blocks: Block<V>[] = [{ keys: [], values: [] }];
+  private blocks: Block<V>[] = [{ keys: [], heads: [], values: [] }];
+  /** headOf(first key) of each block (0 for an empty block, which only an empty index has). */
+  private heads: number[] = [0];
   private count = 0;
   /** Bumped by every structural change, so iterators know when to re-seek. */
   private version = 0;
@@ -24,22 +42,27 @@ export class SortedIndex<V> {
     const index = new SortedIndex<V>();
     if (keys.length === 0) return index;
     index.blocks = [];
+    index.heads = [];
     const half = MAX_BLOCK >> 1;
     for (let i = 0; i < keys.length; i += half) {
-      index.blocks.push({ keys: keys.slice(i, i + half), values: values.slice(i, i + half) });
+      const blockKeys = keys.slice(i, i + half);
+      index.blocks.push({ keys: blockKeys, heads: blockKeys.map(headOf), values: values.slice(i, i + half) });
+      index.heads.push(headOf(keys[i]));
     }
     index.count = keys.length;
     return index;
   }
 
   /** Index of the block that holds `key` or would hold it. */
-  private blockFor(key: string): number {
+  private blockFor(key: string, head = headOf(key)): number {
     const blocks = this.blocks;
+    const heads = this.heads;
     let lo = 0;
     let hi = blocks.length - 1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
-      if (blocks[mid].keys[0] <= key) lo = mid;
+      const h = heads[mid];
+      if (h < head || (h === head && blocks[mid].keys[0] <= key)) lo = mid;
       else hi = mid - 1;
     }
     return lo;
@@ -47,15 +70,16 @@ export class SortedIndex<V> {
 
   get(key: string): V | undefined {
     const block = this.blocks[this.blockFor(key)];
-    const i = lowerBound(block.keys, key);
+    const i = lowerBound(block, key);
     return i < block.keys.length && block.keys[i] === key ? block.values[i] : undefined;
   }
 
   /** Inserts or replaces; returns the previous value. */
   set(key: string, value: V): V | undefined {
-    const b = this.blockFor(key);
+    const head = headOf(key);
+    const b = this.blockFor(key, head);
     const block = this.blocks[b];
-    const i = lowerBound(block.keys, key);
+    const i = lowerBound(block, key, head);
     if (i < block.keys.length && block.keys[i] === key) {
       const old = block.values[i];
       block.values[i] = value;
@@ -63,12 +87,15 @@ export class SortedIndex<V> {
     }
     this.version++;
     block.keys.splice(i, 0, key);
+    block.heads.splice(i, 0, head);
     block.values.splice(i, 0, value);
+    if (i === 0) this.heads[b] = head;
     this.count++;
     if (block.keys.length > MAX_BLOCK) {
       const half = block.keys.length >> 1;
-      const right: Block<V> = { keys: block.keys.splice(half), values: block.values.splice(half) };
+      const right: Block<V> = { keys: block.keys.splice(half), heads: block.heads.splice(half), values: block.values.splice(half) };
       this.blocks.splice(b + 1, 0, right);
+      this.heads.splice(b + 1, 0, right.heads[0]);
     }
     return undefined;
   }
@@ -76,14 +103,18 @@ export class SortedIndex<V> {
   delete(key: string): V | undefined {
     const b = this.blockFor(key);
     const block = this.blocks[b];
-    const i = lowerBound(block.keys, key);
+    const i = lowerBound(block, key);
     if (i >= block.keys.length || block.keys[i] !== key) return undefined;
     const old = block.values[i];
     this.version++;
     block.keys.splice(i, 1);
+    block.heads.splice(i, 1);
     block.values.splice(i, 1);
     this.count--;
-    if (block.keys.length === 0 && this.blocks.length > 1) this.blocks.splice(b, 1);
+    if (block.keys.length === 0 && this.blocks.length > 1) {
+      this.blocks.splice(b, 1);
+      this.heads.splice(b, 1);
+    } else if (i === 0) this.heads[b] = block.keys.length > 0 ? block.heads[0] : 0;
     return old;
   }
 
@@ -101,7 +132,8 @@ export class SortedIndex<V> {
   }
 
   clear(): void {
-    this.blocks = [{ keys: [], values: [] }];
+    this.blocks = [{ keys: [], heads: [], values: [] }];
+    this.heads = [0];
     this.count = 0;
     this.version++;
   }
@@ -120,7 +152,7 @@ export class SortedIndex<V> {
       let i: number;
       if (from === undefined) i = descending ? block.keys.length - 1 : 0;
       else {
-        i = lowerBound(block.keys, from);
+        i = lowerBound(block, from);
         const hit = i < block.keys.length && block.keys[i] === from;
         if (descending) i = hit && inclusive ? i : i - 1;
         else if (hit && !inclusive) i++;
@@ -147,12 +179,14 @@ export class SortedIndex<V> {
   }
 }
 
-function lowerBound(keys: string[], key: string): number {
+function lowerBound(block: Block<unknown>, key: string, head = headOf(key)): number {
+  const heads = block.heads;
   let lo = 0;
-  let hi = keys.length;
+  let hi = heads.length;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if (keys[mid] < key) lo = mid + 1;
+    const h = heads[mid];
+    if (h < head || (h === head && block.keys[mid] < key)) lo = mid + 1;
     else hi = mid;
   }
   return lo;

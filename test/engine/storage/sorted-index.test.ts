@@ -67,3 +67,16 @@ test('fromSorted builds the same index as inserts', () => {
   index.set('0012345', 7);
   assert.deepEqual([...index.range('001234', '001235')].map(([k]) => k), ['001234', '0012345']);
 });
+
+test('a bound ending in a unit above 0xFF (AFTER_PREFIX) sorts after every key with that prefix', () => {
+  fc.assert(
+    fc.property(fc.uniqueArray(key, { maxLength: 1500 }), key, (keys, prefix) => {
+      const index = new SortedIndex<string>();
+      for (const k of [...keys, prefix + 'x', prefix + '\xff\xff']) index.set(k, k);
+      const expected = [...index.range()].map(([k]) => k).filter((k) => k.startsWith(prefix));
+      assert.deepEqual([...index.range(prefix, prefix + '\u0100')].map(([k]) => k), expected);
+      assert.deepEqual([...index.range(prefix, prefix + '\u0100', true)].map(([k]) => k), [...expected].reverse());
+    }),
+    { numRuns: 100 },
+  );
+});
