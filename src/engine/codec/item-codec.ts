@@ -11,8 +11,6 @@
 import type { AttributeValue, Item } from '../types/attribute-value';
 
 const MAX_SHAPES = 20_000;
-/** Upper bound of the JSON cache per table, in chars of keys and texts (about 16 MB). */
-const JSON_CACHE_CHARS = 8 * 1024 * 1024;
 
 type Builder = (values: AttributeValue[]) => Item;
 
@@ -34,9 +32,6 @@ export class ItemCodec {
   private readonly nameIds = new Map<string, number>();
   private readonly shapes: Shape[] = [{ nameIds: [], build: () => ({}) }];
   private readonly shapeIds = new Map<string, number>();
-  private jsonCache = new Map<string, string>();
-  private jsonCacheOld = new Map<string, string>();
-  private jsonCacheChars = 0;
 
   /** Replays additions read back from a checkpoint or the log. */
   restore(additions: DictionaryAdditions): void {
@@ -109,27 +104,12 @@ export class ItemCodec {
   }
 
   /**
-   * The item as DynamoDB JSON text, written straight from the encoding (no object tree). Recent
-   * answers are kept in a small bounded cache keyed by the (immutable) encoded string, whose hash
-   * V8 keeps in the string: hot items are served without being written again.
+   * The item as DynamoDB JSON text, written straight from the encoding (no object tree). There
+   * is no cache of these texts: on a large table most reads miss it, and the cached strings,
+   * promoted to the old generation and then dropped, made the garbage collector take 40% of a
+   * Query's time. Writing every answer afresh was faster for GetItem and Query alike.
    */
   toJson(s: string): string {
-    let json = this.jsonCache.get(s);
-    if (json !== undefined) return json;
-    json = this.jsonCacheOld.get(s) ?? this.writeJson(s);
-    this.jsonCache.set(s, json);
-    this.jsonCacheChars += s.length + json.length;
-    // Two generations instead of evicting entry by entry: deleting the oldest entries of a Map
-    // one at a time leaves tombstones that every later "oldest" lookup walks over.
-    if (this.jsonCacheChars > JSON_CACHE_CHARS / 2) {
-      this.jsonCacheOld = this.jsonCache;
-      this.jsonCache = new Map();
-      this.jsonCacheChars = 0;
-    }
-    return json;
-  }
-
-  private writeJson(s: string): string {
     const r = new Reader(s);
     r.varint();
     const shapeId = r.varint();
