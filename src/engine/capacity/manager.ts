@@ -35,12 +35,37 @@ export interface CapacityRequest {
   ReturnConsumedCapacity?: string;
 }
 
+/**
+ * Hot keys are counted exactly up to this many requests a second per table or index; above it,
+ * one request in every (last second's requests / this) is counted, weighted to stand for the
+ * others. Counting every key of a busy table cost more than the rest of a GetItem's accounting.
+ */
+const HOT_KEYS_EXACT_PER_SECOND = 2000;
+
 /** Throughput, counters and hot keys of one table or one index. */
 export class ResourceState {
   readonly throughput = new Throughput();
   readonly scope = new Scope(1);
   readonly partitions = new Map<number, Scope>();
   readonly hot = new KeyCounter();
+  /** Sampling of hot-key counts: each request is counted with probability 1 / hotStride. */
+  hotStride = 1;
+  private hotSecond = -1;
+  private hotRequests = 0;
+
+  /**
+   * Whether this request's key is counted (with weight `hotStride`). Random rather than every
+   * n-th request: a workload that repeats with period n would otherwise always or never be seen.
+   */
+  sampleHot(second: number): boolean {
+    if (second !== this.hotSecond) {
+      this.hotStride = second === this.hotSecond + 1 ? Math.max(1, Math.floor(this.hotRequests / HOT_KEYS_EXACT_PER_SECOND)) : 1;
+      this.hotSecond = second;
+      this.hotRequests = 0;
+    }
+    this.hotRequests++;
+    return this.hotStride === 1 || Math.random() * this.hotStride < 1;
+  }
 
   partitionScope(p: number): Scope {
     let s = this.partitions.get(p);
@@ -80,7 +105,7 @@ export interface ReadSpec {
 
 interface Hit {
   state: ResourceState;
-  /** The resource's partition key string (hash-prefixed), when the access targets one. */
+  /** The resource's encoded key or partition key (hash-prefixed), when the access targets one. */
   key: string | undefined;
   hashRange: [number, number] | undefined;
   units: number;
@@ -186,7 +211,8 @@ export class CapacityManager {
     const ts = this.state(table, now);
     const hits: Hit[] = [];
     let c: Consumption;
-    const partitionKey = spec.key === undefined || table.schema.sortName === undefined ? spec.key : partitionKeyOf(spec.key);
+    // The full key: its first four units are its partition's hash; the hot-key counter cuts it to the partition key.
+    const partitionKey = spec.key;
     if (spec.index !== undefined) {
       const info = indexesOf(table).find((i) => i.name === spec.index);
       const units = readUnits(spec.bytes, spec.consistent, spec.transactional);
@@ -223,7 +249,7 @@ export class CapacityManager {
     const oldSize = oldEncoded === undefined ? 0 : encodedItemSize(oldEncoded);
     const c = consumption(writeUnits(failed ? oldSize : Math.max(oldSize, newSize), transactional));
     const hits: Hit[] = [];
-    const tableHit: Hit = { state: ts.table, key: table.schema.sortName === undefined ? key : partitionKeyOf(key), hashRange: undefined, units: c.table, request: true, gsi: undefined };
+    const tableHit: Hit = { state: ts.table, key, hashRange: undefined, units: c.table, request: true, gsi: undefined };
     hits.push(tableHit);
     if (!failed && hasIndexes(table)) {
       const oldItem = oldEncoded === undefined ? undefined : table.codec.decode(oldEncoded);
@@ -292,7 +318,7 @@ export class CapacityManager {
         if (h.request) h.state.partitionScope(p).record(second, kind, share, false);
         else h.state.partitionScope(p).addUnits(second, kind, share);
       }
-      if (h.key !== undefined) h.state.hot.record(second, h.key, kind, h.units, false);
+      if (h.key !== undefined && h.state.sampleHot(second)) h.state.hot.record(second, partitionKeyOf(h.key), kind, h.units, false, h.state.hotStride);
     }
     const total = totalUnits(c);
     ts.ops.record(second, op, kind === 'read' ? total : 0, kind === 'write' ? total : 0, false);
@@ -304,7 +330,7 @@ export class CapacityManager {
     const count = (h: Hit) => {
       h.state.scope.record(second, kind, 0, true);
       for (let p = h.first!; p >= 0 && p <= h.last!; p++) h.state.partitionScope(p).record(second, kind, 0, true);
-      if (h.key !== undefined) h.state.hot.record(second, h.key, kind, 0, true);
+      if (h.key !== undefined) h.state.hot.record(second, partitionKeyOf(h.key), kind, 0, true);
     };
     count(hits[0]!);
     if (culprit !== hits[0]) count(culprit);

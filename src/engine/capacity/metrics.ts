@@ -155,7 +155,8 @@ function prune(m: MinuteKeys): void {
 export class KeyCounter {
   private readonly minutes: Array<MinuteKeys | undefined> = new Array(60);
 
-  record(second: number, key: string, kind: 'read' | 'write', units: number, throttled: boolean): void {
+  /** `weight` > 1: one sampled request standing for that many (see ResourceState.sampleHot). */
+  record(second: number, key: string, kind: 'read' | 'write', units: number, throttled: boolean, weight = 1): void {
     const minute = Math.floor(second / 60);
     const i = minute % 60;
     let m = this.minutes[i];
@@ -170,11 +171,11 @@ export class KeyCounter {
       c = { readUnits: 0, writeUnits: 0, requests: 0, throttled: 0 };
       m.keys.set(key, c);
     }
-    if (throttled) c.throttled++;
+    if (throttled) c.throttled += weight;
     else {
-      c.requests++;
-      if (kind === 'read') c.readUnits += units;
-      else c.writeUnits += units;
+      c.requests += weight;
+      if (kind === 'read') c.readUnits += units * weight;
+      else c.writeUnits += units * weight;
     }
   }
 

@@ -161,3 +161,26 @@ test('Hot keys stay tracked while many one-off keys pass through', async () => {
   const top = db.metrics.hotKeys('Hkt', { limit: 2 });
   assert.deepEqual(top.map((t) => [t.key.pk, t.writeUnits]), [[{ S: 'hot' }, 500], [{ S: 'warm' }, 200]]);
 });
+
+test('Above 2,000 requests a second hot keys are sampled, and their weighted counts stay close', async () => {
+  const { db, clock } = await openDb();
+  await hashTable(db, 'Busy');
+  await db.execute('PutItem', { TableName: 'Busy', Item: K('hot') });
+  for (let i = 0; i < 200; i++) await db.execute('PutItem', { TableName: 'Busy', Item: K(`cold${i}`) });
+  clock.advance(60_000);
+  // Three seconds of 10,000 reads each: one in five is the hot key, the rest spread over 200 keys.
+  const start = clock.now;
+  for (let s = 0; s < 3; s++) {
+    for (let i = 0; i < 10_000; i++) {
+      await db.execute('GetItem', { TableName: 'Busy', Key: K(i % 5 === 0 ? 'hot' : `cold${i % 200}`) });
+    }
+    clock.advance(1000);
+  }
+  clock.advance(-1000);
+  assert.ok(clock.now - start < 3000);
+  const [top, next] = db.metrics.hotKeys('Busy', { window: 600, limit: 2 });
+  assert.deepEqual(top.key.pk, { S: 'hot' });
+  // 6,000 hot reads; the first second is counted exactly, the next two one in five, weighted by five.
+  assert.ok(Math.abs(top.requests - 6000) <= 600, `hot key counted ${top.requests} requests`);
+  assert.ok(next.requests < top.requests / 10);
+});
