@@ -1,12 +1,12 @@
 // `dynamo-workspace`: the workspace database without VS Code.
 //
-//   dynamo-workspace serve [--dir D] [--port P] [--host H] [--in-memory]
+//   dynamo-workspace serve [--dir D] [--port P] [--host H] [--in-memory] [--durability process|disk]
 //
 // The first line on stdout is always `Dynamo Workspace endpoint: <url>` once serving, so scripts
 // can read the URL; everything else goes to stderr.
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { Database, DatabaseLockedError } from './engine/database';
+import { Database, DatabaseLockedError, type DatabaseOptions } from './engine/database';
 import { startServer } from './server/index';
 
 const USAGE = `Usage: dynamo-workspace <command> [options]
@@ -19,6 +19,10 @@ Options for serve:
   --port <n>        TCP port (default: 8000; 0 picks a free one)
   --host <addr>     Address to bind (default: 127.0.0.1)
   --in-memory       Keep everything in memory; nothing is written to disk
+  --durability <m>  What an acknowledged write survives (default: process):
+                      process  the server being killed at any moment
+                      disk     also a power loss or an OS crash (each write waits for the
+                               disk: much slower)
 
   -h, --help        Show this help
 
@@ -39,6 +43,7 @@ interface ServeOptions {
   port: number;
   host: string;
   inMemory: boolean;
+  durability: NonNullable<DatabaseOptions['durability']>;
 }
 
 function parseServe(args: string[]): ServeOptions | 'help' {
@@ -51,6 +56,7 @@ function parseServe(args: string[]): ServeOptions | 'help' {
         port: { type: 'string' },
         host: { type: 'string' },
         'in-memory': { type: 'boolean' },
+        durability: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -71,7 +77,9 @@ function parseServe(args: string[]): ServeOptions | 'help' {
   const host = v.host ?? '127.0.0.1';
   if (host === '') throw new UsageError('--host must not be empty');
   if (v['in-memory'] && v.dir !== undefined) throw new UsageError('--in-memory and --dir cannot be used together');
-  return { dir: path.resolve(v.dir ?? '.dynamodb'), port, host, inMemory: v['in-memory'] ?? false };
+  const durability = v.durability ?? 'process';
+  if (durability !== 'process' && durability !== 'disk') throw new UsageError(`--durability must be 'process' or 'disk', not '${durability}'`);
+  return { dir: path.resolve(v.dir ?? '.dynamodb'), port, host, inMemory: v['in-memory'] ?? false, durability };
 }
 
 function isLocked(err: unknown): err is DatabaseLockedError & { pid?: number } {
@@ -81,7 +89,7 @@ function isLocked(err: unknown): err is DatabaseLockedError & { pid?: number } {
 async function serve(options: ServeOptions): Promise<number> {
   let db: Database;
   try {
-    db = await Database.open(options.dir, { inMemory: options.inMemory });
+    db = await Database.open(options.dir, { inMemory: options.inMemory, durability: options.durability });
   } catch (err) {
     if (isLocked(err)) {
       const owner = typeof err.pid === 'number' ? `process ${err.pid}` : 'another process';

@@ -10,7 +10,7 @@ import { materialize, resultToJson } from './results';
 import { readCheckpoint, writeCheckpoint } from './storage/checkpoint';
 import { DirectoryLock } from './storage/lock';
 import type { LogRecord, Mutation } from './storage/records';
-import { WriteAheadLog, listSegments, readLog, segmentName } from './storage/wal';
+import { WriteAheadLog, listSegments, readLog, segmentName, type Durability } from './storage/wal';
 import { Table, type TableMeta } from './table';
 import { startIndexWork } from './indexes/backfill';
 import { validateShape } from './validation/shape';
@@ -35,6 +35,14 @@ export interface DatabaseOptions {
   indexTimings?: { allocationMs?: number; deletionMs?: number; backfillSliceItems?: number };
   /** Throttle PROVISIONED tables at their provisioned throughput (default true). */
   throttling?: boolean;
+  /**
+   * What an acknowledged write survives. 'process' (default): the process being killed at any
+   * moment; a power loss or an OS crash may take the last ~syncIntervalMs of writes. 'disk': also
+   * a power loss or an OS crash, but every group commit waits for the disk (much slower).
+   */
+  durability?: Durability;
+  /** 'process' durability: how often, at most, acknowledged writes are flushed to disk (default 200 ms). */
+  syncIntervalMs?: number;
 }
 
 export class Database {
@@ -50,6 +58,8 @@ export class Database {
   readonly metrics: CapacityMetrics;
   private nextLsn = 1;
   private loggedBytes = 0;
+  /** The last record handed to the log; acknowledgements come in log order, so it settles last. */
+  private lastLogged: Promise<void> = Promise.resolve();
   /** The checkpoint being written, if any: one at a time. */
   private checkpointRun: Promise<void> | undefined;
   private closed = false;
@@ -93,7 +103,11 @@ export class Database {
         },
         { ...from, lsn },
       );
-      db.wal = await WriteAheadLog.open(dir, end, { segmentBytes: options.segmentBytes });
+      db.wal = await WriteAheadLog.open(dir, end, {
+        segmentBytes: options.segmentBytes,
+        durability: options.durability,
+        syncIntervalMs: options.syncIntervalMs,
+      });
       db.nextLsn = Math.max(lsn, end.lsn) + 1;
       // GSIs a crash or a close left CREATING start their backfill over; deletions complete.
       for (const table of db.tables.values()) startIndexWork(db, table);
@@ -160,12 +174,13 @@ export class Database {
     };
   }
 
-  /** Applies mutations in memory at once and resolves when they are on disk. */
+  /** Applies mutations in memory at once and resolves when they are durable (see `durability`). */
   commit(mutations: Mutation[]): Promise<void> {
     for (const m of mutations) this.apply(m, false);
     if (this.wal === undefined) return Promise.resolve();
     const record: LogRecord = { lsn: this.nextLsn++, time: this.now(), mutations };
     const done = this.wal.append(record);
+    this.lastLogged = done;
     this.loggedBytes += estimateBytes(mutations);
     if (this.loggedBytes > (this.options.checkpointBytes ?? 256 * 1024 * 1024) && this.checkpointRun === undefined) {
       this.checkpointRun = done
@@ -221,6 +236,7 @@ export class Database {
     // yields to other work. Records up to `lsn` may still be on their way to the log: the
     // snapshot already holds them, and replay skips them by sequence number.
     const lsn = this.nextLsn - 1;
+    const logged = this.lastLogged;
     const current = this.wal.currentSegment;
     const from = { segment: current, offset: atClose ? this.wal.end.offset : 0 };
     const snapshots = [...this.tables.values()].map((t) => ({
@@ -229,6 +245,10 @@ export class Database {
       ...t.index.snapshot(),
     }));
     this.loggedBytes = 0;
+    // The checkpoint must not get ahead of what is on disk in the log: after a power loss the log
+    // would resume below `lsn`, and replay stops at the gap, dropping everything written later.
+    await logged;
+    await this.wal.sync();
     await writeCheckpoint(this.dir, lsn, from, snapshots);
     const retention = this.options.logRetentionMs ?? 24 * 3600 * 1000;
     for (const seg of listSegments(this.dir)) {
@@ -241,12 +261,16 @@ export class Database {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    if (this.wal) {
-      await this.checkpointRun;
-      await this.wal.close();
-      await this.checkpoint(true);
+    try {
+      if (this.wal) {
+        await this.checkpointRun;
+        await this.wal.close();
+        // After a failed write this rejects: the tables hold that write, so they are not saved.
+        await this.checkpoint(true);
+      }
+    } finally {
+      this.lock?.release();
     }
-    this.lock?.release();
   }
 }
 

@@ -4,7 +4,7 @@ import { startServer } from '../server';
 import type { EmbeddedDatabase, EngineBinding } from './workspace-db';
 
 export const engineBinding: EngineBinding = {
-  open: (dir) => Database.open(dir),
+  open: (dir, { durability }) => Database.open(dir, { durability }),
   lockedBy: (error) => (error instanceof DatabaseLockedError ? (error.endpoint ?? '') : undefined),
   startServer: ({ db, host, port }) => startServer({ db: db as EmbeddedDatabase & Database, host, port }),
 };

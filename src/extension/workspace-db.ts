@@ -14,8 +14,10 @@ export interface EmbeddedDatabase {
   advertiseEndpoint(url: string): Promise<void>;
   close(): Promise<void>;
 }
+/** `dynamoWorkspace.durability`: what an acknowledged write survives (see DatabaseOptions). */
+export type Durability = 'process' | 'disk';
 export interface EngineBinding {
-  open(dir: string): Promise<EmbeddedDatabase>;
+  open(dir: string, options: { durability: Durability }): Promise<EmbeddedDatabase>;
   /** for a "directory is locked" error: the owner's endpoint ('' if it has none); undefined for other errors */
   lockedBy(error: unknown): string | undefined;
   startServer(options: { db: EmbeddedDatabase; host: string; port: number }): Promise<{ url: string; close(): Promise<void> }>;
@@ -78,6 +80,11 @@ export class WorkspaceDatabase implements vscode.Disposable {
     return path.resolve(this.folder.uri.fsPath, setting);
   }
 
+  get durability(): Durability {
+    const config = vscode.workspace.getConfiguration('dynamoWorkspace', this.folder.uri);
+    return config.get<string>('durability') === 'disk' ? 'disk' : 'process';
+  }
+
   get connection(): Connection | undefined {
     return this.conn;
   }
@@ -101,7 +108,7 @@ export class WorkspaceDatabase implements vscode.Disposable {
       const dir = this.dir;
       let db: EmbeddedDatabase;
       try {
-        db = await this.binding.open(dir);
+        db = await this.binding.open(dir, { durability: this.durability });
       } catch (e) {
         const owner = this.binding.lockedBy(e);
         if (owner === undefined) throw e;

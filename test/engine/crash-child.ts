@@ -1,14 +1,17 @@
 // Child process of the crash test: writes and overwrites items as fast as it can, printing
 // "key version" for each acknowledged write, until it is killed.
+//   node child.js <dir> <process|disk>
 import { Database } from '../../src/engine/database';
 import { payloadFor } from './crash-payload';
 
 const dir = process.argv[2];
+const durability = process.argv[3] as 'process' | 'disk';
 const KEYS = 3000;
 const DELETABLE_FROM = 2000;
 
 async function main(): Promise<void> {
-  const db = await Database.open(dir, { checkpointBytes: 2 * 1024 * 1024, segmentBytes: 1024 * 1024 });
+  if (durability !== 'process' && durability !== 'disk') throw new Error(`durability must be process or disk, not ${durability}`);
+  const db = await Database.open(dir, { checkpointBytes: 2 * 1024 * 1024, segmentBytes: 1024 * 1024, durability });
   try {
     await db.execute('CreateTable', {
       TableName: 'crash',

@@ -1,6 +1,7 @@
 // Kills a writing child process with SIGKILL at random moments, many times in a row, and checks
-// after each kill that every acknowledged write is present and intact.
-import { test } from 'node:test';
+// after each kill that every acknowledged write is present and intact. Half of the kills hit a
+// writer in each durability mode: 'process' (the default) must survive a kill as 'disk' does.
+import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -11,17 +12,31 @@ import { Database } from '../../src/engine/database';
 import { payloadFor } from './crash-payload';
 
 const KILLS = Number(process.env.CRASH_KILLS ?? 200);
+const MODES = [
+  { durability: 'process' as const, kills: Math.ceil(KILLS / 2) },
+  { durability: 'disk' as const, kills: Math.floor(KILLS / 2) },
+];
 
-test(`no acknowledged write is lost across ${KILLS} SIGKILLs`, { timeout: 60 * 60 * 1000 }, async () => {
-  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'dw-crash-'));
-  const child = path.join(work, 'child.js');
+let work: string;
+let child: string;
+before(async () => {
+  work = fs.mkdtempSync(path.join(os.tmpdir(), 'dw-crash-'));
+  child = path.join(work, 'child.js');
   await build({ entryPoints: [path.join(__dirname, 'crash-child.ts')], bundle: true, platform: 'node', outfile: child, logLevel: 'error' });
-  const dir = path.join(work, 'data');
+});
+after(() => fs.rmSync(work, { recursive: true, force: true }));
+
+for (const { durability, kills } of MODES) {
+  test(`durability '${durability}': no acknowledged write is lost across ${kills} SIGKILLs`, { timeout: 60 * 60 * 1000 }, () => killRepeatedly(durability, kills));
+}
+
+async function killRepeatedly(durability: 'process' | 'disk', kills: number): Promise<void> {
+  const dir = path.join(work, `data-${durability}`);
   // key -> latest acknowledged version (negative: acknowledged delete)
   const acked = new Map<string, number>();
   let totalAcks = 0;
-  for (let round = 0; round < KILLS; round++) {
-    const proc = spawn(process.execPath, [child, dir], { stdio: ['ignore', 'pipe', 'pipe'] });
+  for (let round = 0; round < kills; round++) {
+    const proc = spawn(process.execPath, [child, dir, durability], { stdio: ['ignore', 'pipe', 'pipe'] });
     let buffer = '';
     let stderr = '';
     let ready: () => void;
@@ -51,7 +66,7 @@ test(`no acknowledged write is lost across ${KILLS} SIGKILLs`, { timeout: 60 * 6
     proc.kill('SIGKILL');
     await exited;
 
-    const db = await Database.open(dir);
+    const db = await Database.open(dir, { durability });
     for (const [key, version] of acked) {
       const got = (await db.execute('GetItem', { TableName: 'crash', Key: { k: { S: key } } })) as any;
       if (version < 0) {
@@ -69,7 +84,7 @@ test(`no acknowledged write is lost across ${KILLS} SIGKILLs`, { timeout: 60 * 6
     if (round % 2 === 0) await db.close();
     else fs.rmSync(path.join(dir, 'LOCK'));
   }
-  assert.ok(totalAcks > KILLS, `the children acknowledged ${totalAcks} writes`);
-  console.log(`crash test: ${KILLS} kills, ${totalAcks} acknowledged writes checked`);
-  fs.rmSync(work, { recursive: true, force: true });
-});
+  assert.ok(totalAcks > kills, `the children acknowledged ${totalAcks} writes`);
+  console.log(`crash test ('${durability}'): ${kills} kills, ${totalAcks} acknowledged writes checked`);
+  fs.rmSync(dir, { recursive: true, force: true });
+}

@@ -1,9 +1,20 @@
 // Append-only write-ahead log in preallocated segment files, framed as
 //   u32 payload length | u32 crc32(payload) | payload
 // A zero length marks the end of the written part of a segment. Writes are group-committed:
-// every record appended while one write is on its way goes out together in the next write.
-// Segments are opened with O_DSYNC and preallocated with zeros, so a write returns only once it
-// is on disk and no file-size metadata has to be journalled with it.
+// every record appended during one turn of the event loop goes out together in one write.
+// Segments are preallocated with zeros, so no file-size metadata has to reach the disk with a
+// write, and a data sync of a segment is a sync of its data alone.
+//
+// What an acknowledged record survives depends on the durability setting:
+// - 'process' (the default): a record is acknowledged once write(2) has returned. The bytes are
+//   then in the kernel's page cache, which the kernel writes out whatever becomes of this process,
+//   so the record survives the process being killed (kill -9, a crash, VS Code going away). A
+//   background fdatasync every syncIntervalMs bounds what a power loss or an OS crash can take to
+//   roughly the last interval of acknowledged writes. Acknowledging does not wait for the disk,
+//   so throughput is bounded by CPU rather than by the disk's latency per write.
+// - 'disk': segments are opened with O_DSYNC and a record is acknowledged only once its write has
+//   reached the disk, so it also survives a power loss or an OS crash, at the cost of one disk
+//   round trip per group commit.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { crc32 } from 'node:zlib';
@@ -12,9 +23,17 @@ import { decodeRecord, encodeRecord, type LogRecord } from './records';
 export const DEFAULT_SEGMENT_BYTES = 64 * 1024 * 1024;
 const HEADER = 8;
 const MAX_IN_FLIGHT = 2;
+export const DEFAULT_SYNC_INTERVAL_MS = 200;
+
+/** What an acknowledged record survives (see the top of this file). */
+export type Durability = 'process' | 'disk';
 
 export interface WalOptions {
   segmentBytes?: number;
+  /** Default 'process'. */
+  durability?: Durability;
+  /** 'process' mode: the longest wait before acknowledged records are flushed to disk (default 200 ms). */
+  syncIntervalMs?: number;
 }
 
 interface Pending {
@@ -123,6 +142,8 @@ export class WriteAheadLog {
   private segment: number;
   private offset: number;
   private readonly segmentBytes: number;
+  private readonly durability: Durability;
+  private readonly syncIntervalMs: number;
   private pending: Pending = { frames: [], bytes: 0, waiters: [] };
   private scheduled = false;
   private inFlight = 0;
@@ -132,11 +153,20 @@ export class WriteAheadLog {
   private failure: Error | undefined;
   private spare: Promise<void> | undefined;
   private closed = false;
+  private closing: Promise<void> | undefined;
+  /** How far the current segment is known to be on disk. */
+  private synced = 0;
+  /** 'process' mode: the fdatasync in flight; there is never more than one. */
+  private syncing: Promise<void> | undefined;
+  private syncTimer: NodeJS.Timeout | undefined;
+  private lastSyncAt = 0;
 
   private constructor(private readonly dir: string, end: { segment: number; offset: number }, options: WalOptions) {
     this.segment = end.segment;
     this.offset = end.offset;
     this.segmentBytes = options.segmentBytes ?? DEFAULT_SEGMENT_BYTES;
+    this.durability = options.durability ?? 'process';
+    this.syncIntervalMs = options.syncIntervalMs ?? DEFAULT_SYNC_INTERVAL_MS;
   }
 
   /** Opens the log for appending at `end` (where readLog stopped). */
@@ -144,14 +174,30 @@ export class WriteAheadLog {
     const wal = new WriteAheadLog(dir, end, options);
     const file = path.join(dir, segmentName(wal.segment));
     if (!fs.existsSync(file)) await preallocate(file, wal.segmentBytes);
-    wal.fd = fs.openSync(file, fs.constants.O_RDWR | fs.constants.O_DSYNC);
-    // Clear whatever a torn write left behind the end, so the next reader stops in the right place.
-    const zeros = Buffer.alloc(Math.min(64 * 1024, Math.max(0, fs.fstatSync(wal.fd).size - wal.offset)));
-    if (zeros.length) fs.writeSync(wal.fd, zeros, 0, zeros.length, wal.offset);
+    wal.fd = fs.openSync(file, wal.openFlags());
+    try {
+      // Clear whatever a torn write left behind the end, so the next reader stops in the right place.
+      const zeros = Buffer.alloc(Math.min(64 * 1024, Math.max(0, fs.fstatSync(wal.fd).size - wal.offset)));
+      if (zeros.length) fs.writeSync(wal.fd, zeros, 0, zeros.length, wal.offset);
+      // The clearing must reach the disk before new records do: were it lost and they too, the
+      // leftovers of an unacknowledged batch could read as the continuation of the log. This also
+      // makes durable the tail that recovery read after a kill in 'process' mode (it may still be
+      // only in the page cache), which 'disk' mode's own writes would not flush.
+      fs.fdatasyncSync(wal.fd);
+      wal.synced = wal.offset;
+      wal.lastSyncAt = performance.now();
+    } catch (e) {
+      fs.closeSync(wal.fd);
+      throw e;
+    }
     return wal;
   }
 
-  /** Queues a record; resolves once it is durable. */
+  private openFlags(): number {
+    return fs.constants.O_RDWR | (this.durability === 'disk' ? fs.constants.O_DSYNC : 0);
+  }
+
+  /** Queues a record; resolves once it is durable as the durability setting defines. */
   append(record: LogRecord): Promise<void> {
     if (this.failure) return Promise.reject(this.failure);
     const payload = encodeRecord(record);
@@ -168,9 +214,10 @@ export class WriteAheadLog {
   }
 
   /**
-   * Up to MAX_IN_FLIGHT batches are written at once, at consecutive positions, so preparing the
-   * next batch overlaps the disk's work on the previous one. Acknowledgements still go out in log
-   * order: a batch is acknowledged only after every batch before it.
+   * 'disk' mode: up to MAX_IN_FLIGHT batches are written at once, at consecutive positions, so
+   * preparing the next batch overlaps the disk's work on the previous one. Acknowledgements still
+   * go out in log order: a batch is acknowledged only after every batch before it.
+   * 'process' mode: a batch is written synchronously, so at most one is ever in progress.
    */
   private schedule(): void {
     if (this.scheduled || this.rolling || this.inFlight >= MAX_IN_FLIGHT || this.pending.frames.length === 0) return;
@@ -216,29 +263,106 @@ export class WriteAheadLog {
     const waiters = queued.waiters.slice(0, n);
     this.pending = { frames: queued.frames.slice(n), bytes: queued.bytes - bytes, waiters: queued.waiters.slice(n) };
     const chunk = n === 1 ? frames[0] : Buffer.concat(frames, bytes);
-    const write = writeAt(this.fd, chunk, this.offset);
-    this.offset += bytes;
-    this.inFlight++;
-    const previous = this.acknowledged;
-    this.acknowledged = (async () => {
-      let error: Error | undefined;
+    if (this.durability === 'process') {
       try {
-        await write;
+        writeFullySync(this.fd, chunk, this.offset);
       } catch (e) {
-        error = e as Error;
+        // Nothing of this batch is acknowledged (some of it may have reached the file, as with any
+        // write cut short), and the log accepts no more records.
+        this.failure ??= e as Error;
+        for (const w of waiters) w.reject(this.failure);
+        this.schedule();
+        return;
       }
-      await previous;
-      this.inFlight--;
-      if (error) this.failure ??= error;
-      if (this.failure) for (const w of waiters) w.reject(this.failure);
-      else for (const w of waiters) w.resolve();
-      this.schedule();
-    })();
+      this.offset += bytes;
+      for (const w of waiters) w.resolve();
+      this.scheduleSync();
+    } else {
+      const write = writeAt(this.fd, chunk, this.offset);
+      this.offset += bytes;
+      const written = this.offset;
+      this.inFlight++;
+      const previous = this.acknowledged;
+      this.acknowledged = (async () => {
+        let error: Error | undefined;
+        try {
+          await write;
+        } catch (e) {
+          error = e as Error;
+        }
+        await previous;
+        this.inFlight--;
+        if (error) this.failure ??= error;
+        if (this.failure) for (const w of waiters) w.reject(this.failure);
+        else {
+          this.synced = written;
+          for (const w of waiters) w.resolve();
+        }
+        this.schedule();
+      })();
+    }
     if (!this.spare && this.offset > this.segmentBytes / 2) {
       this.spare = preallocate(path.join(this.dir, segmentName(this.segment + 1)), this.segmentBytes);
       this.spare.catch(() => undefined);
     }
     this.schedule();
+  }
+
+  /**
+   * 'process' mode: starts a background fdatasync when there are unsynced bytes, at most once
+   * per syncIntervalMs (measured from the start of the previous one), so the disk is not asked
+   * for more flushes than the loss window needs while writes keep coming.
+   */
+  private scheduleSync(): void {
+    if (this.syncTimer || this.syncing || this.failure || this.closed || this.offset <= this.synced) return;
+    const wait = Math.max(0, this.lastSyncAt + this.syncIntervalMs - performance.now());
+    this.syncTimer = setTimeout(() => {
+      this.syncTimer = undefined;
+      this.startSync().catch(() => undefined);
+    }, wait);
+    // The data is already safe from the process's end; a pending flush need not keep it alive.
+    this.syncTimer.unref();
+  }
+
+  private startSync(): Promise<void> {
+    if (this.syncing) return this.syncing;
+    const segment = this.segment;
+    const target = this.offset;
+    this.lastSyncAt = performance.now();
+    this.syncing = new Promise<void>((resolve, reject) => {
+      fs.fdatasync(this.fd, (err) => {
+        this.syncing = undefined;
+        if (err) {
+          // The kernel reports a failed write-back once: a later sync could succeed without the
+          // lost pages ever reaching the disk, so the log stops accepting records.
+          this.failure ??= err;
+          reject(err);
+          return;
+        }
+        if (this.segment === segment && target > this.synced) this.synced = target;
+        resolve();
+        this.scheduleSync();
+      });
+    });
+    return this.syncing;
+  }
+
+  /**
+   * Makes every record acknowledged so far durable on disk ('disk' mode: they already are).
+   * A checkpoint calls this before it is written, so it never claims records that a power loss
+   * could still take from the log: the records after them would no longer follow on.
+   */
+  async sync(): Promise<void> {
+    if (this.durability === 'disk') return;
+    // Records written after this call need not be waited for: under load they never stop coming.
+    const segment = this.segment;
+    const target = this.offset;
+    // A rollover syncs the whole segment before it moves on.
+    while (this.segment === segment && this.synced < target) {
+      if (this.closing) return this.closing;
+      if (this.failure) throw this.failure;
+      await this.startSync();
+    }
   }
 
   private async rollOver(nextFrame: number): Promise<void> {
@@ -249,10 +373,20 @@ export class WriteAheadLog {
     if (nextFrame + HEADER > this.segmentBytes) {
       fs.truncateSync(next, nextFrame + HEADER);
     }
+    if (this.durability === 'process') {
+      // The old segment must be wholly on disk before records land in the next one, or a power
+      // loss could keep those and lose records before them.
+      while (this.syncing) await this.syncing;
+      clearTimeout(this.syncTimer);
+      this.syncTimer = undefined;
+      fs.fdatasyncSync(this.fd);
+      this.lastSyncAt = performance.now();
+    }
     fs.closeSync(this.fd);
     this.segment++;
     this.offset = 0;
-    this.fd = fs.openSync(next, fs.constants.O_RDWR | fs.constants.O_DSYNC);
+    this.synced = 0;
+    this.fd = fs.openSync(next, this.openFlags());
   }
 
   /** Where the next record goes (meaningful once nothing is in flight, e.g. after close). */
@@ -265,8 +399,23 @@ export class WriteAheadLog {
     return this.segment;
   }
 
-  async close(): Promise<void> {
-    if (this.closed) return;
+  /** How far the current segment is known to be on disk. */
+  get syncedOffset(): number {
+    return this.synced;
+  }
+
+  /** Bytes acknowledged but not yet known to be on disk: what a power loss could take. */
+  get unsyncedBytes(): number {
+    // 'disk' mode acknowledges nothing before it is on disk; bytes in flight are not acknowledged.
+    return this.durability === 'disk' ? 0 : this.offset - this.synced;
+  }
+
+  close(): Promise<void> {
+    this.closing ??= this.doClose();
+    return this.closing;
+  }
+
+  private async doClose(): Promise<void> {
     this.closed = true;
     while (this.pending.frames.length > 0 || this.inFlight > 0 || this.rolling || this.scheduled) {
       await this.rolling;
@@ -274,8 +423,29 @@ export class WriteAheadLog {
       await new Promise((r) => setImmediate(r));
     }
     if (this.spare) await this.spare.catch(() => undefined);
-    fs.closeSync(this.fd);
+    clearTimeout(this.syncTimer);
+    this.syncTimer = undefined;
+    while (this.syncing) await this.syncing.catch(() => undefined);
+    try {
+      if (this.durability === 'process' && this.offset > this.synced) {
+        try {
+          fs.fdatasyncSync(this.fd);
+          this.synced = this.offset;
+        } catch (e) {
+          // A log that already failed reported its error to the writers; this one adds nothing.
+          if (!this.failure) throw e;
+        }
+      }
+    } finally {
+      fs.closeSync(this.fd);
+    }
   }
+}
+
+/** Writes all of `buf` at `position`, however many calls the kernel takes for it. */
+function writeFullySync(fd: number, buf: Buffer, position: number): void {
+  let done = 0;
+  while (done < buf.length) done += fs.writeSync(fd, buf, done, buf.length - done, position + done);
 }
 
 function writeAt(fd: number, buf: Buffer, position: number): Promise<void> {
