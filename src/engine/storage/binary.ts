@@ -17,6 +17,12 @@ export class BinaryWriter {
     this.buf = next;
   }
 
+  /** Leaves `n` bytes to be filled in later (a frame header). */
+  skip(n: number): void {
+    this.ensure(n);
+    this.pos += n;
+  }
+
   u8(v: number): void {
     this.ensure(1);
     this.buf[this.pos++] = v;
@@ -40,6 +46,13 @@ export class BinaryWriter {
   string(s: string): void {
     // utf8 keeps ASCII at one byte; the worst case is 3 bytes per UTF-16 unit.
     this.ensure(s.length * 3 + 8);
+    if (s.length * 3 < 128) {
+      // Certain to fit a one-byte length: no room to reserve and move back.
+      const written = this.buf.utf8Write(s, this.pos + 1);
+      this.buf[this.pos] = written;
+      this.pos += 1 + written;
+      return;
+    }
     const start = this.pos;
     this.pos += 5; // room for the length varint, patched below
     const written = this.buf.utf8Write(s, this.pos);

@@ -44,8 +44,8 @@ export function readDictionary(r: BinaryReader): DictionaryAdditions {
 
 const KIND = { createTable: 1, updateTable: 2, deleteTable: 3, put: 4, delete: 5 } as const;
 
-export function encodeRecord(record: LogRecord): Buffer {
-  const w = new BinaryWriter(512);
+/** Appends the record's payload to `w` (the log frames it in place). */
+export function encodeRecordInto(w: BinaryWriter, record: LogRecord): void {
   w.f64(record.lsn);
   w.f64(record.time);
   w.varint(record.mutations.length);
@@ -73,7 +73,6 @@ export function encodeRecord(record: LogRecord): Buffer {
         break;
     }
   }
-  return w.bytes();
 }
 
 export function decodeRecord(buf: Buffer, start: number, end: number): LogRecord {

@@ -18,7 +18,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { crc32 } from 'node:zlib';
-import { decodeRecord, encodeRecord, type LogRecord } from './records';
+import { BinaryWriter } from './binary';
+import { decodeRecord, encodeRecordInto, type LogRecord } from './records';
 
 export const DEFAULT_SEGMENT_BYTES = 64 * 1024 * 1024;
 const HEADER = 8;
@@ -36,10 +37,19 @@ export interface WalOptions {
   syncIntervalMs?: number;
 }
 
+/**
+ * Records waiting for the next write, framed in place in one buffer: appending a record encodes
+ * it straight into the batch, and the batch leaves in one write without being concatenated.
+ */
 interface Pending {
-  frames: Buffer[];
-  bytes: number;
+  w: BinaryWriter;
+  /** End offset in `w` of each frame. */
+  ends: number[];
   waiters: Array<{ resolve: () => void; reject: (e: Error) => void }>;
+}
+
+function emptyPending(capacity = 64 * 1024): Pending {
+  return { w: new BinaryWriter(capacity), ends: [], waiters: [] };
 }
 
 export function segmentName(n: number): string {
@@ -144,7 +154,7 @@ export class WriteAheadLog {
   private readonly segmentBytes: number;
   private readonly durability: Durability;
   private readonly syncIntervalMs: number;
-  private pending: Pending = { frames: [], bytes: 0, waiters: [] };
+  private pending: Pending = emptyPending();
   private scheduled = false;
   private inFlight = 0;
   /** Settles once every batch started so far has been acknowledged or rejected. */
@@ -200,15 +210,17 @@ export class WriteAheadLog {
   /** Queues a record; resolves once it is durable as the durability setting defines. */
   append(record: LogRecord): Promise<void> {
     if (this.failure) return Promise.reject(this.failure);
-    const payload = encodeRecord(record);
-    const frame = Buffer.allocUnsafe(HEADER + payload.length);
-    frame.writeUInt32LE(payload.length, 0);
-    frame.writeUInt32LE(crc32(payload), 4);
-    payload.copy(frame, HEADER);
+    const p = this.pending;
+    const w = p.w;
+    const start = w.pos;
+    w.skip(HEADER);
+    encodeRecordInto(w, record);
+    const buf = w.buf;
+    buf.writeUInt32LE(w.pos - start - HEADER, start);
+    buf.writeUInt32LE(crc32(buf.subarray(start + HEADER, w.pos)), start + 4);
+    p.ends.push(w.pos);
     return new Promise<void>((resolve, reject) => {
-      this.pending.frames.push(frame);
-      this.pending.bytes += frame.length;
-      this.pending.waiters.push({ resolve, reject });
+      p.waiters.push({ resolve, reject });
       this.schedule();
     });
   }
@@ -220,7 +232,7 @@ export class WriteAheadLog {
    * 'process' mode: a batch is written synchronously, so at most one is ever in progress.
    */
   private schedule(): void {
-    if (this.scheduled || this.rolling || this.inFlight >= MAX_IN_FLIGHT || this.pending.frames.length === 0) return;
+    if (this.scheduled || this.rolling || this.inFlight >= MAX_IN_FLIGHT || this.pending.ends.length === 0) return;
     this.scheduled = true;
     setImmediate(() => {
       this.scheduled = false;
@@ -229,24 +241,24 @@ export class WriteAheadLog {
   }
 
   private startBatch(): void {
-    if (this.rolling || this.inFlight >= MAX_IN_FLIGHT || this.pending.frames.length === 0) return;
+    if (this.rolling || this.inFlight >= MAX_IN_FLIGHT || this.pending.ends.length === 0) return;
     const queued = this.pending;
     if (this.failure) {
-      this.pending = { frames: [], bytes: 0, waiters: [] };
+      this.pending = emptyPending();
       for (const w of queued.waiters) w.reject(this.failure);
       return;
     }
     // Take what fits in the current segment; a frame never straddles two segments.
-    let bytes = 0;
+    // (HEADER spare bytes: the zero length that marks the end always fits.)
+    const ends = queued.ends;
     let n = 0;
-    while (n < queued.frames.length && this.offset + bytes + queued.frames[n].length + HEADER <= this.segmentBytes) bytes += queued.frames[n++].length;
+    while (n < ends.length && this.offset + ends[n] + HEADER <= this.segmentBytes) n++;
     if (n === 0 && this.offset === 0) {
       // A record larger than a whole segment gets a segment of its own size.
-      bytes = queued.frames[0].length;
       n = 1;
     }
     if (n === 0) {
-      const nextFrame = queued.frames[0].length;
+      const nextFrame = ends[0];
       this.rolling = (async () => {
         await this.acknowledged;
         try {
@@ -259,10 +271,26 @@ export class WriteAheadLog {
       })();
       return;
     }
-    const frames = queued.frames.slice(0, n);
-    const waiters = queued.waiters.slice(0, n);
-    this.pending = { frames: queued.frames.slice(n), bytes: queued.bytes - bytes, waiters: queued.waiters.slice(n) };
-    const chunk = n === 1 ? frames[0] : Buffer.concat(frames, bytes);
+    const bytes = ends[n - 1];
+    const waiters = n === ends.length ? queued.waiters : queued.waiters.slice(0, n);
+    const chunk = queued.w.buf.subarray(0, bytes);
+    if (n < ends.length) {
+      // The rest waits for the next segment, in a buffer of its own.
+      const rest = emptyPending(Math.max(64 * 1024, queued.w.pos - bytes));
+      rest.w.buf.set(queued.w.buf.subarray(bytes, queued.w.pos));
+      rest.w.pos = queued.w.pos - bytes;
+      rest.ends = ends.slice(n).map((e) => e - bytes);
+      rest.waiters = queued.waiters.slice(n);
+      this.pending = rest;
+    } else if (this.durability === 'process' && queued.w.buf.length <= 1024 * 1024) {
+      // The write below is synchronous: once it returns, the same buffer can take the next batch
+      // (unless a large batch grew it: that memory is let go).
+      queued.w.pos = 0;
+      this.pending = { w: queued.w, ends: [], waiters: [] };
+    } else {
+      // An asynchronous write still reads this buffer: the next batch gets another.
+      this.pending = emptyPending();
+    }
     if (this.durability === 'process') {
       try {
         writeFullySync(this.fd, chunk, this.offset);
@@ -417,7 +445,7 @@ export class WriteAheadLog {
 
   private async doClose(): Promise<void> {
     this.closed = true;
-    while (this.pending.frames.length > 0 || this.inFlight > 0 || this.rolling || this.scheduled) {
+    while (this.pending.ends.length > 0 || this.inFlight > 0 || this.rolling || this.scheduled) {
       await this.rolling;
       await this.acknowledged;
       await new Promise((r) => setImmediate(r));
