@@ -4,11 +4,14 @@
 //           Content-Type: application/x-amz-json-1.0 (also 1.1 and application/json)
 //   GET  *  health check, answered like DynamoDB's endpoint
 //
-// The hot path allocates little: headers are read from rawHeaders, single-chunk bodies are parsed
-// in place, the response body is encoded once and written with its head in one res.end().
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+// The listener is a net.Server: the usual request (POST with a Content-Length over HTTP/1.1) is
+// read and answered by the fast lane (fast-lane.ts) without node:http; any other request hands
+// its connection to a node:http server, which serves it from then on. Both feed the same
+// dispatch below, which answers through a Reply.
+import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createNetServer, type AddressInfo, type Server } from 'node:net';
 import { gunzipSync } from 'node:zlib';
+import { FastLane, type Reply } from './fast-lane';
 import { hasQueryAuth, Media, RequestHeaders, RESPONSE_CONTENT_TYPE } from './headers';
 import { DEFAULT_REGION, DISCARD_TIMEOUT_MS, KEEP_ALIVE_TIMEOUT_MS, MAX_REQUEST_BYTES } from './limits';
 import { sendError, sendHealth, sendJson, sendNotFound, sendPreflight } from './respond';
@@ -86,12 +89,9 @@ function noop(): void {}
 
 /** Answers queued during one event-loop turn, written together in its check phase. */
 class Outbox {
-  constructor(
-    private readonly isClosing: () => boolean,
-    private readonly onError: (err: unknown) => void,
-  ) {}
+  constructor(private readonly onError: (err: unknown) => void) {}
 
-  private res: ServerResponse[] = [];
+  private replies: Reply[] = [];
   private status: number[] = [];
   private contentType: string[] = [];
   private json: string[] = [];
@@ -99,8 +99,8 @@ class Outbox {
   private scheduled = false;
   private readonly flushBound = (): void => this.flush();
 
-  push(res: ServerResponse, status: number, contentType: string, json: string, cors: boolean): void {
-    this.res.push(res);
+  push(reply: Reply, status: number, contentType: string, json: string, cors: boolean): void {
+    this.replies.push(reply);
     this.status.push(status);
     this.contentType.push(contentType);
     this.json.push(json);
@@ -112,17 +112,16 @@ class Outbox {
   }
 
   private flush(): void {
-    const { res, status, contentType, json, cors } = this;
-    this.res = [];
+    const { replies, status, contentType, json, cors } = this;
+    this.replies = [];
     this.status = [];
     this.contentType = [];
     this.json = [];
     this.cors = [];
     this.scheduled = false;
-    const close = this.isClosing();
-    for (let i = 0; i < res.length; i++) {
+    for (let i = 0; i < replies.length; i++) {
       try {
-        sendJson(res[i]!, status[i]!, contentType[i]!, json[i]!, cors[i]!, close);
+        replies[i]!.send(status[i]!, contentType[i]!, json[i]!, cors[i]!);
       } catch (err) {
         try {
           this.onError(err);
@@ -134,15 +133,47 @@ class Outbox {
   }
 }
 
+/** A node:http response as a Reply. */
+function httpReply(res: ServerResponse, isClosing: () => boolean): Reply {
+  return {
+    get sent() {
+      return res.headersSent;
+    },
+    send(status, contentType, json, cors) {
+      sendJson(res, status, contentType, json, cors, isClosing());
+    },
+  };
+}
+
+interface Handlers {
+  /** node:http's request listener. */
+  http(req: IncomingMessage, res: ServerResponse): void;
+  /** A complete request read by the fast lane. */
+  request(h: RequestHeaders, url: string, body: Buffer, reply: Reply): void;
+}
+
 /** Creates the request listener; exported so tests can mount it on their own server. */
 export function createHandler(options: ServerOptions, isClosing: () => boolean = () => false): (req: IncomingMessage, res: ServerResponse) => void {
+  return createHandlers(options, isClosing).http;
+}
+
+function createHandlers(options: ServerOptions, isClosing: () => boolean): Handlers {
   const db = options.db;
   const region = options.region ?? DEFAULT_REGION;
   const maxBytes = options.maxRequestBytes ?? MAX_REQUEST_BYTES;
   const onInternalError = options.onInternalError ?? defaultInternalError;
-  const outbox = options.batchResponses === false ? undefined : new Outbox(isClosing, (err) => onInternalError(err, undefined));
+  const outbox = options.batchResponses === false ? undefined : new Outbox((err) => onInternalError(err, undefined));
 
-  function fail(res: ServerResponse, err: unknown, operation: string, contentType: string, cors: boolean): void {
+  function answer(reply: Reply, status: number, contentType: string, json: string, cors: boolean): void {
+    if (outbox) outbox.push(reply, status, contentType, json, cors);
+    else reply.send(status, contentType, json, cors);
+  }
+
+  function answerError(reply: Reply, err: WireError, contentType: string, cors: boolean): void {
+    reply.send(err.status, contentType, errorBody(err), cors);
+  }
+
+  function fail(reply: Reply, err: unknown, operation: string, contentType: string, cors: boolean): void {
     let wire = fromEngineError(err);
     if (wire === undefined) {
       try {
@@ -152,12 +183,11 @@ export function createHandler(options: ServerOptions, isClosing: () => boolean =
       }
       wire = INTERNAL_SERVER_ERROR;
     }
-    if (res.headersSent) return;
-    if (outbox) outbox.push(res, wire.status, contentType, errorBody(wire), cors);
-    else sendError(res, wire, contentType, cors, isClosing());
+    if (reply.sent) return;
+    answer(reply, wire.status, contentType, errorBody(wire), cors);
   }
 
-  function dispatch(req: IncomingMessage, res: ServerResponse, h: RequestHeaders, body: Buffer): void {
+  function dispatch(h: RequestHeaders, url: string | undefined, body: Buffer, reply: Reply): void {
     const contentType = RESPONSE_CONTENT_TYPE[h.media]!;
     const cors = h.origin !== undefined;
     let input: unknown;
@@ -167,30 +197,30 @@ export function createHandler(options: ServerOptions, isClosing: () => boolean =
       try {
         input = JSON.parse(body.toString('utf8'));
       } catch {
-        sendError(res, SERIALIZATION, contentType, cors, isClosing());
+        answerError(reply, SERIALIZATION, contentType, cors);
         return;
       }
       if (typeof input !== 'object' || input === null) {
-        sendError(res, SERIALIZATION_SCALAR, contentType, cors, isClosing());
+        answerError(reply, SERIALIZATION_SCALAR, contentType, cors);
         return;
       }
       if (Array.isArray(input)) {
-        sendError(res, SERIALIZATION_LIST, contentType, cors, isClosing());
+        answerError(reply, SERIALIZATION_LIST, contentType, cors);
         return;
       }
     }
     const route = routeOf(h.target);
     if (route === undefined) {
-      sendError(res, UNKNOWN_OPERATION, contentType, cors, isClosing());
+      answerError(reply, UNKNOWN_OPERATION, contentType, cors);
       return;
     }
-    if (!h.authorized && !hasQueryAuth(req.url)) {
-      sendError(res, MISSING_AUTHENTICATION_TOKEN, contentType, cors, isClosing());
+    if (!h.authorized && !hasQueryAuth(url)) {
+      answerError(reply, MISSING_AUTHENTICATION_TOKEN, contentType, cors);
       return;
     }
     const executor = route.service === 'dynamodb' ? db : db.streams;
     if (executor === undefined) {
-      sendError(res, UNKNOWN_OPERATION, contentType, cors, isClosing());
+      answerError(reply, UNKNOWN_OPERATION, contentType, cors);
       return;
     }
     const operation = route.operation;
@@ -199,7 +229,7 @@ export function createHandler(options: ServerOptions, isClosing: () => boolean =
     try {
       pending = asText ? executor.executeJson!(operation, input) : executor.execute(operation, input);
     } catch (err) {
-      fail(res, err, operation, contentType, cors);
+      fail(reply, err, operation, contentType, cors);
       return;
     }
     pending.then(
@@ -208,13 +238,12 @@ export function createHandler(options: ServerOptions, isClosing: () => boolean =
         try {
           json = result === undefined || EMPTY_BODY_OPERATIONS.has(operation) ? '' : asText ? (result as string) : JSON.stringify(result);
         } catch (err) {
-          fail(res, err, operation, contentType, cors);
+          fail(reply, err, operation, contentType, cors);
           return;
         }
-        if (outbox) outbox.push(res, 200, contentType, json, cors);
-        else sendJson(res, 200, contentType, json, cors, isClosing());
+        answer(reply, 200, contentType, json, cors);
       },
-      (err: unknown) => fail(res, err, operation, contentType, cors),
+      (err: unknown) => fail(reply, err, operation, contentType, cors),
     );
   }
 
@@ -234,7 +263,8 @@ export function createHandler(options: ServerOptions, isClosing: () => boolean =
     }
   }
 
-  return function handle(req: IncomingMessage, res: ServerResponse): void {
+  function handle(req: IncomingMessage, res: ServerResponse): void {
+    const reply = httpReply(res, isClosing);
     try {
       const h = new RequestHeaders(req.rawHeaders);
       const method = req.method;
@@ -284,26 +314,35 @@ export function createHandler(options: ServerOptions, isClosing: () => boolean =
             return;
           }
         }
-        try {
-          dispatch(req, res, h, body);
-        } catch (err) {
-          fail(res, err, h.target ?? '', RESPONSE_CONTENT_TYPE[h.media]!, h.origin !== undefined);
-        }
+        request(h, req.url, body, reply);
       });
     } catch (err) {
-      fail(res, err, '', RESPONSE_CONTENT_TYPE[Media.AmzJson10]!, false);
+      fail(reply, err, '', RESPONSE_CONTENT_TYPE[Media.AmzJson10]!, false);
     }
-  };
+  }
+
+  function request(h: RequestHeaders, url: string | undefined, body: Buffer, reply: Reply): void {
+    try {
+      dispatch(h, url, body, reply);
+    } catch (err) {
+      fail(reply, err, h.target ?? '', RESPONSE_CONTENT_TYPE[h.media]!, h.origin !== undefined);
+    }
+  }
+
+  return { http: handle, request };
 }
 
 /** Starts serving `db` over HTTP. Resolves once listening. */
 export function startServer(options: ServerOptions): Promise<RunningServer> {
   const host = options.host ?? '127.0.0.1';
   let closing = false;
-  const server = createServer({ noDelay: true, keepAlive: true }, createHandler(options, () => closing));
-  server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
-  server.headersTimeout = KEEP_ALIVE_TIMEOUT_MS + 5_000;
-  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+  const isClosing = (): boolean => closing;
+  const handlers = createHandlers(options, isClosing);
+  // node:http serves only the connections the fast lane hands over; it never listens itself.
+  const http = createHttpServer({ noDelay: true, keepAlive: true }, handlers.http);
+  http.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
+  http.headersTimeout = KEEP_ALIVE_TIMEOUT_MS + 5_000;
+  http.on('clientError', (err: NodeJS.ErrnoException, socket) => {
     // Malformed HTTP or a peer gone mid-request: answer 400 when still possible, never throw.
     if (err.code === 'ECONNRESET' || !socket.writable) {
       socket.destroy();
@@ -311,6 +350,13 @@ export function startServer(options: ServerOptions): Promise<RunningServer> {
     }
     socket.end('HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
   });
+  const lane = new FastLane({
+    http,
+    maxRequestBytes: options.maxRequestBytes ?? MAX_REQUEST_BYTES,
+    isClosing,
+    request: handlers.request,
+  });
+  const server = createNetServer({ noDelay: true }, lane.accept);
 
   return new Promise((resolve, reject) => {
     const onError = (err: Error): void => reject(err);
@@ -329,13 +375,18 @@ export function startServer(options: ServerOptions): Promise<RunningServer> {
           if (closed) return closed;
           closing = true;
           closed = new Promise<void>((done) => {
-            const timer = setTimeout(() => server.closeAllConnections(), graceMs);
+            const timer = setTimeout(() => {
+              lane.destroyAll();
+              http.closeAllConnections();
+            }, graceMs);
             timer.unref();
+            // The listener's callback runs once every connection, handed over or not, has closed.
             server.close(() => {
               clearTimeout(timer);
               done();
             });
-            server.closeIdleConnections();
+            lane.shutDown();
+            http.closeIdleConnections();
           });
           return closed;
         },

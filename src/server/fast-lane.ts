@@ -1,0 +1,341 @@
+// The common request served without node:http's machinery. Every AWS SDK sends a DynamoDB call
+// as a POST with a Content-Length over a kept-alive HTTP/1.1 connection; such requests are
+// parsed straight off the socket and answered with one write of head and body together. Per
+// request node:http builds an IncomingMessage and a ServerResponse, runs both through its stream
+// machinery and formats the head header by header: about half of the server's CPU per GetItem.
+//
+// Anything else (a GET health check, an OPTIONS preflight, a chunked or gzip-compressed body,
+// Expect: 100-continue, HTTP/1.0, an oversized body or a head this parser does not accept) hands
+// the connection to the node:http server for the rest of its life, with the bytes already read
+// put back, so every unusual case keeps node:http's behaviour.
+import { STATUS_CODES, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import { crc32 } from 'node:zlib';
+import { Media, RequestHeaders } from './headers';
+import { KEEP_ALIVE_TIMEOUT_MS } from './limits';
+import { nextRequestId } from './request-id';
+
+/** Where one answer goes: a node:http response, or a slot of a fast-lane connection. */
+export interface Reply {
+  readonly sent: boolean;
+  send(status: number, contentType: string, json: string, cors: boolean): void;
+}
+
+export interface FastLaneOptions {
+  /** Takes connections this lane hands over. */
+  http: HttpServer;
+  maxRequestBytes: number;
+  isClosing(): boolean;
+  /** A complete request: headers, request target and body. */
+  request(h: RequestHeaders, url: string, body: Buffer, reply: Reply): void;
+}
+
+/** What node:http says on a connection it keeps open (clients read the timeout from it). */
+const KEEP_ALIVE = `Connection: keep-alive\r\nKeep-Alive: timeout=${Math.floor(KEEP_ALIVE_TIMEOUT_MS / 1000)}\r\n`;
+
+/** Node's default limit on the size of a request head. */
+const MAX_HEAD_BYTES = 16 * 1024;
+const HEAD_END = Buffer.from('\r\n\r\n');
+
+let dateSecond = -1;
+let dateText = '';
+/** The Date header, formatted once a second. */
+function httpDate(): string {
+  const now = Date.now();
+  const second = Math.floor(now / 1000);
+  if (second !== dateSecond) {
+    dateSecond = second;
+    dateText = new Date(now).toUTCString();
+  }
+  return dateText;
+}
+
+/** Head and body in one buffer, the CRC32 computed over the body bytes where they lie. */
+export function responseBytes(status: number, contentType: string, json: string, cors: boolean, close: boolean): Buffer {
+  const bodyLength = json.length === 0 ? 0 : Buffer.byteLength(json, 'utf8');
+  const start =
+    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Unknown'}\r\nx-amzn-RequestId: ${nextRequestId()}\r\nContent-Type: ${contentType}\r\n` +
+    `Content-Length: ${bodyLength}\r\nDate: ${httpDate()}\r\n${cors ? 'Access-Control-Allow-Origin: *\r\n' : ''}${close ? 'Connection: close\r\n' : KEEP_ALIVE}x-amz-crc32: `;
+  // The CRC header comes last: the body is written first, where it would follow the longest
+  // possible CRC, checksummed in place, then moved up against the head of the actual length.
+  const room = start.length + 10 + 4; // up to 10 digits, then CRLF CRLF
+  const out = Buffer.allocUnsafe(room + bodyLength);
+  const body = out.subarray(room);
+  if (bodyLength > 0) body.utf8Write(json, 0);
+  const head = start + crc32(body) + '\r\n\r\n';
+  if (head.length < room) out.copy(out, head.length, room);
+  out.write(head, 0, 'latin1');
+  return head.length === room ? out : out.subarray(0, head.length + bodyLength);
+}
+
+interface Head {
+  h: RequestHeaders;
+  url: string;
+  /** Offset of the body in the buffer. */
+  bodyStart: number;
+  close: boolean;
+}
+
+/**
+ * The request head that ends at `end` (the offset of CRLFCRLF), if it is one this lane serves;
+ * undefined hands the connection to node:http.
+ */
+function parseHead(buf: Buffer, end: number, maxBytes: number): Head | undefined {
+  const text = buf.latin1Slice(0, end);
+  const lineEnd = text.indexOf('\r\n');
+  const requestLine = lineEnd < 0 ? text : text.slice(0, lineEnd);
+  if (!requestLine.startsWith('POST ') || !requestLine.endsWith(' HTTP/1.1')) return undefined;
+  const url = requestLine.slice(5, requestLine.length - 9);
+  if (url.length === 0 || url.includes(' ')) return undefined;
+  const raw: string[] = [];
+  let close = false;
+  let lengths = 0;
+  for (let at = lineEnd < 0 ? text.length : lineEnd + 2; at < text.length; ) {
+    let next = text.indexOf('\r\n', at);
+    if (next < 0) next = text.length;
+    const colon = text.indexOf(':', at);
+    // No colon, an empty name, or a name with whitespace (obsolete line folding included): node:http decides.
+    if (colon < 0 || colon >= next || colon === at) return undefined;
+    const name = text.slice(at, colon);
+    if (/[\s]/.test(name)) return undefined;
+    const value = text.slice(colon + 1, next).trim();
+    switch (name.length) {
+      case 6:
+        if (name.toLowerCase() === 'expect') return undefined;
+        break;
+      case 7:
+        if (name.toLowerCase() === 'upgrade') return undefined;
+        break;
+      case 10:
+        if (name.toLowerCase() === 'connection' && /(^|,)\s*close\s*(,|$)/i.test(value)) close = true;
+        break;
+      case 14:
+        if (name.toLowerCase() === 'content-length') {
+          if (!/^\d+$/.test(value)) return undefined;
+          lengths++;
+        }
+        break;
+    }
+    raw.push(name, value);
+    at = next + 2;
+  }
+  const h = new RequestHeaders(raw);
+  if (lengths > 1 || h.chunked || h.gzip || h.contentLength > maxBytes) return undefined;
+  if (h.hasBody && (h.media === Media.None || h.media === Media.Other)) return undefined;
+  return { h, url, bodyStart: end + 4, close };
+}
+
+/** One connection served by the fast lane until it closes or is handed over. */
+class Connection {
+  /** Bytes read and not yet consumed, as received (joined only when needed). */
+  private chunks: Buffer[] = [];
+  private size = 0;
+  /** Where the search for the end of the head resumes. */
+  private scanned = 0;
+  /** A head whose body has not fully arrived. */
+  private head: Head | undefined;
+  /** Answers in request order; undefined until ready. */
+  private slots: Array<Buffer | undefined> = [];
+  private first = 0;
+  /** The client asked to close, or the server is closing: no more requests are read. */
+  private ending = false;
+  private handOffPending = false;
+  private done = false;
+
+  constructor(
+    private readonly socket: Socket,
+    private readonly lane: FastLaneOptions,
+    private readonly release: (c: Connection) => void,
+    private readonly handedOver: (s: Socket) => void,
+  ) {
+    socket.setNoDelay(true);
+    socket.setTimeout(KEEP_ALIVE_TIMEOUT_MS);
+    socket.on('data', this.onData);
+    socket.on('timeout', this.onTimeout);
+    socket.on('error', this.onError);
+    socket.on('close', this.onClose);
+  }
+
+  /** No request in progress: safe to close when the server shuts down. */
+  get idle(): boolean {
+    return this.size === 0 && this.first === this.slots.length;
+  }
+
+  /** The server is closing: idle connections end now, busy ones after their answers. */
+  shutDown(): void {
+    this.ending = true;
+    if (this.idle) this.socket.end();
+  }
+
+  destroy(): void {
+    this.socket.destroy();
+  }
+
+  private readonly onData = (chunk: Buffer): void => {
+    if (this.ending || this.done) return;
+    this.chunks.push(chunk);
+    this.size += chunk.length;
+    this.parse();
+  };
+
+  private readonly onTimeout = (): void => {
+    // Idle keep-alive connections and heads that never complete are dropped, as node:http does.
+    if (this.first === this.slots.length) this.socket.destroy();
+  };
+
+  private readonly onError = (): void => {
+    this.socket.destroy();
+  };
+
+  private readonly onClose = (): void => {
+    this.done = true;
+    this.release(this);
+  };
+
+  private joined(): Buffer {
+    if (this.chunks.length > 1) this.chunks = [Buffer.concat(this.chunks, this.size)];
+    return this.chunks[0]!;
+  }
+
+  private parse(): void {
+    while (this.size > 0 && !this.ending && !this.handOffPending) {
+      let head = this.head;
+      if (head === undefined) {
+        const buf = this.joined();
+        const end = buf.indexOf(HEAD_END, Math.max(0, this.scanned - 3));
+        if (end < 0) {
+          this.scanned = buf.length;
+          if (buf.length > MAX_HEAD_BYTES) this.handOff();
+          return;
+        }
+        head = parseHead(buf, end, this.lane.maxRequestBytes);
+        if (head === undefined) {
+          this.handOff();
+          return;
+        }
+        this.head = head;
+      }
+      const total = head.bodyStart + Math.max(0, head.h.contentLength);
+      if (this.size < total) return;
+      const buf = this.joined();
+      const body = buf.subarray(head.bodyStart, total);
+      if (total === buf.length) this.chunks = [];
+      else this.chunks = [buf.subarray(total)];
+      this.size -= total;
+      this.scanned = 0;
+      this.head = undefined;
+      if (head.close) this.ending = true;
+      const slot = this.slots.length;
+      this.slots.push(undefined);
+      this.lane.request(head.h, head.url, body, this.replyFor(slot));
+    }
+  }
+
+  private replyFor(slot: number): Reply {
+    let sent = false;
+    return {
+      get sent() {
+        return sent;
+      },
+      send: (status, contentType, json, cors) => {
+        if (sent) return;
+        sent = true;
+        this.answer(slot, responseBytes(status, contentType, json, cors, this.ending || this.lane.isClosing()));
+      },
+    };
+  }
+
+  /** Answers leave in request order, whatever order the engine finishes them in. */
+  private answer(slot: number, bytes: Buffer): void {
+    if (this.done) return;
+    this.slots[slot] = bytes;
+    while (this.first < this.slots.length && this.slots[this.first] !== undefined) {
+      const out = this.slots[this.first]!;
+      this.slots[this.first++] = undefined;
+      this.socket.write(out);
+    }
+    if (this.first === this.slots.length) {
+      this.slots = [];
+      this.first = 0;
+      if (this.ending || this.lane.isClosing()) this.socket.end();
+      else if (this.handOffPending) this.handOff();
+      else if (this.size > 0) this.parse();
+    }
+  }
+
+  /** Gives the connection, and the bytes read but not served, to node:http. */
+  private handOff(): void {
+    if (this.first < this.slots.length) {
+      // Earlier requests are still being answered here: node:http takes over after them.
+      this.handOffPending = true;
+      this.socket.pause();
+      return;
+    }
+    this.done = true;
+    const socket = this.socket;
+    socket.pause();
+    socket.off('data', this.onData);
+    socket.off('timeout', this.onTimeout);
+    socket.off('error', this.onError);
+    socket.off('close', this.onClose);
+    socket.setTimeout(0);
+    this.release(this);
+    if (this.size > 0) socket.unshift(this.joined());
+    this.chunks = [];
+    this.size = 0;
+    this.handedOver(socket);
+    this.lane.http.emit('connection', socket);
+    socket.resume();
+  }
+}
+
+/**
+ * Serves connections of a net.Server; tracks them, and those handed to node:http (which tracks
+ * only connections it accepted itself), so that closing the server can end the idle ones.
+ */
+export class FastLane {
+  private readonly connections = new Set<Connection>();
+  /** Connections node:http serves, with how many of their requests are unanswered. */
+  private readonly handedOver = new Map<Socket, number>();
+  private closing = false;
+
+  constructor(private readonly options: FastLaneOptions) {
+    options.http.on('request', (req: IncomingMessage, res: ServerResponse) => {
+      const socket = req.socket;
+      const active = this.handedOver.get(socket);
+      if (active === undefined) return;
+      this.handedOver.set(socket, active + 1);
+      res.once('close', () => {
+        const left = (this.handedOver.get(socket) ?? 1) - 1;
+        if (!this.handedOver.has(socket)) return;
+        this.handedOver.set(socket, left);
+        if (left === 0 && this.closing) socket.end();
+      });
+    });
+  }
+
+  readonly accept = (socket: Socket): void => {
+    const connection = new Connection(
+      socket,
+      this.options,
+      (c) => this.connections.delete(c),
+      (s) => {
+        this.handedOver.set(s, 0);
+        s.once('close', () => this.handedOver.delete(s));
+      },
+    );
+    this.connections.add(connection);
+  };
+
+  /** Ends idle connections now and the others once their answers are out. */
+  shutDown(): void {
+    this.closing = true;
+    for (const c of this.connections) c.shutDown();
+    for (const [socket, active] of this.handedOver) if (active === 0) socket.end();
+  }
+
+  destroyAll(): void {
+    for (const c of this.connections) c.destroy();
+    for (const socket of this.handedOver.keys()) socket.destroy();
+  }
+}
