@@ -1,16 +1,12 @@
 import type { Operation } from './operation';
 import { compileRequest, checkKeyConditionValues, type RequestInput } from './legacy';
-import { primaryKeyOf, selectMode } from './read-rules';
+import { primaryKeyOf, readPage, selectMode } from './read-rules';
 import { AFTER_PREFIX, encodeScalar, partitionPrefix } from '../codec/key-codec';
-import { EncodedItem, encodedItemSize } from '../codec/item-codec';
 import { validation } from '../errors';
-import type { AttributeValue, Item } from '../types/attribute-value';
-import { ATTRIBUTE_MAP, RETURN_CONSUMED, TABLE_NAME, parseKey, pick } from './common';
+import type { AttributeValue } from '../types/attribute-value';
+import { ATTRIBUTE_MAP, RETURN_CONSUMED, TABLE_NAME, parseKey } from './common';
 import type { Table } from '../table';
 import { queryIndex } from '../indexes/query-scan';
-
-/** A Query or Scan page stops once this many bytes of items have been read (before filtering). */
-export const PAGE_BYTES = 1024 * 1024;
 
 interface QueryInput {
   TableName: string;
@@ -110,43 +106,13 @@ export const query: Operation<QueryInput> = {
       if (forward) lower = lower > start + '\x00' ? lower : start + '\x00';
       else upper = upper < start ? upper : start;
     }
-    const countOnly = select === 'COUNT';
-    const limit = input.Limit ?? Infinity;
-    const items: Array<Item | EncodedItem> = [];
-    let scanned = 0;
-    let matched = 0;
-    let bytes = 0;
-    let lastEncoded: string | undefined;
-    let more = false;
-    for (const [, encoded] of table.index.range(lower, upper, !forward)) {
-      if (scanned >= limit || bytes >= PAGE_BYTES) {
-        more = true;
-        break;
-      }
-      scanned++;
-      bytes += encodedItemSize(encoded);
-      lastEncoded = encoded;
-      const plain = compiled.filter === undefined && compiled.projection === undefined && input.AttributesToGet === undefined;
-      if (plain) {
-        matched++;
-        if (!countOnly) items.push(new EncodedItem(table.codec, encoded));
-        continue;
-      }
-      const item = table.codec.decode(encoded);
-      if (compiled.filter && !compiled.filter.evaluate(item)) continue;
-      matched++;
-      if (!countOnly) {
-        items.push(compiled.projection ? compiled.projection.project(item) : input.AttributesToGet ? pick(item, input.AttributesToGet) ?? {} : item);
-      }
-    }
-    // DynamoDB does not look ahead: a page cut by Limit or size always carries LastEvaluatedKey.
-    if (!more && lastEncoded !== undefined && (scanned >= limit || bytes >= PAGE_BYTES)) more = true;
+    const page = readPage(table, table.index.cursor(lower, upper, !forward), input.Limit ?? Infinity, compiled, select === 'COUNT');
     const out: Record<string, unknown> = {};
-    if (!countOnly) out.Items = items;
-    out.Count = matched;
-    out.ScannedCount = scanned;
-    if (more && lastEncoded !== undefined) out.LastEvaluatedKey = primaryKeyOf(table, lastEncoded);
-    const cc = db.capacity.read('Query', input, table, { key: prefix, bytes, consistent: input.ConsistentRead === true });
+    if (select !== 'COUNT') out.Items = page.items;
+    out.Count = page.count;
+    out.ScannedCount = page.scanned;
+    if (page.lastRead !== undefined) out.LastEvaluatedKey = primaryKeyOf(table, page.lastRead);
+    const cc = db.capacity.read('Query', input, table, { key: prefix, bytes: page.bytes, consistent: input.ConsistentRead === true });
     if (cc) out.ConsumedCapacity = cc;
     return out;
   },

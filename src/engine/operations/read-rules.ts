@@ -6,6 +6,7 @@ import { validation } from '../errors';
 import type { CompiledExpressions } from '../expressions';
 import type { Item } from '../types/attribute-value';
 import type { Table } from '../table';
+import type { RangeCursor } from '../storage/sorted-index';
 
 /** A Query or Scan page stops once this many bytes of items have been read (before filtering). */
 export const READ_PAGE_BYTES = 1024 * 1024;
@@ -57,7 +58,7 @@ export interface PageResult {
  */
 export function readPage(
   table: Table,
-  entries: Iterable<[string, string]>,
+  entries: RangeCursor<string>,
   limit: number,
   compiled: CompiledExpressions,
   countOnly: boolean,
@@ -70,7 +71,8 @@ export function readPage(
   let count = 0;
   let bytes = 0;
   let last: string | undefined;
-  for (const [, encoded] of entries) {
+  while (entries.next()) {
+    const encoded = entries.value!;
     scanned++;
     bytes += encodedItemSize(encoded);
     last = encoded;

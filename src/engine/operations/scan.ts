@@ -100,8 +100,7 @@ export const scan: Operation<ScanInput> = {
       lower = start + '\x00';
       from = hashOfKey(start);
     }
-    const entries = lower !== undefined && upper !== undefined && lower >= upper ? [] : table.index.range(lower, upper, false);
-    const page = readPage(table, entries, input.Limit ?? Infinity, compiled, select === 'COUNT');
+    const page = readPage(table, table.index.cursor(lower, upper, false), input.Limit ?? Infinity, compiled, select === 'COUNT');
     const out: Record<string, unknown> = {};
     if (select !== 'COUNT') out.Items = page.items;
     out.Count = page.count;

@@ -18,7 +18,7 @@ function headOf(key: string): number {
   return h;
 }
 
-interface Block<V> {
+export interface Block<V> {
   keys: string[];
   /** headOf of each key. */
   heads: number[];
@@ -143,39 +143,90 @@ export class SortedIndex<V> {
    * Writes between two steps are allowed: the walk re-seeks from the last key it returned.
    */
   *range(lower?: string, upper?: string, descending = false): Generator<[string, V]> {
-    let from = descending ? upper : lower;
-    let inclusive = !descending;
-    for (;;) {
-      const version = this.version;
-      let b = from === undefined ? (descending ? this.blocks.length - 1 : 0) : this.blockFor(from);
-      let block = this.blocks[b];
-      let i: number;
+    const c = this.cursor(lower, upper, descending);
+    while (c.next()) yield [c.key, c.value!];
+  }
+
+  /** As `range`, without an array and a generator step per entry (Query and Scan pages). */
+  cursor(lower?: string, upper?: string, descending = false): RangeCursor<V> {
+    return new RangeCursor(this, lower, upper, descending);
+  }
+
+  /** Moves `c` to its next entry; false once the range is exhausted. */
+  step(c: RangeCursor<V>): boolean {
+    const descending = c.descending;
+    let block = c.block;
+    let b = c.b;
+    let i: number;
+    if (block === undefined || c.version !== this.version) {
+      if (c.done) return false;
+      c.version = this.version;
+      const from = c.from;
+      b = from === undefined ? (descending ? this.blocks.length - 1 : 0) : this.blockFor(from);
+      block = this.blocks[b];
       if (from === undefined) i = descending ? block.keys.length - 1 : 0;
       else {
         i = lowerBound(block, from);
         const hit = i < block.keys.length && block.keys[i] === from;
-        if (descending) i = hit && inclusive ? i : i - 1;
-        else if (hit && !inclusive) i++;
+        if (descending) i = hit && c.inclusive ? i : i - 1;
+        else if (hit && !c.inclusive) i++;
       }
-      for (;;) {
-        if (descending ? i < 0 : i >= block.keys.length) {
-          b += descending ? -1 : 1;
-          if (b < 0 || b >= this.blocks.length) return;
-          block = this.blocks[b];
-          i = descending ? block.keys.length - 1 : 0;
-          continue;
-        }
-        const key = block.keys[i];
-        if (descending ? lower !== undefined && key < lower : upper !== undefined && key >= upper) return;
-        yield [key, block.values[i]];
-        if (this.version !== version) {
-          from = key;
-          inclusive = false;
-          break;
-        }
-        i += descending ? -1 : 1;
+    } else i = descending ? c.i - 1 : c.i + 1;
+    for (;;) {
+      if (descending ? i < 0 : i >= block.keys.length) {
+        b += descending ? -1 : 1;
+        if (b < 0 || b >= this.blocks.length) return c.finish();
+        block = this.blocks[b];
+        i = descending ? block.keys.length - 1 : 0;
+        continue;
       }
+      const key = block.keys[i];
+      if (descending ? c.lower !== undefined && key < c.lower : c.upper !== undefined && key >= c.upper) return c.finish();
+      c.block = block;
+      c.b = b;
+      c.i = i;
+      c.key = key;
+      c.value = block.values[i];
+      // Where to re-seek from if a write moves entries before the next step.
+      c.from = key;
+      c.inclusive = false;
+      return true;
     }
+  }
+}
+
+/** A position in a walk over a SortedIndex range (see `SortedIndex.cursor`). */
+export class RangeCursor<V> {
+  /** The current entry, after `next()` returned true. */
+  key = '';
+  value: V | undefined = undefined;
+  // Walk state, kept by SortedIndex.step.
+  block: Block<V> | undefined = undefined;
+  b = 0;
+  i = 0;
+  version = -1;
+  done = false;
+  from: string | undefined;
+  inclusive: boolean;
+
+  constructor(
+    private readonly index: SortedIndex<V>,
+    readonly lower: string | undefined,
+    readonly upper: string | undefined,
+    readonly descending: boolean,
+  ) {
+    this.from = descending ? upper : lower;
+    this.inclusive = !descending;
+  }
+
+  next(): boolean {
+    return this.index.step(this);
+  }
+
+  finish(): false {
+    this.done = true;
+    this.block = undefined;
+    return false;
   }
 }
 
