@@ -9,13 +9,15 @@
 //   compiled.keyCondition?.partition / .sort     // KeyConditionExpression (with keySchema given),
 //   compiled.keyCondition?.resolve(pk, sk)       //   or matched to a key schema later
 //
-// Parsing is cached by expression text; validation against the names/values and compilation to
-// closures are cheap and done per call.
+// Parsing is cached by expression text. Requests with only a key condition and/or a projection
+// (most Queries, GetItems with a projection) are also validated once per expression text, names
+// and value types: later ones only validate their values and bind them (see ValidatedRequest).
 
 import type { AttributeValue, Item } from '../types/attribute-value.js';
 import { applyUpdate, compileCondition, compileProjection } from './evaluate.js';
 import {
   Substitutions,
+  checkValues,
   resolveKeyCondition,
   validateCondition,
   validateKeyCondition,
@@ -152,6 +154,14 @@ const EMPTY_ITEM: Item = Object.freeze({}) as Item;
  * the caller (see attributeMapsWithoutExpressions).
  */
 export function compileExpressions(input: ExpressionInput, options: CompileOptions = {}): CompiledExpressions {
+  const signature = requestSignature(input);
+  const group = signature === undefined ? undefined : validatedRequests.get(signature);
+  if (group !== undefined) {
+    // The names passed with this signature before, so the values are what DynamoDB checks next.
+    const values = checkValues(input.ExpressionAttributeValues).normalized;
+    const entry = group.get(valuesSignature(values));
+    if (entry !== undefined) return fromValidated(entry, values, options);
+  }
   const subs = new Substitutions(input.ExpressionAttributeNames, input.ExpressionAttributeValues);
   const out: CompiledExpressions = {};
   if (input.UpdateExpression != null) {
@@ -181,14 +191,120 @@ export function compileExpressions(input: ExpressionInput, options: CompileOptio
     const names = unique(paths.map((p) => p[0] as string));
     out.projection = { project, topLevelNames: () => [...names], paths };
   }
+  let keyCondition: Condition | undefined;
   if (input.KeyConditionExpression != null) {
-    const condition = validateKeyCondition(input.KeyConditionExpression, subs);
+    const condition = (keyCondition = validateKeyCondition(input.KeyConditionExpression, subs));
     out.keyCondition = { resolve: (partitionKey, sortKey) => resolveKeyCondition(condition, partitionKey, sortKey) };
   }
   subs.checkUnused();
+  if (signature !== undefined && !subs.contentChecked) remember(signature, subs, keyCondition, out.projection);
   if (out.keyCondition && options.keySchema) {
     Object.assign(out.keyCondition, out.keyCondition.resolve(options.keySchema.partition, options.keySchema.sort));
   }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Validated requests. With no update, condition or filter, whether a request passes depends only
+// on its expression texts, its names and its values' types (BETWEEN bounds and attribute_type,
+// which look inside values, are not remembered), and so does every message it could get. A
+// request that matches one that passed has its values validated and bound to the remembered key
+// condition; the projection holds no values and is shared as it is.
+
+interface KeyTemplate {
+  partition: { name: string; ref: string };
+  sort?: { name: string; op: KeyOperator; refs: string[] };
+}
+
+interface ValidatedRequest {
+  /** The key condition as first validated (its values are that request's; only its form is used). */
+  keyCondition: Condition | undefined;
+  /** That request's values → their placeholders. */
+  refs: Map<AttributeValue, string>;
+  /** The key condition resolved against each key schema it was used with (table, indexes). */
+  keyTemplates: Map<string, KeyTemplate>;
+  projection: CompiledProjection | undefined;
+}
+
+const VALIDATED_SIGNATURES = 1000;
+const VALUE_SIGNATURES = 16;
+/** Expression texts and names → value placeholders and types → what they validated to. */
+const validatedRequests = new Map<string, Map<string, ValidatedRequest>>();
+
+/** Length-prefixed, so that different requests never share a signature. */
+const field = (s: string): string => s.length + ':' + s;
+
+/** Expression texts and names of a request that may be remembered, else undefined. */
+function requestSignature(input: ExpressionInput): string | undefined {
+  if (input.UpdateExpression != null || input.ConditionExpression != null || input.FilterExpression != null) return undefined;
+  const kce = input.KeyConditionExpression;
+  const pe = input.ProjectionExpression;
+  if ((kce != null && typeof kce !== 'string') || (pe != null && typeof pe !== 'string')) return undefined;
+  let sig = (kce == null ? '-' : '+' + field(kce)) + (pe == null ? '-' : '+' + field(pe));
+  const names = input.ExpressionAttributeNames;
+  if (names == null) return sig + '-';
+  if (typeof names !== 'object') return undefined;
+  sig += '+';
+  for (const k of Object.keys(names)) {
+    const v = names[k];
+    if (typeof v !== 'string') return undefined;
+    sig += field(k) + field(v);
+  }
+  return sig;
+}
+
+function valuesSignature(values: ReadonlyMap<string, AttributeValue>): string {
+  let sig = '';
+  for (const [k, v] of values) {
+    for (const type in v) {
+      sig += field(k) + field(type);
+      break;
+    }
+  }
+  return sig;
+}
+
+function remember(signature: string, subs: Substitutions, keyCondition: Condition | undefined, projection: CompiledProjection | undefined): void {
+  const refs = new Map<AttributeValue, string>();
+  for (const [ref, v] of subs.values) refs.set(v, ref);
+  // One value object under two placeholders could not be told apart when binding.
+  if (refs.size !== subs.values.size) return;
+  let group = validatedRequests.get(signature);
+  if (group === undefined) {
+    if (validatedRequests.size >= VALIDATED_SIGNATURES) validatedRequests.delete(validatedRequests.keys().next().value as string);
+    validatedRequests.set(signature, (group = new Map()));
+  }
+  if (group.size >= VALUE_SIGNATURES) group.delete(group.keys().next().value as string);
+  group.set(valuesSignature(subs.values), { keyCondition, refs, keyTemplates: new Map(), projection });
+}
+
+function fromValidated(entry: ValidatedRequest, values: ReadonlyMap<string, AttributeValue>, options: CompileOptions): CompiledExpressions {
+  const out: CompiledExpressions = {};
+  if (entry.projection !== undefined) out.projection = entry.projection;
+  if (entry.keyCondition !== undefined) {
+    out.keyCondition = { resolve: (partitionKey, sortKey) => bindKeyCondition(entry, values, partitionKey, sortKey) };
+    if (options.keySchema) Object.assign(out.keyCondition, out.keyCondition.resolve(options.keySchema.partition, options.keySchema.sort));
+  }
+  return out;
+}
+
+function bindKeyCondition(
+  entry: ValidatedRequest,
+  values: ReadonlyMap<string, AttributeValue>,
+  partitionKey: KeySchemaElement,
+  sortKey: KeySchemaElement | undefined,
+): ResolvedKeyCondition {
+  const schema = field(partitionKey.name) + field(partitionKey.type ?? '') + (sortKey === undefined ? '-' : '+' + field(sortKey.name) + field(sortKey.type ?? ''));
+  let t = entry.keyTemplates.get(schema);
+  if (t === undefined) {
+    // Throws the same message for every request of this form: resolution looks at types only.
+    const r = resolveKeyCondition(entry.keyCondition!, partitionKey, sortKey);
+    t = { partition: { name: r.partition.name, ref: entry.refs.get(r.partition.value)! } };
+    if (r.sort) t.sort = { name: r.sort.name, op: r.sort.op, refs: r.sort.values.map((v) => entry.refs.get(v)!) };
+    entry.keyTemplates.set(schema, t);
+  }
+  const out: ResolvedKeyCondition = { partition: { name: t.partition.name, value: values.get(t.partition.ref)! } };
+  if (t.sort) out.sort = { name: t.sort.name, op: t.sort.op, values: t.sort.refs.map((ref) => values.get(ref)!) };
   return out;
 }
 

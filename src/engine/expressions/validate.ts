@@ -138,6 +138,11 @@ export class Substitutions {
   /** Values as sent (messages quote numbers as written). */
   readonly rawValues: ReadonlyMap<string, AttributeValue>;
   readonly names: ReadonlyMap<string, string>;
+  /**
+   * Set when validation looked at what a value holds rather than only its type (BETWEEN bounds,
+   * attribute_type's type name): such a result holds for these values only.
+   */
+  contentChecked = false;
 
   constructor(names?: Record<string, string> | null, values?: Record<string, AttributeValue> | null) {
     this.names = checkNames(names);
@@ -212,7 +217,7 @@ function checkNames(names: Record<string, string> | null | undefined): Map<strin
   return out;
 }
 
-function checkValues(values: Record<string, AttributeValue> | null | undefined): {
+export function checkValues(values: Record<string, AttributeValue> | null | undefined): {
   normalized: Map<string, AttributeValue>;
   raw: Map<string, AttributeValue>;
 } {
@@ -539,6 +544,7 @@ class ConditionResolver {
   }
 
   checkBounds(low: Operand & { kind: 'value' }, high: Operand & { kind: 'value' }): void {
+    this.subs.contentChecked = true;
     const lt = typeOf(low.value);
     const ht = typeOf(high.value);
     const detail = (): string =>
@@ -567,6 +573,7 @@ class ConditionResolver {
         return { kind: name, path: arg.path };
       }
       case 'attribute_type': {
+        this.subs.contentChecked = true;
         const [subject, type] = args as [Operand, Operand];
         checkDistinct(kind, name, subject, [type]);
         if (type.kind === 'path') {

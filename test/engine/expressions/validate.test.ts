@@ -290,3 +290,25 @@ test('key conditions: structure and key schema (checked after unused names and v
   assert.deepEqual(later.resolve({ name: 'pk' }, { name: 'sk' }).sort, { name: 'sk', op: '>', values: [S('b')] });
   assert.throws(() => later.resolve({ name: 'id' }), { message: 'Query condition missed key schema element: id' });
 });
+
+test('a request like one that passed is bound to its own values, and what looks inside values is checked again', () => {
+  const schema = { partition: { name: 'pk', type: 'S' }, sort: { name: 'sk', type: 'N' } } as const;
+  const query = (values: Record<string, AttributeValue>, KeyConditionExpression = 'pk = :p AND sk > :s') =>
+    compileExpressions({ KeyConditionExpression, ProjectionExpression: '#a', ExpressionAttributeNames: { '#a': 'a' }, ExpressionAttributeValues: values }).keyCondition!;
+  for (const [p, s] of [['x', '1'], ['y', '2'], ['z', '03']]) {
+    const k = query({ ':p': S(p!), ':s': N(s!) });
+    assert.deepEqual(k.resolve(schema.partition, schema.sort), { partition: { name: 'pk', value: S(p!) }, sort: { name: 'sk', op: '>', values: [N(String(Number(s)))] } });
+    // Resolved against another schema (an index), the same form fails as it did the first time.
+    assert.throws(() => k.resolve({ name: 'id' }), { message: 'Query condition missed key schema element: id' });
+  }
+  // Other value types are validated afresh.
+  assert.throws(() => query({ ':p': S('x'), ':s': S('1') }).resolve(schema.partition, schema.sort), { message: /does not match schema type/ });
+  // Values are validated every time, names and unused values are part of what is remembered.
+  rejects({ KeyConditionExpression: 'pk = :p AND sk > :s', ProjectionExpression: '#a', ExpressionAttributeNames: { '#a': 'a' }, ExpressionAttributeValues: { ':p': S('x'), ':s': N('x') } }, "ExpressionAttributeValues contains invalid value: The parameter cannot be converted to a numeric value: x for key :s");
+  rejects({ KeyConditionExpression: 'pk = :p AND sk > :s', ProjectionExpression: '#a', ExpressionAttributeNames: { '#a': 'a', '#b': 'b' }, ExpressionAttributeValues: { ':p': S('x'), ':s': N('1') } }, 'Value provided in ExpressionAttributeNames unused in expressions: keys: {#b}');
+  rejects({ KeyConditionExpression: 'pk = :p AND sk > :s', ProjectionExpression: '#a', ExpressionAttributeNames: { '#a': 'a' }, ExpressionAttributeValues: { ':p': S('x'), ':s': N('1'), ':t': N('1') } }, 'Value provided in ExpressionAttributeValues unused in expressions: keys: {:t}');
+  // BETWEEN compares the values themselves: a passing request does not vouch for the next.
+  const between = 'pk = :p AND sk BETWEEN :lo AND :hi';
+  assert.ok(query({ ':p': S('x'), ':lo': N('1'), ':hi': N('2') }, between));
+  rejects({ KeyConditionExpression: between, ProjectionExpression: '#a', ExpressionAttributeNames: { '#a': 'a' }, ExpressionAttributeValues: { ':p': S('x'), ':lo': N('3'), ':hi': N('2') } }, 'Invalid KeyConditionExpression: The BETWEEN operator requires upper bound to be greater than or equal to lower bound; lower bound operand: AttributeValue: {N:3}, upper bound operand: AttributeValue: {N:2}');
+});
