@@ -71,6 +71,8 @@ async function main(): Promise<void> {
   results.query10 = await measure(64, (i) =>
     mem.execute('Query', { TableName: TABLE, KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': { S: pk((i * 7919) % 10_000) } } }),
   );
+  // The same writes as the durable phases below, without a log: what the write path costs in CPU.
+  results.memoryPutItem = await measure(64, (i) => mem.execute('PutItem', { TableName: TABLE, Item: item(pk(i % 100_000), sk(i % 10), i) }));
   await mem.close();
 
   // 'process' (the default): acknowledged once written to the kernel; 'disk': once on the disk.
