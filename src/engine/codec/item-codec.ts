@@ -6,8 +6,10 @@
 // Layout (every length and count a varint whose digits are chars 0x00-0xFF):
 //   size  shapeId  value*                     shapeId > 0: names come from the shape
 //   size  0  count  (nameId value)*           shapeId 0: names listed inline (shape limit reached)
-// Values: tag char, then  S N B: len chars | T F 0: nothing | L: count value* |
+// Values: tag char, then  S J N B: len chars | T F 0: nothing | L: count value* |
 //   M: count (len name value)* | s n b (sets): count (len chars)*
+// J is an S value that JSON writes between quotes as it is: checked once when the item is written
+// rather than on every read (items written before J existed have S throughout).
 import type { AttributeValue, Item } from '../types/attribute-value';
 
 const MAX_SHAPES = 20_000;
@@ -17,8 +19,8 @@ type Builder = (values: AttributeValue[]) => Item;
 interface Shape {
   nameIds: number[];
   build: Builder;
-  /** `{"name":` / `,"name":` for each attribute, made on first JSON serialisation. */
-  jsonPrefixes?: string[];
+  /** JSON text ahead of each attribute's value, made on first JSON serialisation (see jsonOpenings). */
+  jsonOpenings?: string[];
 }
 
 /** What one write added to a table's dictionaries; the log records it so recovery can rebuild them. */
@@ -115,16 +117,55 @@ export class ItemCodec {
     const shapeId = r.varint();
     if (shapeId > 0) {
       const shape = this.shapes[shapeId];
-      const prefixes = (shape.jsonPrefixes ??= shape.nameIds.map((id, i) => (i === 0 ? '{' : ',') + JSON.stringify(this.names[id]) + ':'));
-      if (prefixes.length === 0) return '{}';
+      const n = shape.nameIds.length;
+      if (n === 0) return '{}';
+      const openings = (shape.jsonOpenings ??= this.jsonOpenings(shape.nameIds));
+      // A scalar is written as its opening plus its text; its closing `"}` goes out with what follows.
+      let afterScalar = 0;
       let out = '';
-      for (let i = 0; i < prefixes.length; i++) out += prefixes[i] + r.json();
-      return out + '}';
+      for (let i = 0; i < n; i++) {
+        const at = afterScalar + 4 * i;
+        const tag = s.charCodeAt(r.pos);
+        const kind = scalarKind(tag);
+        if (kind === 0) {
+          out += openings[at] + r.json();
+          afterScalar = 0;
+          continue;
+        }
+        r.pos++;
+        const text = r.text();
+        if (tag === 83 && !JSON_SAFE.test(text)) {
+          out += openings[at] + '{"S":' + JSON.stringify(text) + '}';
+          afterScalar = 0;
+        } else {
+          out += openings[at + kind] + text;
+          afterScalar = 4 * n;
+        }
+      }
+      return out + (afterScalar === 0 ? '}' : '"}}');
     }
     const count = r.varint();
     let out = '{';
     for (let i = 0; i < count; i++) out += (i === 0 ? '' : ',') + JSON.stringify(this.names[r.varint()]) + ':' + r.json();
     return out + '}';
+  }
+
+  /**
+   * For attribute i: [4i] `{"name":` (`,"name":` after the first), [4i + 1..3] the same followed
+   * by `{"S":"`, `{"N":"` or `{"B":"`; then the same 4n entries again for after a scalar, which
+   * start by closing it (`"}`).
+   */
+  private jsonOpenings(nameIds: number[]): string[] {
+    const plain: string[] = [];
+    const afterScalar: string[] = [];
+    nameIds.forEach((id, i) => {
+      const name = JSON.stringify(this.names[id]) + ':';
+      for (const type of ['', '{"S":"', '{"N":"', '{"B":"']) {
+        plain.push((i === 0 ? '{' : ',') + name + type);
+        afterScalar.push('"},' + name + type);
+      }
+    });
+    return plain.concat(afterScalar);
   }
 
   /** One top-level attribute without decoding the rest (key extraction, projections of one name). */
@@ -176,6 +217,11 @@ export class EncodedItem {
 // Strings that JSON.stringify would write unchanged between quotes.
 const JSON_SAFE = /^[^"\\\u0000-\u001f\ud800-\udfff]*$/;
 
+/** 1, 2, 3 for the tags of S (and J), N and B values; 0 for the others. */
+function scalarKind(tag: number): number {
+  return tag === 83 || tag === 74 ? 1 : tag === 78 ? 2 : tag === 66 ? 3 : 0;
+}
+
 function quote(v: string): string {
   return JSON_SAFE.test(v) ? '"' + v + '"' : JSON.stringify(v);
 }
@@ -207,7 +253,10 @@ export function varint(n: number): string {
 
 function encodeValue(v: AttributeValue, parts: string[]): void {
   const a = v as Record<string, unknown>;
-  if (a.S !== undefined) parts.push('S', varint((a.S as string).length), a.S as string);
+  if (a.S !== undefined) {
+    const text = a.S as string;
+    parts.push(JSON_SAFE.test(text) ? 'J' : 'S', varint(text.length), text);
+  }
   else if (a.N !== undefined) parts.push('N', varint((a.N as string).length), a.N as string);
   else if (a.B !== undefined) parts.push('B', varint((a.B as string).length), a.B as string);
   else if (a.BOOL !== undefined) parts.push(a.BOOL ? 'T' : 'F');
@@ -260,6 +309,7 @@ class Reader {
   value(): AttributeValue {
     switch (this.s.charCodeAt(this.pos++)) {
       case 83 /* S */:
+      case 74 /* J */:
         return { S: this.text() };
       case 78 /* N */:
         return { N: this.text() };
@@ -301,6 +351,8 @@ class Reader {
     switch (this.s.charCodeAt(this.pos++)) {
       case 83:
         return '{"S":' + quote(this.text()) + '}';
+      case 74:
+        return '{"S":"' + this.text() + '"}';
       case 78:
         return '{"N":"' + this.text() + '"}';
       case 66:
@@ -344,6 +396,7 @@ class Reader {
   skip(): void {
     switch (this.s.charCodeAt(this.pos++)) {
       case 83:
+      case 74:
       case 78:
       case 66:
         this.skipText();

@@ -78,3 +78,16 @@ test('toJson writes exactly what JSON.stringify writes for the decoded item', ()
   );
 });
 
+
+test('items written before J tags (every string S) read and write JSON as before', () => {
+  const codec = new ItemCodec();
+  const it: Item = { a: { S: 'plain' }, b: { N: '1' }, c: { S: 'quote " here' }, d: { L: [{ S: 'x' }] } };
+  const current = codec.encode(it, 10, { names: [], shapes: [] });
+  // The encoding's J tags are the only ones there (no other char is 'J' in this item).
+  const legacy = current.replaceAll('J', 'S');
+  assert.notEqual(legacy, current);
+  assert.deepEqual(codec.decode(legacy), it);
+  assert.equal(codec.toJson(legacy), JSON.stringify(it));
+  assert.equal(codec.toJson(current), JSON.stringify(it));
+  assert.deepEqual(codec.attribute(legacy, 'd'), it.d);
+});
