@@ -60,6 +60,11 @@ export class Database {
   private loggedBytes = 0;
   /** The last record handed to the log; acknowledgements come in log order, so it settles last. */
   private lastLogged: Promise<void> = Promise.resolve();
+  /** Records handed to the log and not yet acknowledged (or failed). */
+  private unacknowledged = 0;
+  private readonly acknowledged = (): void => {
+    this.unacknowledged--;
+  };
   /** The checkpoint being written, if any: one at a time. */
   private checkpointRun: Promise<void> | undefined;
   private closed = false;
@@ -123,11 +128,17 @@ export class Database {
     return this.closed;
   }
 
-  /** Runs one DynamoDB operation; resolves once its writes are durable. */
+  /**
+   * Runs one DynamoDB operation; resolves once its writes are durable. Writes are applied in
+   * memory before they are logged, so a read may have seen one that is not acknowledged yet: it
+   * then answers only once every write handed to the log so far is acknowledged, and no reader
+   * sees a write that a crash could still take back.
+   */
   execute(operation: string, input: unknown): Promise<unknown> {
     try {
       const result = this.run(operation, input);
-      return result instanceof Promise ? result.then(materialize) : Promise.resolve(materialize(result));
+      if (result instanceof Promise) return result.then(materialize);
+      return this.unacknowledged > 0 ? this.lastLogged.then(() => materialize(result)) : Promise.resolve(materialize(result));
     } catch (e) {
       return Promise.reject(e);
     }
@@ -137,7 +148,8 @@ export class Database {
   executeJson(operation: string, input: unknown): Promise<string> {
     try {
       const result = this.run(operation, input);
-      return result instanceof Promise ? result.then(resultToJson) : Promise.resolve(resultToJson(result));
+      if (result instanceof Promise) return result.then(resultToJson);
+      return this.unacknowledged > 0 ? this.lastLogged.then(() => resultToJson(result)) : Promise.resolve(resultToJson(result));
     } catch (e) {
       return Promise.reject(e);
     }
@@ -181,6 +193,8 @@ export class Database {
     const record: LogRecord = { lsn: this.nextLsn++, time: this.now(), mutations };
     const done = this.wal.append(record);
     this.lastLogged = done;
+    this.unacknowledged++;
+    done.then(this.acknowledged, this.acknowledged);
     this.loggedBytes += estimateBytes(mutations);
     if (this.loggedBytes > (this.options.checkpointBytes ?? 256 * 1024 * 1024) && this.checkpointRun === undefined) {
       this.checkpointRun = done

@@ -370,3 +370,29 @@ test('a checkpoint taken while writes continue is consistent, and the event loop
   assert.equal(((await db.execute('GetItem', { TableName: 'Orders', Key: { pk: { S: 'p7' }, sk: { N: '29707' } } })) as any).Item.v.S, 'y'.repeat(29707 % 200));
   await db.close();
 });
+
+test('a read that sees a write not yet acknowledged answers only after that write is acknowledged', async () => {
+  for (const durability of ['process', 'disk'] as const) {
+    const dir = tmp();
+    const db = await Database.open(dir, { durability });
+    await db.execute('CreateTable', KEYED);
+    let putDone = false;
+    let readsDone = 0;
+    const put = db.execute('PutItem', { TableName: 'Orders', Item: { pk: { S: 'a' }, sk: { N: '1' }, v: { S: 'new' } } }).then(() => (putDone = true));
+    const get = db.execute('GetItem', { TableName: 'Orders', Key: { pk: { S: 'a' }, sk: { N: '1' } } }).then((r: any) => (readsDone++, r.Item.v.S));
+    const query = db.executeJson('Query', { TableName: 'Orders', KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': { S: 'a' } } }).then((j) => (readsDone++, JSON.parse(j).Count));
+    // The log writes the record in a later turn of the event loop: until then neither read may answer.
+    for (let i = 0; i < 50; i++) await Promise.resolve();
+    assert.equal(putDone, false, durability);
+    assert.equal(readsDone, 0, durability);
+    assert.deepEqual(await Promise.all([put, get, query]), [true, 'new', 1], durability);
+    // With nothing waiting for the log, a read answers at once.
+    let answered = false;
+    const again = db.execute('GetItem', { TableName: 'Orders', Key: { pk: { S: 'a' }, sk: { N: '1' } } }).then(() => (answered = true));
+    for (let i = 0; i < 5; i++) await Promise.resolve();
+    assert.equal(answered, true, durability);
+    await again;
+    await db.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
