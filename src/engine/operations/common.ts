@@ -66,6 +66,9 @@ function checkKeyValue(name: string, type: ScalarType, value: AttributeValue, pa
       `One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain an empty ${type === 'S' ? 'string' : 'binary'} value. Key: ${name}`,
     );
   }
+  // A UTF-16 unit is at most 3 UTF-8 bytes, and base64 is longer than what it encodes: short keys need no count.
+  const units = type === 'S' ? a.S.length * 3 : type === 'B' ? a.B.length : a.N.length;
+  if (units <= MAX_SORT_KEY_BYTES) return;
   const bytes = keyBytes(type, value);
   if (partition && bytes > MAX_PARTITION_KEY_BYTES) {
     throw invalidParameter('Size of hashkey has exceeded the maximum size limit of2048 bytes');
@@ -78,15 +81,16 @@ function checkKeyValue(name: string, type: ScalarType, value: AttributeValue, pa
 /** PutItem: the item must carry every key attribute with the declared type. */
 export function checkItemKey(table: Table, item: Item): void {
   const s = table.schema;
-  const parts: Array<[string, ScalarType, boolean]> = [[s.partitionName, s.partitionType, true]];
-  if (s.sortName !== undefined) parts.push([s.sortName, s.sortType!, false]);
-  for (const [name, type, partition] of parts) {
-    const v = item[name];
-    if (v === undefined) throw invalidParameter(`Missing the key ${name} in the item`);
-    const actual = scalarType(v);
-    if (actual !== type) throw invalidParameter(`Type mismatch for key ${name} expected: ${type} actual: ${actual}`);
-    checkKeyValue(name, type, v, partition);
-  }
+  checkItemKeyAttribute(item, s.partitionName, s.partitionType, true);
+  if (s.sortName !== undefined) checkItemKeyAttribute(item, s.sortName, s.sortType!, false);
+}
+
+function checkItemKeyAttribute(item: Item, name: string, type: ScalarType, partition: boolean): void {
+  const v = item[name];
+  if (v === undefined) throw invalidParameter(`Missing the key ${name} in the item`);
+  const actual = scalarType(v);
+  if (actual !== type) throw invalidParameter(`Type mismatch for key ${name} expected: ${type} actual: ${actual}`);
+  checkKeyValue(name, type, v, partition);
 }
 
 /** GetItem, DeleteItem, UpdateItem: the Key must be exactly the table's key attributes. */
