@@ -23,6 +23,11 @@ interface Shape {
   jsonOpenings?: string[];
 }
 
+interface ShapeNode {
+  shapeId: number | undefined;
+  next: Map<number, ShapeNode>;
+}
+
 /** What one write added to a table's dictionaries; the log records it so recovery can rebuild them. */
 export interface DictionaryAdditions {
   names: string[];
@@ -33,7 +38,8 @@ export class ItemCodec {
   readonly names: string[] = [];
   private readonly nameIds = new Map<string, number>();
   private readonly shapes: Shape[] = [{ nameIds: [], build: () => ({}) }];
-  private readonly shapeIds = new Map<string, number>();
+  /** Shapes by their name ids, one level per attribute: finding an item's shape builds no key string. */
+  private readonly shapeTrie: ShapeNode = { shapeId: undefined, next: new Map() };
 
   /** Replays additions read back from a checkpoint or the log. */
   restore(additions: DictionaryAdditions): void {
@@ -59,7 +65,13 @@ export class ItemCodec {
   private addShape(nameIds: number[], added: DictionaryAdditions | undefined): number {
     const id = this.shapes.length;
     this.shapes.push({ nameIds, build: compileBuilder(nameIds.map((n) => this.names[n])) });
-    this.shapeIds.set(nameIds.join(','), id);
+    let node = this.shapeTrie;
+    for (const n of nameIds) {
+      let child = node.next.get(n);
+      if (child === undefined) node.next.set(n, (child = { shapeId: undefined, next: new Map() }));
+      node = child;
+    }
+    node.shapeId = id;
     added?.shapes.push(nameIds);
     return id;
   }
@@ -67,9 +79,13 @@ export class ItemCodec {
   encode(item: Item, size: number, added: DictionaryAdditions): string {
     const parts: string[] = [varint(size)];
     const nameIds: number[] = [];
-    for (const name in item) nameIds.push(this.internName(name, added));
-    const shapeKey = nameIds.join(',');
-    let shapeId = this.shapeIds.get(shapeKey);
+    let node: ShapeNode | undefined = this.shapeTrie;
+    for (const name in item) {
+      const id = this.internName(name, added);
+      nameIds.push(id);
+      node = node?.next.get(id);
+    }
+    let shapeId = node?.shapeId;
     if (shapeId === undefined && this.shapes.length < MAX_SHAPES) shapeId = this.addShape(nameIds, added);
     if (shapeId !== undefined) {
       parts.push(varint(shapeId));
