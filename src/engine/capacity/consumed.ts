@@ -60,6 +60,11 @@ function arms(m: Record<string, number>, o: ShapeOptions): Record<string, Record
   return out;
 }
 
+/** Whether ReturnConsumedCapacity `mode` asks for a ConsumedCapacity object (not NONE / absent). */
+export function reportsCapacity(mode: string | undefined): mode is 'TOTAL' | 'INDEXES' {
+  return mode === 'TOTAL' || mode === 'INDEXES';
+}
+
 /** The ConsumedCapacity object for ReturnConsumedCapacity `mode`, or undefined for NONE / absent. */
 export function consumedCapacity(
   mode: string | undefined,
@@ -67,7 +72,7 @@ export function consumedCapacity(
   c: Consumption,
   o: ShapeOptions,
 ): Record<string, unknown> | undefined {
-  if (mode !== 'TOTAL' && mode !== 'INDEXES') return undefined;
+  if (!reportsCapacity(mode)) return undefined;
   const total = totalUnits(c);
   const out: Record<string, unknown> = { TableName: tableName, CapacityUnits: total };
   if (o.transactional) out[o.kind === 'read' ? 'ReadCapacityUnits' : 'WriteCapacityUnits'] = total;

@@ -7,7 +7,7 @@ import { encodeScalar, hashOfKey, partitionPrefix } from '../codec/key-codec';
 import { DynamoDBError } from '../errors';
 import type { Table } from '../table';
 import type { Item } from '../types/attribute-value';
-import { addConsumption, addIndexUnits, consumedCapacity, consumption, totalUnits, type Consumption } from './consumed';
+import { addConsumption, addIndexUnits, consumedCapacity, consumption, reportsCapacity, totalUnits, type Consumption } from './consumed';
 import { hasIndexes, indexesOf, indexPartitionValue, writeImpact, type IndexInfo } from './indexes';
 import { KeyCounter, OpCounter, Scope } from './metrics';
 import { Throughput, type TokenBucket } from './throttle';
@@ -46,7 +46,8 @@ const HOT_KEYS_EXACT_PER_SECOND = 2000;
 export class ResourceState {
   readonly throughput = new Throughput();
   readonly scope = new Scope(1);
-  readonly partitions = new Map<number, Scope>();
+  /** Per-partition counters, by partition number (sparse: only partitions that saw traffic). */
+  readonly partitions: Array<Scope | undefined> = [];
   readonly hot = new KeyCounter();
   /** Sampling of hot-key counts: each request is counted with probability 1 / hotStride. */
   hotStride = 1;
@@ -68,9 +69,7 @@ export class ResourceState {
   }
 
   partitionScope(p: number): Scope {
-    let s = this.partitions.get(p);
-    if (s === undefined) this.partitions.set(p, (s = new Scope(PARTITION_RESOLUTION)));
-    return s;
+    return (this.partitions[p] ??= new Scope(PARTITION_RESOLUTION));
   }
 }
 
@@ -122,6 +121,21 @@ function throttleError(table: Table, gsi: IndexInfo | undefined, kind: 'read' | 
   const reason = `${gsi ? 'Index' : 'Table'}${kind === 'read' ? 'Read' : 'Write'}${partition ? 'KeyRangeThroughputExceeded' : 'ProvisionedThroughputExceeded'}`;
   const message = gsi ? (kind === 'read' ? INDEX_READ_THROTTLE_MESSAGE : GSI_THROTTLE_MESSAGE) : TABLE_THROTTLE_MESSAGE;
   return new DynamoDBError('ProvisionedThroughputExceededException', message, { ThrottlingReasons: [{ reason, resource }] });
+}
+
+/**
+ * What a charge came to: a number is units on the base table alone (the common single-item
+ * request), which needs no Consumption unless the caller asked for ConsumedCapacity.
+ */
+type Charge = number | Consumption | DynamoDBError;
+
+function asConsumption(c: number | Consumption): Consumption {
+  return typeof c === 'number' ? consumption(c) : c;
+}
+
+/** The partition a key (or partition prefix) falls in; one partition needs no hash. */
+function partitionOfKey(t: Throughput, key: string): number {
+  return t.partitions === 1 ? 0 : t.partitionOfHash(hashOfKey(key));
 }
 
 /** The partition-key part (hash ‖ escaped value ‖ terminator) of an encoded primary key. */
@@ -177,12 +191,13 @@ export class CapacityManager {
   ): Record<string, unknown> | undefined {
     const c = this.chargeWrite(op, table, key, oldEncoded, newItem, newSize, false, transactional);
     if (c instanceof DynamoDBError) throw c;
-    return consumedCapacity(req.ReturnConsumedCapacity, table.name, c, { kind: 'write', transactional });
+    return this.reported(req, table, c, 'write', transactional);
   }
 
   /** As `write`, for one request of a batch: a throttle comes back as the error instead of thrown. */
   tryWrite(op: string, table: Table, key: string, oldEncoded: string | undefined, newItem: Item | undefined, newSize: number): Consumption | DynamoDBError {
-    return this.chargeWrite(op, table, key, oldEncoded, newItem, newSize, false, false);
+    const c = this.chargeWrite(op, table, key, oldEncoded, newItem, newSize, false, false);
+    return c instanceof DynamoDBError ? c : asConsumption(c);
   }
 
   /**
@@ -198,17 +213,33 @@ export class CapacityManager {
   read(op: string, req: CapacityRequest, table: Table, spec: ReadSpec): Record<string, unknown> | undefined {
     const c = this.chargeRead(op, table, spec);
     if (c instanceof DynamoDBError) throw c;
-    return consumedCapacity(req.ReturnConsumedCapacity, table.name, c, { kind: 'read', transactional: spec.transactional });
+    return this.reported(req, table, c, 'read', spec.transactional);
   }
 
   /** As `read`, for one key of a BatchGetItem. */
   tryRead(op: string, table: Table, spec: ReadSpec): Consumption | DynamoDBError {
-    return this.chargeRead(op, table, spec);
+    const c = this.chargeRead(op, table, spec);
+    return c instanceof DynamoDBError ? c : asConsumption(c);
   }
 
-  private chargeRead(op: string, table: Table, spec: ReadSpec): Consumption | DynamoDBError {
+  private reported(req: CapacityRequest, table: Table, c: number | Consumption, kind: 'read' | 'write', transactional: boolean | undefined): Record<string, unknown> | undefined {
+    const mode = req.ReturnConsumedCapacity;
+    return reportsCapacity(mode) ? consumedCapacity(mode, table.name, asConsumption(c), { kind, transactional }) : undefined;
+  }
+
+  /** Whether requests on `table` go through admission. */
+  private throttles(table: Table): boolean {
+    return this.throttling && table.meta.billingMode === 'PROVISIONED';
+  }
+
+  private chargeRead(op: string, table: Table, spec: ReadSpec): Charge {
     const now = this.host.now();
     const ts = this.state(table, now);
+    if (spec.index === undefined && spec.hashRange === undefined && !this.throttles(table)) {
+      const units = readUnits(spec.bytes, spec.consistent, spec.transactional);
+      this.chargeTable(op, ts, 'read', spec.key, units, now);
+      return units;
+    }
     const hits: Hit[] = [];
     let c: Consumption;
     // The full key: its first four units are its partition's hash; the hot-key counter cuts it to the partition key.
@@ -243,11 +274,16 @@ export class CapacityManager {
     newSize: number,
     failed: boolean,
     transactional: boolean,
-  ): Consumption | DynamoDBError {
+  ): Charge {
     const now = this.host.now();
     const ts = this.state(table, now);
     const oldSize = oldEncoded === undefined ? 0 : encodedItemSize(oldEncoded);
-    const c = consumption(writeUnits(failed ? oldSize : Math.max(oldSize, newSize), transactional));
+    const units = writeUnits(failed ? oldSize : Math.max(oldSize, newSize), transactional);
+    if ((failed || !hasIndexes(table)) && !this.throttles(table)) {
+      this.chargeTable(op, ts, 'write', key, units, now);
+      return units;
+    }
+    const c = consumption(units);
     const hits: Hit[] = [];
     const tableHit: Hit = { state: ts.table, key, hashRange: undefined, units: c.table, request: true, gsi: undefined };
     hits.push(tableHit);
@@ -290,7 +326,7 @@ export class CapacityManager {
   private apply(op: string, table: Table, ts: TableState, kind: 'read' | 'write', hits: Hit[], c: Consumption, now: number): Consumption | DynamoDBError {
     const second = Math.floor(now / 1000);
     for (const h of hits) this.locate(h);
-    if (this.throttling && table.meta.billingMode === 'PROVISIONED') {
+    if (this.throttles(table)) {
       // Every bucket must admit before any is charged.
       for (const h of hits) {
         const t = h.state.throughput;
@@ -310,19 +346,39 @@ export class CapacityManager {
         for (let p = h.first!; p >= 0 && p <= h.last!; p++) t.partitionBucket(p, kind, now).take(share);
       }
     }
-    for (const h of hits) {
-      if (h.request) h.state.scope.record(second, kind, h.units, false);
-      else h.state.scope.addUnits(second, kind, h.units);
-      const share = h.units / (h.last! - h.first! + 1);
-      for (let p = h.first!; p >= 0 && p <= h.last!; p++) {
-        if (h.request) h.state.partitionScope(p).record(second, kind, share, false);
-        else h.state.partitionScope(p).addUnits(second, kind, share);
-      }
-      if (h.key !== undefined && h.state.sampleHot(second)) h.state.hot.record(second, partitionKeyOf(h.key), kind, h.units, false, h.state.hotStride);
-    }
-    const total = totalUnits(c);
-    ts.ops.record(second, op, kind === 'read' ? total : 0, kind === 'write' ? total : 0, false);
+    for (const h of hits) this.count(h.state, kind, h.units, h.first!, h.last!, h.key, h.request, second);
+    this.countOp(ts, op, kind, totalUnits(c), second);
     return c;
+  }
+
+  /**
+   * The common request: the base table alone, with nothing to admit (on-demand, or throttling
+   * off). The same counters as `apply`, without building hits.
+   */
+  private chargeTable(op: string, ts: TableState, kind: 'read' | 'write', key: string | undefined, units: number, now: number): void {
+    const second = Math.floor(now / 1000);
+    const p = key === undefined ? -1 : partitionOfKey(ts.table.throughput, key);
+    this.count(ts.table, kind, units, p, p, key, true, second);
+    this.countOp(ts, op, kind, units, second);
+  }
+
+  /**
+   * Counts a resource's part of an admitted request: its units (and the request, when it is the
+   * resource the request addressed), split evenly over partitions first..last, and its hot key.
+   */
+  private count(state: ResourceState, kind: 'read' | 'write', units: number, first: number, last: number, key: string | undefined, request: boolean, second: number): void {
+    if (request) state.scope.record(second, kind, units, false);
+    else state.scope.addUnits(second, kind, units);
+    const share = units / (last - first + 1);
+    for (let p = first; p >= 0 && p <= last; p++) {
+      if (request) state.partitionScope(p).record(second, kind, share, false);
+      else state.partitionScope(p).addUnits(second, kind, share);
+    }
+    if (key !== undefined && state.sampleHot(second)) state.hot.record(second, partitionKeyOf(key), kind, units, false, state.hotStride);
+  }
+
+  private countOp(ts: TableState, op: string, kind: 'read' | 'write', total: number, second: number): void {
+    ts.ops.record(second, op, kind === 'read' ? total : 0, kind === 'write' ? total : 0, false);
   }
 
   private throttled(op: string, table: Table, ts: TableState, kind: 'read' | 'write', hits: Hit[], culprit: Hit, partition: boolean, second: number): DynamoDBError {
@@ -341,7 +397,7 @@ export class CapacityManager {
   /** The partitions an access spends in: its key's, or those a Scan page's hash range spans. */
   private locate(h: Hit): void {
     const t = h.state.throughput;
-    if (h.key !== undefined) h.first = h.last = t.partitionOfHash(hashOfKey(h.key));
+    if (h.key !== undefined) h.first = h.last = partitionOfKey(t, h.key);
     else if (h.hashRange !== undefined) {
       h.first = t.partitionOfHash(h.hashRange[0]);
       h.last = t.partitionOfHash(Math.max(h.hashRange[0], h.hashRange[1] - 1));

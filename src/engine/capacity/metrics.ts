@@ -41,6 +41,9 @@ export class Scope {
   private readonly slots: number;
   private readonly stamps: Float64Array;
   private readonly data: Record<Field, Float32Array>;
+  /** The slot of the last second recorded: requests come in runs within one second. */
+  private lastSecond = NaN;
+  private lastSlot = 0;
 
   constructor(readonly resolution = 1) {
     this.slots = Math.ceil(WINDOW_SECONDS / resolution);
@@ -50,12 +53,16 @@ export class Scope {
   }
 
   private slot(second: number): number {
+    // Only this method restamps slots, so the cached slot stays the second's until it moves on.
+    if (second === this.lastSecond) return this.lastSlot;
     const t = Math.floor(second / this.resolution);
     const i = t % this.slots;
     if (this.stamps[i] !== t) {
       this.stamps[i] = t;
       for (const f of FIELDS) this.data[f][i] = 0;
     }
+    this.lastSecond = second;
+    this.lastSlot = i;
     return i;
   }
 
@@ -210,16 +217,40 @@ export interface OpCounts {
   throttled: number;
 }
 
+interface MinuteOps {
+  minute: number;
+  ops: Map<string, OpCounts>;
+}
+
 export class OpCounter {
-  private readonly minutes: Array<{ minute: number; ops: Map<string, OpCounts> } | undefined> = new Array(60);
+  private readonly minutes: Array<MinuteOps | undefined> = new Array(60);
+  /**
+   * The counts the last request went to, with its second and operation: a run of one operation
+   * within a second (the usual traffic) skips the minute and name lookups.
+   */
+  private lastSecond = NaN;
+  private lastOp = '';
+  private lastMinute: MinuteOps | undefined;
+  private lastCounts: OpCounts | undefined;
 
   record(second: number, op: string, readUnits: number, writeUnits: number, throttled: boolean): void {
-    const minute = Math.floor(second / 60);
-    const i = minute % 60;
-    let m = this.minutes[i];
-    if (m === undefined || m.minute !== minute) this.minutes[i] = m = { minute, ops: new Map() };
-    let c = m.ops.get(op);
-    if (c === undefined) m.ops.set(op, (c = { requests: 0, readUnits: 0, writeUnits: 0, throttled: 0 }));
+    let c = this.lastCounts;
+    if (second !== this.lastSecond || op !== this.lastOp || c === undefined) {
+      let m = this.lastMinute;
+      const minute = Math.floor(second / 60);
+      // Only this method replaces minutes, so the last one is still in the ring while current.
+      if (m === undefined || m.minute !== minute) {
+        const i = minute % 60;
+        m = this.minutes[i];
+        if (m === undefined || m.minute !== minute) this.minutes[i] = m = { minute, ops: new Map() };
+      }
+      c = m.ops.get(op);
+      if (c === undefined) m.ops.set(op, (c = { requests: 0, readUnits: 0, writeUnits: 0, throttled: 0 }));
+      this.lastSecond = second;
+      this.lastOp = op;
+      this.lastMinute = m;
+      this.lastCounts = c;
+    }
     if (throttled) c.throttled++;
     else {
       c.requests++;

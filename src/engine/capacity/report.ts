@@ -195,7 +195,7 @@ export class CapacityMetrics {
     const now = Math.floor(this.host.now() / 1000);
     const out: PartitionMetrics[] = [];
     for (let p = 0; p < count; p++) {
-      const scope = state?.partitions.get(p) ?? emptyPartitionScope;
+      const scope = state?.partitions[p] ?? emptyPartitionScope;
       out.push({ partition: p, hashRange: partitionRange(p, count), series: scope.series(now, windowOf(o), Math.max(10, o?.step ?? 10)) });
     }
     return out;

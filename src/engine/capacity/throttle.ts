@@ -88,9 +88,17 @@ export class Throughput {
   private tableWrite: TokenBucket | undefined;
   private readonly parts = new Map<number, PartitionBuckets>();
   private provisioned = false;
+  /** The read and write last synced: with the same mode, equal rates leave every bucket as it is. */
+  private syncedRead = NaN;
+  private syncedWrite = NaN;
 
   /** Brings the state up to the resource's current mode, throughput and size. */
   sync(provisioned: boolean, read: number, write: number, sizeBytes: number, now: number): void {
+    // Called on every request: unchanged inputs change nothing while the data still fits the
+    // partitions there are (the size is the only input that moves between UpdateTables).
+    if (provisioned === this.provisioned && read === this.syncedRead && write === this.syncedWrite && sizeBytes <= this.partitions * PARTITION_BYTES) return;
+    this.syncedRead = read;
+    this.syncedWrite = write;
     // On-demand tables start with the throughput of 12,000 reads / 4,000 writes per second.
     const r = provisioned ? read : Math.max(read, 12000);
     const w = provisioned ? write : Math.max(write, 4000);
