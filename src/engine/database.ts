@@ -60,11 +60,6 @@ export class Database {
   private loggedBytes = 0;
   /** The last record handed to the log; acknowledgements come in log order, so it settles last. */
   private lastLogged: Promise<void> = Promise.resolve();
-  /** Records handed to the log and not yet acknowledged (or failed). */
-  private unacknowledged = 0;
-  private readonly acknowledged = (): void => {
-    this.unacknowledged--;
-  };
   /** The checkpoint being written, if any: one at a time. */
   private checkpointRun: Promise<void> | undefined;
   private closed = false;
@@ -138,7 +133,7 @@ export class Database {
     try {
       const result = this.run(operation, input);
       if (result instanceof Promise) return result.then(materialize);
-      return this.unacknowledged > 0 ? this.lastLogged.then(() => materialize(result)) : Promise.resolve(materialize(result));
+      return this.wal !== undefined && !this.wal.idle ? this.lastLogged.then(() => materialize(result)) : Promise.resolve(materialize(result));
     } catch (e) {
       return Promise.reject(e);
     }
@@ -149,7 +144,7 @@ export class Database {
     try {
       const result = this.run(operation, input);
       if (result instanceof Promise) return result.then(resultToJson);
-      return this.unacknowledged > 0 ? this.lastLogged.then(() => resultToJson(result)) : Promise.resolve(resultToJson(result));
+      return this.wal !== undefined && !this.wal.idle ? this.lastLogged.then(() => resultToJson(result)) : Promise.resolve(resultToJson(result));
     } catch (e) {
       return Promise.reject(e);
     }
@@ -193,8 +188,6 @@ export class Database {
     const record: LogRecord = { lsn: this.nextLsn++, time: this.now(), mutations };
     const done = this.wal.append(record);
     this.lastLogged = done;
-    this.unacknowledged++;
-    done.then(this.acknowledged, this.acknowledged);
     this.loggedBytes += estimateBytes(mutations);
     if (this.loggedBytes > (this.options.checkpointBytes ?? 256 * 1024 * 1024) && this.checkpointRun === undefined) {
       this.checkpointRun = done

@@ -45,11 +45,28 @@ interface Pending {
   w: BinaryWriter;
   /** End offset in `w` of each frame. */
   ends: number[];
-  waiters: Array<{ resolve: () => void; reject: (e: Error) => void }>;
+  /** One promise for every record of the batch: a batch is acknowledged (or fails) as a whole. */
+  acknowledged: Deferred | undefined;
+}
+
+interface Deferred {
+  promise: Promise<void>;
+  resolve: () => void;
+  reject: (e: Error) => void;
+}
+
+function deferred(): Deferred {
+  let resolve!: () => void;
+  let reject!: (e: Error) => void;
+  const promise = new Promise<void>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { promise, resolve, reject };
 }
 
 function emptyPending(capacity = 64 * 1024): Pending {
-  return { w: new BinaryWriter(capacity), ends: [], waiters: [] };
+  return { w: new BinaryWriter(capacity), ends: [], acknowledged: undefined };
 }
 
 export function segmentName(n: number): string {
@@ -219,10 +236,14 @@ export class WriteAheadLog {
     buf.writeUInt32LE(w.pos - start - HEADER, start);
     buf.writeUInt32LE(crc32(buf.subarray(start + HEADER, w.pos)), start + 4);
     p.ends.push(w.pos);
-    return new Promise<void>((resolve, reject) => {
-      p.waiters.push({ resolve, reject });
-      this.schedule();
-    });
+    const batch = (p.acknowledged ??= deferred());
+    this.schedule();
+    return batch.promise;
+  }
+
+  /** Nothing appended is waiting to be written or acknowledged. */
+  get idle(): boolean {
+    return this.pending.ends.length === 0 && this.inFlight === 0;
   }
 
   /**
@@ -245,7 +266,7 @@ export class WriteAheadLog {
     const queued = this.pending;
     if (this.failure) {
       this.pending = emptyPending();
-      for (const w of queued.waiters) w.reject(this.failure);
+      queued.acknowledged?.reject(this.failure);
       return;
     }
     // Take what fits in the current segment; a frame never straddles two segments.
@@ -272,7 +293,8 @@ export class WriteAheadLog {
       return;
     }
     const bytes = ends[n - 1];
-    const waiters = n === ends.length ? queued.waiters : queued.waiters.slice(0, n);
+    // A batch cut at a segment's end is acknowledged when its last part is written.
+    const acknowledged = n === ends.length ? queued.acknowledged : undefined;
     const chunk = queued.w.buf.subarray(0, bytes);
     if (n < ends.length) {
       // The rest waits for the next segment, in a buffer of its own.
@@ -280,13 +302,13 @@ export class WriteAheadLog {
       rest.w.buf.set(queued.w.buf.subarray(bytes, queued.w.pos));
       rest.w.pos = queued.w.pos - bytes;
       rest.ends = ends.slice(n).map((e) => e - bytes);
-      rest.waiters = queued.waiters.slice(n);
+      rest.acknowledged = queued.acknowledged;
       this.pending = rest;
     } else if (this.durability === 'process' && queued.w.buf.length <= 1024 * 1024) {
       // The write below is synchronous: once it returns, the same buffer can take the next batch
       // (unless a large batch grew it: that memory is let go).
       queued.w.pos = 0;
-      this.pending = { w: queued.w, ends: [], waiters: [] };
+      this.pending = { w: queued.w, ends: [], acknowledged: undefined };
     } else {
       // An asynchronous write still reads this buffer: the next batch gets another.
       this.pending = emptyPending();
@@ -298,12 +320,12 @@ export class WriteAheadLog {
         // Nothing of this batch is acknowledged (some of it may have reached the file, as with any
         // write cut short), and the log accepts no more records.
         this.failure ??= e as Error;
-        for (const w of waiters) w.reject(this.failure);
+        acknowledged?.reject(this.failure);
         this.schedule();
         return;
       }
       this.offset += bytes;
-      for (const w of waiters) w.resolve();
+      acknowledged?.resolve();
       this.scheduleSync();
     } else {
       const write = writeAt(this.fd, chunk, this.offset);
@@ -321,10 +343,10 @@ export class WriteAheadLog {
         await previous;
         this.inFlight--;
         if (error) this.failure ??= error;
-        if (this.failure) for (const w of waiters) w.reject(this.failure);
+        if (this.failure) acknowledged?.reject(this.failure);
         else {
           this.synced = written;
-          for (const w of waiters) w.resolve();
+          acknowledged?.resolve();
         }
         this.schedule();
       })();
