@@ -27,7 +27,7 @@ const modesArg = process.argv.find((a) => a.startsWith('--modes='))?.slice('--mo
 const quick = args.has('--quick');
 const CONFIG = {
   connections: 32,
-  rounds: quick ? 1 : 4,
+  rounds: quick ? 1 : 6,
   phaseMs: quick ? 800 : 1500,
   warmupMs: quick ? 300 : 400,
   sdkConcurrency: 32,
