@@ -127,27 +127,34 @@ export class Database {
    * Runs one DynamoDB operation; resolves once its writes are durable. Writes are applied in
    * memory before they are logged, so a read may have seen one that is not acknowledged yet: it
    * then answers only once every write handed to the log so far is acknowledged, and no reader
-   * sees a write that a crash could still take back.
+   * sees a write that a crash could still take back. The same holds for a refusal that may rest
+   * on such a write (a failed condition returning the item it found).
    */
   execute(operation: string, input: unknown): Promise<unknown> {
-    try {
-      const result = this.run(operation, input);
-      if (result instanceof Promise) return result.then(materialize);
-      return this.wal !== undefined && !this.wal.idle ? this.lastLogged.then(() => materialize(result)) : Promise.resolve(materialize(result));
-    } catch (e) {
-      return Promise.reject(e);
-    }
+    return this.perform(operation, input, materialize);
   }
 
   /** As `execute`, but resolves to the result's JSON text (the HTTP endpoint's fast path). */
   executeJson(operation: string, input: unknown): Promise<string> {
+    return this.perform(operation, input, resultToJson);
+  }
+
+  private perform<T>(operation: string, input: unknown, shape: (result: unknown) => T): Promise<T> {
     try {
       const result = this.run(operation, input);
-      if (result instanceof Promise) return result.then(resultToJson);
-      return this.wal !== undefined && !this.wal.idle ? this.lastLogged.then(() => resultToJson(result)) : Promise.resolve(resultToJson(result));
+      if (result instanceof Promise) return result.then(shape);
+      if (this.settled()) return Promise.resolve(shape(result));
+      return this.lastLogged.then(() => shape(result));
     } catch (e) {
-      return Promise.reject(e);
+      if (this.settled()) return Promise.reject(e);
+      const refuse = (): Promise<T> => Promise.reject(e);
+      return this.lastLogged.then(refuse, refuse);
     }
+  }
+
+  /** Every write handed to the log has been acknowledged (or there is no log). */
+  private settled(): boolean {
+    return this.wal === undefined || this.wal.idle;
   }
 
   private run(operation: string, input: unknown): unknown {

@@ -396,3 +396,28 @@ test('a read that sees a write not yet acknowledged answers only after that writ
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a failed condition that found a write not yet acknowledged is answered only after that write is', async () => {
+  const dir = tmp();
+  const db = await Database.open(dir, { durability: 'disk' });
+  await db.execute('CreateTable', KEYED);
+  let putDone = false;
+  let refused = false;
+  const put = db.execute('PutItem', { TableName: 'Orders', Item: { pk: { S: 'c' }, sk: { N: '1' }, v: { S: 'new' } } }).then(() => (putDone = true));
+  const conditional = db
+    .execute('PutItem', {
+      TableName: 'Orders',
+      Item: { pk: { S: 'c' }, sk: { N: '1' } },
+      ConditionExpression: 'attribute_not_exists(pk)',
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+    })
+    .catch((e: any) => ((refused = true), e));
+  for (let i = 0; i < 50; i++) await Promise.resolve();
+  assert.equal(putDone, false);
+  assert.equal(refused, false);
+  const [, error] = await Promise.all([put, conditional]);
+  assert.equal(error.type, 'ConditionalCheckFailedException');
+  assert.deepEqual(error.extra.Item.v, { S: 'new' });
+  await db.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
