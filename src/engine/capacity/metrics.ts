@@ -188,26 +188,36 @@ export class KeyCounter {
 
   /** Keys over the last `window` seconds, busiest (units, then throttles) first. */
   top(now: number, window: number, limit: number): Array<[string, KeyCounts]> {
-    const last = Math.floor(now / 60);
-    const first = Math.floor((now - Math.min(window, WINDOW_SECONDS) + 1) / 60);
-    const merged = new Map<string, KeyCounts>();
-    for (const m of this.minutes) {
-      if (m === undefined || m.minute < first || m.minute > last) continue;
-      for (const [k, c] of m.keys) {
-        const t = merged.get(k);
-        if (t === undefined) merged.set(k, { ...c });
-        else {
-          t.readUnits += c.readUnits;
-          t.writeUnits += c.writeUnits;
-          t.requests += c.requests;
-          t.throttled += c.throttled;
-        }
-      }
-    }
-    return [...merged]
+    return [...sumMinutes(this.minutes, (m) => m.keys, now, window)]
       .sort((a, b) => b[1].readUnits + b[1].writeUnits - (a[1].readUnits + a[1].writeUnits) || b[1].throttled - a[1].throttled)
       .slice(0, limit);
   }
+}
+
+/** Sums per-minute counts by name over the minutes that overlap the `window` seconds ending at `now`. */
+function sumMinutes<M extends { minute: number }>(
+  minutes: ReadonlyArray<M | undefined>,
+  countsOf: (m: M) => Map<string, KeyCounts>,
+  now: number,
+  window: number,
+): Map<string, KeyCounts> {
+  const last = Math.floor(now / 60);
+  const first = Math.floor((now - Math.min(window, WINDOW_SECONDS) + 1) / 60);
+  const out = new Map<string, KeyCounts>();
+  for (const m of minutes) {
+    if (m === undefined || m.minute < first || m.minute > last) continue;
+    for (const [name, c] of countsOf(m)) {
+      const t = out.get(name);
+      if (t === undefined) out.set(name, { ...c });
+      else {
+        t.readUnits += c.readUnits;
+        t.writeUnits += c.writeUnits;
+        t.requests += c.requests;
+        t.throttled += c.throttled;
+      }
+    }
+  }
+  return out;
 }
 
 export interface OpCounts {
@@ -260,22 +270,6 @@ export class OpCounter {
   }
 
   totals(now: number, window: number): Map<string, OpCounts> {
-    const last = Math.floor(now / 60);
-    const first = Math.floor((now - Math.min(window, WINDOW_SECONDS) + 1) / 60);
-    const out = new Map<string, OpCounts>();
-    for (const m of this.minutes) {
-      if (m === undefined || m.minute < first || m.minute > last) continue;
-      for (const [op, c] of m.ops) {
-        const t = out.get(op);
-        if (t === undefined) out.set(op, { ...c });
-        else {
-          t.requests += c.requests;
-          t.readUnits += c.readUnits;
-          t.writeUnits += c.writeUnits;
-          t.throttled += c.throttled;
-        }
-      }
-    }
-    return out;
+    return sumMinutes(this.minutes, (m) => m.ops, now, window);
   }
 }
