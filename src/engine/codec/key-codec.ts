@@ -25,14 +25,16 @@ export function encodeScalar(type: ScalarType, value: AttributeValue): string {
   }
 }
 
+/** 32-bit FNV-1a over UTF-16 code units, as a signed integer. */
+export function fnv1a(s: string): number {
+  let h = 0x811c9dc5 | 0;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return h;
+}
+
 /** FNV-1a over the encoded partition key: stable across runs, so it can be persisted. */
 export function partitionHash(encodedPartition: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < encodedPartition.length; i++) {
-    h ^= encodedPartition.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
+  return fnv1a(encodedPartition) >>> 0;
 }
 
 function hashChars(h: number): string {

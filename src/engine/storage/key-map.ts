@@ -9,13 +9,14 @@
 // Linear probing with backward-shift deletion: no tombstones, so a table that sees many
 // deletes never slows down or needs rebuilding.
 
+import { fnv1a } from '../codec/key-codec';
+
 const EMPTY = 0;
 const MIN_CAPACITY = 16;
 
-/** FNV-1a over UTF-16 code units, never 0 (0 marks an empty slot). */
+/** FNV-1a over UTF-16 code units, mixed, never 0 (0 marks an empty slot). */
 export function hashKey(key: string): number {
-  let h = 0x811c9dc5 | 0;
-  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
+  let h = fnv1a(key);
   // A final mix spreads the low bits, which pick the slot.
   h ^= h >>> 16;
   h = Math.imul(h, 0x45d9f3b);
