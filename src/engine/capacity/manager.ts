@@ -242,8 +242,6 @@ export class CapacityManager {
     }
     const hits: Hit[] = [];
     let c: Consumption;
-    // The full key: its first four units are its partition's hash; the hot-key counter cuts it to the partition key.
-    const partitionKey = spec.key;
     if (spec.index !== undefined) {
       const info = indexesOf(table).find((i) => i.name === spec.index);
       const units = readUnits(spec.bytes, spec.consistent, spec.transactional);
@@ -253,14 +251,14 @@ export class CapacityManager {
       addIndexUnits(c, info?.kind ?? 'GSI', spec.index, units);
       if (info?.kind === 'LSI' || info === undefined) {
         // An LSI lives in the table's partitions and spends the table's throughput.
-        hits.push({ state: ts.table, key: partitionKey, hashRange: spec.hashRange, units: units + fetched, request: true, gsi: undefined });
+        hits.push({ state: ts.table, key: spec.key, hashRange: spec.hashRange, units: units + fetched, request: true, gsi: undefined });
         if (info) hits.push({ state: ts.index(info.name), key: undefined, hashRange: undefined, units, request: true, gsi: undefined });
       } else {
-        hits.push({ state: ts.index(info.name), key: partitionKey, hashRange: spec.hashRange, units, request: true, gsi: info });
+        hits.push({ state: ts.index(info.name), key: spec.key, hashRange: spec.hashRange, units, request: true, gsi: info });
       }
     } else {
       c = consumption(readUnits(spec.bytes, spec.consistent, spec.transactional));
-      hits.push({ state: ts.table, key: partitionKey, hashRange: spec.hashRange, units: c.table, request: true, gsi: undefined });
+      hits.push({ state: ts.table, key: spec.key, hashRange: spec.hashRange, units: c.table, request: true, gsi: undefined });
     }
     return this.apply(op, table, ts, 'read', hits, c, now);
   }
