@@ -11,7 +11,7 @@
 import { STATUS_CODES, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { crc32 } from 'node:zlib';
-import { Media, RequestHeaders } from './headers';
+import { RequestHeaders } from './headers';
 import { KEEP_ALIVE_TIMEOUT_MS } from './limits';
 import { nextRequestId } from './request-id';
 
@@ -121,7 +121,7 @@ function parseHead(buf: Buffer, end: number, maxBytes: number): Head | undefined
   }
   const h = new RequestHeaders(raw);
   if (lengths > 1 || h.chunked || h.gzip || h.contentLength > maxBytes) return undefined;
-  if (h.hasBody && (h.media === Media.None || h.media === Media.Other)) return undefined;
+  if (h.bodyNotJson) return undefined;
   return { h, url, bodyStart: end + 4, close };
 }
 

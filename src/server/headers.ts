@@ -87,6 +87,11 @@ export class RequestHeaders {
   get hasBody(): boolean {
     return this.contentLength > 0 || this.chunked;
   }
+
+  /** A body whose content type the JSON protocol does not take (DynamoDB answers 404). */
+  get bodyNotJson(): boolean {
+    return this.hasBody && (this.media === Media.None || this.media === Media.Other);
+  }
 }
 
 /** Presigned-URL style authentication: X-Amz-Algorithm among the query parameters. */

@@ -275,7 +275,7 @@ function createHandlers(options: ServerOptions, isClosing: () => boolean): Handl
         else sendNotFound(res, cors, isClosing());
         return;
       }
-      if (h.hasBody && (h.media === Media.None || h.media === Media.Other)) {
+      if (h.bodyNotJson) {
         sendNotFound(res, h.origin !== undefined, isClosing());
         return;
       }
