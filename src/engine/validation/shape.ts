@@ -78,12 +78,95 @@ export function validateShape(input: unknown, members: Record<string, Spec>): vo
   if (input === null || typeof input !== 'object' || Array.isArray(input)) {
     throw new DynamoDBError('SerializationException', `${jsonKind(input)} cannot be converted to Structure`);
   }
+  if (!acceptorOf(members)(input)) interpret(input as Record<string, unknown>, members);
+}
+
+/** The full check of an object against `members`, with DynamoDB's exceptions and messages. */
+export function interpret(input: Record<string, unknown>, members: Record<string, Spec>): void {
   const problems: string[] = [];
-  checkMembers(input as Record<string, unknown>, members, '', problems);
+  checkMembers(input, members, '', problems);
   if (problems.length > 0) {
     const n = problems.length;
     throw validation(`${n} validation error${n > 1 ? 's' : ''} detected: ${problems.join('; ')}`);
   }
+}
+
+// Most requests are valid. A spec is compiled once into a predicate that only says whether a
+// value passes every check; the interpreter below runs only when it does not, to find the
+// exception and messages. The predicate may refuse a valid value (the interpreter then passes it)
+// but must never accept one the interpreter refuses.
+type Acceptor = (value: unknown) => boolean;
+const ACCEPTORS = new WeakMap<Record<string, Spec>, Acceptor>();
+
+/** Whether `value` (an object) passes every check of `members`; exported for tests. */
+export function acceptorOf(members: Record<string, Spec>): Acceptor {
+  let accept = ACCEPTORS.get(members);
+  if (accept === undefined) ACCEPTORS.set(members, (accept = compileMembers(members)));
+  return accept;
+}
+
+function compileMembers(members: Record<string, Spec>): Acceptor {
+  const names = Object.keys(members);
+  const specs = names.map((n) => members[n]);
+  const accepts = specs.map(compile);
+  return (value) => {
+    const obj = value as Record<string, unknown>;
+    for (let i = 0; i < names.length; i++) {
+      const v = obj[names[i]];
+      if (v === undefined || v === null) {
+        if (specs[i].required) return false;
+      } else if (!accepts[i](v)) return false;
+    }
+    return true;
+  };
+}
+
+/** A present (neither undefined nor null) value's predicate. */
+function compile(spec: Spec): Acceptor {
+  switch (spec.type) {
+    case 'any':
+      return () => true;
+    case 'boolean':
+      return (v) => typeof v === 'boolean';
+    case 'string': {
+      const { min = 0, max = Infinity, pattern, enum: allowed } = spec;
+      return (v) =>
+        typeof v === 'string' && v.length >= min && v.length <= max && (pattern === undefined || pattern.test(v)) && (allowed === undefined || allowed.includes(v));
+    }
+    case 'integer': {
+      const { min = -Infinity, max = Infinity } = spec;
+      return (v) => typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max;
+    }
+    case 'list': {
+      const { min = 0, max = Infinity } = spec;
+      const member = spec.member === undefined ? undefined : compile(spec.member);
+      return (v) => {
+        if (!Array.isArray(v) || v.length < min || v.length > max) return false;
+        if (member !== undefined) for (const m of v) if (m === undefined || m === null || !member(m)) return false;
+        return true;
+      };
+    }
+    case 'map': {
+      const { min, max } = spec;
+      const value = spec.value === undefined ? undefined : compile(spec.value);
+      if (min === undefined && max === undefined && value === undefined) return (v) => typeof v === 'object' && !Array.isArray(v);
+      return (v) => {
+        if (typeof v !== 'object' || Array.isArray(v)) return false;
+        const keys = Object.keys(v as object);
+        if (keys.length < (min ?? 0) || keys.length > (max ?? Infinity)) return false;
+        if (value !== undefined) for (const k of keys) if (!presentAnd(value, (v as Record<string, unknown>)[k])) return false;
+        return true;
+      };
+    }
+    case 'structure': {
+      const members = compileMembers(spec.members);
+      return (v) => typeof v === 'object' && !Array.isArray(v) && members(v);
+    }
+  }
+}
+
+function presentAnd(accept: Acceptor, v: unknown): boolean {
+  return v !== undefined && v !== null && accept(v);
 }
 
 // Each member's path (e.g. 'item.pk.member') is the prefix of its parent plus its wire name,

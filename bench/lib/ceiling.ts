@@ -1,0 +1,92 @@
+// What this machine can do at most for the in-process workload, measured in the same run as the
+// engine: the same requests served by code that keeps only the steps no GetItem or durable
+// PutItem can skip, and none of DynamoDB's behaviour (no validation, size rules, capacity,
+// ordered index, item encoding or log framing). The engine's figures are read against these:
+// a target above the ceiling cannot be met by any implementation of the full API on this machine.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+type Value = Record<string, unknown>;
+type Item = Record<string, Value>;
+interface KeyRequest {
+  TableName: string;
+  Key: Item;
+}
+interface PutRequest {
+  TableName: string;
+  Item: Item;
+}
+
+/**
+ * The least a GetItem does: find the table, build the key from the request's key strings,
+ * look it up among the table's items, and answer with a promise of it. Less than the least, in
+ * fact: the stored object itself is returned, where a real store must hand out a copy.
+ */
+export class BareReads {
+  private readonly tables = new Map<string, Map<string, Item>>();
+
+  constructor(table: string, items: Iterable<Item>) {
+    const rows = new Map<string, Item>();
+    for (const item of items) rows.set(`${item.pk.S}\u0000${item.sk.S}`, item);
+    this.tables.set(table, rows);
+  }
+
+  getItem(input: KeyRequest): Promise<{ Item?: Item }> {
+    const rows = this.tables.get(input.TableName);
+    if (rows === undefined) return Promise.reject(new Error('no such table'));
+    const found = rows.get(`${input.Key.pk.S}\u0000${input.Key.sk.S}`);
+    return Promise.resolve(found === undefined ? {} : { Item: found });
+  }
+}
+
+/**
+ * The least a durable PutItem does: find the table, build the key, serialize the item, keep it,
+ * and acknowledge it once the write(2) carrying it has returned; everything appended in one turn
+ * of the event loop goes out in one write, as the engine's group commit does.
+ */
+export class BareDurableWrites {
+  private readonly tables = new Map<string, Map<string, string>>();
+  private readonly fd: number;
+  private batch: string[] = [];
+  private waiting: Array<() => void> = [];
+  private scheduled = false;
+  private writing = false;
+
+  constructor(dir: string, table: string) {
+    this.fd = fs.openSync(path.join(dir, 'bare.log'), 'w');
+    this.tables.set(table, new Map());
+  }
+
+  putItem(input: PutRequest): Promise<void> {
+    const rows = this.tables.get(input.TableName);
+    if (rows === undefined) return Promise.reject(new Error('no such table'));
+    const text = JSON.stringify(input.Item);
+    rows.set(`${input.Item.pk.S}\u0000${input.Item.sk.S}`, text);
+    this.batch.push(text);
+    if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(() => this.flush());
+    }
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  private flush(): void {
+    this.scheduled = false;
+    if (this.writing || this.batch.length === 0) return;
+    const bytes = Buffer.from(this.batch.join('\n'));
+    const acknowledge = this.waiting;
+    this.batch = [];
+    this.waiting = [];
+    this.writing = true;
+    fs.write(this.fd, bytes, 0, bytes.length, null, (e) => {
+      if (e) throw e;
+      this.writing = false;
+      for (const resolve of acknowledge) resolve();
+      this.flush();
+    });
+  }
+
+  close(): void {
+    fs.closeSync(this.fd);
+  }
+}
