@@ -6,7 +6,6 @@
 import type { AttributeValue, ScalarType } from '../types/attribute-value';
 import { encodeNumberKey } from '../types/number';
 
-const ASCII = /^[\x00-\x7f]*$/;
 
 /** Sorts after every encoded byte string that starts with the same prefix. */
 export const AFTER_PREFIX = '\u0100';
@@ -14,15 +13,19 @@ export const AFTER_PREFIX = '\u0100';
 export function encodeScalar(type: ScalarType, value: AttributeValue): string {
   const a = value as Record<string, string>;
   switch (type) {
-    case 'S': {
-      const s = a.S;
-      return ASCII.test(s) ? s : Buffer.from(s, 'utf8').toString('latin1');
-    }
+    case 'S':
+      return encodeString(a.S);
     case 'N':
       return encodeNumberKey(a.N);
     case 'B':
       return Buffer.from(a.B, 'base64').toString('latin1');
   }
+}
+
+/** A string key value as its UTF-8 bytes, one char per byte (ASCII is its own encoding). */
+function encodeString(s: string): string {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7f) return Buffer.from(s, 'utf8').toString('latin1');
+  return s;
 }
 
 /** 32-bit FNV-1a over UTF-16 code units, as a signed integer. */
@@ -66,4 +69,10 @@ export interface KeySchemaInfo {
 export function encodePrimaryKey(schema: KeySchemaInfo, item: Record<string, AttributeValue>): string {
   const prefix = partitionPrefix(encodeScalar(schema.partitionType, item[schema.partitionName]));
   return schema.sortName === undefined ? prefix : prefix + encodeScalar(schema.sortType!, item[schema.sortName]);
+}
+
+/** encodePrimaryKey for a key of string values (the common case), without an item to hold them. */
+export function encodeStringKey(partition: string, sort: string | undefined): string {
+  const prefix = partitionPrefix(encodeString(partition));
+  return sort === undefined ? prefix : prefix + encodeString(sort);
 }

@@ -6,7 +6,7 @@ import { encodedItemSize } from '../codec/item-codec';
 import { DynamoDBError, validation } from '../errors';
 import type { CompiledProjection } from '../expressions';
 import type { Item } from '../types/attribute-value';
-import { RETURN_CONSUMED, parseKey } from './common';
+import { RETURN_CONSUMED, encodeKey } from './common';
 import { addConsumption, consumedCapacity, consumption } from '../capacity';
 import { ATTRIBUTES_TO_GET, compileRequest } from './legacy';
 import type { Table } from '../table';
@@ -93,7 +93,7 @@ export const batchGetItem: Operation<BatchGetItemInput> = {
     for (const r of requests) {
       const seen = new Set<string>();
       for (const raw of r.entry.Keys) {
-        const { encoded } = parseKey(r.table, raw);
+        const encoded = encodeKey(r.table, raw);
         if (seen.has(encoded)) throw validation('Provided list of item keys contains duplicates');
         seen.add(encoded);
         r.keys.push({ raw, encoded });

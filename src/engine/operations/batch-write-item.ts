@@ -8,7 +8,7 @@ import { DynamoDBError, validation } from '../errors';
 import { itemSize, normalizeItem } from '../types/attribute-validation';
 import type { Item } from '../types/attribute-value';
 import type { Mutation } from '../storage/records';
-import { RETURN_CONSUMED, RETURN_METRICS, checkItemSize, parseKey } from './common';
+import { RETURN_CONSUMED, RETURN_METRICS, checkItemSize, encodeKey, parseKey } from './common';
 import { addConsumption, consumedCapacity, consumption } from '../capacity';
 import { checkBatchTableName } from './batch-get-item';
 import type { Table } from '../table';
@@ -88,7 +88,7 @@ export const batchWriteItem: Operation<BatchWriteItemInput> = {
           plan = { kind: 'put', key: table.keyOf(item), item, size };
           checkItemCollection(db.options.itemCollectionLimitBytes, table, plan.key, table.get(plan.key), item, size);
         } else {
-          plan = { kind: 'delete', key: parseKey(table, r.DeleteRequest!.Key).encoded };
+          plan = { kind: 'delete', key: encodeKey(table, r.DeleteRequest!.Key) };
         }
         if (seen.has(plan.key)) throw validation('Provided list of item keys contains duplicates');
         seen.add(plan.key);

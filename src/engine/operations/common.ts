@@ -7,6 +7,7 @@ import type { AttributeValue, Item, Key, ScalarType } from '../types/attribute-v
 import type { Spec } from '../validation/shape';
 import { TABLE_NAME } from '../validation/shape';
 import type { Table } from '../table';
+import { encodeStringKey } from '../codec/key-codec';
 
 export { ConditionalCheckFailed };
 
@@ -91,6 +92,37 @@ function checkItemKeyAttribute(item: Item, name: string, type: ScalarType, parti
   const actual = scalarType(v);
   if (actual !== type) throw invalidParameter(`Type mismatch for key ${name} expected: ${type} actual: ${actual}`);
   checkKeyValue(name, type, v, partition);
+}
+
+/**
+ * The encoded primary key of a request's Key, with parseKey's checks. Keys of string values short
+ * enough to need no byte count (nearly all) are encoded at once; anything else goes through
+ * parseKey, which finds the right error.
+ */
+export function encodeKey(table: Table, raw: unknown): string {
+  const s = table.schema;
+  const input = raw as Record<string, unknown>;
+  const p = plainStringKeyValue(input[s.partitionName], s.partitionType);
+  if (p !== undefined) {
+    const r = s.sortName === undefined ? undefined : plainStringKeyValue(input[s.sortName], s.sortType!);
+    if ((s.sortName === undefined || r !== undefined) && memberCount(input) === (s.sortName === undefined ? 1 : 2)) return encodeStringKey(p, r);
+  }
+  return parseKey(table, raw).encoded;
+}
+
+/** The string of `{ S: string }` when the key needs no further check, else undefined. */
+function plainStringKeyValue(v: unknown, type: ScalarType): string | undefined {
+  if (type !== 'S' || typeof v !== 'object' || v === null || Array.isArray(v)) return undefined;
+  const s = (v as { S?: unknown }).S;
+  if (typeof s !== 'string' || s.length === 0 || s.length * 3 > MAX_SORT_KEY_BYTES) return undefined;
+  // A second member could name another type.
+  return memberCount(v) === 1 ? s : undefined;
+}
+
+function memberCount(o: object): number {
+  let n = 0;
+  for (const _ in o) n++;
+  return n;
 }
 
 /** GetItem, DeleteItem, UpdateItem: the Key must be exactly the table's key attributes. */

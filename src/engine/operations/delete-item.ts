@@ -3,7 +3,7 @@ import { addItemCollectionMetrics } from '../indexes/writes';
 import { compileRequest, hasConditionParameters } from './legacy';
 import {
   ATTRIBUTE_MAP, CONDITIONAL_WRITE_MEMBERS, ConditionalCheckFailed, type ConditionalWriteInput,
-  checkReturnValues, parseKey,
+  checkReturnValues, encodeKey,
 } from './common';
 
 interface DeleteItemInput extends ConditionalWriteInput {
@@ -20,7 +20,7 @@ export const deleteItem: Operation<DeleteItemInput> = {
     const returnValues = checkReturnValues(input.ReturnValues, ['NONE', 'ALL_OLD'], 'ReturnValues can only be ALL_OLD or NONE');
     const expressions = hasConditionParameters(input) ? compileRequest('DeleteItem', input) : undefined;
     const table = db.table(input.TableName);
-    const { encoded: key } = parseKey(table, input.Key);
+    const key = encodeKey(table, input.Key);
     const oldEncoded = table.get(key);
     const old = oldEncoded !== undefined ? table.codec.decode(oldEncoded) : undefined;
     if (expressions?.condition && !expressions.condition.evaluate(old)) {

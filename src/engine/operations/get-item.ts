@@ -1,6 +1,6 @@
 import type { Operation } from './operation';
 import { compileRequest } from './legacy';
-import { ATTRIBUTE_MAP, RETURN_CONSUMED, TABLE_NAME, parseKey, pick } from './common';
+import { ATTRIBUTE_MAP, RETURN_CONSUMED, TABLE_NAME, encodeKey, pick } from './common';
 import { EncodedItem, encodedItemSize } from '../codec/item-codec';
 import { validation } from '../errors';
 
@@ -32,7 +32,7 @@ export const getItem: Operation<GetItemInput> = {
         ? compileRequest('GetItem', { ProjectionExpression: input.ProjectionExpression, ExpressionAttributeNames: input.ExpressionAttributeNames, AttributesToGet: input.AttributesToGet }).projection
         : undefined;
     const table = db.table(input.TableName);
-    const { encoded } = parseKey(table, input.Key);
+    const encoded = encodeKey(table, input.Key);
     const stored = table.get(encoded);
     const out: Record<string, unknown> = {};
     if (stored !== undefined) {
