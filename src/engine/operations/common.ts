@@ -115,8 +115,11 @@ function plainStringKeyValue(v: unknown, type: ScalarType): string | undefined {
   if (type !== 'S' || typeof v !== 'object' || v === null || Array.isArray(v)) return undefined;
   const s = (v as { S?: unknown }).S;
   if (typeof s !== 'string' || s.length === 0 || s.length * 3 > MAX_SORT_KEY_BYTES) return undefined;
-  // A second member could name another type.
-  return memberCount(v) === 1 ? s : undefined;
+  // Another type's member would make the value invalid; members of other names are ignored, as
+  // in normalizeAttributeValue. Reading absent members of one shape of object is nearly free.
+  const o = v as Record<string, unknown>;
+  const alone = o.N === undefined && o.B === undefined && o.BOOL === undefined && o.NULL === undefined && o.M === undefined && o.L === undefined && o.SS === undefined && o.NS === undefined && o.BS === undefined;
+  return alone ? s : undefined;
 }
 
 function memberCount(o: object): number {
