@@ -42,7 +42,7 @@ export class BareReads {
 /**
  * The least a durable PutItem does: find the table, build the key, serialize the item, keep it,
  * and acknowledge it once the write(2) carrying it has returned; everything appended in one turn
- * of the event loop goes out in one write, as the engine's group commit does.
+ * of the event loop goes out in one write, as the engine's group commit does ('process' mode).
  */
 export class BareDurableWrites {
   private readonly tables = new Map<string, Map<string, string>>();
@@ -50,7 +50,6 @@ export class BareDurableWrites {
   private batch: string[] = [];
   private waiting: Array<() => void> = [];
   private scheduled = false;
-  private writing = false;
 
   constructor(dir: string, table: string) {
     this.fd = fs.openSync(path.join(dir, 'bare.log'), 'w');
@@ -72,18 +71,13 @@ export class BareDurableWrites {
 
   private flush(): void {
     this.scheduled = false;
-    if (this.writing || this.batch.length === 0) return;
     const bytes = Buffer.from(this.batch.join('\n'));
     const acknowledge = this.waiting;
     this.batch = [];
     this.waiting = [];
-    this.writing = true;
-    fs.write(this.fd, bytes, 0, bytes.length, null, (e) => {
-      if (e) throw e;
-      this.writing = false;
-      for (const resolve of acknowledge) resolve();
-      this.flush();
-    });
+    // Synchronous, as the engine's default durability writes: no thread pool round trip.
+    for (let done = 0; done < bytes.length; ) done += fs.writeSync(this.fd, bytes, done);
+    for (const resolve of acknowledge) resolve();
   }
 
   close(): void {
