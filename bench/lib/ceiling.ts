@@ -5,6 +5,7 @@
 // a target above the ceiling cannot be met by any implementation of the full API on this machine.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { ItemCodec } from '../../src/engine/codec/item-codec';
 
 type Value = Record<string, unknown>;
 type Item = Record<string, Value>;
@@ -36,6 +37,28 @@ export class BareReads {
     if (rows === undefined) return Promise.reject(new Error('no such table'));
     const found = rows.get(`${input.Key.pk.S}\u0000${input.Key.sk.S}`);
     return Promise.resolve(found === undefined ? {} : { Item: found });
+  }
+}
+
+/**
+ * BareReads over items held compactly, as the 2x memory target requires (objects for a 200-byte
+ * item take several times that): each read builds the item from the engine's own encoding.
+ */
+export class BareCompactReads {
+  private readonly tables = new Map<string, Map<string, string>>();
+  private readonly codec = new ItemCodec();
+
+  constructor(table: string, items: Iterable<Item>) {
+    const rows = new Map<string, string>();
+    for (const item of items) rows.set(`${item.pk.S}\u0000${item.sk.S}`, this.codec.encode(item as never, 0, { names: [], shapes: [] }));
+    this.tables.set(table, rows);
+  }
+
+  getItem(input: KeyRequest): Promise<{ Item?: unknown }> {
+    const rows = this.tables.get(input.TableName);
+    if (rows === undefined) return Promise.reject(new Error('no such table'));
+    const found = rows.get(`${input.Key.pk.S}\u0000${input.Key.sk.S}`);
+    return Promise.resolve(found === undefined ? {} : { Item: this.codec.decode(found) });
   }
 }
 
