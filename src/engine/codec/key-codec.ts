@@ -6,7 +6,6 @@
 import type { AttributeValue, ScalarType } from '../types/attribute-value';
 import { encodeNumberKey } from '../types/number';
 
-
 /** Sorts after every encoded byte string that starts with the same prefix. */
 export const AFTER_PREFIX = '\u0100';
 

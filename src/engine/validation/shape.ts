@@ -167,28 +167,18 @@ function presentAnd(accept: Acceptor, v: unknown): boolean {
   return v !== undefined && v !== null && accept(v);
 }
 
-// Each member's path (e.g. 'item.pk.member') is the prefix of its parent plus its wire name,
-// concatenated only when a value fails: most requests pass, and building a path for every member
-// of every request was a measurable part of a GetItem.
-const WIRE_NAMES = new WeakMap<Record<string, Spec>, Array<[string, string, Spec]>>();
-
-function membersOf(members: Record<string, Spec>): Array<[string, string, Spec]> {
-  let list = WIRE_NAMES.get(members);
-  if (list === undefined) WIRE_NAMES.set(members, (list = Object.keys(members).map((n) => [n, wireName(n), members[n]])));
-  return list;
-}
-
+// Runs only for requests the compiled predicate refused, so paths are built as it goes.
 function checkMembers(obj: Record<string, unknown>, members: Record<string, Spec>, prefix: string, problems: string[]): void {
-  for (const [name, wire, spec] of membersOf(members)) check(obj[name], spec, prefix, wire, problems);
+  for (const name in members) check(obj[name], members[name], prefix + wireName(name), problems);
 }
 
 function fail(value: unknown, at: string, constraint: string, problems: string[]): void {
   problems.push(`Value ${describe(value)} at '${at}' failed to satisfy constraint: ${constraint}`);
 }
 
-function check(value: unknown, spec: Spec, prefix: string, name: string, problems: string[]): void {
+function check(value: unknown, spec: Spec, at: string, problems: string[]): void {
   if (value === undefined || value === null) {
-    if (spec.required) fail(null, prefix + name, 'Member must not be null', problems);
+    if (spec.required) fail(null, at, 'Member must not be null', problems);
     return;
   }
   const expected = spec.type;
@@ -203,36 +193,36 @@ function check(value: unknown, spec: Spec, prefix: string, name: string, problem
   switch (spec.type) {
     case 'string': {
       const s = value as string;
-      if (spec.min !== undefined && s.length < spec.min) fail(s, prefix + name, `Member must have length greater than or equal to ${spec.min}`, problems);
-      if (spec.max !== undefined && s.length > spec.max) fail(s, prefix + name, `Member must have length less than or equal to ${spec.max}`, problems);
-      if (spec.pattern && !spec.pattern.test(s)) fail(s, prefix + name, `Member must satisfy regular expression pattern: ${spec.patternText}`, problems);
-      if (spec.enum && !spec.enum.includes(s)) fail(s, prefix + name, `Member must satisfy enum value set: [${spec.enum.join(', ')}]`, problems);
+      if (spec.min !== undefined && s.length < spec.min) fail(s, at, `Member must have length greater than or equal to ${spec.min}`, problems);
+      if (spec.max !== undefined && s.length > spec.max) fail(s, at, `Member must have length less than or equal to ${spec.max}`, problems);
+      if (spec.pattern && !spec.pattern.test(s)) fail(s, at, `Member must satisfy regular expression pattern: ${spec.patternText}`, problems);
+      if (spec.enum && !spec.enum.includes(s)) fail(s, at, `Member must satisfy enum value set: [${spec.enum.join(', ')}]`, problems);
       return;
     }
     case 'integer': {
       const n = value as number;
       if (!Number.isInteger(n)) throw new DynamoDBError('SerializationException', `NUMBER_VALUE cannot be converted to Long`);
-      if (spec.min !== undefined && n < spec.min) fail(n, prefix + name, `Member must have value greater than or equal to ${spec.min}`, problems);
-      if (spec.max !== undefined && n > spec.max) fail(n, prefix + name, `Member must have value less than or equal to ${spec.max}`, problems);
+      if (spec.min !== undefined && n < spec.min) fail(n, at, `Member must have value greater than or equal to ${spec.min}`, problems);
+      if (spec.max !== undefined && n > spec.max) fail(n, at, `Member must have value less than or equal to ${spec.max}`, problems);
       return;
     }
     case 'list': {
       const list = value as unknown[];
-      if (spec.min !== undefined && list.length < spec.min) fail(list, prefix + name, `Member must have length greater than or equal to ${spec.min}`, problems);
-      if (spec.max !== undefined && list.length > spec.max) fail(list, prefix + name, `Member must have length less than or equal to ${spec.max}`, problems);
-      if (spec.member) list.forEach((m, i) => check(m, spec.member!, `${prefix}${name}.`, `${i + 1}.member`, problems));
+      if (spec.min !== undefined && list.length < spec.min) fail(list, at, `Member must have length greater than or equal to ${spec.min}`, problems);
+      if (spec.max !== undefined && list.length > spec.max) fail(list, at, `Member must have length less than or equal to ${spec.max}`, problems);
+      if (spec.member) list.forEach((m, i) => check(m, spec.member!, `${at}.${i + 1}.member`, problems));
       return;
     }
     case 'map': {
       if (spec.min === undefined && spec.max === undefined && spec.value === undefined) return;
       const keys = Object.keys(value as object);
-      if (spec.min !== undefined && keys.length < spec.min) fail(value, prefix + name, `Member must have length greater than or equal to ${spec.min}`, problems);
-      if (spec.max !== undefined && keys.length > spec.max) fail(value, prefix + name, `Member must have length less than or equal to ${spec.max}`, problems);
-      if (spec.value) for (const k of keys) check((value as Record<string, unknown>)[k], spec.value, `${prefix}${name}.`, `${k}.member`, problems);
+      if (spec.min !== undefined && keys.length < spec.min) fail(value, at, `Member must have length greater than or equal to ${spec.min}`, problems);
+      if (spec.max !== undefined && keys.length > spec.max) fail(value, at, `Member must have length less than or equal to ${spec.max}`, problems);
+      if (spec.value) for (const k of keys) check((value as Record<string, unknown>)[k], spec.value, `${at}.${k}.member`, problems);
       return;
     }
     case 'structure':
-      checkMembers(value as Record<string, unknown>, spec.members, `${prefix}${name}.`, problems);
+      checkMembers(value as Record<string, unknown>, spec.members, `${at}.`, problems);
       return;
     default:
       return;
