@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Database } from '../src/engine/database';
-import { BareCompactReads, BareDurableWrites, BareReads } from './lib/ceiling';
+import { BareDurableWrites, BareReads } from './lib/ceiling';
 import { writeResult } from './lib/results';
 import { summarize } from './lib/stats';
 import { TABLE, createTableBody, item, pk, sk } from './lib/workload';
@@ -71,9 +71,9 @@ async function measureCeiling(): Promise<Record<string, unknown>> {
   const items = function* () {
     for (let p = 0; p < 10_000; p++) for (let s = 0; s < 10; s++) yield item(pk(p), sk(s), p * 10 + s);
   };
-  const reads = new BareReads(TABLE, items());
+  const reads = BareReads.asObjects(TABLE, items());
   const getItem = getThroughput((input) => reads.getItem(input), 10_000);
-  const compact = new BareCompactReads(TABLE, items());
+  const compact = BareReads.compact(TABLE, items());
   const getItemCompact = getThroughput((input) => compact.getItem(input), 10_000);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dw-bench-'));
   const writes = new BareDurableWrites(dir, TABLE);

@@ -20,37 +20,36 @@ interface PutRequest {
 
 /**
  * The least a GetItem does: find the table, build the key from the request's key strings,
- * look it up among the table's items, and answer with a promise of it. Less than the least, in
- * fact: the stored object itself is returned, where a real store must hand out a copy.
+ * look it up among the table's items, and answer with a promise of the item. `asObjects` keeps
+ * the items themselves and returns the stored object: less than the least, as a real store must
+ * hand out a copy. `compact` keeps them as the 2x memory target requires (objects for a 200-byte
+ * item take several times that), and builds each one on read from the engine's own encoding.
  */
-export class BareReads {
-  private readonly tables = new Map<string, Map<string, Item>>();
+export class BareReads<Stored> {
+  private readonly tables = new Map<string, Map<string, Stored>>();
 
-  constructor(table: string, items: Iterable<Item>) {
-    const rows = new Map<string, Item>();
-    for (const item of items) rows.set(`${item.pk.S}\u0000${item.sk.S}`, item);
-    this.tables.set(table, rows);
+  static asObjects(table: string, items: Iterable<Item>): BareReads<Item> {
+    return new BareReads<Item>(table, items, (item) => item, (item) => item);
   }
 
-  getItem(input: KeyRequest): Promise<{ Item?: Item }> {
-    const rows = this.tables.get(input.TableName);
-    if (rows === undefined) return Promise.reject(new Error('no such table'));
-    const found = rows.get(`${input.Key.pk.S}\u0000${input.Key.sk.S}`);
-    return Promise.resolve(found === undefined ? {} : { Item: found });
+  static compact(table: string, items: Iterable<Item>): BareReads<string> {
+    const codec = new ItemCodec();
+    return new BareReads(
+      table,
+      items,
+      (item) => codec.encode(item as never, 0, { names: [], shapes: [] }),
+      (s) => codec.decode(s),
+    );
   }
-}
 
-/**
- * BareReads over items held compactly, as the 2x memory target requires (objects for a 200-byte
- * item take several times that): each read builds the item from the engine's own encoding.
- */
-export class BareCompactReads {
-  private readonly tables = new Map<string, Map<string, string>>();
-  private readonly codec = new ItemCodec();
-
-  constructor(table: string, items: Iterable<Item>) {
-    const rows = new Map<string, string>();
-    for (const item of items) rows.set(`${item.pk.S}\u0000${item.sk.S}`, this.codec.encode(item as never, 0, { names: [], shapes: [] }));
+  private constructor(
+    table: string,
+    items: Iterable<Item>,
+    keep: (item: Item) => Stored,
+    private readonly build: (stored: Stored) => unknown,
+  ) {
+    const rows = new Map<string, Stored>();
+    for (const item of items) rows.set(`${item.pk.S}\u0000${item.sk.S}`, keep(item));
     this.tables.set(table, rows);
   }
 
@@ -58,7 +57,7 @@ export class BareCompactReads {
     const rows = this.tables.get(input.TableName);
     if (rows === undefined) return Promise.reject(new Error('no such table'));
     const found = rows.get(`${input.Key.pk.S}\u0000${input.Key.sk.S}`);
-    return Promise.resolve(found === undefined ? {} : { Item: this.codec.decode(found) });
+    return Promise.resolve(found === undefined ? {} : { Item: this.build(found) });
   }
 }
 
