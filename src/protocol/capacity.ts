@@ -79,8 +79,20 @@ export function formatUnits(n: number): string {
   return Number.isInteger(n) ? String(n) : n.toFixed(n < 10 ? 2 : 1).replace(/\.?0+$/, '');
 }
 
+/**
+ * Dollars as a person reads them, never in scientific notation: cents for amounts of a cent or
+ * more ("$1,234.56", "$0.13"), otherwise every digit down to three significant ones
+ * ("$0.000000125", "$0.0000625").
+ */
 export function formatDollars(amount: number): string {
+  if (!Number.isFinite(amount)) return '$?';
+  if (amount < 0) return `-${formatDollars(-amount)}`;
   if (amount === 0) return '$0';
-  if (amount < 0.000001) return `$${amount.toExponential(2)}`;
-  return `$${amount.toFixed(amount < 0.01 ? 8 : 4).replace(/0+$/, '').replace(/\.$/, '')}`;
+  if (amount >= 0.01) {
+    const cents = Math.round(amount * 100) / 100;
+    return `$${cents.toLocaleString('en-US', { minimumFractionDigits: Number.isInteger(cents) ? 0 : 2, maximumFractionDigits: 2 })}`;
+  }
+  // Below a cent: three significant digits, written out in full.
+  const decimals = Math.min(20, 2 - Math.floor(Math.log10(amount)));
+  return `$${amount.toFixed(decimals).replace(/0+$/, '').replace(/\.$/, '')}`;
 }
