@@ -108,6 +108,20 @@ export function validateDraft(d: TableDraft): DraftProblem[] {
   return p;
 }
 
+/** Provisioned read and write units of a draft, table and global indexes together; undefined unless provisioned with valid units. */
+export function provisionedUnits(d: TableDraft): { read: number; write: number } | undefined {
+  if (d.billingMode !== 'PROVISIONED' || !units(d.readCapacity) || !units(d.writeCapacity)) return undefined;
+  let read = Number(d.readCapacity);
+  let write = Number(d.writeCapacity);
+  for (const ix of d.indexes) {
+    if (ix.kind !== 'GSI') continue;
+    if (!units(ix.readCapacity) || !units(ix.writeCapacity)) return undefined;
+    read += Number(ix.readCapacity);
+    write += Number(ix.writeCapacity);
+  }
+  return { read, write };
+}
+
 /** The CreateTable input for a valid draft (TTL is a separate UpdateTimeToLive call). */
 export function draftToCreateTable(d: TableDraft): Record<string, unknown> {
   const defs = new Map<string, ScalarType>();
@@ -151,8 +165,14 @@ export function draftToCreateTable(d: TableDraft): Record<string, unknown> {
   return input;
 }
 
+/** Features the connection lacks, each with the reason the form shows in place of the field. */
+export interface UnavailableFeatures {
+  stream?: string;
+  ttl?: string;
+}
+
 export type DesignerRequests = {
-  ready: [void, { connectionLabel: string; draft: TableDraft }];
+  ready: [void, { connectionLabel: string; draft: TableDraft; unavailable: UnavailableFeatures }];
   create: [TableDraft, { ok: true; tableName: string; warnings: string[] } | { ok: false; problems: DraftProblem[]; error?: string }];
   cancel: [void, void];
 };

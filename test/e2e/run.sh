@@ -45,12 +45,13 @@ fi
 rm -rf "$ARTIFACTS"
 mkdir -p "$ARTIFACTS"
 
-# A fresh workspace folder, as a user would have it: a git repo with some code.
+# A fresh workspace folder, as a user would have it: a git repo with some code, whose settings
+# turn the endpoint on (so the database starts with the window, before the explorer is opened).
 make_workspace() {
   local ws="$1"
   mkdir -p "$ws/.git" "$ws/.vscode" "$ws/src"
   printf 'node_modules/\n' >"$ws/.gitignore"
-  printf '{\n  "dynamoWorkspace.endpoint.port": 0\n}\n' >"$ws/.vscode/settings.json"
+  printf '{\n  "dynamoWorkspace.endpoint.enabled": true,\n  "dynamoWorkspace.endpoint.port": 0\n}\n' >"$ws/.vscode/settings.json"
   printf 'console.log("hello");\n' >"$ws/src/app.js"
 }
 

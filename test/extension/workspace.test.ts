@@ -111,7 +111,7 @@ describe('workspace database', function () {
     fs.writeFileSync(path.join(dir, 'b.jsonl'), '{"id": {"S": "y"}, "n": {"N": "1"}, "set": {"SS": ["p", "q"]}}\n{"id": {"S": "y"}, "n": {"N": "2"}}\n');
     fs.writeFileSync(path.join(dir, 'c.csv'), 'id,n,note\nz,1,"hello, world"\nz,2,\n');
     let total = 0;
-    for (const f of ['a.json', 'b.jsonl', 'c.csv']) total += (await vscode.commands.executeCommand<number>('dynamoWorkspace.importItems', { connectionId, tableName, uri: path.join(dir, f) }))!;
+    for (const f of ['a.json', 'b.jsonl', 'c.csv']) total += (await vscode.commands.executeCommand<{ written: number }>('dynamoWorkspace.importItems', { connectionId, tableName, uri: path.join(dir, f), existing: 'overwrite' }))!.written;
     assert.equal(total, 6);
     const get = async (id: string, n: string) => (await client.send(new GetItemCommand({ TableName: tableName, Key: { id: { S: id }, n: { N: n } } }))).Item!;
     assert.deepEqual((await get('x', '1')).tags, { L: [{ S: 'a' }] });
