@@ -46,6 +46,7 @@ describe('features the workspace database does not have yet', () => {
     const ready = await (designer.host as unknown as { handlers: { ready(p: void): Promise<{ unavailable?: { stream?: string; ttl?: string } }> } }).handlers.ready();
     assert.equal(ready.unavailable?.stream, NOT_YET_AVAILABLE);
     assert.equal(ready.unavailable?.ttl, NOT_YET_AVAILABLE);
+    await waitFor('the form to finish loading', () => designer.host.isReady, 30_000);
     designer.host.panel.dispose();
   });
 
