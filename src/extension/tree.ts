@@ -121,6 +121,8 @@ export class ExplorerTree implements vscode.TreeDataProvider<Node>, vscode.Dispo
         item.iconPath = new vscode.ThemeIcon(node.icon);
         item.contextValue = node.contextValue;
         item.command = node.command;
+        // VS Code reads a string tooltip in place of the label: say the row's name first
+        item.accessibilityInformation = { label: [node.label, node.description, node.tooltip].filter(Boolean).join(', ') };
         return item;
       }
       case 'message': {

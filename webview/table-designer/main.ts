@@ -87,6 +87,10 @@ export class TableDesignerApp extends LitElement {
       font-size: 0.92em;
       max-width: 280px;
     }
+    .estimate {
+      max-width: 600px;
+      margin-top: 6px;
+    }
     .error {
       color: var(--vscode-errorForeground);
       background: var(--vscode-inputValidation-errorBackground);
