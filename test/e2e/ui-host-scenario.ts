@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import { DynamoDBClient, ListTablesCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import type { FrameLocator, Page } from 'playwright-core';
 import * as wb from './lib/workbench';
+import { scenarioSteps } from './scenario-steps';
 import { NOT_YET_AVAILABLE } from '../../src/extension/features';
 
 const [url, out, resultsFile] = process.argv.slice(2);
@@ -22,11 +23,6 @@ if (!url || !out || !workspace) {
 fs.mkdirSync(out, { recursive: true });
 
 const TABLE = 'Priced';
-const steps: { name: string; ok: boolean; ms: number; error?: string }[] = [];
-
-async function shot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: path.join(out!, `${name}.png`) });
-}
 
 /** Fails when the workbench page or the given webview scrolls sideways. */
 async function noSidewaysScroll(page: Page, frame?: FrameLocator): Promise<void> {
@@ -39,38 +35,11 @@ async function noSidewaysScroll(page: Page, frame?: FrameLocator): Promise<void>
   }
 }
 
-async function selectOption(page: Page, frame: FrameLocator, selector: string, value: string): Promise<void> {
-  const select = frame.locator(selector);
-  await select.click();
-  const option = frame.locator(`${selector} vscode-option[value="${value}"]`);
-  if (await option.isVisible().catch(() => false)) await option.click();
-  else {
-    await select.press('Escape').catch(() => undefined);
-    await select.evaluate((el, v) => {
-      (el as HTMLSelectElement).value = v;
-      el.dispatchEvent(new Event('change', { bubbles: true }));
-    }, value);
-  }
-  await page.waitForTimeout(100);
-}
-
 async function main(): Promise<number> {
   const browser = await wb.launchBrowser();
   const { page, offLoopback } = await wb.newPage(browser);
   let client: DynamoDBClient | undefined;
-  const step = async (name: string, fn: () => Promise<void>): Promise<void> => {
-    const t = Date.now();
-    try {
-      await fn();
-      steps.push({ name, ok: true, ms: Date.now() - t });
-      console.log(`  ✔ ${name} (${Date.now() - t} ms)`);
-    } catch (e) {
-      steps.push({ name, ok: false, ms: Date.now() - t, error: String(e) });
-      console.log(`  ✘ ${name}: ${e instanceof Error ? e.message.split('\n').slice(0, 8).join('\n      ') : String(e)}`);
-      await shot(page, `host-failure-${steps.length}`).catch(() => undefined);
-      throw e;
-    }
-  };
+  const { step, shot, writeResults } = scenarioSteps(page, out!, 'host-');
   try {
     await step('the endpoint answers once the window has loaded, before the explorer is opened', async () => {
       await wb.openWorkbench(page, url!, (p) => wb.activityBarItem(p, 'Dynamo Workspace'));
@@ -82,7 +51,7 @@ async function main(): Promise<number> {
       if (!Array.isArray(tables.TableNames)) throw new Error('ListTables answered without TableNames');
       // nothing opened the explorer: its container is not the visible side bar
       if (await wb.sideBarTreeItem(page, /host-ws|ui-ws|host-ui-ws/).first().isVisible().catch(() => false)) throw new Error('the explorer was already open');
-      await shot(page, 'host-01-endpoint-before-explorer');
+      await shot('host-01-endpoint-before-explorer');
     });
 
     await step('"Add Connection…" in the view title, with a tree row selected, asks how to connect and saves nothing', async () => {
@@ -93,7 +62,7 @@ async function main(): Promise<number> {
       await page.locator('.part.sidebar .title-actions a.action-label[aria-label="Add Connection…"], .part.sidebar .actions-container a.action-label[aria-label="Add Connection…"]').first().click();
       const pick = wb.quickInput(page);
       await pick.locator('.quick-input-title', { hasText: 'Add a connection' }).waitFor({ timeout: 10_000 });
-      await shot(page, 'host-02-add-connection-asks');
+      await shot('host-02-add-connection-asks');
       await page.keyboard.press('Escape');
       // selecting the row by clicking it also collapsed it: open it again for the next steps
       if ((await root.getAttribute('aria-expanded')) === 'false') await root.click();
@@ -118,14 +87,17 @@ async function main(): Promise<number> {
     await step('a provisioned table shows its monthly estimate in the form, following the capacity typed', async () => {
       const form = wb.webview(page);
       await form.locator('#tableName input').fill(TABLE);
-      await selectOption(page, form, '#billingMode', 'PROVISIONED');
+      // as a user does from the keyboard: open the dropdown, next option, Enter
+      await form.locator('#billingMode').click();
+      await page.keyboard.press('ArrowDown');
+      await page.keyboard.press('Enter');
       // 5 RCU × $0.00013 × 730 h + 5 WCU × $0.00065 × 730 h = $0.47 + $2.37
       await form.locator('#monthly-estimate', { hasText: '$2.85 a month' }).waitFor({ timeout: 10_000 });
       await form.locator('#readCapacity input').fill('7');
       await form.locator('#writeCapacity input').fill('3');
       await form.locator('#monthly-estimate', { hasText: '$2.09 a month' }).waitFor({ timeout: 10_000 });
       await noSidewaysScroll(page, form);
-      await shot(page, 'host-03-create-form-estimate');
+      await shot('host-03-create-form-estimate');
       await form.locator('#create').click();
       await wb.sideBarTreeItem(page, TABLE).waitFor({ timeout: 20_000 });
     });
@@ -141,7 +113,7 @@ async function main(): Promise<number> {
       const capacity = wb.sideBarTreeItem(page, /^Capacity/).first();
       await capacity.hover();
       await page.locator('.monaco-hover, .workbench-hover', { hasText: '$2.09 a month' }).first().waitFor({ timeout: 10_000 });
-      await shot(page, 'host-04-capacity-hover');
+      await shot('host-04-capacity-hover');
       await page.mouse.move(5, 5);
     });
 
@@ -155,7 +127,7 @@ async function main(): Promise<number> {
       console.log(`      the row said 500 items ${Date.now() - wrote} ms after the last write`);
       await page.locator('.statusbar-item', { hasText: /· 1 table\b/ }).waitFor({ timeout: 5_000 });
       await noSidewaysScroll(page);
-      await shot(page, 'host-05-live-count');
+      await shot('host-05-live-count');
     });
     if (offLoopback.length) console.log(`  (refused requests off loopback: ${offLoopback.length})`);
     return 0;
@@ -164,9 +136,7 @@ async function main(): Promise<number> {
   } finally {
     client?.destroy();
     await browser.close();
-    const passes = steps.filter((s) => s.ok).length;
-    const failures = steps.length - passes;
-    if (resultsFile) fs.writeFileSync(resultsFile, JSON.stringify({ passes, failures, skipped: 0, steps }, null, 2));
+    writeResults(resultsFile);
   }
 }
 
