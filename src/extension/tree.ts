@@ -353,7 +353,7 @@ export function capacityTooltip(d: TableDescription): string {
   const size = d.TableSizeBytes ?? 0;
   if (billingMode(d) === 'PAY_PER_REQUEST') {
     const storage = formatDollars(provisionedMonthly(0, 0, size).storage);
-    return `On-demand: billed per request, $${ON_DEMAND_PRICE.readPerMillion} per million read units and $${ON_DEMAND_PRICE.writePerMillion} per million write units, plus storage at ${storage} a month (${ON_DEMAND_PRICE.region} list prices).`;
+    return `On-demand: billed per request, ${formatDollars(ON_DEMAND_PRICE.readPerMillion)} per million read units and ${formatDollars(ON_DEMAND_PRICE.writePerMillion)} per million write units, plus storage at ${storage} a month (${ON_DEMAND_PRICE.region} list prices).`;
   }
   let rcu = d.ProvisionedThroughput?.ReadCapacityUnits ?? 0;
   let wcu = d.ProvisionedThroughput?.WriteCapacityUnits ?? 0;

@@ -35,4 +35,4 @@ export function monthlyText(rcu: number, wcu: number, storageBytes = 0): string 
 }
 
 /** Where the figures come from, for a hover or a form's footnote. */
-export const PRICE_BASIS = `at ${PROVISIONED_PRICE.region} list prices: $${PROVISIONED_PRICE.perRcuHour} per RCU-hour, $${PROVISIONED_PRICE.perWcuHour} per WCU-hour, $${PROVISIONED_PRICE.storagePerGbMonth} per GB-month of storage, ${PROVISIONED_PRICE.hoursPerMonth} hours a month; before the free tier`;
+export const PRICE_BASIS = `at ${PROVISIONED_PRICE.region} list prices: ${formatDollars(PROVISIONED_PRICE.perRcuHour)} per RCU-hour, ${formatDollars(PROVISIONED_PRICE.perWcuHour)} per WCU-hour, ${formatDollars(PROVISIONED_PRICE.storagePerGbMonth)} per GB-month of storage, ${PROVISIONED_PRICE.hoursPerMonth} hours a month; before the free tier`;
