@@ -11,14 +11,14 @@ import { billingMode, describeTable, keyElements, listAllTables, projectionText,
 import { ON_DEMAND_PRICE, formatBytes, formatDollars } from '../protocol/capacity';
 import { PRICE_BASIS, monthlyText, provisionedMonthly } from '../protocol/pricing';
 
-/** Every contextValue the tree gives a row; package.json's `viewItem` clauses use these. */
+/**
+ * Every contextValue the tree gives a row, each used by a `viewItem` clause of package.json's
+ * menus (activation.test.ts checks both ways). Rows without menus get none.
+ */
 export const CONTEXT_VALUES = {
   workspaceConnection: 'connection.workspace',
   remoteConnection: 'connection.remote',
   table: 'table',
-  items: 'items',
-  index: 'index',
-  message: 'message',
 } as const;
 
 const timeOfDay = (t: number, seconds: boolean) => new Date(t).toTimeString().slice(0, seconds ? 8 : 5);
@@ -26,7 +26,7 @@ const timeOfDay = (t: number, seconds: boolean) => new Date(t).toTimeString().sl
 export type Node =
   | { type: 'connection'; entry: ConnectionEntry }
   | { type: 'table'; connectionId: string; tableName: string }
-  | { type: 'detail'; id: string; label: string; description?: string; tooltip?: string; icon: string; contextValue?: string; command?: vscode.Command; children?: Node[] }
+  | { type: 'detail'; id: string; label: string; description?: string; tooltip?: string; icon: string; command?: vscode.Command; children?: Node[] }
   | { type: 'message'; id: string; label: string; icon: string; command?: vscode.Command; tooltip?: string };
 
 export class ExplorerTree implements vscode.TreeDataProvider<Node>, vscode.Disposable {
@@ -119,7 +119,6 @@ export class ExplorerTree implements vscode.TreeDataProvider<Node>, vscode.Dispo
         item.description = node.description;
         item.tooltip = node.tooltip;
         item.iconPath = new vscode.ThemeIcon(node.icon);
-        item.contextValue = node.contextValue;
         item.command = node.command;
         // VS Code reads a string tooltip in place of the label: say the row's name first
         item.accessibilityInformation = { label: [node.label, node.description, node.tooltip].filter(Boolean).join(', ') };
@@ -131,7 +130,6 @@ export class ExplorerTree implements vscode.TreeDataProvider<Node>, vscode.Dispo
         item.iconPath = new vscode.ThemeIcon(node.icon);
         item.command = node.command;
         item.tooltip = node.tooltip;
-        item.contextValue = CONTEXT_VALUES.message;
         return item;
       }
     }
@@ -274,7 +272,6 @@ export class ExplorerTree implements vscode.TreeDataProvider<Node>, vscode.Dispo
     out.push({
       type: 'detail', id: `${base}/items`, label: 'Items', icon: 'list-flat', description: 'browse, query, edit',
       command: { command: 'dynamoWorkspace.openItems', title: 'Open Items', arguments: [{ connectionId, tableName }] },
-      contextValue: CONTEXT_VALUES.items,
     });
     const { partition, sort } = keyElements(d, d.KeySchema);
     out.push({ type: 'detail', id: `${base}/pk`, label: partition.name, description: `partition key · ${partition.type}`, icon: 'key' });
@@ -288,7 +285,6 @@ export class ExplorerTree implements vscode.TreeDataProvider<Node>, vscode.Dispo
           type: 'detail' as const, id: `${base}/index/${ix.IndexName}`, label: ix.IndexName, icon: kind === 'GSI' ? 'globe' : 'symbol-namespace',
           description: `${kind} · ${k.partition.name}${k.sort ? ` + ${k.sort.name}` : ''} · ${projectionText(ix.Projection)}`,
           tooltip: `${kind === 'GSI' ? 'Global' : 'Local'} secondary index ${ix.IndexName}\nPartition key: ${k.partition.name} (${k.partition.type})${k.sort ? `\nSort key: ${k.sort.name} (${k.sort.type})` : ''}\nProjection: ${projectionText(ix.Projection)}${ix.IndexStatus ? `\nStatus: ${ix.IndexStatus}` : ''}`,
-          contextValue: CONTEXT_VALUES.index,
           children: [
             { type: 'detail' as const, id: `${base}/index/${ix.IndexName}/pk`, label: k.partition.name, description: `partition key · ${k.partition.type}`, icon: 'key' },
             ...(k.sort ? [{ type: 'detail' as const, id: `${base}/index/${ix.IndexName}/sk`, label: k.sort.name, description: `sort key · ${k.sort.type}`, icon: 'list-ordered' }] : []),

@@ -36,21 +36,28 @@ describe('activation', () => {
     for (const c of contributed) assert.ok(registered.has(c), `${c} is registered`);
   });
 
-  it('declares every command its menus use, and every viewItem a menu names is a context value the tree gives', async () => {
+  it('declares every command its menus use, and the menus\' viewItem clauses and the tree\'s context values match both ways', async () => {
     const ext = vscode.extensions.getExtension(EXTENSION_ID)!;
     const contributes = ext.packageJSON.contributes as { commands: { command: string }[]; menus: Record<string, { command: string; when?: string }[]> };
     const declared = new Set(contributes.commands.map((c) => c.command));
     const known = new Set<string>(Object.values(CONTEXT_VALUES));
+    const used = new Set<string>();
     for (const [menu, entries] of Object.entries(contributes.menus)) {
       for (const entry of entries) {
         assert.ok(declared.has(entry.command), `${menu}: ${entry.command} is declared`);
-        for (const m of (entry.when ?? '').matchAll(/viewItem\s*==\s*([\w.-]+)/g)) assert.ok(known.has(m[1]!), `${menu}: viewItem ${m[1]} is a context value of the tree`);
+        for (const m of (entry.when ?? '').matchAll(/viewItem\s*==\s*([\w.-]+)/g)) {
+          assert.ok(known.has(m[1]!), `${menu}: viewItem ${m[1]} is a context value of the tree`);
+          used.add(m[1]!);
+        }
         for (const m of (entry.when ?? '').matchAll(/viewItem\s*=~\s*\/(.+?)\//g)) {
           const re = new RegExp(m[1]!);
-          assert.ok([...known].some((v) => re.test(v)), `${menu}: viewItem =~ /${m[1]}/ matches a context value of the tree`);
+          const matched = [...known].filter((v) => re.test(v));
+          assert.ok(matched.length, `${menu}: viewItem =~ /${m[1]}/ matches a context value of the tree`);
+          for (const v of matched) used.add(v);
         }
       }
     }
+    assert.deepEqual([...known].filter((v) => !used.has(v)), [], 'every context value of the tree has a menu');
   });
 
   it('opens its view container from the activity bar command', async () => {
