@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { confirmed, connectionNode, endpointProblem, objectField, option, remoteSetting, stringField, targetOf, type TableTarget } from './command-args';
-import { describeError, type Connection } from './connection';
+import { ConnectionError, describeError, type Connection } from './connection';
 import type { ConnectionEntry, ConnectionManager, RemoteSetting } from './manager';
 import { showMessage } from './notify';
 import { DesignerPanel, createTableFromDraft, type CreateTableResult } from './panels/designer-panel';
@@ -15,7 +15,7 @@ import { SNIPPET_LABELS, snippet, type SnippetKind } from './snippets';
 import { describeTable, keyElements, listAllTables } from './tables';
 import { EXISTING_ITEMS, formatItems, hasAnyItem, importItems, parseItemsFile, readAllItems, type ExistingItems, type ExportFormat } from './transfer';
 import type { ExplorerTree } from './tree';
-import { EMPTY_DRAFT, type TableDraft } from '../protocol/table-designer';
+import { draftFromPartial } from '../protocol/table-designer';
 import type { Item } from '../protocol/dynamo-json';
 import { validateItem } from '../protocol/dynamo-json';
 
@@ -106,10 +106,12 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
         const entry = await pickEntry(targetOf(arg, 'connection'));
         if (!entry) return undefined;
         const target = { id: entry.id, label: entry.label, open: () => manager.get(entry.id) };
-        const draft = objectField(arg, 'draft') as Partial<TableDraft> | undefined;
-        if (draft) {
+        const partial = objectField(arg, 'draft');
+        if (partial) {
           // programmatic use: create directly from a draft (validated exactly as the form does)
-          const result = await createTableFromDraft(await target.open(), { ...structuredClone(EMPTY_DRAFT), ...draft });
+          const { draft, problems } = draftFromPartial(partial);
+          if (!draft) throw new ConnectionError('ValidationException', problems.map((p) => p.message).join('; '));
+          const result = await createTableFromDraft(await target.open(), draft);
           created(entry.label)(result);
           return result;
         }

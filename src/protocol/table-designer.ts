@@ -57,6 +57,26 @@ function units(v: string): boolean {
   return /^\d+$/.test(v.trim()) && Number(v) >= 1 && Number(v) <= 40000;
 }
 
+/**
+ * A draft from outside the form (a command argument): only TableDraft's own fields, each of the
+ * type EMPTY_DRAFT has, are taken; index entries are checked field by field too. Returns the
+ * draft filled from EMPTY_DRAFT, or the problems.
+ */
+export function draftFromPartial(partial: Record<string, unknown>): { draft?: TableDraft; problems: DraftProblem[] } {
+  const problems: DraftProblem[] = [];
+  const draft = structuredClone(EMPTY_DRAFT) as unknown as Record<string, unknown>;
+  for (const [field, value] of Object.entries(partial)) {
+    if (!(field in EMPTY_DRAFT)) problems.push({ field, message: `${field} is not a field of a table draft` });
+    else if (field === 'indexes') {
+      if (!Array.isArray(value) || !value.every((ix) => ix && typeof ix === 'object' && Object.values(ix).every((v) => typeof v === 'string')))
+        problems.push({ field, message: 'indexes must be a list of index drafts whose fields are strings' });
+      else draft[field] = value;
+    } else if (typeof value !== typeof draft[field]) problems.push({ field, message: `${field} must be a ${typeof draft[field]}` });
+    else draft[field] = value;
+  }
+  return problems.length ? { problems } : { draft: draft as unknown as TableDraft, problems };
+}
+
 /** Everything DynamoDB would reject, found before sending. */
 export function validateDraft(d: TableDraft): DraftProblem[] {
   const p: DraftProblem[] = [];

@@ -81,6 +81,16 @@ describe('commands given the wrong arguments', () => {
     await closeAllEditors();
   });
 
+  it('a draft of the wrong shape is refused as a ValidationException that names the fields, and nothing is created', async () => {
+    const before = await tableNames(a);
+    const id = a.manager.entries().find((e) => e.kind === 'workspace')!.id;
+    const result = await vscode.commands.executeCommand('dynamoWorkspace.createTable', { connectionId: id, draft: { tableName: 42, partitionKey: null } });
+    assert.equal(result, undefined);
+    assert.equal(a.lastMessage()?.severity, 'error');
+    assert.match(a.lastMessage()!.text, /^ValidationException: tableName must be a string; partitionKey must be a string$/);
+    assert.deepEqual(await tableNames(a), before);
+  });
+
   it('"Remove Connection" with no connections says there is none instead of showing an empty picker', async () => {
     const config = vscode.workspace.getConfiguration('dynamoWorkspace');
     const saved = connectionsSetting();
