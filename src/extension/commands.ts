@@ -386,10 +386,24 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
       }),
     ),
 
-    reg('dynamoWorkspace.revealDataFolder', async (arg?: unknown) => {
-      const id = targetOf(arg, 'connection').connectionId;
-      const db = manager.workspaceDatabases().find((d) => !id || d.id === id);
-      if (db && fs.existsSync(db.dir)) await vscode.commands.executeCommand('revealInExplorer', vscode.Uri.file(db.dir));
-    }),
+    reg(
+      'dynamoWorkspace.revealDataFolder',
+      run(async (arg?: unknown) => {
+        // only workspace databases have a data folder: a remote row or anything else falls back to the first
+        const id = targetOf(arg, 'connection').connectionId;
+        const dbs = manager.workspaceDatabases();
+        const db = dbs.find((d) => d.id === id) ?? dbs[0];
+        if (!db) {
+          void showMessage('info', 'Open a folder: its workspace database keeps its data in a folder inside it.');
+          return false;
+        }
+        if (!fs.existsSync(db.dir)) {
+          void showMessage('info', `${db.label} has no data folder yet: it is created at ${db.dir} when the database first opens.`);
+          return false;
+        }
+        await vscode.commands.executeCommand('revealInExplorer', vscode.Uri.file(db.dir));
+        return true;
+      }),
+    ),
   ];
 }
