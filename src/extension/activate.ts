@@ -22,11 +22,14 @@ export interface DynamoWorkspaceApi {
   designer(): DesignerPanel | undefined;
   /** the last message shown to the user (toasts are hidden in the test host) */
   lastMessage: typeof lastMessage;
+  /** how long activate() took, and how many databases were already opening or open when it returned (0: none in its path) */
+  startup: { activateMs: number; databasesBusyAtReturn: number };
 }
 
 let manager: ConnectionManager | undefined;
 
 export function activate(context: vscode.ExtensionContext): DynamoWorkspaceApi {
+  const started = performance.now();
   const log = vscode.window.createOutputChannel('Dynamo Workspace');
   manager = new ConnectionManager(engineBinding, (message) => log.appendLine(`${new Date().toISOString()} ${message}`));
   const tree = new ExplorerTree(manager);
@@ -58,6 +61,8 @@ export function activate(context: vscode.ExtensionContext): DynamoWorkspaceApi {
     for (const db of m.workspaceDatabases()) if (db.state === 'closed' && db.opensAtStartup) void db.open().catch(() => undefined); // failures show in the tree and status bar
   }, 0);
   context.subscriptions.push({ dispose: () => clearTimeout(startup) });
+  const activateMs = performance.now() - started;
+  log.appendLine(`${new Date().toISOString()} activated in ${activateMs.toFixed(1)} ms`);
   return {
     manager: m,
     tree,
@@ -65,6 +70,7 @@ export function activate(context: vscode.ExtensionContext): DynamoWorkspaceApi {
     itemsPanels: () => ItemsPanel.all(),
     designer: () => DesignerPanel.active,
     lastMessage,
+    startup: { activateMs, databasesBusyAtReturn: m.workspaceDatabases().filter((d) => d.state !== 'closed').length },
   };
 }
 

@@ -45,13 +45,20 @@ fi
 rm -rf "$ARTIFACTS"
 mkdir -p "$ARTIFACTS"
 
-# A fresh workspace folder, as a user would have it: a git repo with some code, whose settings
-# turn the endpoint on (so the database starts with the window, before the explorer is opened).
+# A fresh workspace folder, as a user would have it: a git repo with some code. Its database
+# starts with the window, before the explorer is opened, for one of the two reasons it can:
+# the settings turn the endpoint on (default), or, with "data-folder", the data folder is there
+# from an earlier session.
 make_workspace() {
-  local ws="$1"
+  local ws="$1" why="${2:-setting}"
   mkdir -p "$ws/.git" "$ws/.vscode" "$ws/src"
   printf 'node_modules/\n' >"$ws/.gitignore"
-  printf '{\n  "dynamoWorkspace.endpoint.enabled": true,\n  "dynamoWorkspace.endpoint.port": 0\n}\n' >"$ws/.vscode/settings.json"
+  if [ "$why" = data-folder ]; then
+    mkdir -p "$ws/.dynamodb"
+    printf '{\n  "dynamoWorkspace.endpoint.port": 0\n}\n' >"$ws/.vscode/settings.json"
+  else
+    printf '{\n  "dynamoWorkspace.endpoint.enabled": true,\n  "dynamoWorkspace.endpoint.port": 0\n}\n' >"$ws/.vscode/settings.json"
+  fi
   printf 'console.log("hello");\n' >"$ws/src/app.js"
 }
 
@@ -117,11 +124,11 @@ package_once() {
   E2E_SKIP_BUILD=1 bash scripts/package.sh "$vsix" >"$WORK/package.log" 2>&1 || { cat "$WORK/package.log" >&2; exit 1; }
 }
 
-run_scenario() { # NAME SCRIPT
+run_scenario() { # NAME SCRIPT [WORKSPACE-KIND]
   local name="$1" script="$2" t rc p f s
   t=$(ms)
   phase "$name (Playwright + chromium)"
-  make_workspace "$WORK/$name-ws"
+  make_workspace "$WORK/$name-ws" "${3:-setting}"
   package_once
   if out="$(bash scripts/vscode-server.sh start --extension "$vsix" --workspace "$WORK/$name-ws" --state "$WORK/$name-server")"; then
     eval "$out"
@@ -147,7 +154,7 @@ run_scenario() { # NAME SCRIPT
 
 # the workspace folder names (ui-ws, ui-host-ws) are what the scenarios find in the tree
 if { [ -z "$only" ] || [ "$only" = ui ]; } && [ -f test/e2e/ui-scenario.ts ]; then run_scenario ui test/e2e/ui-scenario.ts; fi
-if [ -z "$only" ] || [ "$only" = ui ] || [ "$only" = ui-host ]; then run_scenario ui-host test/e2e/ui-host-scenario.ts; fi
+if [ -z "$only" ] || [ "$only" = ui ] || [ "$only" = ui-host ]; then run_scenario ui-host test/e2e/ui-host-scenario.ts data-folder; fi
 
 echo "timings: $(IFS=,; echo "${timings[*]}" | sed 's/,/, /g')"
 echo "screenshots: $ARTIFACTS"

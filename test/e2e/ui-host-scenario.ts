@@ -1,6 +1,7 @@
 // The extension host's side of issue 10 as a person meets it, in a real VS Code (code-server) in
-// headless chromium, with the extension installed from its .vsix: the endpoint answers before
-// the explorer is opened; "Add Connection…" in the view title with a row selected asks instead
+// headless chromium, with the extension installed from its .vsix: in a folder whose data folder
+// exists from an earlier session (run.sh makes it so; the host suite covers the other reason, an
+// explicitly enabled endpoint), the endpoint answers before the explorer is opened; "Add Connection…" in the view title with a row selected asks instead
 // of saving the row; the create form says up front that Stream and TTL are not available and
 // shows a provisioned table's monthly estimate; the Capacity hover shows it too; writes from the
 // SDK move the tree's count. Screenshots go to OUT_DIR; step results to RESULTS_JSON.

@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import type { DynamoWorkspaceApi } from '../../src/extension/activate';
 import { CONTEXT_VALUES } from '../../src/extension/tree';
 import { EXTENSION_ID, activeTabLabel, api, children, closeAllEditors, waitFor } from './helpers';
 
@@ -12,8 +13,11 @@ describe('activation', () => {
 
   // Must stay the suite's first test: every later one calls api(), which activates the extension.
   it('starts the workspace database and its endpoint when the window opens, before anything touches the explorer', async () => {
-    const ext = vscode.extensions.getExtension(EXTENSION_ID)!;
+    const ext = vscode.extensions.getExtension<DynamoWorkspaceApi>(EXTENSION_ID)!;
     await waitFor('the extension to activate on its own', () => ext.isActive, 30_000);
+    // the database is opened after activate() returned, never inside it
+    assert.equal(ext.exports.startup.databasesBusyAtReturn, 0);
+    console.log(`      activate() took ${ext.exports.startup.activateMs.toFixed(1)} ms`);
     // what an application finds: the endpoint file in the data folder, then a request to it
     const folder = vscode.workspace.workspaceFolders![0]!;
     const file = path.join(folder.uri.fsPath, '.dynamodb', 'ENDPOINT');
