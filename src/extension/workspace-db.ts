@@ -3,6 +3,8 @@
 // window, the CLI) already owns the directory, a connection to that owner's endpoint instead.
 // Every operation, from the explorer or from any client of the endpoint, passes through one
 // watched handle on the engine, so `onDidWrite` fires (debounced) after writes from anyone.
+// A database shared with its owner process cannot be watched from here: `onDidWrite` then fires
+// every SHARED_POLL_MS, and listeners re-read what they show.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -59,6 +61,7 @@ const READ_ONLY = /^(Get|BatchGet|TransactGet|Query|Scan|Describe|List)/;
 /** Quiet time after the last write before `onDidWrite` fires, and the longest a burst of writes delays it. */
 export const WRITE_SETTLE_MS = 250;
 export const WRITE_MAX_DELAY_MS = 1000;
+export const SHARED_POLL_MS = 3000;
 
 /**
  * The engine, with `execute` and `executeJson` (the endpoint's fast path) reporting each
@@ -103,6 +106,7 @@ export class WorkspaceDatabase implements vscode.Disposable {
   /** after writes from any client, at most every WRITE_MAX_DELAY_MS during a burst */
   readonly onDidWrite = this.wrote.event;
   private writeTimer: NodeJS.Timeout | undefined;
+  private sharedPoll: NodeJS.Timeout | undefined;
   private firstWrite = 0;
   private lastWrite = 0;
 
@@ -191,6 +195,7 @@ export class WorkspaceDatabase implements vscode.Disposable {
         this.conn = new RemoteConnection({ id: this.id, label: this.label, kind: 'shared', endpoint: owner });
         this.state = 'shared';
         this.endpointNote = `shared with the process that owns ${dir}`;
+        this.sharedPoll = setInterval(() => this.wrote.fire(), SHARED_POLL_MS);
         this.changed.fire();
         return this.conn;
       }
@@ -240,6 +245,8 @@ export class WorkspaceDatabase implements vscode.Disposable {
     this.db = undefined;
     this.conn = undefined;
     this.state = 'closed';
+    clearInterval(this.sharedPoll);
+    this.sharedPoll = undefined;
     await server?.close().catch(() => undefined);
     await conn?.dispose().catch(() => undefined);
     await db?.close().catch(() => undefined);

@@ -161,6 +161,14 @@ describe('workspace database', function () {
       assert.equal(conn.endpoint, first.endpoint);
       const tables = (await conn.send('ListTables', {})).TableNames as string[];
       assert.deepEqual(tables, (await first.send('ListTables', {})).TableNames);
+      // the owner's writes cannot be watched from here: the shared database asks again, periodically
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error('no refresh from the shared database within 10 s')), 10_000);
+        second.onDidWrite(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
     } finally {
       await second.close();
       second.dispose();
