@@ -113,6 +113,9 @@ export class TableDesignerApp extends LitElement {
       this.connectionLabel = r.connectionLabel;
       this.unavailable = r.unavailable ?? {};
       this.draft = saved?.draft ?? r.draft;
+      // a disabled field cannot be changed back: drop what an earlier session left in it
+      if (this.unavailable.stream && this.draft.stream !== 'OFF') this.draft = { ...this.draft, stream: 'OFF' };
+      if (this.unavailable.ttl && this.draft.ttlAttribute) this.draft = { ...this.draft, ttlAttribute: '' };
       this.touched = new Set(saved?.touched ?? []);
       this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('#tableName')?.focus());
     });
