@@ -37,8 +37,13 @@ export interface FilterClause {
   operator: FilterOperator;
   /** value(s) as typed by the user; typed by `valueType` */
   values: string[];
-  valueType: 'S' | 'N' | 'BOOL' | 'NULL';
+  /** follows the attribute's type (key schema, loaded items) until the user picks one */
+  valueType: FilterValueType;
+  /** the user picked `valueType` by hand: it no longer follows the attribute */
+  typeChosen?: boolean;
 }
+
+export type FilterValueType = 'S' | 'N' | 'BOOL' | 'NULL';
 
 export interface QuerySpec {
   mode: 'scan' | 'query';

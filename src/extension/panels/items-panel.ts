@@ -34,7 +34,7 @@ export class ItemsPanel implements vscode.Disposable {
       panel.host.panel.reveal(undefined, false);
     } else {
       const connection = await ctx.getConnection(connectionId);
-      const webviewPanel = vscode.window.createWebviewPanel(ItemsPanel.viewType, tableName, vscode.ViewColumn.Active, { enableScripts: true, enableFindWidget: true });
+      const webviewPanel = vscode.window.createWebviewPanel(ItemsPanel.viewType, panelTitle(tableName, connection), vscode.ViewColumn.Active, { enableScripts: true, enableFindWidget: true });
       panel = new ItemsPanel(ctx, connection, tableName, webviewPanel);
       panels.set(key, panel);
       webviewPanel.onDidDispose(() => {
@@ -61,7 +61,7 @@ export class ItemsPanel implements vscode.Disposable {
     panel: vscode.WebviewPanel,
   ) {
     panel.iconPath = { light: vscode.Uri.joinPath(ctx.extensionUri, 'media', 'table-light.svg'), dark: vscode.Uri.joinPath(ctx.extensionUri, 'media', 'table-dark.svg') };
-    this.host = new WebviewHost<ItemsRequests, ItemsHostNotifications, ItemsViewNotifications>(panel, ctx.extensionUri, 'items', `${tableName} — items`, this.handlers());
+    this.host = new WebviewHost<ItemsRequests, ItemsHostNotifications, ItemsViewNotifications>(panel, ctx.extensionUri, 'items', `${panelTitle(tableName, connection)} — items`, this.handlers());
     this.host.onView('status', ({ message }) => (this.lastStatus = message));
     this.disposables.push(this.host);
   }
@@ -252,6 +252,11 @@ export class ItemsPanel implements vscode.Disposable {
   dispose(): void {
     for (const d of this.disposables) d.dispose();
   }
+}
+
+/** Tables of the same name on two connections get two panels: the title says which is which. */
+export function panelTitle(tableName: string, connection: Pick<Connection, 'label'>): string {
+  return `${tableName} — ${connection.label}`;
 }
 
 function sameItem(a: Item, b: Item): boolean {

@@ -69,20 +69,21 @@ export interface LayoutReport {
 /** Measures one webview document: sideways overflow, and grid rows that overlap in view. */
 export async function measureLayout(frame: Frame): Promise<LayoutReport> {
   return frame.evaluate(() => {
+    // No named functions in here: tsx (esbuild keepNames) would wrap them in a helper the page lacks.
     const rows: { index: string; top: number; bottom: number }[] = [];
     // grid rows live in shadow roots: walk every open one
-    const walk = (root: Document | ShadowRoot) => {
-      for (const el of root.querySelectorAll<HTMLElement>('*')) {
+    const roots: (Document | ShadowRoot)[] = [document];
+    while (roots.length) {
+      for (const el of roots.pop()!.querySelectorAll<HTMLElement>('*')) {
         if (el.matches('[role="row"][data-index]')) {
           const r = el.getBoundingClientRect();
           const viewport = el.closest('[role="grid"]')?.getBoundingClientRect();
           const visible = r.height > 0 && (!viewport || (r.bottom > viewport.top && r.top < viewport.bottom));
           if (visible) rows.push({ index: el.dataset.index ?? '?', top: r.top, bottom: r.bottom });
         }
-        if (el.shadowRoot) walk(el.shadowRoot);
+        if (el.shadowRoot) roots.push(el.shadowRoot);
       }
-    };
-    walk(document);
+    }
     const overlaps: string[] = [];
     const sorted = [...rows].sort((a, b) => a.top - b.top);
     for (let i = 1; i < sorted.length; i++) {
@@ -100,7 +101,8 @@ export async function assertScreenSound(page: Page, csp: CspWatch, name: string)
   const problems: string[] = [];
   const reports: LayoutReport[] = [];
   for (const frame of await visibleWebviewFrames(page)) {
-    const r = await measureLayout(frame).catch(() => undefined);
+    // a webview that goes away while it is measured (a panel closing) has nothing left to check
+    const r = await measureLayout(frame).catch((e: Error) => (/detached|destroyed|closed/i.test(e.message) ? undefined : Promise.reject(e)));
     if (!r) continue;
     reports.push(r);
     if (r.scrollWidth > r.clientWidth) problems.push(`the page scrolls sideways: ${r.scrollWidth} px of content in ${r.clientWidth} px`);
