@@ -6,7 +6,7 @@
 //   node --import tsx test/e2e/ui-scenario.ts WORKBENCH_URL OUT_DIR RESULTS_JSON
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { FrameLocator, Page } from 'playwright-core';
+import type { FrameLocator, Locator, Page } from 'playwright-core';
 import * as wb from './lib/workbench';
 import { assertScreenSound, CspWatch } from './lib/layout-checks';
 
@@ -32,8 +32,8 @@ type Box = { x: number; y: number; width: number; height: number };
 const overlap = (a: Box, b: Box) => a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
 
 /** The bounding box of an element in a webview, relative to that webview's window, and the window's size. */
-async function boxIn(frame: FrameLocator, selector: string): Promise<Box & { innerWidth: number; innerHeight: number }> {
-  return frame.locator(selector).first().evaluate((el) => {
+async function boxIn(frame: FrameLocator, selector: string | Locator): Promise<Box & { innerWidth: number; innerHeight: number }> {
+  return (typeof selector === 'string' ? frame.locator(selector) : selector).first().evaluate((el) => {
     const r = el.getBoundingClientRect();
     return { x: r.x, y: r.y, width: r.width, height: r.height, innerWidth: window.innerWidth, innerHeight: window.innerHeight };
   });
@@ -271,7 +271,7 @@ async function main(): Promise<number> {
 
     await step('a message belongs to its action: the next action that succeeds removes it', async () => {
       const v = itemsView(page);
-      const total = v.locator('[role="row"]', { hasText: 'carol' }).locator('[role="gridcell"][data-attr="total"]');
+      const total = v.locator('[role="row"]', { hasText: 'alice' }).first().locator('[role="gridcell"][data-attr="total"]');
       await total.dblclick();
       await v.locator('input.inline').fill('abc');
       await v.locator('input.inline').press('Enter');
@@ -296,6 +296,7 @@ async function main(): Promise<number> {
       await v.locator('item-editor .problems', { hasText: 'JSON:' }).waitFor();
       const problems = await v.locator('item-editor .problems').innerText();
       if (/empty string/.test(problems)) throw new Error(`the last save's server error is still shown with the new problems: ${problems}`);
+      await assertInView(v, 'item-editor .problems');
       await shot(page, '06d-editor-problems');
       await v.locator('#item-json').press('Escape');
       await v.locator('item-editor').waitFor({ state: 'detached' });
@@ -304,20 +305,20 @@ async function main(): Promise<number> {
     await step('a filter on a Number attribute compares numbers, and a type mismatch says why nothing matched', async () => {
       const v = itemsView(page);
       await v.locator('#add-filter').click();
-      await v.locator('#filter-attribute-0 input').fill('total');
-      await selectOption(page, v, '#filter-operator-0', '>');
-      await v.locator('#filter-value-0 input').fill('90');
+      await v.locator('vscode-textfield[aria-label="Filter attribute"] input').fill('total');
+      await selectOption(page, v, 'vscode-single-select[aria-label="Filter operator"]', '>');
+      await v.locator('vscode-textfield[aria-label="Filter value"] input').fill('90');
       await v.locator('#run').click();
       // bob's order is the one over 90 (99.99)
       await v.locator('#result-summary', { hasText: /^\s*1 loaded/ }).waitFor({ timeout: 10_000 }).catch(async () => {
         throw new Error(`total > 90 did not find bob's order: ${await v.locator('#result-summary').innerText()}`);
       });
       await v.locator('[role="row"]', { hasText: 'bob' }).waitFor();
-      const type = await v.locator('#filter-type-0').evaluate((el) => (el as HTMLSelectElement).value);
+      const type = await v.locator('vscode-single-select[aria-label="Value type"]').evaluate((el) => (el as HTMLSelectElement).value);
       if (type !== 'N') throw new Error(`the value type is ${type}, not N`);
       await shot(page, '06e-number-filter');
       // picking String by hand is respected, and the empty result explains itself
-      await selectOption(page, v, '#filter-type-0', 'S');
+      await selectOption(page, v, 'vscode-single-select[aria-label="Value type"]', 'S');
       await v.locator('#run').click();
       const reason = v.locator('#empty-reason');
       await reason.waitFor({ timeout: 10_000 });
@@ -398,8 +399,9 @@ async function main(): Promise<number> {
       const v = itemsView(page);
       await v.locator('#page-size input').fill('1');
       await v.locator('#run').click();
-      await v.locator('#load-all').click();
-      await v.locator('#load-all').waitFor({ state: 'detached', timeout: 20_000 });
+      const loadAll = v.locator('vscode-button', { hasText: 'Load all' });
+      await loadAll.click();
+      await loadAll.waitFor({ state: 'detached', timeout: 20_000 });
       const summary = (await v.locator('#result-summary').innerText()).replace(/\s+/g, ' ');
       const m = /^(\d+) loaded · (\d+) of (\d+) scanned in (\d+) pages/.exec(summary.trim());
       if (!m || m[1] !== m[2] || m[2] !== m[3] || Number(m[4]) < Number(m[1])) throw new Error(`the summary after Load all reads: ${summary}`);
@@ -409,16 +411,16 @@ async function main(): Promise<number> {
       await shot(page, '08c-load-all-totals');
       await v.locator('#page-size input').fill('100');
       await v.locator('#run').click();
-      await v.locator('#load-all').waitFor({ state: 'detached' });
+      await loadAll.waitFor({ state: 'detached' });
     });
 
     await step('a dropdown near the bottom of the webview opens where it stays in view', async () => {
       const v = itemsView(page);
       for (let i = 0; i < 4; i++) await v.locator('#add-filter').click();
-      const select = v.locator('#filter-type-3');
+      const select = v.locator('vscode-single-select[aria-label="Value type"]').nth(3);
       await select.waitFor();
       // a window short enough that the value-type list (4 options) cannot open below the last filter
-      const { y, height } = await boxIn(v, '#filter-type-3');
+      const { y, height } = await boxIn(v, select);
       const frameBox = (await page.locator('iframe.webview.ready:visible').first().boundingBox())!;
       await page.setViewportSize({ width: WIDE.width, height: Math.round(WIDE.height - (frameBox.height - (y + height)) + 50) });
       await page.waitForTimeout(500);

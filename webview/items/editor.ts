@@ -158,6 +158,17 @@ export class ItemEditor extends LitElement {
         ${s.mode === 'edit' ? html`<vscode-button secondary @click=${() => this.emit('delete-item')}>Delete</vscode-button>` : nothing}
         <vscode-button secondary @click=${() => this.emit('close-editor')}>Cancel</vscode-button>
       </div>
+      <!-- what the last save reported sits under the buttons, never below the fold of a tall text box -->
+      ${problems.length ? html`<ul class="problems" role="alert">${problems.map((p) => html`<li>${p}</li>`)}</ul>` : nothing}
+      ${this.conflict
+        ? html`<div class="conflict" role="alert">
+            <div><vscode-icon name="warning"></vscode-icon> ${this.conflict.message}. Your changes were not saved.</div>
+            <div class="actions">
+              ${this.conflict.current ? html`<vscode-button secondary @click=${() => this.emit('reload-item')}>Load the stored version</vscode-button>` : nothing}
+              <vscode-button secondary @click=${() => this.emit('overwrite-item')}>Save anyway</vscode-button>
+            </div>
+          </div>`
+        : nothing}
       <textarea
         id="item-json"
         aria-label="Item as ${s.format === 'dynamo' ? 'DynamoDB JSON' : 'JSON'}"
@@ -176,16 +187,6 @@ export class ItemEditor extends LitElement {
         }}
       ></textarea>
       <div class="meta">${cost ? `${formatBytes(cost.sizeBytes)} · write ${formatUnits(cost.write)} WCU · read ${formatUnits(cost.readStrong)} RCU` : 'not valid yet'}</div>
-      ${problems.length ? html`<ul class="problems" role="alert">${problems.map((p) => html`<li>${p}</li>`)}</ul>` : nothing}
-      ${this.conflict
-        ? html`<div class="conflict" role="alert">
-            <div><vscode-icon name="warning"></vscode-icon> ${this.conflict.message}. Your changes were not saved.</div>
-            <div class="actions">
-              ${this.conflict.current ? html`<vscode-button secondary @click=${() => this.emit('reload-item')}>Load the stored version</vscode-button>` : nothing}
-              <vscode-button secondary @click=${() => this.emit('overwrite-item')}>Save anyway</vscode-button>
-            </div>
-          </div>`
-        : nothing}
     `;
   }
 }

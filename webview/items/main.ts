@@ -1,7 +1,7 @@
 // The items panel: Scan/Query form, result bar with capacity hints, virtualised grid, item editor.
 // Messages: the banner holds the message of one action (a run, a save, a cell edit, a delete) and
 // the next action that succeeds removes it; the editor shows only what its last save reported.
-import { LitElement, css, html, nothing } from 'lit';
+import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { customElement, query, state } from 'lit/decorators.js';
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
@@ -86,7 +86,7 @@ export class ItemsApp extends LitElement {
   /** why the last filtered run found nothing, when a filter's type does not match the items' */
   @state() private emptyReason: string | undefined;
   @state() private totals: Totals | undefined;
-  /** the last non-empty set of loaded items: what the filter types are inferred from */
+  /** the last non-empty set of loaded items (see willUpdate): what filter types are inferred from */
   private typeSample: Item[] = [];
   @state() private status = '';
   @state() private sort: { column: string; descending: boolean } | undefined;
@@ -272,7 +272,6 @@ export class ItemsApp extends LitElement {
       this.lastKey = session.lastEvaluatedKey;
       this.result = session.lastResult;
       this.totals = saved.totals ?? (session.lastResult ? totalsOf(session.lastResult) : undefined);
-      this.noteTypes(this.items);
       if (saved.editor) this.editor = saved.editor;
       if (session.openEditor) this.openEditor(session.openEditor.mode, session.openEditor.item);
       if (!session.lastResult && session.table.supports.scan) await this.run(false);
@@ -297,10 +296,6 @@ export class ItemsApp extends LitElement {
     this.error = undefined;
   }
 
-  private noteTypes(items: readonly Item[]): void {
-    if (items.length) this.typeSample = items.slice(0, 2000);
-  }
-
   /** Filters whose type the user has not picked follow what the table says about the attribute. */
   private typedFilters(filters: readonly FilterClause[]): FilterClause[] {
     const t = this.table;
@@ -310,6 +305,11 @@ export class ItemsApp extends LitElement {
       const valueType = inferValueType(t, this.typeSample, f.attribute) ?? f.valueType;
       return valueType === f.valueType ? f : { ...f, valueType };
     });
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    // items arrive from runs, the editor and cell edits alike: each non-empty set is the new sample
+    if (changed.has('items' as keyof ItemsApp) && this.items.length) this.typeSample = this.items.slice(0, 2000);
   }
 
   protected override updated(): void {
@@ -340,7 +340,6 @@ export class ItemsApp extends LitElement {
     try {
       const page = await host.request('fetch', { spec: this.spec, exclusiveStartKey: more ? this.lastKey : undefined });
       this.items = more ? [...this.items, ...page.items] : page.items;
-      this.noteTypes(this.items);
       this.lastKey = page.lastEvaluatedKey;
       const { items: _items, ...rest } = page;
       this.result = rest;

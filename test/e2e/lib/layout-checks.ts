@@ -5,19 +5,9 @@
 //     frames, and `securitypolicyviolation` events once a frame has been seen).
 // A check that finds a problem throws, so the step that took the screenshot fails.
 import type { Frame, Page } from 'playwright-core';
+import { visibleWebviewFrames } from './workbench';
 
 const CSP_MESSAGE = /Content[- ]Security[- ]Policy|Refused to (apply|load|execute)/i;
-
-/** The extension's documents inside the visible webviews (the inner #active-frame of each). */
-export async function visibleWebviewFrames(page: Page): Promise<Frame[]> {
-  const frames: Frame[] = [];
-  for (const host of await page.locator('iframe.webview.ready:visible').elementHandles()) {
-    const outer = await host.contentFrame();
-    const inner = outer && (await (await outer.$('#active-frame'))?.contentFrame());
-    if (inner) frames.push(inner);
-  }
-  return frames;
-}
 
 /** Collects CSP violations from the page's console (all frames) and from listeners in webview frames. */
 export class CspWatch {
