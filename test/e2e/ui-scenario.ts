@@ -456,6 +456,26 @@ async function main(): Promise<number> {
       await page.setViewportSize(WIDE);
     });
 
+    await step('the panel keeps its form, rows and totals through a webview reload', async () => {
+      const v = itemsView(page);
+      await v.locator('#page-size input').fill('2');
+      await v.locator('#run').click();
+      await v.locator('vscode-button', { hasText: 'Load more' }).click();
+      await v.locator('#result-summary', { hasText: /in 2 pages/ }).waitFor();
+      const before = (await v.locator('#result-summary').innerText()).replace(/ · [\d,]+ ms$/, '').trim();
+      await wb.runCommand(page, 'Developer: Reload Webviews');
+      await page.waitForTimeout(500);
+      const after = itemsView(page);
+      await after.locator('#result-summary', { hasText: /in 2 pages/ }).waitFor({ timeout: 20_000 });
+      const summary = (await after.locator('#result-summary').innerText()).replace(/ · [\d,]+ ms$/, '').trim();
+      if (summary !== before) throw new Error(`after the reload the summary reads ${JSON.stringify(summary)}, before ${JSON.stringify(before)}`);
+      if ((await after.locator('#page-size input').inputValue()) !== '2') throw new Error('the page size was not kept');
+      await after.locator('[role="row"][data-index="3"]').waitFor();
+      await shot(page, '10b-after-webview-reload');
+      await after.locator('#page-size input').fill('100');
+      await after.locator('#run').click();
+    });
+
     await step('the grid stays virtualised with 100,000 loaded rows', async () => {
       const frame = await wb.webviewFrame(page, 'items-app');
       const measured = await frame.evaluate(async () => {
