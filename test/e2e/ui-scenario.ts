@@ -511,6 +511,11 @@ async function main(): Promise<number> {
       await shot(page, '12-high-contrast');
     });
 
+    await step('no webview reported a CSP violation during the whole scenario', async () => {
+      await csp!.collect();
+      if (csp!.violations.length) throw new Error(`${csp!.violations.length} CSP violations, the first: ${csp!.violations[0]}`);
+    });
+
     if (offLoopback.length) console.log(`requests refused (not loopback): ${[...new Set(offLoopback)].join(' ')}`);
     return steps.some((s) => !s.ok) ? 1 : 0;
   } catch {
