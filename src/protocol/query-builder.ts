@@ -224,7 +224,9 @@ export function typesAt(items: readonly Item[], path: string): [AttributeType, n
   const counts = new Map<AttributeType, number>();
   for (const item of items) {
     const v = valueAt(item, path);
-    if (v) counts.set(Object.keys(v)[0] as AttributeType, (counts.get(Object.keys(v)[0] as AttributeType) ?? 0) + 1);
+    if (!v) continue;
+    const type = Object.keys(v)[0] as AttributeType;
+    counts.set(type, (counts.get(type) ?? 0) + 1);
   }
   return [...counts.entries()].sort((a, b) => b[1] - a[1]);
 }
