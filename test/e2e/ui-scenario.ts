@@ -476,6 +476,25 @@ async function main(): Promise<number> {
       await after.locator('#run').click();
     });
 
+    await step('the editor format is remembered per table, also after its panel was closed', async () => {
+      const v = itemsView(page);
+      await v.locator('#new-item').click();
+      await v.locator('vscode-radio[value="dynamo"]').click();
+      await v.locator('vscode-radio[value="dynamo"][checked]').waitFor();
+      await v.locator('#item-json').press('Escape');
+      await v.locator('item-editor').waitFor({ state: 'detached' });
+      await wb.runCommand(page, 'View: Close All Editors');
+      await page.locator('.tabs-container .tab', { hasText: TABLE }).waitFor({ state: 'detached' });
+      await wb.sideBarTreeItem(page, /^Items/).first().click();
+      const reopened = itemsView(page);
+      await reopened.locator('#new-item').click();
+      await reopened.locator('vscode-radio[value="dynamo"][checked]').waitFor({ timeout: 10_000 });
+      if (!(await reopened.locator('#item-json').inputValue()).includes('"S"')) throw new Error('the template is not DynamoDB JSON');
+      await reopened.locator('vscode-radio[value="plain"]').click();
+      await reopened.locator('#item-json').press('Escape');
+      await reopened.locator('item-editor').waitFor({ state: 'detached' });
+    });
+
     await step('the grid stays virtualised with 100,000 loaded rows', async () => {
       const frame = await wb.webviewFrame(page, 'items-app');
       const measured = await frame.evaluate(async () => {

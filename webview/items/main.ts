@@ -265,7 +265,7 @@ export class ItemsApp extends LitElement {
       this.table = session.table;
       // what this database answers, for keyboard users (aria) and for the UI tests
       this.dataset.supports = Object.entries(session.table.supports).filter(([, v]) => v).map(([k]) => k).join(' ');
-      this.format = saved.format ?? 'plain';
+      this.format = saved.format ?? session.editorFormat ?? 'plain';
       this.spec = saved.spec ?? session.spec ?? DEFAULT_SPEC(session.pageSizeDefault);
       this.sort = saved.sort;
       this.items = session.items;
@@ -650,6 +650,7 @@ export class ItemsApp extends LitElement {
               ?busy=${this.saving}
               @editor-change=${(e: CustomEvent<EditorState>) => {
                 this.editor = e.detail;
+                if (this.format !== e.detail.format) host.notify('editorFormat', { format: e.detail.format });
                 this.format = e.detail.format;
               }}
               @save-start=${() => {
