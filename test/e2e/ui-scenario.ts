@@ -39,6 +39,31 @@ async function boxIn(frame: FrameLocator, selector: string | Locator): Promise<B
   });
 }
 
+/**
+ * Shrinks the window until only `room` px are left below `select`, opens its list, and fails unless
+ * the whole list is drawn inside the webview. Restores the window size either way.
+ */
+async function assertDropdownInView(page: Page, frame: FrameLocator, select: Locator, name: string, room = 50): Promise<void> {
+  await select.waitFor();
+  const { y, height } = await boxIn(frame, select);
+  const frameBox = (await page.locator('iframe.webview.ready:visible').first().boundingBox())!;
+  await page.setViewportSize({ width: WIDE.width, height: Math.round(WIDE.height - (frameBox.height - (y + height)) + room) });
+  try {
+    await page.waitForTimeout(500);
+    await select.click();
+    const list = await select.evaluate((el) => {
+      const d = el.shadowRoot!.querySelector('.dropdown')!.getBoundingClientRect();
+      return { top: d.top, bottom: d.bottom, height: d.height, innerHeight: window.innerHeight };
+    });
+    await shot(page, name);
+    await select.press('Escape');
+    if (list.height <= 0 || list.top < 0 || list.bottom > list.innerHeight + 0.5) throw new Error(`the option list is cut off: ${JSON.stringify(list)}`);
+  } finally {
+    await page.setViewportSize(WIDE);
+    await page.waitForTimeout(300);
+  }
+}
+
 /** Fails unless the element is drawn entirely inside the webview's window. */
 async function assertInView(frame: FrameLocator, selector: string): Promise<void> {
   const b = await boxIn(frame, selector);
@@ -147,6 +172,8 @@ async function main(): Promise<number> {
       await form.locator('#partitionKey input').fill('customer');
       await form.locator('#sortKey input').fill('orderId');
       await selectOption(page, form, '#sortKeyType', 'N');
+      // the stream list (5 options) near the bottom of the form opens where it can be seen
+      await assertDropdownInView(page, form, form.locator('#stream'), '02b-create-form-dropdown');
       await selectOption(page, form, '#stream', 'NEW_AND_OLD_IMAGES');
       await shot(page, '02-create-table-form');
       await form.locator('#create').click();
@@ -417,23 +444,9 @@ async function main(): Promise<number> {
     await step('a dropdown near the bottom of the webview opens where it stays in view', async () => {
       const v = itemsView(page);
       for (let i = 0; i < 4; i++) await v.locator('#add-filter').click();
-      const select = v.locator('vscode-single-select[aria-label="Value type"]').nth(3);
-      await select.waitFor();
-      // a window short enough that the value-type list (4 options) cannot open below the last filter
-      const { y, height } = await boxIn(v, select);
-      const frameBox = (await page.locator('iframe.webview.ready:visible').first().boundingBox())!;
-      await page.setViewportSize({ width: WIDE.width, height: Math.round(WIDE.height - (frameBox.height - (y + height)) + 50) });
-      await page.waitForTimeout(500);
-      await select.click();
-      const list = await select.evaluate((el) => {
-        const d = el.shadowRoot!.querySelector('.dropdown')!.getBoundingClientRect();
-        return { top: d.top, bottom: d.bottom, height: d.height, innerHeight: window.innerHeight };
-      });
-      await shot(page, '08d-dropdown-in-view');
-      await select.press('Escape');
-      await page.setViewportSize(WIDE);
+      // the value-type list (4 options) of the last filter, in a window too short to open it below
+      await assertDropdownInView(page, v, v.locator('vscode-single-select[aria-label="Value type"]').nth(3), '08d-dropdown-in-view');
       for (let i = 0; i < 4; i++) await v.locator('vscode-button[aria-label="Remove filter"]').first().click();
-      if (list.height <= 0 || list.top < 0 || list.bottom > list.innerHeight + 0.5) throw new Error(`the option list is cut off: ${JSON.stringify(list)}`);
     });
 
     await step('the panel fits a 600 px editor: no sideways page scroll, editor and header in view', async () => {

@@ -12,7 +12,6 @@ import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import '@vscode-elements/elements/dist/vscode-textarea/index.js';
 import { Host, errorText } from '../shared/host';
-import { keepDropdownsInView } from '../shared/dropdowns';
 import './grid';
 import './editor';
 import { keyString, type CellEdit, type ItemGrid } from './grid';
@@ -50,7 +49,6 @@ interface ViewState {
 }
 
 const host = new Host<ItemsRequests, ItemsHostNotifications, ItemsViewNotifications, ViewState>();
-keepDropdownsInView();
 
 function unitsOf(c: ConsumedCapacity | undefined): number | undefined {
   return c?.CapacityUnits ?? c?.ReadCapacityUnits;

@@ -32,7 +32,7 @@ function place(event: Event): void {
 
 let installed = false;
 
-/** Call once from each webview app's entry point. */
+/** Installed by every Host (shared/host.ts); calling it again does nothing. */
 export function keepDropdownsInView(): void {
   if (installed) return;
   installed = true;
