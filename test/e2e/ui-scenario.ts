@@ -466,6 +466,17 @@ async function main(): Promise<number> {
       await v.locator('#item-json').press('Escape');
       await v.locator('item-editor').waitFor({ state: 'detached' });
       await shot(page, '08f-narrow-grid');
+      // the widest forms: a Query on a table with a sort key, and the raw expressions
+      await selectOption(page, v, '#mode', 'query');
+      await v.locator('#sk-value').waitFor();
+      await assertInView(v, '#run');
+      await shot(page, '08g-narrow-query');
+      await v.locator('#raw-toggle').click();
+      await v.locator('#raw-filterExpression').waitFor();
+      await assertInView(v, '#raw-values');
+      await shot(page, '08h-narrow-raw');
+      await v.locator('#raw-toggle').click();
+      await selectOption(page, v, '#mode', 'scan');
       await page.setViewportSize(WIDE);
     });
 
