@@ -2,6 +2,11 @@
 // produces DynamoDB's own messages, e.g.
 //   1 validation error detected: Value null at 'tableName' failed to satisfy constraint: Member must not be null
 // Wrong JSON types are SerializationExceptions, as DynamoDB's deserializer reports them.
+//
+// Invariants once validateShape returns: a JSON null in a declared member of a structure, at any
+// depth, has been removed (DynamoDB reads null as absent), so operations see only undefined; and
+// no list element or map value that has a spec is null (DynamoDB refuses those with
+// "Member must not be null" at 'name.N.member' or 'name.key.member').
 import { DynamoDBError, validation } from '../errors';
 
 export type Spec =
@@ -112,9 +117,10 @@ function compileMembers(members: Record<string, Spec>): Acceptor {
   const accepts = names.map((n) => compile(members[n]));
   const lines = names.map((n, i) => {
     const read = `v = o[${JSON.stringify(n)}];`;
+    // An optional null is refused too, so that the interpreter runs and removes it.
     return members[n].required
       ? `${read} if (v === undefined || v === null || !a[${i}](v)) return false;`
-      : `${read} if (v !== undefined && v !== null && !a[${i}](v)) return false;`;
+      : `${read} if (v !== undefined && (v === null || !a[${i}](v))) return false;`;
   });
   return new Function('a', `return function accept(o) { let v; ${lines.join(' ')} return true; };`)(accepts) as Acceptor;
 }
@@ -169,7 +175,17 @@ function presentAnd(accept: Acceptor, v: unknown): boolean {
 
 // Runs only for requests the compiled predicate refused, so paths are built as it goes.
 function checkMembers(obj: Record<string, unknown>, members: Record<string, Spec>, prefix: string, problems: string[]): void {
-  for (const name in members) check(obj[name], members[name], prefix + wireName(name), problems);
+  for (const name in members) {
+    const value = obj[name];
+    if (value === null) delete obj[name];
+    check(value, members[name], prefix + wireName(name), problems);
+  }
+}
+
+/** A list element or map value: unlike a structure member, it may never be null. */
+function checkElement(value: unknown, spec: Spec, at: string, problems: string[]): void {
+  if (value === undefined || value === null) fail(null, at, 'Member must not be null', problems);
+  else check(value, spec, at, problems);
 }
 
 function fail(value: unknown, at: string, constraint: string, problems: string[]): void {
@@ -210,7 +226,7 @@ function check(value: unknown, spec: Spec, at: string, problems: string[]): void
       const list = value as unknown[];
       if (spec.min !== undefined && list.length < spec.min) fail(list, at, `Member must have length greater than or equal to ${spec.min}`, problems);
       if (spec.max !== undefined && list.length > spec.max) fail(list, at, `Member must have length less than or equal to ${spec.max}`, problems);
-      if (spec.member) list.forEach((m, i) => check(m, spec.member!, `${at}.${i + 1}.member`, problems));
+      if (spec.member) list.forEach((m, i) => checkElement(m, spec.member!, `${at}.${i + 1}.member`, problems));
       return;
     }
     case 'map': {
@@ -218,7 +234,7 @@ function check(value: unknown, spec: Spec, at: string, problems: string[]): void
       const keys = Object.keys(value as object);
       if (spec.min !== undefined && keys.length < spec.min) fail(value, at, `Member must have length greater than or equal to ${spec.min}`, problems);
       if (spec.max !== undefined && keys.length > spec.max) fail(value, at, `Member must have length less than or equal to ${spec.max}`, problems);
-      if (spec.value) for (const k of keys) check((value as Record<string, unknown>)[k], spec.value, `${at}.${k}.member`, problems);
+      if (spec.value) for (const k of keys) checkElement((value as Record<string, unknown>)[k], spec.value, `${at}.${k}.member`, problems);
       return;
     }
     case 'structure':

@@ -1,0 +1,77 @@
+// JSON nulls in requests, as the issue 12 probe sent them: every one must come back as DynamoDB's
+// ValidationException (never a TypeError from inside an operation, which the endpoint turns into
+// a 500 that SDKs retry). A null structure member means "absent"; a null list element or map
+// value is refused with "Member must not be null" at its wire path.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { openDb, rejects } from '../capacity/helpers';
+
+const KEY = [{ AttributeName: 'pk', KeyType: 'HASH' }];
+const DEFS = [{ AttributeName: 'pk', AttributeType: 'S' }];
+
+const notNull = (at: string): string => `1 validation error detected: Value null at '${at}' failed to satisfy constraint: Member must not be null`;
+
+test('a null write request in BatchWriteItem is refused as a null list member', async () => {
+  const { db } = await openDb();
+  await rejects(db.execute('BatchWriteItem', { RequestItems: { T_1: [null] } }), 'ValidationException', notNull('requestItems.T_1.member.1.member'));
+});
+
+test("a null table entry in BatchGetItem's RequestItems is refused as a null map value", async () => {
+  const { db } = await openDb();
+  await rejects(db.execute('BatchGetItem', { RequestItems: { T_1: null } }), 'ValidationException', notNull('requestItems.T_1.member'));
+});
+
+test('a null key in BatchGetItem is refused as a null list member', async () => {
+  const { db } = await openDb();
+  await rejects(db.execute('BatchGetItem', { RequestItems: { T_1: { Keys: [null] } } }), 'ValidationException', notNull('requestItems.T_1.member.keys.1.member'));
+});
+
+test('a null KeySchema element in CreateTable is refused', async () => {
+  const { db } = await openDb();
+  await rejects(
+    db.execute('CreateTable', { TableName: 'T_1', KeySchema: [null], AttributeDefinitions: DEFS, BillingMode: 'PAY_PER_REQUEST' }),
+    'ValidationException',
+    notNull('keySchema.1.member'),
+  );
+});
+
+test('NonKeyAttributes: null reads as absent, so an INCLUDE projection gets the missing-attributes message', async () => {
+  const { db } = await openDb();
+  await rejects(
+    db.execute('CreateTable', {
+      TableName: 'T_1',
+      KeySchema: KEY,
+      AttributeDefinitions: [...DEFS, { AttributeName: 'g', AttributeType: 'S' }],
+      BillingMode: 'PAY_PER_REQUEST',
+      GlobalSecondaryIndexes: [{ IndexName: 'gsi', KeySchema: [{ AttributeName: 'g', KeyType: 'HASH' }], Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: null } }],
+    }),
+    'ValidationException',
+    'One or more parameter values were invalid: ProjectionType is INCLUDE, but NonKeyAttributes is not specified',
+  );
+});
+
+test('NonKeyAttributes: null with a KEYS_ONLY projection creates the table as if it were absent', async () => {
+  const { db } = await openDb();
+  const out = (await db.execute('CreateTable', {
+    TableName: 'T_1',
+    KeySchema: KEY,
+    AttributeDefinitions: [...DEFS, { AttributeName: 'g', AttributeType: 'S' }],
+    BillingMode: 'PAY_PER_REQUEST',
+    GlobalSecondaryIndexes: [{ IndexName: 'gsi', KeySchema: [{ AttributeName: 'g', KeyType: 'HASH' }], Projection: { ProjectionType: 'KEYS_ONLY', NonKeyAttributes: null } }],
+  })) as { TableDescription: { GlobalSecondaryIndexes: { Projection: Record<string, unknown> }[] } };
+  assert.deepEqual(out.TableDescription.GlobalSecondaryIndexes[0]!.Projection, { ProjectionType: 'KEYS_ONLY' });
+});
+
+test('a null GlobalSecondaryIndexUpdates element in UpdateTable is refused', async () => {
+  const { db } = await openDb();
+  await db.execute('CreateTable', { TableName: 'T_1', KeySchema: KEY, AttributeDefinitions: DEFS, BillingMode: 'PAY_PER_REQUEST' });
+  await rejects(db.execute('UpdateTable', { TableName: 'T_1', GlobalSecondaryIndexUpdates: [null] }), 'ValidationException', notNull('globalSecondaryIndexUpdates.1.member'));
+});
+
+test('null optional members at every depth of an ordinary request read as absent', async () => {
+  const { db } = await openDb();
+  await db.execute('CreateTable', { TableName: 'T_1', KeySchema: KEY, AttributeDefinitions: DEFS, BillingMode: 'PAY_PER_REQUEST', TableClass: null, Tags: null });
+  await db.execute('PutItem', { TableName: 'T_1', Item: { pk: { S: 'a' } }, ConditionExpression: null, ReturnValues: null });
+  const got = await db.execute('BatchGetItem', { RequestItems: { T_1: { Keys: [{ pk: { S: 'a' } }], ProjectionExpression: null, ConsistentRead: null } }, ReturnConsumedCapacity: null });
+  assert.deepEqual((got as { Responses: unknown }).Responses, { T_1: [{ pk: { S: 'a' } }] });
+});
