@@ -2,6 +2,7 @@ import type { Operation } from './operation';
 import { invalidParameter, resourceInUse, validation } from '../errors';
 import type { AttributeDefinition, KeySchemaElement } from '../table';
 import { KEY_SCHEMA, TABLE_NAME, type Spec } from '../validation/shape';
+import { checkThroughputQuotas } from '../capacity/quotas';
 import { GLOBAL_SECONDARY_INDEXES, LOCAL_SECONDARY_INDEXES, checkCreateTableIndexes, type IndexInput } from '../indexes/validate';
 
 
@@ -107,6 +108,7 @@ export const createTable: Operation<CreateTableInput> = {
     });
     if (indexes) meta.indexes = indexes;
     if (billingMode === 'PAY_PER_REQUEST') meta.lastUpdateToPayPerRequest = undefined;
+    checkThroughputQuotas(db, meta, undefined);
     return db.commit([{ kind: 'createTable', tableId: meta.id, meta }]).then(() => ({
       TableDescription: db.table(meta.name).describe('CREATING'),
     }));

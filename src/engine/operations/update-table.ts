@@ -4,9 +4,10 @@ import { TABLE_NAME } from '../validation/shape';
 import { PROVISIONED_THROUGHPUT } from './create-table';
 import type { TableMeta } from '../table';
 import { GLOBAL_SECONDARY_INDEX_UPDATES } from '../indexes/validate';
-import { applyIndexUpdates, type IndexUpdateInput } from '../indexes/updates';
+import { applyIndexUpdates, stopDeletedIndexWork, type IndexUpdateInput } from '../indexes/updates';
 import { startIndexWork } from '../indexes/backfill';
 import { payPerRequestSwitch, throughputChange } from '../capacity/rules';
+import { checkThroughputQuotas } from '../capacity/quotas';
 
 interface UpdateTableInput {
   TableName: string;
@@ -96,6 +97,8 @@ export const updateTable: Operation<UpdateTableInput> = {
     if (input.TableClass) meta.tableClass = input.TableClass;
     if (input.DeletionProtectionEnabled !== undefined) meta.deletionProtection = input.DeletionProtectionEnabled;
     applyIndexUpdates(table, input as unknown as IndexUpdateInput, meta, nowSeconds);
+    checkThroughputQuotas(db, meta, current);
+    stopDeletedIndexWork(table, input as unknown as IndexUpdateInput);
     const done = db.commit([{ kind: 'updateTable', tableId: meta.id, meta }]);
     startIndexWork(db, table);
     db.capacity.state(table); // the new throughput applies from now on
