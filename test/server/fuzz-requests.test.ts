@@ -14,7 +14,7 @@ import type { Spec } from '../../src/engine/validation/shape';
 import { startServer } from '../../src/server/index';
 import { post } from './raw-http';
 
-const RUNS = Number(process.env.FUZZ_RUNS ?? 1500);
+const RUNS = Number(process.env.FUZZ_RUNS ?? 2000);
 const SEED = Number(process.env.FUZZ_SEED ?? 20261206);
 
 // Names the fixtures create, so that most requests get past "table not found" into the operation.
@@ -93,8 +93,8 @@ function stringFor(name: string, spec: Extract<Spec, { type: 'string' }>): fc.Ar
   return fc.oneof(fc.string({ maxLength: 8 }), fc.constantFrom(...TABLES, ...ATTRIBUTE_NAMES));
 }
 
-/** A value for `spec` (under member `name`): right-shaped three times in four, else null or another broken value. */
-function valueFor(name: string, spec: Spec, depth: number): fc.Arbitrary<unknown> {
+/** A value for `spec` (under member `name`): right-shaped `rightWeight` times in `rightWeight + 2`, else null or another broken value. */
+function valueFor(name: string, spec: Spec, depth: number, rightWeight: number): fc.Arbitrary<unknown> {
   const right = ((): fc.Arbitrary<unknown> => {
     switch (spec.type) {
       case 'string':
@@ -104,24 +104,24 @@ function valueFor(name: string, spec: Spec, depth: number): fc.Arbitrary<unknown
       case 'boolean':
         return fc.boolean();
       case 'list': {
-        const member = spec.member !== undefined && depth < 6 ? valueFor(name, spec.member, depth + 1) : fc.oneof(fc.constantFrom(...ATTRIBUTE_NAMES), attributeValue);
+        const member = spec.member !== undefined && depth < 6 ? valueFor(name, spec.member, depth + 1, rightWeight) : fc.oneof(fc.constantFrom(...ATTRIBUTE_NAMES), attributeValue);
         return fc.array(member, { maxLength: Math.min(4, (spec.max ?? 3) + 1) });
       }
       case 'map':
         if (spec.value === undefined) return looseMap;
-        return fc.dictionary(fc.oneof(fc.constantFrom(...TABLES), fc.string({ maxLength: 4 })), depth < 6 ? valueFor(name, spec.value, depth + 1) : wrong(), { maxKeys: 2 });
+        return fc.dictionary(fc.oneof(fc.constantFrom(...TABLES), fc.string({ maxLength: 4 })), depth < 6 ? valueFor(name, spec.value, depth + 1, rightWeight) : wrong(), { maxKeys: 2 });
       case 'structure':
-        return depth < 6 ? structureFor(spec.members, depth + 1) : fc.constant({});
+        return depth < 6 ? structureFor(spec.members, depth + 1, rightWeight) : fc.constant({});
       case 'any':
         return fc.anything({ maxDepth: 2 });
     }
   })();
-  return fc.oneof({ weight: 6, arbitrary: right }, { weight: 1, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: wrong() });
+  return fc.oneof({ weight: rightWeight, arbitrary: right }, { weight: 1, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: wrong() });
 }
 
-function structureFor(members: Record<string, Spec>, depth: number): fc.Arbitrary<Record<string, unknown>> {
+function structureFor(members: Record<string, Spec>, depth: number, rightWeight: number): fc.Arbitrary<Record<string, unknown>> {
   const fields: Record<string, fc.Arbitrary<unknown>> = {};
-  for (const [name, spec] of Object.entries(members)) fields[name] = valueFor(name, spec, depth);
+  for (const [name, spec] of Object.entries(members)) fields[name] = valueFor(name, spec, depth, rightWeight);
   // Required members are usually there, so that requests reach the operation's own checks.
   return fc.record(fields, { requiredKeys: [] }).chain((r) =>
     fc.boolean().map((dropRequired) => {
@@ -132,8 +132,14 @@ function structureFor(members: Record<string, Spec>, depth: number): fc.Arbitrar
   );
 }
 
+function requestsOf(rightWeight: number): fc.Arbitrary<{ op: string; input: unknown }> {
+  return fc.constantFrom(...OPERATIONS.keys()).chain((op) => structureFor(OPERATIONS.get(op)!.members, 0, rightWeight).map((input) => ({ op, input: input as unknown })));
+}
+
 const request = fc.oneof(
-  { weight: 30, arbitrary: fc.constantFrom(...OPERATIONS.keys()).chain((op) => structureFor(OPERATIONS.get(op)!.members, 0).map((input) => ({ op, input: input as unknown }))) },
+  // Half the requests are broken in few places, so that many get deep into the operations.
+  { weight: 15, arbitrary: requestsOf(6) },
+  { weight: 15, arbitrary: requestsOf(40) },
   { weight: 1, arbitrary: fc.record({ op: fc.constantFrom(...OPERATIONS.keys()), input: wrong() }) },
 );
 
