@@ -139,7 +139,7 @@ function compile(spec: Spec): Acceptor {
     }
     case 'integer': {
       const { min = -Infinity, max = Infinity } = spec;
-      return (v) => typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max;
+      return (v) => typeof v === 'number' && isLong(v) && v >= min && v <= max;
     }
     case 'list': {
       const { min = 0, max = Infinity } = spec;
@@ -167,6 +167,13 @@ function compile(spec: Spec): Acceptor {
       return (v) => typeof v === 'object' && !Array.isArray(v) && members(v);
     }
   }
+}
+
+const LONG_LIMIT = 2 ** 63;
+
+/** Whether a JSON number fits DynamoDB's Long members (a signed 64-bit integer). */
+function isLong(n: number): boolean {
+  return Number.isInteger(n) && n >= -LONG_LIMIT && n < LONG_LIMIT;
 }
 
 function presentAnd(accept: Acceptor, v: unknown): boolean {
@@ -217,7 +224,7 @@ function check(value: unknown, spec: Spec, at: string, problems: string[]): void
     }
     case 'integer': {
       const n = value as number;
-      if (!Number.isInteger(n)) throw new DynamoDBError('SerializationException', `NUMBER_VALUE cannot be converted to Long`);
+      if (!isLong(n)) throw new DynamoDBError('SerializationException', `NUMBER_VALUE cannot be converted to Long`);
       if (spec.min !== undefined && n < spec.min) fail(n, at, `Member must have value greater than or equal to ${spec.min}`, problems);
       if (spec.max !== undefined && n > spec.max) fail(n, at, `Member must have value less than or equal to ${spec.max}`, problems);
       return;

@@ -1,7 +1,8 @@
 // JSON nulls in requests, as the issue 12 probe sent them: every one must come back as DynamoDB's
 // ValidationException (never a TypeError from inside an operation, which the endpoint turns into
 // a 500 that SDKs retry). A null structure member means "absent"; a null list element or map
-// value is refused with "Member must not be null" at its wire path.
+// value is refused with "Member must not be null" at its wire path. Numbers a Long member cannot
+// hold are refused by the deserializer, as DynamoDB's does.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { openDb, rejects } from '../capacity/helpers';
@@ -74,4 +75,14 @@ test('null optional members at every depth of an ordinary request read as absent
   await db.execute('PutItem', { TableName: 'T_1', Item: { pk: { S: 'a' } }, ConditionExpression: null, ReturnValues: null });
   const got = await db.execute('BatchGetItem', { RequestItems: { T_1: { Keys: [{ pk: { S: 'a' } }], ProjectionExpression: null, ConsistentRead: null } }, ReturnConsumedCapacity: null });
   assert.deepEqual((got as { Responses: unknown }).Responses, { T_1: [{ pk: { S: 'a' } }] });
+});
+
+test('an integer member beyond the 64-bit range is a SerializationException, not a number the engine acts on', async () => {
+  const { db } = await openDb();
+  await rejects(
+    db.execute('CreateTable', { TableName: 'T_1', KeySchema: KEY, AttributeDefinitions: DEFS, ProvisionedThroughput: { ReadCapacityUnits: 1e30, WriteCapacityUnits: 1 } }),
+    'SerializationException',
+    'NUMBER_VALUE cannot be converted to Long',
+  );
+  await rejects(db.execute('Scan', { TableName: 'T_1', Limit: 2 ** 63 }), 'SerializationException', 'NUMBER_VALUE cannot be converted to Long');
 });
