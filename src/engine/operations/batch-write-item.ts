@@ -8,7 +8,8 @@ import { DynamoDBError, validation } from '../errors';
 import { itemSize, normalizeItem } from '../types/attribute-validation';
 import type { Item } from '../types/attribute-value';
 import type { Mutation } from '../storage/records';
-import { RETURN_CONSUMED, RETURN_METRICS, checkItemSize, encodeKey, parseKey } from './common';
+import { checkItemSize, encodeKey, parseKey } from './common';
+import { ATTRIBUTE_MAP, RETURN_CONSUMED, RETURN_METRICS, required } from '../validation/members';
 import { addConsumption, consumedCapacity, consumption } from '../capacity';
 import { checkBatchTableName } from './batch-get-item';
 import type { Table } from '../table';
@@ -50,8 +51,8 @@ export const batchWriteItem: Operation<BatchWriteItemInput> = {
         member: {
           type: 'structure',
           members: {
-            PutRequest: { type: 'structure', members: { Item: { type: 'map', required: true } } },
-            DeleteRequest: { type: 'structure', members: { Key: { type: 'map', required: true } } },
+            PutRequest: { type: 'structure', members: { Item: required(ATTRIBUTE_MAP) } },
+            DeleteRequest: { type: 'structure', members: { Key: required(ATTRIBUTE_MAP) } },
           },
         },
       },

@@ -18,30 +18,6 @@ export type Spec =
   | { type: 'structure'; required?: boolean; members: Record<string, Spec> }
   | { type: 'any'; required?: boolean };
 
-/** A table's or an index's KeySchema: one HASH element and an optional RANGE element. */
-export const KEY_SCHEMA: Spec = {
-  type: 'list',
-  required: true,
-  min: 1,
-  max: 2,
-  member: {
-    type: 'structure',
-    members: {
-      AttributeName: { type: 'string', required: true, min: 1, max: 255 },
-      KeyType: { type: 'string', required: true, enum: ['HASH', 'RANGE'] },
-    },
-  },
-};
-
-export const TABLE_NAME: Spec = {
-  type: 'string',
-  required: true,
-  min: 3,
-  max: 255,
-  pattern: /^[a-zA-Z0-9_.-]+$/,
-  patternText: '[a-zA-Z0-9_.-]+',
-};
-
 function wireName(member: string): string {
   return member.charAt(0).toLowerCase() + member.slice(1);
 }

@@ -86,3 +86,12 @@ test('an integer member beyond the 64-bit range is a SerializationException, not
   );
   await rejects(db.execute('Scan', { TableName: 'T_1', Limit: 2 ** 63 }), 'SerializationException', 'NUMBER_VALUE cannot be converted to Long');
 });
+
+test('a null condition in Query’s KeyConditions or QueryFilter is refused like one in Scan’s ScanFilter', async () => {
+  const { db } = await openDb();
+  await db.execute('CreateTable', { TableName: 'T_1', KeySchema: KEY, AttributeDefinitions: DEFS, BillingMode: 'PAY_PER_REQUEST' });
+  await rejects(db.execute('Query', { TableName: 'T_1', KeyConditions: { pk: null } }), 'ValidationException', notNull('keyConditions.pk.member'));
+  const eq = { pk: { ComparisonOperator: 'EQ', AttributeValueList: [{ S: 'a' }] } };
+  await rejects(db.execute('Query', { TableName: 'T_1', KeyConditions: eq, QueryFilter: { x: null } }), 'ValidationException', notNull('queryFilter.x.member'));
+  await rejects(db.execute('Scan', { TableName: 'T_1', ScanFilter: { x: null } }), 'ValidationException', notNull('scanFilter.x.member'));
+});
