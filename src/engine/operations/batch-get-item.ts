@@ -50,12 +50,20 @@ interface TableRequest {
 export const batchGetItem: Operation<BatchGetItemInput> = {
   name: 'BatchGetItem',
   members: {
+    // The null-element messages are DynamoDB Local's (DynamoDB's own emulator), which words them itself.
     RequestItems: {
       type: 'map',
+      nullMember: (table) => `The list of keys in RequestItems for BatchGetItem is required: ${table} has empty list`,
       value: {
         type: 'structure',
         members: {
-          Keys: { type: 'list', required: true, min: 1, member: ATTRIBUTE_MAP },
+          Keys: {
+            type: 'list',
+            required: true,
+            min: 1,
+            member: ATTRIBUTE_MAP,
+            nullMember: (table) => `The list of keys in RequestItems for BatchGetItem may not contain null or empty values: ${table} has one or more empty keys`,
+          },
           AttributesToGet: ATTRIBUTES_TO_GET,
           ConsistentRead: { type: 'boolean' },
           ProjectionExpression: EXPRESSION,

@@ -26,6 +26,7 @@ interface BatchWriteItemInput {
 }
 
 export const MAX_BATCH_WRITE_REQUESTS = 25;
+const NULL_OR_EMPTY = 'The batch write request list for a table cannot be null or empty';
 const MORE_THAN_ONE = 'Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported datatypes';
 
 type Planned =
@@ -44,10 +45,13 @@ function checkPutKey(table: Table, item: Item): void {
 export const batchWriteItem: Operation<BatchWriteItemInput> = {
   name: 'BatchWriteItem',
   members: {
+    // The null-element messages are DynamoDB Local's (DynamoDB's own emulator), which words them itself.
     RequestItems: {
       type: 'map',
+      nullMember: (table) => `${NULL_OR_EMPTY}: ${table}`,
       value: {
         type: 'list',
+        nullMember: () => NULL_OR_EMPTY,
         member: {
           type: 'structure',
           members: {
@@ -68,7 +72,7 @@ export const batchWriteItem: Operation<BatchWriteItemInput> = {
     for (const name of names) {
       checkBatchTableName(name);
       const list = requestItems[name]!;
-      if (list.length === 0) throw validation(`The batch write request list for a table cannot be null or empty: ${name}`);
+      if (list.length === 0) throw validation(`${NULL_OR_EMPTY}: ${name}`);
       total += list.length;
     }
     if (total > MAX_BATCH_WRITE_REQUESTS) throw validation('Too many items requested for the BatchWriteItem call');

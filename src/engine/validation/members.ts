@@ -5,7 +5,8 @@
 // keep only the members that are theirs alone.
 //
 // Invariant: maps and lists whose elements an operation reads member by member declare the
-// element's spec, so a null element is refused by validation rather than met by the operation.
+// element's spec, so a null element is refused by validation rather than met by the operation
+// (with "Member must not be null", or the spec's nullMember message where DynamoDB has its own).
 import type { Spec } from './shape';
 
 const NAME_PATTERN = { pattern: /^[a-zA-Z0-9_.-]+$/, patternText: '[a-zA-Z0-9_.-]+' } as const;
@@ -35,8 +36,8 @@ const KEY_SCHEMA_ELEMENT: Spec = {
   },
 };
 
-/** A table's or an index's KeySchema: one HASH element and an optional RANGE element. */
-export const KEY_SCHEMA: Spec = { type: 'list', required: true, min: 1, max: 2, member: KEY_SCHEMA_ELEMENT };
+/** A table's or an index's KeySchema: one HASH element and an optional RANGE element (a null one gets DynamoDB Local's message). */
+export const KEY_SCHEMA: Spec = { type: 'list', required: true, min: 1, max: 2, member: KEY_SCHEMA_ELEMENT, nullMember: () => 'Key schema element is invalid.' };
 
 export const ATTRIBUTE_DEFINITIONS: Spec = {
   type: 'list',

@@ -9,12 +9,19 @@
 // "Member must not be null" at 'name.N.member' or 'name.key.member').
 import { DynamoDBError, validation } from '../errors';
 
+/**
+ * DynamoDB's own message for a null list element or map value where it has one (BatchWriteItem,
+ * BatchGetItem, KeySchema), instead of "Member must not be null". `key` is the map key the
+ * element sits under, nearest first (the table name of a RequestItems entry), or ''.
+ */
+export type NullMemberMessage = (key: string) => string;
+
 export type Spec =
   | { type: 'string'; required?: boolean; min?: number; max?: number; pattern?: RegExp; patternText?: string; enum?: readonly string[] }
   | { type: 'integer'; required?: boolean; min?: number; max?: number }
   | { type: 'boolean'; required?: boolean }
-  | { type: 'list'; required?: boolean; min?: number; max?: number; member?: Spec }
-  | { type: 'map'; required?: boolean; min?: number; max?: number; value?: Spec }
+  | { type: 'list'; required?: boolean; min?: number; max?: number; member?: Spec; nullMember?: NullMemberMessage }
+  | { type: 'map'; required?: boolean; min?: number; max?: number; value?: Spec; nullMember?: NullMemberMessage }
   | { type: 'structure'; required?: boolean; members: Record<string, Spec> }
   | { type: 'any'; required?: boolean };
 
@@ -64,12 +71,14 @@ export function validateShape(input: unknown, members: Record<string, Spec>): vo
 
 /** The full check of an object against `members`, with DynamoDB's exceptions and messages. */
 export function interpret(input: Record<string, unknown>, members: Record<string, Spec>): void {
-  const problems: string[] = [];
-  checkMembers(input, members, '', problems);
-  if (problems.length > 0) {
-    const n = problems.length;
-    throw validation(`${n} validation error${n > 1 ? 's' : ''} detected: ${problems.join('; ')}`);
+  const w: Walk = { problems: [], refusal: undefined };
+  checkMembers(input, members, '', '', w);
+  if (w.problems.length > 0) {
+    const n = w.problems.length;
+    throw validation(`${n} validation error${n > 1 ? 's' : ''} detected: ${w.problems.join('; ')}`);
   }
+  // DynamoDB reports a null element with its own message only once the constraints all hold.
+  if (w.refusal !== undefined) throw validation(w.refusal);
 }
 
 // Most requests are valid. A spec is compiled once into a predicate that only says whether a
@@ -157,27 +166,34 @@ function presentAnd(accept: Acceptor, v: unknown): boolean {
 }
 
 // Runs only for requests the compiled predicate refused, so paths are built as it goes.
-function checkMembers(obj: Record<string, unknown>, members: Record<string, Spec>, prefix: string, problems: string[]): void {
+/** What the interpreter found: constraint failures, and the first null element with a message of its own. */
+interface Walk {
+  problems: string[];
+  refusal: string | undefined;
+}
+
+function checkMembers(obj: Record<string, unknown>, members: Record<string, Spec>, prefix: string, key: string, w: Walk): void {
   for (const name in members) {
     const value = obj[name];
     if (value === null) delete obj[name];
-    check(value, members[name], prefix + wireName(name), problems);
+    check(value, members[name], prefix + wireName(name), key, w);
   }
 }
 
-/** A list element or map value: unlike a structure member, it may never be null. */
-function checkElement(value: unknown, spec: Spec, at: string, problems: string[]): void {
-  if (value === undefined || value === null) fail(null, at, 'Member must not be null', problems);
-  else check(value, spec, at, problems);
+/** An element of `container` (a list or a map): unlike a structure member, it may never be null. */
+function checkElement(value: unknown, container: Extract<Spec, { type: 'list' | 'map' }>, at: string, key: string, w: Walk): void {
+  if (value !== undefined && value !== null) check(value, (container.type === 'list' ? container.member : container.value)!, at, key, w);
+  else if (container.nullMember === undefined) fail(null, at, 'Member must not be null', w);
+  else w.refusal ??= container.nullMember(key);
 }
 
-function fail(value: unknown, at: string, constraint: string, problems: string[]): void {
-  problems.push(`Value ${describe(value)} at '${at}' failed to satisfy constraint: ${constraint}`);
+function fail(value: unknown, at: string, constraint: string, w: Walk): void {
+  w.problems.push(`Value ${describe(value)} at '${at}' failed to satisfy constraint: ${constraint}`);
 }
 
-function check(value: unknown, spec: Spec, at: string, problems: string[]): void {
+function check(value: unknown, spec: Spec, at: string, key: string, w: Walk): void {
   if (value === undefined || value === null) {
-    if (spec.required) fail(null, at, 'Member must not be null', problems);
+    if (spec.required) fail(null, at, 'Member must not be null', w);
     return;
   }
   const expected = spec.type;
@@ -192,36 +208,36 @@ function check(value: unknown, spec: Spec, at: string, problems: string[]): void
   switch (spec.type) {
     case 'string': {
       const s = value as string;
-      if (spec.min !== undefined && s.length < spec.min) fail(s, at, `Member must have length greater than or equal to ${spec.min}`, problems);
-      if (spec.max !== undefined && s.length > spec.max) fail(s, at, `Member must have length less than or equal to ${spec.max}`, problems);
-      if (spec.pattern && !spec.pattern.test(s)) fail(s, at, `Member must satisfy regular expression pattern: ${spec.patternText}`, problems);
-      if (spec.enum && !spec.enum.includes(s)) fail(s, at, `Member must satisfy enum value set: [${spec.enum.join(', ')}]`, problems);
+      if (spec.min !== undefined && s.length < spec.min) fail(s, at, `Member must have length greater than or equal to ${spec.min}`, w);
+      if (spec.max !== undefined && s.length > spec.max) fail(s, at, `Member must have length less than or equal to ${spec.max}`, w);
+      if (spec.pattern && !spec.pattern.test(s)) fail(s, at, `Member must satisfy regular expression pattern: ${spec.patternText}`, w);
+      if (spec.enum && !spec.enum.includes(s)) fail(s, at, `Member must satisfy enum value set: [${spec.enum.join(', ')}]`, w);
       return;
     }
     case 'integer': {
       const n = value as number;
       if (!isLong(n)) throw new DynamoDBError('SerializationException', `NUMBER_VALUE cannot be converted to Long`);
-      if (spec.min !== undefined && n < spec.min) fail(n, at, `Member must have value greater than or equal to ${spec.min}`, problems);
-      if (spec.max !== undefined && n > spec.max) fail(n, at, `Member must have value less than or equal to ${spec.max}`, problems);
+      if (spec.min !== undefined && n < spec.min) fail(n, at, `Member must have value greater than or equal to ${spec.min}`, w);
+      if (spec.max !== undefined && n > spec.max) fail(n, at, `Member must have value less than or equal to ${spec.max}`, w);
       return;
     }
     case 'list': {
       const list = value as unknown[];
-      if (spec.min !== undefined && list.length < spec.min) fail(list, at, `Member must have length greater than or equal to ${spec.min}`, problems);
-      if (spec.max !== undefined && list.length > spec.max) fail(list, at, `Member must have length less than or equal to ${spec.max}`, problems);
-      if (spec.member) list.forEach((m, i) => checkElement(m, spec.member!, `${at}.${i + 1}.member`, problems));
+      if (spec.min !== undefined && list.length < spec.min) fail(list, at, `Member must have length greater than or equal to ${spec.min}`, w);
+      if (spec.max !== undefined && list.length > spec.max) fail(list, at, `Member must have length less than or equal to ${spec.max}`, w);
+      if (spec.member) list.forEach((m, i) => checkElement(m, spec, `${at}.${i + 1}.member`, key, w));
       return;
     }
     case 'map': {
       if (spec.min === undefined && spec.max === undefined && spec.value === undefined) return;
       const keys = Object.keys(value as object);
-      if (spec.min !== undefined && keys.length < spec.min) fail(value, at, `Member must have length greater than or equal to ${spec.min}`, problems);
-      if (spec.max !== undefined && keys.length > spec.max) fail(value, at, `Member must have length less than or equal to ${spec.max}`, problems);
-      if (spec.value) for (const k of keys) checkElement((value as Record<string, unknown>)[k], spec.value, `${at}.${k}.member`, problems);
+      if (spec.min !== undefined && keys.length < spec.min) fail(value, at, `Member must have length greater than or equal to ${spec.min}`, w);
+      if (spec.max !== undefined && keys.length > spec.max) fail(value, at, `Member must have length less than or equal to ${spec.max}`, w);
+      if (spec.value) for (const k of keys) checkElement((value as Record<string, unknown>)[k], spec, `${at}.${k}.member`, k, w);
       return;
     }
     case 'structure':
-      checkMembers(value as Record<string, unknown>, spec.members, `${at}.`, problems);
+      checkMembers(value as Record<string, unknown>, spec.members, `${at}.`, key, w);
       return;
     default:
       return;

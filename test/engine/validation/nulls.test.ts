@@ -1,7 +1,8 @@
 // JSON nulls in requests, as the issue 12 probe sent them: every one must come back as DynamoDB's
 // ValidationException (never a TypeError from inside an operation, which the endpoint turns into
 // a 500 that SDKs retry). A null structure member means "absent"; a null list element or map
-// value is refused with "Member must not be null" at its wire path. Numbers a Long member cannot
+// value is refused with "Member must not be null" at its wire path, or, for the batch request
+// lists and KeySchema, with the message DynamoDB Local (the oracle) gives. Numbers a Long member cannot
 // hold are refused by the deserializer, as DynamoDB's does.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -14,17 +15,22 @@ const notNull = (at: string): string => `1 validation error detected: Value null
 
 test('a null write request in BatchWriteItem is refused as a null list member', async () => {
   const { db } = await openDb();
-  await rejects(db.execute('BatchWriteItem', { RequestItems: { T_1: [null] } }), 'ValidationException', notNull('requestItems.T_1.member.1.member'));
+  await rejects(db.execute('BatchWriteItem', { RequestItems: { T_1: [null] } }), 'ValidationException', 'The batch write request list for a table cannot be null or empty');
+  await rejects(db.execute('BatchWriteItem', { RequestItems: { T_1: null } }), 'ValidationException', 'The batch write request list for a table cannot be null or empty: T_1');
 });
 
 test("a null table entry in BatchGetItem's RequestItems is refused as a null map value", async () => {
   const { db } = await openDb();
-  await rejects(db.execute('BatchGetItem', { RequestItems: { T_1: null } }), 'ValidationException', notNull('requestItems.T_1.member'));
+  await rejects(db.execute('BatchGetItem', { RequestItems: { T_1: null } }), 'ValidationException', 'The list of keys in RequestItems for BatchGetItem is required: T_1 has empty list');
 });
 
 test('a null key in BatchGetItem is refused as a null list member', async () => {
   const { db } = await openDb();
-  await rejects(db.execute('BatchGetItem', { RequestItems: { T_1: { Keys: [null] } } }), 'ValidationException', notNull('requestItems.T_1.member.keys.1.member'));
+  await rejects(
+    db.execute('BatchGetItem', { RequestItems: { T_1: { Keys: [{ pk: { S: 'a' } }, null] } } }),
+    'ValidationException',
+    'The list of keys in RequestItems for BatchGetItem may not contain null or empty values: T_1 has one or more empty keys',
+  );
 });
 
 test('a null KeySchema element in CreateTable is refused', async () => {
@@ -32,7 +38,7 @@ test('a null KeySchema element in CreateTable is refused', async () => {
   await rejects(
     db.execute('CreateTable', { TableName: 'T_1', KeySchema: [null], AttributeDefinitions: DEFS, BillingMode: 'PAY_PER_REQUEST' }),
     'ValidationException',
-    notNull('keySchema.1.member'),
+    'Key schema element is invalid.',
   );
 });
 
@@ -94,4 +100,13 @@ test('a null condition in Query’s KeyConditions or QueryFilter is refused like
   const eq = { pk: { ComparisonOperator: 'EQ', AttributeValueList: [{ S: 'a' }] } };
   await rejects(db.execute('Query', { TableName: 'T_1', KeyConditions: eq, QueryFilter: { x: null } }), 'ValidationException', notNull('queryFilter.x.member'));
   await rejects(db.execute('Scan', { TableName: 'T_1', ScanFilter: { x: null } }), 'ValidationException', notNull('scanFilter.x.member'));
+});
+
+test('a constraint failure elsewhere in the request is reported before a null batch entry', async () => {
+  const { db } = await openDb();
+  await rejects(
+    db.execute('BatchWriteItem', { RequestItems: { T_1: [null] }, ReturnConsumedCapacity: 'ALL' }),
+    'ValidationException',
+    "1 validation error detected: Value 'ALL' at 'returnConsumedCapacity' failed to satisfy constraint: Member must satisfy enum value set: [INDEXES, TOTAL, NONE]",
+  );
 });
