@@ -83,14 +83,18 @@ export const EXPRESSION_MAP: Spec = { type: 'map' };
 // Legacy (pre-expression) parameters
 
 const COMPARISON_OPERATOR: Spec = { type: 'string' };
+// A null entry in these maps gets the message DynamoDB Local gives.
+
 /** A Condition (QueryFilter, ScanFilter, KeyConditions entries). */
 export const CONDITION_MAP: Spec = {
   type: 'map',
+  nullMember: (attribute) => `The filter condition for an attribute cannot be null: ${attribute}`,
   value: { type: 'structure', members: { ComparisonOperator: COMPARISON_OPERATOR, AttributeValueList: { type: 'list' } } },
 };
 /** ExpectedAttributeValue entries. */
 export const EXPECTED_MAP: Spec = {
   type: 'map',
+  nullMember: (attribute) => `One or more parameter values were invalid: ExpectedAttributeValue must not be null for Attribute: ${attribute}`,
   value: {
     type: 'structure',
     members: { Value: ATTRIBUTE_MAP, Exists: { type: 'boolean' }, ComparisonOperator: COMPARISON_OPERATOR, AttributeValueList: { type: 'list' } },

@@ -96,10 +96,21 @@ test('an integer member beyond the 64-bit range is a SerializationException, not
 test('a null condition in Query’s KeyConditions or QueryFilter is refused like one in Scan’s ScanFilter', async () => {
   const { db } = await openDb();
   await db.execute('CreateTable', { TableName: 'T_1', KeySchema: KEY, AttributeDefinitions: DEFS, BillingMode: 'PAY_PER_REQUEST' });
-  await rejects(db.execute('Query', { TableName: 'T_1', KeyConditions: { pk: null } }), 'ValidationException', notNull('keyConditions.pk.member'));
+  const nullCondition = (attribute: string) => `The filter condition for an attribute cannot be null: ${attribute}`;
+  await rejects(db.execute('Query', { TableName: 'T_1', KeyConditions: { pk: null } }), 'ValidationException', nullCondition('pk'));
   const eq = { pk: { ComparisonOperator: 'EQ', AttributeValueList: [{ S: 'a' }] } };
-  await rejects(db.execute('Query', { TableName: 'T_1', KeyConditions: eq, QueryFilter: { x: null } }), 'ValidationException', notNull('queryFilter.x.member'));
-  await rejects(db.execute('Scan', { TableName: 'T_1', ScanFilter: { x: null } }), 'ValidationException', notNull('scanFilter.x.member'));
+  await rejects(db.execute('Query', { TableName: 'T_1', KeyConditions: eq, QueryFilter: { x: null } }), 'ValidationException', nullCondition('x'));
+  await rejects(db.execute('Scan', { TableName: 'T_1', ScanFilter: { x: null } }), 'ValidationException', nullCondition('x'));
+});
+
+test('a null entry in Expected is refused with the attribute’s name', async () => {
+  const { db } = await openDb();
+  await db.execute('CreateTable', { TableName: 'T_1', KeySchema: KEY, AttributeDefinitions: DEFS, BillingMode: 'PAY_PER_REQUEST' });
+  await rejects(
+    db.execute('DeleteItem', { TableName: 'T_1', Key: { pk: { S: 'a' } }, Expected: { x: null } }),
+    'ValidationException',
+    'One or more parameter values were invalid: ExpectedAttributeValue must not be null for Attribute: x',
+  );
 });
 
 test('a constraint failure elsewhere in the request is reported before a null batch entry', async () => {
