@@ -171,3 +171,15 @@ test('quotas raised to a trillion units still leave a Scan with bounded memory (
   const grown = process.memoryUsage().heapUsed - before;
   assert.ok(grown < 50 * 1024 * 1024, `heap grew by ${(grown / 1048576).toFixed(1)} MB`);
 });
+
+test('switching an on-demand table to provisioned above the quota is refused and leaves it on demand', async () => {
+  const { db } = await openDb();
+  await hashTable(db, 'ondemand');
+  await rejects(
+    db.execute('UpdateTable', { TableName: 'ondemand', BillingMode: 'PROVISIONED', ProvisionedThroughput: tp(1, 40001) }),
+    'LimitExceededException',
+    /WriteCapacityUnits, 40001, is above the per table maximum/,
+  );
+  const d = (await db.execute('DescribeTable', { TableName: 'ondemand' })) as { Table: { BillingModeSummary?: { BillingMode: string } } };
+  assert.equal(d.Table.BillingModeSummary?.BillingMode, 'PAY_PER_REQUEST');
+});
