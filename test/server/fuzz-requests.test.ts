@@ -180,11 +180,14 @@ test(`${RUNS} fuzzed requests over every operation's shape never get an internal
   try {
     await fixtures(db);
     const statuses = new Map<number, number>();
+    let slowest = 0;
     await fc.assert(
       fc.asyncProperty(request, async ({ op, input }) => {
         // The endpoint first: db.execute removes null members from the object it validates.
         const body = JSON.stringify(input) ?? 'null';
+        const started = performance.now();
         const res = await post(server.url, `DynamoDB_20120810.${op}`, body);
+        slowest = Math.max(slowest, performance.now() - started);
         statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
         assert.ok(res.status < 500, `${op} ${body.slice(0, 300)} → ${res.status} ${res.text.slice(0, 300)} ${internal.at(-1) ?? ''}`);
         try {
@@ -197,7 +200,7 @@ test(`${RUNS} fuzzed requests over every operation's shape never get an internal
       { numRuns: RUNS, seed: SEED, endOnFailure: true },
     );
     assert.deepEqual(internal, []);
-    if (process.env.FUZZ_REPORT) console.log(`statuses: ${JSON.stringify([...statuses].sort())}`);
+    if (process.env.FUZZ_REPORT) console.log(`statuses: ${JSON.stringify([...statuses].sort())}, slowest response ${slowest.toFixed(1)} ms`);
     // A fuzzer that only ever reaches the validators proves little: some requests must succeed
     // and some must be refused by the operations themselves.
     assert.ok((statuses.get(200) ?? 0) > RUNS / 20, `too few successes: ${JSON.stringify([...statuses])}`);
