@@ -33,6 +33,8 @@ export interface DatabaseOptions {
   itemCollectionLimitBytes?: number;
   /** How long a GSI added by UpdateTable allocates before its backfill starts, and how long a deleted GSI stays DELETING (default 0 ms each). */
   indexTimings?: { allocationMs?: number; deletionMs?: number; backfillSliceItems?: number };
+  /** Provisioned-throughput quotas (capacity/quotas.ts); DynamoDB's defaults for any not given. */
+  capacityQuotas?: Partial<import('./capacity/quotas').CapacityQuotas>;
   /** Throttle PROVISIONED tables at their provisioned throughput (default true). */
   throttling?: boolean;
   /**
