@@ -241,7 +241,7 @@ export class FaultFileSystem implements FileSystem {
     for (const d of this.dirs) next.dirs.add(d);
     // Folder entries: the durable ones plus a random prefix of the pending queue.
     const names = new Map(this.durableFiles);
-    const kept = mode === 'keep' ? this.pending.length : mode === 'lose' ? 0 : Math.floor(random() * (this.pending.length + 1));
+    const kept = mode === 'keep' || this.pending.length === 0 ? this.pending.length : mode === 'lose' ? 0 : Math.floor(random() * (this.pending.length + 1));
     for (const op of this.pending.slice(0, kept)) applyDirOp(names, op);
     // Contents: one surviving copy per inode, shared by every name that points at it.
     const survivors = new Map<Inode, Inode>();
@@ -316,14 +316,13 @@ export class FaultFileSystem implements FileSystem {
 
   // ---- used by FaultHandle ----
 
-  /** @internal Counts a write and throws if one is armed; returns how many bytes may land first. */
-  beforeWrite(file: string, length: number): number {
+  /** @internal Counts a write; if one is armed to fail, says how much lands first and with which code it fails. */
+  beforeWrite(length: number): { landed: number; fails?: FaultCode } {
     this.stats.writes++;
     const fault = this.writeFault;
-    if (!fault) return length;
-    if (fault.left-- > 0) return length;
+    if (!fault || fault.left-- > 0) return { landed: length };
     if (fault.spec.once) this.writeFault = undefined;
-    return -1 - Math.min(fault.spec.partialBytes ?? 0, length);
+    return { landed: Math.min(fault.spec.partialBytes ?? 0, length), fails: fault.spec.code };
   }
 
   /** @internal */
@@ -335,10 +334,6 @@ export class FaultFileSystem implements FileSystem {
     throw fsError(fault.spec.code, syscall, file);
   }
 
-  /** @internal */
-  writeFaultCode(): FaultCode {
-    return this.writeFault?.spec.code ?? 'EIO';
-  }
 }
 
 function norm(file: string): string {
@@ -368,7 +363,9 @@ function syncInode(inode: Inode, full: boolean): void {
   const v = inode.volatile;
   const d = inode.durable;
   if (full && inode.cutTo !== undefined) {
+    // Everything from the cut on is what the volatile file holds now, synced earlier or not.
     setLength(d, Math.min(d.len, inode.cutTo));
+    copyRange(v, d, inode.cutTo, v.len);
     inode.cutTo = undefined;
   }
   for (const page of inode.dirty) copyRange(v, d, page * PAGE_SIZE, (page + 1) * PAGE_SIZE);
@@ -419,10 +416,9 @@ class FaultHandle implements FileHandle {
   write(buf: Buffer, position: number): void {
     this.check('write');
     if (this.options.readOnly) throw fsError('EBADF', 'write', this.path);
-    const allowed = this.owner.beforeWrite(this.path, buf.length);
-    const landed = allowed >= 0 ? buf.length : -1 - allowed;
+    const { landed, fails } = this.owner.beforeWrite(buf.length);
     if (landed > 0) this.put(buf.subarray(0, landed), position);
-    if (allowed < 0) throw fsError(this.owner.writeFaultCode(), 'write', this.path);
+    if (fails) throw fsError(fails, 'write', this.path);
   }
 
   writeAsync(buf: Buffer, position: number): Promise<void> {
