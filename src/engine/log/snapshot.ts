@@ -203,7 +203,7 @@ class ChunkWriter {
   }
 
   async begin(): Promise<void> {
-    const header = this.buf.subarray(0, HEADER_SIZE).fill(0);
+    const header = Buffer.alloc(HEADER_SIZE);
     MAGIC.copy(header, 0);
     header.writeUInt16LE(SNAPSHOT_FORMAT_VERSION, 8);
     header.writeUInt32LE(this.chunkSize, 12);
