@@ -64,10 +64,15 @@ export interface SnapshotOptions {
   chunkSize?: number;
 }
 
-/** Where log replay starts after a checkpoint (the same shape as the checkpoint of storage/checkpoint.ts). */
+/**
+ * Where log replay starts after a checkpoint: a segment and an offset in it, plus whatever numbers
+ * the log store needs to resume there (its lsn, running CRC, time, epoch). Stored as JSON in the
+ * manifest and returned as it was given.
+ */
 export interface CheckpointPosition {
   segment: number;
   offset: number;
+  [field: string]: number;
 }
 
 export interface Checkpoint {

@@ -352,3 +352,10 @@ test('a table over 2 GiB writes and reads back on the real file system', { skip:
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('the replay position keeps every field the log store gives it', async () => {
+  const ffs = fresh();
+  const from = { segment: 3, offset: 4096, lsn: 123, crc: 0xdeadbeef, time: 1_700_000_000_000, epoch: 2 };
+  await writeCheckpoint(ffs, DIR, 123, from, tables(1, 1));
+  assert.deepEqual(readCheckpoint(ffs, DIR)?.from, from);
+});
