@@ -56,24 +56,33 @@ function sampleTable(items: number, valueSize = 200): LsnTableSnapshot {
   return { meta: { TableName: 'T', created: 1 }, dictionary: { names: ['a', 'b\udc00'], shapes: [[0, 1]] }, keys, values, lsn: 42 };
 }
 
-/** A file system that passes everything to `inner` and records the largest buffer handed to a read or write. */
-function recording(inner: FileSystem): { fs: FileSystem; largest: () => number; writes: () => number } {
-  let largest = 0;
-  let writes = 0;
+interface Hooks {
+  /** Sees each buffer handed to a read or a write. */
+  buffer?(buf: Buffer, write: boolean): void;
+  opened?(file: string): void;
+  closed?(file: string): void;
+}
+
+/** A file system that passes everything to `inner`, telling `hooks` what goes through it. */
+function observed(inner: FileSystem, hooks: Hooks): FileSystem {
   const wrap = (h: FileHandle): FileHandle => ({
     path: h.path,
-    read: (buf, offset, length, position) => ((largest = Math.max(largest, buf.length)), h.read(buf, offset, length, position)),
-    write: (buf, position) => ((largest = Math.max(largest, buf.length)), writes++, h.write(buf, position)),
-    writeAsync: (buf, position) => ((largest = Math.max(largest, buf.length)), writes++, h.writeAsync(buf, position)),
+    read: (buf, offset, length, position) => (hooks.buffer?.(buf, false), h.read(buf, offset, length, position)),
+    write: (buf, position) => (hooks.buffer?.(buf, true), h.write(buf, position)),
+    writeAsync: (buf, position) => (hooks.buffer?.(buf, true), h.writeAsync(buf, position)),
     datasync: () => h.datasync(),
     datasyncAsync: () => h.datasyncAsync(),
     sync: () => h.sync(),
     size: () => h.size(),
     truncate: (n) => h.truncate(n),
-    close: () => h.close(),
+    close: () => (hooks.closed?.(h.path), h.close()),
   });
-  const fsys: FileSystem = {
-    open: (file, options) => wrap(inner.open(file, options)),
+  return {
+    open: (file, options) => {
+      const h = wrap(inner.open(file, options));
+      hooks.opened?.(file);
+      return h;
+    },
     exists: (f) => inner.exists(f),
     list: (d) => inner.list(d),
     mkdir: (d) => inner.mkdir(d),
@@ -81,7 +90,6 @@ function recording(inner: FileSystem): { fs: FileSystem; largest: () => number; 
     remove: (f) => inner.remove(f),
     syncDir: (d) => inner.syncDir(d),
   };
-  return { fs: fsys, largest: () => largest, writes: () => writes };
 }
 
 test('random tables round-trip exactly, lone surrogates, empty tables and strings spanning chunks included', async () => {
@@ -98,12 +106,18 @@ test('random tables round-trip exactly, lone surrogates, empty tables and string
 test('a table of many chunks is written and read with no buffer larger than one chunk', async () => {
   const table = sampleTable(5000, 300); // about 1.6 MB of strings
   const chunkSize = 4096;
-  const { fs: rec, largest, writes } = recording(fresh());
+  const largest = { read: 0, write: 0 };
+  let writes = 0;
+  const rec = observed(fresh(), {
+    buffer(buf, write) {
+      if (write) writes++;
+      largest[write ? 'write' : 'read'] = Math.max(largest[write ? 'write' : 'read'], buf.length);
+    },
+  });
   await writeTableSnapshot(rec, FILE, table, { chunkSize });
-  assert.ok(writes() > 300, `${writes()} chunk writes`);
-  assert.ok(largest() <= chunkSize + 8, `largest buffer written: ${largest()}`);
+  assert.ok(writes > 300, `${writes} chunk writes`);
   const back = readTableSnapshot(rec, FILE);
-  assert.ok(largest() <= chunkSize + 8, `largest buffer read: ${largest()}`);
+  assert.ok(largest.write <= chunkSize + 8 && largest.read <= chunkSize + 8, `largest buffers: ${JSON.stringify(largest)}`);
   assert.deepEqual(back, table);
 });
 
@@ -279,15 +293,10 @@ test('checkpoints asked for at once run one after the other, never sharing a tem
   const inner = fresh();
   let open = 0;
   let most = 0;
-  const watched: FileSystem = {
-    ...recording(inner).fs,
-    open(file, options) {
-      const h = inner.open(file, options);
-      if (!file.includes('.tmp-')) return h;
-      most = Math.max(most, ++open);
-      return { ...bind(h), close: () => (open--, h.close()) };
-    },
-  };
+  const watched = observed(inner, {
+    opened: (file) => void (file.includes('.tmp-') && (most = Math.max(most, ++open))),
+    closed: (file) => void (file.includes('.tmp-') && open--),
+  });
   await Promise.all([1, 2, 3, 4].map((n) => writeCheckpoint(watched, DIR, n * 10, { segment: n, offset: 0 }, tables(n, 2), { chunkSize: 256 })));
   assert.equal(most, 1, 'at most one temp file open at a time');
   assert.equal(readCheckpoint(inner, DIR)?.lsn, 40);
@@ -308,21 +317,6 @@ test('SnapshotWriter runs jobs in the order asked, and a failed job does not sto
   assert.deepEqual(log, ['start a', 'end a', 'start b', 'end b', 'start c', 'end c']);
   assert.deepEqual(results.map((r) => r.status), ['fulfilled', 'rejected', 'fulfilled']);
 });
-
-function bind(h: FileHandle): FileHandle {
-  return {
-    path: h.path,
-    read: h.read.bind(h),
-    write: h.write.bind(h),
-    writeAsync: h.writeAsync.bind(h),
-    datasync: h.datasync.bind(h),
-    datasyncAsync: h.datasyncAsync.bind(h),
-    sync: h.sync.bind(h),
-    size: h.size.bind(h),
-    truncate: h.truncate.bind(h),
-    close: h.close.bind(h),
-  };
-}
 
 // ---- a real table over 2 GiB (slow: BIG=1 only) ----
 
