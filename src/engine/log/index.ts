@@ -132,7 +132,7 @@ export class LogStore {
         previous: { segment: 0, offset: 0, crc: 0, lsn },
       };
       const writer = LogWriter.start(fs, dir, start, writerOptions, listener);
-      const from: CheckpointFrom = { ...writer.segmentStart, time: start.firstTime, epoch: 1 };
+      const from: CheckpointFrom = { ...writer.segmentStart, time: start.firstTime, epoch: 1, headerCrc: writer.segmentStart.crc };
       store = new LogStore(fs, dir, writer, owner, options, start, from, 0);
       try {
         await writeCheckpoint(fs, dir, lsn, from, owner.snapshot());
@@ -159,7 +159,7 @@ export class LogStore {
         }
       }
       const writer = LogWriter.start(fs, dir, recovered.start, writerOptions, listener);
-      const startFrom: CheckpointFrom = from ?? { ...writer.segmentStart, time: recovered.start.firstTime, epoch: recovered.start.epoch };
+      const startFrom: CheckpointFrom = from ?? { ...writer.segmentStart, time: recovered.start.firstTime, epoch: recovered.start.epoch, headerCrc: writer.segmentStart.crc };
       store = new LogStore(fs, dir, writer, owner, options, recovered.start, startFrom, recovered.replayedBytes);
       for (const span of recovered.spans) store.index.add(span);
     }
@@ -246,7 +246,7 @@ export class LogStore {
     const lsn = this.lastLsn;
     const logged = this.lastLogged;
     const position: LogPosition = atClose ? this.writer.position : this.writer.segmentStart;
-    const from: CheckpointFrom = { ...position, time: this.lastTime, epoch: this.writer.epochOfRun };
+    const from: CheckpointFrom = { ...position, time: this.lastTime, epoch: this.writer.epochOfRun, headerCrc: this.writer.segmentStart.crc };
     const tables = this.owner.snapshot();
     const appended = this.writer.appendedBytes;
     const replayed = this.replayedBytes;

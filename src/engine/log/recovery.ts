@@ -22,6 +22,8 @@ import type { SegmentSpan, SegmentStart } from './writer';
 export type CheckpointFrom = LogPosition & {
   time: number;
   epoch: number;
+  /** The CRC of the header of the segment `segment`: which incarnation of that segment this is. */
+  headerCrc: number;
 };
 
 export interface Recovered {
@@ -107,10 +109,10 @@ export function recover(
     const endsHere = isLast || (nextHeader === undefined && i + 1 === segments.length - 1);
     const limit = endsHere ? undefined : nextHeader?.prevEnd;
     let start: { offset: number; crc: number; lsn: number } | undefined;
-    if (previous === undefined && from && from.segment === n) {
-      if (from.offset === HEADER_BYTES) {
-        if (from.crc !== header.crc) throw corrupt(n, 60, 'this is not the segment the checkpoint was taken with (its header differs)');
-      } else start = { offset: from.offset, crc: from.crc, lsn: from.lsn };
+    const atCheckpoint = previous === undefined && from !== undefined && from.segment === n;
+    if (atCheckpoint) {
+      if (from.headerCrc !== header.crc) throw corrupt(n, 60, 'this is not the segment the checkpoint was taken with (its header differs)');
+      if (from.offset !== HEADER_BYTES) start = { offset: from.offset, crc: from.crc, lsn: from.lsn };
     }
     const scan = scanSegment(
       fs,
@@ -130,6 +132,11 @@ export function recover(
       start,
       limit,
     );
+    // A checkpoint taken at a clean close is the exact end of its segment: the next run wrote
+    // into a segment of its own, so anything there is not this log's.
+    if (atCheckpoint && start !== undefined && (scan.bad || scan.end !== start.offset)) {
+      throw corrupt(n, start.offset, `the checkpoint (lsn ${ckptLsn}) says the log ends here, but there is more`);
+    }
     if (scan.bad) {
       if (!endsHere) throw corrupt(n, scan.bad.offset, scan.bad.reason);
       torn = { segment: n, ...scan.bad };

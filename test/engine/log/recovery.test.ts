@@ -179,3 +179,21 @@ test('problem 6: deletes count at their real size (they log the old item) toward
   await db.close();
   fs.rmSync(dir, { recursive: true, force: true });
 });
+
+test('problem 1: after a clean close, replay checks the log against the checkpoint, and refuses a log that is not the one it was taken with', async () => {
+  const a = tmp();
+  const b = tmp();
+  for (const [dir, count] of [[a, 10], [b, 30]] as const) {
+    const db = await Database.open(dir);
+    await db.execute('CreateTable', TABLE);
+    for (let i = 0; i < count; i++) await db.execute('PutItem', { TableName: 'Things', Item: { pk: { S: `${path.basename(dir)}-${i}` }, v: { S: 'v'.repeat(i) } } });
+    await db.close();
+  }
+  // B's log under A's checkpoint: the checkpoint's position falls in the middle of B's records.
+  const isCheckpoint = (f: string) => f.startsWith('checkpoint');
+  for (const f of fs.readdirSync(b).filter(isCheckpoint)) fs.rmSync(path.join(b, f));
+  for (const f of fs.readdirSync(a).filter(isCheckpoint)) fs.copyFileSync(path.join(a, f), path.join(b, f));
+  await assert.rejects(Database.open(b), /checkpoint/);
+  fs.rmSync(a, { recursive: true, force: true });
+  fs.rmSync(b, { recursive: true, force: true });
+});
