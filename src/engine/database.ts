@@ -262,6 +262,7 @@ export class Database {
         const table = this.tablesById.get(m.tableId);
         if (m.old === undefined) table?.remove(m.key);
         else table?.put(m.key, m.old);
+        if (m.added) table?.codec.forget(m.added);
         return;
       }
       case 'delete':

@@ -117,6 +117,26 @@ export class ItemCodec {
     if (added.shapeIds) for (const id of added.shapeIds) this.published.shapes.add(id);
   }
 
+  /**
+   * Takes back the entries a published write introduced, when the log refused that write after
+   * all (the database takes no more writes then, so no other item can be using them).
+   */
+  forget(added: DictionaryAdditions): void {
+    added.shapeIds?.forEach((id) => {
+      const shape = this.shapes[id];
+      if (shape === undefined) return;
+      const node = this.trieNode(shape.nameIds);
+      if (node.shapeId === id) node.shapeId = undefined;
+      this.shapes[id] = undefined;
+    });
+    added.nameIds?.forEach((id) => {
+      const name = this.names[id];
+      if (name === undefined) return;
+      this.nameIds.delete(name);
+      delete this.names[id];
+    });
+  }
+
   /** Called by settleDictionaries. */
   settle(): void {
     for (let id = this.tentativeNamesFrom; id < this.names.length; id++) {
