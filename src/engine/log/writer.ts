@@ -181,7 +181,7 @@ export class LogWriter {
     this.epoch = start.epoch;
     this.chain = 0;
     this.span = { segment: start.segment, firstLsn: start.firstLsn, firstTime: start.firstTime, lastLsn: start.previous.lsn, lastTime: start.firstTime, end: HEADER_BYTES };
-    this.segmentBytes = Math.max(options.segmentBytes ?? DEFAULT_SEGMENT_BYTES, HEADER_BYTES + 4096);
+    this.segmentBytes = Math.max(options.segmentBytes ?? DEFAULT_SEGMENT_BYTES, HEADER_BYTES + 512);
     this.durability = options.durability ?? 'process';
     this.syncIntervalMs = options.syncIntervalMs ?? DEFAULT_SYNC_INTERVAL_MS;
   }
@@ -283,32 +283,31 @@ export class LogWriter {
       queued.acknowledged?.reject(this.failure);
       return;
     }
-    // Take what fits in what is allocated; a frame never straddles two segments, and a zero
+    // A batch is written whole, into one segment: its records share one acknowledgement, so a
+    // batch cut in two could have its first part in the log and be refused all the same. A zero
     // length (FRAME_HEADER bytes) always fits after the last frame to mark the end.
     const ends = queued.ends;
-    let n = 0;
-    while (n < ends.length && this.offset + ends[n] + FRAME_HEADER <= this.allocated) n++;
-    if (n === 0) {
-      const need = this.offset + ends[0] + FRAME_HEADER;
-      if (this.allocated < this.segmentBytes || this.offset === HEADER_BYTES) {
-        // Grow this segment (a record larger than a whole segment gets a segment of its size).
+    const bytes = ends[ends.length - 1];
+    const need = this.offset + bytes + FRAME_HEADER;
+    if (need > this.allocated) {
+      if (this.offset === HEADER_BYTES || need <= this.segmentBytes) {
+        // Grow this segment (a batch larger than a whole segment gets a segment of its size).
         this.pause(async () => this.grow(need));
       } else {
         const buf = queued.w.buf;
-        const next = { lsn: buf.readDoubleLE(FRAME_HEADER), time: buf.readDoubleLE(FRAME_HEADER + 8), bytes: ends[0] + FRAME_HEADER };
+        const next = { lsn: buf.readDoubleLE(FRAME_HEADER), time: buf.readDoubleLE(FRAME_HEADER + 8), bytes: bytes + FRAME_HEADER };
         this.pause(async () => this.rollOver(next));
       }
       return;
     }
-    const bytes = ends[n - 1];
     const buf = queued.w.buf;
     // The running CRC: each frame's seeded with the one before it, in the order they are written.
     let crc = this.chain;
     let frame = 0;
-    for (let i = 0; i < n; i++) {
+    for (let i = 0; i < ends.length; i++) {
       crc = frameCrc(buf.subarray(frame + FRAME_HEADER, ends[i]), crc);
       buf.writeUInt32LE(crc, frame + 4);
-      if (i === n - 1) {
+      if (i === ends.length - 1) {
         this.span.lastLsn = buf.readDoubleLE(frame + FRAME_HEADER);
         this.span.lastTime = buf.readDoubleLE(frame + FRAME_HEADER + 8);
       }
@@ -316,17 +315,9 @@ export class LogWriter {
     }
     this.chain = crc;
     const lastLsn = this.span.lastLsn;
-    const acknowledged = n === ends.length ? queued.acknowledged : undefined;
+    const acknowledged = queued.acknowledged;
     const chunk = buf.subarray(0, bytes);
-    if (n < ends.length) {
-      // The rest waits for room, in a buffer of its own.
-      const rest = emptyPending(Math.max(64 * 1024, queued.w.pos - bytes));
-      rest.w.buf.set(buf.subarray(bytes, queued.w.pos));
-      rest.w.pos = queued.w.pos - bytes;
-      rest.ends = ends.slice(n).map((e) => e - bytes);
-      rest.acknowledged = queued.acknowledged;
-      this.pending = rest;
-    } else if (this.durability === 'process' && buf.length <= 1024 * 1024) {
+    if (this.durability === 'process' && buf.length <= 1024 * 1024) {
       // The write below is synchronous: once it returns, the same buffer takes the next batch.
       queued.w.pos = 0;
       this.pending = { w: queued.w, ends: [], acknowledged: undefined };
@@ -339,6 +330,7 @@ export class LogWriter {
       } catch (e) {
         // Nothing of this batch is acknowledged, and the log accepts no more records.
         this.fail(e as Error);
+        this.unwrite(this.offset);
         acknowledged?.reject(this.failure!);
         this.schedule();
         return;
@@ -362,7 +354,10 @@ export class LogWriter {
         }
         await previous;
         this.inFlight--;
-        if (error) this.fail(error);
+        if (error) {
+          this.fail(error);
+          this.unwrite(written - bytes);
+        }
         if (this.failure) acknowledged?.reject(this.failure);
         else {
           this.synced = written;
@@ -374,6 +369,19 @@ export class LogWriter {
     }
     this.prepareAhead();
     this.schedule();
+  }
+
+  /**
+   * A write that failed may have landed in part (a short write): its first frame's length is
+   * cleared, if the disk still lets us, so that no refused record is read back at the next open.
+   */
+  private unwrite(at: number): void {
+    try {
+      this.handle.write(Buffer.alloc(FRAME_HEADER), at);
+      this.handle.datasync();
+    } catch {
+      // The disk refuses this too: whole frames of the batch that landed may be read back at the next open.
+    }
   }
 
   /** Past half of what is allocated, the next allocation (or the next segment's zeros) is written in the background. */
@@ -529,9 +537,15 @@ export class LogWriter {
     this.syncTimer = undefined;
     while (this.syncing) await this.syncing.catch(() => undefined);
     try {
-      if (this.durability === 'process' && this.offset > this.synced && !this.failure) {
-        this.handle.datasync();
-        this.synced = this.offset;
+      // Also after a failed write: what was acknowledged before it should reach the disk.
+      if (this.durability === 'process' && this.offset > this.synced) {
+        try {
+          this.handle.datasync();
+          if (!this.failure) this.synced = this.offset;
+        } catch (e) {
+          // A log that already failed reported its error to the writers; this one adds nothing.
+          if (!this.failure) throw e;
+        }
       }
     } finally {
       this.handle.close();

@@ -174,7 +174,7 @@ for (const durability of MODES) {
     const segments = listSegments(nodeFileSystem, dir);
     assert.ok(segments.length > 10, `segments: ${segments.length}`);
     const big = segments.map((s) => fs.statSync(path.join(dir, segmentName(s))).size).filter((s) => s > segmentBytes);
-    assert.equal(big.length, 1, 'the large record got a segment of its own size');
+    assert.ok(big.length >= 1, 'a batch larger than a segment got a segment of its own size');
     assertChanges(readAll(dir), n - 1, sizeOf);
     ({ log } = await openLog(dir, { segmentBytes, durability }));
     await Promise.all(Array.from({ length: 10 }, () => log.append(change(n, sizeOf(n++)), Date.now())));
