@@ -336,6 +336,11 @@ class ChunkReader {
     return out;
   }
 
+  /** The file offset of the next byte to read (the next frame's payload if this chunk is used up). */
+  offset(): number {
+    return this.pos < this.end_ ? this.payloadAt + this.pos : this.next + FRAME_SIZE;
+  }
+
   /** Checks that the content ended exactly at the trailer, and the trailer at the end of the file. */
   end(): void {
     if (this.pos < this.end_) throw this.corrupt(this.payloadAt + this.pos, 'bytes follow the last item');
@@ -383,11 +388,12 @@ class ChunkReader {
 }
 
 function parseJson(input: ChunkReader, what: string): unknown {
+  const at = input.offset();
   const text = input.string();
   try {
     return JSON.parse(text);
   } catch {
-    throw input.corrupt(0, `its ${what} is not JSON`);
+    throw input.corrupt(at, `its ${what} is not JSON`);
   }
 }
 

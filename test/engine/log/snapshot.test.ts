@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { crc32 } from 'node:zlib';
 import fc from 'fast-check';
 import { nodeFileSystem, type FileHandle, type FileSystem } from '../../../src/engine/log/file-system';
 import {
@@ -352,4 +353,20 @@ test('the replay position keeps every field the log store gives it', async () =>
   const from = { segment: 3, offset: 4096, lsn: 123, crc: 0xdeadbeef, time: 1_700_000_000_000, epoch: 2 };
   await writeCheckpoint(ffs, DIR, 123, from, tables(1, 1));
   assert.deepEqual(readCheckpoint(ffs, DIR)?.from, from);
+});
+
+test('metadata that is not JSON, behind valid checksums, is reported at its offset', async () => {
+  const ffs = fresh();
+  await writeTableSnapshot(ffs, FILE, { meta: 'x', dictionary: { names: [], shapes: [] }, keys: [], values: [], lsn: 1 }, { chunkSize: 64 });
+  // Rewrite the first chunk's payload (meta JSON `"x"`, 3 latin1 units) to `{x}` and fix its checksum.
+  const bytes = ffs.readFile(FILE);
+  const payloadAt = 32 + 8;
+  assert.equal(bytes.toString('latin1', payloadAt + 1, payloadAt + 4), '"x"');
+  bytes.write('{x}', payloadAt + 1, 'latin1');
+  const length = bytes.readUInt32LE(32);
+  const chunkCrc = crc32(bytes.subarray(payloadAt, payloadAt + length), bytes.readUInt32LE(28));
+  bytes.writeUInt32LE(chunkCrc, 36);
+  bytes.writeUInt32LE(chunkCrc, bytes.length - 4); // the only chunk: the trailer repeats its checksum
+  ffs.writeFile(FILE, bytes);
+  assert.throws(() => readTableSnapshot(ffs, FILE), (e: Error) => e instanceof CorruptSnapshotError && e.offset === payloadAt && /metadata is not JSON/.test(e.message));
 });
