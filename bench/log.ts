@@ -17,7 +17,7 @@
 // The OLD build is bundled with esbuild from a worktree at fde3f25 (OLD_SRC, default /work/wt-old,
 // created with `git worktree add --detach` if missing).
 // Sizes (env): LOG_BENCH_ITEMS (1,000,000), LOG_BENCH_RECORDS (2,000,000), LOG_BENCH_PUTS
-// (200,000), LOG_BENCH_BYTES_ITEMS (20,000), LOG_BENCH_ROUNDS (3). Output: bench/results/log.json.
+// (500,000), LOG_BENCH_BYTES_ITEMS (20,000), LOG_BENCH_ROUNDS (3). Output: bench/results/log.json.
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
@@ -31,7 +31,7 @@ const OLD_COMMIT = 'fde3f25';
 const OLD_SRC = process.env.OLD_SRC ?? '/work/wt-old';
 const ITEMS = Number(process.env.LOG_BENCH_ITEMS ?? 1_000_000);
 const RECORDS = Number(process.env.LOG_BENCH_RECORDS ?? 2_000_000);
-const PUTS = Number(process.env.LOG_BENCH_PUTS ?? 200_000);
+const PUTS = Number(process.env.LOG_BENCH_PUTS ?? 500_000);
 const BYTES_ITEMS = Number(process.env.LOG_BENCH_BYTES_ITEMS ?? 20_000);
 const ROUNDS = Number(process.env.LOG_BENCH_ROUNDS ?? 3);
 /** Distinct items in the replay folder: each is written RECORDS / REPLAY_KEYS times. */
