@@ -113,8 +113,6 @@ export class LogStore {
       },
     };
     const writerOptions = { segmentBytes: options.segmentBytes, durability: options.durability, syncIntervalMs: options.syncIntervalMs };
-    // Spare segments being prepared when the last run ended are not part of the log.
-    for (const f of fs.list(dir)) if (/^log-\d{12}\.seg\.tmp$/.test(f)) fs.remove(path.join(dir, f));
     const checkpoint = readCheckpoint(fs, dir);
     const legacy = legacyFiles(fs, dir);
     let store: LogStore;
@@ -160,6 +158,8 @@ export class LogStore {
           h.close();
         }
       }
+      // Spare segments being prepared when the last run ended are not part of the log.
+      for (const f of fs.list(dir)) if (/^log-\d{12}\.seg\.tmp$/.test(f)) fs.remove(path.join(dir, f));
       const writer = LogWriter.start(fs, dir, recovered.start, writerOptions, listener);
       // Without a checkpoint, recovery needs every segment there is: none is covered.
       const startFrom: CheckpointFrom = from ?? { segment: 0, offset: 0, crc: 0, lsn: 0, time: 0, epoch: 0, headerCrc: 0 };
