@@ -7,7 +7,8 @@
 // - log bytes per insert and per overwrite of a ~200 B item: the growth of the written part of
 //   the folder's files (up to their last non-zero byte: segments may be preallocated with zeros),
 //   with checkpoints held off;
-// - open time of a folder of ITEMS items written and closed cleanly (so checkpointed);
+// - open time of a folder of ITEMS items written and closed cleanly (so checkpointed), and the
+//   time that close took (writing the checkpoint; one sample) and the folder's size after it;
 // - open time of a folder holding RECORDS put records of log to replay (the writer is killed, never
 //   closed, so nothing is checkpointed), and the replay speed that gives in records/s;
 // - PutItem throughput in-process, 'process' durability (the default), 1024 requests in flight.
@@ -115,8 +116,10 @@ async function child(task: string, Database: DbClass, dir: string, n: number): P
       const db = await Database.open(dir, NO_CHECKPOINT);
       await db.execute('CreateTable', JSON.parse(createTableBody));
       await put(db, n, n, 0);
+      // Closing cleanly writes the checkpoint: its time is the time of a checkpoint of n items.
+      const t = performance.now();
       await db.close();
-      return { items: n };
+      return { closeCheckpointMs: performance.now() - t, checkpointedFolderBytes: writtenBytes(dir) };
     }
     case 'build-log': {
       const db = await Database.open(dir, NO_CHECKPOINT);
@@ -178,7 +181,8 @@ async function main(): Promise<void> {
     for (const build of builds) {
       console.error(`log bench: ${build}: log bytes, building folders`);
       Object.assign(results[build], run('bytes', build, folder(build, 'bytes'), BYTES_ITEMS, oldBundle));
-      run('build-checkpointed', build, folder(build, 'checkpointed'), ITEMS, oldBundle);
+      const { closeCheckpointMs, checkpointedFolderBytes } = run('build-checkpointed', build, folder(build, 'checkpointed'), ITEMS, oldBundle);
+      Object.assign(results[build], { closeCheckpointMs: round(closeCheckpointMs), checkpointedFolderBytes });
       run('build-log', build, folder(build, 'log'), RECORDS, oldBundle);
     }
     const samples: Record<Build, { checkpointed: number[]; replay: number[]; puts: number[] }> = {
@@ -214,6 +218,8 @@ async function main(): Promise<void> {
     const ratios = {
       logBytesPerInsert: ratio('logBytesPerInsert'),
       logBytesPerOverwrite: ratio('logBytesPerOverwrite'),
+      closeCheckpointMs: ratio('closeCheckpointMs'),
+      checkpointedFolderBytes: ratio('checkpointedFolderBytes'),
       openCheckpointedMs: ratio('openCheckpointedMs'),
       openReplayMs: ratio('openReplayMs'),
       putsPerSec: ratio('putsPerSec'),
