@@ -18,7 +18,7 @@ import * as path from 'node:path';
 import { nodeFileSystem, type FileSystem } from './file-system';
 import { HEADER_BYTES, listSegments, segmentName, type LogPosition } from './format';
 import { readRange, type LogRange } from './reader';
-import { recover, type CheckpointFrom } from './recovery';
+import { applyRepair, planRepair, recover, type CheckpointFrom, type RepairPlan } from './recovery';
 import type { LogRecord, Mutation, Origin } from './records';
 import { Retention, type RetainFrom } from './retention';
 import { readCheckpoint, writeCheckpoint, type TableSnapshot } from './snapshot';
@@ -32,6 +32,19 @@ export type { Durability } from './writer';
 export type { LogRange } from './reader';
 export type { RetainFrom } from './retention';
 export type { TableSnapshot } from './snapshot';
+export type { RepairPlan } from './recovery';
+
+/**
+ * What cutting the damaged log of `dir` at its first damage would lose (undefined if it opens as
+ * it is); with `apply`, cuts it. The folder must not be open.
+ */
+export function repairLog(dir: string, options: { fileSystem?: FileSystem; apply?: boolean } = {}): RepairPlan | undefined {
+  const fs = options.fileSystem ?? nodeFileSystem;
+  const checkpoint = readCheckpoint(fs, dir);
+  const plan = planRepair(fs, dir, checkpoint && { lsn: checkpoint.lsn, from: checkpoint.from as CheckpointFrom });
+  if (plan && options.apply) applyRepair(fs, dir, plan);
+  return plan;
+}
 
 export const DEFAULT_CHECKPOINT_BYTES = 256 * 1024 * 1024;
 export const DEFAULT_LOG_HISTORY_BYTES = 1024 * 1024 * 1024;

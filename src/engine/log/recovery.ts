@@ -12,7 +12,7 @@
 //   was taken with is refused.
 // - The next run's lsns start past any lsn the old run may have written but not acknowledged.
 import * as path from 'node:path';
-import type { FileSystem } from './file-system';
+import type { FileHandle, FileSystem } from './file-system';
 import { FRAME_HEADER, HEADER_BYTES, LogCorruptionError, listSegments, segmentName, type LogPosition, type SegmentHeader } from './format';
 import { readHeader, scanSegment, type SegmentScan } from './reader';
 import { decodeRecord, type LogRecord } from './records';
@@ -171,4 +171,111 @@ export function recover(
     replayedBytes,
     torn,
   };
+}
+
+/** What `dynamo-workspace repair` would cut, and what would be lost with it. */
+export interface RepairPlan {
+  /** Why the log does not open. */
+  error: LogCorruptionError;
+  /** The log is cut here: the frame at this offset and everything after it go. */
+  segment: number;
+  offset: number;
+  /** The last record kept. */
+  lastLsnKept: number;
+  /** Bytes of records after the cut in the damaged segment, and the later segments that go (with the records in them that still read). */
+  bytesLostInSegment: number;
+  laterSegments: { segment: number; firstLsn: number | undefined; readableRecords: number }[];
+  /** The checkpoint holds records past the cut: cutting cannot make the folder open (restore a backup instead). */
+  checkpointAhead: boolean;
+}
+
+/**
+ * Where the log of `dir` is damaged and what cutting it there would lose; undefined when it opens
+ * as it is. Reads only.
+ */
+export function planRepair(fs: FileSystem, dir: string, checkpoint: { lsn: number; from: CheckpointFrom } | undefined): RepairPlan | undefined {
+  let error: LogCorruptionError;
+  try {
+    recover(fs, dir, checkpoint, 0, () => undefined);
+    return undefined;
+  } catch (e) {
+    if (!(e instanceof LogCorruptionError)) throw e;
+    error = e;
+  }
+  const segments = listSegments(fs, dir);
+  // A missing segment: the cut is at the end of the one before it.
+  const exists = segments.includes(error.segment);
+  const cutSegment = exists ? error.segment : error.segment - 1;
+  let offset = exists ? error.offset : Number.POSITIVE_INFINITY;
+  let lastLsnKept = checkpoint?.lsn ?? 0;
+  let bytesLostInSegment = 0;
+  const header = exists ? readHeader(fs, dir, cutSegment) : undefined;
+  if (header && offset >= HEADER_BYTES) {
+    const scan = scanSegment(fs, dir, header, () => undefined, undefined, offset);
+    lastLsnKept = Math.max(lastLsnKept, scan.lastLsn);
+    const h = fs.open(fileOf(dir, cutSegment), { readOnly: true });
+    try {
+      bytesLostInSegment = Math.max(0, writtenEnd(h, offset) - offset);
+    } finally {
+      h.close();
+    }
+  } else if (exists) {
+    offset = 0; // the header itself is bad: the whole segment goes
+  }
+  const laterSegments = segments
+    .filter((n) => n > cutSegment || (n === cutSegment && offset === 0))
+    .map((n) => {
+      const h = readHeader(fs, dir, n);
+      let readableRecords = 0;
+      if (h) scanSegment(fs, dir, h, () => void readableRecords++);
+      return { segment: n, firstLsn: h?.firstLsn, readableRecords };
+    });
+  return {
+    error,
+    segment: cutSegment,
+    offset: Number.isFinite(offset) ? offset : 0,
+    lastLsnKept,
+    bytesLostInSegment,
+    laterSegments,
+    checkpointAhead:
+      checkpoint !== undefined &&
+      (checkpoint.lsn > lastLsnKept || cutSegment < checkpoint.from.segment || (cutSegment === checkpoint.from.segment && offset < checkpoint.from.offset)),
+  };
+}
+
+/** Cuts the log as `plan` says: clears the frame at the cut and removes every later segment, durably. */
+export function applyRepair(fs: FileSystem, dir: string, plan: RepairPlan): void {
+  if (plan.checkpointAhead) throw new Error('the checkpoint holds records past the damage: cutting the log there cannot make the folder open');
+  if (plan.offset >= HEADER_BYTES) {
+    const h = fs.open(fileOf(dir, plan.segment));
+    try {
+      h.write(Buffer.alloc(FRAME_HEADER), plan.offset);
+      h.datasync();
+    } finally {
+      h.close();
+    }
+  }
+  for (const later of plan.laterSegments.map((s) => s.segment).sort((a, b) => b - a)) fs.remove(fileOf(dir, later));
+  fs.syncDir(dir);
+}
+
+function fileOf(dir: string, n: number): string {
+  return path.join(dir, segmentName(n));
+}
+
+/** The offset of the last non-zero byte + 1 at or after `from` (roughly where written data ends). */
+function writtenEnd(h: FileHandle, from: number): number {
+  const size = h.size();
+  const chunk = Buffer.alloc(64 * 1024);
+  let end = from;
+  for (let at = from; at < size; at += chunk.length) {
+    const n = h.read(chunk, 0, Math.min(chunk.length, size - at), at);
+    for (let i = n - 1; i >= 0; i--) {
+      if (chunk[i] !== 0) {
+        end = at + i + 1;
+        break;
+      }
+    }
+  }
+  return end;
 }
