@@ -106,9 +106,14 @@ const SEGMENT_FILE = /^log-(\d{12})\.seg$/;
 export const LEGACY_SEGMENT_FILE = /^wal-(\d{12})\.log$/;
 
 export function listSegments(fs: FileSystem, dir: string): number[] {
+  return numberedFiles(fs, dir, SEGMENT_FILE);
+}
+
+/** The numbers of the files in `dir` whose names `pattern` matches (its first group), in order. */
+export function numberedFiles(fs: FileSystem, dir: string, pattern: RegExp): number[] {
   return fs
     .list(dir)
-    .map((f) => SEGMENT_FILE.exec(f))
+    .map((f) => pattern.exec(f))
     .filter((m): m is RegExpExecArray => m !== null)
     .map((m) => Number(m[1]))
     .sort((a, b) => a - b);

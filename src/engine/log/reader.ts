@@ -3,7 +3,7 @@
 // Invariant: reading never changes or deletes anything; what to do about a bad frame is the
 // caller's decision (recovery accepts one only as the last segment's torn tail).
 import * as path from 'node:path';
-import type { FileSystem } from './file-system';
+import { readBytes, type FileSystem } from './file-system';
 import { FRAME_HEADER, HEADER_BYTES, LogCorruptionError, decodeHeader, frameCrc, segmentName, type SegmentHeader } from './format';
 import { decodeRecord, type LogRecord } from './records';
 import type { TimeIndex } from './time-index';
@@ -25,19 +25,7 @@ export interface SegmentScan {
 /** The segment's header, or undefined when it is not wholly there (its creation was cut short). */
 export function readHeader(fs: FileSystem, dir: string, segment: number): SegmentHeader | undefined {
   const file = path.join(dir, segmentName(segment));
-  const h = fs.open(file, { readOnly: true });
-  try {
-    const b = Buffer.alloc(HEADER_BYTES);
-    let n = 0;
-    while (n < HEADER_BYTES) {
-      const got = h.read(b, n, HEADER_BYTES - n, n);
-      if (got === 0) break;
-      n += got;
-    }
-    return decodeHeader(b.subarray(0, n), file);
-  } finally {
-    h.close();
-  }
+  return decodeHeader(readBytes(fs, file, 0, HEADER_BYTES), file);
 }
 
 /**

@@ -8,45 +8,21 @@ import * as path from 'node:path';
 import { crc32 } from 'node:zlib';
 import type { DictionaryAdditions } from '../codec/item-codec';
 import { BinaryReader } from '../storage/binary';
-import type { FileSystem } from './file-system';
-import { LEGACY_SEGMENT_FILE, LogCorruptionError, LogFormatError } from './format';
+import { readBytes, type FileSystem } from './file-system';
+import { LEGACY_SEGMENT_FILE, LogCorruptionError, LogFormatError, numberedFiles } from './format';
 import type { LogRecord, Mutation } from './records';
 import type { TableSnapshot } from './snapshot';
 
 export const LEGACY_CHECKPOINT = 'checkpoint.bin';
 const LEGACY_MAGIC = 'DWCKPT04';
 
-function legacySegments(fs: FileSystem, dir: string): number[] {
-  return fs
-    .list(dir)
-    .map((f) => LEGACY_SEGMENT_FILE.exec(f))
-    .filter((m): m is RegExpExecArray => m !== null)
-    .map((m) => Number(m[1]))
-    .sort((a, b) => a - b);
-}
+const legacySegments = (fs: FileSystem, dir: string): number[] => numberedFiles(fs, dir, LEGACY_SEGMENT_FILE);
 
 const legacyName = (n: number): string => `wal-${String(n).padStart(12, '0')}.log`;
 
 /** Files of the old format in the folder (an upgrade not yet done, or one whose clean-up a crash cut short). */
 export function legacyFiles(fs: FileSystem, dir: string): string[] {
   return fs.list(dir).filter((f) => f === LEGACY_CHECKPOINT || LEGACY_SEGMENT_FILE.test(f) || /^wal-\d{12}\.log\.tmp$/.test(f) || f === `${LEGACY_CHECKPOINT}.tmp`);
-}
-
-function readAll(fs: FileSystem, file: string): Buffer {
-  const h = fs.open(file, { readOnly: true });
-  try {
-    const size = h.size();
-    const buf = Buffer.allocUnsafe(size);
-    let n = 0;
-    while (n < size) {
-      const got = h.read(buf, n, size - n, n);
-      if (got === 0) break;
-      n += got;
-    }
-    return buf.subarray(0, n);
-  } finally {
-    h.close();
-  }
 }
 
 function readDictionary(r: BinaryReader): DictionaryAdditions {
@@ -87,7 +63,7 @@ export interface LegacyCheckpoint {
 export function readLegacyCheckpoint(fs: FileSystem, dir: string): LegacyCheckpoint | undefined {
   const file = path.join(dir, LEGACY_CHECKPOINT);
   if (!fs.exists(file)) return undefined;
-  const buf = readAll(fs, file);
+  const buf = readBytes(fs, file);
   const magic = buf.toString('latin1', 0, 8);
   if (magic !== LEGACY_MAGIC) {
     throw new LogFormatError(
@@ -164,7 +140,7 @@ export function readLegacyLog(
   let last = { lsn: from.lsn, time: 0 };
   for (const n of legacySegments(fs, dir).filter((s) => s >= from.segment)) {
     const start = n === from.segment ? from.offset : 0;
-    const buf = readAll(fs, path.join(dir, legacyName(n)));
+    const buf = readBytes(fs, path.join(dir, legacyName(n)));
     let pos = start;
     let stop = false;
     while (pos + 8 <= buf.length) {

@@ -10,14 +10,9 @@ import fc from 'fast-check';
 import { Database } from '../../../src/engine/database';
 import { DynamoDBError } from '../../../src/engine/errors';
 import { FaultFileSystem } from './fault-fs';
+import { THINGS } from './helpers';
 
 const DIR = '/data';
-const TABLE = {
-  TableName: 'Things',
-  KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-  AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
-  BillingMode: 'PAY_PER_REQUEST',
-};
 
 type State = Map<string, string>;
 interface Write {
@@ -59,7 +54,7 @@ for (const durability of ['process', 'disk'] as const) {
         let files = new FaultFileSystem();
         const options = { durability, segmentBytes: 1024, checkpointBytes: 8 * 1024, syncIntervalMs: 3 };
         let db = await Database.open(DIR, { ...options, fileSystem: files });
-        await db.execute('CreateTable', TABLE);
+        await db.execute('CreateTable', THINGS);
         await db.logStore!.sync();
         let base: State = new Map();
         for (const r of rounds) {

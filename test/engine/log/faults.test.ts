@@ -7,14 +7,9 @@ import { Database } from '../../../src/engine/database';
 import { DynamoDBError } from '../../../src/engine/errors';
 import type { Durability } from '../../../src/engine/log/writer';
 import { FaultFileSystem } from './fault-fs';
+import { THINGS } from './helpers';
 
 const DIR = '/data';
-const TABLE = {
-  TableName: 'Things',
-  KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-  AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
-  BillingMode: 'PAY_PER_REQUEST',
-};
 const MODES: Durability[] = ['process', 'disk'];
 
 const put = (db: Database, pk: string, v: string, extra: Record<string, unknown> = {}) =>
@@ -35,7 +30,7 @@ for (const durability of MODES) {
     t.mock.method(console, 'error', () => undefined);
     const files = new FaultFileSystem();
     const db = await Database.open(DIR, { fileSystem: files, durability });
-    await db.execute('CreateTable', TABLE);
+    await db.execute('CreateTable', THINGS);
     await put(db, 'a', 'one');
     await db.execute('DeleteItem', { TableName: 'Things', Key: { pk: { S: 'gone' } } });
     await put(db, 'd', 'kept');
@@ -56,7 +51,7 @@ for (const durability of MODES) {
     assert.equal((await get(db, 'd'))?.v.S, 'kept');
     assert.equal(((await db.execute('Scan', { TableName: 'Things' })) as any).Count, 2);
     await assert.rejects(put(db, 'e', 'later'), isRefusal);
-    await assert.rejects(db.execute('CreateTable', { ...TABLE, TableName: 'Other' }), isRefusal);
+    await assert.rejects(db.execute('CreateTable', { ...THINGS, TableName: 'Other' }), isRefusal);
     assert.equal(((await db.execute('ListTables', {})) as any).TableNames.length, 1, 'the refused CreateTable left no table');
     await db.close();
     // Reopened on a healthy disk, the folder holds the acknowledged writes only.
@@ -75,7 +70,7 @@ test("problem 4: a failed background flush ('process' mode) stops the log: later
   t.mock.method(console, 'error', () => undefined);
   const files = new FaultFileSystem();
   const db = await Database.open(DIR, { fileSystem: files, syncIntervalMs: 1 });
-  await db.execute('CreateTable', TABLE);
+  await db.execute('CreateTable', THINGS);
   files.failAfter({ syncs: 0, code: 'EIO' });
   await put(db, 'a', 'acknowledged before the flush failed');
   await new Promise((r) => setTimeout(r, 50));
@@ -88,7 +83,7 @@ test('problem 2: what recovery replayed is made durable at open, so a power loss
   let files = new FaultFileSystem();
   // Run 1 is killed with its writes only in the page cache (no flush for a minute).
   let db = await Database.open(DIR, { fileSystem: files, syncIntervalMs: 60_000 });
-  await db.execute('CreateTable', TABLE);
+  await db.execute('CreateTable', THINGS);
   for (let i = 0; i < 20; i++) await put(db, `run1-${i}`, 'x'.repeat(100));
   files = files.crashProcessOnly();
   // Run 2 replays them, writes durably ('disk'), then the power goes: everything not synced is lost.
@@ -105,7 +100,7 @@ test('problem 9: a write refused after its item was encoded leaves no dictionary
   t.mock.method(console, 'error', () => undefined);
   const files = new FaultFileSystem();
   let db = await Database.open(DIR, { fileSystem: files });
-  await db.execute('CreateTable', TABLE);
+  await db.execute('CreateTable', THINGS);
   await put(db, 'plain', 'v');
   const codec = db.tables.get('Things')!.codec;
   const before = codec.dictionary();

@@ -8,14 +8,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Database } from '../../../src/engine/database';
+import { THINGS } from './helpers';
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'dw-recovery-'));
-const TABLE = {
-  TableName: 'Things',
-  KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-  AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
-  BillingMode: 'PAY_PER_REQUEST',
-};
 
 /** The log's segment files, oldest first (either layout). */
 function segmentFiles(dir: string): string[] {
@@ -64,7 +59,7 @@ test('problem 1: frames an unacknowledged batch left behind never continue the l
   // exactly where one of the first run's begins.
   const key = (i: number) => (i === 60 || i === 150 ? 'victim' : `k${String(i).padStart(5, '0')}`);
   let db = await Database.open(dir, { checkpointBytes: Number.MAX_SAFE_INTEGER });
-  await db.execute('CreateTable', TABLE);
+  await db.execute('CreateTable', THINGS);
   for (let i = 0; i < 200; i++) await db.execute('PutItem', { TableName: 'Things', Item: { pk: { S: key(i) }, v: { S: value('stale', i) } } });
   abandon(dir);
   // The batch from item 50 on (lsn 52) was never acknowledged: its first frame is torn.
@@ -87,7 +82,7 @@ test('problem 1: frames an unacknowledged batch left behind never continue the l
 test('problem 3: a damaged frame in the middle of the log refuses the open, naming the segment and offset, and deletes nothing', async () => {
   const dir = tmp();
   let db = await Database.open(dir, { segmentBytes: 16 * 1024, checkpointBytes: Number.MAX_SAFE_INTEGER });
-  await db.execute('CreateTable', TABLE);
+  await db.execute('CreateTable', THINGS);
   for (let i = 0; i < 400; i++) await db.execute('PutItem', { TableName: 'Things', Item: { pk: { S: `k${i}` }, v: { S: 'y'.repeat(300) } } });
   abandon(dir);
   const files = segmentFiles(dir);
@@ -112,7 +107,7 @@ test('problem 3: a damaged frame in the middle of the log refuses the open, nami
 test('problem 3: a torn frame at the end of the last segment is still a crash’s tail, accepted without an error', async () => {
   const dir = tmp();
   let db = await Database.open(dir);
-  await db.execute('CreateTable', TABLE);
+  await db.execute('CreateTable', THINGS);
   for (let i = 0; i < 10; i++) await db.execute('PutItem', { TableName: 'Things', Item: { pk: { S: `k${i}` }, v: { S: 'v' } } });
   abandon(dir);
   const last = segmentFiles(dir).at(-1)!;
@@ -128,7 +123,7 @@ test('problem 5: lone UTF-16 surrogates come back exactly through log replay', a
   const dir = tmp();
   const odd = ['\ud800', 'a\udc00b', '\udbff\ud800', 'ok 😀 \ud83d'];
   let db = await Database.open(dir);
-  await db.execute('CreateTable', TABLE);
+  await db.execute('CreateTable', THINGS);
   for (const [i, s] of odd.entries()) {
     await db.execute('PutItem', { TableName: 'Things', Item: { pk: { S: `k${i}${s}` }, v: { S: s }, [`name${s}`]: { SS: [s, 'plain'] } } });
   }
@@ -157,7 +152,7 @@ test('problem 6: bytes replayed at open count toward the next checkpoint, so rep
   const dir = tmp();
   const options = { checkpointBytes: 64 * 1024 };
   let db = await Database.open(dir, options);
-  await db.execute('CreateTable', TABLE);
+  await db.execute('CreateTable', THINGS);
   for (let i = 0; i < 50; i++) await db.execute('PutItem', { TableName: 'Things', Item: { pk: { S: `a${i}` }, v: { S: 'z'.repeat(1000) } } });
   abandon(dir);
   assert.ok(!checkpointExists(dir), 'about 50 KB: under the budget');
@@ -171,7 +166,7 @@ test('problem 6: bytes replayed at open count toward the next checkpoint, so rep
 test('problem 6: deletes count at their real size (they log the old item) toward the next checkpoint', async () => {
   const dir = tmp();
   const db = await Database.open(dir, { checkpointBytes: 256 * 1024 });
-  await db.execute('CreateTable', TABLE);
+  await db.execute('CreateTable', THINGS);
   for (let i = 0; i < 5; i++) await db.execute('PutItem', { TableName: 'Things', Item: { pk: { S: `big${i}` }, v: { S: 'q'.repeat(40_000) } } });
   assert.ok(!checkpointExists(dir), 'about 200 KB of puts: under the budget');
   for (let i = 0; i < 5; i++) await db.execute('DeleteItem', { TableName: 'Things', Key: { pk: { S: `big${i}` } } });
@@ -185,7 +180,7 @@ test('problem 1: after a clean close, replay checks the log against the checkpoi
   const b = tmp();
   for (const [dir, count] of [[a, 10], [b, 30]] as const) {
     const db = await Database.open(dir);
-    await db.execute('CreateTable', TABLE);
+    await db.execute('CreateTable', THINGS);
     for (let i = 0; i < count; i++) await db.execute('PutItem', { TableName: 'Things', Item: { pk: { S: `${path.basename(dir)}-${i}` }, v: { S: 'v'.repeat(i) } } });
     await db.close();
   }

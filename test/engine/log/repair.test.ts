@@ -8,6 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { main } from '../../../src/cli';
 import { Database } from '../../../src/engine/database';
+import { THINGS } from './helpers';
 
 async function run(args: string[]): Promise<{ code: number; out: string }> {
   let out = '';
@@ -25,7 +26,7 @@ const snapshot = (dir: string) => new Map(fs.readdirSync(dir).map((f) => [f, fs.
 test('repair reports a damaged log without changing it, and with --yes cuts it so that the folder opens again', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dw-repair-'));
   const db = await Database.open(dir, { segmentBytes: 8 * 1024, checkpointBytes: Number.MAX_SAFE_INTEGER });
-  await db.execute('CreateTable', { TableName: 'Things', KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }], AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }], BillingMode: 'PAY_PER_REQUEST' });
+  await db.execute('CreateTable', THINGS);
   for (let i = 0; i < 200; i++) await db.execute('PutItem', { TableName: 'Things', Item: { pk: { S: `k${String(i).padStart(3, '0')}` }, v: { S: 'y'.repeat(200) } } });
   fs.rmSync(path.join(dir, 'LOCK')); // killed, not closed: its log is all there is
   assert.equal((await run(['repair', '--dir', dir])).code, 0, 'an intact log needs nothing');

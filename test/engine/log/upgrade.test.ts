@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import { crc32 } from 'node:zlib';
 import { Database } from '../../../src/engine/database';
 import { FaultFileSystem } from './fault-fs';
+import { THINGS } from './helpers';
 
 const FIXTURE = path.join(__dirname, 'fixtures', 'v0-folder');
 
@@ -82,7 +83,7 @@ test('an upgrade cut short by a power loss at any of its syncs is redone or comp
 test('a log segment of a newer format version is refused, saying which version, and nothing is changed', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dw-future-'));
   const db = await Database.open(dir);
-  await db.execute('CreateTable', { TableName: 'Things', KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }], AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }], BillingMode: 'PAY_PER_REQUEST' });
+  await db.execute('CreateTable', THINGS);
   fs.rmSync(path.join(dir, 'LOCK'));
   const segment = path.join(dir, fs.readdirSync(dir).find((f) => f.endsWith('.seg'))!);
   const bytes = fs.readFileSync(segment);
