@@ -226,9 +226,8 @@ export class Database {
     if (log === undefined) return Promise.resolve();
     const done = log.append(mutations, this.now());
     this.unacked.push({ lsn: log.lastLsn, mutations, before });
-    return done.catch(() => {
-      throw this.refusal ?? logFailure();
-    });
+    // Rejected, if the log fails, with the refusal logFailed returns, not the system's error.
+    return done;
   }
 
   /** The log acknowledged every record up to `lsn`: they can no longer be undone. */
@@ -244,8 +243,8 @@ export class Database {
   }
 
   /** The log failed: undo, newest first, every write it did not acknowledge, and take no more. */
-  private logFailed(error: Error): void {
-    this.refusal = logFailure();
+  private logFailed(error: Error): DynamoDBError {
+    const refusal = (this.refusal = logFailure());
     // The cause stays out of what clients see; whoever runs the database sees it here.
     console.error(`dynamo-workspace: the log of ${this.dir} failed; writes are refused until it is reopened:`, error);
     for (let i = this.unacked.length - 1; i >= this.unackedHead; i--) {
@@ -254,6 +253,7 @@ export class Database {
     }
     this.unacked = [];
     this.unackedHead = 0;
+    return refusal;
   }
 
   private undo(m: Mutation, before: Table | TableMeta | undefined): void {

@@ -71,8 +71,11 @@ export interface LogOwner {
   snapshot(): TableSnapshot[];
   /** Every record up to `lsn` is acknowledged. */
   acknowledged(lsn: number): void;
-  /** The log failed; records not acknowledged will never be. Called before any append hears of it. */
-  failed(error: Error): void;
+  /**
+   * The log failed; records not acknowledged will never be. Called before any append hears of it;
+   * appends are rejected with what it returns (the failure itself if nothing).
+   */
+  failed(error: Error): Error | void;
 }
 
 export class LogStore {
@@ -118,7 +121,7 @@ export class LogStore {
       acknowledged: (lsn: number) => owner.acknowledged(lsn),
       failed: (e: Error) => {
         if (listenerStore) listenerStore.failure ??= e;
-        owner.failed(e);
+        return owner.failed(e);
       },
       sealed: (span: Parameters<TimeIndex['add']>[0]) => {
         listenerStore?.index.add(span);

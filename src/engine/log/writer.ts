@@ -52,8 +52,11 @@ export interface SegmentSpan {
 export interface WriterListener {
   /** Every record up to `lsn` is acknowledged. */
   acknowledged(lsn: number): void;
-  /** The log failed and takes nothing more; called once, before any append hears of it. */
-  failed(error: Error): void;
+  /**
+   * The log failed and takes nothing more; called once, before any append hears of it. What it
+   * returns is what appends are rejected with (the failure itself if nothing).
+   */
+  failed(error: Error): Error | void;
   /** A segment was completed and the writer moved on to the next. */
   sealed(span: SegmentSpan): void;
 }
@@ -155,6 +158,8 @@ export class LogWriter {
   /** A rollover or a growth of the current segment; batches wait for it. */
   private rolling: Promise<void> | undefined;
   private failure: Error | undefined;
+  /** What appends are rejected with after the failure (the listener's choice, else the failure). */
+  private refusal: Error | undefined;
   /** The next segment's zeros, prepared in the background. */
   private spare: Promise<string> | undefined;
   /** The current segment's next allocation, written in the background. */
@@ -200,7 +205,7 @@ export class LogWriter {
 
   /** Queues a record; resolves once it is durable as the durability setting defines. */
   append(record: LogRecord): Promise<void> {
-    if (this.failure) return Promise.reject(this.failure);
+    if (this.refusal) return Promise.reject(this.refusal);
     const p = this.pending;
     const w = p.w;
     const start = w.pos;
@@ -249,7 +254,7 @@ export class LogWriter {
   private fail(e: Error): void {
     if (this.failure) return;
     this.failure = e;
-    this.listener.failed(e);
+    this.refusal = this.listener.failed(e) ?? e;
   }
 
   private schedule(): void {
@@ -280,7 +285,7 @@ export class LogWriter {
     const queued = this.pending;
     if (this.failure) {
       this.pending = emptyPending();
-      queued.acknowledged?.reject(this.failure);
+      queued.acknowledged?.reject(this.refusal!);
       return;
     }
     // A batch is written whole, into one segment: its records share one acknowledgement, so a
@@ -331,7 +336,7 @@ export class LogWriter {
         // Nothing of this batch is acknowledged, and the log accepts no more records.
         this.fail(e as Error);
         this.unwrite(this.offset);
-        acknowledged?.reject(this.failure!);
+        acknowledged?.reject(this.refusal!);
         this.schedule();
         return;
       }
@@ -358,7 +363,7 @@ export class LogWriter {
           this.fail(error);
           this.unwrite(written - bytes);
         }
-        if (this.failure) acknowledged?.reject(this.failure);
+        if (this.failure) acknowledged?.reject(this.refusal!);
         else {
           this.synced = written;
           this.listener.acknowledged(lastLsn);

@@ -31,7 +31,7 @@ async function openLog(dir: string, options: Partial<LogStoreOptions> = {}): Pro
     apply: (r) => replayed.push(r),
     snapshot: () => [],
     acknowledged: () => undefined,
-    failed: (e) => failures.push(e),
+    failed: (e) => void failures.push(e),
   });
   // These tests read the whole log back: a consumer keeps it from being pruned after checkpoints.
   log.retain('test', { lsn: 0 });
