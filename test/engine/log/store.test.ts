@@ -89,3 +89,20 @@ test('the size cap drops the oldest history even if a consumer wanted it, and th
   assert.equal([...log.read()][0].time, later);
   await log.close();
 });
+
+test('checkpoints asked for at once run one at a time: calls made during a run share one queued run', async () => {
+  const files = new FaultFileSystem();
+  let snapshots = 0;
+  const log = await LogStore.open(DIR, { now: () => 0, fileSystem: files }, {
+    load: () => undefined,
+    apply: () => undefined,
+    snapshot: () => (snapshots++, []),
+    acknowledged: () => undefined,
+    failed: () => undefined,
+  });
+  await fill(log, 5);
+  await Promise.all([log.checkpoint(), log.checkpoint(), log.checkpoint(), log.checkpoint()]);
+  assert.equal(snapshots, 2, 'the first run, then one run for the three calls made while it ran');
+  assert.deepEqual(files.list(DIR).filter((f) => f.includes('.tmp')), [], 'no temporary file left over');
+  await log.close();
+});
