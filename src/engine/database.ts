@@ -13,9 +13,10 @@ import { DynamoDBError, resourceNotFound } from './errors';
 import { OPERATIONS } from './operations';
 import { materialize, resultToJson } from './results';
 import { DirectoryLock } from './storage/lock';
-import { LogStore, type Durability, type Mutation, type TableSnapshot } from './log';
+import { TableSet } from './storage/table-set';
+import { LogStore, type Durability, type Mutation } from './log';
 import { nodeFileSystem, type FileSystem } from './log/file-system';
-import { Table, type TableMeta } from './table';
+import type { Table, TableMeta } from './table';
 import { startIndexWork } from './indexes/backfill';
 import { validateShape } from './validation/shape';
 
@@ -52,9 +53,10 @@ export interface DatabaseOptions {
 }
 
 export class Database {
+  /** The tables, as the log changes them. */
+  private readonly state = new TableSet();
   /** Tables by name. */
-  readonly tables = new Map<string, Table>();
-  private readonly tablesById = new Map<string, Table>();
+  readonly tables = this.state.byName;
   readonly region: string;
   readonly accountId: string;
   readonly now: () => number;
@@ -63,9 +65,6 @@ export class Database {
   /** Consumed capacity, throttles, hot keys and cost estimates for the explorer. */
   readonly metrics: CapacityMetrics;
   private log: LogStore | undefined;
-  /** Records logged but not yet acknowledged, oldest first, from `unackedHead` on: what a log failure undoes. */
-  private unacked: Unacked[] = [];
-  private unackedHead = 0;
   /** Why the database refuses writes (the log failed), if it does. */
   private refusal: DynamoDBError | undefined;
   private closed = false;
@@ -105,12 +104,10 @@ export class Database {
           now: db.now,
         },
         {
-          load: (tables) => db.load(tables),
-          apply: (record) => {
-            for (const m of record.mutations) db.apply(m, true);
-          },
-          snapshot: () => db.snapshot(),
-          acknowledged: (lsn) => db.acknowledged(lsn),
+          load: (tables) => db.state.load(tables),
+          apply: (record) => db.state.applyAll(record.mutations, true),
+          snapshot: () => db.state.snapshot(),
+          acknowledged: (lsn) => db.state.acknowledged(lsn),
           failed: (e) => db.logFailed(e),
         },
       );
@@ -214,137 +211,22 @@ export class Database {
     if (this.refusal) throw this.refusal;
     if (this.closed) throw new DynamoDBError('InternalServerError', 'The database is closed');
     const log = this.log;
-    // What undoing these mutations needs beyond their old images: a table's previous state.
-    let before: (Table | TableMeta | undefined)[] | undefined;
-    for (const m of mutations) {
-      if (m.kind === 'put' || m.kind === 'delete') continue;
-      before ??= [];
-      const table = this.tablesById.get(m.tableId);
-      before[mutations.indexOf(m)] = m.kind === 'updateTable' ? table?.meta : table;
+    if (log === undefined) {
+      this.state.applyAll(mutations, false);
+      return Promise.resolve();
     }
-    for (const m of mutations) this.apply(m, false);
-    if (log === undefined) return Promise.resolve();
-    const done = log.append(mutations, this.now());
-    this.unacked.push({ lsn: log.lastLsn, mutations, before });
+    this.state.write(log.lastLsn + 1, mutations);
     // Rejected, if the log fails, with the refusal logFailed returns, not the system's error.
-    return done;
+    return log.append(mutations, this.now());
   }
 
-  /** The log acknowledged every record up to `lsn`: they can no longer be undone. */
-  private acknowledged(lsn: number): void {
-    const list = this.unacked;
-    let head = this.unackedHead;
-    while (head < list.length && list[head].lsn <= lsn) head++;
-    if (head === list.length) {
-      list.length = 0;
-      head = 0;
-    }
-    this.unackedHead = head;
-  }
-
-  /** The log failed: undo, newest first, every write it did not acknowledge, and take no more. */
+  /** The log failed: every write it did not acknowledge is taken back, and no more are taken. */
   private logFailed(error: Error): DynamoDBError {
-    const refusal = (this.refusal = logFailure());
+    this.refusal = logFailure();
     // The cause stays out of what clients see; whoever runs the database sees it here.
     console.error(`dynamo-workspace: the log of ${this.dir} failed; writes are refused until it is reopened:`, error);
-    for (let i = this.unacked.length - 1; i >= this.unackedHead; i--) {
-      const { mutations, before } = this.unacked[i];
-      for (let k = mutations.length - 1; k >= 0; k--) this.undo(mutations[k], before?.[k]);
-    }
-    this.unacked = [];
-    this.unackedHead = 0;
-    return refusal;
-  }
-
-  private undo(m: Mutation, before: Table | TableMeta | undefined): void {
-    switch (m.kind) {
-      case 'put': {
-        const table = this.tablesById.get(m.tableId);
-        if (m.old === undefined) table?.remove(m.key);
-        else table?.put(m.key, m.old);
-        if (m.added) table?.codec.forget(m.added);
-        return;
-      }
-      case 'delete':
-        this.tablesById.get(m.tableId)?.put(m.key, m.old);
-        return;
-      case 'createTable': {
-        const table = this.tablesById.get(m.tableId);
-        this.tablesById.delete(m.tableId);
-        if (table && this.tables.get(table.name) === table) this.tables.delete(table.name);
-        return;
-      }
-      case 'updateTable': {
-        const table = this.tablesById.get(m.tableId);
-        if (table && before) table.meta = before as TableMeta;
-        return;
-      }
-      case 'deleteTable': {
-        const table = before as Table | undefined;
-        if (table) {
-          this.tablesById.set(m.tableId, table);
-          this.tables.set(table.name, table);
-        }
-        return;
-      }
-    }
-  }
-
-  private load(snapshots: TableSnapshot[]): void {
-    for (const snap of snapshots) {
-      const table = this.addTable(snap.meta as TableMeta);
-      table.codec.restore(snap.dictionary);
-      table.load(snap.keys, snap.values);
-    }
-  }
-
-  private snapshot(): TableSnapshot[] {
-    return [...this.tables.values()].map((t) => ({
-      meta: JSON.parse(JSON.stringify(t.meta)) as unknown,
-      dictionary: t.codec.dictionary(),
-      ...t.index.snapshot(),
-    }));
-  }
-
-  private addTable(meta: TableMeta): Table {
-    const table = new Table(meta);
-    this.tables.set(meta.name, table);
-    this.tablesById.set(meta.id, table);
-    return table;
-  }
-
-  private apply(m: Mutation, replay: boolean): void {
-    switch (m.kind) {
-      case 'createTable':
-        this.addTable(m.meta as TableMeta);
-        return;
-      case 'updateTable': {
-        const table = this.tablesById.get(m.tableId);
-        if (table) table.meta = m.meta as TableMeta;
-        return;
-      }
-      case 'deleteTable': {
-        const table = this.tablesById.get(m.tableId);
-        if (table) {
-          this.tablesById.delete(m.tableId);
-          if (this.tables.get(table.name) === table) this.tables.delete(table.name);
-        }
-        return;
-      }
-      case 'put': {
-        const table = this.tablesById.get(m.tableId);
-        if (!table) return;
-        if (m.added) {
-          if (replay) table.codec.restore(m.added);
-          else table.codec.publish(m.added);
-        }
-        table.put(m.key, m.item);
-        return;
-      }
-      case 'delete':
-        this.tablesById.get(m.tableId)?.remove(m.key);
-        return;
-    }
+    this.state.undoPending();
+    return this.refusal;
   }
 
   /**
@@ -364,12 +246,6 @@ export class Database {
       this.lock?.release();
     }
   }
-}
-
-interface Unacked {
-  lsn: number;
-  mutations: Mutation[];
-  before: (Table | TableMeta | undefined)[] | undefined;
 }
 
 function logFailure(): DynamoDBError {
