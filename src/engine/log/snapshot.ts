@@ -110,17 +110,23 @@ export async function writeTableSnapshot(fs: FileSystem, file: string, snapshot:
   const handle = fs.open(tmp, { create: true, truncate: true });
   try {
     const out = new ChunkWriter(handle, options.chunkSize ?? DEFAULT_CHUNK_SIZE, snapshot.lsn);
-    await out.begin();
-    await out.string(JSON.stringify(snapshot.meta ?? null));
-    await out.string(JSON.stringify(snapshot.dictionary));
+    out.string(JSON.stringify(snapshot.meta ?? null));
+    out.string(JSON.stringify(snapshot.dictionary));
     const count = snapshot.keys.length;
     if (snapshot.values.length !== count) throw new RangeError(`a snapshot of ${count} keys has ${snapshot.values.length} values`);
-    await out.varint(count);
+    out.varint(count);
+    // Encoding is synchronous (an await per string would cost more than the encoding); the event
+    // loop gets a turn after each chunk that went out.
+    let chunks = out.chunks;
     for (let i = 0; i < count; i++) {
-      await out.string(snapshot.keys[i]);
-      await out.string(snapshot.values[i]);
+      out.string(snapshot.keys[i]);
+      out.string(snapshot.values[i]);
+      if (out.chunks !== chunks) {
+        chunks = out.chunks;
+        await turn();
+      }
     }
-    await out.end();
+    out.end();
     await handle.datasyncAsync();
   } catch (e) {
     handle.close();
@@ -196,30 +202,29 @@ let tempCounter = 0;
 const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 class ChunkWriter {
+  /** Chunks written so far. */
+  chunks = 0;
   /** Frame header then payload, reused for every chunk. */
   private readonly buf: Buffer;
   private used = FRAME_SIZE;
   private position = 0;
-  private crc = 0;
+  private crc: number;
 
-  constructor(private readonly handle: FileHandle, private readonly chunkSize: number, private readonly lsn: number) {
+  constructor(private readonly handle: FileHandle, private readonly chunkSize: number, lsn: number) {
     if (!Number.isInteger(chunkSize) || chunkSize < MIN_CHUNK_SIZE || chunkSize > MAX_CHUNK_SIZE) throw new RangeError(`chunk size ${chunkSize} is not an integer from ${MIN_CHUNK_SIZE} to ${MAX_CHUNK_SIZE}`);
     this.buf = Buffer.allocUnsafe(FRAME_SIZE + chunkSize);
-  }
-
-  async begin(): Promise<void> {
     const header = Buffer.alloc(HEADER_SIZE);
     MAGIC.copy(header, 0);
     header.writeUInt16LE(SNAPSHOT_FORMAT_VERSION, 8);
-    header.writeUInt32LE(this.chunkSize, 12);
-    header.writeDoubleLE(this.lsn, 16);
+    header.writeUInt32LE(chunkSize, 12);
+    header.writeDoubleLE(lsn, 16);
     this.crc = crc32(header.subarray(0, 28));
     header.writeUInt32LE(this.crc, 28);
-    await this.put(header);
+    this.put(header);
   }
 
-  async varint(n: number): Promise<void> {
-    if (this.room() < VARINT_ROOM) await this.flush();
+  varint(n: number): void {
+    if (this.room() < VARINT_ROOM) this.flush();
     const b = this.buf;
     let p = this.used;
     while (n >= 128) {
@@ -230,12 +235,12 @@ class ChunkWriter {
     this.used = p;
   }
 
-  async string(s: string): Promise<void> {
+  string(s: string): void {
     const wide = WIDE.test(s);
-    await this.varint(s.length * 2 + (wide ? 1 : 0));
+    this.varint(s.length * 2 + (wide ? 1 : 0));
     const unit = wide ? 2 : 1;
     for (let at = 0; at < s.length; ) {
-      if (this.room() < unit) await this.flush();
+      if (this.room() < unit) this.flush();
       const n = Math.min(s.length - at, Math.floor(this.room() / unit));
       const part = at === 0 && n === s.length ? s : s.slice(at, at + n);
       if (wide) this.buf.ucs2Write(part, this.used, n * 2);
@@ -245,31 +250,31 @@ class ChunkWriter {
     }
   }
 
-  async end(): Promise<void> {
-    await this.flush();
+  end(): void {
+    this.flush();
     const trailer = this.buf.subarray(0, FRAME_SIZE);
     trailer.writeUInt32LE(0, 0);
     trailer.writeUInt32LE(this.crc, 4);
-    await this.put(trailer);
+    this.put(trailer);
   }
 
   private room(): number {
     return FRAME_SIZE + this.chunkSize - this.used;
   }
 
-  private async flush(): Promise<void> {
+  private flush(): void {
     if (this.used === FRAME_SIZE) return;
     const payload = this.buf.subarray(FRAME_SIZE, this.used);
     this.crc = crc32(payload, this.crc);
     this.buf.writeUInt32LE(payload.length, 0);
     this.buf.writeUInt32LE(this.crc, 4);
-    await this.put(this.buf.subarray(0, this.used));
+    this.put(this.buf.subarray(0, this.used));
     this.used = FRAME_SIZE;
-    await turn();
+    this.chunks++;
   }
 
-  private async put(bytes: Buffer): Promise<void> {
-    await this.handle.writeAsync(bytes, this.position);
+  private put(bytes: Buffer): void {
+    this.handle.write(bytes, this.position);
     this.position += bytes.length;
   }
 }
