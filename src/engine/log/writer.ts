@@ -167,6 +167,8 @@ export class LogWriter {
   private closed = false;
   private closing: Promise<void> | undefined;
   private synced = 0;
+  /** How far the current segment's records are acknowledged (what readers may read). */
+  private ackedOffset = HEADER_BYTES;
   private syncing: Promise<void> | undefined;
   private syncTimer: NodeJS.Timeout | undefined;
   private lastSyncAt = 0;
@@ -235,7 +237,7 @@ export class LogWriter {
 
   /** The segment being written, as far as it is written. */
   get currentSpan(): SegmentSpan {
-    return { ...this.span, end: this.offset };
+    return { ...this.span, end: this.ackedOffset };
   }
 
   get epochOfRun(): number {
@@ -341,6 +343,7 @@ export class LogWriter {
         return;
       }
       this.offset += bytes;
+      this.ackedOffset = this.offset;
       this.listener.acknowledged(lastLsn);
       acknowledged?.resolve();
       this.scheduleSync();
@@ -366,6 +369,7 @@ export class LogWriter {
         if (this.failure) acknowledged?.reject(this.refusal!);
         else {
           this.synced = written;
+          this.ackedOffset = written;
           this.listener.acknowledged(lastLsn);
           acknowledged?.resolve();
         }
@@ -465,6 +469,7 @@ export class LogWriter {
     this.segment++;
     this.offset = HEADER_BYTES;
     this.synced = HEADER_BYTES;
+    this.ackedOffset = HEADER_BYTES;
     this.allocated = allocated;
     this.chain = crc;
     this.segmentStart = { segment: this.segment, offset: HEADER_BYTES, crc, lsn: start.previous.lsn };
