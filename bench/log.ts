@@ -12,8 +12,8 @@
 // - open time of a folder holding RECORDS put records of log to replay (the writer is killed, never
 //   closed, so nothing is checkpointed), and the replay speed that gives in records/s;
 // - PutItem throughput in-process, 'process' durability (the default), 1024 requests in flight.
-// Opens and throughput run ROUNDS times, alternating the builds, and report the median: the
-// machine is shared, so single samples are noisy.
+// Opens and throughput run ROUNDS times, alternating the builds, and report the median and the
+// best sample: the machine is shared, so single samples are noisy.
 //
 // The OLD build is bundled with esbuild from a worktree at fde3f25 (OLD_SRC, default /work/wt-old,
 // created with `git worktree add --detach` if missing).
@@ -204,6 +204,9 @@ async function main(): Promise<void> {
         fs.rmSync(putDir, { recursive: true, force: true });
       }
     }
+    // Medians, and the best sample of each: on a shared machine the best is the one least
+    // disturbed by other work, so it estimates the build's own cost more steadily than the median.
+    const best = { new: {} as Record<string, number>, old: {} as Record<string, number> };
     for (const build of builds) {
       const s = samples[build];
       Object.assign(results[build], {
@@ -213,8 +216,15 @@ async function main(): Promise<void> {
         putsPerSec: round(median(s.puts)),
         samples: { openCheckpointedMs: s.checkpointed.map((x) => round(x)), openReplayMs: s.replay.map((x) => round(x)), putsPerSec: s.puts.map((x) => round(x)) },
       });
+      best[build] = {
+        openCheckpointedMs: round(Math.min(...s.checkpointed)),
+        openReplayMs: round(Math.min(...s.replay)),
+        replayRecordsPerSec: round(RECORDS / (Math.min(...s.replay) / 1000)),
+        putsPerSec: round(Math.max(...s.puts)),
+      };
+      results[build].best = best[build];
     }
-    const ratio = (k: string) => round((results.new[k] as number) / (results.old[k] as number), 3);
+    const ratio = (k: string, from: Record<Build, Record<string, unknown>> = results) => round((from.new[k] as number) / (from.old[k] as number), 3);
     const ratios = {
       logBytesPerInsert: ratio('logBytesPerInsert'),
       logBytesPerOverwrite: ratio('logBytesPerOverwrite'),
@@ -224,18 +234,21 @@ async function main(): Promise<void> {
       openReplayMs: ratio('openReplayMs'),
       putsPerSec: ratio('putsPerSec'),
     };
+    const bestRatios = { openCheckpointedMs: ratio('openCheckpointedMs', best), openReplayMs: ratio('openReplayMs', best), putsPerSec: ratio('putsPerSec', best) };
+    // The issue's goal: open no more than 10% slower, PutItem throughput no more than 10% lower.
+    const goal = (r: { openCheckpointedMs: number; openReplayMs: number; putsPerSec: number }) => ({
+      openCheckpointed: r.openCheckpointedMs <= 1.1,
+      openReplay: r.openReplayMs <= 1.1,
+      putItem: r.putsPerSec >= 1 / 1.1,
+    });
     const json = JSON.stringify(
       {
         config: { items: ITEMS, records: RECORDS, replayKeys: REPLAY_KEYS, puts: PUTS, bytesItems: BYTES_ITEMS, rounds: ROUNDS, old: OLD_COMMIT, durability: 'process', cpus: os.cpus().length },
         new: results.new,
         old: results.old,
         ratiosNewOverOld: ratios,
-        // The issue's goal: open no more than 10% slower, PutItem throughput no more than 10% lower.
-        goal: {
-          openCheckpointed: ratios.openCheckpointedMs <= 1.1,
-          openReplay: ratios.openReplayMs <= 1.1,
-          putItem: ratios.putsPerSec >= 1 / 1.1,
-        },
+        bestRatiosNewOverOld: bestRatios,
+        goal: { medians: goal(ratios), best: goal(bestRatios) },
       },
       null,
       2,
