@@ -16,7 +16,7 @@
 //   is checkpointed right after an open.
 import * as path from 'node:path';
 import { nodeFileSystem, type FileSystem } from './file-system';
-import { HEADER_BYTES, listSegments, segmentName, type LogPosition } from './format';
+import { listSegments, segmentName, type LogPosition } from './format';
 import { readRange, type LogRange } from './reader';
 import { applyRepair, planRepair, recover, type CheckpointFrom, type RepairPlan } from './recovery';
 import type { LogRecord, Mutation, Origin } from './records';
@@ -316,13 +316,19 @@ export class LogStore {
   /**
    * Waits for checkpoints, closes the log, and (unless the log failed: the owner's state may then
    * differ from what is durable) checkpoints at its exact end, so the next open replays nothing.
+   * A run that wrote nothing instead removes its empty segment.
    */
   async close(): Promise<void> {
     await this.queued?.catch(() => undefined);
     await this.running?.catch(() => undefined);
     await this.writer.close();
     if (this.failed) return;
-    if (this.writer.position.offset === HEADER_BYTES && this.bytesSinceCheckpoint === 0) return;
+    if (this.writer.appendedBytes === 0 && this.checkpointFrom.segment !== this.writer.currentSegment) {
+      // A run that wrote nothing leaves the folder as it found it, rather than one more empty segment.
+      this.fs.remove(path.join(this.dir, segmentName(this.writer.currentSegment)));
+      this.fs.syncDir(this.dir);
+      return;
+    }
     await this.runCheckpoint(true);
   }
 }
