@@ -134,8 +134,7 @@ export function* readRange(fs: FileSystem, dir: string, index: TimeIndex, range:
   const fromLsn = range.fromLsn ?? -Infinity;
   const fromTime = range.fromTime ?? -Infinity;
   const toLsn = range.toLsn ?? Infinity;
-  for (const span of index.spans()) {
-    if (span.lastLsn < fromLsn || span.lastTime < fromTime) continue;
+  for (const span of index.spansFrom(fromLsn, fromTime)) {
     if (span.firstLsn > toLsn) return;
     const header = readHeader(fs, dir, span.segment);
     if (header === undefined) return;

@@ -41,14 +41,11 @@ export class TimeIndex {
     return this.list;
   }
 
-  /** The segment holding `lsn`, if it is kept. */
-  segmentOfLsn(lsn: number): number | undefined {
-    return this.spans().find((s) => s.firstLsn <= lsn && lsn <= s.lastLsn)?.segment;
-  }
-
-  /** The first segment with records at or after `time`. */
-  segmentOfTime(time: number): number | undefined {
-    return this.spans().find((s) => s.lastTime >= time)?.segment;
+  /** The spans from the first one with records at or after `fromLsn` and `fromTime` on. */
+  spansFrom(fromLsn: number, fromTime: number): SegmentSpan[] {
+    const all = this.spans();
+    const first = all.findIndex((s) => s.lastLsn >= fromLsn && s.lastTime >= fromTime);
+    return first < 0 ? [] : all.slice(first);
   }
 
   /** The time of the oldest record kept. */
