@@ -90,6 +90,7 @@ export class LogStore {
   private readonly index = new TimeIndex();
   private readonly retention = new Retention();
   private failure: Error | undefined;
+  private closing = false;
 
   private constructor(
     private readonly fs: FileSystem,
@@ -235,7 +236,7 @@ export class LogStore {
   }
 
   private maybeCheckpoint(): void {
-    if (this.running || this.failed || this.bytesSinceCheckpoint <= (this.options.checkpointBytes ?? DEFAULT_CHECKPOINT_BYTES)) return;
+    if (this.running || this.closing || this.failed || this.bytesSinceCheckpoint <= (this.options.checkpointBytes ?? DEFAULT_CHECKPOINT_BYTES)) return;
     this.checkpoint().catch(() => undefined);
   }
 
@@ -244,6 +245,8 @@ export class LogStore {
    * at a time; a call during a run waits for it and then runs once for every call made meanwhile.
    */
   checkpoint(): Promise<void> {
+    // Closing takes the last checkpoint itself.
+    if (this.closing) return Promise.resolve();
     if (this.running === undefined) {
       this.running = this.runCheckpoint(false).finally(() => (this.running = undefined));
       return this.running;
@@ -319,6 +322,8 @@ export class LogStore {
    * A run that wrote nothing instead removes its empty segment.
    */
   async close(): Promise<void> {
+    // No checkpoint starts from now on but the last one, below.
+    this.closing = true;
     await this.queued?.catch(() => undefined);
     await this.running?.catch(() => undefined);
     await this.writer.close();
