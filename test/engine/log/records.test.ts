@@ -20,7 +20,7 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
     key: units,
     item: units,
     old: fc.constant(undefined),
-    added: fc.record({ names: fc.array(units, { minLength: 1, maxLength: 3 }), shapes: fc.constant([[0]]), nameIds: fc.constant([7, 8, 9]), shapeIds: fc.constant([4]) }).map((d) => ({ ...d, nameIds: d.nameIds.slice(0, d.names.length) })),
+    added: fc.array(units, { minLength: 1, maxLength: 3 }).map((names) => ({ names, nameIds: names.map((_, i) => 7 + i), shapes: [[0, 7]], shapeIds: [4] })),
   }),
 );
 
