@@ -57,18 +57,21 @@ export function writeText(w: BinaryWriter, s: string): void {
   }
   const written = buf.utf8Write(s, start + 5);
   let n = written * 2;
-  let p = start;
   if (n < 128) {
-    buf[p++] = n;
-  } else {
-    while (n >= 128) {
-      buf[p++] = (n & 127) | 128;
-      n = Math.floor(n / 128);
-    }
-    buf[p++] = n;
+    // A one-byte length: the text moves back (fewer than 64 bytes).
+    buf[start] = n;
+    buf.copy(buf, start + 1, start + 5, start + 5 + written);
+    w.pos = start + 1 + written;
+    return;
   }
-  if (p !== start + 5) buf.copy(buf, p, start + 5, start + 5 + written);
-  w.pos = p + written;
+  // A length padded to five varint bytes (continuation bits on the first four), so the text
+  // stays where it was written instead of being moved.
+  for (let p = start; p < start + 4; p++) {
+    buf[p] = (n & 127) | 128;
+    n = Math.floor(n / 128);
+  }
+  buf[start + 4] = n;
+  w.pos = start + 5 + written;
 }
 
 export function readText(r: BinaryReader): string {
