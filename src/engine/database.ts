@@ -148,17 +148,21 @@ export class Database {
 
   private perform<T>(operation: string, input: unknown, shape: (result: unknown) => T): Promise<T> {
     // A result read from writes the log then refused is not given out: once they are undone,
-    // the operation runs again on what is really there.
-    const again = (): Promise<T> => this.perform(operation, input, shape);
+    // the operation runs again on what is really there. (Closures only off the common path.)
     try {
       const result = this.run(operation, input);
       if (result instanceof Promise) return result.then(shape);
       if (this.settled()) return Promise.resolve(shape(result));
-      return this.log!.settled.then(() => shape(result), again);
+      return this.log!.settled.then(
+        () => shape(result),
+        () => this.perform(operation, input, shape),
+      );
     } catch (e) {
       if (this.settled()) return Promise.reject(e);
-      const refuse = (): Promise<T> => Promise.reject(e);
-      return this.log!.settled.then(refuse, again);
+      return this.log!.settled.then(
+        () => Promise.reject(e),
+        () => this.perform(operation, input, shape),
+      );
     }
   }
 

@@ -290,7 +290,7 @@ test('a torn last record is dropped and writing resumes after it', async () => {
   const seg = path.join(dir, segmentName(listSegments(dir).at(-1)!));
   const buf = fs.readFileSync(seg);
   let end = HEADER_BYTES;
-  while (buf.readUInt32LE(end) !== 0) end += 8 + buf.readUInt32LE(end);
+  while (end + 8 <= buf.length && buf.readUInt32LE(end) !== 0) end += 8 + buf.readUInt32LE(end);
   const fd = fs.openSync(seg, 'r+');
   fs.writeSync(fd, Buffer.from([0xde, 0xad]), 0, 2, end - 2);
   fs.closeSync(fd);

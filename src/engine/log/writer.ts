@@ -10,9 +10,11 @@
 //   every syncIntervalMs bounds what a power loss or an OS crash can take.
 // - 'disk': segments are opened with O_DSYNC and a record is acknowledged once its write reached
 //   the disk.
-// Segments are filled with zeros ahead of the records (a small first allocation, doubled as it
-// fills, up to segmentBytes), so a write does not change the file's size and a data sync needs no
-// metadata in the common case, and an empty database does not start with a large file.
+// In 'disk' mode segments are filled with zeros ahead of the records (a small first allocation,
+// doubled as it fills, up to segmentBytes), so an O_DSYNC write does not change the file's size
+// and needs no metadata sync in the common case. In 'process' mode a segment grows with its
+// records (the background flush carries the size with the data). Either way an empty database
+// does not start with a large file.
 //
 // Invariants: acknowledgements go out in log order; after the first failure (a failed write or
 // sync) nothing more is acknowledged, `listener.failed` is told at once (before any waiting
@@ -141,7 +143,12 @@ export class LogWriter {
   private handle!: FileHandle;
   private segment: number;
   private offset = HEADER_BYTES;
-  /** Bytes of the current segment known to be zeros or records on disk (records never go past). */
+  /**
+   * How far records may go in the current segment. 'disk' mode: the bytes known to be zeros on
+   * disk (an O_DSYNC write inside them need not update the file's size). 'process' mode: the
+   * segment's size limit; the file grows with its records, whose size the background flushes
+   * carry, so no zeros are written at all.
+   */
   private allocated = 0;
   /** Running CRC after the last frame handed to a write. */
   private chain: number;
@@ -196,8 +203,8 @@ export class LogWriter {
   /** Starts a new segment (every open does: a segment never holds records of two runs). */
   static start(fs: FileSystem, dir: string, start: SegmentStart, options: WriterOptions, listener: WriterListener): LogWriter {
     const w = new LogWriter(fs, dir, start, options, listener);
-    w.allocated = Math.min(w.segmentBytes, FIRST_ALLOCATION);
-    w.chain = createSegment(fs, dir, start, w.allocated);
+    w.allocated = w.zeroFilled ? Math.min(w.segmentBytes, FIRST_ALLOCATION) : w.segmentBytes;
+    w.chain = createSegment(fs, dir, start, w.zeroFilled ? w.allocated : HEADER_BYTES);
     w.segmentStart = { segment: start.segment, offset: HEADER_BYTES, crc: w.chain, lsn: start.previous.lsn };
     w.handle = fs.open(path.join(dir, segmentName(start.segment)), { dsync: w.durability === 'disk' });
     w.synced = HEADER_BYTES;
@@ -228,6 +235,11 @@ export class LogWriter {
 
   get failed(): Error | undefined {
     return this.failure;
+  }
+
+  /** Segments are filled with zeros ahead of the records ('disk' mode only). */
+  private get zeroFilled(): boolean {
+    return this.durability === 'disk';
   }
 
   /** Where the next record goes, with the running CRC there (meaningful once idle). */
@@ -395,7 +407,7 @@ export class LogWriter {
 
   /** Past half of what is allocated, the next allocation (or the next segment's zeros) is written in the background. */
   private prepareAhead(): void {
-    if (this.offset <= this.allocated / 2) return;
+    if (!this.zeroFilled || this.offset <= this.allocated / 2) return;
     if (this.allocated < this.segmentBytes) {
       if (this.growth) return;
       const from = this.allocated;
@@ -403,8 +415,10 @@ export class LogWriter {
       const handle = this.handle;
       this.growth = (async () => {
         await writeZerosAsync(handle, from, to);
-        await handle.datasyncAsync();
-        // Records may go up to `to` only now that its zeros are on disk.
+        // 'disk' mode: the zeros and the length are on disk before records go there, so a
+        // write does not have to carry the file's size with it. 'process' mode's own flushes do.
+        if (this.durability === 'disk') await handle.datasyncAsync();
+        // Records may go up to `to` only now that its zeros are there.
         if (handle === this.handle) this.allocated = Math.max(this.allocated, to);
         this.growth = undefined;
         return to;
@@ -433,8 +447,12 @@ export class LogWriter {
     if (this.allocated >= need) return;
     let to = Math.min(this.segmentBytes, this.allocated * 2);
     if (to < need) to = need;
+    if (!this.zeroFilled) {
+      this.allocated = to;
+      return;
+    }
     await writeZerosAsync(this.handle, this.allocated, to);
-    await this.handle.datasyncAsync();
+    if (this.durability === 'disk') await this.handle.datasyncAsync();
     this.allocated = to;
   }
 
@@ -463,8 +481,9 @@ export class LogWriter {
       firstTime: next.time,
       previous: this.position,
     };
-    const allocated = spare ? this.segmentBytes : Math.max(Math.min(this.segmentBytes, FIRST_ALLOCATION), HEADER_BYTES + next.bytes);
-    const crc = createSegment(this.fs, this.dir, start, allocated, spare);
+    const room = HEADER_BYTES + next.bytes;
+    const allocated = !this.zeroFilled ? Math.max(this.segmentBytes, room) : spare ? this.segmentBytes : Math.max(Math.min(this.segmentBytes, FIRST_ALLOCATION), room);
+    const crc = createSegment(this.fs, this.dir, start, this.zeroFilled ? allocated : HEADER_BYTES, spare);
     this.handle.close();
     this.segment++;
     this.offset = HEADER_BYTES;
