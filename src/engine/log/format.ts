@@ -35,7 +35,7 @@ export interface SegmentHeader {
   segment: number;
   /** The lsn of the segment's first record; larger than prevLastLsn + 1 after a torn tail (lsns are never reused). */
   firstLsn: number;
-  /** The time of the segment's first record, or when it was started if it has none yet. */
+  /** When the segment was started (the open, for a run's first segment; else its first record's time): never after its first record. */
   firstTime: number;
   /** The previous segment's end: its last lsn, the offset after its last frame, and its running CRC there. */
   prevLastLsn: number;

@@ -106,3 +106,19 @@ test('checkpoints asked for at once run one at a time: calls made during a run s
   assert.deepEqual(files.list(DIR).filter((f) => f.includes('.tmp')), [], 'no temporary file left over');
   await log.close();
 });
+
+test('history a consumer kept stays readable after a reopen, indexed from the segment headers', async () => {
+  const files = new FaultFileSystem();
+  let log = await openStore(files);
+  log.retain('pitr', { lsn: 0 });
+  await fill(log, 30);
+  await log.checkpoint();
+  await log.close();
+  log = await openStore(files.crashProcessOnly());
+  const records = [...log.read({ fromLsn: 1 })];
+  assert.equal(records.length, 30, 'every record, though the checkpoint covers them all');
+  assert.deepEqual(records.map((r) => r.lsn), Array.from({ length: 30 }, (_, i) => i + 1));
+  assert.ok(log.earliestRetainedTime! <= records[0].time, 'history reaches back at least to the first record');
+  assert.deepEqual([...log.read({ fromTime: 29_500 })].map((r) => r.lsn), [30]);
+  await log.close();
+});
