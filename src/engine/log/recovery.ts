@@ -143,7 +143,9 @@ export function recover(
     } else if (limit !== undefined && scan.end !== limit) {
       throw corrupt(n, scan.end, `its records end at byte ${scan.end}, but segment ${n + 1} says they end at ${limit}`);
     }
-    spans.push({ segment: n, firstLsn: header.firstLsn, firstTime: header.firstTime, lastLsn: scan.lastLsn, lastTime: Math.max(scan.lastTime, header.firstTime), end: scan.end });
+    // Read from a clean close's checkpoint, the segment's records before it are not scanned: the checkpoint knows their last time.
+    const lastSpanTime = Math.max(scan.lastTime, header.firstTime, start !== undefined && from ? from.time : 0);
+    spans.push({ segment: n, firstLsn: header.firstLsn, firstTime: header.firstTime, lastLsn: scan.lastLsn, lastTime: lastSpanTime, end: scan.end });
     lastLsn = scan.lastLsn;
     lastTime = Math.max(lastTime, scan.lastTime);
     end = { segment: n, offset: scan.end, crc: scan.crc, lsn: scan.lastLsn };
