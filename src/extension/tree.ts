@@ -8,7 +8,7 @@ import { describeError, errorInfo, isUnsupported, type Connection } from './conn
 import { NOT_YET_AVAILABLE, NOT_YET_AVAILABLE_SHORT } from './features';
 import type { ConnectionEntry, ConnectionManager } from './manager';
 import { billingMode, describeTable, keyElements, listAllTables, projectionText, type TableDescription } from './tables';
-import { ON_DEMAND_PRICE, formatBytes, formatDollars } from '../protocol/capacity';
+import { ON_DEMAND_PRICE, formatBytes, formatDollars, formatEstimate } from '../protocol/capacity';
 import { PRICE_BASIS, monthlyText, provisionedMonthly } from '../protocol/pricing';
 
 /**
@@ -348,7 +348,7 @@ const UNAVAILABLE: DetailText = { text: NOT_YET_AVAILABLE_SHORT, tooltip: NOT_YE
 export function capacityTooltip(d: TableDescription): string {
   const size = d.TableSizeBytes ?? 0;
   if (billingMode(d) === 'PAY_PER_REQUEST') {
-    const storage = formatDollars(provisionedMonthly(0, 0, size).storage);
+    const storage = formatEstimate(provisionedMonthly(0, 0, size).storage);
     return `On-demand: billed per request, ${formatDollars(ON_DEMAND_PRICE.readPerMillion)} per million read units and ${formatDollars(ON_DEMAND_PRICE.writePerMillion)} per million write units, plus storage at ${storage} a month (${ON_DEMAND_PRICE.region} list prices).`;
   }
   let rcu = d.ProvisionedThroughput?.ReadCapacityUnits ?? 0;

@@ -88,12 +88,20 @@ export function formatDollars(amount: number): string {
   if (!Number.isFinite(amount)) return '$?';
   if (amount < 0) return `-${formatDollars(-amount)}`;
   if (amount === 0) return '$0';
-  if (amount >= 1) {
-    const cents = Math.round(amount * 100) / 100;
-    return `$${cents.toLocaleString('en-US', { minimumFractionDigits: Number.isInteger(cents) ? 0 : 2, maximumFractionDigits: 2 })}`;
-  }
+  if (amount >= 1) return formatEstimate(amount);
   const decimals = Math.min(20, Math.max(2, 2 - Math.floor(Math.log10(amount))));
   const text = amount.toFixed(decimals).replace(/0+$/, '');
   const fraction = text.length - text.indexOf('.') - 1;
   return `$${fraction < 2 ? text + '0'.repeat(2 - fraction) : text}`;
+}
+
+/**
+ * An estimate (a month of a table, say): to the cent from a cent up, since more digits would claim
+ * a precision an estimate does not have; smaller amounts as formatDollars writes them.
+ */
+export function formatEstimate(amount: number): string {
+  if (!(Math.abs(amount) >= 0.01) || !Number.isFinite(amount)) return formatDollars(amount);
+  if (amount < 0) return `-${formatEstimate(-amount)}`;
+  const cents = Math.round(amount * 100) / 100;
+  return `$${cents.toLocaleString('en-US', { minimumFractionDigits: Number.isInteger(cents) ? 0 : 2, maximumFractionDigits: 2 })}`;
 }

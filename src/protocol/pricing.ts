@@ -1,7 +1,7 @@
 // Monthly estimate of a provisioned table: capacity billed by the hour whether used or not,
 // plus storage. List prices of the Standard table class in us-east-1; the free tier, reserved
 // capacity and other regions are left out, which the texts using this say.
-import { formatDollars } from './capacity';
+import { formatDollars, formatEstimate } from './capacity';
 
 export const PROVISIONED_PRICE = {
   region: 'us-east-1',
@@ -31,7 +31,7 @@ export function provisionedMonthly(rcu: number, wcu: number, storageBytes = 0): 
 /** One line: "$2.09 a month (7 RCU $0.66 + 3 WCU $1.42 + storage $0)". */
 export function monthlyText(rcu: number, wcu: number, storageBytes = 0): string {
   const e = provisionedMonthly(rcu, wcu, storageBytes);
-  return `${formatDollars(e.total)} a month (${rcu} RCU ${formatDollars(e.read)} + ${wcu} WCU ${formatDollars(e.write)} + storage ${formatDollars(e.storage)})`;
+  return `${formatEstimate(e.total)} a month (${rcu} RCU ${formatEstimate(e.read)} + ${wcu} WCU ${formatEstimate(e.write)} + storage ${formatEstimate(e.storage)})`;
 }
 
 /** Where the figures come from, for a hover or a form's footnote. */

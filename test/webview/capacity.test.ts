@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { formatDollars, itemCost, itemSize, numberSize, onDemandPrice } from '../../src/protocol/capacity';
+import { formatDollars, formatEstimate, itemCost, itemSize, numberSize, onDemandPrice } from '../../src/protocol/capacity';
 
 describe('item size and capacity units', () => {
   it('sizes numbers by significant digits', () => {
@@ -40,5 +40,9 @@ describe('item size and capacity units', () => {
     assert.equal(formatDollars(1234.5678), '$1,234.57');
     assert.equal(formatDollars(1.25e-7), '$0.000000125');
     assert.equal(formatDollars(0.0000000625), '$0.0000000625');
+    // an estimate stops at the cent; below a cent it keeps its digits, never scientific notation
+    assert.equal(formatEstimate(0.5694), '$0.57');
+    assert.equal(formatEstimate(2.0878), '$2.09');
+    assert.equal(formatEstimate(2.38e-7), '$0.000000238');
   });
 });
