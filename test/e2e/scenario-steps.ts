@@ -4,6 +4,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
+import { assertScreenSound, CspWatch } from './lib/layout-checks';
 
 export interface StepResult {
   name: string;
@@ -14,7 +15,14 @@ export interface StepResult {
 
 export function scenarioSteps(page: Page, out: string, prefix: string) {
   const steps: StepResult[] = [];
-  const shot = (name: string) => page.screenshot({ path: path.join(out, `${name}.png`) });
+  // Every screenshot first passes the same checks as the items scenario's: no sideways scroll,
+  // no overlapping grid rows, no CSP violation reported by a webview.
+  const csp = new CspWatch(page);
+  const picture = (name: string) => page.screenshot({ path: path.join(out, `${name}.png`) });
+  const shot = async (name: string) => {
+    await assertScreenSound(page, csp, name);
+    await picture(name);
+  };
   const step = async (name: string, fn: () => Promise<void>): Promise<void> => {
     const t = Date.now();
     try {
@@ -24,7 +32,7 @@ export function scenarioSteps(page: Page, out: string, prefix: string) {
     } catch (e) {
       steps.push({ name, ok: false, ms: Date.now() - t, error: String(e) });
       console.log(`  ✘ ${name}: ${e instanceof Error ? e.message.split('\n').slice(0, 8).join('\n      ') : String(e)}`);
-      await shot(`${prefix}failure-${steps.length}`).catch(() => undefined);
+      await picture(`${prefix}failure-${steps.length}`).catch(() => undefined);
       throw e;
     }
   };

@@ -304,6 +304,16 @@ async function main(): Promise<number> {
       await v.locator('input.inline').fill('abc');
       await v.locator('input.inline').press('Enter');
       await v.locator('#error-text', { hasText: 'is not a number' }).waitFor();
+      await page.waitForTimeout(300);
+      // the banner pushed the grid down: no hint may sit on the row whose cell was just edited
+      const editedRow = await boxIn(v, v.locator('[role="row"]', { hasText: 'alice' }).first());
+      if (await v.locator('#cost-hint').isVisible()) {
+        const hintBox = await boxIn(v, '#cost-hint');
+        if (overlap(editedRow, hintBox)) throw new Error(`the cost hint ${JSON.stringify(hintBox)} covers the row just edited ${JSON.stringify(editedRow)}`);
+      }
+      // and no earlier success reads as if this failed edit had worked
+      const status = (await v.locator('.result-bar .status').textContent())?.trim() ?? '';
+      if (/saved|created/i.test(status)) throw new Error(`the status still says "${status}" beside the error`);
       await shot(page, '06c-error-banner');
       // a successful create is the next action: the banner goes
       await v.locator('#new-item').click();

@@ -39,6 +39,16 @@ describe('import into a table with existing keys', () => {
     assert.deepEqual((await get('kept'))?.v, { S: 'from the file' });
   });
 
+  it('counts the items the table refuses as failed, says so, and writes the others', async () => {
+    // a Number where the key is a String: DynamoDB refuses that item alone
+    fs.writeFileSync(file, JSON.stringify([{ id: 'new', v: 'from the file' }, { id: 7, v: 'wrong key type' }, { id: 'other', v: 'from the file' }]));
+    const result = (await vscode.commands.executeCommand('dynamoWorkspace.importItems', { connectionId, tableName, uri: file, existing: 'overwrite' })) as { written: number; skipped: number; failed: number };
+    assert.deepEqual({ ...result }, { written: 2, skipped: 0, failed: 1 });
+    assert.deepEqual((await get('new'))?.v, { S: 'from the file' });
+    assert.deepEqual((await get('other'))?.v, { S: 'from the file' });
+    assert.match(a.lastMessage()?.text ?? '', /2 written.*1 failed/);
+  });
+
   it('asks before writing into a table that has items, and writes nothing when the question is dismissed', async () => {
     const running = vscode.commands.executeCommand('dynamoWorkspace.importItems', { connectionId, tableName, uri: file });
     let settled = false;

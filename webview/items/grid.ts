@@ -197,6 +197,9 @@ export class ItemGrid extends LitElement {
     this.resizeObserver = new ResizeObserver(() => {
       const vp = this.viewport;
       if (vp) this.viewportHeight = vp.clientHeight;
+      // The grid moved or changed size (a banner above it came or went): the hint's row edges,
+      // kept in window coordinates, no longer say where the row is, so it could land on a row.
+      this.hint = undefined;
     });
   }
 
@@ -355,6 +358,9 @@ export class ItemGrid extends LitElement {
     this.editing = undefined;
     if (commit && e) this.emit<CellEdit>('edit-cell', { index: e.index, column: e.column, text });
     this.focusGrid();
+    // Focus coming back puts the hint beside the active row; right after an edit the person is
+    // reading that cell (and a save's outcome may move the grid), so it waits for the next move.
+    this.hint = undefined;
   }
 
   private costHint(): unknown {

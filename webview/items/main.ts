@@ -50,6 +50,11 @@ interface ViewState {
 
 const host = new Host<ItemsRequests, ItemsHostNotifications, ItemsViewNotifications, ViewState>();
 
+/** "1 item", "2 items", "1,000 items". */
+function plural(count: number, noun: string): string {
+  return `${count.toLocaleString('en-US')} ${noun}${count === 1 ? '' : 's'}`;
+}
+
 function unitsOf(c: ConsumedCapacity | undefined): number | undefined {
   return c?.CapacityUnits ?? c?.ReadCapacityUnits;
 }
@@ -287,6 +292,8 @@ export class ItemsApp extends LitElement {
 
   private failed(action: string, e: unknown): void {
     this.error = { action, text: typeof e === 'string' ? e : errorText(e) };
+    // "Item saved" beside a new error would read as if the failed action had worked.
+    this.status = '';
   }
 
   /** An action went through: the message of an earlier one no longer applies. */
@@ -573,7 +580,7 @@ export class ItemsApp extends LitElement {
             <div>On demand: ${formatDollars(onDemandPrice(units, 0))} for ${totals.pages > 1 ? 'these pages' : 'this page'} · ${formatDollars(onDemandPrice(units, 0) * 1e6)} per million such ${totals.pages > 1 ? 'loads' : 'pages'}</div>`
         : html`<div>The database did not report consumed capacity.</div>
             <div>Estimate from the loaded items (${formatBytes(loadedBytes)}, ${consistent ? 'strongly' : 'eventually'} consistent): about ${formatUnits(estimate)} RCU, ${formatDollars(onDemandPrice(estimate, 0))} on demand</div>`}
-      <div class="sub">${op} reads ${consistent ? 'strongly' : 'eventually'} consistently; it is billed on the bytes ${op === 'Scan' ? 'scanned' : 'read'} (${totals.scanned.toLocaleString('en-US')} items), not on the ${totals.count.toLocaleString('en-US')} returned. Prices: ${ON_DEMAND_PRICE.region} on-demand, ${formatDollars(ON_DEMAND_PRICE.readPerMillion)} per million read units, ${formatDollars(ON_DEMAND_PRICE.writePerMillion)} per million write units.</div>
+      <div class="sub">${op} reads ${consistent ? 'strongly' : 'eventually'} consistently; it is billed on the bytes ${op === 'Scan' ? 'scanned' : 'read'} (${plural(totals.scanned, 'item')}), not on the ${totals.count.toLocaleString('en-US')} returned. Prices: ${ON_DEMAND_PRICE.region} on-demand, ${formatDollars(ON_DEMAND_PRICE.readPerMillion)} per million read units, ${formatDollars(ON_DEMAND_PRICE.writePerMillion)} per million write units.</div>
     </div>`;
   }
 
@@ -587,7 +594,7 @@ export class ItemsApp extends LitElement {
         ? html`<span class="summary" id="result-summary" tabindex="0" aria-describedby=${this.resultHint ? 'capacity-hint' : nothing}
             @mouseenter=${() => (this.resultHint = true)} @mouseleave=${() => (this.resultHint = false)}
             @focus=${() => (this.resultHint = true)} @blur=${() => (this.resultHint = false)}>
-            ${n(this.items.length)} loaded · ${n(totals.count)} of ${n(totals.scanned)} scanned${totals.pages > 1 ? ` in ${n(totals.pages)} pages` : ''}${totals.units !== undefined ? ` · ${formatUnits(totals.units)} RCU` : ''} · ${n(totals.ms)} ms
+            ${n(this.items.length)} loaded · ${this.items.length === totals.count ? '' : 'last run '}${n(totals.count)} of ${n(totals.scanned)} scanned${totals.pages > 1 ? ` in ${n(totals.pages)} pages` : ''}${totals.units !== undefined ? ` · ${formatUnits(totals.units)} RCU` : ''} · ${n(totals.ms)} ms
           </span>`
         : html`<span class="muted">No query run yet</span>`}
       ${this.lastKey
