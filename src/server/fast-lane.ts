@@ -164,6 +164,12 @@ function hasBareLf(buf: Buffer, from: number): boolean {
   return false;
 }
 
+/** Whether a fully read request is still unanswered (one cut off by a framing error never will be). */
+function awaitsAnswer(requests: Set<IncomingMessage>): boolean {
+  for (const req of requests) if (req.complete) return true;
+  return false;
+}
+
 /** One connection served by the fast lane until it closes or is handed over. */
 class Connection {
   /** Bytes read and not yet consumed, as received (joined only when needed). */
@@ -401,8 +407,10 @@ class Connection {
  */
 export class FastLane {
   private readonly connections = new Set<Connection>();
-  /** Connections node:http serves, with how many of their requests are unanswered. */
-  private readonly handedOver = new Map<Socket, number>();
+  /** Connections node:http serves, with their unanswered requests. */
+  private readonly handedOver = new Map<Socket, Set<IncomingMessage>>();
+  /** What to do on a handed-over connection once its unanswered requests are answered. */
+  private readonly whenAnswered = new Map<Socket, () => void>();
   private closing = false;
 
   constructor(private readonly options: FastLaneOptions) {
@@ -410,20 +418,35 @@ export class FastLane {
       const socket = req.socket;
       const active = this.handedOver.get(socket);
       if (active === undefined) return;
-      this.handedOver.set(socket, active + 1);
+      active.add(req);
       res.once('close', () => {
-        const left = (this.handedOver.get(socket) ?? 1) - 1;
-        if (!this.handedOver.has(socket)) return;
-        this.handedOver.set(socket, left);
-        if (left === 0 && this.closing) socket.end();
+        active.delete(req);
+        const then = this.whenAnswered.get(socket);
+        if (then !== undefined) {
+          if (!awaitsAnswer(active)) {
+            this.whenAnswered.delete(socket);
+            then();
+          }
+        } else if (active.size === 0 && this.closing) socket.end();
       });
     });
   }
 
+  /**
+   * Runs `then` once every request node:http has read on `socket` is answered, so that a last
+   * word on the connection (400 for a framing error, 408 at a deadline) comes after the answers
+   * to the requests before it, in order, as on the fast lane.
+   */
+  afterAnswers(socket: Socket, then: () => void): void {
+    const active = this.handedOver.get(socket);
+    if (active === undefined || !awaitsAnswer(active)) then();
+    else this.whenAnswered.set(socket, then);
+  }
+
   readonly accept = (socket: Socket): void => {
     if (this.options.direct) {
-      this.handedOver.set(socket, 0);
-      socket.once('close', () => this.handedOver.delete(socket));
+      this.handedOver.set(socket, new Set());
+      socket.once('close', () => this.forget(socket));
       this.options.http.emit('connection', socket);
       return;
     }
@@ -432,18 +455,23 @@ export class FastLane {
       this.options,
       (c) => this.connections.delete(c),
       (s) => {
-        this.handedOver.set(s, 0);
-        s.once('close', () => this.handedOver.delete(s));
+        this.handedOver.set(s, new Set());
+        s.once('close', () => this.forget(s));
       },
     );
     this.connections.add(connection);
   };
 
+  private forget(socket: Socket): void {
+    this.handedOver.delete(socket);
+    this.whenAnswered.delete(socket);
+  }
+
   /** Ends idle connections now and the others once their answers are out. */
   shutDown(): void {
     this.closing = true;
     for (const c of this.connections) c.shutDown();
-    for (const [socket, active] of this.handedOver) if (active === 0) socket.end();
+    for (const [socket, active] of this.handedOver) if (active.size === 0) socket.end();
   }
 
   destroyAll(): void {

@@ -14,7 +14,7 @@
 // UTF-8 JSON. Framing errors close the connection; slow or memory-hungry clients are cut off
 // (limits.ts gives the defaults).
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { createServer as createNetServer, type AddressInfo, type Server } from 'node:net';
+import { createServer as createNetServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { isUtf8 } from 'node:buffer';
 import { gunzipSync } from 'node:zlib';
 import { AccessPolicy } from './access';
@@ -138,6 +138,12 @@ function urlHost(host: string): string {
 }
 
 function noop(): void {}
+
+/** Connections whose current request was answered before its body was read (413): no second answer. */
+const answeredEarly = new WeakSet<Socket>();
+
+const BAD_REQUEST_RESPONSE = 'HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n';
+const TIMED_OUT_RESPONSE = 'HTTP/1.1 408 Request Timeout\r\nContent-Length: 0\r\nConnection: close\r\n\r\n';
 
 /** Answers queued during one event-loop turn, written together in its check phase. */
 class Outbox {
@@ -320,6 +326,8 @@ function createHandlers(options: ServerOptions, isClosing: () => boolean): Handl
    *  client gets to read the answer instead of a connection reset. */
   function tooLarge(req: IncomingMessage, res: ServerResponse, h: RequestHeaders, err: WireError): void {
     sendError(res, err, RESPONSE_CONTENT_TYPE[h.media]!, h.origin, isClosing());
+    answeredEarly.add(req.socket);
+    req.once('end', () => answeredEarly.delete(req.socket));
     req.removeAllListeners('data');
     req.on('data', noop);
     req.resume();
@@ -452,13 +460,21 @@ export function startServer(options: ServerOptions): Promise<RunningServer> {
   http.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
   http.headersTimeout = headerTimeoutMs;
   http.requestTimeout = headerTimeoutMs + bodyTimeoutMs;
-  http.on('clientError', (err: NodeJS.ErrnoException, socket) => {
-    // Malformed HTTP or a peer gone mid-request: answer 400 when still possible, never throw.
+  http.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
+    // Malformed HTTP, a deadline passed, or a peer gone mid-request: nothing more is read from the
+    // connection; after the answers to earlier requests it gets 400 (408 at a deadline) and is
+    // closed, unless an answer to the broken request is already under way. Never throws.
     if (err.code === 'ECONNRESET' || !socket.writable) {
       socket.destroy();
       return;
     }
-    socket.end('HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
+    socket.pause();
+    const last = err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? TIMED_OUT_RESPONSE : BAD_REQUEST_RESPONSE;
+    lane.afterAnswers(socket, () => {
+      if (!socket.writable) socket.destroy();
+      else if (answeredEarly.has(socket)) socket.end();
+      else socket.end(last);
+    });
   });
   const lane = new FastLane({
     http,
