@@ -251,6 +251,7 @@ class Connection {
     this.clearDeadline();
     this.deadlineForBody = forBody;
     this.deadline = setTimeout(this.onDeadline, forBody ? this.lane.bodyTimeoutMs : this.lane.headerTimeoutMs);
+    this.deadline.unref();
   }
 
   private clearDeadline(): void {

@@ -120,6 +120,8 @@ export interface RunningServer {
   readonly host: string;
   readonly port: number;
   readonly server: Server;
+  /** Bytes now held by partially received requests (bounded by maxPendingBodyBytes). */
+  readonly pendingBodyBytes: number;
   /** Stops accepting, lets in-flight requests finish (at most `graceMs`), closes every connection. */
   close(graceMs?: number): Promise<void>;
 }
@@ -225,6 +227,7 @@ function createHandlers(options: ServerOptions, isClosing: () => boolean): Handl
   const access = new AccessPolicy({ host: options.host ?? '127.0.0.1', allowedHosts: options.allowedHosts, allowedOrigins: options.allowedOrigins });
   const authorize = options.authorize;
   const budget = new BodyBudget(options.maxPendingBodyBytes ?? MAX_PENDING_BODY_BYTES);
+  const bodyTimeoutMs = options.bodyTimeoutMs ?? BODY_TIMEOUT_MS;
 
   function answer(reply: Reply, status: number, contentType: string, json: string, cors: string | undefined): void {
     if (outbox) outbox.push(reply, status, contentType, json, cors);
@@ -340,6 +343,23 @@ function createHandlers(options: ServerOptions, isClosing: () => boolean): Handl
     }
   }
 
+  /** node:http's own deadline runs from the first byte of the head; this one gives the body its own. */
+  function bodyDeadline(req: IncomingMessage, res: ServerResponse): void {
+    const timer = setTimeout(() => {
+      if (req.complete) return;
+      if (!res.headersSent) {
+        answeredEarly.add(req.socket);
+        res.writeHead(408, { 'Content-Length': '0', Connection: 'close' });
+        res.end();
+      }
+      req.socket.destroySoon();
+    }, bodyTimeoutMs);
+    timer.unref();
+    const clear = (): void => clearTimeout(timer);
+    req.once('end', clear);
+    req.once('close', clear);
+  }
+
   function handle(req: IncomingMessage, res: ServerResponse): void {
     const reply = httpReply(res, isClosing);
     try {
@@ -380,6 +400,7 @@ function createHandlers(options: ServerOptions, isClosing: () => boolean): Handl
         size = 0;
       };
       req.once('close', giveBack);
+      if (!req.complete) bodyDeadline(req, res);
       req.on('data', (chunk: Buffer) => {
         if (rejected) return;
         if (!budget.take(chunk.length)) {
@@ -506,6 +527,9 @@ export function startServer(options: ServerOptions): Promise<RunningServer> {
         host,
         port,
         server,
+        get pendingBodyBytes() {
+          return handlers.budget.held;
+        },
         close(graceMs = 5_000): Promise<void> {
           if (closed) return closed;
           closing = true;
