@@ -24,6 +24,7 @@ import type { BodyBudget } from './budget';
 import { Media, RequestHeaders, RESPONSE_CONTENT_TYPE } from './headers';
 import { KEEP_ALIVE_TIMEOUT_MS } from './limits';
 import { nextRequestId } from './request-id';
+import { corsGrant } from './respond';
 import { errorBody, OVERLOADED } from './wire-errors';
 
 /** Where one answer goes: a node:http response, or a slot of a fast-lane connection. */
@@ -63,11 +64,13 @@ const ODD_HEAD_BYTES = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|\r(?!\n)|(?<!\r)\n/;
 /** An HTTP token (RFC 9110), as a header name must be. */
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
-/** CORS headers granted to an allowed origin; the SDK reads the request id and checksum. */
+/** The CORS grant to an allowed origin, as head lines. */
 function corsHeaders(origin: string): string {
-  return `Access-Control-Allow-Origin: ${origin}\r\nVary: Origin\r\nAccess-Control-Expose-Headers: x-amzn-RequestId, x-amz-crc32\r\n`;
+  const pairs = corsGrant(origin);
+  let out = '';
+  for (let i = 0; i < pairs.length; i += 2) out += `${pairs[i]}: ${pairs[i + 1]}\r\n`;
+  return out;
 }
-
 let dateSecond = -1;
 let dateText = '';
 /** The Date header, formatted once a second. */

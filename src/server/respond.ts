@@ -8,7 +8,7 @@ import { errorBody, type WireError } from './wire-errors';
 const EMPTY = Buffer.alloc(0);
 
 /** CORS headers for an origin the access policy allows; the SDK reads the request id and checksum. */
-function corsGrant(origin: string): string[] {
+export function corsGrant(origin: string): string[] {
   return ['Access-Control-Allow-Origin', origin, 'Vary', 'Origin', 'Access-Control-Expose-Headers', 'x-amzn-RequestId, x-amz-crc32'];
 }
 

@@ -7,8 +7,9 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { chromium, type Browser } from 'playwright-core';
-import { Database } from '../../src/engine/database';
-import { startServer, type RunningServer } from '../../src/server/index';
+import type { Database } from '../../src/engine/database';
+import { openDatabaseWithTable } from './harness';
+import { startServer, type RunningServer, type ServerOptions } from '../../src/server/index';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -18,13 +19,7 @@ let pageOrigin: string;
 let browser: Browser;
 
 before(async () => {
-  db = await Database.open('', { inMemory: true });
-  await db.execute('CreateTable', {
-    TableName: 'secrets',
-    AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
-    KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-    BillingMode: 'PAY_PER_REQUEST',
-  });
+  db = await openDatabaseWithTable('secrets');
   await db.execute('PutItem', { TableName: 'secrets', Item: { pk: { S: 'keep-me' } } });
   // The other site: any page will do, the script is run in it.
   page = createServer((_req, res) => {
@@ -76,60 +71,45 @@ async function keys(): Promise<string[]> {
   return out.Items.map((i) => i.pk.S).sort();
 }
 
-test('a page on another origin can neither read nor change the tables by default', async () => {
-  const server = await startServer({ db, port: 0 });
+/** Runs `fn` against an endpoint over the shared database, then removes `added` keys and stops it. */
+async function withEndpoint(options: Omit<ServerOptions, 'db'>, added: string[], fn: (server: RunningServer) => Promise<void>): Promise<void> {
+  const server = await startServer({ db, port: 0, ...options });
   try {
-    const read = await callFromPage(server.url, 'Scan', { TableName: 'secrets' });
-    assert.match(read, /^failed: TypeError/);
-    const write = await callFromPage(server.url, 'DeleteItem', { TableName: 'secrets', Key: { pk: { S: 'keep-me' } } });
-    assert.match(write, /^failed: TypeError/);
-    assert.match(await callFromPage(server.url, 'DeleteTable', { TableName: 'secrets' }), /^failed: TypeError/);
-    assert.deepEqual(await keys(), ['keep-me']);
+    await fn(server);
   } finally {
+    for (const pk of added) await db.execute('DeleteItem', { TableName: 'secrets', Key: { pk: { S: pk } } });
     await server.close(100);
   }
-  // The same call with the name allowed goes through: the refusal above was the Host check.
-  const named = await startServer({ db, port: 0, allowedOrigins: [pageOrigin], allowedHosts: ['rebound.test'] });
-  try {
-    const put = await callFromPage(`http://rebound.test:${named.port}/`, 'PutItem', { TableName: 'secrets', Item: { pk: { S: 'named' } } });
-    assert.equal(put, '200 {}');
-  } finally {
-    await db.execute('DeleteItem', { TableName: 'secrets', Key: { pk: { S: 'named' } } });
-    await named.close(100);
-  }
+}
+
+const DELETE_KEPT = { TableName: 'secrets', Key: { pk: { S: 'keep-me' } } };
+
+test('a page on another origin can neither read nor change the tables by default', async () => {
+  await withEndpoint({}, [], async (server) => {
+    assert.match(await callFromPage(server.url, 'Scan', { TableName: 'secrets' }), /^failed: TypeError/);
+    assert.match(await callFromPage(server.url, 'DeleteItem', DELETE_KEPT), /^failed: TypeError/);
+    assert.match(await callFromPage(server.url, 'DeleteTable', { TableName: 'secrets' }), /^failed: TypeError/);
+    assert.deepEqual(await keys(), ['keep-me']);
+  });
 });
 
 test('a page whose origin is allowed can call the endpoint', async () => {
-  const server = await startServer({ db, port: 0, allowedOrigins: [pageOrigin] });
-  try {
-    const put = await callFromPage(server.url, 'PutItem', { TableName: 'secrets', Item: { pk: { S: 'from-the-app' } } });
-    assert.equal(put, '200 {}');
-    const scan = await callFromPage(server.url, 'Scan', { TableName: 'secrets' });
-    assert.match(scan, /^200 .*"from-the-app"/);
+  await withEndpoint({ allowedOrigins: [pageOrigin] }, ['from-the-app'], async (server) => {
+    assert.equal(await callFromPage(server.url, 'PutItem', { TableName: 'secrets', Item: { pk: { S: 'from-the-app' } } }), '200 {}');
+    assert.match(await callFromPage(server.url, 'Scan', { TableName: 'secrets' }), /^200 .*"from-the-app"/);
     assert.deepEqual(await keys(), ['from-the-app', 'keep-me']);
-  } finally {
-    await db.execute('DeleteItem', { TableName: 'secrets', Key: { pk: { S: 'from-the-app' } } });
-    await server.close(100);
-  }
+  });
 });
 
 test('a host name that resolves to 127.0.0.1 (DNS rebinding) is refused, even from an allowed origin', async () => {
-  const server = await startServer({ db, port: 0, allowedOrigins: [pageOrigin] });
-  try {
+  await withEndpoint({ allowedOrigins: [pageOrigin] }, [], async (server) => {
     // Chromium resolves rebound.test to 127.0.0.1, as a rebinding attacker's DNS would.
-    const write = await callFromPage(`http://rebound.test:${server.port}/`, 'DeleteItem', { TableName: 'secrets', Key: { pk: { S: 'keep-me' } } });
-    assert.match(write, /^failed: TypeError/);
+    assert.match(await callFromPage(`http://rebound.test:${server.port}/`, 'DeleteItem', DELETE_KEPT), /^failed: TypeError/);
     assert.deepEqual(await keys(), ['keep-me']);
-  } finally {
-    await server.close(100);
-  }
+  });
   // The same call with the name allowed goes through: the refusal above was the Host check.
-  const named = await startServer({ db, port: 0, allowedOrigins: [pageOrigin], allowedHosts: ['rebound.test'] });
-  try {
-    const put = await callFromPage(`http://rebound.test:${named.port}/`, 'PutItem', { TableName: 'secrets', Item: { pk: { S: 'named' } } });
+  await withEndpoint({ allowedOrigins: [pageOrigin], allowedHosts: ['rebound.test'] }, ['named'], async (server) => {
+    const put = await callFromPage(`http://rebound.test:${server.port}/`, 'PutItem', { TableName: 'secrets', Item: { pk: { S: 'named' } } });
     assert.equal(put, '200 {}');
-  } finally {
-    await db.execute('DeleteItem', { TableName: 'secrets', Key: { pk: { S: 'named' } } });
-    await named.close(100);
-  }
+  });
 });

@@ -3,7 +3,8 @@
 // the fast lane (a POST with a Content-Length) and node:http (GET, OPTIONS, chunked bodies).
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { Database } from '../../src/engine/database';
+import type { Database } from '../../src/engine/database';
+import { openDatabaseWithTable } from './harness';
 import { startServer, type RunningServer } from '../../src/server/index';
 import { exchange } from './raw-socket';
 import { rawRequest, SIGNED } from './raw-http';
@@ -16,13 +17,7 @@ let closed: RunningServer;
 let open: RunningServer;
 
 before(async () => {
-  db = await Database.open('', { inMemory: true });
-  await db.execute('CreateTable', {
-    TableName: 'notes',
-    AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
-    KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-    BillingMode: 'PAY_PER_REQUEST',
-  });
+  db = await openDatabaseWithTable('notes');
   closed = await startServer({ db, port: 0 });
   open = await startServer({ db, port: 0, allowedOrigins: [APP + '/'], allowedHosts: ['devbox.internal'] });
 });

@@ -5,7 +5,8 @@
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { Database } from '../../src/engine/database';
+import type { Database } from '../../src/engine/database';
+import { openDatabaseWithTable } from './harness';
 import { startServer, type RunningServer } from '../../src/server/index';
 import { exchange, type Exchange } from './raw-socket';
 
@@ -22,13 +23,7 @@ interface Endpoint {
 const endpoints: Endpoint[] = [];
 
 async function endpoint(name: string, fastLane: boolean): Promise<Endpoint> {
-  const db = await Database.open('', { inMemory: true });
-  await db.execute('CreateTable', {
-    TableName: 'tbl',
-    AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
-    KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-    BillingMode: 'PAY_PER_REQUEST',
-  });
+  const db = await openDatabaseWithTable('tbl');
   // Short deadlines turn a request left waiting for bytes into a prompt 408 and close.
   const server = await startServer({ db, port: 0, fastLane, headerTimeoutMs: 250, bodyTimeoutMs: 250 });
   return { name, server, db };
