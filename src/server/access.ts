@@ -6,7 +6,8 @@
 //   - a request with an Origin header is refused unless that origin is allowed (none by default),
 //     and only allowed origins get CORS headers or preflight grants.
 // Requests without an Origin (SDKs, the CLI, curl) need no grant; a request without Host cannot
-// come from a browser and is let through.
+// come from a browser and is let through, and so is a Host without a port: a rebinding page must
+// share the endpoint's port to be same-origin with it, and a browser then names that port.
 import { networkInterfaces } from 'node:os';
 import type { RequestHeaders } from './headers';
 import { accessDenied, type WireError } from './wire-errors';
@@ -52,12 +53,12 @@ export class AccessPolicy {
     for (const origin of options.allowedOrigins ?? []) this.origins.add(normalizeOrigin(origin));
   }
 
-  /** Whether the Host header names this endpoint on `port` (the socket's local port). */
+  /** Whether the Host header names this endpoint on `port` (the socket's local port), or names it without a port. */
   hostAllowed(host: string | undefined, port: number): boolean {
     if (host === undefined) return true;
     const value = host.trim().toLowerCase();
     let name = value;
-    let hostPort = 80;
+    let hostPort = port;
     const close = value.startsWith('[') ? value.indexOf(']') : -1;
     const colon = value.indexOf(':', close + 1);
     if (colon >= 0) {
