@@ -58,8 +58,16 @@ const HEAD_END = Buffer.from('\r\n\r\n');
 /** What node:http answers to a head or body that is too slow; the fast lane says the same. */
 const TIMED_OUT = Buffer.from('HTTP/1.1 408 Request Timeout\r\nConnection: close\r\nContent-Length: 0\r\n\r\n', 'latin1');
 
-/** Bytes a head served here never contains: controls other than tab, and CR or LF not in a CRLF pair. */
-const ODD_HEAD_BYTES = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|\r(?!\n)|(?<!\r)\n/;
+/** The bytes a head served here may hold: printable, obs-text, tab, and CR and LF (in pairs: crlfOnly).
+ *  An anchored class costs a fraction of a search for the odd byte out, on every request. */
+const HEAD_BYTES = /^[\t\x20-\x7e\x80-\xff\r\n]*$/;
+
+/** Every CR is followed by LF and every LF preceded by CR (native single-character searches). */
+function crlfOnly(text: string): boolean {
+  for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', at + 1)) if (text.charCodeAt(at - 1) !== 13) return false;
+  for (let at = text.indexOf('\r'); at >= 0; at = text.indexOf('\r', at + 1)) if (text.charCodeAt(at + 1) !== 10) return false;
+  return true;
+}
 
 /** An HTTP token (RFC 9110), as a header name must be. */
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
@@ -116,7 +124,7 @@ interface Head {
  */
 function parseHead(buf: Buffer, end: number, maxBytes: number): Head | undefined {
   const text = buf.latin1Slice(0, end);
-  if (ODD_HEAD_BYTES.test(text)) return undefined;
+  if (!HEAD_BYTES.test(text) || !crlfOnly(text)) return undefined;
   const lineEnd = text.indexOf('\r\n');
   const requestLine = lineEnd < 0 ? text : text.slice(0, lineEnd);
   if (!requestLine.startsWith('POST ') || !requestLine.endsWith(' HTTP/1.1')) return undefined;
