@@ -96,9 +96,4 @@ export class AccessPolicy {
     this.lastPort = port;
     return undefined;
   }
-
-  /** The Access-Control-Allow-Origin value for a request already checked: its origin, if any. */
-  corsOrigin(h: RequestHeaders): string | undefined {
-    return h.origin;
-  }
 }
