@@ -34,21 +34,8 @@ case "$(uname -m)" in
   *) say "unsupported machine $(uname -m)"; exit 1 ;;
 esac
 
-# 1. Debian packages ------------------------------------------------------------------------
-missing=()
-if [ -z "$PACKAGING_ONLY" ]; then
-for pkg in chromium libkrb5-dev; do
-  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
-done
-command -v make >/dev/null && command -v g++ >/dev/null || missing+=(build-essential)
-command -v python3 >/dev/null || missing+=(python3)
-if ((${#missing[@]})); then
-  as_root=""; [ "$(id -u)" = 0 ] || as_root=sudo
-  say "apt-get install ${missing[*]}"
-  $as_root apt-get update -qq >&2
-  DEBIAN_FRONTEND=noninteractive $as_root apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
-fi
-fi
+# 1. Debian packages (listed with the reason for each before they are installed) --------------
+[ -n "$PACKAGING_ONLY" ] || bash "$ROOT/scripts/debian-packages.sh"
 
 npm_quiet=(--no-save --no-package-lock --no-audit --no-fund --loglevel=error)
 

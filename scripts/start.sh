@@ -8,6 +8,7 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
+node scripts/ensure-deps.mjs
 node esbuild.mjs
 
 # A sample workspace: a small app that talks to the workspace endpoint, and seed data to import.

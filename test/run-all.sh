@@ -1,10 +1,15 @@
 #!/usr/bin/env bash
-# `npm test`: type-check, build, then every suite.
+# `npm test`: install what is missing (npm ci when node_modules is absent or stale), type-check,
+# build, then every suite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+node scripts/ensure-deps.mjs
 npx tsc -p . --noEmit
 node esbuild.mjs
 node --import tsx --test --test-concurrency=1 --test-reporter=spec $(find test/engine test/server -name '*.test.ts' | sort)
+
+# The tooling: dependency check, and the README's client snippets run as written against an endpoint.
+node --import tsx --test --test-reporter=spec $(find test/tooling -name '*.test.ts' | sort)
 
 # The server through boto3 (Python's AWS SDK): pytest starts its own server (test/server/serve-for-tests.ts).
 # pytest's exit status is the script's (set -e). Skipped, loudly, only where python3 lacks boto3 or pytest.

@@ -1,11 +1,15 @@
 // Activation: connections, explorer, status bar, commands. Returns a small API (also used by the
 // integration tests to look at the real objects the UI is built from).
+// The extension activates when start-up has finished (`onStartupFinished`), so it never delays
+// the window; activate() itself only builds objects. Workspace databases that should run from
+// the start (see WorkspaceDatabase.opensAtStartup) are opened after activate() has returned.
 import * as vscode from 'vscode';
 import { registerCommands } from './commands';
 import { engineBinding } from './engine-binding';
 import { offerGitignore } from './gitignore';
 import { ConnectionManager } from './manager';
 import { DesignerPanel } from './panels/designer-panel';
+import { lastMessage } from './notify';
 import { ItemsPanel } from './panels/items-panel';
 import { EndpointStatus } from './status';
 import { ExplorerTree } from './tree';
@@ -16,11 +20,16 @@ export interface DynamoWorkspaceApi {
   status: EndpointStatus;
   itemsPanels(): ItemsPanel[];
   designer(): DesignerPanel | undefined;
+  /** the last message shown to the user (toasts are hidden in the test host) */
+  lastMessage: typeof lastMessage;
+  /** how long activate() took, and how many databases were already opening or open when it returned (0: none in its path) */
+  startup: { activateMs: number; databasesBusyAtReturn: number };
 }
 
 let manager: ConnectionManager | undefined;
 
 export function activate(context: vscode.ExtensionContext): DynamoWorkspaceApi {
+  const started = performance.now();
   const log = vscode.window.createOutputChannel('Dynamo Workspace');
   manager = new ConnectionManager(engineBinding, (message) => log.appendLine(`${new Date().toISOString()} ${message}`));
   const tree = new ExplorerTree(manager);
@@ -48,12 +57,20 @@ export function activate(context: vscode.ExtensionContext): DynamoWorkspaceApi {
     }),
   );
   void vscode.commands.executeCommand('setContext', 'dynamoWorkspace.hasConnections', m.entries().length > 0);
+  const startup = setTimeout(() => {
+    for (const db of m.workspaceDatabases()) if (db.state === 'closed' && db.opensAtStartup) void db.open().catch(() => undefined); // failures show in the tree and status bar
+  }, 0);
+  context.subscriptions.push({ dispose: () => clearTimeout(startup) });
+  const activateMs = performance.now() - started;
+  log.appendLine(`${new Date().toISOString()} activated in ${activateMs.toFixed(1)} ms`);
   return {
     manager: m,
     tree,
     status,
     itemsPanels: () => ItemsPanel.all(),
     designer: () => DesignerPanel.active,
+    lastMessage,
+    startup: { activateMs, databasesBusyAtReturn: m.workspaceDatabases().filter((d) => d.state !== 'closed').length },
   };
 }
 

@@ -1,24 +1,25 @@
 // Palette and menu commands. Each accepts the tree node it was invoked on, or a plain
-// { connectionId, tableName, ... } argument (what the tests and other commands pass).
+// { connectionId, tableName, ... } argument (what the tests and other commands pass), read
+// through command-args.ts: anything else is treated as nothing given, and the command asks.
+// Every message goes through notify.ts.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { describeError, type Connection } from './connection';
+import { confirmed, connectionNode, endpointProblem, objectField, option, remoteSetting, stringField, targetOf, type TableTarget } from './command-args';
+import { ConnectionError, describeError, type Connection } from './connection';
 import type { ConnectionEntry, ConnectionManager, RemoteSetting } from './manager';
+import { showMessage } from './notify';
 import { DesignerPanel, createTableFromDraft, type CreateTableResult } from './panels/designer-panel';
 import { ItemsPanel } from './panels/items-panel';
 import { SNIPPET_LABELS, snippet, type SnippetKind } from './snippets';
 import { describeTable, keyElements, listAllTables } from './tables';
-import { formatItems, parseItemsFile, readAllItems, writeItems, type ExportFormat } from './transfer';
-import type { ExplorerTree, Node } from './tree';
-import { EMPTY_DRAFT, type TableDraft } from '../protocol/table-designer';
+import { EXISTING_ITEMS, formatItems, hasAnyItem, importItems, parseItemsFile, readAllItems, type ExistingItems, type ExportFormat } from './transfer';
+import type { ExplorerTree } from './tree';
+import { draftFromPartial } from '../protocol/table-designer';
 import type { Item } from '../protocol/dynamo-json';
 import { validateItem } from '../protocol/dynamo-json';
 
-export interface TableTarget {
-  connectionId?: string;
-  tableName?: string;
-}
+export type { TableTarget } from './command-args';
 
 export interface CommandContext {
   extensionUri: vscode.Uri;
@@ -27,12 +28,7 @@ export interface CommandContext {
   log: vscode.OutputChannel;
 }
 
-function asTarget(arg: unknown): TableTarget {
-  if (!arg || typeof arg !== 'object') return {};
-  const a = arg as Partial<Node> & TableTarget & { entry?: { id: string } };
-  if (a.type === 'connection' && a.entry) return { connectionId: a.entry.id };
-  return { connectionId: a.connectionId, tableName: a.tableName };
-}
+const EXPORT_FORMATS = ['json', 'dynamodb-json', 'jsonl', 'csv'] as const;
 
 export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
   const { manager, tree } = ctx;
@@ -41,11 +37,11 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
     const entries = manager.entries();
     if (target.connectionId) {
       const entry = entries.find((e) => e.id === target.connectionId);
-      if (!entry) throw new Error(`No connection ${target.connectionId}`);
+      if (!entry) throw new Error(`There is no connection ${target.connectionId}.`);
       return entry;
     }
     if (entries.length === 0) {
-      void vscode.window.showWarningMessage('Open a folder for a workspace database, or add a remote connection.');
+      void showMessage('warning', 'Open a folder for a workspace database, or add a remote connection.');
       return undefined;
     }
     if (entries.length === 1) return entries[0];
@@ -67,7 +63,7 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
     if (target.tableName) return { connection, tableName: target.tableName };
     const names = await listAllTables(connection);
     if (!names.length) {
-      void vscode.window.showInformationMessage(`${connection.label} has no tables yet.`);
+      void showMessage('info', `${connection.label} has no tables yet.`);
       return undefined;
     }
     const tableName = await vscode.window.showQuickPick(names, { title: 'Table', placeHolder: `A table of ${connection.label}` });
@@ -86,14 +82,14 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
       return await fn(...args);
     } catch (e) {
       ctx.log.appendLine(`${new Date().toISOString()} ${describeError(e)}`);
-      void vscode.window.showErrorMessage(describeError(e));
+      void showMessage('error', describeError(e));
       return undefined;
     }
   };
 
   const created = (label: string) => (r: CreateTableResult) => {
     tree.refresh();
-    void vscode.window.showInformationMessage(`Created table ${r.tableName} in ${label}.${r.warnings.length ? ` ${r.warnings.join(' ')}` : ''}`);
+    void showMessage('info', `Created table ${r.tableName} in ${label}.${r.warnings.length ? ` ${r.warnings.join(' ')}` : ''}`);
   };
 
   const reg = (id: string, fn: (...args: any[]) => unknown) => vscode.commands.registerCommand(id, fn);
@@ -106,13 +102,16 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
 
     reg(
       'dynamoWorkspace.createTable',
-      run(async (arg?: TableTarget & { draft?: Partial<TableDraft> }) => {
-        const entry = await pickEntry(asTarget(arg));
+      run(async (arg?: unknown) => {
+        const entry = await pickEntry(targetOf(arg, 'connection'));
         if (!entry) return undefined;
         const target = { id: entry.id, label: entry.label, open: () => manager.get(entry.id) };
-        if (arg?.draft) {
+        const partial = objectField(arg, 'draft');
+        if (partial) {
           // programmatic use: create directly from a draft (validated exactly as the form does)
-          const result = await createTableFromDraft(await target.open(), { ...structuredClone(EMPTY_DRAFT), ...arg.draft });
+          const { draft, problems } = draftFromPartial(partial);
+          if (!draft) throw new ConnectionError('ValidationException', problems.map((p) => p.message).join('; '));
+          const result = await createTableFromDraft(await target.open(), draft);
           created(entry.label)(result);
           return result;
         }
@@ -123,10 +122,10 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
 
     reg(
       'dynamoWorkspace.deleteTable',
-      run(async (arg?: TableTarget & { confirmed?: boolean }) => {
-        const t = await pickTable(asTarget(arg));
+      run(async (arg?: unknown) => {
+        const t = await pickTable(targetOf(arg));
         if (!t) return false;
-        if (!arg?.confirmed) {
+        if (!confirmed(arg)) {
           const answer = await vscode.window.showWarningMessage(
             `Delete table "${t.tableName}" and all its items from ${t.connection.label}?`,
             { modal: true, detail: 'This cannot be undone.' },
@@ -137,15 +136,15 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
         await t.connection.send('DeleteTable', { TableName: t.tableName });
         ItemsPanel.find(t.connection.id, t.tableName)?.host.panel.dispose();
         tree.refresh();
-        void vscode.window.showInformationMessage(`Deleted table ${t.tableName}.`);
+        void showMessage('info', `Deleted table ${t.tableName}.`);
         return true;
       }),
     ),
 
     reg(
       'dynamoWorkspace.openItems',
-      run(async (arg?: TableTarget) => {
-        const t = await pickTable(asTarget(arg));
+      run(async (arg?: unknown) => {
+        const t = await pickTable(targetOf(arg));
         if (!t) return undefined;
         const panel = await ItemsPanel.show(itemsContext, t.connection.id, t.tableName);
         return panel.host.panel.title;
@@ -154,11 +153,12 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
 
     reg(
       'dynamoWorkspace.putItem',
-      run(async (arg?: TableTarget & { item?: Item }) => {
-        const t = await pickTable(asTarget(arg));
+      run(async (arg?: unknown) => {
+        const t = await pickTable(targetOf(arg));
         if (!t) return undefined;
-        if (arg?.item) {
-          const { item, problems } = validateItem(arg.item);
+        const given = objectField(arg, 'item');
+        if (given) {
+          const { item, problems } = validateItem(given);
           if (!item) throw new Error(problems.join('; '));
           await t.connection.send('PutItem', { TableName: t.tableName, Item: item });
           tree.refresh();
@@ -177,10 +177,12 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
 
     reg(
       'dynamoWorkspace.importItems',
-      run(async (arg?: TableTarget & { uri?: vscode.Uri | string }) => {
-        const t = await pickTable(asTarget(arg));
+      run(async (arg?: unknown) => {
+        const t = await pickTable(targetOf(arg));
         if (!t) return undefined;
-        let uri = typeof arg?.uri === 'string' ? vscode.Uri.file(arg.uri) : arg?.uri;
+        const given = stringField(arg, 'uri');
+        const givenUri = arg && typeof arg === 'object' && (arg as { uri?: unknown }).uri instanceof vscode.Uri ? ((arg as { uri: vscode.Uri }).uri) : undefined;
+        let uri = givenUri ?? (given ? vscode.Uri.file(given) : undefined);
         if (!uri) {
           const picked = await vscode.window.showOpenDialog({
             title: `Import items into ${t.tableName}`,
@@ -192,23 +194,43 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
         if (!uri) return undefined;
         const text = Buffer.from(await vscode.workspace.fs.readFile(uri)).toString('utf8');
         const items = parseItemsFile(text, uri.path);
-        const count = await vscode.window.withProgress(
+        // asked once per import, and only when there is something an item could overwrite
+        let existing: ExistingItems | undefined = option(arg, 'existing', EXISTING_ITEMS);
+        if (!existing && !(await hasAnyItem(t.connection, t.tableName))) existing = 'overwrite';
+        if (!existing) {
+          const pick = await vscode.window.showQuickPick(
+            [
+              { label: 'Skip items whose key exists', description: 'keeps what the table has (a conditional put per item)', existing: 'skip' as const },
+              { label: 'Overwrite existing items', description: 'the file wins', existing: 'overwrite' as const },
+              { label: 'Cancel', description: 'import nothing', existing: undefined },
+            ],
+            { title: `Import ${items.length} item${items.length === 1 ? '' : 's'} into ${t.tableName}, which already has items`, placeHolder: 'What to do with items whose key is already in the table' },
+          );
+          existing = pick?.existing;
+        }
+        if (!existing) return undefined;
+        const desc = await describeTable(t.connection, t.tableName);
+        const { partition, sort } = keyElements(desc, desc.KeySchema);
+        const keyNames = [partition.name, ...(sort ? [sort.name] : [])];
+        const mode = existing;
+        const result = await vscode.window.withProgress(
           { location: vscode.ProgressLocation.Notification, title: `Importing ${items.length} items into ${t.tableName}`, cancellable: false },
-          (progress) => writeItems(t.connection, t.tableName, items, (done) => progress.report({ message: `${done}/${items.length}` })),
+          (progress) => importItems(t.connection, t.tableName, items, { existing: mode, keyNames }, (done) => progress.report({ message: `${done}/${items.length}` })),
         );
         tree.refresh();
         ItemsPanel.find(t.connection.id, t.tableName)?.host.notify('refresh', undefined);
-        void vscode.window.showInformationMessage(`Imported ${count} items into ${t.tableName}.`);
-        return count;
+        const summary = `Imported into ${t.tableName}: ${result.written} written, ${result.skipped} skipped (key already there), ${result.failed} failed.`;
+        void showMessage(result.failed ? 'warning' : 'info', result.failed ? `${summary} First failure: ${result.errors[0]}` : summary);
+        return { written: result.written, skipped: result.skipped, failed: result.failed };
       }),
     ),
 
     reg(
       'dynamoWorkspace.exportItems',
-      run(async (arg?: TableTarget & { uri?: vscode.Uri | string; format?: ExportFormat }) => {
-        const t = await pickTable(asTarget(arg));
+      run(async (arg?: unknown) => {
+        const t = await pickTable(targetOf(arg));
         if (!t) return undefined;
-        let format = arg?.format;
+        let format: ExportFormat | undefined = option(arg, 'format', EXPORT_FORMATS);
         if (!format) {
           const pick = await vscode.window.showQuickPick(
             [
@@ -222,7 +244,8 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
           format = pick?.format;
         }
         if (!format) return undefined;
-        let uri = typeof arg?.uri === 'string' ? vscode.Uri.file(arg.uri) : arg?.uri;
+        const given = stringField(arg, 'uri');
+        let uri = given ? vscode.Uri.file(given) : undefined;
         if (!uri) {
           const ext = format === 'csv' ? 'csv' : format === 'jsonl' ? 'jsonl' : 'json';
           const base = vscode.workspace.workspaceFolders?.[0]?.uri;
@@ -240,31 +263,31 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
           (progress) => readAllItems(t.connection, t.tableName, (n) => progress.report({ message: `${n} items` })),
         );
         await vscode.workspace.fs.writeFile(uri, Buffer.from(formatItems(items, format, [partition.name, ...(sort ? [sort.name] : [])]), 'utf8'));
-        void vscode.window.showInformationMessage(`Exported ${items.length} items to ${path.basename(uri.fsPath)}.`);
+        void showMessage('info', `Exported ${items.length} items to ${path.basename(uri.fsPath)}.`);
         return items.length;
       }),
     ),
 
     reg(
       'dynamoWorkspace.copyEndpoint',
-      run(async (arg?: TableTarget) => {
-        const connection = await pickConnection(asTarget(arg));
+      run(async (arg?: unknown) => {
+        const connection = await pickConnection(targetOf(arg, 'connection'));
         if (!connection) return undefined;
         if (!connection.endpoint) throw new Error(`${connection.label} has no endpoint (check the dynamoWorkspace.endpoint settings)`);
         await vscode.env.clipboard.writeText(connection.endpoint);
-        void vscode.window.showInformationMessage(`Copied ${connection.endpoint}`);
+        void showMessage('info', `Copied ${connection.endpoint}`);
         return connection.endpoint;
       }),
     ),
 
     reg(
       'dynamoWorkspace.copySnippet',
-      run(async (arg?: TableTarget & { kind?: SnippetKind }) => {
-        const target = asTarget(arg);
+      run(async (arg?: unknown) => {
+        const target = targetOf(arg);
         const connection = await pickConnection(target);
         if (!connection) return undefined;
         if (!connection.endpoint) throw new Error(`${connection.label} has no endpoint`);
-        let kind = arg?.kind;
+        let kind: SnippetKind | undefined = option(arg, 'kind', Object.keys(SNIPPET_LABELS) as SnippetKind[]);
         if (!kind) {
           const pick = await vscode.window.showQuickPick(
             (Object.keys(SNIPPET_LABELS) as SnippetKind[]).map((k) => ({ label: SNIPPET_LABELS[k], snippet: k })),
@@ -275,15 +298,16 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
         if (!kind) return undefined;
         const text = snippet(kind, connection.endpoint, target.tableName);
         await vscode.env.clipboard.writeText(text);
-        void vscode.window.showInformationMessage(`Copied the ${SNIPPET_LABELS[kind]} snippet.`);
+        void showMessage('info', `Copied the ${SNIPPET_LABELS[kind]} snippet.`);
         return text;
       }),
     ),
 
     reg(
       'dynamoWorkspace.addConnection',
-      run(async (arg?: RemoteSetting) => {
-        let setting = arg;
+      run(async (arg?: unknown) => {
+        // a view-title click hands over the selected row: only a complete setting is taken as one
+        let setting = remoteSetting(arg);
         if (!setting) {
           const how = await vscode.window.showQuickPick(
             [
@@ -297,7 +321,7 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
             const endpoint = await vscode.window.showInputBox({
               title: 'Endpoint URL',
               value: 'http://127.0.0.1:8000',
-              validateInput: (v) => (/^https?:\/\/[^/]+/.test(v) ? undefined : 'An http(s) URL, e.g. http://127.0.0.1:8000'),
+              validateInput: endpointProblem,
             });
             if (!endpoint) return undefined;
             const region = await vscode.window.showInputBox({ title: 'Region (optional)', value: 'us-east-1' });
@@ -322,13 +346,24 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
 
     reg(
       'dynamoWorkspace.removeConnection',
-      run(async (arg?: { entry?: { label: string } } | string) => {
-        const name = typeof arg === 'string' ? arg : arg?.entry?.label;
+      run(async (arg?: unknown) => {
         const config = vscode.workspace.getConfiguration('dynamoWorkspace');
         const list = config.get<RemoteSetting[]>('connections') ?? [];
-        const target = name ?? (await vscode.window.showQuickPick(list.map((c) => c.name), { title: 'Remove connection' }));
-        if (!target) return false;
-        await config.update('connections', list.filter((c) => c.name !== target), vscode.ConfigurationTarget.Global);
+        const node = connectionNode(arg);
+        let name = typeof arg === 'string' ? arg : node?.kind === 'remote' ? node.label : undefined;
+        if (name !== undefined && !list.some((c) => c.name === name)) {
+          void showMessage('error', `There is no remote connection named "${name}".`);
+          return false;
+        }
+        if (name === undefined) {
+          if (!list.length) {
+            void showMessage('info', 'There are no remote connections to remove.');
+            return false;
+          }
+          name = await vscode.window.showQuickPick(list.map((c) => c.name), { title: 'Remove connection' });
+        }
+        if (!name) return false;
+        await config.update('connections', list.filter((c) => c.name !== name), vscode.ConfigurationTarget.Global);
         return true;
       }),
     ),
@@ -351,10 +386,24 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
       }),
     ),
 
-    reg('dynamoWorkspace.revealDataFolder', async (arg?: TableTarget) => {
-      const id = asTarget(arg).connectionId;
-      const db = manager.workspaceDatabases().find((d) => !id || d.id === id);
-      if (db && fs.existsSync(db.dir)) await vscode.commands.executeCommand('revealInExplorer', vscode.Uri.file(db.dir));
-    }),
+    reg(
+      'dynamoWorkspace.revealDataFolder',
+      run(async (arg?: unknown) => {
+        // only workspace databases have a data folder: a remote row or anything else falls back to the first
+        const id = targetOf(arg, 'connection').connectionId;
+        const dbs = manager.workspaceDatabases();
+        const db = dbs.find((d) => d.id === id) ?? dbs[0];
+        if (!db) {
+          void showMessage('info', 'Open a folder: its workspace database keeps its data in a folder inside it.');
+          return false;
+        }
+        if (!fs.existsSync(db.dir)) {
+          void showMessage('info', `${db.label} has no data folder yet: it is created at ${db.dir} when the database first opens.`);
+          return false;
+        }
+        await vscode.commands.executeCommand('revealInExplorer', vscode.Uri.file(db.dir));
+        return true;
+      }),
+    ),
   ];
 }

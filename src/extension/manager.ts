@@ -26,6 +26,9 @@ export class ConnectionManager implements vscode.Disposable {
   private remotes = new Map<string, { setting: RemoteSetting; connection?: RemoteConnection }>();
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
+  private readonly wrote = new vscode.EventEmitter<string>();
+  /** a connection id, after writes to that workspace database from any client (debounced there) */
+  readonly onDidWrite = this.wrote.event;
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(
@@ -45,7 +48,10 @@ export class ConnectionManager implements vscode.Disposable {
           this.changed.fire();
         }
         if (e.affectsConfiguration('dynamoWorkspace.endpoint')) {
-          for (const ws of this.workspaces.values()) if (ws.state === 'open') void ws.startEndpoint().catch(() => undefined);
+          for (const ws of this.workspaces.values()) {
+            if (ws.state === 'open') void ws.startEndpoint().catch(() => undefined);
+            else if (ws.state === 'closed' && ws.opensAtStartup) void ws.open().catch(() => undefined);
+          }
         }
         if (e.affectsConfiguration('dynamoWorkspace.dataDir')) {
           for (const ws of this.workspaces.values()) void ws.close();
@@ -64,6 +70,7 @@ export class ConnectionManager implements vscode.Disposable {
       if (!this.workspaces.has(key)) {
         const ws = new WorkspaceDatabase(folder, this.binding, this.log);
         ws.onDidChange(() => this.changed.fire());
+        ws.onDidWrite(() => this.wrote.fire(ws.id));
         this.workspaces.set(key, ws);
       }
     }
@@ -134,5 +141,6 @@ export class ConnectionManager implements vscode.Disposable {
     for (const ws of this.workspaces.values()) ws.dispose();
     for (const r of this.remotes.values()) void r.connection?.dispose();
     this.changed.dispose();
+    this.wrote.dispose();
   }
 }

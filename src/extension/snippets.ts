@@ -37,6 +37,7 @@ items = dynamodb.scan(TableName="${tableName}")["Items"]
     case 'env':
       return `AWS_ENDPOINT_URL_DYNAMODB=${endpoint}
 AWS_REGION=us-east-1
+AWS_DEFAULT_REGION=us-east-1
 AWS_ACCESS_KEY_ID=local
 AWS_SECRET_ACCESS_KEY=local
 `;

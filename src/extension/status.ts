@@ -5,7 +5,7 @@ import { listAllTables } from './tables';
 
 export class EndpointStatus implements vscode.Disposable {
   readonly item: vscode.StatusBarItem;
-  private readonly subscription: vscode.Disposable;
+  private readonly subscriptions: vscode.Disposable[];
   private refreshing: Promise<void> | undefined;
   private again = false;
 
@@ -13,7 +13,8 @@ export class EndpointStatus implements vscode.Disposable {
     this.item = vscode.window.createStatusBarItem('dynamoWorkspace.endpoint', vscode.StatusBarAlignment.Left, 50);
     this.item.name = 'Dynamo Workspace endpoint';
     this.item.command = 'dynamoWorkspace.statusActions';
-    this.subscription = manager.onDidChange(() => void this.update());
+    // writes from any client can create or delete tables
+    this.subscriptions = [manager.onDidChange(() => void this.update()), manager.onDidWrite(() => void this.update())];
     void this.update();
   }
 
@@ -66,7 +67,7 @@ export class EndpointStatus implements vscode.Disposable {
   }
 
   dispose(): void {
-    this.subscription.dispose();
+    for (const s of this.subscriptions) s.dispose();
     this.item.dispose();
   }
 }

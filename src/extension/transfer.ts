@@ -128,7 +128,6 @@ export function formatItems(items: Item[], format: ExportFormat, keyNames: strin
   }
 }
 
-/** Writes items with BatchWriteItem (25 at a time, retrying unprocessed ones), or PutItem where batches are not supported. */
 const MAX_THROTTLED_ATTEMPTS = 60;
 
 function isThrottled(error: unknown): boolean {
@@ -136,38 +135,131 @@ function isThrottled(error: unknown): boolean {
   return type === 'ProvisionedThroughputExceededException' || type === 'ThrottlingException' || type === 'RequestLimitExceeded';
 }
 
-export async function writeItems(connection: Connection, tableName: string, items: Item[], progress?: (done: number) => void): Promise<number> {
+const backOff = (attempt: number) => new Promise((r) => setTimeout(r, Math.min(1000, 50 * 2 ** attempt)));
+
+/** What an import does with an item whose key the table already has. */
+export const EXISTING_ITEMS = ['overwrite', 'skip'] as const;
+export type ExistingItems = (typeof EXISTING_ITEMS)[number];
+
+export interface ImportResult {
+  written: number;
+  /** items left out because their key was already in the table (skip mode) */
+  skipped: number;
+  failed: number;
+  /** the first few failures, "item N: Type: message" */
+  errors: string[];
+}
+
+/** Whether a table holds at least one item (one Scan of one item). */
+export async function hasAnyItem(connection: Connection, tableName: string): Promise<boolean> {
+  const out = await connection.send('Scan', { TableName: tableName, Limit: 1 });
+  return (out.Items?.length ?? 0) > 0 || out.LastEvaluatedKey !== undefined;
+}
+
+/** One PutItem, retried while throttled; rejects with anything else. */
+async function putOne(connection: Connection, input: object): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await connection.send('PutItem', input);
+      return;
+    } catch (e) {
+      if (!isThrottled(e) || attempt >= MAX_THROTTLED_ATTEMPTS) throw e;
+      await backOff(attempt);
+    }
+  }
+}
+
+/** One BatchWriteItem of up to 25 puts, retrying unprocessed and throttled requests as the SDKs do. */
+async function batchPut(connection: Connection, tableName: string, chunk: Item[]): Promise<void> {
+  let requests: unknown[] = chunk.map((Item) => ({ PutRequest: { Item } }));
+  for (let attempt = 0; requests.length; attempt++) {
+    try {
+      const out = await connection.send('BatchWriteItem', { RequestItems: { [tableName]: requests } });
+      requests = out.UnprocessedItems?.[tableName] ?? [];
+    } catch (e) {
+      if (!isThrottled(e) || attempt >= MAX_THROTTLED_ATTEMPTS) throw e;
+    }
+    if (requests.length) await backOff(attempt);
+  }
+}
+
+const SKIP_CONCURRENCY = 8;
+
+/**
+ * Writes items into a table. `overwrite`: BatchWriteItem 25 at a time; a batch the database
+ * refuses as a whole (one bad item, a key twice in the batch, no batch support) is written
+ * item by item so exactly the bad items count as failed. `skip`: a PutItem per item,
+ * conditional on the key not existing (BatchWriteItem takes no conditions); a failed condition
+ * counts as skipped. Never throws for an item; `errors` keeps the first few reasons.
+ */
+export async function importItems(
+  connection: Connection,
+  tableName: string,
+  items: Item[],
+  options: { existing: ExistingItems; keyNames: string[] },
+  progress?: (done: number) => void,
+): Promise<ImportResult> {
+  const result: ImportResult = { written: 0, skipped: 0, failed: 0, errors: [] };
   let done = 0;
+  const fail = (index: number, e: unknown) => {
+    result.failed++;
+    if (result.errors.length < 5) {
+      const { type, message } = errorInfo(e);
+      result.errors.push(`item ${index + 1}: ${type}: ${message}`);
+    }
+  };
+  const condition =
+    options.existing === 'skip'
+      ? {
+          ConditionExpression: options.keyNames.map((_, i) => `attribute_not_exists(#k${i})`).join(' AND '),
+          ExpressionAttributeNames: Object.fromEntries(options.keyNames.map((k, i) => [`#k${i}`, k])),
+        }
+      : {};
+  const putEach = async (from: number, chunk: Item[]) => {
+    let next = 0;
+    const worker = async () => {
+      while (next < chunk.length) {
+        const i = next++;
+        try {
+          await putOne(connection, { TableName: tableName, Item: chunk[i], ...condition });
+          result.written++;
+        } catch (e) {
+          if (errorInfo(e).type === 'ConditionalCheckFailedException') result.skipped++;
+          else fail(from + i, e);
+        }
+        progress?.(++done);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(SKIP_CONCURRENCY, chunk.length) }, worker));
+  };
+  if (options.existing === 'skip') {
+    await putEach(0, items);
+    return result;
+  }
   let batch = true;
   for (let i = 0; i < items.length; i += 25) {
     const chunk = items.slice(i, i + 25);
     if (batch) {
       try {
-        let requests: unknown[] = chunk.map((Item) => ({ PutRequest: { Item } }));
-        for (let attempt = 0; requests.length; attempt++) {
-          try {
-            const out = await connection.send('BatchWriteItem', { RequestItems: { [tableName]: requests } });
-            requests = out.UnprocessedItems?.[tableName] ?? [];
-          } catch (e) {
-            // A provisioned table out of capacity refuses the whole batch: back off and retry it, as the SDKs do.
-            if (!isThrottled(e) || attempt >= MAX_THROTTLED_ATTEMPTS) throw e;
-          }
-          if (requests.length) await new Promise((r) => setTimeout(r, Math.min(1000, 50 * 2 ** attempt)));
-        }
+        await batchPut(connection, tableName, chunk);
+        result.written += chunk.length;
         done += chunk.length;
         progress?.(done);
         continue;
       } catch (e) {
-        if (!isUnsupported(e)) throw e;
-        batch = false;
+        if (isUnsupported(e)) batch = false;
       }
     }
-    for (const Item of chunk) {
-      await connection.send('PutItem', { TableName: tableName, Item });
-      progress?.(++done);
-    }
+    await putEach(i, chunk);
   }
-  return done;
+  return result;
+}
+
+/** Writes items, overwriting existing ones; rejects with the first failure. Returns how many were written. */
+export async function writeItems(connection: Connection, tableName: string, items: Item[], progress?: (done: number) => void): Promise<number> {
+  const result = await importItems(connection, tableName, items, { existing: 'overwrite', keyNames: [] }, progress);
+  if (result.failed) throw new Error(`${result.failed} of ${items.length} items were not written: ${result.errors[0]}`);
+  return result.written;
 }
 
 /** Reads every item of a table with Scan. */

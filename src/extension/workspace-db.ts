@@ -1,6 +1,11 @@
 // The workspace folder's own database: the embedded engine opened in-process on the folder's data
 // directory, its DynamoDB endpoint on loopback, and, when another process (a second VS Code
 // window, the CLI) already owns the directory, a connection to that owner's endpoint instead.
+// Every operation, from the explorer or from any client of the endpoint, passes through one
+// watched handle on the engine, so `onDidWrite` fires (debounced) after writes from anyone.
+// A database shared with its owner process cannot be watched from here: `onDidWrite` then fires
+// every SHARED_POLL_MS, and listeners re-read what they show.
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Connection, Operation, StreamsOperation } from './connection';
@@ -50,6 +55,42 @@ export class EmbeddedConnection implements Connection {
 
 export type WorkspaceDbState = 'closed' | 'opening' | 'open' | 'shared' | 'failed';
 
+/** Operations that cannot change a table's items or the table list. */
+const READ_ONLY = /^(Get|BatchGet|TransactGet|Query|Scan|Describe|List)/;
+
+/** Quiet time after the last write before `onDidWrite` fires, and the longest a burst of writes delays it. */
+export const WRITE_SETTLE_MS = 250;
+export const WRITE_MAX_DELAY_MS = 1000;
+export const SHARED_POLL_MS = 3000;
+
+/**
+ * The engine, with `execute` and `executeJson` (the endpoint's fast path) reporting each
+ * successful write. Other members are the engine's own, bound to it.
+ */
+function watchWrites<T extends object>(db: T, onWrite: () => void): T {
+  const wrapped = new Map<PropertyKey, unknown>();
+  return new Proxy(db, {
+    get(target, prop) {
+      const value = Reflect.get(target, prop, target) as unknown;
+      if (typeof value !== 'function') return value;
+      let fn = wrapped.get(prop);
+      if (!fn) {
+        const f = value as (...args: unknown[]) => unknown;
+        fn =
+          prop === 'execute' || prop === 'executeJson'
+            ? (operation: string, input: unknown) => {
+                const result = f.call(target, operation, input) as Promise<unknown>;
+                if (!READ_ONLY.test(operation)) void result.then(onWrite, () => undefined);
+                return result;
+              }
+            : f.bind(target);
+        wrapped.set(prop, fn);
+      }
+      return fn;
+    },
+  });
+}
+
 export class WorkspaceDatabase implements vscode.Disposable {
   readonly id: string;
   state: WorkspaceDbState = 'closed';
@@ -61,6 +102,13 @@ export class WorkspaceDatabase implements vscode.Disposable {
   private opening: Promise<Connection> | undefined;
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
+  private readonly wrote = new vscode.EventEmitter<void>();
+  /** after writes from any client, at most every WRITE_MAX_DELAY_MS during a burst */
+  readonly onDidWrite = this.wrote.event;
+  private writeTimer: NodeJS.Timeout | undefined;
+  private sharedPoll: NodeJS.Timeout | undefined;
+  private firstWrite = 0;
+  private lastWrite = 0;
 
   constructor(
     readonly folder: vscode.WorkspaceFolder,
@@ -83,6 +131,37 @@ export class WorkspaceDatabase implements vscode.Disposable {
   get durability(): Durability {
     const config = vscode.workspace.getConfiguration('dynamoWorkspace', this.folder.uri);
     return config.get<string>('durability') === 'disk' ? 'disk' : 'process';
+  }
+
+  /**
+   * Whether to open when the window opens, not only when the explorer is shown: the data folder
+   * exists (the database was used here before), or the endpoint is explicitly enabled in some
+   * settings scope. The default of `endpoint.enabled` alone does not create a data folder in
+   * every folder VS Code opens.
+   */
+  get opensAtStartup(): boolean {
+    if (fs.existsSync(this.dir)) return true;
+    const enabled = vscode.workspace.getConfiguration('dynamoWorkspace', this.folder.uri).inspect<boolean>('endpoint.enabled');
+    return enabled?.workspaceFolderValue === true || enabled?.workspaceValue === true || enabled?.globalValue === true;
+  }
+
+  /** Counts a write; fires onDidWrite once writes pause, or WRITE_MAX_DELAY_MS into a burst. O(1) per write. */
+  private noteWrite(): void {
+    const now = Date.now();
+    this.lastWrite = now;
+    if (this.writeTimer) return;
+    this.firstWrite = now;
+    const check = () => {
+      const t = Date.now();
+      const quiet = t - this.lastWrite >= WRITE_SETTLE_MS;
+      if (quiet || t - this.firstWrite >= WRITE_MAX_DELAY_MS) {
+        this.writeTimer = undefined;
+        this.wrote.fire();
+        return;
+      }
+      this.writeTimer = setTimeout(check, Math.min(WRITE_SETTLE_MS - (t - this.lastWrite), WRITE_MAX_DELAY_MS - (t - this.firstWrite)));
+    };
+    this.writeTimer = setTimeout(check, WRITE_SETTLE_MS);
   }
 
   get connection(): Connection | undefined {
@@ -116,11 +195,12 @@ export class WorkspaceDatabase implements vscode.Disposable {
         this.conn = new RemoteConnection({ id: this.id, label: this.label, kind: 'shared', endpoint: owner });
         this.state = 'shared';
         this.endpointNote = `shared with the process that owns ${dir}`;
+        this.sharedPoll = setInterval(() => this.wrote.fire(), SHARED_POLL_MS);
         this.changed.fire();
         return this.conn;
       }
-      this.db = db;
-      this.conn = new EmbeddedConnection(this.id, this.label, dir, db, () => this.server?.url);
+      this.db = watchWrites(db, () => this.noteWrite());
+      this.conn = new EmbeddedConnection(this.id, this.label, dir, this.db, () => this.server?.url);
       this.state = 'open';
       this.changed.fire();
       await this.startEndpoint();
@@ -165,6 +245,8 @@ export class WorkspaceDatabase implements vscode.Disposable {
     this.db = undefined;
     this.conn = undefined;
     this.state = 'closed';
+    clearInterval(this.sharedPoll);
+    this.sharedPoll = undefined;
     await server?.close().catch(() => undefined);
     await conn?.dispose().catch(() => undefined);
     await db?.close().catch(() => undefined);
@@ -172,7 +254,9 @@ export class WorkspaceDatabase implements vscode.Disposable {
   }
 
   dispose(): void {
+    clearTimeout(this.writeTimer);
     void this.close();
     this.changed.dispose();
+    this.wrote.dispose();
   }
 }

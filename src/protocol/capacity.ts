@@ -80,19 +80,20 @@ export function formatUnits(n: number): string {
 }
 
 /**
- * Dollars as a person reads them, never in scientific notation: cents for amounts of a cent or
- * more ("$1,234.56", "$0.13"), otherwise every digit down to three significant ones
- * ("$0.000000125", "$0.0000625").
+ * Dollars as a person reads them, never in scientific notation: cents from a dollar up
+ * ("$1,234.57"), below a dollar three significant digits written out in full and at least two
+ * decimals ("$0.125", "$0.10", "$0.000000125"), so a price list reads as published.
  */
 export function formatDollars(amount: number): string {
   if (!Number.isFinite(amount)) return '$?';
   if (amount < 0) return `-${formatDollars(-amount)}`;
   if (amount === 0) return '$0';
-  if (amount >= 0.01) {
+  if (amount >= 1) {
     const cents = Math.round(amount * 100) / 100;
     return `$${cents.toLocaleString('en-US', { minimumFractionDigits: Number.isInteger(cents) ? 0 : 2, maximumFractionDigits: 2 })}`;
   }
-  // Below a cent: three significant digits, written out in full.
-  const decimals = Math.min(20, 2 - Math.floor(Math.log10(amount)));
-  return `$${amount.toFixed(decimals).replace(/0+$/, '').replace(/\.$/, '')}`;
+  const decimals = Math.min(20, Math.max(2, 2 - Math.floor(Math.log10(amount))));
+  const text = amount.toFixed(decimals).replace(/0+$/, '');
+  const fraction = text.length - text.indexOf('.') - 1;
+  return `$${fraction < 2 ? text + '0'.repeat(2 - fraction) : text}`;
 }

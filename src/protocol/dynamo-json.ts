@@ -311,3 +311,48 @@ function canonical(v: unknown): unknown {
   if (v && typeof v === 'object') return Object.fromEntries(Object.keys(v).sort().map((k) => [k, canonical((v as Record<string, unknown>)[k])]));
   return v;
 }
+
+/** How an item is written in the editor: plain JSON, or DynamoDB JSON ({"S": "x"} per attribute). */
+export type ItemTextFormat = 'plain' | 'dynamo';
+
+const TYPE_KEYS = new Set(['S', 'N', 'B', 'BOOL', 'NULL', 'M', 'L', 'SS', 'NS', 'BS']);
+
+/**
+ * Whether parsed text can be DynamoDB JSON at all: every attribute an object with a single type
+ * key. Plain JSON that passes this is ambiguous (a map with a key "S"); JSON that fails it is not.
+ */
+export function looksLikeDynamoJson(doc: LosslessValue): boolean {
+  if (doc === null || typeof doc !== 'object' || Array.isArray(doc) || doc instanceof LosslessNumber) return false;
+  return Object.values(doc).every((v) => {
+    if (v === null || typeof v !== 'object' || Array.isArray(v) || v instanceof LosslessNumber) return false;
+    const keys = Object.keys(v);
+    return keys.length === 1 && TYPE_KEYS.has(keys[0]!);
+  });
+}
+
+/** Item text in the given format. */
+export function itemText(item: Item, format: ItemTextFormat): string {
+  return format === 'dynamo' ? JSON.stringify(item, null, 2) : stringifyLossless(itemToPlain(item) as LosslessValue);
+}
+
+/**
+ * Parses editor text into an item, or lists what is wrong with it. `format` is the one the user
+ * chose; text that cannot be DynamoDB JSON is read as plain JSON even when DynamoDB JSON was chosen
+ * (the other way round is ambiguous, so the choice stands). `format` in the result is the one used.
+ */
+export function parseItemText(text: string, format: ItemTextFormat, hint?: Item): { item?: Item; problems: string[]; format: ItemTextFormat } {
+  let doc: LosslessValue;
+  try {
+    doc = parseLossless(text);
+  } catch (e) {
+    return { problems: [e instanceof JsonSyntaxError ? `JSON: ${e.message}` : String(e)], format };
+  }
+  const isObject = doc !== null && typeof doc === 'object' && !Array.isArray(doc) && !(doc instanceof LosslessNumber);
+  const used: ItemTextFormat = format === 'dynamo' && isObject && Object.keys(doc as object).length && !looksLikeDynamoJson(doc) ? 'plain' : format;
+  if (used === 'dynamo') return { ...validateItem(losslessToJson(doc)), format: used };
+  try {
+    return { ...validateItem(itemFromPlain(doc, hint)), format: used };
+  } catch (e) {
+    return { problems: [(e as Error).message], format: used };
+  }
+}

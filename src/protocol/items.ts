@@ -37,8 +37,13 @@ export interface FilterClause {
   operator: FilterOperator;
   /** value(s) as typed by the user; typed by `valueType` */
   values: string[];
-  valueType: 'S' | 'N' | 'BOOL' | 'NULL';
+  /** follows the attribute's type (key schema, loaded items) until the user picks one */
+  valueType: FilterValueType;
+  /** the user picked `valueType` by hand: it no longer follows the attribute */
+  typeChosen?: boolean;
 }
+
+export type FilterValueType = 'S' | 'N' | 'BOOL' | 'NULL';
 
 export interface QuerySpec {
   mode: 'scan' | 'query';
@@ -102,6 +107,8 @@ export interface PanelSession {
   lastEvaluatedKey?: Item;
   lastResult?: Omit<PageResult, 'items'>;
   pageSizeDefault: number;
+  /** the item editor's format last chosen for this table, in any panel of it this session */
+  editorFormat?: 'plain' | 'dynamo';
   /** an editor the host asked to open (put item command) */
   openEditor?: { mode: 'create' | 'edit'; item?: Item };
 }
@@ -129,6 +136,8 @@ export type ItemsHostNotifications = {
 /** webview -> host notifications */
 export type ItemsViewNotifications = {
   status: { message: string };
+  /** the user chose another format in the item editor: remembered per table */
+  editorFormat: { format: 'plain' | 'dynamo' };
 };
 
 export const DEFAULT_SPEC = (pageSize: number): QuerySpec => ({ mode: 'scan', filters: [], pageSize });

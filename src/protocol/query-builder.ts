@@ -1,7 +1,7 @@
 // Turns the items panel's Scan/Query form (QuerySpec) into the DynamoDB request it stands for.
-import type { AttributeValue, Item } from './dynamo-json';
+import type { AttributeType, AttributeValue, Item } from './dynamo-json';
 import { validateAttributeValue } from './dynamo-json';
-import type { FilterClause, KeyElement, QuerySpec, TableInfo } from './items';
+import type { FilterClause, FilterValueType, KeyElement, QuerySpec, TableInfo } from './items';
 
 export class SpecError extends Error {}
 
@@ -192,4 +192,86 @@ export function compareDecimal(x: string, y: string): number {
   const da = a.digits.padEnd(len, '0');
   const db = b.digits.padEnd(len, '0');
   return sign * (da < db ? -1 : da > db ? 1 : 0);
+}
+
+// --- The filter's value type, from what the table says about the attribute ------------------
+
+const TYPE_NAMES: Record<AttributeType, string> = {
+  S: 'String', N: 'Number', B: 'Binary', BOOL: 'Boolean', NULL: 'Null', M: 'Map', L: 'List', SS: 'String set', NS: 'Number set', BS: 'Binary set',
+};
+
+/** "a String", "a Number set": how messages name a DynamoDB type. */
+export function typeName(type: AttributeType): string {
+  return TYPE_NAMES[type] ?? type;
+}
+
+/** The value at a document path (`a.b[0].c`) of an item, if there is one. */
+export function valueAt(item: Item, path: string): AttributeValue | undefined {
+  let current: AttributeValue | undefined;
+  for (const [i, segment] of path.split('.').entries()) {
+    const m = /^([^[\]]+)((?:\[\d+\])*)$/.exec(segment.trim());
+    if (!m) return undefined;
+    if (i === 0) current = item[m[1]!];
+    else current = current && 'M' in current ? current.M[m[1]!] : undefined;
+    for (const index of m[2]!.match(/\d+/g) ?? []) current = current && 'L' in current ? current.L[Number(index)] : undefined;
+    if (!current) return undefined;
+  }
+  return current;
+}
+
+/** How many of `items` hold the attribute at `path`, by type, most frequent first. */
+export function typesAt(items: readonly Item[], path: string): [AttributeType, number][] {
+  const counts = new Map<AttributeType, number>();
+  for (const item of items) {
+    const v = valueAt(item, path);
+    if (!v) continue;
+    const type = Object.keys(v)[0] as AttributeType;
+    counts.set(type, (counts.get(type) ?? 0) + 1);
+  }
+  return [...counts.entries()].sort((a, b) => b[1] - a[1]);
+}
+
+/** The filter value type a stored type compares with (a set's `contains` takes one element). */
+function filterTypeFor(type: AttributeType): FilterValueType | undefined {
+  if (type === 'S' || type === 'SS') return 'S';
+  if (type === 'N' || type === 'NS') return 'N';
+  if (type === 'BOOL' || type === 'NULL') return type;
+  return undefined;
+}
+
+/**
+ * The value type a filter on `attribute` should have: the key schema's type when it is a key of
+ * the table or of an index, else the type most of the loaded items hold it as; undefined when
+ * neither tells (the form then keeps what it has).
+ */
+export function inferValueType(table: TableInfo, items: readonly Item[], attribute: string): FilterValueType | undefined {
+  const name = attribute.trim();
+  if (!name) return undefined;
+  const keys = [table.partitionKey, table.sortKey, ...table.indexes.flatMap((ix) => [ix.partitionKey, ix.sortKey])];
+  const key = keys.find((k) => k?.name === name);
+  if (key) return key.type === 'B' ? undefined : key.type;
+  for (const [type] of typesAt(items, name)) {
+    const t = filterTypeFor(type);
+    if (t) return t;
+  }
+  return undefined;
+}
+
+const VALUELESS: readonly FilterClause['operator'][] = ['attribute_exists', 'attribute_not_exists', 'attribute_type'];
+
+/**
+ * Why a filtered Scan or Query found nothing, when the reason is a type mismatch: a clause compares
+ * the attribute with a value of one type while the loaded items (`sample`) hold it as another.
+ * Undefined when no clause explains it.
+ */
+export function explainEmpty(filters: readonly FilterClause[], sample: readonly Item[]): string | undefined {
+  const reasons: string[] = [];
+  for (const c of filters) {
+    if (VALUELESS.includes(c.operator) || !c.attribute.trim()) continue;
+    const held = typesAt(sample, c.attribute.trim());
+    if (!held.length || held.some(([t]) => filterTypeFor(t) === c.valueType || (c.operator === 'contains' && t === 'L'))) continue;
+    const kinds = held.map(([t]) => typeName(t));
+    reasons.push(`no item has ${c.attribute.trim()} as a ${typeName(c.valueType)}; the loaded items hold it as a ${kinds.join(' or a ')}`);
+  }
+  return reasons.length ? reasons.join('. ').replace(/^./, (ch) => ch.toUpperCase()) : undefined;
 }

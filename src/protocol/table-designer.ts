@@ -57,6 +57,26 @@ function units(v: string): boolean {
   return /^\d+$/.test(v.trim()) && Number(v) >= 1 && Number(v) <= 40000;
 }
 
+/**
+ * A draft from outside the form (a command argument): only TableDraft's own fields, each of the
+ * type EMPTY_DRAFT has, are taken; index entries are checked field by field too. Returns the
+ * draft filled from EMPTY_DRAFT, or the problems.
+ */
+export function draftFromPartial(partial: Record<string, unknown>): { draft?: TableDraft; problems: DraftProblem[] } {
+  const problems: DraftProblem[] = [];
+  const draft = structuredClone(EMPTY_DRAFT) as unknown as Record<string, unknown>;
+  for (const [field, value] of Object.entries(partial)) {
+    if (!(field in EMPTY_DRAFT)) problems.push({ field, message: `${field} is not a field of a table draft` });
+    else if (field === 'indexes') {
+      if (!Array.isArray(value) || !value.every((ix) => ix && typeof ix === 'object' && Object.values(ix).every((v) => typeof v === 'string')))
+        problems.push({ field, message: 'indexes must be a list of index drafts whose fields are strings' });
+      else draft[field] = value;
+    } else if (typeof value !== typeof draft[field]) problems.push({ field, message: `${field} must be a ${typeof draft[field]}` });
+    else draft[field] = value;
+  }
+  return problems.length ? { problems } : { draft: draft as unknown as TableDraft, problems };
+}
+
 /** Everything DynamoDB would reject, found before sending. */
 export function validateDraft(d: TableDraft): DraftProblem[] {
   const p: DraftProblem[] = [];
@@ -108,6 +128,20 @@ export function validateDraft(d: TableDraft): DraftProblem[] {
   return p;
 }
 
+/** Provisioned read and write units of a draft, table and global indexes together; undefined unless provisioned with valid units. */
+export function provisionedUnits(d: TableDraft): { read: number; write: number } | undefined {
+  if (d.billingMode !== 'PROVISIONED' || !units(d.readCapacity) || !units(d.writeCapacity)) return undefined;
+  let read = Number(d.readCapacity);
+  let write = Number(d.writeCapacity);
+  for (const ix of d.indexes) {
+    if (ix.kind !== 'GSI') continue;
+    if (!units(ix.readCapacity) || !units(ix.writeCapacity)) return undefined;
+    read += Number(ix.readCapacity);
+    write += Number(ix.writeCapacity);
+  }
+  return { read, write };
+}
+
 /** The CreateTable input for a valid draft (TTL is a separate UpdateTimeToLive call). */
 export function draftToCreateTable(d: TableDraft): Record<string, unknown> {
   const defs = new Map<string, ScalarType>();
@@ -151,8 +185,14 @@ export function draftToCreateTable(d: TableDraft): Record<string, unknown> {
   return input;
 }
 
+/** Features the connection lacks, each with the reason the form shows in place of the field. */
+export interface UnavailableFeatures {
+  stream?: string;
+  ttl?: string;
+}
+
 export type DesignerRequests = {
-  ready: [void, { connectionLabel: string; draft: TableDraft }];
+  ready: [void, { connectionLabel: string; draft: TableDraft; unavailable: UnavailableFeatures }];
   create: [TableDraft, { ok: true; tableName: string; warnings: string[] } | { ok: false; problems: DraftProblem[]; error?: string }];
   cancel: [void, void];
 };

@@ -4,10 +4,10 @@
 #   2. build: the extension, its webviews, the integration suite
 #   3. unit tests of the shared protocol/webview logic (plain Node)
 #   4. the mocha integration suite inside the real extension host
-#   5. the Playwright UI scenario against the extension installed from its .vsix,
+#   5. the Playwright UI scenarios against the extension installed from its .vsix,
 #      screenshots in test-artifacts/e2e/
 # Ends with "N passed, N failed" and exits non-zero if anything failed.
-# Env: E2E_SKIP_BUILD=1 (reuse dist/), E2E_ONLY=unit|host|ui, E2E_KEEP=1 (keep server state dirs).
+# Env: E2E_SKIP_BUILD=1 (reuse dist/), E2E_ONLY=unit|host|ui|ui-host (ui: both scenarios), E2E_KEEP=1 (keep server state dirs).
 set -uo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$ROOT"
@@ -45,12 +45,20 @@ fi
 rm -rf "$ARTIFACTS"
 mkdir -p "$ARTIFACTS"
 
-# A fresh workspace folder, as a user would have it: a git repo with some code.
+# A fresh workspace folder, as a user would have it: a git repo with some code. Its database
+# starts with the window, before the explorer is opened, for one of the two reasons it can:
+# the settings turn the endpoint on (default), or, with "data-folder", the data folder is there
+# from an earlier session.
 make_workspace() {
-  local ws="$1"
+  local ws="$1" why="${2:-setting}"
   mkdir -p "$ws/.git" "$ws/.vscode" "$ws/src"
   printf 'node_modules/\n' >"$ws/.gitignore"
-  printf '{\n  "dynamoWorkspace.endpoint.port": 0\n}\n' >"$ws/.vscode/settings.json"
+  if [ "$why" = data-folder ]; then
+    mkdir -p "$ws/.dynamodb"
+    printf '{\n  "dynamoWorkspace.endpoint.port": 0\n}\n' >"$ws/.vscode/settings.json"
+  else
+    printf '{\n  "dynamoWorkspace.endpoint.enabled": true,\n  "dynamoWorkspace.endpoint.port": 0\n}\n' >"$ws/.vscode/settings.json"
+  fi
   printf 'console.log("hello");\n' >"$ws/src/app.js"
 }
 
@@ -106,35 +114,47 @@ if [ -z "$only" ] || [ "$only" = host ]; then
   timings+=("extension-host suite $(($(ms) - t)) ms")
 fi
 
-# --- Playwright UI scenario ---------------------------------------------------------------------
-if { [ -z "$only" ] || [ "$only" = ui ]; } && [ -f test/e2e/ui-scenario.ts ]; then
-  t=$(ms)
-  phase "UI scenario (Playwright + chromium)"
-  make_workspace "$WORK/ui-ws"
-  # the scenario runs against the extension installed from its .vsix, as users get it
+# --- Playwright UI scenarios ---------------------------------------------------------------------
+# Each runs against the extension installed from its .vsix, as users get it, in its own server and
+# workspace: ui-scenario.ts (the panels) and ui-host-scenario.ts (start-up, commands, the tree).
+vsix=""
+package_once() {
+  [ -z "$vsix" ] || return 0
   vsix="$WORK/dynamo-workspace.vsix"
   E2E_SKIP_BUILD=1 bash scripts/package.sh "$vsix" >"$WORK/package.log" 2>&1 || { cat "$WORK/package.log" >&2; exit 1; }
-  if out="$(bash scripts/vscode-server.sh start --extension "$vsix" --workspace "$WORK/ui-ws" --state "$WORK/ui-server")"; then
+}
+
+run_scenario() { # NAME SCRIPT [WORKSPACE-KIND]
+  local name="$1" script="$2" t rc p f s
+  t=$(ms)
+  phase "$name (Playwright + chromium)"
+  make_workspace "$WORK/$name-ws" "${3:-setting}"
+  package_once
+  if out="$(bash scripts/vscode-server.sh start --extension "$vsix" --workspace "$WORK/$name-ws" --state "$WORK/$name-server")"; then
     eval "$out"
     STATE="$VSCODE_E2E_STATE"
-    DW_UI_WORKSPACE="$WORK/ui-ws" node --import tsx test/e2e/ui-scenario.ts "$VSCODE_E2E_URL" "$ARTIFACTS" "$WORK/ui-results.json"
+    DW_UI_WORKSPACE="$WORK/$name-ws" DW_UI_STATE="$WORK/$name-server" node --import tsx "$script" "$VSCODE_E2E_URL" "$ARTIFACTS" "$WORK/$name-results.json"
     rc=$?
     bash scripts/vscode-server.sh stop "$STATE" >/dev/null 2>&1
     STATE=""
-    if [ -f "$WORK/ui-results.json" ]; then
-      p=$(node -p "require('$WORK/ui-results.json').passes"); f=$(node -p "require('$WORK/ui-results.json').failures"); s=$(node -p "require('$WORK/ui-results.json').skipped")
+    if [ -f "$WORK/$name-results.json" ]; then
+      p=$(node -p "require('$WORK/$name-results.json').passes"); f=$(node -p "require('$WORK/$name-results.json').failures"); s=$(node -p "require('$WORK/$name-results.json').skipped")
       passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + s))
-      echo "ui scenario: $p passed, $f failed, $s skipped" >&2
+      echo "$name: $p passed, $f failed, $s skipped" >&2
       [ "$rc" = 0 ] || [ "$f" != 0 ] || failed=$((failed + 1))
     else
       failed=$((failed + 1))
     fi
-    if [ "$rc" != 0 ]; then cp "$WORK/ui-server/server.log" "$ARTIFACTS/ui-server.log" 2>/dev/null || true; fi
+    if [ "$rc" != 0 ]; then cp "$WORK/$name-server/server.log" "$ARTIFACTS/$name-server.log" 2>/dev/null || true; fi
   else
     failed=$((failed + 1))
   fi
-  timings+=("ui scenario $(($(ms) - t)) ms")
-fi
+  timings+=("$name $(($(ms) - t)) ms")
+}
+
+# the workspace folder names (ui-ws, ui-host-ws) are what the scenarios find in the tree
+if { [ -z "$only" ] || [ "$only" = ui ]; } && [ -f test/e2e/ui-scenario.ts ]; then run_scenario ui test/e2e/ui-scenario.ts; fi
+if [ -z "$only" ] || [ "$only" = ui ] || [ "$only" = ui-host ]; then run_scenario ui-host test/e2e/ui-host-scenario.ts data-folder; fi
 
 echo "timings: $(IFS=,; echo "${timings[*]}" | sed 's/,/, /g')"
 echo "screenshots: $ARTIFACTS"

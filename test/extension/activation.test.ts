@@ -1,10 +1,35 @@
 // The extension in a real extension host: manifest, commands, view, the create-table form's webview.
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import type { DynamoWorkspaceApi } from '../../src/extension/activate';
+import { CONTEXT_VALUES } from '../../src/extension/tree';
 import { EXTENSION_ID, activeTabLabel, api, children, closeAllEditors, waitFor } from './helpers';
 
 describe('activation', () => {
   after(closeAllEditors);
+
+  // Must stay the suite's first test: every later one calls api(), which activates the extension.
+  it('starts the workspace database and its endpoint when the window opens, before anything touches the explorer', async () => {
+    const ext = vscode.extensions.getExtension<DynamoWorkspaceApi>(EXTENSION_ID)!;
+    await waitFor('the extension to activate on its own', () => ext.isActive, 30_000);
+    // the database is opened after activate() returned, never inside it
+    assert.equal(ext.exports.startup.databasesBusyAtReturn, 0);
+    console.log(`      activate() took ${ext.exports.startup.activateMs.toFixed(1)} ms`);
+    // what an application finds: the endpoint file in the data folder, then a request to it
+    const folder = vscode.workspace.workspaceFolders![0]!;
+    const file = path.join(folder.uri.fsPath, '.dynamodb', 'ENDPOINT');
+    const endpoint = await waitFor('the endpoint to be advertised', () => fs.existsSync(file) && fs.readFileSync(file, 'utf8').trim(), 30_000);
+    const client = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
+    try {
+      const out = await client.send(new ListTablesCommand({}));
+      assert.ok(Array.isArray(out.TableNames));
+    } finally {
+      client.destroy();
+    }
+  });
 
   it('activates and registers every command the manifest contributes', async () => {
     await api();
@@ -13,6 +38,30 @@ describe('activation', () => {
     assert.ok(contributed.length >= 10, 'manifest lists the commands');
     const registered = new Set(await vscode.commands.getCommands(true));
     for (const c of contributed) assert.ok(registered.has(c), `${c} is registered`);
+  });
+
+  it('declares every command its menus use, and the menus\' viewItem clauses and the tree\'s context values match both ways', async () => {
+    const ext = vscode.extensions.getExtension(EXTENSION_ID)!;
+    const contributes = ext.packageJSON.contributes as { commands: { command: string }[]; menus: Record<string, { command: string; when?: string }[]> };
+    const declared = new Set(contributes.commands.map((c) => c.command));
+    const known = new Set<string>(Object.values(CONTEXT_VALUES));
+    const used = new Set<string>();
+    for (const [menu, entries] of Object.entries(contributes.menus)) {
+      for (const entry of entries) {
+        assert.ok(declared.has(entry.command), `${menu}: ${entry.command} is declared`);
+        for (const m of (entry.when ?? '').matchAll(/viewItem\s*==\s*([\w.-]+)/g)) {
+          assert.ok(known.has(m[1]!), `${menu}: viewItem ${m[1]} is a context value of the tree`);
+          used.add(m[1]!);
+        }
+        for (const m of (entry.when ?? '').matchAll(/viewItem\s*=~\s*\/(.+?)\//g)) {
+          const re = new RegExp(m[1]!);
+          const matched = [...known].filter((v) => re.test(v));
+          assert.ok(matched.length, `${menu}: viewItem =~ /${m[1]}/ matches a context value of the tree`);
+          for (const v of matched) used.add(v);
+        }
+      }
+    }
+    assert.deepEqual([...known].filter((v) => !used.has(v)), [], 'every context value of the tree has a menu');
   });
 
   it('opens its view container from the activity bar command', async () => {

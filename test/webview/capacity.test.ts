@@ -35,7 +35,8 @@ describe('item size and capacity units', () => {
   it('prices on-demand requests', () => {
     assert.equal(onDemandPrice(1_000_000, 0), 0.125);
     assert.equal(onDemandPrice(0, 2_000_000), 1.25);
-    assert.equal(formatDollars(0.125), '$0.13');
+    assert.equal(formatDollars(0.125), '$0.125');
+    assert.equal(formatDollars(0.1), '$0.10');
     assert.equal(formatDollars(1234.5678), '$1,234.57');
     assert.equal(formatDollars(1.25e-7), '$0.000000125');
     assert.equal(formatDollars(0.0000000625), '$0.0000000625');

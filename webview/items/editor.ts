@@ -5,39 +5,17 @@ import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-radio-group/index.js';
 import '@vscode-elements/elements/dist/vscode-radio/index.js';
 import '@vscode-elements/elements/dist/vscode-icon/index.js';
-import {
-  JsonSyntaxError, itemFromPlain, itemToPlain, losslessToJson, parseLossless, stringifyLossless, validateItem, type Item, type LosslessValue,
-} from '../../src/protocol/dynamo-json';
+import { itemText, parseItemText, type Item, type ItemTextFormat } from '../../src/protocol/dynamo-json';
 import { formatBytes, formatUnits, itemCost } from '../../src/protocol/capacity';
 
-export type EditorFormat = 'plain' | 'dynamo';
+export type EditorFormat = ItemTextFormat;
+export { itemText };
 
 export interface EditorState {
   mode: 'create' | 'edit';
   original?: Item;
   text: string;
   format: EditorFormat;
-}
-
-export function itemText(item: Item, format: EditorFormat): string {
-  return format === 'dynamo' ? JSON.stringify(item, null, 2) : stringifyLossless(itemToPlain(item) as LosslessValue);
-}
-
-/** Parses editor text into an item, or lists what is wrong with it. */
-export function parseEditor(text: string, format: EditorFormat, hint?: Item): { item?: Item; problems: string[] } {
-  let doc: LosslessValue;
-  try {
-    doc = parseLossless(text);
-  } catch (e) {
-    return { problems: [e instanceof JsonSyntaxError ? `JSON: ${e.message}` : String(e)] };
-  }
-  if (format === 'dynamo') return validateItem(losslessToJson(doc));
-  try {
-    const item = itemFromPlain(doc, hint);
-    return validateItem(item);
-  } catch (e) {
-    return { problems: [(e as Error).message] };
-  }
 }
 
 @customElement('item-editor')
@@ -61,6 +39,17 @@ export class ItemEditor extends LitElement {
       width: 38%;
       box-sizing: border-box;
       overflow: auto;
+      overflow-wrap: anywhere;
+    }
+    /* Narrow editor area: below the grid, full width (the items panel stacks them). */
+    @media (max-width: 760px) {
+      :host {
+        min-width: 0;
+        width: auto;
+        max-height: 60%;
+        border-left: none;
+        border-top: 1px solid var(--vscode-panel-border, var(--vscode-editorGroup-border));
+      }
     }
     h2 {
       font-size: 1.1em;
@@ -71,6 +60,8 @@ export class ItemEditor extends LitElement {
     }
     textarea {
       flex: 1;
+      box-sizing: border-box;
+      width: 100%;
       min-height: 160px;
       resize: vertical;
       font-family: var(--vscode-editor-font-family);
@@ -125,7 +116,7 @@ export class ItemEditor extends LitElement {
   private switchFormat(format: EditorFormat): void {
     const s = this.state;
     if (!s || s.format === format) return;
-    const { item, problems } = parseEditor(s.text, s.format, s.original);
+    const { item, problems } = parseItemText(s.text, s.format, s.original);
     if (!item) {
       this.localProblems = [`Fix the JSON before switching: ${problems[0]}`];
       this.requestUpdate();
@@ -135,20 +126,24 @@ export class ItemEditor extends LitElement {
     this.update_({ format, text: itemText(item, format) });
   }
 
+  /** A save is a new action: what the last one reported (server error, conflict) goes first. */
   private save(): void {
     const s = this.state;
     if (!s) return;
-    const { item, problems } = parseEditor(s.text, s.format, s.original);
+    this.emit('save-start');
+    const { item, problems, format } = parseItemText(s.text, s.format, s.original);
     const missing = item ? this.keyNames.filter((k) => !item[k]) : [];
     const all = [...problems, ...missing.map((k) => `The key attribute ${k} is missing`)];
     this.localProblems = all;
+    // plain JSON typed while "DynamoDB JSON" was chosen: the radio follows what was read
+    if (format !== s.format) this.update_({ format });
     if (item && !all.length) this.emit('save-item', item);
   }
 
   override render(): unknown {
     const s = this.state;
     if (!s) return nothing;
-    const parsed = parseEditor(s.text, s.format, s.original);
+    const parsed = parseItemText(s.text, s.format, s.original);
     const cost = parsed.item ? itemCost(parsed.item) : undefined;
     const problems = [...this.localProblems, ...this.problems];
     return html`
@@ -163,6 +158,17 @@ export class ItemEditor extends LitElement {
         ${s.mode === 'edit' ? html`<vscode-button secondary @click=${() => this.emit('delete-item')}>Delete</vscode-button>` : nothing}
         <vscode-button secondary @click=${() => this.emit('close-editor')}>Cancel</vscode-button>
       </div>
+      <!-- what the last save reported sits under the buttons, never below the fold of a tall text box -->
+      ${problems.length ? html`<ul class="problems" role="alert">${problems.map((p) => html`<li>${p}</li>`)}</ul>` : nothing}
+      ${this.conflict
+        ? html`<div class="conflict" role="alert">
+            <div><vscode-icon name="warning"></vscode-icon> ${this.conflict.message}. Your changes were not saved.</div>
+            <div class="actions">
+              ${this.conflict.current ? html`<vscode-button secondary @click=${() => this.emit('reload-item')}>Load the stored version</vscode-button>` : nothing}
+              <vscode-button secondary @click=${() => this.emit('overwrite-item')}>Save anyway</vscode-button>
+            </div>
+          </div>`
+        : nothing}
       <textarea
         id="item-json"
         aria-label="Item as ${s.format === 'dynamo' ? 'DynamoDB JSON' : 'JSON'}"
@@ -181,16 +187,6 @@ export class ItemEditor extends LitElement {
         }}
       ></textarea>
       <div class="meta">${cost ? `${formatBytes(cost.sizeBytes)} · write ${formatUnits(cost.write)} WCU · read ${formatUnits(cost.readStrong)} RCU` : 'not valid yet'}</div>
-      ${problems.length ? html`<ul class="problems" role="alert">${problems.map((p) => html`<li>${p}</li>`)}</ul>` : nothing}
-      ${this.conflict
-        ? html`<div class="conflict" role="alert">
-            <div><vscode-icon name="warning"></vscode-icon> ${this.conflict.message}. Your changes were not saved.</div>
-            <div class="actions">
-              ${this.conflict.current ? html`<vscode-button secondary @click=${() => this.emit('reload-item')}>Load the stored version</vscode-button>` : nothing}
-              <vscode-button secondary @click=${() => this.emit('overwrite-item')}>Save anyway</vscode-button>
-            </div>
-          </div>`
-        : nothing}
     `;
   }
 }

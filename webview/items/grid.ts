@@ -3,13 +3,17 @@
 // selects, Enter opens the item, F2 edits the cell, Delete deletes the selection, Ctrl+A selects all.
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import { styleMap } from 'lit/directives/style-map.js';
 import { displayValue, type AttributeValue, type Item } from '../../src/protocol/dynamo-json';
 import { formatBytes, formatUnits, itemCost } from '../../src/protocol/capacity';
+import { cssProps } from '../shared/styles';
 import '@vscode-elements/elements/dist/vscode-icon/index.js';
 
 export const ROW_HEIGHT = 24;
 const OVERSCAN = 8;
+const HINT_WIDTH = 360;
+const CHECK_WIDTH = 32;
+/** height the cost hint needs below a row (four lines and padding) */
+const HINT_ROOM = 130;
 
 export function keyString(item: Item, keyNames: readonly string[]): string {
   return JSON.stringify(keyNames.map((k) => item[k] ?? null));
@@ -39,7 +43,8 @@ export class ItemGrid extends LitElement {
   @state() private activeRow = 0;
   @state() private activeCol = 0;
   @state() private editing: { index: number; column: string } | undefined;
-  @state() private hint: { index: number; x: number; y: number } | undefined;
+  /** the cost hint of one row: `top`/`bottom` are the row's edges in the window, so the hint can sit beside the row and never on it */
+  @state() private hint: { index: number; x: number; top: number; bottom: number } | undefined;
   private resizeObserver: ResizeObserver | undefined;
   private rafPending = false;
 
@@ -48,6 +53,7 @@ export class ItemGrid extends LitElement {
       display: flex;
       flex-direction: column;
       min-height: 0;
+      min-width: 0;
       flex: 1;
       position: relative;
       font-size: var(--vscode-font-size);
@@ -122,6 +128,7 @@ export class ItemGrid extends LitElement {
       flex: none;
     }
     .cell.check {
+      width: ${CHECK_WIDTH}px;
       justify-content: center;
       padding: 0;
     }
@@ -172,7 +179,8 @@ export class ItemGrid extends LitElement {
       color: var(--vscode-editorHoverWidget-foreground);
       border: 1px solid var(--vscode-editorHoverWidget-border);
       padding: 6px 8px;
-      max-width: 360px;
+      max-width: ${HINT_WIDTH}px;
+      box-sizing: border-box;
       line-height: 1.5;
       box-shadow: 0 2px 8px var(--vscode-widget-shadow, transparent);
     }
@@ -268,7 +276,8 @@ export class ItemGrid extends LitElement {
     if (top < vp.scrollTop) vp.scrollTop = top;
     else if (top + ROW_HEIGHT > vp.scrollTop + vp.clientHeight - headerH) vp.scrollTop = top + ROW_HEIGHT - vp.clientHeight + headerH;
     const rect = vp.getBoundingClientRect();
-    this.hint = { index: this.activeRow, x: rect.left + 40, y: rect.top + headerH + top - vp.scrollTop + ROW_HEIGHT + 4 };
+    const rowTop = rect.top + headerH + top - vp.scrollTop;
+    this.hint = { index: this.activeRow, x: rect.left + 40, top: rowTop, bottom: rowTop + ROW_HEIGHT };
   }
 
   private onKeyDown(e: KeyboardEvent): void {
@@ -349,13 +358,16 @@ export class ItemGrid extends LitElement {
   }
 
   private costHint(): unknown {
-    if (!this.hint) return nothing;
+    // While a cell is edited the hint stays away: it would cover the text being typed.
+    if (!this.hint || this.editing) return nothing;
     const item = this.items[this.hint.index];
     if (!item) return nothing;
     const c = itemCost(item);
-    const left = Math.min(this.hint.x + 12, window.innerWidth - 370);
-    const top = Math.min(this.hint.y + 14, window.innerHeight - 120);
-    return html`<div class="cost-hint" role="tooltip" id="cost-hint" style=${styleMap({ left: `${Math.max(4, left)}px`, top: `${Math.max(4, top)}px` })}>
+    const left = Math.max(4, Math.min(this.hint.x + 12, window.innerWidth - HINT_WIDTH - 8));
+    // Below the hovered row when it fits, else above it: never on the row itself.
+    const below = window.innerHeight - this.hint.bottom >= HINT_ROOM || window.innerHeight - this.hint.bottom >= this.hint.top;
+    const place = below ? { top: `${this.hint.bottom + 2}px` } : { bottom: `${window.innerHeight - this.hint.top + 2}px` };
+    return html`<div class="cost-hint" role="tooltip" id="cost-hint" ${cssProps({ left: `${left}px`, ...place })}>
       <div><b>Item size</b> ${formatBytes(c.sizeBytes)}${c.sizeBytes >= 1024 ? ` (${c.sizeBytes.toLocaleString('en-US')} bytes)` : ''} <span class="sub">attribute names included</span></div>
       <div><b>Read</b> ${formatUnits(c.readStrong)} RCU strongly consistent · ${formatUnits(c.readEventual)} RCU eventually consistent · ${formatUnits(c.readTransactional)} RCU transactional</div>
       <div><b>Write</b> ${formatUnits(c.write)} WCU · ${formatUnits(c.writeTransactional)} WCU transactional</div>
@@ -365,7 +377,7 @@ export class ItemGrid extends LitElement {
 
   override render(): unknown {
     const cols = this.columns;
-    const width = 32 + cols.reduce((s, c) => s + this.columnWidth(c), 0);
+    const width = CHECK_WIDTH + cols.reduce((s, c) => s + this.columnWidth(c), 0);
     const n = this.items.length;
     const first = Math.max(0, Math.floor(this.offset / ROW_HEIGHT) - OVERSCAN);
     const last = Math.min(n, Math.ceil((this.offset + this.viewportHeight) / ROW_HEIGHT) + OVERSCAN);
@@ -388,8 +400,8 @@ export class ItemGrid extends LitElement {
         @blur=${() => (this.hint = undefined)}
         @mouseleave=${() => (this.hint = undefined)}
       >
-        <div class="header" role="row" aria-rowindex="1" style=${styleMap({ width: `${width}px` })}>
-          <div class="cell check" role="columnheader" style=${styleMap({ width: '32px' })}>
+        <div class="header" role="row" aria-rowindex="1" ${cssProps({ width: `${width}px` })}>
+          <div class="cell check" role="columnheader">
             <input type="checkbox" aria-label="Select all loaded items" tabindex="-1" .checked=${allSelected}
               @change=${(e: Event) => this.emit('selection-change', (e.target as HTMLInputElement).checked ? new Set(this.items.map((it) => keyString(it, this.keyNames))) : new Set())} />
           </div>
@@ -397,19 +409,24 @@ export class ItemGrid extends LitElement {
             const sorted = this.sort?.column === c;
             return html`<div class="cell ${this.keyNames.includes(c) ? 'key' : ''}" role="columnheader" title=${c}
               aria-sort=${sorted ? (this.sort!.descending ? 'descending' : 'ascending') : 'none'}
-              style=${styleMap({ width: `${this.columnWidth(c)}px` })} @click=${() => this.emit('sort', c)}>
+              ${cssProps({ width: `${this.columnWidth(c)}px` })} @click=${() => this.emit('sort', c)}>
               ${this.keyNames.includes(c) ? html`<vscode-icon name="key" aria-hidden="true"></vscode-icon>` : nothing}
               <span>${c}</span>
               ${sorted ? html`<vscode-icon name=${this.sort!.descending ? 'arrow-down' : 'arrow-up'} aria-hidden="true"></vscode-icon>` : nothing}
             </div>`;
           })}
         </div>
-        <div class="body" role="rowgroup" style=${styleMap({ height: `${n * ROW_HEIGHT}px`, width: `${width}px` })}>
+        <div class="body" role="rowgroup" ${cssProps({ height: `${n * ROW_HEIGHT}px`, width: `${width}px` })}>
           ${rows}
         </div>
         ${n === 0 ? html`<div class="empty">No items loaded. Run a Scan or Query, or create an item.</div>` : nothing}
       </div>
       ${this.costHint()}`;
+  }
+
+  private hover(index: number, e: MouseEvent): void {
+    const r = (e.currentTarget as HTMLElement).getBoundingClientRect();
+    this.hint = { index, x: e.clientX, top: r.top, bottom: r.bottom };
   }
 
   private renderRow(i: number, width: number): unknown {
@@ -423,9 +440,9 @@ export class ItemGrid extends LitElement {
       data-index=${i}
       aria-rowindex=${i + 2}
       aria-selected=${selected ? 'true' : 'false'}
-      style=${styleMap({ transform: `translateY(${i * ROW_HEIGHT}px)`, width: `${width}px` })}
-      @mouseenter=${(e: MouseEvent) => (this.hint = { index: i, x: e.clientX, y: e.clientY })}
-      @mousemove=${(e: MouseEvent) => (this.hint = { index: i, x: e.clientX, y: e.clientY })}
+      ${cssProps({ transform: `translateY(${i * ROW_HEIGHT}px)`, width: `${width}px` })}
+      @mouseenter=${(e: MouseEvent) => this.hover(i, e)}
+      @mousemove=${(e: MouseEvent) => this.hover(i, e)}
       @click=${(e: MouseEvent) => {
         const col = (e.target as HTMLElement).closest<HTMLElement>('[data-col]')?.dataset.col;
         this.activeRow = i;
@@ -438,14 +455,14 @@ export class ItemGrid extends LitElement {
         else this.emit('open-item', i);
       }}
     >
-      <div class="cell check" role="gridcell" style=${styleMap({ width: '32px' })}>
+      <div class="cell check" role="gridcell">
         <input type="checkbox" tabindex="-1" aria-label="Select item" .checked=${selected} @click=${(e: Event) => e.stopPropagation()} @change=${() => this.toggle(i)} />
       </div>
       ${this.columns.map((c, ci) => {
         const v = item[c];
         const editing = this.editing && this.editing.index === i && this.editing.column === c;
         return html`<div class="cell ${valueClass(v)} ${ci === this.activeCol ? 'active' : ''}" role="gridcell" data-col=${ci} data-attr=${c}
-          style=${styleMap({ width: `${this.columnWidth(c)}px` })}>
+          ${cssProps({ width: `${this.columnWidth(c)}px` })}>
           ${editing
             ? html`<input class="inline" aria-label="Edit ${c}" .value=${v ? displayValue(v) : ''}
                 @keydown=${(e: KeyboardEvent) => {

@@ -1,7 +1,8 @@
 // The items panel: Scan/Query form, result bar with capacity hints, virtualised grid, item editor.
-import { LitElement, css, html, nothing } from 'lit';
+// Messages: the banner holds the message of one action (a run, a save, a cell edit, a delete) and
+// the next action that succeeds removes it; the editor shows only what its last save reported.
+import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { customElement, query, state } from 'lit/decorators.js';
-import { styleMap } from 'lit/directives/style-map.js';
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
 import '@vscode-elements/elements/dist/vscode-icon/index.js';
@@ -14,16 +15,33 @@ import { Host, errorText } from '../shared/host';
 import './grid';
 import './editor';
 import { keyString, type CellEdit, type ItemGrid } from './grid';
-import { itemText, parseEditor, type EditorFormat, type EditorState } from './editor';
+import type { EditorFormat, EditorState } from './editor';
 import type { AttributeValue, Item } from '../../src/protocol/dynamo-json';
-import { keyOf } from '../../src/protocol/dynamo-json';
-import type { FilterClause, FilterOperator, ItemsHostNotifications, ItemsRequests, ItemsViewNotifications, KeyOperator, PageResult, QuerySpec, TableInfo } from '../../src/protocol/items';
+import { itemText, keyOf, parseItemText } from '../../src/protocol/dynamo-json';
+import type { ConsumedCapacity, FilterClause, FilterOperator, ItemsHostNotifications, ItemsRequests, ItemsViewNotifications, KeyOperator, PageResult, QuerySpec, TableInfo } from '../../src/protocol/items';
 import { DEFAULT_SPEC } from '../../src/protocol/items';
-import { compareValues, inferColumns, keysOf } from '../../src/protocol/query-builder';
+import { compareValues, explainEmpty, inferColumns, inferValueType, keysOf } from '../../src/protocol/query-builder';
 import { formatBytes, formatDollars, formatUnits, itemSize, ON_DEMAND_PRICE, onDemandPrice } from '../../src/protocol/capacity';
+
+/** What every page since the last fresh run added up to (Load more and Load all add pages). */
+interface Totals {
+  pages: number;
+  count: number;
+  scanned: number;
+  /** read units, when the database reported them */
+  units?: number;
+  ms: number;
+}
+
+/** A message in the banner, and the action it belongs to. */
+interface Message {
+  action: string;
+  text: string;
+}
 
 interface ViewState {
   spec?: QuerySpec;
+  totals?: Totals;
   sort?: { column: string; descending: boolean };
   editor?: EditorState;
   scrollTop?: number;
@@ -31,6 +49,25 @@ interface ViewState {
 }
 
 const host = new Host<ItemsRequests, ItemsHostNotifications, ItemsViewNotifications, ViewState>();
+
+function unitsOf(c: ConsumedCapacity | undefined): number | undefined {
+  return c?.CapacityUnits ?? c?.ReadCapacityUnits;
+}
+
+function totalsOf(r: Omit<PageResult, 'items'>): Totals {
+  return { pages: 1, count: r.count, scanned: r.scannedCount, units: unitsOf(r.consumed), ms: r.elapsedMs };
+}
+
+function addPage(t: Totals, r: Omit<PageResult, 'items'>): Totals {
+  const units = unitsOf(r.consumed);
+  return {
+    pages: t.pages + 1,
+    count: t.count + r.count,
+    scanned: t.scanned + r.scannedCount,
+    units: t.units !== undefined && units !== undefined ? t.units + units : undefined,
+    ms: t.ms + r.elapsedMs,
+  };
+}
 
 const KEY_OPERATORS: KeyOperator[] = ['=', '<', '<=', '>', '>=', 'BETWEEN', 'begins_with'];
 const FILTER_OPERATORS: FilterOperator[] = ['=', '<>', '<', '<=', '>', '>=', 'BETWEEN', 'begins_with', 'contains', 'IN', 'attribute_exists', 'attribute_not_exists', 'attribute_type'];
@@ -43,7 +80,12 @@ export class ItemsApp extends LitElement {
   @state() private lastKey: Item | undefined;
   @state() private result: Omit<PageResult, 'items'> | undefined;
   @state() private loading = false;
-  @state() private error: string | undefined;
+  @state() private error: Message | undefined;
+  /** why the last filtered run found nothing, when a filter's type does not match the items' */
+  @state() private emptyReason: string | undefined;
+  @state() private totals: Totals | undefined;
+  /** the last non-empty set of loaded items (see willUpdate): what filter types are inferred from */
+  private typeSample: Item[] = [];
   @state() private status = '';
   @state() private sort: { column: string; descending: boolean } | undefined;
   @state() private selected = new Set<string>();
@@ -57,11 +99,19 @@ export class ItemsApp extends LitElement {
   private format: EditorFormat = 'plain';
 
   static override styles = css`
+    /* The panel fits the editor area at any width down to about 600 px: flex children may shrink
+       below their content (min-width: 0), lines wrap, and only the grid scrolls sideways. */
     :host {
       display: flex;
       flex-direction: column;
       height: 100vh;
+      width: 100%;
+      min-width: 0;
       box-sizing: border-box;
+      overflow-wrap: anywhere;
+    }
+    .loading {
+      padding: 12px;
     }
     header {
       display: flex;
@@ -71,6 +121,7 @@ export class ItemsApp extends LitElement {
       flex-wrap: wrap;
     }
     h1 {
+      min-width: 0;
       font-size: 1.25em;
       font-weight: 600;
       margin: 0;
@@ -79,6 +130,7 @@ export class ItemsApp extends LitElement {
       gap: 6px;
     }
     .keys {
+      min-width: 0;
       color: var(--vscode-descriptionForeground);
     }
     .spacer {
@@ -100,12 +152,14 @@ export class ItemsApp extends LitElement {
       color: var(--vscode-descriptionForeground);
     }
     vscode-single-select {
-      min-width: 110px;
+      min-width: 90px;
       width: 200px;
+      max-width: 100%;
     }
     vscode-textfield {
-      min-width: 120px;
+      min-width: 100px;
       width: 220px;
+      max-width: 100%;
     }
     vscode-textfield.narrow {
       width: 80px;
@@ -117,7 +171,7 @@ export class ItemsApp extends LitElement {
     }
     .raw {
       display: grid;
-      grid-template-columns: 1fr 1fr;
+      grid-template-columns: repeat(auto-fit, minmax(min(100%, 260px), 1fr));
       gap: 6px;
     }
     .result-bar {
@@ -129,6 +183,7 @@ export class ItemsApp extends LitElement {
       border-top: 1px solid var(--vscode-panel-border, transparent);
       min-height: 26px;
       position: relative;
+      flex-wrap: wrap;
     }
     .summary {
       cursor: help;
@@ -144,7 +199,8 @@ export class ItemsApp extends LitElement {
       border: 1px solid var(--vscode-editorHoverWidget-border);
       padding: 6px 8px;
       line-height: 1.5;
-      max-width: 480px;
+      max-width: min(480px, calc(100vw - 40px));
+      box-sizing: border-box;
       box-shadow: 0 2px 8px var(--vscode-widget-shadow, transparent);
     }
     .capacity-hint .sub {
@@ -163,10 +219,23 @@ export class ItemsApp extends LitElement {
     .status {
       color: var(--vscode-descriptionForeground);
     }
+    .empty-reason {
+      color: var(--vscode-editorWarning-foreground, var(--vscode-foreground));
+      display: flex;
+      align-items: center;
+      gap: 4px;
+    }
     main {
       flex: 1;
       display: flex;
       min-height: 0;
+      min-width: 0;
+    }
+    /* Narrow editor area: the item editor goes below the grid instead of beside it. */
+    @media (max-width: 760px) {
+      main {
+        flex-direction: column;
+      }
     }
     .muted {
       color: var(--vscode-descriptionForeground);
@@ -194,12 +263,13 @@ export class ItemsApp extends LitElement {
       this.table = session.table;
       // what this database answers, for keyboard users (aria) and for the UI tests
       this.dataset.supports = Object.entries(session.table.supports).filter(([, v]) => v).map(([k]) => k).join(' ');
-      this.format = saved.format ?? 'plain';
+      this.format = saved.format ?? session.editorFormat ?? 'plain';
       this.spec = saved.spec ?? session.spec ?? DEFAULT_SPEC(session.pageSizeDefault);
       this.sort = saved.sort;
       this.items = session.items;
       this.lastKey = session.lastEvaluatedKey;
       this.result = session.lastResult;
+      this.totals = saved.totals ?? (session.lastResult ? totalsOf(session.lastResult) : undefined);
       if (saved.editor) this.editor = saved.editor;
       if (session.openEditor) this.openEditor(session.openEditor.mode, session.openEditor.item);
       if (!session.lastResult && session.table.supports.scan) await this.run(false);
@@ -207,12 +277,37 @@ export class ItemsApp extends LitElement {
       await this.updateComplete;
       if (saved.scrollTop) this.grid.scrollPosition = saved.scrollTop;
     } catch (e) {
-      this.error = errorText(e);
+      this.failed('Open', e);
     }
   }
 
   private persist(): void {
-    host.state = { spec: this.spec, sort: this.sort, editor: this.editor, scrollTop: this.grid?.scrollPosition ?? 0, format: this.format };
+    host.state = { spec: this.spec, totals: this.totals, sort: this.sort, editor: this.editor, scrollTop: this.grid?.scrollPosition ?? 0, format: this.format };
+  }
+
+  private failed(action: string, e: unknown): void {
+    this.error = { action, text: typeof e === 'string' ? e : errorText(e) };
+  }
+
+  /** An action went through: the message of an earlier one no longer applies. */
+  private succeeded(): void {
+    this.error = undefined;
+  }
+
+  /** Filters whose type the user has not picked follow what the table says about the attribute. */
+  private typedFilters(filters: readonly FilterClause[]): FilterClause[] {
+    const t = this.table;
+    if (!t) return [...filters];
+    return filters.map((f) => {
+      if (f.typeChosen) return f;
+      const valueType = inferValueType(t, this.typeSample, f.attribute) ?? f.valueType;
+      return valueType === f.valueType ? f : { ...f, valueType };
+    });
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    // items arrive from runs, the editor and cell edits alike: each non-empty set is the new sample
+    if (changed.has('items' as keyof ItemsApp) && this.items.length) this.typeSample = this.items.slice(0, 2000);
   }
 
   protected override updated(): void {
@@ -235,27 +330,33 @@ export class ItemsApp extends LitElement {
     this.spec = { ...this.spec, ...patch };
   }
 
-  async run(more: boolean): Promise<void> {
-    if (!this.table) return;
+  /** Runs the form's Scan or Query (`more`: the next page of it); true when it went through. */
+  async run(more: boolean): Promise<boolean> {
+    if (!this.table) return false;
     this.loading = true;
-    this.error = undefined;
+    if (!more) this.spec = { ...this.spec, filters: this.typedFilters(this.spec.filters) };
     try {
       const page = await host.request('fetch', { spec: this.spec, exclusiveStartKey: more ? this.lastKey : undefined });
       this.items = more ? [...this.items, ...page.items] : page.items;
       this.lastKey = page.lastEvaluatedKey;
       const { items: _items, ...rest } = page;
       this.result = rest;
+      this.totals = more && this.totals ? addPage(this.totals, rest) : totalsOf(rest);
       if (!more) this.selected = new Set();
+      this.emptyReason = this.items.length || this.lastKey ? undefined : explainEmpty(this.spec.filters, this.typeSample);
       this.status = '';
+      this.succeeded();
+      return true;
     } catch (e) {
-      this.error = errorText(e);
+      this.failed(more ? 'Load more' : 'Run', e);
+      return false;
     } finally {
       this.loading = false;
     }
   }
 
   private async loadAll(): Promise<void> {
-    while (this.lastKey && !this.error) await this.run(true);
+    while (this.lastKey && (await this.run(true)));
   }
 
   private openEditor(mode: 'create' | 'edit', item?: Item): void {
@@ -277,6 +378,7 @@ export class ItemsApp extends LitElement {
         this.replaceItem(item, res.item);
         this.conflict = undefined;
         this.editor = undefined;
+        this.succeeded();
         this.status = ed.mode === 'create' ? 'Item created' : 'Item saved';
         host.notify('status', { message: this.status });
       } else {
@@ -308,30 +410,30 @@ export class ItemsApp extends LitElement {
     let value: AttributeValue;
     if (original && 'N' in original) {
       if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(edit.text.trim())) {
-        this.error = `${edit.column}: "${edit.text}" is not a number`;
+        this.failed('Edit', `${edit.column}: "${edit.text}" is not a number`);
         return;
       }
       value = { N: edit.text.trim() };
     } else if (original && 'BOOL' in original) {
       if (!/^(true|false)$/.test(edit.text.trim())) {
-        this.error = `${edit.column}: type true or false`;
+        this.failed('Edit', `${edit.column}: type true or false`);
         return;
       }
       value = { BOOL: edit.text.trim() === 'true' };
     } else value = { S: edit.text };
     if (original && JSON.stringify(original) === JSON.stringify(value)) return;
-    this.error = undefined;
     try {
       const res = await host.request('updateAttribute', { key: keyOf(item, this.keyNames), name: edit.column, value, original });
       if (res.ok) {
         this.replaceItem(item, res.item);
+        this.succeeded();
         this.status = `Saved ${edit.column}`;
       } else {
-        this.error = `${res.message}; the stored item is shown now`;
+        this.failed('Edit', `${res.message}; the stored item is shown now`);
         if (res.current) this.replaceItem(item, res.current);
       }
     } catch (e) {
-      this.error = errorText(e);
+      this.failed('Edit', e);
     }
   }
 
@@ -342,14 +444,19 @@ export class ItemsApp extends LitElement {
       this.status = 'Select items first (Space, or the checkboxes)';
       return;
     }
-    const ok = await host.request('confirm', { message: `Delete ${targets.length} item${targets.length === 1 ? '' : 's'} from ${this.table?.tableName}?`, action: 'Delete' });
-    if (!ok) return;
-    const res = await host.request('delete', { keys: targets });
-    for (const k of targets) this.replaceItem(k, undefined);
-    this.selected = new Set();
-    if (this.editor?.original && targets.some((k) => keyString(k, names) === keyString(this.editor!.original!, names))) this.editor = undefined;
-    this.status = `Deleted ${res.deleted} item${res.deleted === 1 ? '' : 's'}`;
-    if (res.errors.length) this.error = res.errors.map((e) => `${e.type}: ${e.message}`).join('\n');
+    try {
+      const ok = await host.request('confirm', { message: `Delete ${targets.length} item${targets.length === 1 ? '' : 's'} from ${this.table?.tableName}?`, action: 'Delete' });
+      if (!ok) return;
+      const res = await host.request('delete', { keys: targets });
+      for (const k of targets) this.replaceItem(k, undefined);
+      this.selected = new Set();
+      if (this.editor?.original && targets.some((k) => keyString(k, names) === keyString(this.editor!.original!, names))) this.editor = undefined;
+      this.status = `Deleted ${res.deleted} item${res.deleted === 1 ? '' : 's'}`;
+      if (res.errors.length) this.failed('Delete', res.errors.map((e) => `${e.type}: ${e.message}`).join('\n'));
+      else this.succeeded();
+    } catch (e) {
+      this.failed('Delete', e);
+    }
   }
 
   private renderQueryForm(): unknown {
@@ -413,21 +520,28 @@ export class ItemsApp extends LitElement {
   private renderFilters(): unknown {
     const filters = this.spec.filters;
     const set = (i: number, patch: Partial<FilterClause>) => this.patchSpec({ filters: filters.map((f, j) => (j === i ? { ...f, ...patch } : f)) });
+    // typing the attribute name brings its type along, unless the user picked one
+    const setAttribute = (i: number, attribute: string) =>
+      this.patchSpec({ filters: this.typedFilters(filters.map((f, j) => (j === i ? { ...f, attribute } : f))) });
     return html`${filters.map(
         (f, i) => html`<div class="line filter">
           <label>${i === 0 ? 'Filter' : 'and'}</label>
-          <vscode-textfield aria-label="Filter attribute" placeholder="attribute (a.b[0] for nested)" .value=${f.attribute} @input=${(e: Event) => set(i, { attribute: (e.target as HTMLInputElement).value })}></vscode-textfield>
-          <vscode-single-select aria-label="Filter operator" .value=${f.operator} @change=${(e: Event) => set(i, { operator: (e.target as HTMLSelectElement).value as FilterOperator })}>
+          <vscode-textfield id="filter-attribute-${i}" aria-label="Filter attribute" placeholder="attribute (a.b[0] for nested)" .value=${f.attribute} @input=${(e: Event) => setAttribute(i, (e.target as HTMLInputElement).value)}></vscode-textfield>
+          <vscode-single-select id="filter-operator-${i}" aria-label="Filter operator" .value=${f.operator} @change=${(e: Event) => set(i, { operator: (e.target as HTMLSelectElement).value as FilterOperator })}>
             ${FILTER_OPERATORS.map((o) => html`<vscode-option value=${o} ?selected=${o === f.operator}>${o}</vscode-option>`)}
           </vscode-single-select>
           ${f.operator === 'attribute_exists' || f.operator === 'attribute_not_exists'
             ? nothing
             : html`${f.operator === 'attribute_type'
                 ? nothing
-                : html`<vscode-single-select aria-label="Value type" .value=${f.valueType} @change=${(e: Event) => set(i, { valueType: (e.target as HTMLSelectElement).value as FilterClause['valueType'] })}>
+                : html`<vscode-single-select id="filter-type-${i}" aria-label="Value type" .value=${f.valueType}
+                    @change=${(e: Event) => {
+                      const valueType = (e.target as HTMLSelectElement).value as FilterClause['valueType'];
+                      if (valueType !== f.valueType) set(i, { valueType, typeChosen: true });
+                    }}>
                     ${(['S', 'N', 'BOOL', 'NULL'] as const).map((t) => html`<vscode-option value=${t} ?selected=${t === f.valueType}>${t}</vscode-option>`)}
                   </vscode-single-select>`}
-                <vscode-textfield aria-label="Filter value" placeholder=${f.operator === 'IN' ? 'a, b, c' : f.operator === 'attribute_type' ? 'S, N, M, L…' : 'value'} .value=${f.values[0] ?? ''}
+                <vscode-textfield id="filter-value-${i}" aria-label="Filter value" placeholder=${f.operator === 'IN' ? 'a, b, c' : f.operator === 'attribute_type' ? 'S, N, M, L…' : 'value'} .value=${f.values[0] ?? ''}
                   @input=${(e: Event) => set(i, { values: [(e.target as HTMLInputElement).value, f.values[1] ?? ''] })}></vscode-textfield>
                 ${f.operator === 'BETWEEN'
                   ? html`<label>and</label><vscode-textfield aria-label="Filter upper bound" .value=${f.values[1] ?? ''} @input=${(e: Event) => set(i, { values: [f.values[0] ?? '', (e.target as HTMLInputElement).value] })}></vscode-textfield>`
@@ -443,40 +557,44 @@ export class ItemsApp extends LitElement {
   private capacityHint(): unknown {
     const r = this.result;
     if (!this.resultHint || !r) return nothing;
+    const totals = this.totals ?? totalsOf(r);
     const c = r.consumed;
-    const units = c?.CapacityUnits ?? c?.ReadCapacityUnits;
+    const units = totals.units;
     const op = String(r.request.operation ?? 'Scan');
     const consistent = !!r.request.ConsistentRead;
     const loadedBytes = this.items.reduce((s, it) => s + itemSize(it), 0);
     const estimate = Math.ceil(loadedBytes / 4096) * (consistent ? 1 : 0.5);
     const indexes = c ? { ...(c.GlobalSecondaryIndexes ?? {}), ...(c.LocalSecondaryIndexes ?? {}) } : {};
+    const what = totals.pages > 1 ? `${totals.pages.toLocaleString('en-US')} pages of ${op}` : `Last ${op}`;
     return html`<div class="capacity-hint" role="tooltip" id="capacity-hint">
       ${units !== undefined
-        ? html`<div><b>Last ${op}</b> consumed <b>${formatUnits(units)} RCU</b>${c?.Table?.CapacityUnits !== undefined ? html` (table ${formatUnits(c.Table.CapacityUnits)})` : nothing}
+        ? html`<div><b>${what}</b> consumed <b>${formatUnits(units)} RCU</b>${totals.pages > 1 ? ` in all (last page ${formatUnits(unitsOf(c) ?? 0)})` : c?.Table?.CapacityUnits !== undefined ? html` (table ${formatUnits(c.Table.CapacityUnits)})` : nothing}
             ${Object.entries(indexes).map(([name, v]) => html` · index ${name} ${formatUnits(v.CapacityUnits ?? 0)}`)}</div>
-            <div>On demand: ${formatDollars(onDemandPrice(units, 0))} for this page · ${formatDollars(onDemandPrice(units, 0) * 1e6)} per million such pages</div>`
+            <div>On demand: ${formatDollars(onDemandPrice(units, 0))} for ${totals.pages > 1 ? 'these pages' : 'this page'} · ${formatDollars(onDemandPrice(units, 0) * 1e6)} per million such ${totals.pages > 1 ? 'loads' : 'pages'}</div>`
         : html`<div>The database did not report consumed capacity.</div>
             <div>Estimate from the loaded items (${formatBytes(loadedBytes)}, ${consistent ? 'strongly' : 'eventually'} consistent): about ${formatUnits(estimate)} RCU, ${formatDollars(onDemandPrice(estimate, 0))} on demand</div>`}
-      <div class="sub">${op} reads ${consistent ? 'strongly' : 'eventually'} consistently; it is billed on the bytes ${op === 'Scan' ? 'scanned' : 'read'} (${r.scannedCount} items), not on the ${r.count} returned. Prices: ${ON_DEMAND_PRICE.region} on-demand, $${ON_DEMAND_PRICE.readPerMillion} per million read units, $${ON_DEMAND_PRICE.writePerMillion} per million write units.</div>
+      <div class="sub">${op} reads ${consistent ? 'strongly' : 'eventually'} consistently; it is billed on the bytes ${op === 'Scan' ? 'scanned' : 'read'} (${totals.scanned.toLocaleString('en-US')} items), not on the ${totals.count.toLocaleString('en-US')} returned. Prices: ${ON_DEMAND_PRICE.region} on-demand, ${formatDollars(ON_DEMAND_PRICE.readPerMillion)} per million read units, ${formatDollars(ON_DEMAND_PRICE.writePerMillion)} per million write units.</div>
     </div>`;
   }
 
   private renderResultBar(): unknown {
     const r = this.result;
-    const units = r?.consumed?.CapacityUnits ?? r?.consumed?.ReadCapacityUnits;
+    const totals = this.totals ?? (r ? totalsOf(r) : undefined);
+    const n = (x: number) => x.toLocaleString('en-US');
     return html`<div class="result-bar" role="status">
       ${this.loading ? html`<vscode-progress-bar aria-label="Loading"></vscode-progress-bar>` : nothing}
-      ${r
+      ${r && totals
         ? html`<span class="summary" id="result-summary" tabindex="0" aria-describedby=${this.resultHint ? 'capacity-hint' : nothing}
             @mouseenter=${() => (this.resultHint = true)} @mouseleave=${() => (this.resultHint = false)}
             @focus=${() => (this.resultHint = true)} @blur=${() => (this.resultHint = false)}>
-            ${this.items.length.toLocaleString('en-US')} loaded · last page ${r.count} of ${r.scannedCount} scanned${units !== undefined ? ` · ${formatUnits(units)} RCU` : ''} · ${r.elapsedMs} ms
+            ${n(this.items.length)} loaded · ${n(totals.count)} of ${n(totals.scanned)} scanned${totals.pages > 1 ? ` in ${n(totals.pages)} pages` : ''}${totals.units !== undefined ? ` · ${formatUnits(totals.units)} RCU` : ''} · ${n(totals.ms)} ms
           </span>`
         : html`<span class="muted">No query run yet</span>`}
       ${this.lastKey
         ? html`<vscode-button id="load-more" secondary @click=${() => this.run(true)} ?disabled=${this.loading}>Load more</vscode-button>
-            <vscode-button secondary @click=${() => this.loadAll()} ?disabled=${this.loading}>Load all</vscode-button>`
+            <vscode-button id="load-all" secondary @click=${() => this.loadAll()} ?disabled=${this.loading}>Load all</vscode-button>`
         : r ? html`<span class="muted">end of results</span>` : nothing}
+      ${this.emptyReason ? html`<span class="empty-reason" id="empty-reason"><vscode-icon name="info"></vscode-icon> ${this.emptyReason}</span>` : nothing}
       <span class="spacer"></span>
       ${this.selected.size ? html`<span>${this.selected.size} selected</span>` : nothing}
       <span class="status" aria-live="polite">${this.status}</span>
@@ -486,7 +604,7 @@ export class ItemsApp extends LitElement {
 
   override render(): unknown {
     const t = this.table;
-    if (!t) return html`${this.error ? html`<div class="error" role="alert">${this.error}</div>` : html`<div class="muted" style=${styleMap({ padding: '12px' })}>Loading…</div>`}`;
+    if (!t) return html`${this.error ? html`<div class="error" role="alert">${this.error.text}</div>` : html`<div class="muted loading">Loading…</div>`}`;
     const view = this.view;
     return html`
       <header>
@@ -500,7 +618,9 @@ export class ItemsApp extends LitElement {
         <vscode-button secondary icon="refresh" aria-label="Refresh" @click=${() => this.run(false)}></vscode-button>
       </header>
       ${this.renderQueryForm()}
-      ${this.error ? html`<div class="error" role="alert"><vscode-icon name="error"></vscode-icon><span id="error-text">${this.error}</span></div>` : nothing}
+      ${this.error
+        ? html`<div class="error" role="alert" data-action=${this.error.action}><vscode-icon name="error"></vscode-icon><span id="error-text">${this.error.text}</span></div>`
+        : nothing}
       ${this.renderResultBar()}
       <main>
         <item-grid
@@ -528,13 +648,18 @@ export class ItemsApp extends LitElement {
               ?busy=${this.saving}
               @editor-change=${(e: CustomEvent<EditorState>) => {
                 this.editor = e.detail;
+                if (this.format !== e.detail.format) host.notify('editorFormat', { format: e.detail.format });
                 this.format = e.detail.format;
+              }}
+              @save-start=${() => {
+                this.editorProblems = [];
+                this.conflict = undefined;
               }}
               @save-item=${(e: CustomEvent<Item>) => this.saveItem(e.detail)}
               @overwrite-item=${() => {
                 const ed = this.editor;
                 if (!ed) return;
-                const { item } = parseEditor(ed.text, ed.format, ed.original);
+                const { item } = parseItemText(ed.text, ed.format, ed.original);
                 if (item) void this.saveItem(item, true);
               }}
               @reload-item=${() => {

@@ -1,6 +1,8 @@
 // The webview side of the panel protocol: typed requests to the extension host, notifications
-// from it, and the page state VS Code keeps while the panel is hidden.
+// from it, and the page state VS Code keeps while the panel is hidden. Creating a Host also keeps
+// the page's dropdown lists inside the webview (shared/dropdowns.ts).
 import type { AnyMessage, NotificationMap, RequestMap, RpcError } from '../../src/protocol/rpc';
+import { keepDropdownsInView } from './dropdowns';
 
 interface VsCodeApi {
   postMessage(message: unknown): void;
@@ -26,6 +28,8 @@ export class Host<R extends RequestMap, HostN extends NotificationMap, ViewN ext
 
   constructor() {
     window.addEventListener('message', (event: MessageEvent) => this.receive(event.data as AnyMessage));
+    // every app talks to its host through this class: its forms' dropdowns stay in view too
+    keepDropdownsInView();
   }
 
   request<K extends keyof R & string>(method: K, params: R[K][0]): Promise<R[K][1]> {

@@ -1,5 +1,7 @@
 // The create-table form: keys, billing mode and throughput, indexes, stream, TTL; validated as
 // you type, with the same rules the extension host checks again before sending CreateTable.
+// Features the database lacks arrive with the first answer and are shown disabled with the
+// reason; a provisioned table shows its monthly estimate as its capacity is typed.
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import '@vscode-elements/elements/dist/vscode-button/index.js';
@@ -8,7 +10,8 @@ import '@vscode-elements/elements/dist/vscode-option/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import { Host, errorText } from '../shared/host';
-import { EMPTY_DRAFT, draftToCreateTable, validateDraft, type DesignerHostNotifications, type DesignerRequests, type DesignerViewNotifications, type DraftProblem, type IndexDraft, type TableDraft } from '../../src/protocol/table-designer';
+import { EMPTY_DRAFT, draftToCreateTable, provisionedUnits, validateDraft, type DesignerHostNotifications, type DesignerRequests, type DesignerViewNotifications, type DraftProblem, type IndexDraft, type TableDraft, type UnavailableFeatures } from '../../src/protocol/table-designer';
+import { PRICE_BASIS, monthlyText } from '../../src/protocol/pricing';
 
 const host = new Host<DesignerRequests, DesignerHostNotifications, DesignerViewNotifications, { draft: TableDraft; touched: string[] }>();
 
@@ -21,6 +24,7 @@ export class TableDesignerApp extends LitElement {
   @state() private error: string | undefined;
   @state() private busy = false;
   @state() private showRequest = false;
+  @state() private unavailable: UnavailableFeatures = {};
 
   static override styles = css`
     :host {
@@ -77,6 +81,16 @@ export class TableDesignerApp extends LitElement {
       gap: 8px;
       align-items: center;
     }
+    .unavailable,
+    .estimate {
+      color: var(--vscode-descriptionForeground);
+      font-size: 0.92em;
+      max-width: 280px;
+    }
+    .estimate {
+      max-width: 600px;
+      margin-top: 6px;
+    }
     .error {
       color: var(--vscode-errorForeground);
       background: var(--vscode-inputValidation-errorBackground);
@@ -97,7 +111,11 @@ export class TableDesignerApp extends LitElement {
     const saved = host.state;
     void host.request('ready', undefined).then((r) => {
       this.connectionLabel = r.connectionLabel;
+      this.unavailable = r.unavailable ?? {};
       this.draft = saved?.draft ?? r.draft;
+      // a disabled field cannot be changed back: drop what an earlier session left in it
+      if (this.unavailable.stream && this.draft.stream !== 'OFF') this.draft = { ...this.draft, stream: 'OFF' };
+      if (this.unavailable.ttl && this.draft.ttlAttribute) this.draft = { ...this.draft, ttlAttribute: '' };
       this.touched = new Set(saved?.touched ?? []);
       this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('#tableName')?.focus());
     });
@@ -120,22 +138,38 @@ export class TableDesignerApp extends LitElement {
     return mine.length ? html`<div class="problem" role="alert" id="problem-${field.replace(/\./g, '-')}">${mine.map((p) => p.message).join(' ')}</div>` : nothing;
   }
 
-  private text(id: string, label: string, value: string, onInput: (v: string) => void, problems: DraftProblem[], placeholder = ''): unknown {
+  /** The reason a field is disabled, under it and as its description for screen readers. */
+  private reason(id: string, why: string | undefined): unknown {
+    return why ? html`<div class="unavailable" id="${id}-unavailable">${why}</div>` : nothing;
+  }
+
+  private text(id: string, label: string, value: string, onInput: (v: string) => void, problems: DraftProblem[], placeholder = '', disabledBecause?: string): unknown {
     return html`<div class="field">
       <label for=${id}>${label}</label>
-      <vscode-textfield id=${id} .value=${value} placeholder=${placeholder} ?invalid=${(this.submitted || this.touched.has(id)) && problems.some((p) => p.field === id)}
+      <vscode-textfield id=${id} .value=${value} placeholder=${placeholder} ?disabled=${!!disabledBecause} aria-describedby=${disabledBecause ? `${id}-unavailable` : nothing}
+        ?invalid=${(this.submitted || this.touched.has(id)) && problems.some((p) => p.field === id)}
         @input=${(e: Event) => onInput((e.target as HTMLInputElement).value)}></vscode-textfield>
+      ${this.reason(id, disabledBecause)}
       ${this.problemsFor(id, problems)}
     </div>`;
   }
 
-  private select<T extends string>(id: string, label: string, value: T, options: [T, string][], onChange: (v: T) => void): unknown {
+  private select<T extends string>(id: string, label: string, value: T, options: [T, string][], onChange: (v: T) => void, disabledBecause?: string): unknown {
     return html`<div class="field">
       <label for=${id}>${label}</label>
-      <vscode-single-select id=${id} .value=${value} @change=${(e: Event) => onChange((e.target as HTMLSelectElement).value as T)}>
+      <vscode-single-select id=${id} .value=${value} ?disabled=${!!disabledBecause} aria-describedby=${disabledBecause ? `${id}-unavailable` : nothing}
+        @change=${(e: Event) => onChange((e.target as HTMLSelectElement).value as T)}>
         ${options.map(([v, l]) => html`<vscode-option value=${v} ?selected=${v === value}>${l}</vscode-option>`)}
       </vscode-single-select>
+      ${this.reason(id, disabledBecause)}
     </div>`;
+  }
+
+  /** The monthly estimate of a provisioned draft, once its units are valid numbers. */
+  private estimate(d: TableDraft): unknown {
+    const units = provisionedUnits(d);
+    if (!units) return nothing;
+    return html`<div class="estimate" id="monthly-estimate" title=${PRICE_BASIS}>Estimated ${monthlyText(units.read, units.write)}, ${PRICE_BASIS}.</div>`;
   }
 
   private async create(): Promise<void> {
@@ -185,6 +219,7 @@ export class TableDesignerApp extends LitElement {
                   ${this.text('writeCapacity', 'Write capacity units', d.writeCapacity, (v) => this.set({ writeCapacity: v }, 'writeCapacity'), problems)}`
               : nothing}
           </div>
+          ${provisioned ? this.estimate(d) : nothing}
         </fieldset>
         <fieldset>
           <legend>Secondary indexes</legend>
@@ -220,8 +255,8 @@ export class TableDesignerApp extends LitElement {
         <fieldset>
           <legend>Stream and time to live</legend>
           <div class="row">
-            ${this.select('stream', 'Stream', d.stream, [['OFF', 'Off'], ['KEYS_ONLY', 'Keys only'], ['NEW_IMAGE', 'New image'], ['OLD_IMAGE', 'Old image'], ['NEW_AND_OLD_IMAGES', 'New and old images']], (v) => this.set({ stream: v }))}
-            ${this.text('ttlAttribute', 'TTL attribute (optional)', d.ttlAttribute, (v) => this.set({ ttlAttribute: v }, 'ttlAttribute'), problems, 'e.g. expiresAt')}
+            ${this.select('stream', 'Stream', d.stream, [['OFF', 'Off'], ['KEYS_ONLY', 'Keys only'], ['NEW_IMAGE', 'New image'], ['OLD_IMAGE', 'Old image'], ['NEW_AND_OLD_IMAGES', 'New and old images']], (v) => this.set({ stream: v }), this.unavailable.stream)}
+            ${this.text('ttlAttribute', 'TTL attribute (optional)', d.ttlAttribute, (v) => this.set({ ttlAttribute: v }, 'ttlAttribute'), problems, 'e.g. expiresAt', this.unavailable.ttl)}
           </div>
         </fieldset>
         <div class="actions">

@@ -1,7 +1,11 @@
-// The create-table form (webview/table-designer).
+// The create-table form (webview/table-designer). Features the connection lacks (Stream and TTL
+// on the workspace database, for now) are sent to the form with its first answer, so it can
+// disable them with the reason before anything is submitted; a draft asking for them anyway is
+// refused before CreateTable, never after the table exists.
 import * as vscode from 'vscode';
 import type { Connection } from '../connection';
 import { describeError, errorInfo, isUnsupported } from '../connection';
+import { unavailableFeatures } from '../features';
 import { WebviewHost } from './webview-host';
 import { EMPTY_DRAFT, draftToCreateTable, validateDraft, type DesignerHostNotifications, type DesignerRequests, type DesignerViewNotifications, type TableDraft } from '../../protocol/table-designer';
 
@@ -13,6 +17,9 @@ export interface CreateTableResult {
 /** Sends CreateTable (then UpdateTimeToLive if asked) for a validated draft. */
 export async function createTableFromDraft(connection: Connection, draft: TableDraft): Promise<CreateTableResult> {
   const problems = validateDraft(draft);
+  const unavailable = await unavailableFeatures(connection);
+  if (draft.stream !== 'OFF' && unavailable.stream) problems.push({ field: 'stream', message: `Stream: ${unavailable.stream}` });
+  if (draft.ttlAttribute.trim() && unavailable.ttl) problems.push({ field: 'ttlAttribute', message: `Time to live: ${unavailable.ttl}` });
   if (problems.length) throw Object.assign(new Error(problems.map((p) => p.message).join('; ')), { type: 'ValidationException' });
   await connection.send('CreateTable', draftToCreateTable(draft));
   const warnings: string[] = [];
@@ -67,7 +74,7 @@ export class DesignerPanel implements vscode.Disposable {
   ) {
     this.host = new WebviewHost<DesignerRequests, DesignerHostNotifications, DesignerViewNotifications>(panel, extensionUri, 'table-designer', 'Create Table', {
       // the draft lives here too, so a hidden-and-shown form keeps what was typed
-      ready: () => ({ connectionLabel: connection.label, draft: this.draft }),
+      ready: async () => ({ connectionLabel: connection.label, draft: this.draft, unavailable: await unavailableFeatures(await connection.open()) }),
       create: async (draft) => {
         this.draft = draft;
         const problems = validateDraft(draft);

@@ -18,6 +18,12 @@ export interface ItemsPanelContext {
 }
 
 const panels = new Map<string, ItemsPanel>();
+/** the item editor's format per table (same key as `panels`), kept when its panel closes */
+const editorFormats = new Map<string, 'plain' | 'dynamo'>();
+
+function panelKey(connectionId: string, tableName: string): string {
+  return `${connectionId}\u0000${tableName}`;
+}
 
 export class ItemsPanel implements vscode.Disposable {
   static readonly viewType = 'dynamoWorkspace.items';
@@ -28,13 +34,13 @@ export class ItemsPanel implements vscode.Disposable {
   lastStatus = '';
 
   static async show(ctx: ItemsPanelContext, connectionId: string, tableName: string, openEditor?: PanelSession['openEditor']): Promise<ItemsPanel> {
-    const key = `${connectionId}\u0000${tableName}`;
+    const key = panelKey(connectionId, tableName);
     let panel = panels.get(key);
     if (panel) {
       panel.host.panel.reveal(undefined, false);
     } else {
       const connection = await ctx.getConnection(connectionId);
-      const webviewPanel = vscode.window.createWebviewPanel(ItemsPanel.viewType, tableName, vscode.ViewColumn.Active, { enableScripts: true, enableFindWidget: true });
+      const webviewPanel = vscode.window.createWebviewPanel(ItemsPanel.viewType, panelTitle(tableName, connection), vscode.ViewColumn.Active, { enableScripts: true, enableFindWidget: true });
       panel = new ItemsPanel(ctx, connection, tableName, webviewPanel);
       panels.set(key, panel);
       webviewPanel.onDidDispose(() => {
@@ -51,7 +57,7 @@ export class ItemsPanel implements vscode.Disposable {
   }
 
   static find(connectionId: string, tableName: string): ItemsPanel | undefined {
-    return panels.get(`${connectionId}\u0000${tableName}`);
+    return panels.get(panelKey(connectionId, tableName));
   }
 
   private constructor(
@@ -61,8 +67,9 @@ export class ItemsPanel implements vscode.Disposable {
     panel: vscode.WebviewPanel,
   ) {
     panel.iconPath = { light: vscode.Uri.joinPath(ctx.extensionUri, 'media', 'table-light.svg'), dark: vscode.Uri.joinPath(ctx.extensionUri, 'media', 'table-dark.svg') };
-    this.host = new WebviewHost<ItemsRequests, ItemsHostNotifications, ItemsViewNotifications>(panel, ctx.extensionUri, 'items', `${tableName} — items`, this.handlers());
+    this.host = new WebviewHost<ItemsRequests, ItemsHostNotifications, ItemsViewNotifications>(panel, ctx.extensionUri, 'items', `${panelTitle(tableName, connection)} — items`, this.handlers());
     this.host.onView('status', ({ message }) => (this.lastStatus = message));
+    this.host.onView('editorFormat', ({ format }) => editorFormats.set(panelKey(connection.id, tableName), format));
     this.disposables.push(this.host);
   }
 
@@ -101,7 +108,7 @@ export class ItemsPanel implements vscode.Disposable {
       const pageSize = vscode.workspace.getConfiguration('dynamoWorkspace').get<number>('items.pageSize') ?? 100;
       this.session = { table: await this.describe(), items: [], pageSizeDefault: pageSize };
     }
-    const session: PanelSession = { ...this.session, openEditor: this.pendingEditor };
+    const session: PanelSession = { ...this.session, editorFormat: editorFormats.get(panelKey(this.connection.id, this.tableName)), openEditor: this.pendingEditor };
     this.pendingEditor = undefined;
     return session;
   }
@@ -252,6 +259,11 @@ export class ItemsPanel implements vscode.Disposable {
   dispose(): void {
     for (const d of this.disposables) d.dispose();
   }
+}
+
+/** Tables of the same name on two connections get two panels: the title says which is which. */
+export function panelTitle(tableName: string, connection: Pick<Connection, 'label'>): string {
+  return `${tableName} — ${connection.label}`;
 }
 
 function sameItem(a: Item, b: Item): boolean {

@@ -91,16 +91,22 @@ export function webview(page: Page, index = 0): FrameLocator {
   return page.locator('iframe.webview.ready:visible').nth(index).contentFrame().locator('#active-frame').contentFrame();
 }
 
+/** The extension's documents inside the visible webviews (the inner #active-frame of each). */
+export async function visibleWebviewFrames(page: Page): Promise<Frame[]> {
+  const frames: Frame[] = [];
+  for (const host of await page.locator('iframe.webview.ready:visible').elementHandles()) {
+    const outer = await host.contentFrame();
+    const inner = outer && (await (await outer.$('#active-frame'))?.contentFrame());
+    if (inner) frames.push(inner);
+  }
+  return frames;
+}
+
 /** The Frame (for evaluate) of the first visible webview containing `selector`. */
 export async function webviewFrame(page: Page, selector?: string, timeout = 15_000): Promise<Frame> {
   const deadline = Date.now() + timeout;
   for (;;) {
-    for (const host of await page.locator('iframe.webview.ready:visible').elementHandles()) {
-      const outer = await host.contentFrame();
-      const innerHandle = outer && (await outer.$('#active-frame'));
-      const inner = innerHandle && (await innerHandle.contentFrame());
-      if (inner && (!selector || (await inner.$(selector)))) return inner;
-    }
+    for (const inner of await visibleWebviewFrames(page)) if (!selector || (await inner.$(selector))) return inner;
     if (Date.now() > deadline) throw new Error(`no visible webview${selector ? ` with ${selector}` : ''} within ${timeout} ms`);
     await page.waitForTimeout(150);
   }

@@ -1,0 +1,37 @@
+// Features the workspace database does not have yet. The form and the tree say so in these same
+// words, before anything is submitted, instead of an error after it.
+import type { Connection } from './connection';
+import { isUnsupported } from './connection';
+
+export const NOT_YET_AVAILABLE = 'Not yet available in the workspace database';
+/** short form for tree descriptions; the tooltip carries NOT_YET_AVAILABLE */
+export const NOT_YET_AVAILABLE_SHORT = 'not yet available';
+
+export interface Unavailable {
+  stream?: string;
+  ttl?: string;
+  backups?: string;
+}
+
+/**
+ * What a connection cannot do, asked with requests that change nothing. Only the embedded
+ * engine is known to lack these; remote services are asked too, since DynamoDB Local and
+ * Alternator differ, but an error other than "unknown operation" means the feature is there.
+ */
+export async function unavailableFeatures(connection: Connection): Promise<Unavailable> {
+  const out: Unavailable = {};
+  if (connection.kind === 'remote') return out;
+  const missing = async (send: () => Promise<unknown>): Promise<boolean> => {
+    try {
+      await send();
+      return false;
+    } catch (e) {
+      return isUnsupported(e);
+    }
+  };
+  const probeTable = '~feature-probe~';
+  if (await missing(() => connection.sendStreams('ListStreams', { Limit: 1 }))) out.stream = NOT_YET_AVAILABLE;
+  if (await missing(() => connection.send('DescribeTimeToLive', { TableName: probeTable }))) out.ttl = NOT_YET_AVAILABLE;
+  if (await missing(() => connection.send('DescribeContinuousBackups', { TableName: probeTable }))) out.backups = NOT_YET_AVAILABLE;
+  return out;
+}
