@@ -1,7 +1,7 @@
 // HTTP benchmark: our server against a do-nothing node:http server, measured by the same lean
 // client, in one run. Servers run in child processes (a core each for server and client).
 //
-//   node --import tsx bench/http.ts [--quick] [--no-sdk] [--no-disk] [--modes=baseline,protocol,...]
+//   node --import tsx bench/http.ts [--quick] [--no-sdk] [--no-disk] [--modes=baseline,protocol,...] [--against=DIR]
 //
 // Rows per op (PutItem, GetItem, Query; ~200-byte items, 10 per partition, 32 in flight):
 //   baseline   do-nothing node:http server answering `{}` with the same headers
@@ -12,6 +12,9 @@
 // Lean-client rows alternate between servers over several short rounds; ratios are medians of
 // same-round ratios, which damps the noise of a shared machine; `serverCpuUsPerOp` is the server
 // process's CPU time per request. Then the same ops through the AWS SDK v3 client.
+// --against=DIR adds `protocol@old` and `memory@old`: the same servers run from another checkout
+// (e.g. a worktree of main), alternated in the same rounds; summary.againstOld is the median of
+// same-round ratios this/old.
 // Writes JSON to stdout and to bench/results/http.json.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { writeResult } from './lib/results';
@@ -25,6 +28,8 @@ import { createTableRequest, DEFAULT_WORKLOAD, OPS, preloadRequests, rawRequests
 const args = new Set(process.argv.slice(2));
 const modesArg = process.argv.find((a) => a.startsWith('--modes='))?.slice('--modes='.length);
 const quick = args.has('--quick');
+const against = process.argv.find((a) => a.startsWith('--against='))?.slice('--against='.length);
+const OLD = '@old';
 const CONFIG = {
   connections: 32,
   rounds: quick ? 1 : 6,
@@ -74,15 +79,20 @@ async function main(): Promise<void> {
   const log = (msg: string): void => void process.stderr.write(`[bench/http ${((Date.now() - started) / 1000).toFixed(1)}s] ${msg}\n`);
   const modes = modesArg
     ? ['baseline', ...modesArg.split(',').filter((m) => m !== 'baseline')]
-    : ['baseline', 'baseline-batched', 'protocol', 'memory', ...(args.has('--no-disk') ? [] : ['disk'])];
+    : against !== undefined
+      ? ['baseline', 'protocol', 'protocol' + OLD, 'memory', 'memory' + OLD]
+      : ['baseline', 'baseline-batched', 'protocol', 'memory', ...(args.has('--no-disk') ? [] : ['disk'])];
   const diskDir = mkdtempSync(path.join(tmpdir(), 'dw-bench-'));
   const servers = new Map<string, ServerChild>();
   try {
     for (const mode of modes) {
-      servers.set(mode, await startChild(mode === 'protocol' ? 'null-engine' : mode, mode === 'disk' ? diskDir : undefined));
+      const old = mode.endsWith(OLD);
+      const kind = old ? mode.slice(0, -OLD.length) : mode;
+      if (old && against === undefined) throw new Error(`${mode} needs --against=DIR`);
+      servers.set(mode, await startChild(kind === 'protocol' ? 'null-engine' : kind, kind === 'disk' ? diskDir : undefined, old ? against : undefined));
       log(`started ${mode} server at ${servers.get(mode)!.url.origin}`);
     }
-    for (const mode of ['memory', 'disk']) {
+    for (const mode of ['memory', 'disk', 'memory' + OLD]) {
       const s = servers.get(mode);
       if (s) {
         log(`preparing ${mode}: ${CONFIG.workload.partitions * CONFIG.workload.itemsPerPartition} items`);
@@ -125,11 +135,23 @@ async function main(): Promise<void> {
       }
     }
 
+    const againstOld: Record<string, Record<string, number>> = {};
+    for (const mode of modes.filter((m) => m.endsWith(OLD) && modes.includes(m.slice(0, -OLD.length)))) {
+      const current = mode.slice(0, -OLD.length);
+      againstOld[current] = Object.fromEntries(
+        OPS.map((op) => {
+          const mine = lean[op]![current]!.rounds;
+          const theirs = lean[op]![mode]!.rounds;
+          return [op, round3(median(mine.map((x, i) => x / theirs[i]!)))];
+        }),
+      );
+    }
+
     const sdk: Record<string, Record<string, SdkRow>> = {};
     if (!args.has('--no-sdk')) {
       for (const op of OPS) {
         sdk[op] = {};
-        for (const mode of modes.filter((m) => m !== 'protocol' && m !== 'baseline-batched')) {
+        for (const mode of modes.filter((m) => !m.startsWith('protocol') && m !== 'baseline-batched')) {
           const s = servers.get(mode)!;
           const client = benchClient(s.url.origin, CONFIG.sdkConcurrency);
           const r: SdkRow = await runSdkLoad(client, sdkCommand(op, CONFIG.workload), {
@@ -178,7 +200,7 @@ async function main(): Promise<void> {
         'our server writes the answers of one event-loop turn together (setImmediate); baseline-batched does the same with the do-nothing server, and summary.leanVsBatchedBaseline compares best rounds against it',
         'sdk rows: one run each; ratio = opsPerSec / baseline opsPerSec with the same SDK client',
       ],
-      summary,
+      summary: { ...summary, ...(against !== undefined ? { againstOld, againstCheckout: against } : {}) },
       lean,
       sdk,
     };

@@ -1,6 +1,7 @@
 // `dynamo-workspace`: the workspace database without VS Code.
 //
 //   dynamo-workspace serve [--dir D] [--port P] [--host H] [--in-memory] [--durability process|disk]
+//                          [--allow-origin O]... [--allow-host N]...
 //
 // The first line on stdout is always `Dynamo Workspace endpoint: <url>` once serving, so scripts
 // can read the URL; everything else goes to stderr.
@@ -23,6 +24,10 @@ Options for serve:
                       process  the server being killed at any moment
                       disk     also a power loss or an OS crash (each write waits for the
                                disk: much slower)
+  --allow-origin <o>  Let web pages from origin <o> (e.g. http://localhost:3000) call the
+                      endpoint; repeatable. By default requests from any web page are refused.
+  --allow-host <name> Also accept requests addressed to host name <name> (besides localhost,
+                      127.0.0.1, [::1] and the bound address); repeatable
 
   -h, --help        Show this help
 
@@ -44,6 +49,34 @@ interface ServeOptions {
   host: string;
   inMemory: boolean;
   durability: NonNullable<DatabaseOptions['durability']>;
+  allowOrigins: string[];
+  allowHosts: string[];
+}
+
+/** An origin as a browser sends it: http(s)://host[:port], nothing after. */
+function parseOrigin(value: string): string {
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    url = undefined;
+  }
+  const bare = value.replace(/\/+$/, '').toLowerCase();
+  if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.origin !== bare) {
+    throw new UsageError(`--allow-origin takes an origin such as http://localhost:3000 (scheme, host and port only), not '${value}'`);
+  }
+  return url.origin;
+}
+
+function parseHostName(value: string): string {
+  if (!/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)$/.test(value)) {
+    throw new UsageError(`--allow-host takes a host name or address without a port, such as devbox.local, not '${value}'`);
+  }
+  return value;
+}
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
 
 function parseServe(args: string[]): ServeOptions | 'help' {
@@ -57,6 +90,8 @@ function parseServe(args: string[]): ServeOptions | 'help' {
         host: { type: 'string' },
         'in-memory': { type: 'boolean' },
         durability: { type: 'string' },
+        'allow-origin': { type: 'string', multiple: true },
+        'allow-host': { type: 'string', multiple: true },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -79,7 +114,15 @@ function parseServe(args: string[]): ServeOptions | 'help' {
   if (v['in-memory'] && v.dir !== undefined) throw new UsageError('--in-memory and --dir cannot be used together');
   const durability = v.durability ?? 'process';
   if (durability !== 'process' && durability !== 'disk') throw new UsageError(`--durability must be 'process' or 'disk', not '${durability}'`);
-  return { dir: path.resolve(v.dir ?? '.dynamodb'), port, host, inMemory: v['in-memory'] ?? false, durability };
+  return {
+    dir: path.resolve(v.dir ?? '.dynamodb'),
+    port,
+    host,
+    inMemory: v['in-memory'] ?? false,
+    durability,
+    allowOrigins: (v['allow-origin'] ?? []).map(parseOrigin),
+    allowHosts: (v['allow-host'] ?? []).map(parseHostName),
+  };
 }
 
 function isLocked(err: unknown): err is DatabaseLockedError & { pid?: number } {
@@ -109,7 +152,7 @@ async function serve(options: ServeOptions): Promise<number> {
 
   let server;
   try {
-    server = await startServer({ db, host: options.host, port: options.port });
+    server = await startServer({ db, host: options.host, port: options.port, allowedOrigins: options.allowOrigins, allowedHosts: options.allowHosts });
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     const why =
@@ -155,6 +198,17 @@ async function serve(options: ServeOptions): Promise<number> {
   }
 
   process.stdout.write(`Dynamo Workspace endpoint: ${server.url}\n`);
+  if (!isLoopback(options.host)) {
+    const wildcard = server.bindUrl !== server.url;
+    process.stderr.write(
+      (wildcard
+        ? `Listening on ${server.bindUrl} (every network interface); from this machine use ${server.url}, from others http://<this machine's address>:${server.port}\n`
+        : `Listening on ${server.bindUrl}\n`) +
+        'WARNING: the database is reachable from the network without credentials: anyone who can connect can read, change and delete every table.\n' +
+        'Bind to 127.0.0.1 (the default) unless that is what you want.\n',
+    );
+  }
+  if (options.allowOrigins.length > 0) process.stderr.write(`Web pages allowed to call the endpoint: ${options.allowOrigins.join(', ')}\n`);
   process.stderr.write(`${options.inMemory ? 'Data: in memory (discarded on exit)' : `Data: ${options.dir}`}\nPress Ctrl+C to stop.\n`);
   return stopped;
 }

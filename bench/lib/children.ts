@@ -13,10 +13,18 @@ export interface ServerChild {
   stop(): Promise<void>;
 }
 
-export async function startChild(mode: string, dir?: string): Promise<ServerChild> {
+/**
+ * `checkout`: another checkout of the project (e.g. a worktree of main) whose server the child
+ * runs from source instead of this one's, to compare two builds in the same run.
+ */
+export async function startChild(mode: string, dir?: string, checkout?: string): Promise<ServerChild> {
   // From source the child runs through tsx; `npm run bench` runs bundles, the child's beside them.
-  const bundled = __filename.endsWith('.js');
-  const script = bundled ? path.join(__dirname, 'lib', 'server-child.js') : path.join(__dirname, 'server-child.ts');
+  const bundled = __filename.endsWith('.js') && checkout === undefined;
+  const script = checkout !== undefined
+    ? path.join(checkout, 'bench', 'lib', 'server-child.ts')
+    : bundled
+      ? path.join(__dirname, 'lib', 'server-child.js')
+      : path.join(__dirname, 'server-child.ts');
   const args = [...(bundled ? [] : ['--import', 'tsx']), script, mode, ...(dir ? [dir] : [])];
   const child: ChildProcess = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'inherit', 'ipc'] });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

@@ -7,18 +7,31 @@
 // Anything else (a GET health check, an OPTIONS preflight, a chunked or gzip-compressed body,
 // Expect: 100-continue, HTTP/1.0, an oversized body or a head this parser does not accept) hands
 // the connection to the node:http server for the rest of its life, with the bytes already read
-// put back, so every unusual case keeps node:http's behaviour.
+// put back, so every unusual case keeps node:http's behaviour. That includes every framing
+// question: a head with a bare CR or LF, a control byte, a header name that is not a token, a
+// Content-Length that is not plain digits within the size limit, or two of them, goes to
+// node:http whole, and node:http refuses it with 400 and closes the connection. So both paths
+// always agree on where a request ends (test/server/framing.test.ts checks this on random bytes).
+//
+// Slow clients: a request's head must arrive within headerTimeoutMs of its first byte and its body
+// within bodyTimeoutMs of the end of the head (408, then close), and bytes held for incomplete
+// requests count against a budget shared with node:http's path (503, then close). The timer is
+// armed only while a request is incomplete, so the usual single-packet request costs nothing.
 import { STATUS_CODES, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { crc32 } from 'node:zlib';
-import { RequestHeaders } from './headers';
+import type { BodyBudget } from './budget';
+import { Media, RequestHeaders, RESPONSE_CONTENT_TYPE } from './headers';
 import { KEEP_ALIVE_TIMEOUT_MS } from './limits';
 import { nextRequestId } from './request-id';
+import { corsGrant } from './respond';
+import { errorBody, OVERLOADED } from './wire-errors';
 
 /** Where one answer goes: a node:http response, or a slot of a fast-lane connection. */
 export interface Reply {
   readonly sent: boolean;
-  send(status: number, contentType: string, json: string, cors: boolean): void;
+  /** `cors` is the origin to grant (Access-Control-Allow-Origin), if any. */
+  send(status: number, contentType: string, json: string, cors: string | undefined): void;
 }
 
 export interface FastLaneOptions {
@@ -26,8 +39,13 @@ export interface FastLaneOptions {
   http: HttpServer;
   maxRequestBytes: number;
   isClosing(): boolean;
-  /** A complete request: headers, request target and body. */
-  request(h: RequestHeaders, url: string, body: Buffer, reply: Reply): void;
+  headerTimeoutMs: number;
+  bodyTimeoutMs: number;
+  budget: BodyBudget;
+  /** Hand every connection to node:http at once (tests compare the two paths). */
+  direct?: boolean;
+  /** A complete request: headers, request target, body, and the local port it came in on. */
+  request(h: RequestHeaders, url: string, body: Buffer, reply: Reply, port: number): void;
 }
 
 /** What node:http says on a connection it keeps open (clients read the timeout from it). */
@@ -37,6 +55,22 @@ const KEEP_ALIVE = `Connection: keep-alive\r\nKeep-Alive: timeout=${Math.floor(K
 const MAX_HEAD_BYTES = 16 * 1024;
 const HEAD_END = Buffer.from('\r\n\r\n');
 
+/** What node:http answers to a head or body that is too slow; the fast lane says the same. */
+const TIMED_OUT = Buffer.from('HTTP/1.1 408 Request Timeout\r\nConnection: close\r\nContent-Length: 0\r\n\r\n', 'latin1');
+
+/** Bytes a head served here never contains: controls other than tab, and CR or LF not in a CRLF pair. */
+const ODD_HEAD_BYTES = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|\r(?!\n)|(?<!\r)\n/;
+
+/** An HTTP token (RFC 9110), as a header name must be. */
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
+/** The CORS grant to an allowed origin, as head lines. */
+function corsHeaders(origin: string): string {
+  const pairs = corsGrant(origin);
+  let out = '';
+  for (let i = 0; i < pairs.length; i += 2) out += `${pairs[i]}: ${pairs[i + 1]}\r\n`;
+  return out;
+}
 let dateSecond = -1;
 let dateText = '';
 /** The Date header, formatted once a second. */
@@ -51,11 +85,11 @@ function httpDate(): string {
 }
 
 /** Head and body in one buffer, the CRC32 computed over the body bytes where they lie. */
-export function responseBytes(status: number, contentType: string, json: string, cors: boolean, close: boolean): Buffer {
+export function responseBytes(status: number, contentType: string, json: string, cors: string | undefined, close: boolean): Buffer {
   const bodyLength = json.length === 0 ? 0 : Buffer.byteLength(json, 'utf8');
   const start =
     `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Unknown'}\r\nx-amzn-RequestId: ${nextRequestId()}\r\nContent-Type: ${contentType}\r\n` +
-    `Content-Length: ${bodyLength}\r\nDate: ${httpDate()}\r\n${cors ? 'Access-Control-Allow-Origin: *\r\n' : ''}${close ? 'Connection: close\r\n' : KEEP_ALIVE}x-amz-crc32: `;
+    `Content-Length: ${bodyLength}\r\nDate: ${httpDate()}\r\n${cors !== undefined ? corsHeaders(cors) : ''}${close ? 'Connection: close\r\n' : KEEP_ALIVE}x-amz-crc32: `;
   // The CRC header comes last: the body is written first, where it would follow the longest
   // possible CRC, checksummed in place, then moved up against the head of the actual length.
   const room = start.length + 10 + 4; // up to 10 digits, then CRLF CRLF
@@ -82,6 +116,7 @@ interface Head {
  */
 function parseHead(buf: Buffer, end: number, maxBytes: number): Head | undefined {
   const text = buf.latin1Slice(0, end);
+  if (ODD_HEAD_BYTES.test(text)) return undefined;
   const lineEnd = text.indexOf('\r\n');
   const requestLine = lineEnd < 0 ? text : text.slice(0, lineEnd);
   if (!requestLine.startsWith('POST ') || !requestLine.endsWith(' HTTP/1.1')) return undefined;
@@ -97,7 +132,7 @@ function parseHead(buf: Buffer, end: number, maxBytes: number): Head | undefined
     // No colon, an empty name, or a name with whitespace (obsolete line folding included): node:http decides.
     if (colon < 0 || colon >= next || colon === at) return undefined;
     const name = text.slice(at, colon);
-    if (/[\s]/.test(name)) return undefined;
+    if (!TOKEN.test(name)) return undefined;
     const value = text.slice(colon + 1, next).trim();
     switch (name.length) {
       case 6:
@@ -111,7 +146,8 @@ function parseHead(buf: Buffer, end: number, maxBytes: number): Head | undefined
         break;
       case 14:
         if (name.toLowerCase() === 'content-length') {
-          if (!/^\d+$/.test(value)) return undefined;
+          // Not plain digits, or more than the limit: node:http answers (400, or 413 for a length it can frame).
+          if (!/^\d+$/.test(value) || value.length > 15 || Number(value) > maxBytes) return undefined;
           lengths++;
         }
         break;
@@ -120,9 +156,21 @@ function parseHead(buf: Buffer, end: number, maxBytes: number): Head | undefined
     at = next + 2;
   }
   const h = new RequestHeaders(raw);
-  if (lengths > 1 || h.chunked || h.gzip || h.contentLength > maxBytes) return undefined;
+  if (lengths > 1 || h.chunked || h.gzip || h.badLength) return undefined;
   if (h.bodyNotJson) return undefined;
   return { h, url, bodyStart: end + 4, close };
+}
+
+/** Whether an LF not preceded by CR occurs at or after `from`. */
+function hasBareLf(buf: Buffer, from: number): boolean {
+  for (let at = buf.indexOf(10, from); at >= 0; at = buf.indexOf(10, at + 1)) if (at === 0 || buf[at - 1] !== 13) return true;
+  return false;
+}
+
+/** Whether a fully read request is still unanswered (one cut off by a framing error never will be). */
+function awaitsAnswer(requests: Set<IncomingMessage>): boolean {
+  for (const req of requests) if (req.complete) return true;
+  return false;
 }
 
 /** One connection served by the fast lane until it closes or is handed over. */
@@ -141,6 +189,12 @@ class Connection {
   private ending = false;
   private handOffPending = false;
   private done = false;
+  /** Bytes of `size` reserved in the shared budget. */
+  private charged = 0;
+  /** Armed while a request is incomplete: for its head, then for its body. */
+  private deadline: NodeJS.Timeout | undefined;
+  private deadlineForBody = false;
+  private readonly port: number;
 
   constructor(
     private readonly socket: Socket,
@@ -148,6 +202,7 @@ class Connection {
     private readonly release: (c: Connection) => void,
     private readonly handedOver: (s: Socket) => void,
   ) {
+    this.port = socket.localPort ?? 0;
     socket.setNoDelay(true);
     socket.setTimeout(KEEP_ALIVE_TIMEOUT_MS);
     socket.on('data', this.onData);
@@ -178,6 +233,55 @@ class Connection {
     this.parse();
   };
 
+  /** Brings the budget and the deadline in line with what is held after parsing. */
+  private account(): void {
+    const { budget } = this.lane;
+    if (this.size > this.charged) {
+      if (!budget.take(this.size - this.charged)) {
+        this.refuse(responseBytes(OVERLOADED.status, RESPONSE_CONTENT_TYPE[Media.AmzJson10]!, errorBody(OVERLOADED), undefined, true));
+        return;
+      }
+    } else {
+      budget.give(this.charged - this.size);
+    }
+    this.charged = this.size;
+    if (this.size === 0) {
+      this.clearDeadline();
+      return;
+    }
+    const forBody = this.head !== undefined;
+    if (this.deadline !== undefined && this.deadlineForBody === forBody) return;
+    this.clearDeadline();
+    this.deadlineForBody = forBody;
+    this.deadline = setTimeout(this.onDeadline, forBody ? this.lane.bodyTimeoutMs : this.lane.headerTimeoutMs);
+    this.deadline.unref();
+  }
+
+  private clearDeadline(): void {
+    if (this.deadline !== undefined) {
+      clearTimeout(this.deadline);
+      this.deadline = undefined;
+    }
+  }
+
+  private readonly onDeadline = (): void => {
+    this.deadline = undefined;
+    this.refuse(TIMED_OUT);
+  };
+
+  /** Ends the connection with `answer` once earlier answers are out (or at once, dropping them). */
+  private refuse(answer: Buffer): void {
+    this.ending = true;
+    this.chunks = [];
+    this.size = 0;
+    this.head = undefined;
+    this.lane.budget.give(this.charged);
+    this.charged = 0;
+    this.clearDeadline();
+    if (this.first === this.slots.length) this.socket.end(answer);
+    else this.socket.destroy();
+  }
+
   private readonly onTimeout = (): void => {
     // Idle keep-alive connections and heads that never complete are dropped, as node:http does.
     if (this.first === this.slots.length) this.socket.destroy();
@@ -189,6 +293,9 @@ class Connection {
 
   private readonly onClose = (): void => {
     this.done = true;
+    this.clearDeadline();
+    this.lane.budget.give(this.charged);
+    this.charged = 0;
     this.release(this);
   };
 
@@ -198,14 +305,20 @@ class Connection {
   }
 
   private parse(): void {
+    this.parseRequests();
+    if (this.size !== this.charged && !this.done && !this.handOffPending) this.account();
+  }
+
+  private parseRequests(): void {
     while (this.size > 0 && !this.ending && !this.handOffPending) {
       let head = this.head;
       if (head === undefined) {
         const buf = this.joined();
         const end = buf.indexOf(HEAD_END, Math.max(0, this.scanned - 3));
         if (end < 0) {
-          this.scanned = buf.length;
-          if (buf.length > MAX_HEAD_BYTES) this.handOff();
+          // A head with bare LFs never shows CRLFCRLF: node:http refuses it now rather than at the deadline.
+          if (buf.length > MAX_HEAD_BYTES || hasBareLf(buf, this.scanned)) this.handOff();
+          else this.scanned = buf.length;
           return;
         }
         head = parseHead(buf, end, this.lane.maxRequestBytes);
@@ -227,7 +340,7 @@ class Connection {
       if (head.close) this.ending = true;
       const slot = this.slots.length;
       this.slots.push(undefined);
-      this.lane.request(head.h, head.url, body, this.replyFor(slot));
+      this.lane.request(head.h, head.url, body, this.replyFor(slot), this.port);
     }
   }
 
@@ -279,6 +392,9 @@ class Connection {
     socket.off('error', this.onError);
     socket.off('close', this.onClose);
     socket.setTimeout(0);
+    this.clearDeadline();
+    this.lane.budget.give(this.charged);
+    this.charged = 0;
     this.release(this);
     if (this.size > 0) socket.unshift(this.joined());
     this.chunks = [];
@@ -295,8 +411,10 @@ class Connection {
  */
 export class FastLane {
   private readonly connections = new Set<Connection>();
-  /** Connections node:http serves, with how many of their requests are unanswered. */
-  private readonly handedOver = new Map<Socket, number>();
+  /** Connections node:http serves, with their unanswered requests. */
+  private readonly handedOver = new Map<Socket, Set<IncomingMessage>>();
+  /** What to do on a handed-over connection once its unanswered requests are answered. */
+  private readonly whenAnswered = new Map<Socket, () => void>();
   private closing = false;
 
   constructor(private readonly options: FastLaneOptions) {
@@ -304,34 +422,60 @@ export class FastLane {
       const socket = req.socket;
       const active = this.handedOver.get(socket);
       if (active === undefined) return;
-      this.handedOver.set(socket, active + 1);
+      active.add(req);
       res.once('close', () => {
-        const left = (this.handedOver.get(socket) ?? 1) - 1;
-        if (!this.handedOver.has(socket)) return;
-        this.handedOver.set(socket, left);
-        if (left === 0 && this.closing) socket.end();
+        active.delete(req);
+        const then = this.whenAnswered.get(socket);
+        if (then !== undefined) {
+          if (!awaitsAnswer(active)) {
+            this.whenAnswered.delete(socket);
+            then();
+          }
+        } else if (active.size === 0 && this.closing) socket.end();
       });
     });
   }
 
+  /**
+   * Runs `then` once every request node:http has read on `socket` is answered, so that a last
+   * word on the connection (400 for a framing error, 408 at a deadline) comes after the answers
+   * to the requests before it, in order, as on the fast lane.
+   */
+  afterAnswers(socket: Socket, then: () => void): void {
+    const active = this.handedOver.get(socket);
+    if (active === undefined || !awaitsAnswer(active)) then();
+    else this.whenAnswered.set(socket, then);
+  }
+
   readonly accept = (socket: Socket): void => {
+    if (this.options.direct) {
+      this.handedOver.set(socket, new Set());
+      socket.once('close', () => this.forget(socket));
+      this.options.http.emit('connection', socket);
+      return;
+    }
     const connection = new Connection(
       socket,
       this.options,
       (c) => this.connections.delete(c),
       (s) => {
-        this.handedOver.set(s, 0);
-        s.once('close', () => this.handedOver.delete(s));
+        this.handedOver.set(s, new Set());
+        s.once('close', () => this.forget(s));
       },
     );
     this.connections.add(connection);
   };
 
+  private forget(socket: Socket): void {
+    this.handedOver.delete(socket);
+    this.whenAnswered.delete(socket);
+  }
+
   /** Ends idle connections now and the others once their answers are out. */
   shutDown(): void {
     this.closing = true;
     for (const c of this.connections) c.shutDown();
-    for (const [socket, active] of this.handedOver) if (active === 0) socket.end();
+    for (const [socket, active] of this.handedOver) if (active.size === 0) socket.end();
   }
 
   destroyAll(): void {

@@ -44,10 +44,14 @@ export class RequestHeaders {
   gzip = false;
   authorized = false;
   origin: string | undefined = undefined;
+  host: string | undefined = undefined;
+  /** A Content-Length that is not a plain decimal of at most 15 digits (a framing error). */
+  badLength = false;
   corsRequestHeaders: string | undefined = undefined;
   corsRequestMethod: string | undefined = undefined;
 
-  constructor(raw: string[]) {
+  /** The raw name/value list, for an authorizer that needs every header. */
+  constructor(readonly raw: string[]) {
     for (let i = 0; i < raw.length; i += 2) {
       const name = raw[i]!;
       // Dispatch on length first so that most headers cost one comparison.
@@ -61,8 +65,10 @@ export class RequestHeaders {
           break;
         case 14:
           if (name === 'Content-Length' || name.toLowerCase() === 'content-length') {
-            const n = Number(raw[i + 1]);
-            this.contentLength = Number.isSafeInteger(n) && n >= 0 ? n : -1;
+            const value = raw[i + 1]!;
+            // 15 digits stay exact in a double; anything longer or not all digits is refused.
+            if (value.length > 0 && value.length <= 15 && /^\d+$/.test(value)) this.contentLength = Number(value);
+            else this.badLength = true;
           }
           break;
         case 16:
@@ -73,6 +79,9 @@ export class RequestHeaders {
           break;
         case 6:
           if (name.toLowerCase() === 'origin') this.origin = raw[i + 1];
+          break;
+        case 4:
+          if (name === 'Host' || name.toLowerCase() === 'host') this.host = raw[i + 1];
           break;
         case 29:
           if (name.toLowerCase() === 'access-control-request-method') this.corsRequestMethod = raw[i + 1];

@@ -1,2 +1,3 @@
-export { startServer, createHandler, type Engine, type Executor, type RunningServer, type ServerOptions } from './server';
+export { startServer, createHandler, type AuthorizeRequest, type Engine, type Executor, type RunningServer, type ServerOptions } from './server';
+export type { WireError } from './wire-errors';
 export { MAX_REQUEST_BYTES } from './limits';

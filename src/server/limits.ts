@@ -11,3 +11,16 @@ export const KEEP_ALIVE_TIMEOUT_MS = 60_000;
 
 /** After a 413 the rest of the upload is read and discarded for at most this long, then the socket is dropped. */
 export const DISCARD_TIMEOUT_MS = 10_000;
+
+/** The whole request head must arrive within this long of its first byte (slow-header clients). */
+export const HEADER_TIMEOUT_MS = 10_000;
+
+/** The whole body must arrive within this long of the end of its head (slow-body clients). */
+export const BODY_TIMEOUT_MS = 30_000;
+
+/** Connections open at once; the listener closes further ones as they arrive. */
+export const MAX_CONNECTIONS = 1_000;
+
+/** Bytes of partially received requests held across all connections; beyond it the request that
+ *  would exceed it is refused with 503 and its connection closed, so memory stays bounded. */
+export const MAX_PENDING_BODY_BYTES = 64 * 1024 * 1024;

@@ -7,7 +7,12 @@ import { errorBody, type WireError } from './wire-errors';
 
 const EMPTY = Buffer.alloc(0);
 
-export function send(res: ServerResponse, status: number, contentType: string, body: Buffer, cors: boolean, close: boolean): void {
+/** CORS headers for an origin the access policy allows; the SDK reads the request id and checksum. */
+export function corsGrant(origin: string): string[] {
+  return ['Access-Control-Allow-Origin', origin, 'Vary', 'Origin', 'Access-Control-Expose-Headers', 'x-amzn-RequestId, x-amz-crc32'];
+}
+
+export function send(res: ServerResponse, status: number, contentType: string, body: Buffer, cors: string | undefined, close: boolean): void {
   const headers = [
     'x-amzn-RequestId',
     nextRequestId(),
@@ -18,29 +23,29 @@ export function send(res: ServerResponse, status: number, contentType: string, b
     'x-amz-crc32',
     String(crc32(body)),
   ];
-  if (cors) headers.push('Access-Control-Allow-Origin', '*');
+  if (cors !== undefined) headers.push(...corsGrant(cors));
   if (close) headers.push('Connection', 'close');
   res.writeHead(status, headers);
   res.end(body);
 }
 
-export function sendJson(res: ServerResponse, status: number, contentType: string, json: string, cors: boolean, close: boolean): void {
+export function sendJson(res: ServerResponse, status: number, contentType: string, json: string, cors: string | undefined, close: boolean): void {
   send(res, status, contentType, json.length === 0 ? EMPTY : Buffer.from(json, 'utf8'), cors, close);
 }
 
-export function sendError(res: ServerResponse, err: WireError, contentType: string, cors: boolean, close: boolean): void {
+export function sendError(res: ServerResponse, err: WireError, contentType: string, cors: string | undefined, close: boolean): void {
   sendJson(res, err.status, contentType, errorBody(err), cors, close);
 }
 
 /** DynamoDB's answer to a method, path or media type it does not serve. */
 const NOT_FOUND_BODY = Buffer.from('<UnknownOperationException/>\n');
-export function sendNotFound(res: ServerResponse, cors: boolean, close: boolean): void {
+export function sendNotFound(res: ServerResponse, cors: string | undefined, close: boolean): void {
   send(res, 404, 'application/x-amz-json-1.0', NOT_FOUND_BODY, cors, close);
 }
 
 const healthBodies = new Map<string, Buffer>();
 /** GET answers like DynamoDB's endpoint: `healthy: dynamodb.<region>.amazonaws.com ` (trailing space included). */
-export function sendHealth(res: ServerResponse, region: string, cors: boolean, close: boolean): void {
+export function sendHealth(res: ServerResponse, region: string, cors: string | undefined, close: boolean): void {
   let body = healthBodies.get(region);
   if (body === undefined) {
     body = Buffer.from(`healthy: dynamodb.${region}.amazonaws.com `);
@@ -49,13 +54,12 @@ export function sendHealth(res: ServerResponse, region: string, cors: boolean, c
   send(res, 200, 'text/plain', body, cors, close);
 }
 
-/** A CORS preflight (OPTIONS with Origin): allowed for everything, cached for two days. */
-export function sendPreflight(res: ServerResponse, requestHeaders: string | undefined, requestMethod: string | undefined): void {
+/** A CORS preflight (OPTIONS) from an allowed origin: granted as asked, cached for two days. */
+export function sendPreflight(res: ServerResponse, origin: string, requestHeaders: string | undefined, requestMethod: string | undefined): void {
   const headers = [
     'x-amzn-RequestId',
     nextRequestId(),
-    'Access-Control-Allow-Origin',
-    '*',
+    ...corsGrant(origin),
     'Access-Control-Max-Age',
     '172800',
     'Content-Length',

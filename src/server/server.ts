@@ -8,23 +8,43 @@
 // read and answered by the fast lane (fast-lane.ts) without node:http; any other request hands
 // its connection to a node:http server, which serves it from then on. Both feed the same
 // dispatch below, which answers through a Reply.
+//
+// Before any request runs, on both paths: the access policy (access.ts: Host and Origin), then
+// the optional `authorize` hook (where a signature verifier plugs in), then the body must be
+// UTF-8 JSON. Framing errors close the connection; slow or memory-hungry clients are cut off
+// (limits.ts gives the defaults).
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { createServer as createNetServer, type AddressInfo, type Server } from 'node:net';
+import { createServer as createNetServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { isUtf8 } from 'node:buffer';
 import { gunzipSync } from 'node:zlib';
+import { AccessPolicy } from './access';
+import { BodyBudget } from './budget';
 import { FastLane, type Reply } from './fast-lane';
 import { hasQueryAuth, Media, RequestHeaders, RESPONSE_CONTENT_TYPE } from './headers';
-import { DEFAULT_REGION, DISCARD_TIMEOUT_MS, KEEP_ALIVE_TIMEOUT_MS, MAX_REQUEST_BYTES } from './limits';
+import {
+  BODY_TIMEOUT_MS,
+  DEFAULT_REGION,
+  DISCARD_TIMEOUT_MS,
+  HEADER_TIMEOUT_MS,
+  KEEP_ALIVE_TIMEOUT_MS,
+  MAX_CONNECTIONS,
+  MAX_PENDING_BODY_BYTES,
+  MAX_REQUEST_BYTES,
+} from './limits';
 import { sendError, sendHealth, sendJson, sendNotFound, sendPreflight } from './respond';
 import { routeOf } from './targets';
 import {
+  BAD_CONTENT_LENGTH,
   errorBody,
   fromEngineError,
   INTERNAL_SERVER_ERROR,
   MISSING_AUTHENTICATION_TOKEN,
+  OVERLOADED,
   REQUEST_TOO_LARGE,
   SERIALIZATION,
   SERIALIZATION_LIST,
   SERIALIZATION_SCALAR,
+  SERIALIZATION_UTF8,
   UNKNOWN_OPERATION,
   type WireError,
 } from './wire-errors';
@@ -60,14 +80,48 @@ export interface ServerOptions {
    * added latency is one hop to the same turn's check phase. Default true.
    */
   batchResponses?: boolean;
+  /** Host names accepted besides localhost, 127.0.0.1, [::1] and the bound address (always with the served port). */
+  allowedHosts?: readonly string[];
+  /** Origins (e.g. http://localhost:5173) whose web pages may call the endpoint. Default none: requests with any Origin get 403. */
+  allowedOrigins?: readonly string[];
+  /** The whole request head must arrive within this many ms of its first byte. Default 10 s. */
+  headerTimeoutMs?: number;
+  /** The whole body must arrive within this many ms after its head. Default 30 s. */
+  bodyTimeoutMs?: number;
+  /** Connections open at once; more are closed as they arrive. Default 1,000. */
+  maxConnections?: number;
+  /** Bytes held by partially received requests across all connections. Default 64 MiB. */
+  maxPendingBodyBytes?: number;
+  /**
+   * Called for every request that passed the access policy and names an operation, before it runs:
+   * the hook for a request signature verifier (SigV4). Returns the error to answer, or undefined
+   * to let the request run. Default: none (any credentials are accepted).
+   */
+  authorize?: (request: AuthorizeRequest) => WireError | undefined;
+  /** false: node:http serves every connection (tests compare the two paths). Default true. */
+  fastLane?: boolean;
+}
+
+/** What an authorizer sees of a request. */
+export interface AuthorizeRequest {
+  readonly method: string;
+  /** The request target, path and query as sent. */
+  readonly url: string;
+  /** Parsed protocol headers; `headers.raw` has every header, name then value. */
+  readonly headers: RequestHeaders;
+  readonly body: Buffer;
 }
 
 export interface RunningServer {
-  /** e.g. http://127.0.0.1:8000 */
+  /** A URL that reaches the endpoint from this machine, e.g. http://127.0.0.1:8000 (loopback when bound to a wildcard). */
   readonly url: string;
+  /** The address as bound, e.g. http://0.0.0.0:8000 (equal to `url` unless bound to a wildcard). */
+  readonly bindUrl: string;
   readonly host: string;
   readonly port: number;
   readonly server: Server;
+  /** Bytes now held by partially received requests (bounded by maxPendingBodyBytes). */
+  readonly pendingBodyBytes: number;
   /** Stops accepting, lets in-flight requests finish (at most `graceMs`), closes every connection. */
   close(graceMs?: number): Promise<void>;
 }
@@ -87,6 +141,12 @@ function urlHost(host: string): string {
 
 function noop(): void {}
 
+/** Connections whose current request was answered before its body was read (413): no second answer. */
+const answeredEarly = new WeakSet<Socket>();
+
+const BAD_REQUEST_RESPONSE = 'HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n';
+const TIMED_OUT_RESPONSE = 'HTTP/1.1 408 Request Timeout\r\nContent-Length: 0\r\nConnection: close\r\n\r\n';
+
 /** Answers queued during one event-loop turn, written together in its check phase. */
 class Outbox {
   constructor(private readonly onError: (err: unknown) => void) {}
@@ -95,11 +155,11 @@ class Outbox {
   private status: number[] = [];
   private contentType: string[] = [];
   private json: string[] = [];
-  private cors: boolean[] = [];
+  private cors: Array<string | undefined> = [];
   private scheduled = false;
   private readonly flushBound = (): void => this.flush();
 
-  push(reply: Reply, status: number, contentType: string, json: string, cors: boolean): void {
+  push(reply: Reply, status: number, contentType: string, json: string, cors: string | undefined): void {
     this.replies.push(reply);
     this.status.push(status);
     this.contentType.push(contentType);
@@ -149,7 +209,8 @@ interface Handlers {
   /** node:http's request listener. */
   http(req: IncomingMessage, res: ServerResponse): void;
   /** A complete request read by the fast lane. */
-  request(h: RequestHeaders, url: string, body: Buffer, reply: Reply): void;
+  request(h: RequestHeaders, url: string, body: Buffer, reply: Reply, port: number): void;
+  budget: BodyBudget;
 }
 
 /** Creates the request listener; exported so tests can mount it on their own server. */
@@ -163,17 +224,21 @@ function createHandlers(options: ServerOptions, isClosing: () => boolean): Handl
   const maxBytes = options.maxRequestBytes ?? MAX_REQUEST_BYTES;
   const onInternalError = options.onInternalError ?? defaultInternalError;
   const outbox = options.batchResponses === false ? undefined : new Outbox((err) => onInternalError(err, undefined));
+  const access = new AccessPolicy({ host: options.host ?? '127.0.0.1', allowedHosts: options.allowedHosts, allowedOrigins: options.allowedOrigins });
+  const authorize = options.authorize;
+  const budget = new BodyBudget(options.maxPendingBodyBytes ?? MAX_PENDING_BODY_BYTES);
+  const bodyTimeoutMs = options.bodyTimeoutMs ?? BODY_TIMEOUT_MS;
 
-  function answer(reply: Reply, status: number, contentType: string, json: string, cors: boolean): void {
+  function answer(reply: Reply, status: number, contentType: string, json: string, cors: string | undefined): void {
     if (outbox) outbox.push(reply, status, contentType, json, cors);
     else reply.send(status, contentType, json, cors);
   }
 
-  function answerError(reply: Reply, err: WireError, contentType: string, cors: boolean): void {
+  function answerError(reply: Reply, err: WireError, contentType: string, cors: string | undefined): void {
     reply.send(err.status, contentType, errorBody(err), cors);
   }
 
-  function fail(reply: Reply, err: unknown, operation: string, contentType: string, cors: boolean): void {
+  function fail(reply: Reply, err: unknown, operation: string, contentType: string, cors: string | undefined): void {
     let wire = fromEngineError(err);
     if (wire === undefined) {
       try {
@@ -187,13 +252,19 @@ function createHandlers(options: ServerOptions, isClosing: () => boolean): Handl
     answer(reply, wire.status, contentType, errorBody(wire), cors);
   }
 
-  function dispatch(h: RequestHeaders, url: string | undefined, body: Buffer, reply: Reply): void {
+  /** Runs a complete request that passed the access policy; `cors` is the origin to grant, if any. */
+  function dispatch(h: RequestHeaders, url: string, body: Buffer, reply: Reply): void {
     const contentType = RESPONSE_CONTENT_TYPE[h.media]!;
-    const cors = h.origin !== undefined;
+    const cors = h.origin;
     let input: unknown;
     if (body.length === 0) {
       input = {};
     } else {
+      // JSON.parse would read invalid bytes as U+FFFD and store them; DynamoDB refuses the request.
+      if (!isUtf8(body)) {
+        answerError(reply, SERIALIZATION_UTF8, contentType, cors);
+        return;
+      }
       try {
         input = JSON.parse(body.toString('utf8'));
       } catch {
@@ -217,6 +288,13 @@ function createHandlers(options: ServerOptions, isClosing: () => boolean): Handl
     if (!h.authorized && !hasQueryAuth(url)) {
       answerError(reply, MISSING_AUTHENTICATION_TOKEN, contentType, cors);
       return;
+    }
+    if (authorize !== undefined) {
+      const refused = authorize({ method: 'POST', url, headers: h, body });
+      if (refused !== undefined) {
+        answerError(reply, refused, contentType, cors);
+        return;
+      }
     }
     const executor = route.service === 'dynamodb' ? db : db.streams;
     if (executor === undefined) {
@@ -250,7 +328,9 @@ function createHandlers(options: ServerOptions, isClosing: () => boolean): Handl
   /** Answers 413 at once, then reads and discards the rest of the upload (bounded in time) so the
    *  client gets to read the answer instead of a connection reset. */
   function tooLarge(req: IncomingMessage, res: ServerResponse, h: RequestHeaders, err: WireError): void {
-    sendError(res, err, RESPONSE_CONTENT_TYPE[h.media]!, h.origin !== undefined, isClosing());
+    sendError(res, err, RESPONSE_CONTENT_TYPE[h.media]!, h.origin, isClosing());
+    answeredEarly.add(req.socket);
+    req.once('end', () => answeredEarly.delete(req.socket));
     req.removeAllListeners('data');
     req.on('data', noop);
     req.resume();
@@ -263,20 +343,48 @@ function createHandlers(options: ServerOptions, isClosing: () => boolean): Handl
     }
   }
 
+  /** node:http's own deadline runs from the first byte of the head; this one gives the body its own. */
+  function bodyDeadline(req: IncomingMessage, res: ServerResponse): void {
+    const timer = setTimeout(() => {
+      if (req.complete) return;
+      if (!res.headersSent) {
+        answeredEarly.add(req.socket);
+        res.writeHead(408, { 'Content-Length': '0', Connection: 'close' });
+        res.end();
+      }
+      req.socket.destroySoon();
+    }, bodyTimeoutMs);
+    timer.unref();
+    const clear = (): void => clearTimeout(timer);
+    req.once('end', clear);
+    req.once('close', clear);
+  }
+
   function handle(req: IncomingMessage, res: ServerResponse): void {
     const reply = httpReply(res, isClosing);
     try {
       const h = new RequestHeaders(req.rawHeaders);
+      const contentType = RESPONSE_CONTENT_TYPE[h.media]!;
+      if (h.badLength) {
+        // node:http framed the body by a length the protocol refuses: nothing after it can be trusted.
+        sendError(res, BAD_CONTENT_LENGTH, contentType, undefined, true);
+        return;
+      }
+      const refused = access.check(h, req.socket.localPort ?? 0);
+      if (refused !== undefined) {
+        sendError(res, refused, contentType, undefined, isClosing());
+        return;
+      }
+      const cors = h.origin;
       const method = req.method;
       if (method !== 'POST') {
-        const cors = h.origin !== undefined;
         if (method === 'GET') sendHealth(res, region, cors, isClosing());
-        else if (method === 'OPTIONS' && cors) sendPreflight(res, h.corsRequestHeaders, h.corsRequestMethod);
+        else if (method === 'OPTIONS' && cors !== undefined) sendPreflight(res, cors, h.corsRequestHeaders, h.corsRequestMethod);
         else sendNotFound(res, cors, isClosing());
         return;
       }
       if (h.bodyNotJson) {
-        sendNotFound(res, h.origin !== undefined, isClosing());
+        sendNotFound(res, cors, isClosing());
         return;
       }
       if (h.contentLength > maxBytes) {
@@ -287,15 +395,30 @@ function createHandlers(options: ServerOptions, isClosing: () => boolean): Handl
       let rest: Buffer[] | undefined;
       let size = 0;
       let rejected = false;
+      const giveBack = (): void => {
+        budget.give(size);
+        size = 0;
+      };
+      req.once('close', giveBack);
+      if (!req.complete) bodyDeadline(req, res);
       req.on('data', (chunk: Buffer) => {
+        if (rejected) return;
+        if (!budget.take(chunk.length)) {
+          rejected = true;
+          first = undefined;
+          rest = undefined;
+          giveBack();
+          sendError(res, OVERLOADED, contentType, cors, true);
+          req.socket.destroySoon();
+          return;
+        }
         size += chunk.length;
         if (size > maxBytes) {
-          if (!rejected) {
-            rejected = true;
-            first = undefined;
-            rest = undefined;
-            tooLarge(req, res, h, REQUEST_TOO_LARGE);
-          }
+          rejected = true;
+          first = undefined;
+          rest = undefined;
+          giveBack();
+          tooLarge(req, res, h, REQUEST_TOO_LARGE);
           return;
         }
         if (first === undefined) first = chunk;
@@ -305,31 +428,42 @@ function createHandlers(options: ServerOptions, isClosing: () => boolean): Handl
       req.on('end', () => {
         if (rejected) return;
         let body = rest !== undefined ? Buffer.concat(rest, size) : (first ?? Buffer.alloc(0));
+        giveBack();
         if (h.gzip && body.length > 0) {
           try {
             body = gunzipSync(body, { maxOutputLength: maxBytes });
           } catch (err) {
             const tooBig = (err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE';
-            sendError(res, tooBig ? REQUEST_TOO_LARGE : SERIALIZATION, RESPONSE_CONTENT_TYPE[h.media]!, h.origin !== undefined, isClosing());
+            sendError(res, tooBig ? REQUEST_TOO_LARGE : SERIALIZATION, contentType, cors, isClosing());
             return;
           }
         }
-        request(h, req.url, body, reply);
+        request(h, req.url ?? '/', body, reply);
       });
     } catch (err) {
-      fail(reply, err, '', RESPONSE_CONTENT_TYPE[Media.AmzJson10]!, false);
+      fail(reply, err, '', RESPONSE_CONTENT_TYPE[Media.AmzJson10]!, undefined);
     }
   }
 
-  function request(h: RequestHeaders, url: string | undefined, body: Buffer, reply: Reply): void {
+  function request(h: RequestHeaders, url: string, body: Buffer, reply: Reply): void {
     try {
       dispatch(h, url, body, reply);
     } catch (err) {
-      fail(reply, err, h.target ?? '', RESPONSE_CONTENT_TYPE[h.media]!, h.origin !== undefined);
+      fail(reply, err, h.target ?? '', RESPONSE_CONTENT_TYPE[h.media]!, h.origin);
     }
   }
 
-  return { http: handle, request };
+  /** A request read by the fast lane; node:http's path checks access in `handle`. */
+  function fastRequest(h: RequestHeaders, url: string, body: Buffer, reply: Reply, port: number): void {
+    const refused = access.check(h, port);
+    if (refused !== undefined) {
+      answerError(reply, refused, RESPONSE_CONTENT_TYPE[h.media]!, undefined);
+      return;
+    }
+    request(h, url, body, reply);
+  }
+
+  return { http: handle, request: fastRequest, budget };
 }
 
 /** Starts serving `db` over HTTP. Resolves once listening. */
@@ -339,38 +473,63 @@ export function startServer(options: ServerOptions): Promise<RunningServer> {
   const isClosing = (): boolean => closing;
   const handlers = createHandlers(options, isClosing);
   // node:http serves only the connections the fast lane hands over; it never listens itself.
-  const http = createHttpServer({ noDelay: true, keepAlive: true }, handlers.http);
+  const headerTimeoutMs = options.headerTimeoutMs ?? HEADER_TIMEOUT_MS;
+  const bodyTimeoutMs = options.bodyTimeoutMs ?? BODY_TIMEOUT_MS;
+  // node:http enforces its deadlines on a periodic sweep: a fraction of the shorter one keeps them close.
+  const connectionsCheckingInterval = Math.max(50, Math.min(1_000, Math.floor(Math.min(headerTimeoutMs, bodyTimeoutMs) / 4)));
+  const http = createHttpServer({ noDelay: true, keepAlive: true, connectionsCheckingInterval }, handlers.http);
   http.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
-  http.headersTimeout = KEEP_ALIVE_TIMEOUT_MS + 5_000;
-  http.on('clientError', (err: NodeJS.ErrnoException, socket) => {
-    // Malformed HTTP or a peer gone mid-request: answer 400 when still possible, never throw.
+  http.headersTimeout = headerTimeoutMs;
+  http.requestTimeout = headerTimeoutMs + bodyTimeoutMs;
+  http.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
+    // Malformed HTTP, a deadline passed, or a peer gone mid-request: nothing more is read from the
+    // connection; after the answers to earlier requests it gets 400 (408 at a deadline) and is
+    // closed, unless an answer to the broken request is already under way. Never throws.
     if (err.code === 'ECONNRESET' || !socket.writable) {
       socket.destroy();
       return;
     }
-    socket.end('HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
+    socket.pause();
+    const last = err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? TIMED_OUT_RESPONSE : BAD_REQUEST_RESPONSE;
+    lane.afterAnswers(socket, () => {
+      if (!socket.writable) socket.destroy();
+      else if (answeredEarly.has(socket)) socket.end();
+      else socket.end(last);
+    });
   });
   const lane = new FastLane({
     http,
     maxRequestBytes: options.maxRequestBytes ?? MAX_REQUEST_BYTES,
     isClosing,
+    headerTimeoutMs,
+    bodyTimeoutMs,
+    budget: handlers.budget,
     request: handlers.request,
+    direct: options.fastLane === false,
   });
   const server = createNetServer({ noDelay: true }, lane.accept);
+  // Beyond the cap the listener closes new connections as they arrive.
+  server.maxConnections = options.maxConnections ?? MAX_CONNECTIONS;
 
   return new Promise((resolve, reject) => {
     const onError = (err: Error): void => reject(err);
     server.once('error', onError);
     server.listen(options.port ?? 8000, host, () => {
       server.off('error', onError);
+      // node:http never listens itself (the fast lane hands it connections), so its deadline sweep is started here.
+      http.emit('listening');
       server.on('error', (err) => process.stderr.write(`dynamo-workspace: server error: ${err.message}\n`));
       const port = (server.address() as AddressInfo).port;
       let closed: Promise<void> | undefined;
       resolve({
         url: `http://${urlHost(host)}:${port}`,
+        bindUrl: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
         host,
         port,
         server,
+        get pendingBodyBytes() {
+          return handlers.budget.held;
+        },
         close(graceMs = 5_000): Promise<void> {
           if (closed) return closed;
           closing = true;

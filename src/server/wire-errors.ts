@@ -39,6 +39,21 @@ export const SERIALIZATION_SCALAR = wire(400, CORAL_SERVICE, 'SerializationExcep
 export const UNKNOWN_OPERATION = wire(400, CORAL_SERVICE, 'UnknownOperationException');
 export const MISSING_AUTHENTICATION_TOKEN = wire(400, CORAL_SERVICE, 'MissingAuthenticationTokenException', 'Request is missing Authentication Token');
 export const INTERNAL_SERVER_ERROR = wire(500, DYNAMODB, 'InternalServerError', 'Internal server error');
+/** A request refused by the endpoint's access rules (Host or Origin); never retried by SDKs. */
+export function accessDenied(message: string): WireError {
+  return wire(403, CORAL_SERVICE, 'AccessDeniedException', message);
+}
+/** A request body that is not UTF-8 text (DynamoDB refuses it rather than guessing). */
+export const SERIALIZATION_UTF8 = wire(400, CORAL_SERVICE, 'SerializationException', 'Request body is not valid UTF-8');
+/** A Content-Length that is not a plain decimal number (or too long to be one). */
+export const BAD_CONTENT_LENGTH = wire(400, CORAL_SERVICE, 'SerializationException', 'Content-Length is not a valid decimal number of bytes');
+/** Partially received requests already hold the endpoint's memory budget. */
+export const OVERLOADED = wire(
+  503,
+  DYNAMODB,
+  'ServiceUnavailable',
+  'The endpoint is holding its limit of partially received request bodies; retry shortly',
+);
 export const REQUEST_TOO_LARGE = wire(413, CORAL_SERVICE, 'RequestEntityTooLargeException', 'Request size exceeded 16777216 bytes');
 
 /** Maps anything thrown by the engine to a wire error; undefined means "not a DynamoDB error". */

@@ -173,3 +173,75 @@ describe('dynamo-workspace CLI', () => {
     }
   });
 });
+
+describe('dynamo-workspace serve: who may connect', () => {
+  async function stderrMatches(s: Running, pattern: RegExp): Promise<void> {
+    const give = Date.now() + 10_000;
+    while (!pattern.test(s.stderr())) {
+      if (Date.now() > give) assert.fail(`stderr never matched ${pattern}: ${s.stderr()}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
+  test('--host 0.0.0.0 prints a loopback URL that works, the bind address, and a warning about the network', async () => {
+    const s = await serve(['--in-memory', '--port', '0', '--host', '0.0.0.0']);
+    try {
+      await stderrMatches(s, /WARNING: the database is reachable from the network without credentials/);
+      assert.match(s.stderr(), /Listening on http:\/\/0\.0\.0\.0:\d+ \(every network interface\)/);
+      assert.equal((await rawRequest(s.url, { method: 'GET' })).status, 200);
+    } finally {
+      s.child.kill('SIGTERM');
+    }
+    await s.exited;
+  });
+
+  test('the default loopback bind prints no network warning', async () => {
+    const s = await serve(['--in-memory', '--port', '0']);
+    try {
+      await stderrMatches(s, /Press Ctrl\+C to stop/);
+      assert.doesNotMatch(s.stderr(), /WARNING/);
+    } finally {
+      s.child.kill('SIGTERM');
+    }
+    await s.exited;
+  });
+
+  test('--allow-origin lets that web origin call the endpoint; others still get 403', async () => {
+    const s = await serve(['--in-memory', '--port', '0', '--allow-origin', 'http://localhost:3000', '--allow-origin', 'https://app.example']);
+    try {
+      const headers = { 'Content-Type': 'application/x-amz-json-1.0', 'X-Amz-Target': 'DynamoDB_20120810.ListTables', Authorization: 'AWS4-HMAC-SHA256 Credential=x' };
+      for (const origin of ['http://localhost:3000', 'https://app.example']) {
+        const ok = await rawRequest(s.url, { headers: { ...headers, Origin: origin }, body: '{}' });
+        assert.equal(ok.status, 200, origin);
+        assert.equal(ok.headers['access-control-allow-origin'], origin);
+      }
+      const refused = await rawRequest(s.url, { headers: { ...headers, Origin: 'http://localhost:3001' }, body: '{}' });
+      assert.equal(refused.status, 403);
+      assert.equal(refused.json().__type, 'com.amazon.coral.service#AccessDeniedException');
+    } finally {
+      s.child.kill('SIGTERM');
+    }
+    await s.exited;
+  });
+
+  test('--allow-host adds a host name; malformed --allow-origin and --allow-host values exit 2', async () => {
+    const s = await serve(['--in-memory', '--port', '0', '--allow-host', 'devbox.local']);
+    try {
+      const port = new URL(s.url).port;
+      assert.equal((await rawRequest(s.url, { method: 'GET', headers: { Host: `devbox.local:${port}` } })).status, 200);
+      assert.equal((await rawRequest(s.url, { method: 'GET', headers: { Host: `other.local:${port}` } })).status, 403);
+    } finally {
+      s.child.kill('SIGTERM');
+    }
+    await s.exited;
+    for (const [flag, value, message] of [
+      ['--allow-origin', 'localhost:3000', /--allow-origin takes an origin/],
+      ['--allow-origin', 'http://localhost:3000/app', /--allow-origin takes an origin/],
+      ['--allow-host', 'devbox.local:8000', /--allow-host takes a host name/],
+    ] as const) {
+      const r = run(['serve', '--in-memory', flag, value]);
+      assert.equal(r.status, 2, value);
+      assert.match(r.stderr, message);
+    }
+  });
+});

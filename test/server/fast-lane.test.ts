@@ -27,7 +27,7 @@ function postBytes(op: string, body: string, extra = ''): Buffer {
   const bytes = Buffer.from(body, 'utf8');
   return Buffer.concat([
     Buffer.from(
-      `POST / HTTP/1.1\r\nHost: x\r\nX-Amz-Target: DynamoDB_20120810.${op}\r\nContent-Type: application/x-amz-json-1.0\r\n` +
+      `POST / HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nX-Amz-Target: DynamoDB_20120810.${op}\r\nContent-Type: application/x-amz-json-1.0\r\n` +
         `Authorization: AWS4-HMAC-SHA256 Credential=a/b/c/d/aws4_request, SignedHeaders=host, Signature=0\r\nContent-Length: ${bytes.length}\r\n${extra}\r\n`,
       'latin1',
     ),
@@ -114,7 +114,7 @@ test('node:http takes over mid-connection (GET, Expect: 100-continue) and keeps 
   const answers = readResponses(s, 3);
   s.write(postBytes('Echo', '{"n":1}'));
   await new Promise((r) => setTimeout(r, 20));
-  s.write('GET / HTTP/1.1\r\nHost: x\r\n\r\n');
+  s.write(`GET / HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\n\r\n`);
   await new Promise((r) => setTimeout(r, 20));
   s.write(postBytes('Echo', '{"n":3}'));
   const [a, b, c] = await answers;
@@ -148,13 +148,13 @@ test('Connection: close is honoured after the answer', async () => {
 
 test('responseBytes: head and body in one buffer, CRC over the body, whatever the CRC length', () => {
   for (const json of ['', '{}', '{"a":"é"}', 'x'.repeat(3000)]) {
-    const bytes = responseBytes(200, 'application/x-amz-json-1.0', json, true, false);
+    const bytes = responseBytes(200, 'application/x-amz-json-1.0', json, 'http://app.test', false);
     const end = bytes.indexOf('\r\n\r\n');
     const body = bytes.subarray(end + 4);
     assert.equal(body.toString('utf8'), json);
     const head = bytes.subarray(0, end).toString('latin1');
     assert.match(head, new RegExp(`\\r\\nx-amz-crc32: ${crc32(body)}$`));
     assert.match(head, new RegExp(`\\r\\nContent-Length: ${body.length}\\r\\n`));
-    assert.match(head, /\r\nAccess-Control-Allow-Origin: \*\r\n/);
+    assert.match(head, /\r\nAccess-Control-Allow-Origin: http:\/\/app\.test\r\nVary: Origin\r\n/);
   }
 });

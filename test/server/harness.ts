@@ -82,3 +82,16 @@ export async function sdkError(fn: () => Promise<unknown>): Promise<Error & { $m
   }
   throw new Error('expected the call to fail');
 }
+
+/** An in-memory Database with one on-demand table keyed by pk (S): what the endpoint-hardening suites serve. */
+export async function openDatabaseWithTable(tableName: string): Promise<import('../../src/engine/database').Database> {
+  const { Database } = await import('../../src/engine/database');
+  const db = await Database.open('', { inMemory: true });
+  await db.execute('CreateTable', {
+    TableName: tableName,
+    AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+    KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+    BillingMode: 'PAY_PER_REQUEST',
+  });
+  return db;
+}

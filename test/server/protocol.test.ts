@@ -108,20 +108,19 @@ describe('health and other methods', () => {
     }
   });
 
-  test('CORS: Origin gets Access-Control-Allow-Origin, OPTIONS preflight is answered', async () => {
+  test('a request from a web page (Origin) gets 403 AccessDeniedException and no CORS grant by default', async () => {
     const res = await post(url, T + 'ListTables', '{}', { Origin: 'http://example.test' });
-    assert.equal(res.status, 200);
-    assert.equal(res.headers['access-control-allow-origin'], '*');
+    assert.equal(res.status, 403);
+    assert.equal(res.json().__type, 'com.amazon.coral.service#AccessDeniedException');
+    assert.match(res.json().message, /Origin 'http:\/\/example\.test' is not allowed.*--allow-origin/);
+    assert.equal(res.headers['access-control-allow-origin'], undefined);
     const pre = await rawRequest(url, {
       method: 'OPTIONS',
       headers: { Origin: 'http://example.test', 'Access-Control-Request-Headers': 'a, b', 'Access-Control-Request-Method': 'POST' },
     });
-    assert.equal(pre.status, 200);
-    assert.equal(pre.headers['access-control-allow-origin'], '*');
-    assert.equal(pre.headers['access-control-allow-headers'], 'a, b');
-    assert.equal(pre.headers['access-control-allow-methods'], 'POST');
-    assert.equal(pre.headers['access-control-max-age'], '172800');
-    assert.equal(pre.body.length, 0);
+    assert.equal(pre.status, 403);
+    assert.equal(pre.headers['access-control-allow-origin'], undefined);
+    assert.equal(pre.headers['access-control-allow-methods'], undefined);
   });
 });
 
