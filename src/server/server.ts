@@ -95,9 +95,9 @@ export interface ServerOptions {
   /**
    * Called for every request that passed the access policy and names an operation, before it runs:
    * the hook for a request signature verifier (SigV4). Returns the error to answer, or undefined
-   * to let the request run. Default: none (any credentials are accepted).
+   * to let the request run (or a promise of either). Default: none (any credentials are accepted).
    */
-  authorize?: (request: AuthorizeRequest) => WireError | undefined;
+  authorize?: (request: AuthorizeRequest) => WireError | undefined | Promise<WireError | undefined>;
   /** false: node:http serves every connection (tests compare the two paths). Default true. */
   fastLane?: boolean;
 }
@@ -291,11 +291,23 @@ function createHandlers(options: ServerOptions, isClosing: () => boolean): Handl
     }
     if (authorize !== undefined) {
       const refused = authorize({ method: 'POST', url, headers: h, body });
+      if (refused instanceof Promise) {
+        // A verifier that hashes asynchronously (the SigV4 signer): the request runs once it agrees.
+        refused.then(
+          (err) => (err !== undefined ? answerError(reply, err, contentType, cors) : execute(route, input, reply, contentType, cors)),
+          (err: unknown) => fail(reply, err, route.operation, contentType, cors),
+        );
+        return;
+      }
       if (refused !== undefined) {
         answerError(reply, refused, contentType, cors);
         return;
       }
     }
+    execute(route, input, reply, contentType, cors);
+  }
+
+  function execute(route: NonNullable<ReturnType<typeof routeOf>>, input: unknown, reply: Reply, contentType: string, cors: string | undefined): void {
     const executor = route.service === 'dynamodb' ? db : db.streams;
     if (executor === undefined) {
       answerError(reply, UNKNOWN_OPERATION, contentType, cors);
