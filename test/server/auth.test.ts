@@ -23,8 +23,9 @@ function client(url: string, accessKeyId: string, secretAccessKey: string, extra
 /** The SDK's hash in the shape its signer takes, for building presigned requests in tests. */
 class Sha256 {
   private h;
-  constructor(secret?: string | Uint8Array) {
-    this.h = secret === undefined ? createHash('sha256') : createHmac('sha256', secret);
+  constructor(secret?: string | ArrayBuffer | ArrayBufferView) {
+    const key = secret === undefined || typeof secret === 'string' ? secret : ArrayBuffer.isView(secret) ? Buffer.from(secret.buffer, secret.byteOffset, secret.byteLength) : Buffer.from(secret);
+    this.h = key === undefined ? createHash('sha256') : createHmac('sha256', key);
   }
   update(data: Uint8Array | string): void {
     this.h.update(data);
