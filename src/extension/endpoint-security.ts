@@ -2,8 +2,8 @@
 //
 // - Address: `dynamoWorkspace.endpoint.host` can come from a cloned repository's
 //   .vscode/settings.json. A value beyond loopback is honoured only in a trusted workspace, and
-//   only after the user agreed, once per folder and address (a modal; the answer is kept in the
-//   workspace state). Otherwise the endpoint stays on 127.0.0.1.
+//   only after the user agreed, once per folder and address (a modal; a consent is kept in the
+//   workspace state, a refusal for the session). Otherwise the endpoint stays on 127.0.0.1.
 // - Signatures: with `dynamoWorkspace.endpoint.requireSignature`, every request must be signed
 //   with the access key kept in VS Code's SecretStorage (never in settings files). With the
 //   setting on and no key stored, the endpoint refuses every request: it fails closed.
@@ -33,6 +33,9 @@ async function askModal(folder: vscode.WorkspaceFolder, host: string): Promise<b
 }
 
 export class EndpointSecurity {
+  /** Answers being asked or given this session, so restarts (a settings change fires several) ask once. */
+  private readonly answers = new Map<string, Promise<boolean>>();
+
   constructor(
     private readonly secrets: vscode.SecretStorage,
     private readonly state: vscode.Memento,
@@ -49,12 +52,19 @@ export class EndpointSecurity {
     }
     const key = HOST_CONSENT_PREFIX + folder.uri.toString() + '|' + configured;
     if (this.state.get<boolean>(key) === true) return configured;
-    const allowed = await this.consent(folder, configured);
-    if (!allowed) {
+    // A refusal holds for the session; a consent is kept in the workspace state.
+    let answer = this.answers.get(key);
+    if (answer === undefined) {
+      answer = this.consent(folder, configured).then(async (allowed) => {
+        if (allowed) await this.state.update(key, true);
+        return allowed;
+      });
+      this.answers.set(key, answer);
+    }
+    if (!(await answer)) {
       this.log(`${folder.name}: serving on ${LOOPBACK}: binding ${configured} was not allowed`);
       return LOOPBACK;
     }
-    await this.state.update(key, true);
     return configured;
   }
 
