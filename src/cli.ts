@@ -2,13 +2,17 @@
 //
 //   dynamo-workspace serve [--dir D] [--port P] [--host H] [--in-memory] [--durability process|disk]
 //                          [--allow-origin O]... [--allow-host N]... [--auth-keys FILE]
+//   dynamo-workspace repair [--dir D] [--yes]
 //
 // The first line on stdout is always `Dynamo Workspace endpoint: <url>` once serving, so scripts
 // can read the URL; everything else goes to stderr.
-import { readFileSync } from 'node:fs';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Database, DatabaseLockedError, type DatabaseOptions } from './engine/database';
+import { repairLog, type RepairPlan } from './engine/log';
+import { segmentName } from './engine/log/format';
+import { DirectoryLock } from './engine/storage/lock';
 import { AuthKeysError, parseKeysFile, parseKeysList, sigV4Authorizer } from './server/auth/index';
 import { startServer } from './server/index';
 
@@ -16,6 +20,8 @@ const USAGE = `Usage: dynamo-workspace <command> [options]
 
 Commands:
   serve         Serve a workspace database over the DynamoDB API on loopback
+  repair        Report where a damaged log stops the data folder from opening, and what
+                cutting it there would lose; with --yes, cut it (the folder must not be open)
 
 Options for serve:
   --dir <path>      Data folder (default: .dynamodb in the current folder)
@@ -35,6 +41,10 @@ Options for serve:
                       AWS credentials-style INI file (aws_access_key_id, aws_secret_access_key).
                       The environment variable DYNAMO_WORKSPACE_AUTH_KEYS=<id>:<secret>[,...]
                       does the same (both: the keys of both are accepted)
+
+Options for repair:
+  --dir <path>      Data folder (default: .dynamodb in the current folder)
+  --yes             Cut the log at the damage (without it, only report)
 
   -h, --help        Show this help
 
@@ -70,7 +80,7 @@ function loadAuthKeys(file: string | undefined, env: string | undefined): Map<st
     if (file !== undefined) {
       let text: string;
       try {
-        text = readFileSync(file, 'utf8');
+        text = fs.readFileSync(file, 'utf8');
       } catch (err) {
         throw new AuthKeysError(`--auth-keys ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
       }
@@ -263,6 +273,64 @@ async function serve(options: ServeOptions): Promise<number> {
   return stopped;
 }
 
+function describePlan(dir: string, plan: RepairPlan): string {
+  const lines = [`The log of ${dir} does not open: ${plan.error.reason} (${plan.error.file}, byte ${plan.error.offset}).`];
+  lines.push(`Cutting it there keeps every record up to lsn ${plan.lastLsnKept} and loses:`);
+  if (plan.offset > 0) lines.push(`  - ${plan.bytesLostInSegment} bytes of records in ${segmentName(plan.segment)} from byte ${plan.offset}`);
+  for (const s of plan.laterSegments) {
+    lines.push(`  - ${segmentName(s.segment)}${s.firstLsn === undefined ? '' : ` (records from lsn ${s.firstLsn}`}${s.firstLsn === undefined ? '' : `, ${s.readableRecords} still readable)`}`);
+  }
+  if (plan.offset > 0 && plan.laterSegments.length === 0 && plan.bytesLostInSegment === 0) lines.push('  - nothing but the damaged frame');
+  return lines.join('\n') + '\n';
+}
+
+/** `repair`: exit 0 when the log opens (or was cut), 1 when damage is reported but not cut. */
+async function repair(args: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args, options: { dir: { type: 'string' }, yes: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, strict: true });
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  if (parsed.values.help) {
+    process.stdout.write(USAGE);
+    return EXIT_OK;
+  }
+  const dir = path.resolve(parsed.values.dir ?? '.dynamodb');
+  if (!fs.existsSync(dir)) throw new UsageError(`there is no data folder at ${dir}`);
+  let lock: DirectoryLock;
+  try {
+    lock = DirectoryLock.acquire(dir);
+  } catch (err) {
+    if (err instanceof DatabaseLockedError) {
+      process.stderr.write(`dynamo-workspace: ${err.message}; stop it before repairing.\n`);
+      return EXIT_LOCKED;
+    }
+    throw err;
+  }
+  try {
+    const plan = repairLog(dir);
+    if (plan === undefined) {
+      process.stdout.write(`The log of ${dir} is intact: nothing to repair.\n`);
+      return EXIT_OK;
+    }
+    process.stdout.write(describePlan(dir, plan));
+    if (plan.checkpointAhead) {
+      process.stdout.write('The checkpoint holds records past the damage, so cutting the log cannot make the folder open. Nothing was changed.\n');
+      return EXIT_FAILURE;
+    }
+    if (!parsed.values.yes) {
+      process.stdout.write('Nothing was changed. Run again with --yes to cut the log there.\n');
+      return EXIT_FAILURE;
+    }
+    repairLog(dir, { apply: true });
+    process.stdout.write('The log was cut; the folder opens again.\n');
+    return EXIT_OK;
+  } finally {
+    lock.release();
+  }
+}
+
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
@@ -275,6 +343,8 @@ export async function main(argv: string[]): Promise<number> {
         }
         return await serve(options);
       }
+      case 'repair':
+        return await repair(rest);
       case '-h':
       case '--help':
       case 'help':

@@ -1,17 +1,22 @@
-// The engine's entry point: opens a data folder (or memory), recovers it, and runs DynamoDB
-// operations by name with DynamoDB's JSON shapes.
+// The engine's entry point: opens a data folder (or memory) through the log store, which
+// recovers it, and runs DynamoDB operations by name with DynamoDB's JSON shapes.
+//
+// Invariants: a write is applied in memory, then logged; nobody is answered from a write before
+// the log acknowledged it. If the log fails, every write it did not acknowledge is undone in
+// memory (each mutation carries its old image) before anyone hears of the failure, and the
+// database refuses writes (InternalServerError) until it is reopened; reads go on.
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { CapacityManager, CapacityMetrics } from './capacity';
+import { settleDictionaries } from './codec/item-codec';
 import { DynamoDBError, resourceNotFound } from './errors';
 import { OPERATIONS } from './operations';
 import { materialize, resultToJson } from './results';
-import { readCheckpoint, writeCheckpoint } from './storage/checkpoint';
 import { DirectoryLock } from './storage/lock';
-import type { LogRecord, Mutation } from './storage/records';
-import { WriteAheadLog, listSegments, readLog, segmentName, type Durability } from './storage/wal';
-import { Table, type TableMeta } from './table';
+import { TableSet } from './storage/table-set';
+import { LogStore, type Durability, type Mutation } from './log';
+import { nodeFileSystem, type FileSystem } from './log/file-system';
+import type { Table, TableMeta } from './table';
 import { startIndexWork } from './indexes/backfill';
 import { validateShape } from './validation/shape';
 
@@ -20,19 +25,23 @@ export { DatabaseLockedError } from './storage/lock';
 export interface DatabaseOptions {
   /** Keep everything in memory: nothing is read or written on disk. */
   inMemory?: boolean;
-  /** Bytes of log written after which a checkpoint is taken. */
+  /** Bytes of log written (or replayed at open) after which a checkpoint is taken. */
   checkpointBytes?: number;
   segmentBytes?: number;
+  /** Where every byte of the data folder goes (default the real file system; tests inject faults). */
+  fileSystem?: FileSystem;
+  /** The most log history kept for Streams and point-in-time recovery (default 1 GiB). */
+  logHistoryBytes?: number;
   region?: string;
   accountId?: string;
   /** Milliseconds since the epoch; tests substitute their own clock. */
   now?: () => number;
-  /** How long log segments are kept after a checkpoint covers them (Streams and PITR read them). */
-  logRetentionMs?: number;
   /** Largest item collection (items plus LSI entries of one partition key) on tables with LSIs; DynamoDB's 10 GB by default. */
   itemCollectionLimitBytes?: number;
   /** How long a GSI added by UpdateTable allocates before its backfill starts, and how long a deleted GSI stays DELETING (default 0 ms each). */
   indexTimings?: { allocationMs?: number; deletionMs?: number; backfillSliceItems?: number };
+  /** Provisioned-throughput quotas (capacity/quotas.ts); DynamoDB's defaults for any not given. */
+  capacityQuotas?: Partial<import('./capacity/quotas').CapacityQuotas>;
   /** Throttle PROVISIONED tables at their provisioned throughput (default true). */
   throttling?: boolean;
   /**
@@ -46,9 +55,10 @@ export interface DatabaseOptions {
 }
 
 export class Database {
+  /** The tables, as the log changes them. */
+  private readonly state = new TableSet();
   /** Tables by name. */
-  readonly tables = new Map<string, Table>();
-  private readonly tablesById = new Map<string, Table>();
+  readonly tables = this.state.byName;
   readonly region: string;
   readonly accountId: string;
   readonly now: () => number;
@@ -56,17 +66,13 @@ export class Database {
   readonly capacity: CapacityManager;
   /** Consumed capacity, throttles, hot keys and cost estimates for the explorer. */
   readonly metrics: CapacityMetrics;
-  private nextLsn = 1;
-  private loggedBytes = 0;
-  /** The last record handed to the log; acknowledgements come in log order, so it settles last. */
-  private lastLogged: Promise<void> = Promise.resolve();
-  /** The checkpoint being written, if any: one at a time. */
-  private checkpointRun: Promise<void> | undefined;
+  private log: LogStore | undefined;
+  /** Why the database refuses writes (the log failed), if it does. */
+  private refusal: DynamoDBError | undefined;
   private closed = false;
 
   private constructor(
     readonly dir: string | undefined,
-    private wal: WriteAheadLog | undefined,
     private readonly lock: DirectoryLock | undefined,
     readonly options: DatabaseOptions,
   ) {
@@ -78,44 +84,47 @@ export class Database {
   }
 
   static async open(dir: string, options: DatabaseOptions = {}): Promise<Database> {
-    if (options.inMemory) return new Database(undefined, undefined, undefined, options);
-    fs.mkdirSync(dir, { recursive: true });
-    const lock = DirectoryLock.acquire(dir);
+    if (options.inMemory) return new Database(undefined, undefined, options);
+    const files = options.fileSystem ?? nodeFileSystem;
+    // The lock guards a real folder against a second process; a file system of a test's own has none.
+    let lock: DirectoryLock | undefined;
+    if (files === nodeFileSystem) {
+      fs.mkdirSync(dir, { recursive: true });
+      lock = DirectoryLock.acquire(dir);
+    }
     try {
-      const db = new Database(dir, undefined, lock, options);
-      const checkpoint = readCheckpoint(dir);
-      let lsn = 0;
-      let from = { segment: 0, offset: 0 };
-      if (checkpoint) {
-        from = checkpoint.from;
-        lsn = checkpoint.lsn;
-        for (const snap of checkpoint.tables) {
-          const table = db.addTable(snap.meta as TableMeta);
-          table.codec.restore(snap.dictionary);
-          table.load(snap.keys, snap.values);
-        }
-      }
-      const end = readLog(
+      const db = new Database(dir, lock, options);
+      db.log = await LogStore.open(
         dir,
-        (record) => {
-          for (const m of record.mutations) db.apply(m, true);
-          lsn = record.lsn;
+        {
+          fileSystem: files,
+          segmentBytes: options.segmentBytes,
+          durability: options.durability,
+          syncIntervalMs: options.syncIntervalMs,
+          checkpointBytes: options.checkpointBytes,
+          logHistoryBytes: options.logHistoryBytes,
+          now: db.now,
         },
-        { ...from, lsn },
+        {
+          load: (tables) => db.state.load(tables),
+          apply: (record) => db.state.applyAll(record.mutations, true),
+          snapshot: () => db.state.snapshot(),
+          acknowledged: (lsn) => db.state.acknowledged(lsn),
+          failed: (e) => db.logFailed(e),
+        },
       );
-      db.wal = await WriteAheadLog.open(dir, end, {
-        segmentBytes: options.segmentBytes,
-        durability: options.durability,
-        syncIntervalMs: options.syncIntervalMs,
-      });
-      db.nextLsn = Math.max(lsn, end.lsn) + 1;
       // GSIs a crash or a close left CREATING start their backfill over; deletions complete.
       for (const table of db.tables.values()) startIndexWork(db, table);
       return db;
     } catch (e) {
-      lock.release();
+      lock?.release();
       throw e;
     }
+  }
+
+  /** The log store (undefined in memory): readers, retention, and what Streams and PITR will use. */
+  get logStore(): LogStore | undefined {
+    return this.log;
   }
 
   /** Whether close() has been called (background work stops). */
@@ -140,21 +149,28 @@ export class Database {
   }
 
   private perform<T>(operation: string, input: unknown, shape: (result: unknown) => T): Promise<T> {
+    // A result read from writes the log then refused is not given out: once they are undone,
+    // the operation runs again on what is really there. (Closures only off the common path.)
     try {
       const result = this.run(operation, input);
       if (result instanceof Promise) return result.then(shape);
       if (this.settled()) return Promise.resolve(shape(result));
-      return this.lastLogged.then(() => shape(result));
+      return this.log!.settled.then(
+        () => shape(result),
+        () => this.perform(operation, input, shape),
+      );
     } catch (e) {
       if (this.settled()) return Promise.reject(e);
-      const refuse = (): Promise<T> => Promise.reject(e);
-      return this.lastLogged.then(refuse, refuse);
+      return this.log!.settled.then(
+        () => Promise.reject(e),
+        () => this.perform(operation, input, shape),
+      );
     }
   }
 
-  /** Every write handed to the log has been acknowledged (or there is no log). */
+  /** Every write handed to the log has been acknowledged or undone (or there is no log). */
   private settled(): boolean {
-    return this.wal === undefined || this.wal.idle;
+    return this.log === undefined || this.log.idle || this.refusal !== undefined;
   }
 
   private run(operation: string, input: unknown): unknown {
@@ -162,7 +178,12 @@ export class Database {
     const op = OPERATIONS.get(operation);
     if (op === undefined) throw new DynamoDBError('UnknownOperationException', `Unknown operation: ${operation}`);
     validateShape(input, op.members);
-    return op.run(this, input as never);
+    try {
+      return op.run(this, input as never);
+    } finally {
+      // Dictionary entries encoded for a write that was then refused are dropped (#11, problem 9).
+      settleDictionaries();
+    }
   }
 
   async advertiseEndpoint(url: string): Promise<void> {
@@ -188,108 +209,55 @@ export class Database {
     };
   }
 
-  /** Applies mutations in memory at once and resolves when they are durable (see `durability`). */
+  /**
+   * Applies mutations in memory at once and resolves when they are durable (see `durability`).
+   * Refused with InternalServerError, changing nothing, once the log has failed.
+   */
   commit(mutations: Mutation[]): Promise<void> {
-    for (const m of mutations) this.apply(m, false);
-    if (this.wal === undefined) return Promise.resolve();
-    const record: LogRecord = { lsn: this.nextLsn++, time: this.now(), mutations };
-    const done = this.wal.append(record);
-    this.lastLogged = done;
-    this.loggedBytes += estimateBytes(mutations);
-    if (this.loggedBytes > (this.options.checkpointBytes ?? 256 * 1024 * 1024) && this.checkpointRun === undefined) {
-      this.checkpointRun = done
-        .then(() => this.checkpoint())
-        .catch(() => undefined)
-        .finally(() => (this.checkpointRun = undefined));
+    if (this.refusal) throw this.refusal;
+    if (this.closed) throw new DynamoDBError('InternalServerError', 'The database is closed');
+    const log = this.log;
+    if (log === undefined) {
+      this.state.applyAll(mutations, false);
+      return Promise.resolve();
     }
-    return done;
+    this.state.write(log.lastLsn + 1, mutations);
+    // Rejected, if the log fails, with the refusal logFailed returns, not the system's error.
+    return log.append(mutations, this.now());
   }
 
-  private addTable(meta: TableMeta): Table {
-    const table = new Table(meta);
-    this.tables.set(meta.name, table);
-    this.tablesById.set(meta.id, table);
-    return table;
+  /** The log failed: every write it did not acknowledge is taken back, and no more are taken. */
+  private logFailed(error: Error): DynamoDBError {
+    this.refusal = logFailure();
+    // The cause stays out of what clients see; whoever runs the database sees it here.
+    console.error(`dynamo-workspace: the log of ${this.dir} failed; writes are refused until it is reopened:`, error);
+    this.state.undoPending();
+    return this.refusal;
   }
 
-  private apply(m: Mutation, replay: boolean): void {
-    switch (m.kind) {
-      case 'createTable':
-        this.addTable(m.meta as TableMeta);
-        return;
-      case 'updateTable': {
-        const table = this.tablesById.get(m.tableId);
-        if (table) table.meta = m.meta as TableMeta;
-        return;
-      }
-      case 'deleteTable': {
-        const table = this.tablesById.get(m.tableId);
-        if (table) {
-          this.tablesById.delete(m.tableId);
-          if (this.tables.get(table.name) === table) this.tables.delete(table.name);
-        }
-        return;
-      }
-      case 'put': {
-        const table = this.tablesById.get(m.tableId);
-        if (!table) return;
-        if (replay && m.added) table.codec.restore(m.added);
-        table.put(m.key, m.item);
-        return;
-      }
-      case 'delete':
-        this.tablesById.get(m.tableId)?.remove(m.key);
-        return;
-    }
-  }
-
-  /** Snapshots every table and prunes log segments that the snapshot covers and retention allows. */
-  async checkpoint(atClose = false): Promise<void> {
-    if (!this.dir || !this.wal) return;
-    // The snapshot is taken at once (references to immutable strings); writing it out then
-    // yields to other work. Records up to `lsn` may still be on their way to the log: the
-    // snapshot already holds them, and replay skips them by sequence number.
-    const lsn = this.nextLsn - 1;
-    const logged = this.lastLogged;
-    const current = this.wal.currentSegment;
-    const from = { segment: current, offset: atClose ? this.wal.end.offset : 0 };
-    const snapshots = [...this.tables.values()].map((t) => ({
-      meta: JSON.parse(JSON.stringify(t.meta)) as unknown,
-      dictionary: t.codec.dictionary(),
-      ...t.index.snapshot(),
-    }));
-    this.loggedBytes = 0;
-    // The checkpoint must not get ahead of what is on disk in the log: after a power loss the log
-    // would resume below `lsn`, and replay stops at the gap, dropping everything written later.
-    await logged;
-    await this.wal.sync();
-    await writeCheckpoint(this.dir, lsn, from, snapshots);
-    const retention = this.options.logRetentionMs ?? 24 * 3600 * 1000;
-    for (const seg of listSegments(this.dir)) {
-      if (seg >= current) continue;
-      const file = path.join(this.dir, segmentName(seg));
-      if (this.now() - fs.statSync(file).mtimeMs > retention) fs.rmSync(file, { force: true });
-    }
+  /**
+   * Writes a checkpoint (every table as a snapshot) and lets the log drop what it covers. Calls
+   * made while one runs are queued behind it, never run beside it.
+   */
+  async checkpoint(): Promise<void> {
+    await this.log?.checkpoint();
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     try {
-      if (this.wal) {
-        await this.checkpointRun;
-        await this.wal.close();
-        // After a failed write this rejects: the tables hold that write, so they are not saved.
-        await this.checkpoint(true);
-      }
+      await this.log?.close();
     } finally {
       this.lock?.release();
     }
   }
 }
 
-function estimateBytes(mutations: Mutation[]): number {
-  let n = 0;
-  for (const m of mutations) n += m.kind === 'put' ? m.item.length + m.key.length + (m.old?.length ?? 0) : 64;
-  return n;
+function logFailure(): DynamoDBError {
+  return new DynamoDBError(
+    'InternalServerError',
+    'The database could not write to its data folder (the disk may be full or failing), so it accepts no more writes; reads go on. ' +
+      'The database must be reopened once the disk is fixed.',
+  );
 }

@@ -10,6 +10,13 @@ export const PARTITION_READ_UNITS = 3000;
 export const PARTITION_WRITE_UNITS = 1000;
 export const PARTITION_BYTES = 10 * 1024 ** 3;
 const HASH_SPACE = 2 ** 32;
+/**
+ * The most partitions a table or GSI is simulated with. Per-partition counters are allocated for
+ * every partition a Scan page spans, so the count must not follow a number a client sends: the
+ * default quotas (capacity/quotas.ts) give at most 54, and raised quotas or a restored table
+ * provisioned before quotas existed stop here (10 TB of data, far beyond a workspace).
+ */
+export const MAX_PARTITIONS = 1000;
 
 export class TokenBucket {
   private level: number;
@@ -57,10 +64,12 @@ export class TokenBucket {
 
 /**
  * DynamoDB's documented sizing: enough partitions for the highest throughput ever provisioned
- * (3,000 RCU and 1,000 WCU each) and for the data (10 GB each). Partitions split, never merge.
+ * (3,000 RCU and 1,000 WCU each) and for the data (10 GB each), at most MAX_PARTITIONS.
+ * Partitions split, never merge.
  */
 export function partitionsFor(read: number, write: number, sizeBytes: number): number {
-  return Math.max(1, Math.ceil(read / PARTITION_READ_UNITS + write / PARTITION_WRITE_UNITS), Math.ceil(sizeBytes / PARTITION_BYTES));
+  const wanted = Math.max(1, Math.ceil(read / PARTITION_READ_UNITS + write / PARTITION_WRITE_UNITS), Math.ceil(sizeBytes / PARTITION_BYTES));
+  return Math.min(MAX_PARTITIONS, wanted);
 }
 
 /** The partition of a 32-bit key hash: partitions own equal, contiguous hash ranges. */

@@ -28,52 +28,182 @@ interface ShapeNode {
   next: Map<number, ShapeNode>;
 }
 
-/** What one write added to a table's dictionaries; the log records it so recovery can rebuild them. */
+/**
+ * Dictionary entries with their ids: what one write introduced (its log record carries them, so
+ * recovery can rebuild the dictionary), or a whole dictionary (a snapshot). Without ids (records of
+ * the format before ids were logged) entries take the next free ids, in order, as they did then.
+ */
 export interface DictionaryAdditions {
   names: string[];
   shapes: number[][];
+  nameIds?: number[];
+  shapeIds?: number[];
 }
 
+/** Codecs holding entries that no committed write has published yet (see settleDictionaries). */
+const unsettled: ItemCodec[] = [];
+
+/**
+ * Drops every dictionary entry that `encode` made for a write that did not commit (refused after
+ * encoding). The database calls it once each operation's synchronous part is over; until then the
+ * entries stay visible so that several items of one write can share them.
+ */
+export function settleDictionaries(): void {
+  while (unsettled.length > 0) unsettled.pop()!.settle();
+}
+
+/**
+ * Invariant: an item only refers to names and shapes that some committed write's record (or the
+ * snapshot) carries. New entries are tentative (id >= tentativeFrom) until the commit of a write
+ * that uses them publishes them; tentative entries no write published are removed at settle,
+ * leaving unused ids behind (ids are never given to another entry within a run).
+ */
 export class ItemCodec {
   readonly names: string[] = [];
   private readonly nameIds = new Map<string, number>();
-  private readonly shapes: Shape[] = [{ nameIds: [], build: () => ({}) }];
+  private readonly shapes: (Shape | undefined)[] = [{ nameIds: [], build: () => ({}) }];
   /** Shapes by their name ids, one level per attribute: finding an item's shape builds no key string. */
   private readonly shapeTrie: ShapeNode = { shapeId: undefined, next: new Map() };
+  private tentativeNamesFrom = 0;
+  private tentativeShapesFrom = 1;
+  private readonly published = { names: new Set<number>(), shapes: new Set<number>() };
 
-  /** Replays additions read back from a checkpoint or the log. */
+  /**
+   * Adds entries read back from a snapshot or the log. Idempotent: an entry already present
+   * under its id is left as it is, so replaying a record the snapshot already covers is harmless.
+   */
   restore(additions: DictionaryAdditions): void {
-    for (const name of additions.names) this.internName(name, undefined);
-    for (const ids of additions.shapes) this.addShape(ids, undefined);
+    const { names, shapes, nameIds, shapeIds } = additions;
+    names.forEach((name, i) => {
+      const id = nameIds?.[i] ?? this.nameIds.get(name) ?? this.names.length;
+      if (this.names[id] === name) return;
+      if (this.names[id] !== undefined) throw new Error(`dictionary name id ${id} is ${JSON.stringify(this.names[id])}, not ${JSON.stringify(name)}`);
+      this.names[id] = name;
+      this.nameIds.set(name, id);
+    });
+    shapes.forEach((ids, i) => {
+      const id = shapeIds?.[i] ?? this.shapes.length;
+      const existing = this.shapes[id];
+      if (existing !== undefined) {
+        if (existing.nameIds.length === ids.length && existing.nameIds.every((n, k) => n === ids[k])) return;
+        throw new Error(`dictionary shape id ${id} is already another shape`);
+      }
+      this.setShape(id, ids);
+    });
+    this.tentativeNamesFrom = this.names.length;
+    this.tentativeShapesFrom = this.shapes.length;
   }
 
   dictionary(): DictionaryAdditions {
-    return { names: this.names.slice(), shapes: this.shapes.slice(1).map((s) => s.nameIds) };
+    const d: Required<DictionaryAdditions> = { names: [], nameIds: [], shapes: [], shapeIds: [] };
+    this.names.forEach((name, id) => {
+      if (name !== undefined && id < this.tentativeNamesFrom) {
+        d.names.push(name);
+        d.nameIds.push(id);
+      }
+    });
+    this.shapes.forEach((shape, id) => {
+      if (shape !== undefined && id > 0 && id < this.tentativeShapesFrom) {
+        d.shapes.push(shape.nameIds);
+        d.shapeIds.push(id);
+      }
+    });
+    return d;
   }
 
-  private internName(name: string, added: DictionaryAdditions | undefined): number {
+  /** Makes the entries a committing write introduced permanent. */
+  publish(added: DictionaryAdditions): void {
+    if (added.nameIds) for (const id of added.nameIds) this.published.names.add(id);
+    if (added.shapeIds) for (const id of added.shapeIds) this.published.shapes.add(id);
+  }
+
+  /**
+   * Takes back the entries a published write introduced, when the log refused that write after
+   * all (the database takes no more writes then, so no other item can be using them).
+   */
+  forget(added: DictionaryAdditions): void {
+    added.shapeIds?.forEach((id) => {
+      const shape = this.shapes[id];
+      if (shape === undefined) return;
+      const node = this.trieNode(shape.nameIds);
+      if (node.shapeId === id) node.shapeId = undefined;
+      this.shapes[id] = undefined;
+    });
+    added.nameIds?.forEach((id) => {
+      const name = this.names[id];
+      if (name === undefined) return;
+      this.nameIds.delete(name);
+      delete this.names[id];
+    });
+  }
+
+  /** Called by settleDictionaries. */
+  settle(): void {
+    for (let id = this.tentativeNamesFrom; id < this.names.length; id++) {
+      const name = this.names[id];
+      if (name === undefined || this.published.names.has(id)) continue;
+      this.nameIds.delete(name);
+      delete this.names[id];
+    }
+    for (let id = this.tentativeShapesFrom; id < this.shapes.length; id++) {
+      const shape = this.shapes[id];
+      if (shape === undefined || this.published.shapes.has(id)) continue;
+      const node = this.trieNode(shape.nameIds);
+      if (node.shapeId === id) node.shapeId = undefined;
+      this.shapes[id] = undefined;
+    }
+    this.tentativeNamesFrom = this.names.length;
+    this.tentativeShapesFrom = this.shapes.length;
+    this.published.names.clear();
+    this.published.shapes.clear();
+  }
+
+  private markTentative(): void {
+    if (this.tentativeNamesFrom === this.names.length && this.tentativeShapesFrom === this.shapes.length) unsettled.push(this);
+  }
+
+  private internName(name: string, added: DictionaryAdditions): number {
     let id = this.nameIds.get(name);
     if (id === undefined) {
+      this.markTentative();
       id = this.names.length;
       this.names.push(name);
       this.nameIds.set(name, id);
-      added?.names.push(name);
-    }
+    } else if (id < this.tentativeNamesFrom || added.nameIds?.includes(id)) return id;
+    // New, or new for an earlier item of the same write: this write's record must carry it too.
+    added.names.push(name);
+    (added.nameIds ??= []).push(id);
     return id;
   }
 
-  private addShape(nameIds: number[], added: DictionaryAdditions | undefined): number {
-    const id = this.shapes.length;
-    this.shapes.push({ nameIds, build: compileBuilder(nameIds.map((n) => this.names[n])) });
+  private trieNode(nameIds: number[]): ShapeNode {
     let node = this.shapeTrie;
     for (const n of nameIds) {
       let child = node.next.get(n);
       if (child === undefined) node.next.set(n, (child = { shapeId: undefined, next: new Map() }));
       node = child;
     }
-    node.shapeId = id;
-    added?.shapes.push(nameIds);
+    return node;
+  }
+
+  private setShape(id: number, nameIds: number[]): void {
+    this.shapes[id] = { nameIds, build: compileBuilder(nameIds.map((n) => this.names[n])) };
+    this.trieNode(nameIds).shapeId = id;
+  }
+
+  private addShape(nameIds: number[], added: DictionaryAdditions): number {
+    this.markTentative();
+    const id = this.shapes.length;
+    this.setShape(id, nameIds);
+    added.shapes.push(nameIds);
+    (added.shapeIds ??= []).push(id);
     return id;
+  }
+
+  private useShape(id: number, added: DictionaryAdditions): void {
+    if (id < this.tentativeShapesFrom || added.shapeIds?.includes(id)) return;
+    added.shapes.push(this.shapes[id]!.nameIds);
+    (added.shapeIds ??= []).push(id);
   }
 
   encode(item: Item, size: number, added: DictionaryAdditions): string {
@@ -86,7 +216,8 @@ export class ItemCodec {
       node = node?.next.get(id);
     }
     let shapeId = node?.shapeId;
-    if (shapeId === undefined && this.shapes.length < MAX_SHAPES) shapeId = this.addShape(nameIds, added);
+    if (shapeId !== undefined) this.useShape(shapeId, added);
+    else if (this.shapes.length < MAX_SHAPES) shapeId = this.addShape(nameIds, added);
     if (shapeId !== undefined) {
       parts.push(varint(shapeId));
       for (const name in item) encodeValue(item[name], parts);
@@ -106,7 +237,7 @@ export class ItemCodec {
     r.varint();
     const shapeId = r.varint();
     if (shapeId > 0) {
-      const shape = this.shapes[shapeId];
+      const shape = this.shapes[shapeId]!;
       const n = shape.nameIds.length;
       const values: AttributeValue[] = new Array(n);
       for (let i = 0; i < n; i++) values[i] = r.value();
@@ -132,7 +263,7 @@ export class ItemCodec {
     r.varint();
     const shapeId = r.varint();
     if (shapeId > 0) {
-      const shape = this.shapes[shapeId];
+      const shape = this.shapes[shapeId]!;
       const n = shape.nameIds.length;
       if (n === 0) return '{}';
       const openings = (shape.jsonOpenings ??= this.jsonOpenings(shape.nameIds));
@@ -190,7 +321,7 @@ export class ItemCodec {
     r.varint();
     const shapeId = r.varint();
     if (shapeId > 0) {
-      const ids = this.shapes[shapeId].nameIds;
+      const ids = this.shapes[shapeId]!.nameIds;
       for (let i = 0; i < ids.length; i++) {
         if (this.names[ids[i]] === wanted) return r.value();
         r.skip();

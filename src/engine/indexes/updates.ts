@@ -40,7 +40,8 @@ function inUse(m: IndexMeta): DynamoDBError | undefined {
 /**
  * Checks the request's index updates against the table and applies them to `meta` (a copy of the
  * table's meta the caller is building; its billing mode already the target one). Returns whether
- * any index changed.
+ * any index changed. Changes nothing but `meta`: the caller calls stopDeletedIndexWork once the
+ * whole request is accepted.
  */
 export function applyIndexUpdates(table: Table, input: IndexUpdateInput, meta: TableMeta, nowSeconds: number): boolean {
   const updates = input.GlobalSecondaryIndexUpdates;
@@ -134,8 +135,12 @@ export function applyIndexUpdates(table: Table, input: IndexUpdateInput, meta: T
   indexes = [...indexes.filter((m) => m.kind === 'LSI'), ...indexes.filter((m) => m.kind === 'GSI')];
   meta.indexes = indexes;
   meta.attributeDefinitions = usedDefinitions(defs, [meta.keySchema, ...indexes.map((m) => m.keySchema)]);
-  for (const u of updates) if (u.Delete) cancelIndexWork(table, u.Delete.IndexName);
   return true;
+}
+
+/** Stops the backfill of indexes the request deletes; only once every check of the request passed. */
+export function stopDeletedIndexWork(table: Table, input: IndexUpdateInput): void {
+  for (const u of input.GlobalSecondaryIndexUpdates ?? []) if (u.Delete) cancelIndexWork(table, u.Delete.IndexName);
 }
 
 /** A switch to PROVISIONED must give every GSI its throughput, in the same request. */

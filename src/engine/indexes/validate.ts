@@ -4,11 +4,12 @@
 // per-table limits and the 100 projected attributes across all indexes.
 import { invalidParameter, validation } from '../errors';
 import type { AttributeDefinition, KeySchemaElement } from '../table';
-import { KEY_SCHEMA, type Spec } from '../validation/shape';
+import type { Spec } from '../validation/shape';
+import { INDEX_NAME as OPTIONAL_INDEX_NAME, KEY_SCHEMA, OPAQUE_STRUCTURE, PROVISIONED_THROUGHPUT, required } from '../validation/members';
 import { MAX_GSIS, MAX_LSIS, MAX_PROJECTED_ATTRIBUTES, type IndexKind, type IndexMeta, type IndexProjection } from './types';
 
 
-export const INDEX_NAME: Spec = { type: 'string', required: true, min: 3, max: 255, pattern: /^[a-zA-Z0-9_.-]+$/, patternText: '[a-zA-Z0-9_.-]+' };
+const INDEX_NAME = required(OPTIONAL_INDEX_NAME);
 
 const PROJECTION: Spec = {
   type: 'structure',
@@ -19,13 +20,6 @@ const PROJECTION: Spec = {
   },
 };
 
-const THROUGHPUT: Spec = {
-  type: 'structure',
-  members: {
-    ReadCapacityUnits: { type: 'integer', required: true, min: 1 },
-    WriteCapacityUnits: { type: 'integer', required: true, min: 1 },
-  },
-};
 
 /** CreateTable's LocalSecondaryIndexes member. */
 export const LOCAL_SECONDARY_INDEXES: Spec = {
@@ -38,9 +32,9 @@ export const GLOBAL_SECONDARY_INDEX_MEMBERS: Record<string, Spec> = {
   Projection: PROJECTION,
   IndexName: INDEX_NAME,
   KeySchema: KEY_SCHEMA,
-  ProvisionedThroughput: THROUGHPUT,
-  OnDemandThroughput: { type: 'structure', members: {} },
-  WarmThroughput: { type: 'structure', members: {} },
+  ProvisionedThroughput: PROVISIONED_THROUGHPUT,
+  OnDemandThroughput: OPAQUE_STRUCTURE,
+  WarmThroughput: OPAQUE_STRUCTURE,
 };
 
 export const GLOBAL_SECONDARY_INDEXES: Spec = {
@@ -58,9 +52,9 @@ export const GLOBAL_SECONDARY_INDEX_UPDATES: Spec = {
         type: 'structure',
         members: {
           IndexName: INDEX_NAME,
-          ProvisionedThroughput: THROUGHPUT,
-          OnDemandThroughput: { type: 'structure', members: {} },
-          WarmThroughput: { type: 'structure', members: {} },
+          ProvisionedThroughput: PROVISIONED_THROUGHPUT,
+          OnDemandThroughput: OPAQUE_STRUCTURE,
+          WarmThroughput: OPAQUE_STRUCTURE,
         },
       },
       Create: { type: 'structure', members: GLOBAL_SECONDARY_INDEX_MEMBERS },

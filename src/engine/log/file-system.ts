@@ -52,6 +52,27 @@ export interface FileSystem {
   syncDir(dir: string): void;
 }
 
+/**
+ * Up to `length` bytes of `file` from `position` (fewer at its end), however many reads that
+ * takes; the whole file when `length` is omitted.
+ */
+export function readBytes(fs: FileSystem, file: string, position = 0, length?: number): Buffer {
+  const h = fs.open(file, { readOnly: true });
+  try {
+    const want = length ?? Math.max(0, h.size() - position);
+    const buf = Buffer.allocUnsafe(want);
+    let n = 0;
+    while (n < want) {
+      const got = h.read(buf, n, want - n, position + n);
+      if (got === 0) break;
+      n += got;
+    }
+    return buf.subarray(0, n);
+  } finally {
+    h.close();
+  }
+}
+
 class NodeFileHandle implements FileHandle {
   constructor(readonly path: string, private readonly fd: number) {}
 

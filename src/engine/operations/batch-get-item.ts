@@ -6,9 +6,10 @@ import { encodedItemSize } from '../codec/item-codec';
 import { DynamoDBError, validation } from '../errors';
 import type { CompiledProjection } from '../expressions';
 import type { Item } from '../types/attribute-value';
-import { RETURN_CONSUMED, encodeKey } from './common';
+import { encodeKey } from './common';
 import { addConsumption, consumedCapacity, consumption } from '../capacity';
-import { ATTRIBUTES_TO_GET, compileRequest } from './legacy';
+import { compileRequest } from './legacy';
+import { ATTRIBUTES_TO_GET, ATTRIBUTE_MAP, EXPRESSION, EXPRESSION_MAP, RETURN_CONSUMED } from '../validation/members';
 import type { Table } from '../table';
 
 interface KeysAndAttributes {
@@ -49,16 +50,24 @@ interface TableRequest {
 export const batchGetItem: Operation<BatchGetItemInput> = {
   name: 'BatchGetItem',
   members: {
+    // The null-element messages are DynamoDB Local's (DynamoDB's own emulator), which words them itself.
     RequestItems: {
       type: 'map',
+      nullMember: (table) => `The list of keys in RequestItems for BatchGetItem is required: ${table} has empty list`,
       value: {
         type: 'structure',
         members: {
-          Keys: { type: 'list', required: true, min: 1, member: { type: 'map' } },
+          Keys: {
+            type: 'list',
+            required: true,
+            min: 1,
+            member: ATTRIBUTE_MAP,
+            nullMember: (table) => `The list of keys in RequestItems for BatchGetItem may not contain null or empty values: ${table} has one or more empty keys`,
+          },
           AttributesToGet: ATTRIBUTES_TO_GET,
           ConsistentRead: { type: 'boolean' },
-          ProjectionExpression: { type: 'string' },
-          ExpressionAttributeNames: { type: 'map' },
+          ProjectionExpression: EXPRESSION,
+          ExpressionAttributeNames: EXPRESSION_MAP,
         },
       },
     },

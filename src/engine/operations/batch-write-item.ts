@@ -8,7 +8,8 @@ import { DynamoDBError, validation } from '../errors';
 import { itemSize, normalizeItem } from '../types/attribute-validation';
 import type { Item } from '../types/attribute-value';
 import type { Mutation } from '../storage/records';
-import { RETURN_CONSUMED, RETURN_METRICS, checkItemSize, encodeKey, parseKey } from './common';
+import { checkItemSize, encodeKey, parseKey } from './common';
+import { ATTRIBUTE_MAP, RETURN_CONSUMED, RETURN_METRICS, required } from '../validation/members';
 import { addConsumption, consumedCapacity, consumption } from '../capacity';
 import { checkBatchTableName } from './batch-get-item';
 import type { Table } from '../table';
@@ -25,6 +26,7 @@ interface BatchWriteItemInput {
 }
 
 export const MAX_BATCH_WRITE_REQUESTS = 25;
+const NULL_OR_EMPTY = 'The batch write request list for a table cannot be null or empty';
 const MORE_THAN_ONE = 'Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported datatypes';
 
 type Planned =
@@ -43,15 +45,18 @@ function checkPutKey(table: Table, item: Item): void {
 export const batchWriteItem: Operation<BatchWriteItemInput> = {
   name: 'BatchWriteItem',
   members: {
+    // The null-element messages are DynamoDB Local's (DynamoDB's own emulator), which words them itself.
     RequestItems: {
       type: 'map',
+      nullMember: (table) => `${NULL_OR_EMPTY}: ${table}`,
       value: {
         type: 'list',
+        nullMember: () => NULL_OR_EMPTY,
         member: {
           type: 'structure',
           members: {
-            PutRequest: { type: 'structure', members: { Item: { type: 'map', required: true } } },
-            DeleteRequest: { type: 'structure', members: { Key: { type: 'map', required: true } } },
+            PutRequest: { type: 'structure', members: { Item: required(ATTRIBUTE_MAP) } },
+            DeleteRequest: { type: 'structure', members: { Key: required(ATTRIBUTE_MAP) } },
           },
         },
       },
@@ -67,7 +72,7 @@ export const batchWriteItem: Operation<BatchWriteItemInput> = {
     for (const name of names) {
       checkBatchTableName(name);
       const list = requestItems[name]!;
-      if (list.length === 0) throw validation(`The batch write request list for a table cannot be null or empty: ${name}`);
+      if (list.length === 0) throw validation(`${NULL_OR_EMPTY}: ${name}`);
       total += list.length;
     }
     if (total > MAX_BATCH_WRITE_REQUESTS) throw validation('Too many items requested for the BatchWriteItem call');

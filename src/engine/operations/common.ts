@@ -5,7 +5,7 @@ import { invalidParameter, validation } from '../errors';
 import { normalizeAttributeValue } from '../types/attribute-validation';
 import type { AttributeValue, Item, Key, ScalarType } from '../types/attribute-value';
 import type { Spec } from '../validation/shape';
-import { TABLE_NAME } from '../validation/shape';
+import { CONDITION_MEMBERS, RETURN_CONSUMED, RETURN_METRICS, RETURN_ON_CONDITION_FAILURE, RETURN_VALUES, TABLE_NAME } from '../validation/members';
 import type { Table } from '../table';
 import { encodeStringKey } from '../codec/key-codec';
 
@@ -15,27 +15,15 @@ export const MAX_ITEM_BYTES = 400 * 1024;
 const MAX_PARTITION_KEY_BYTES = 2048;
 const MAX_SORT_KEY_BYTES = 1024;
 
-export const ATTRIBUTE_MAP: Spec = { type: 'map' };
-export const RETURN_CONSUMED: Spec = { type: 'string', enum: ['INDEXES', 'TOTAL', 'NONE'] };
-export const RETURN_METRICS: Spec = { type: 'string', enum: ['SIZE', 'NONE'] };
-export const RETURN_ON_CONDITION_FAILURE: Spec = { type: 'string', enum: ['ALL_OLD', 'NONE'] };
-export const EXPRESSION_MEMBERS: Record<string, Spec> = {
-  ConditionExpression: { type: 'string' },
-  ExpressionAttributeNames: { type: 'map' },
-  ExpressionAttributeValues: { type: 'map' },
-  ConditionalOperator: { type: 'string', enum: ['AND', 'OR'] },
-  Expected: { type: 'map' },
-};
-export { TABLE_NAME };
 
 /** Members every conditional single-item write (PutItem, UpdateItem, DeleteItem) accepts. */
 export const CONDITIONAL_WRITE_MEMBERS: Record<string, Spec> = {
   TableName: TABLE_NAME,
-  ReturnValues: { type: 'string', enum: ['NONE', 'ALL_OLD', 'UPDATED_OLD', 'ALL_NEW', 'UPDATED_NEW'] },
+  ReturnValues: RETURN_VALUES,
   ReturnConsumedCapacity: RETURN_CONSUMED,
   ReturnItemCollectionMetrics: RETURN_METRICS,
   ReturnValuesOnConditionCheckFailure: RETURN_ON_CONDITION_FAILURE,
-  ...EXPRESSION_MEMBERS,
+  ...CONDITION_MEMBERS,
 };
 
 export interface ConditionalWriteInput {

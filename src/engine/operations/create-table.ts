@@ -1,17 +1,11 @@
 import type { Operation } from './operation';
 import { invalidParameter, resourceInUse, validation } from '../errors';
 import type { AttributeDefinition, KeySchemaElement } from '../table';
-import { KEY_SCHEMA, TABLE_NAME, type Spec } from '../validation/shape';
+import { ATTRIBUTE_DEFINITIONS, BILLING_MODE, KEY_SCHEMA, OPAQUE_STRUCTURE, PROVISIONED_THROUGHPUT, TABLE_CLASS, TABLE_NAME, required } from '../validation/members';
+import { checkThroughputQuotas } from '../capacity/quotas';
 import { GLOBAL_SECONDARY_INDEXES, LOCAL_SECONDARY_INDEXES, checkCreateTableIndexes, type IndexInput } from '../indexes/validate';
 
 
-export const PROVISIONED_THROUGHPUT: Spec = {
-  type: 'structure',
-  members: {
-    ReadCapacityUnits: { type: 'integer', required: true, min: 1 },
-    WriteCapacityUnits: { type: 'integer', required: true, min: 1 },
-  },
-};
 
 interface CreateTableInput {
   TableName: string;
@@ -30,25 +24,15 @@ export const createTable: Operation<CreateTableInput> = {
   members: {
     TableName: TABLE_NAME,
     KeySchema: KEY_SCHEMA,
-    AttributeDefinitions: {
-      type: 'list',
-      required: true,
-      member: {
-        type: 'structure',
-        members: {
-          AttributeName: { type: 'string', required: true, min: 1, max: 255 },
-          AttributeType: { type: 'string', required: true, enum: ['B', 'N', 'S'] },
-        },
-      },
-    },
-    BillingMode: { type: 'string', enum: ['PROVISIONED', 'PAY_PER_REQUEST'] },
+    AttributeDefinitions: required(ATTRIBUTE_DEFINITIONS),
+    BillingMode: BILLING_MODE,
     ProvisionedThroughput: PROVISIONED_THROUGHPUT,
     GlobalSecondaryIndexes: GLOBAL_SECONDARY_INDEXES,
     LocalSecondaryIndexes: LOCAL_SECONDARY_INDEXES,
-    StreamSpecification: { type: 'structure', members: {} },
-    SSESpecification: { type: 'structure', members: {} },
+    StreamSpecification: OPAQUE_STRUCTURE,
+    SSESpecification: OPAQUE_STRUCTURE,
     Tags: { type: 'list' },
-    TableClass: { type: 'string', enum: ['STANDARD', 'STANDARD_INFREQUENT_ACCESS'] },
+    TableClass: TABLE_CLASS,
     DeletionProtectionEnabled: { type: 'boolean' },
   },
   run(db, input) {
@@ -107,6 +91,7 @@ export const createTable: Operation<CreateTableInput> = {
     });
     if (indexes) meta.indexes = indexes;
     if (billingMode === 'PAY_PER_REQUEST') meta.lastUpdateToPayPerRequest = undefined;
+    checkThroughputQuotas(db, meta, undefined);
     return db.commit([{ kind: 'createTable', tableId: meta.id, meta }]).then(() => ({
       TableDescription: db.table(meta.name).describe('CREATING'),
     }));

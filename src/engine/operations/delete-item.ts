@@ -2,9 +2,10 @@ import type { Operation } from './operation';
 import { addItemCollectionMetrics } from '../indexes/writes';
 import { compileRequest, hasConditionParameters } from './legacy';
 import {
-  ATTRIBUTE_MAP, CONDITIONAL_WRITE_MEMBERS, ConditionalCheckFailed, type ConditionalWriteInput,
+  CONDITIONAL_WRITE_MEMBERS, ConditionalCheckFailed, type ConditionalWriteInput,
   checkReturnValues, encodeKey,
 } from './common';
+import { ATTRIBUTE_MAP, required } from '../validation/members';
 
 interface DeleteItemInput extends ConditionalWriteInput {
   Key: Record<string, unknown>;
@@ -14,7 +15,7 @@ export const deleteItem: Operation<DeleteItemInput> = {
   name: 'DeleteItem',
   members: {
     ...CONDITIONAL_WRITE_MEMBERS,
-    Key: { ...ATTRIBUTE_MAP, required: true },
+    Key: required(ATTRIBUTE_MAP),
   },
   run(db, input) {
     const returnValues = checkReturnValues(input.ReturnValues, ['NONE', 'ALL_OLD'], 'ReturnValues can only be ALL_OLD or NONE');

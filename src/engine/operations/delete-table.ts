@@ -1,6 +1,6 @@
 import type { Operation } from './operation';
 import { validation } from '../errors';
-import { TABLE_NAME } from '../validation/shape';
+import { TABLE_NAME } from '../validation/members';
 
 export const deleteTable: Operation<{ TableName: string }> = {
   name: 'DeleteTable',

@@ -1,5 +1,5 @@
 import type { Operation } from './operation';
-import { TABLE_NAME } from '../validation/shape';
+import { TABLE_NAME } from '../validation/members';
 
 export const describeTable: Operation<{ TableName: string }> = {
   name: 'DescribeTable',

@@ -1,6 +1,7 @@
 import type { Operation } from './operation';
 import { compileRequest } from './legacy';
-import { ATTRIBUTE_MAP, RETURN_CONSUMED, TABLE_NAME, encodeKey, pick } from './common';
+import { encodeKey, pick } from './common';
+import { ATTRIBUTES_TO_GET, ATTRIBUTE_MAP, EXPRESSION, EXPRESSION_MAP, RETURN_CONSUMED, TABLE_NAME, required } from '../validation/members';
 import { EncodedItem, encodedItemSize } from '../codec/item-codec';
 import { validation } from '../errors';
 
@@ -18,11 +19,11 @@ export const getItem: Operation<GetItemInput> = {
   name: 'GetItem',
   members: {
     TableName: TABLE_NAME,
-    Key: { ...ATTRIBUTE_MAP, required: true },
+    Key: required(ATTRIBUTE_MAP),
     ConsistentRead: { type: 'boolean' },
-    ProjectionExpression: { type: 'string' },
-    AttributesToGet: { type: 'list', min: 1, member: { type: 'string' } },
-    ExpressionAttributeNames: { type: 'map' },
+    ProjectionExpression: EXPRESSION,
+    AttributesToGet: ATTRIBUTES_TO_GET,
+    ExpressionAttributeNames: EXPRESSION_MAP,
     ReturnConsumedCapacity: RETURN_CONSUMED,
   },
   run(db, input) {

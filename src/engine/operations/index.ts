@@ -13,7 +13,8 @@ import { query } from './query';
 import { scan } from './scan';
 import { batchGetItem } from './batch-get-item';
 import { batchWriteItem } from './batch-write-item';
+import { describeLimits } from './describe-limits';
 
-const all: Operation[] = [createTable, describeTable, listTables, deleteTable, updateTable, putItem, getItem, updateItem, deleteItem, query, scan, batchGetItem, batchWriteItem];
+const all: Operation[] = [createTable, describeTable, listTables, deleteTable, updateTable, putItem, getItem, updateItem, deleteItem, query, scan, batchGetItem, batchWriteItem, describeLimits];
 
 export const OPERATIONS: ReadonlyMap<string, Operation> = new Map(all.map((op) => [op.name, op]));

@@ -27,7 +27,6 @@ import { compareScalars, type Condition } from '../expressions/validate';
 import { normalizeAttributeValue } from '../types/attribute-validation';
 import type { AttributeValue, Item } from '../types/attribute-value';
 import { addNumbers } from '../types/number';
-import type { Spec } from '../validation/shape';
 
 export type RequestKind = 'GetItem' | 'PutItem' | 'DeleteItem' | 'UpdateItem' | 'Query' | 'Scan' | 'BatchGetItem';
 
@@ -55,31 +54,6 @@ const LEGACY_IN: Record<RequestKind, readonly string[]> = {
   Query: ['AttributesToGet', 'QueryFilter', 'ConditionalOperator', 'KeyConditions'],
   Scan: ['AttributesToGet', 'ScanFilter', 'ConditionalOperator'],
 };
-
-// ---------------------------------------------------------------------------------------------
-// Shapes of the legacy members (for the operations' declarative validators)
-
-const COMPARISON_OPERATOR: Spec = { type: 'string' };
-/** A Condition (QueryFilter, ScanFilter, KeyConditions entries). */
-export const CONDITION_MAP: Spec = {
-  type: 'map',
-  value: { type: 'structure', members: { ComparisonOperator: COMPARISON_OPERATOR, AttributeValueList: { type: 'list' } } },
-};
-/** ExpectedAttributeValue entries. */
-export const EXPECTED_MAP: Spec = {
-  type: 'map',
-  value: {
-    type: 'structure',
-    members: { Value: { type: 'map' }, Exists: { type: 'boolean' }, ComparisonOperator: COMPARISON_OPERATOR, AttributeValueList: { type: 'list' } },
-  },
-};
-/** AttributeValueUpdate entries. */
-export const ATTRIBUTE_UPDATES_MAP: Spec = {
-  type: 'map',
-  value: { type: 'structure', members: { Value: { type: 'map' }, Action: { type: 'string', enum: ['ADD', 'PUT', 'DELETE'] } } },
-};
-export const ATTRIBUTES_TO_GET: Spec = { type: 'list', min: 1, member: { type: 'string' } };
-export const CONDITIONAL_OPERATOR: Spec = { type: 'string', enum: ['AND', 'OR'] };
 
 // ---------------------------------------------------------------------------------------------
 // Conditions: Expected, QueryFilter, ScanFilter, KeyConditions

@@ -1,9 +1,10 @@
 import type { Operation } from './operation';
+import { OPTIONAL_TABLE_NAME } from '../validation/members';
 
 export const listTables: Operation<{ ExclusiveStartTableName?: string; Limit?: number }> = {
   name: 'ListTables',
   members: {
-    ExclusiveStartTableName: { type: 'string', min: 3, max: 255, pattern: /^[a-zA-Z0-9_.-]+$/, patternText: '[a-zA-Z0-9_.-]+' },
+    ExclusiveStartTableName: OPTIONAL_TABLE_NAME,
     Limit: { type: 'integer', min: 1, max: 100 },
   },
   run(db, input) {

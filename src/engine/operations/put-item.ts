@@ -4,9 +4,10 @@ import { compileRequest, hasConditionParameters } from './legacy';
 import { normalizeItem, itemSize } from '../types/attribute-validation';
 import type { Item } from '../types/attribute-value';
 import {
-  ATTRIBUTE_MAP, CONDITIONAL_WRITE_MEMBERS, ConditionalCheckFailed, type ConditionalWriteInput,
+  CONDITIONAL_WRITE_MEMBERS, ConditionalCheckFailed, type ConditionalWriteInput,
   checkItemKey, checkItemSize, checkReturnValues,
 } from './common';
+import { ATTRIBUTE_MAP, required } from '../validation/members';
 
 interface PutItemInput extends ConditionalWriteInput {
   Item: Record<string, unknown>;
@@ -16,7 +17,7 @@ export const putItem: Operation<PutItemInput> = {
   name: 'PutItem',
   members: {
     ...CONDITIONAL_WRITE_MEMBERS,
-    Item: { ...ATTRIBUTE_MAP, required: true },
+    Item: required(ATTRIBUTE_MAP),
   },
   run(db, input) {
     const item = normalizeItem(input.Item);

@@ -4,7 +4,8 @@ import { primaryKeyOf, readPage, selectMode } from './read-rules';
 import { AFTER_PREFIX, encodeScalar, partitionPrefix } from '../codec/key-codec';
 import { validation } from '../errors';
 import type { AttributeValue } from '../types/attribute-value';
-import { ATTRIBUTE_MAP, RETURN_CONSUMED, TABLE_NAME, parseKey } from './common';
+import { parseKey } from './common';
+import { ATTRIBUTES_TO_GET, ATTRIBUTE_MAP, CONDITIONAL_OPERATOR, CONDITION_MAP, EXPRESSION, EXPRESSION_MAP, INDEX_NAME, PAGE_LIMIT, RETURN_CONSUMED, SELECT, TABLE_NAME } from '../validation/members';
 import type { Table } from '../table';
 import { queryIndex } from '../indexes/query-scan';
 
@@ -54,22 +55,22 @@ export const query: Operation<QueryInput> = {
   name: 'Query',
   members: {
     TableName: TABLE_NAME,
-    IndexName: { type: 'string', min: 3, max: 255, pattern: /^[a-zA-Z0-9_.-]+$/, patternText: '[a-zA-Z0-9_.-]+' },
-    KeyConditionExpression: { type: 'string' },
-    FilterExpression: { type: 'string' },
-    ProjectionExpression: { type: 'string' },
-    ExpressionAttributeNames: { type: 'map' },
-    ExpressionAttributeValues: { type: 'map' },
-    Select: { type: 'string', enum: ['ALL_ATTRIBUTES', 'ALL_PROJECTED_ATTRIBUTES', 'SPECIFIC_ATTRIBUTES', 'COUNT'] },
-    Limit: { type: 'integer', min: 1 },
+    IndexName: INDEX_NAME,
+    KeyConditionExpression: EXPRESSION,
+    FilterExpression: EXPRESSION,
+    ProjectionExpression: EXPRESSION,
+    ExpressionAttributeNames: EXPRESSION_MAP,
+    ExpressionAttributeValues: EXPRESSION_MAP,
+    Select: SELECT,
+    Limit: PAGE_LIMIT,
     ConsistentRead: { type: 'boolean' },
     ScanIndexForward: { type: 'boolean' },
     ExclusiveStartKey: ATTRIBUTE_MAP,
-    AttributesToGet: { type: 'list', min: 1, member: { type: 'string' } },
+    AttributesToGet: ATTRIBUTES_TO_GET,
     ReturnConsumedCapacity: RETURN_CONSUMED,
-    KeyConditions: { type: 'map' },
-    QueryFilter: { type: 'map' },
-    ConditionalOperator: { type: 'string', enum: ['AND', 'OR'] },
+    KeyConditions: CONDITION_MAP,
+    QueryFilter: CONDITION_MAP,
+    ConditionalOperator: CONDITIONAL_OPERATOR,
   },
   run(db, input) {
     if (input.KeyConditionExpression == null && input.KeyConditions == null) {

@@ -6,8 +6,9 @@ import type { Operation } from './operation';
 import { hashBoundary, hashOfKey } from '../codec/key-codec';
 import { validation } from '../errors';
 import type { AttributeValue, Item } from '../types/attribute-value';
-import { ATTRIBUTE_MAP, RETURN_CONSUMED, TABLE_NAME, parseKey } from './common';
-import { ATTRIBUTES_TO_GET, CONDITIONAL_OPERATOR, CONDITION_MAP, compileRequest, type RequestInput } from './legacy';
+import { parseKey } from './common';
+import { compileRequest, type RequestInput } from './legacy';
+import { ATTRIBUTES_TO_GET, ATTRIBUTE_MAP, CONDITIONAL_OPERATOR, CONDITION_MAP, EXPRESSION, EXPRESSION_MAP, INDEX_NAME, PAGE_LIMIT, RETURN_CONSUMED, SELECT, TABLE_NAME } from '../validation/members';
 import { primaryKeyOf, readPage, selectMode } from './read-rules';
 import { scanIndex } from '../indexes/query-scan';
 
@@ -36,20 +37,20 @@ export const scan: Operation<ScanInput> = {
   name: 'Scan',
   members: {
     TableName: TABLE_NAME,
-    IndexName: { type: 'string', min: 3, max: 255, pattern: /^[a-zA-Z0-9_.-]+$/, patternText: '[a-zA-Z0-9_.-]+' },
+    IndexName: INDEX_NAME,
     AttributesToGet: ATTRIBUTES_TO_GET,
-    Limit: { type: 'integer', min: 1 },
-    Select: { type: 'string', enum: ['ALL_ATTRIBUTES', 'ALL_PROJECTED_ATTRIBUTES', 'SPECIFIC_ATTRIBUTES', 'COUNT'] },
+    Limit: PAGE_LIMIT,
+    Select: SELECT,
     ScanFilter: CONDITION_MAP,
     ConditionalOperator: CONDITIONAL_OPERATOR,
     ExclusiveStartKey: ATTRIBUTE_MAP,
     ReturnConsumedCapacity: RETURN_CONSUMED,
     TotalSegments: { type: 'integer', min: 1, max: MAX_TOTAL_SEGMENTS },
     Segment: { type: 'integer', min: 0, max: MAX_TOTAL_SEGMENTS - 1 },
-    ProjectionExpression: { type: 'string' },
-    FilterExpression: { type: 'string' },
-    ExpressionAttributeNames: { type: 'map' },
-    ExpressionAttributeValues: { type: 'map' },
+    ProjectionExpression: EXPRESSION,
+    FilterExpression: EXPRESSION,
+    ExpressionAttributeNames: EXPRESSION_MAP,
+    ExpressionAttributeValues: EXPRESSION_MAP,
     ConsistentRead: { type: 'boolean' },
   },
   run(db, input) {

@@ -4,9 +4,10 @@ import { compileRequest } from './legacy';
 import { itemSize } from '../types/attribute-validation';
 import type { Item } from '../types/attribute-value';
 import {
-  ATTRIBUTE_MAP, CONDITIONAL_WRITE_MEMBERS, ConditionalCheckFailed, type ConditionalWriteInput,
+  CONDITIONAL_WRITE_MEMBERS, ConditionalCheckFailed, type ConditionalWriteInput,
   checkItemSize, checkReturnValues, parseKey, pick,
 } from './common';
+import { ATTRIBUTE_MAP, ATTRIBUTE_UPDATES_MAP, EXPRESSION, required } from '../validation/members';
 import { invalidParameter } from '../errors';
 
 interface UpdateItemInput extends ConditionalWriteInput {
@@ -20,9 +21,9 @@ export const updateItem: Operation<UpdateItemInput> = {
   name: 'UpdateItem',
   members: {
     ...CONDITIONAL_WRITE_MEMBERS,
-    Key: { ...ATTRIBUTE_MAP, required: true },
-    UpdateExpression: { type: 'string' },
-    AttributeUpdates: { type: 'map' },
+    Key: required(ATTRIBUTE_MAP),
+    UpdateExpression: EXPRESSION,
+    AttributeUpdates: ATTRIBUTE_UPDATES_MAP,
   },
   run(db, input) {
     const returnValues = checkReturnValues(input.ReturnValues, RETURN_VALUES, '');

@@ -1,12 +1,12 @@
 import type { Operation } from './operation';
 import { invalidParameter, validation } from '../errors';
-import { TABLE_NAME } from '../validation/shape';
-import { PROVISIONED_THROUGHPUT } from './create-table';
+import { ATTRIBUTE_DEFINITIONS, BILLING_MODE, OPAQUE_STRUCTURE, PROVISIONED_THROUGHPUT, TABLE_CLASS, TABLE_NAME } from '../validation/members';
 import type { TableMeta } from '../table';
 import { GLOBAL_SECONDARY_INDEX_UPDATES } from '../indexes/validate';
-import { applyIndexUpdates, type IndexUpdateInput } from '../indexes/updates';
+import { applyIndexUpdates, stopDeletedIndexWork, type IndexUpdateInput } from '../indexes/updates';
 import { startIndexWork } from '../indexes/backfill';
 import { payPerRequestSwitch, throughputChange } from '../capacity/rules';
+import { checkThroughputQuotas } from '../capacity/quotas';
 
 interface UpdateTableInput {
   TableName: string;
@@ -25,23 +25,14 @@ export const updateTable: Operation<UpdateTableInput> = {
   name: 'UpdateTable',
   members: {
     TableName: TABLE_NAME,
-    BillingMode: { type: 'string', enum: ['PROVISIONED', 'PAY_PER_REQUEST'] },
+    BillingMode: BILLING_MODE,
     ProvisionedThroughput: PROVISIONED_THROUGHPUT,
-    TableClass: { type: 'string', enum: ['STANDARD', 'STANDARD_INFREQUENT_ACCESS'] },
+    TableClass: TABLE_CLASS,
     DeletionProtectionEnabled: { type: 'boolean' },
-    AttributeDefinitions: {
-      type: 'list',
-      member: {
-        type: 'structure',
-        members: {
-          AttributeName: { type: 'string', required: true, min: 1, max: 255 },
-          AttributeType: { type: 'string', required: true, enum: ['B', 'N', 'S'] },
-        },
-      },
-    },
+    AttributeDefinitions: ATTRIBUTE_DEFINITIONS,
     GlobalSecondaryIndexUpdates: GLOBAL_SECONDARY_INDEX_UPDATES,
-    StreamSpecification: { type: 'structure', members: {} },
-    SSESpecification: { type: 'structure', members: {} },
+    StreamSpecification: OPAQUE_STRUCTURE,
+    SSESpecification: OPAQUE_STRUCTURE,
     ReplicaUpdates: { type: 'list' },
   },
   run(db, input) {
@@ -96,6 +87,8 @@ export const updateTable: Operation<UpdateTableInput> = {
     if (input.TableClass) meta.tableClass = input.TableClass;
     if (input.DeletionProtectionEnabled !== undefined) meta.deletionProtection = input.DeletionProtectionEnabled;
     applyIndexUpdates(table, input as unknown as IndexUpdateInput, meta, nowSeconds);
+    checkThroughputQuotas(db, meta, current);
+    stopDeletedIndexWork(table, input as unknown as IndexUpdateInput);
     const done = db.commit([{ kind: 'updateTable', tableId: meta.id, meta }]);
     startIndexWork(db, table);
     db.capacity.state(table); // the new throughput applies from now on

@@ -2,40 +2,28 @@
 // produces DynamoDB's own messages, e.g.
 //   1 validation error detected: Value null at 'tableName' failed to satisfy constraint: Member must not be null
 // Wrong JSON types are SerializationExceptions, as DynamoDB's deserializer reports them.
+//
+// Invariants once validateShape returns: a JSON null in a declared member of a structure, at any
+// depth, has been removed (DynamoDB reads null as absent), so operations see only undefined; and
+// no list element or map value that has a spec is null (DynamoDB refuses those with
+// "Member must not be null" at 'name.N.member' or 'name.key.member').
 import { DynamoDBError, validation } from '../errors';
+
+/**
+ * DynamoDB's own message for a null list element or map value where it has one (BatchWriteItem,
+ * BatchGetItem, KeySchema), instead of "Member must not be null". `key` is the map key the
+ * element sits under, nearest first (the table name of a RequestItems entry), or ''.
+ */
+export type NullMemberMessage = (key: string) => string;
 
 export type Spec =
   | { type: 'string'; required?: boolean; min?: number; max?: number; pattern?: RegExp; patternText?: string; enum?: readonly string[] }
   | { type: 'integer'; required?: boolean; min?: number; max?: number }
   | { type: 'boolean'; required?: boolean }
-  | { type: 'list'; required?: boolean; min?: number; max?: number; member?: Spec }
-  | { type: 'map'; required?: boolean; min?: number; max?: number; value?: Spec }
+  | { type: 'list'; required?: boolean; min?: number; max?: number; member?: Spec; nullMember?: NullMemberMessage }
+  | { type: 'map'; required?: boolean; min?: number; max?: number; value?: Spec; nullMember?: NullMemberMessage }
   | { type: 'structure'; required?: boolean; members: Record<string, Spec> }
   | { type: 'any'; required?: boolean };
-
-/** A table's or an index's KeySchema: one HASH element and an optional RANGE element. */
-export const KEY_SCHEMA: Spec = {
-  type: 'list',
-  required: true,
-  min: 1,
-  max: 2,
-  member: {
-    type: 'structure',
-    members: {
-      AttributeName: { type: 'string', required: true, min: 1, max: 255 },
-      KeyType: { type: 'string', required: true, enum: ['HASH', 'RANGE'] },
-    },
-  },
-};
-
-export const TABLE_NAME: Spec = {
-  type: 'string',
-  required: true,
-  min: 3,
-  max: 255,
-  pattern: /^[a-zA-Z0-9_.-]+$/,
-  patternText: '[a-zA-Z0-9_.-]+',
-};
 
 function wireName(member: string): string {
   return member.charAt(0).toLowerCase() + member.slice(1);
@@ -83,12 +71,14 @@ export function validateShape(input: unknown, members: Record<string, Spec>): vo
 
 /** The full check of an object against `members`, with DynamoDB's exceptions and messages. */
 export function interpret(input: Record<string, unknown>, members: Record<string, Spec>): void {
-  const problems: string[] = [];
-  checkMembers(input, members, '', problems);
-  if (problems.length > 0) {
-    const n = problems.length;
-    throw validation(`${n} validation error${n > 1 ? 's' : ''} detected: ${problems.join('; ')}`);
+  const w: Walk = { problems: [], refusal: undefined };
+  checkMembers(input, members, '', '', w);
+  if (w.problems.length > 0) {
+    const n = w.problems.length;
+    throw validation(`${n} validation error${n > 1 ? 's' : ''} detected: ${w.problems.join('; ')}`);
   }
+  // DynamoDB reports a null element with its own message only once the constraints all hold.
+  if (w.refusal !== undefined) throw validation(w.refusal);
 }
 
 // Most requests are valid. A spec is compiled once into a predicate that only says whether a
@@ -112,9 +102,10 @@ function compileMembers(members: Record<string, Spec>): Acceptor {
   const accepts = names.map((n) => compile(members[n]));
   const lines = names.map((n, i) => {
     const read = `v = o[${JSON.stringify(n)}];`;
+    // An optional null is refused too, so that the interpreter runs and removes it.
     return members[n].required
       ? `${read} if (v === undefined || v === null || !a[${i}](v)) return false;`
-      : `${read} if (v !== undefined && v !== null && !a[${i}](v)) return false;`;
+      : `${read} if (v !== undefined && (v === null || !a[${i}](v))) return false;`;
   });
   return new Function('a', `return function accept(o) { let v; ${lines.join(' ')} return true; };`)(accepts) as Acceptor;
 }
@@ -133,7 +124,7 @@ function compile(spec: Spec): Acceptor {
     }
     case 'integer': {
       const { min = -Infinity, max = Infinity } = spec;
-      return (v) => typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max;
+      return (v) => typeof v === 'number' && isLong(v) && v >= min && v <= max;
     }
     case 'list': {
       const { min = 0, max = Infinity } = spec;
@@ -163,22 +154,48 @@ function compile(spec: Spec): Acceptor {
   }
 }
 
+const LONG_LIMIT = 2 ** 63;
+
+/** Whether a JSON number fits DynamoDB's Long members (a signed 64-bit integer). */
+function isLong(n: number): boolean {
+  return Number.isInteger(n) && n >= -LONG_LIMIT && n < LONG_LIMIT;
+}
+
 function presentAnd(accept: Acceptor, v: unknown): boolean {
   return v !== undefined && v !== null && accept(v);
 }
 
+/** What the interpreter found: constraint failures, and the first null element with a message of its own. */
+interface Walk {
+  problems: string[];
+  refusal: string | undefined;
+}
+
 // Runs only for requests the compiled predicate refused, so paths are built as it goes.
-function checkMembers(obj: Record<string, unknown>, members: Record<string, Spec>, prefix: string, problems: string[]): void {
-  for (const name in members) check(obj[name], members[name], prefix + wireName(name), problems);
+function checkMembers(obj: Record<string, unknown>, members: Record<string, Spec>, prefix: string, key: string, w: Walk): void {
+  for (const name in members) {
+    const value = obj[name];
+    // DynamoDB reads a null member as an absent one; removing it here spares every operation
+    // from telling null and undefined apart (the compiled predicate sends every null here).
+    if (value === null) delete obj[name];
+    check(value, members[name], prefix + wireName(name), key, w);
+  }
 }
 
-function fail(value: unknown, at: string, constraint: string, problems: string[]): void {
-  problems.push(`Value ${describe(value)} at '${at}' failed to satisfy constraint: ${constraint}`);
+/** An element of `container` (a list or a map): unlike a structure member, it may never be null. */
+function checkElement(value: unknown, container: Extract<Spec, { type: 'list' | 'map' }>, at: string, key: string, w: Walk): void {
+  if (value !== undefined && value !== null) check(value, (container.type === 'list' ? container.member : container.value)!, at, key, w);
+  else if (container.nullMember === undefined) fail(null, at, 'Member must not be null', w);
+  else w.refusal ??= container.nullMember(key);
 }
 
-function check(value: unknown, spec: Spec, at: string, problems: string[]): void {
+function fail(value: unknown, at: string, constraint: string, w: Walk): void {
+  w.problems.push(`Value ${describe(value)} at '${at}' failed to satisfy constraint: ${constraint}`);
+}
+
+function check(value: unknown, spec: Spec, at: string, key: string, w: Walk): void {
   if (value === undefined || value === null) {
-    if (spec.required) fail(null, at, 'Member must not be null', problems);
+    if (spec.required) fail(null, at, 'Member must not be null', w);
     return;
   }
   const expected = spec.type;
@@ -193,36 +210,36 @@ function check(value: unknown, spec: Spec, at: string, problems: string[]): void
   switch (spec.type) {
     case 'string': {
       const s = value as string;
-      if (spec.min !== undefined && s.length < spec.min) fail(s, at, `Member must have length greater than or equal to ${spec.min}`, problems);
-      if (spec.max !== undefined && s.length > spec.max) fail(s, at, `Member must have length less than or equal to ${spec.max}`, problems);
-      if (spec.pattern && !spec.pattern.test(s)) fail(s, at, `Member must satisfy regular expression pattern: ${spec.patternText}`, problems);
-      if (spec.enum && !spec.enum.includes(s)) fail(s, at, `Member must satisfy enum value set: [${spec.enum.join(', ')}]`, problems);
+      if (spec.min !== undefined && s.length < spec.min) fail(s, at, `Member must have length greater than or equal to ${spec.min}`, w);
+      if (spec.max !== undefined && s.length > spec.max) fail(s, at, `Member must have length less than or equal to ${spec.max}`, w);
+      if (spec.pattern && !spec.pattern.test(s)) fail(s, at, `Member must satisfy regular expression pattern: ${spec.patternText}`, w);
+      if (spec.enum && !spec.enum.includes(s)) fail(s, at, `Member must satisfy enum value set: [${spec.enum.join(', ')}]`, w);
       return;
     }
     case 'integer': {
       const n = value as number;
-      if (!Number.isInteger(n)) throw new DynamoDBError('SerializationException', `NUMBER_VALUE cannot be converted to Long`);
-      if (spec.min !== undefined && n < spec.min) fail(n, at, `Member must have value greater than or equal to ${spec.min}`, problems);
-      if (spec.max !== undefined && n > spec.max) fail(n, at, `Member must have value less than or equal to ${spec.max}`, problems);
+      if (!isLong(n)) throw new DynamoDBError('SerializationException', `NUMBER_VALUE cannot be converted to Long`);
+      if (spec.min !== undefined && n < spec.min) fail(n, at, `Member must have value greater than or equal to ${spec.min}`, w);
+      if (spec.max !== undefined && n > spec.max) fail(n, at, `Member must have value less than or equal to ${spec.max}`, w);
       return;
     }
     case 'list': {
       const list = value as unknown[];
-      if (spec.min !== undefined && list.length < spec.min) fail(list, at, `Member must have length greater than or equal to ${spec.min}`, problems);
-      if (spec.max !== undefined && list.length > spec.max) fail(list, at, `Member must have length less than or equal to ${spec.max}`, problems);
-      if (spec.member) list.forEach((m, i) => check(m, spec.member!, `${at}.${i + 1}.member`, problems));
+      if (spec.min !== undefined && list.length < spec.min) fail(list, at, `Member must have length greater than or equal to ${spec.min}`, w);
+      if (spec.max !== undefined && list.length > spec.max) fail(list, at, `Member must have length less than or equal to ${spec.max}`, w);
+      if (spec.member) list.forEach((m, i) => checkElement(m, spec, `${at}.${i + 1}.member`, key, w));
       return;
     }
     case 'map': {
       if (spec.min === undefined && spec.max === undefined && spec.value === undefined) return;
       const keys = Object.keys(value as object);
-      if (spec.min !== undefined && keys.length < spec.min) fail(value, at, `Member must have length greater than or equal to ${spec.min}`, problems);
-      if (spec.max !== undefined && keys.length > spec.max) fail(value, at, `Member must have length less than or equal to ${spec.max}`, problems);
-      if (spec.value) for (const k of keys) check((value as Record<string, unknown>)[k], spec.value, `${at}.${k}.member`, problems);
+      if (spec.min !== undefined && keys.length < spec.min) fail(value, at, `Member must have length greater than or equal to ${spec.min}`, w);
+      if (spec.max !== undefined && keys.length > spec.max) fail(value, at, `Member must have length less than or equal to ${spec.max}`, w);
+      if (spec.value) for (const k of keys) checkElement((value as Record<string, unknown>)[k], spec, `${at}.${k}.member`, k, w);
       return;
     }
     case 'structure':
-      checkMembers(value as Record<string, unknown>, spec.members, `${at}.`, problems);
+      checkMembers(value as Record<string, unknown>, spec.members, `${at}.`, key, w);
       return;
     default:
       return;

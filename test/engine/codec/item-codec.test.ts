@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { ItemCodec, encodedItemSize } from '../../../src/engine/codec/item-codec';
+import { ItemCodec, encodedItemSize, settleDictionaries } from '../../../src/engine/codec/item-codec';
 import type { AttributeValue, Item } from '../../../src/engine/types/attribute-value';
 
 // fast-check builds null-prototype dictionaries; compare as plain JSON data.
@@ -44,6 +44,9 @@ test('a codec restored from the dictionary additions decodes the same strings', 
     fc.property(item, (it) => {
       const added = { names: [] as string[], shapes: [] as number[][] };
       encoded.push([a.encode(it as Item, 1, added), it as Item]);
+      // Committed, as the database does: only then are the additions part of the dictionary.
+      a.publish(added);
+      settleDictionaries();
       log.push(added);
     }),
     { numRuns: 200 },

@@ -89,3 +89,33 @@ test('an ordinary GetItem is accepted without the interpreter, a bad one is not'
   assert.equal(accept({ TableName: 'bench', Key: { pk: { S: 'a' } }, ReturnConsumedCapacity: 'ALL' }), false);
   assert.throws(() => validateShape({ TableName: 'bench', Key: [] }, members), /START_ARRAY cannot be converted to Map/);
 });
+
+/** Paths of nulls an operation could meet: declared structure members, and elements of specced lists and maps. */
+function nullsIn(value: unknown, spec: Spec, at: string, out: string[]): void {
+  if (value === null) {
+    out.push(at);
+    return;
+  }
+  if (value === undefined || typeof value !== 'object') return;
+  if (spec.type === 'structure') for (const [n, s] of Object.entries(spec.members)) nullsIn((value as Record<string, unknown>)[n], s, `${at}.${n}`, out);
+  else if (spec.type === 'list' && spec.member && Array.isArray(value)) value.forEach((v, i) => nullsIn(v, spec.member!, `${at}[${i}]`, out));
+  else if (spec.type === 'map' && spec.value) for (const [k, v] of Object.entries(value)) nullsIn(v, spec.value, `${at}.${k}`, out);
+}
+
+for (const op of OPERATIONS.values()) {
+  test(`${op.name}: a request that passes validation holds no null an operation would read`, () => {
+    fc.assert(
+      fc.property(structure(op.members), (input) => {
+        try {
+          validateShape(input, op.members);
+        } catch {
+          return;
+        }
+        const found: string[] = [];
+        nullsIn(input, { type: 'structure', members: op.members }, op.name, found);
+        assert.deepEqual(found, [], JSON.stringify(input));
+      }),
+      { numRuns: 400, seed: 12 },
+    );
+  });
+}

@@ -1,0 +1,339 @@
+// The log store: the write-ahead log the database, and later Streams, point-in-time recovery,
+// backups and transactions, read as their source of truth. It owns the segments (format.ts,
+// FORMAT.md), appends with group commit (writer.ts), recovers at open (recovery.ts, and
+// upgrade.ts for folders of the format before), keeps an index from lsn and time to segment
+// (time-index.ts), hands out readers of a range (reader.ts), takes checkpoints as per-table
+// snapshots (snapshot.ts) when enough log has accumulated, and removes what no consumer retains
+// (retention.ts). Every byte goes through a FileSystem, so tests can inject faults and crashes.
+//
+// Invariants:
+// - lsns increase by one within a run; times never go backwards (max(now, last time)).
+// - After any failure (a failed write or sync) nothing more is appended: `failed` is set, the
+//   owner is told at once, and every later append is refused.
+// - Checkpoints run one at a time: a request made while one runs is queued (requests made
+//   meanwhile share that queued run), never run beside it.
+// - Replayed bytes count toward the next checkpoint, so a log that grows across runs without one
+//   is checkpointed right after an open.
+import * as path from 'node:path';
+import { nodeFileSystem, type FileSystem } from './file-system';
+import { listSegments, segmentName, type LogPosition } from './format';
+import { readRange, type LogRange } from './reader';
+import { applyRepair, planRepair, recover, type CheckpointFrom, type RepairPlan } from './recovery';
+import type { LogRecord, Mutation, Origin } from './records';
+import { Retention, type RetainFrom } from './retention';
+import { readCheckpoint, writeCheckpoint, type TableSnapshot } from './snapshot';
+import { TimeIndex } from './time-index';
+import { legacyFiles, readLegacyCheckpoint, readLegacyLog, removeLegacyFiles } from './upgrade';
+import { LogWriter, type Durability, type SegmentStart } from './writer';
+
+export { FORMAT_VERSION, LogCorruptionError, LogFormatError, type LogPosition } from './format';
+export type { LogRecord, Mutation, Origin } from './records';
+export type { Durability } from './writer';
+export type { LogRange } from './reader';
+export type { RetainFrom } from './retention';
+export type { TableSnapshot } from './snapshot';
+export type { RepairPlan } from './recovery';
+
+/**
+ * What cutting the damaged log of `dir` at its first damage would lose (undefined if it opens as
+ * it is); with `apply`, cuts it. The folder must not be open.
+ */
+export function repairLog(dir: string, options: { fileSystem?: FileSystem; apply?: boolean } = {}): RepairPlan | undefined {
+  const fs = options.fileSystem ?? nodeFileSystem;
+  const checkpoint = readCheckpoint(fs, dir);
+  const plan = planRepair(fs, dir, checkpoint && { lsn: checkpoint.lsn, from: checkpoint.from as CheckpointFrom });
+  if (plan && options.apply) applyRepair(fs, dir, plan);
+  return plan;
+}
+
+export const DEFAULT_CHECKPOINT_BYTES = 256 * 1024 * 1024;
+export const DEFAULT_LOG_HISTORY_BYTES = 1024 * 1024 * 1024;
+
+export interface LogStoreOptions {
+  fileSystem?: FileSystem;
+  segmentBytes?: number;
+  durability?: Durability;
+  syncIntervalMs?: number;
+  /** Bytes of log (written or replayed) after which a checkpoint is taken. */
+  checkpointBytes?: number;
+  /** The most completed-segment bytes kept as history for consumers (default 1 GiB). */
+  logHistoryBytes?: number;
+  now: () => number;
+}
+
+/** What the log store recovers into and checkpoints from: the database's tables. */
+export interface LogOwner {
+  /** Tables as a snapshot holds them (a checkpoint, or an old folder's). */
+  load(tables: TableSnapshot[]): void;
+  /** A record read back from the log, in order. */
+  apply(record: LogRecord): void;
+  /** The state now, for a checkpoint; taken at once (it must not change while written). */
+  snapshot(): TableSnapshot[];
+  /** Every record up to `lsn` is acknowledged. */
+  acknowledged(lsn: number): void;
+  /**
+   * The log failed; records not acknowledged will never be. Called before any append hears of it;
+   * appends are rejected with what it returns (the failure itself if nothing).
+   */
+  failed(error: Error): Error | void;
+}
+
+export class LogStore {
+  private nextLsn: number;
+  private lastTime: number;
+  private lastLogged: Promise<void> = Promise.resolve();
+  private checkpointFrom: CheckpointFrom;
+  private bytesAtCheckpoint = 0;
+  private replayedBytes: number;
+  private running: Promise<void> | undefined;
+  private queued: Promise<void> | undefined;
+  private readonly index = new TimeIndex();
+  private readonly retention = new Retention();
+  private failure: Error | undefined;
+  private closing = false;
+
+  private constructor(
+    private readonly fs: FileSystem,
+    readonly dir: string,
+    private readonly writer: LogWriter,
+    private readonly owner: LogOwner,
+    private readonly options: LogStoreOptions,
+    start: SegmentStart,
+    from: CheckpointFrom,
+    replayedBytes: number,
+  ) {
+    this.nextLsn = start.firstLsn;
+    this.lastTime = start.firstTime;
+    this.checkpointFrom = from;
+    this.replayedBytes = replayedBytes;
+    this.index.follow(() => writer.currentSpan);
+  }
+
+  /**
+   * Opens the log in `dir`: loads the checkpoint, replays the records after it into `owner`,
+   * makes what it read durable, and starts a new segment for this run. A folder of the format
+   * before is upgraded first.
+   */
+  static async open(dir: string, options: LogStoreOptions, owner: LogOwner): Promise<LogStore> {
+    const fs = options.fileSystem ?? nodeFileSystem;
+    fs.mkdir(dir);
+    let listenerStore: LogStore | undefined;
+    const listener = {
+      acknowledged: (lsn: number) => owner.acknowledged(lsn),
+      failed: (e: Error) => {
+        if (listenerStore) listenerStore.failure ??= e;
+        return owner.failed(e);
+      },
+      sealed: (span: Parameters<TimeIndex['add']>[0]) => {
+        listenerStore?.index.add(span);
+        listenerStore?.prune();
+      },
+    };
+    const writerOptions = { segmentBytes: options.segmentBytes, durability: options.durability, syncIntervalMs: options.syncIntervalMs };
+    const checkpoint = readCheckpoint(fs, dir);
+    const legacy = legacyFiles(fs, dir);
+    let store: LogStore;
+    if (checkpoint === undefined && legacy.some((f) => !f.endsWith('.tmp'))) {
+      // A folder of the format before: its state, read with the old reader, becomes a checkpoint
+      // of this format over an empty new log; the old files go only once both are durable.
+      const old = readLegacyCheckpoint(fs, dir);
+      if (old) owner.load(old.tables);
+      const last = readLegacyLog(fs, dir, { ...(old?.from ?? { segment: 0, offset: 0 }), lsn: old?.lsn ?? 0 }, (r) => owner.apply(r));
+      for (const n of listSegments(fs, dir)) fs.remove(path.join(dir, segmentName(n)));
+      const lsn = Math.max(old?.lsn ?? 0, last.lsn);
+      const start: SegmentStart = {
+        segment: 1,
+        epoch: 1,
+        firstLsn: lsn + 1,
+        firstTime: Math.max(options.now(), last.time),
+        previous: { segment: 0, offset: 0, crc: 0, lsn },
+      };
+      const writer = LogWriter.start(fs, dir, start, writerOptions, listener);
+      const from: CheckpointFrom = { ...writer.segmentStart, time: start.firstTime, epoch: 1, headerCrc: writer.segmentStart.crc };
+      store = new LogStore(fs, dir, writer, owner, options, start, from, 0);
+      try {
+        await writeCheckpoint(fs, dir, lsn, from, owner.snapshot());
+      } catch (e) {
+        await writer.close();
+        throw e;
+      }
+      removeLegacyFiles(fs, dir);
+    } else {
+      // Leftovers of an upgrade that a crash cut short after its checkpoint was durable.
+      if (legacy.length > 0) removeLegacyFiles(fs, dir);
+      if (checkpoint) owner.load(checkpoint.tables);
+      const from = checkpoint?.from as CheckpointFrom | undefined;
+      const recovered = recover(fs, dir, checkpoint && from ? { lsn: checkpoint.lsn, from } : undefined, options.now(), (r) => owner.apply(r));
+      // What recovery read may be only in the page cache (a killed process's writes): it must be
+      // on disk before this run's records are, or a power loss could keep those and lose it.
+      for (const span of recovered.spans) {
+        if (from && span.segment < from.segment) continue;
+        const h = fs.open(path.join(dir, segmentName(span.segment)));
+        try {
+          h.datasync();
+        } finally {
+          h.close();
+        }
+      }
+      // Spare segments being prepared when the last run ended are not part of the log.
+      for (const f of fs.list(dir)) if (/^log-\d{12}\.seg\.tmp$/.test(f)) fs.remove(path.join(dir, f));
+      const writer = LogWriter.start(fs, dir, recovered.start, writerOptions, listener);
+      // Without a checkpoint, recovery needs every segment there is: none is covered.
+      const startFrom: CheckpointFrom = from ?? { segment: 0, offset: 0, crc: 0, lsn: 0, time: 0, epoch: 0, headerCrc: 0 };
+      store = new LogStore(fs, dir, writer, owner, options, recovered.start, startFrom, recovered.replayedBytes);
+      for (const span of recovered.spans) store.index.add(span);
+    }
+    listenerStore = store;
+    // A long replay is checkpointed at once rather than replayed again at the next open.
+    setImmediate(() => store.maybeCheckpoint());
+    return store;
+  }
+
+  /** Logs one atomic change; resolves once it is durable as the durability setting defines. */
+  append(mutations: Mutation[], time: number, origin?: Origin): Promise<void> {
+    if (time < this.lastTime) time = this.lastTime;
+    else this.lastTime = time;
+    const record: LogRecord = { lsn: this.nextLsn++, time, mutations };
+    if (origin !== undefined && origin !== 'user') record.origin = origin;
+    const done = this.writer.append(record);
+    this.lastLogged = done;
+    this.maybeCheckpoint();
+    return done;
+  }
+
+  /** The lsn of the last record appended. */
+  get lastLsn(): number {
+    return this.nextLsn - 1;
+  }
+
+  /** Nothing appended is waiting to be written or acknowledged. */
+  get idle(): boolean {
+    return this.writer.idle;
+  }
+
+  /** The failure that stopped the log, if any. */
+  get failed(): Error | undefined {
+    return this.failure ?? this.writer.failed;
+  }
+
+  /** The last record appended, settled (acknowledgements come in log order). */
+  get settled(): Promise<void> {
+    return this.lastLogged;
+  }
+
+  get unsyncedBytes(): number {
+    return this.writer.unsyncedBytes;
+  }
+
+  /** Bytes of log written or replayed since the last checkpoint. */
+  get bytesSinceCheckpoint(): number {
+    return this.writer.appendedBytes - this.bytesAtCheckpoint + this.replayedBytes;
+  }
+
+  /** Makes every acknowledged record durable on disk. */
+  sync(): Promise<void> {
+    return this.writer.sync();
+  }
+
+  private maybeCheckpoint(): void {
+    if (this.running || this.closing || this.failed || this.bytesSinceCheckpoint <= (this.options.checkpointBytes ?? DEFAULT_CHECKPOINT_BYTES)) return;
+    this.checkpoint().catch(() => undefined);
+  }
+
+  /**
+   * Writes a checkpoint of the owner's state now and removes what it makes unnecessary. One runs
+   * at a time; a call during a run waits for it and then runs once for every call made meanwhile.
+   */
+  checkpoint(): Promise<void> {
+    // Closing takes the last checkpoint itself.
+    if (this.closing) return Promise.resolve();
+    if (this.running === undefined) {
+      this.running = this.runCheckpoint(false).finally(() => (this.running = undefined));
+      return this.running;
+    }
+    this.queued ??= this.running
+      .catch(() => undefined)
+      .then(() => {
+        this.queued = undefined;
+        return this.checkpoint();
+      });
+    return this.queued;
+  }
+
+  private async runCheckpoint(atClose: boolean): Promise<void> {
+    if (this.failed) throw this.failed;
+    // The snapshot is taken at once; records up to `lsn` may still be on their way to the log:
+    // the snapshot holds them, and replay skips them by lsn. At a clean close the log's exact
+    // end is known, so the next open reads nothing of this segment.
+    const lsn = this.lastLsn;
+    const logged = this.lastLogged;
+    const position: LogPosition = atClose ? this.writer.position : this.writer.segmentStart;
+    const from: CheckpointFrom = { ...position, time: this.lastTime, epoch: this.writer.epochOfRun, headerCrc: this.writer.segmentStart.crc };
+    const tables = this.owner.snapshot();
+    const appended = this.writer.appendedBytes;
+    const replayed = this.replayedBytes;
+    // The checkpoint must not get ahead of what is on disk in the log.
+    await logged;
+    await this.writer.sync();
+    await writeCheckpoint(this.fs, this.dir, lsn, from, tables);
+    this.bytesAtCheckpoint = appended;
+    this.replayedBytes -= replayed;
+    this.checkpointFrom = from;
+    this.prune();
+  }
+
+  /** Keeps history from `from` on for the consumer `name` (until released). */
+  retain(name: string, from: RetainFrom): void {
+    this.retention.retain(name, from);
+  }
+
+  release(name: string): void {
+    this.retention.release(name);
+    this.prune();
+  }
+
+  /** Removes the completed segments that neither recovery nor any consumer needs, or that the size cap drops. */
+  prune(): void {
+    const cap = this.options.logHistoryBytes ?? DEFAULT_LOG_HISTORY_BYTES;
+    for (const segment of this.retention.removable(this.index.sealed(), this.checkpointFrom.segment, cap)) {
+      this.fs.remove(path.join(this.dir, segmentName(segment)));
+      this.index.remove(segment);
+    }
+  }
+
+  /** The records of a range of lsns or times, oldest first, read as iterated. Reading changes nothing. */
+  read(range: LogRange = {}): Generator<LogRecord> {
+    return readRange(this.fs, this.dir, this.index, range);
+  }
+
+  /** The time of the oldest record the log still holds: how far back history can go. */
+  get earliestRetainedTime(): number | undefined {
+    return this.index.earliestTime;
+  }
+
+  /** The kept segments: first and last lsn and time of each. */
+  get segments(): ReturnType<TimeIndex['spans']> {
+    return this.index.spans();
+  }
+
+  /**
+   * Waits for checkpoints, closes the log, and (unless the log failed: the owner's state may then
+   * differ from what is durable) checkpoints at its exact end, so the next open replays nothing.
+   * A run that wrote nothing instead removes its empty segment.
+   */
+  async close(): Promise<void> {
+    // No checkpoint starts from now on but the last one, below.
+    this.closing = true;
+    await this.queued?.catch(() => undefined);
+    await this.running?.catch(() => undefined);
+    await this.writer.close();
+    if (this.failed) return;
+    if (this.writer.appendedBytes === 0 && this.checkpointFrom.segment !== this.writer.currentSegment) {
+      // A run that wrote nothing leaves the folder as it found it, rather than one more empty segment.
+      this.fs.remove(path.join(this.dir, segmentName(this.writer.currentSegment)));
+      this.fs.syncDir(this.dir);
+      return;
+    }
+    await this.runCheckpoint(true);
+  }
+}

@@ -1,0 +1,159 @@
+// Reading the log: one segment's frames (checked against the header and the running CRC), and a
+// reader that returns the records of a range of lsns or times one by one across segments.
+// Invariant: reading never changes or deletes anything; what to do about a bad frame is the
+// caller's decision (recovery accepts one only as the last segment's torn tail).
+import * as path from 'node:path';
+import { readBytes, type FileSystem } from './file-system';
+import { FRAME_HEADER, HEADER_BYTES, LogCorruptionError, decodeHeader, frameCrc, segmentName, type SegmentHeader } from './format';
+import { decodeRecord, type LogRecord } from './records';
+import type { TimeIndex } from './time-index';
+
+/** What scanning a segment found. */
+export interface SegmentScan {
+  header: SegmentHeader;
+  /** Offset after the last good frame, the running CRC there, and that frame's lsn and time. */
+  end: number;
+  crc: number;
+  lastLsn: number;
+  lastTime: number;
+  /** The first frame that is not good, if the scan did not end at a zero length or at `limit`. */
+  bad?: { offset: number; reason: string };
+  /** The file's size. */
+  size: number;
+}
+
+/** The segment's header, or undefined when it is not wholly there (its creation was cut short). */
+export function readHeader(fs: FileSystem, dir: string, segment: number): SegmentHeader | undefined {
+  const file = path.join(dir, segmentName(segment));
+  return decodeHeader(readBytes(fs, file, 0, HEADER_BYTES), file);
+}
+
+/**
+ * The written part of a segment from `start`: read in growing chunks until a zero frame length
+ * (or `limit`), so opening does not read the unused zeros at the end of a segment.
+ */
+function readWritten(fs: FileSystem, file: string, start: number, limit: number | undefined): { buf: Buffer; size: number } {
+  const h = fs.open(file, { readOnly: true });
+  try {
+    const size = h.size();
+    const available = Math.max(0, (limit ?? size) - start);
+    let buf = Buffer.allocUnsafe(Math.min(available, 1 << 20));
+    let filled = 0;
+    let pos = 0;
+    for (;;) {
+      if (filled === buf.length) {
+        if (filled >= available) break;
+        const next = Buffer.allocUnsafe(Math.min(available, buf.length * 2));
+        buf.copy(next, 0, 0, filled);
+        buf = next;
+      }
+      const n = h.read(buf, filled, buf.length - filled, start + filled);
+      if (n === 0) break;
+      filled += n;
+      while (pos + FRAME_HEADER <= filled) {
+        const len = buf.readUInt32LE(pos);
+        if (len === 0) return { buf: buf.subarray(0, filled), size };
+        if (pos + FRAME_HEADER + len > filled) break;
+        pos += FRAME_HEADER + len;
+      }
+    }
+    return { buf: buf.subarray(0, filled), size };
+  } finally {
+    h.close();
+  }
+}
+
+/**
+ * Scans a segment's frames from `from` (default: just after the header), calling `onFrame` with
+ * each good one, and stops at a zero length, at `limit` (where the next segment says this one
+ * ends), or at the first frame whose length, CRC, lsn or payload is wrong.
+ */
+export function scanSegment(
+  fs: FileSystem,
+  dir: string,
+  header: SegmentHeader,
+  onFrame: (buf: Buffer, start: number, end: number, lsn: number, offset: number) => void,
+  from?: { offset: number; crc: number; lsn: number },
+  limit?: number,
+): SegmentScan {
+  const file = path.join(dir, segmentName(header.segment));
+  const start = from?.offset ?? HEADER_BYTES;
+  const { buf, size } = readWritten(fs, file, start, limit);
+  let crc = from?.crc ?? header.crc;
+  let expected = from ? from.lsn + 1 : header.firstLsn;
+  let lastLsn = from ? from.lsn : header.prevLastLsn;
+  let lastTime = header.firstTime;
+  let pos = 0;
+  let bad: SegmentScan['bad'];
+  const end = limit === undefined ? buf.length : Math.min(buf.length, limit - start);
+  while (pos < end) {
+    if (pos + FRAME_HEADER > buf.length) {
+      bad = { offset: start + pos, reason: 'a frame header is cut short' };
+      break;
+    }
+    const len = buf.readUInt32LE(pos);
+    if (len === 0) break;
+    const payload = pos + FRAME_HEADER;
+    if (payload + len > buf.length || len < 17) {
+      bad = { offset: start + pos, reason: `a frame of ${len} bytes does not fit` };
+      break;
+    }
+    const next = frameCrc(buf.subarray(payload, payload + len), crc);
+    if (next !== buf.readUInt32LE(pos + 4)) {
+      bad = { offset: start + pos, reason: 'a frame fails its running CRC' };
+      break;
+    }
+    const lsn = buf.readDoubleLE(payload);
+    if (lsn !== expected) {
+      bad = { offset: start + pos, reason: `lsn ${lsn} where ${expected} was expected` };
+      break;
+    }
+    onFrame(buf, payload, payload + len, lsn, start + pos);
+    crc = next;
+    lastLsn = lsn;
+    lastTime = buf.readDoubleLE(payload + 8);
+    expected = lsn + 1;
+    pos = payload + len;
+  }
+  return { header, end: start + pos, crc, lastLsn, lastTime, bad, size };
+}
+
+/** A range of the log: from an lsn or a time (inclusive), up to an lsn (inclusive). */
+export interface LogRange {
+  fromLsn?: number;
+  fromTime?: number;
+  toLsn?: number;
+}
+
+/**
+ * The records of `range`, in lsn order, read segment by segment as they are iterated. A segment
+ * that retention removes while a reader is on it is already in memory; a reader that should keep
+ * history from going registers with `LogStore.retain` first.
+ */
+export function* readRange(fs: FileSystem, dir: string, index: TimeIndex, range: LogRange): Generator<LogRecord> {
+  const fromLsn = range.fromLsn ?? -Infinity;
+  const fromTime = range.fromTime ?? -Infinity;
+  const toLsn = range.toLsn ?? Infinity;
+  for (const span of index.spansFrom(fromLsn, fromTime)) {
+    if (span.firstLsn > toLsn) return;
+    const header = readHeader(fs, dir, span.segment);
+    if (header === undefined) return;
+    const found: LogRecord[] = [];
+    const scan = scanSegment(
+      fs,
+      dir,
+      header,
+      (buf, start, end, lsn) => {
+        if (lsn < fromLsn || lsn > toLsn) return;
+        const r = decodeRecord(buf, start, end);
+        if (r.time >= fromTime) found.push(r);
+      },
+      undefined,
+      span.end,
+    );
+    if (scan.bad && scan.end < span.end) {
+      throw new LogCorruptionError(path.join(dir, segmentName(span.segment)), span.segment, scan.bad.offset, scan.bad.reason);
+    }
+    yield* found;
+  }
+}
