@@ -43,6 +43,9 @@ function interfaceAddresses(): string[] {
 export class AccessPolicy {
   private readonly names = new Set<string>();
   private readonly origins = new Set<string>();
+  /** The last Host accepted and its port: clients repeat theirs on every request. */
+  private lastHost: string | undefined;
+  private lastPort = -1;
 
   constructor(options: AccessOptions) {
     for (const name of LOOPBACK_NAMES) this.names.add(name);
@@ -77,6 +80,7 @@ export class AccessPolicy {
 
   /** The refusal for a request, or undefined when it may go on. */
   check(h: RequestHeaders, port: number): WireError | undefined {
+    if (h.origin === undefined && h.host === this.lastHost && port === this.lastPort) return undefined;
     if (!this.hostAllowed(h.host, port)) {
       return accessDenied(
         `Host '${h.host}' is not this endpoint (expected localhost, 127.0.0.1 or [::1] with port ${port}); ` +
@@ -88,11 +92,8 @@ export class AccessPolicy {
         `Origin '${h.origin}' is not allowed to call this endpoint; ` + 'allow a web app with --allow-origin <origin> or the allowedOrigins option',
       );
     }
+    this.lastHost = h.host;
+    this.lastPort = port;
     return undefined;
-  }
-
-  /** The Access-Control-Allow-Origin value for a request already checked: its origin, if any. */
-  corsOrigin(h: RequestHeaders): string | undefined {
-    return h.origin;
   }
 }

@@ -58,11 +58,13 @@ const HEAD_END = Buffer.from('\r\n\r\n');
 /** What node:http answers to a head or body that is too slow; the fast lane says the same. */
 const TIMED_OUT = Buffer.from('HTTP/1.1 408 Request Timeout\r\nConnection: close\r\nContent-Length: 0\r\n\r\n', 'latin1');
 
-/** Bytes a head served here never contains: controls other than tab, and CR or LF not in a CRLF pair. */
-const ODD_HEAD_BYTES = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|\r(?!\n)|(?<!\r)\n/;
-
-/** An HTTP token (RFC 9110), as a header name must be. */
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+/**
+ * The only heads this lane reads itself: `POST <target> HTTP/1.1`, then lines `<token>:<value>`,
+ * each after a CRLF; no control byte but tab in a value, no bare CR or LF, no space in a name (so
+ * no obsolete line folding). One anchored pass, cheaper than checking the parts one by one; any
+ * other head goes to node:http, which decides (and refuses what is malformed).
+ */
+const HEAD = /^POST [!-~]+ HTTP\/1\.1(?:\r\n[!#$%&'*+\-.^_`|~0-9A-Za-z]+:[\t\x20-\x7e\x80-\xff]*)*$/;
 
 /** The CORS grant to an allowed origin, as head lines. */
 function corsHeaders(origin: string): string {
@@ -116,23 +118,19 @@ interface Head {
  */
 function parseHead(buf: Buffer, end: number, maxBytes: number): Head | undefined {
   const text = buf.latin1Slice(0, end);
-  if (ODD_HEAD_BYTES.test(text)) return undefined;
+  if (!HEAD.test(text)) return undefined;
   const lineEnd = text.indexOf('\r\n');
   const requestLine = lineEnd < 0 ? text : text.slice(0, lineEnd);
-  if (!requestLine.startsWith('POST ') || !requestLine.endsWith(' HTTP/1.1')) return undefined;
   const url = requestLine.slice(5, requestLine.length - 9);
-  if (url.length === 0 || url.includes(' ')) return undefined;
   const raw: string[] = [];
   let close = false;
   let lengths = 0;
   for (let at = lineEnd < 0 ? text.length : lineEnd + 2; at < text.length; ) {
     let next = text.indexOf('\r\n', at);
     if (next < 0) next = text.length;
+    // HEAD guarantees a token name and a colon on every line.
     const colon = text.indexOf(':', at);
-    // No colon, an empty name, or a name with whitespace (obsolete line folding included): node:http decides.
-    if (colon < 0 || colon >= next || colon === at) return undefined;
     const name = text.slice(at, colon);
-    if (!TOKEN.test(name)) return undefined;
     const value = text.slice(colon + 1, next).trim();
     switch (name.length) {
       case 6:

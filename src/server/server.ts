@@ -554,6 +554,8 @@ export function startServer(options: ServerOptions): Promise<RunningServer> {
             // The listener's callback runs once every connection, handed over or not, has closed.
             server.close(() => {
               clearTimeout(timer);
+              // Stops node:http's deadline sweep (it reports "not running", having never listened).
+              http.close(noop);
               done();
             });
             lane.shutDown();

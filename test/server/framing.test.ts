@@ -136,7 +136,7 @@ type Mutation =
 const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   fc.constant<Mutation>({ kind: 'none' }),
   fc
-    .constantFrom('+N', ' N', 'N ', '0xN', '-1', '99999999999999999999', '1e1', '00N', 'N, N', 'N,N', 'N.0', '', '18446744073709551617', '000000000000000000N', 'N0', '4096')
+    .constantFrom('+N', ' N', 'N ', '0xN', '-1', '99999999999999999999', '1e1', '00N', 'N, N', 'N,N', 'N.0', '', '18446744073709551617', '000000000000000000N', 'N0', '4096', '1000000000000000')
     .map((value): Mutation => ({ kind: 'length', value })),
   // A length past the end of the stream: the request waits for bytes that never come (the deadline).
   fc.constant<Mutation>({ kind: 'length', value: '4096' }),
