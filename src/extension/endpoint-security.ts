@@ -8,6 +8,7 @@
 //   with the access key kept in VS Code's SecretStorage (never in settings files). With the
 //   setting on and no key stored, the endpoint refuses every request: it fails closed.
 import * as vscode from 'vscode';
+import { showMessage } from './notify';
 
 /** SecretStorage entry: JSON {"<access key id>": "<secret access key>"}. */
 export const ACCESS_KEYS_SECRET = 'dynamoWorkspace.endpoint.accessKeys';
@@ -71,6 +72,27 @@ export class EndpointSecurity {
   /** The keys requests must be signed with, or undefined when `requireSignature` is off for `folder`. */
   async accessKeys(folder: vscode.WorkspaceFolder): Promise<Map<string, string> | undefined> {
     if (!vscode.workspace.getConfiguration('dynamoWorkspace', folder.uri).get<boolean>('endpoint.requireSignature', false)) return undefined;
+    const keys = await this.storedKeys();
+    if (keys.size === 0) {
+      this.log(`${folder.name}: signed requests are required but no access key is set: every request is refused until one is ("Set Endpoint Access Key…")`);
+      const set = 'Set Endpoint Access Key…';
+      void showMessage('warning', `The endpoint of ${folder.name} requires signed requests, but no access key is set: it refuses every request.`, set).then((pick) => {
+        if (pick === set) void vscode.commands.executeCommand('dynamoWorkspace.setEndpointAccessKey');
+      });
+    }
+    return keys;
+  }
+
+  /**
+   * Credentials to reach another window's endpoint for the same folder (a shared database): the
+   * stored key, which that endpoint accepts whether or not it checks signatures.
+   */
+  async signingCredentials(): Promise<{ accessKeyId: string; secretAccessKey: string } | undefined> {
+    const first = [...(await this.storedKeys())][0];
+    return first === undefined ? undefined : { accessKeyId: first[0], secretAccessKey: first[1] };
+  }
+
+  private async storedKeys(): Promise<Map<string, string>> {
     const keys = new Map<string, string>();
     const stored = await this.secrets.get(ACCESS_KEYS_SECRET);
     if (stored !== undefined) {
@@ -83,13 +105,17 @@ export class EndpointSecurity {
         this.log('The stored endpoint access key is unreadable; set it again with "Set Endpoint Access Key…"');
       }
     }
-    if (keys.size === 0) this.log(`${folder.name}: signed requests are required but no access key is set: every request is refused until one is ("Set Endpoint Access Key…")`);
     return keys;
   }
 
   /** Stores `accessKeyId` / `secret` as the one key the endpoints accept. */
   async setAccessKey(accessKeyId: string, secret: string): Promise<void> {
     await this.secrets.store(ACCESS_KEYS_SECRET, JSON.stringify({ [accessKeyId]: secret }));
+  }
+
+  /** Removes the stored key: endpoints that require signatures then refuse every request. */
+  async forgetAccessKeys(): Promise<void> {
+    await this.secrets.delete(ACCESS_KEYS_SECRET);
   }
 
   /** The command: asks for an access key id and its secret, and stores them. Returns whether one was stored. */

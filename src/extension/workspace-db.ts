@@ -195,7 +195,8 @@ export class WorkspaceDatabase implements vscode.Disposable {
         const owner = this.binding.lockedBy(e);
         if (owner === undefined) throw e;
         if (!owner) throw new Error(`${dir} is in use by another process that serves no endpoint`);
-        this.conn = new RemoteConnection({ id: this.id, label: this.label, kind: 'shared', endpoint: owner });
+        const credentials = await this.security?.signingCredentials();
+        this.conn = new RemoteConnection({ id: this.id, label: this.label, kind: 'shared', endpoint: owner, credentials });
         this.state = 'shared';
         this.endpointNote = `shared with the process that owns ${dir}`;
         this.sharedPoll = setInterval(() => this.wrote.fire(), SHARED_POLL_MS);

@@ -57,6 +57,20 @@ describe('endpoint security settings', function () {
     await ws.startEndpoint();
   });
 
+  it('with requireSignature on and no key stored, refuses every request and says how to set a key', async () => {
+    assert.ok(a.manager.security, 'the extension builds the endpoint security policy');
+    await a.manager.security.forgetAccessKeys();
+    await config().update('endpoint.requireSignature', true, vscode.ConfigurationTarget.WorkspaceFolder);
+    await ws.startEndpoint();
+    const anyone = sdk(ws.endpoint!, 'AKIDSOMEONE', 'whatever');
+    try {
+      assert.equal(await errorName(() => anyone.send(new ListTablesCommand({}))), 'UnrecognizedClientException');
+    } finally {
+      anyone.destroy();
+    }
+    assert.match(a.lastMessage()?.text ?? '', /requires signed requests, but no access key is set/);
+  });
+
   it('requires requests signed with the access key from secret storage once requireSignature is on', async () => {
     assert.ok(a.manager.security, 'the extension builds the endpoint security policy');
     await a.manager.security.setAccessKey('AKIDHOSTSUITE', 'host-suite-secret');
