@@ -7,6 +7,7 @@ import { DynamoDBClient, GetItemCommand, ListTablesCommand, PutItemCommand } fro
 import { SignatureV4 } from '@smithy/signature-v4';
 import { startServer, type RunningServer } from '../../src/server/index';
 import { sigV4Authorizer } from '../../src/server/auth/index';
+import { RequestHeaders } from '../../src/server/headers';
 import type { Database } from '../../src/engine/database';
 import { openDatabaseWithTable, sdkError } from './harness';
 
@@ -228,5 +229,44 @@ describe('without the option, signatures are not checked', () => {
       await server.close();
       await db.close();
     }
+  });
+});
+
+describe('the verifier against the SDK signer on random requests', () => {
+  const keys = new Map([[KEY_ID, SECRET]]);
+  const verify = sigV4Authorizer({ keys });
+
+  /** Signs with the SDK's signer as a client would, and gives the request as the server receives it. */
+  async function signedRequest(body: string, region: string, extra: Record<string, string>, declareHash: boolean): Promise<{ raw: string[]; body: Buffer }> {
+    const headers: Record<string, string> = { host: '127.0.0.1:8000', 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': 'DynamoDB_20120810.PutItem', ...extra };
+    const signer = new SignatureV4({ credentials: { accessKeyId: KEY_ID, secretAccessKey: SECRET }, region, service: 'dynamodb', sha256: Sha256, applyChecksum: declareHash });
+    const signed = await signer.sign({ method: 'POST', protocol: 'http:', hostname: '127.0.0.1', port: 8000, path: '/', query: {}, headers, body });
+    return { raw: Object.entries(signed.headers).flatMap(([k, v]) => [k, v]), body: Buffer.from(body, 'utf8') };
+  }
+
+  test('every request the SDK signs is accepted, and changing one byte of its body is refused', async () => {
+    const fc = await import('fast-check');
+    await fc.assert(
+      fc.asyncProperty(
+        fc.string({ unit: 'grapheme', maxLength: 200 }),
+        fc.constantFrom('us-east-1', 'eu-west-1', 'ap-southeast-2', 'local'),
+        fc.dictionary(fc.stringMatching(/^x-test-[a-z]{1,8}$/), fc.stringMatching(/^[ -~]{0,20}$/), { maxKeys: 3 }),
+        fc.nat(),
+        // With X-Amz-Content-Sha256 (as the SDK sends) and without (the signer then hashes the body itself).
+        fc.boolean(),
+        async (text, region, extra, at, declareHash) => {
+          const body = JSON.stringify({ TableName: TABLE, Item: { pk: { S: text } } });
+          const request = await signedRequest(body, region, extra, declareHash);
+          const ok = await verify({ method: 'POST', url: '/', headers: new RequestHeaders(request.raw), body: request.body });
+          assert.equal(ok, undefined);
+          const altered = Buffer.from(request.body);
+          const i = at % altered.length;
+          altered[i] = altered[i]! ^ 0x01;
+          const refused = await verify({ method: 'POST', url: '/', headers: new RequestHeaders(request.raw), body: altered });
+          assert.equal(refused?.name, 'InvalidSignatureException');
+        },
+      ),
+      { numRuns: 150, seed: 20261206 },
+    );
   });
 });
