@@ -3,6 +3,7 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, createHmac } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
 import { DynamoDBClient, GetItemCommand, ListTablesCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { startServer, type RunningServer } from '../../src/server/index';
@@ -186,6 +187,23 @@ describe('SigV4 verification when the endpoint requires signatures', () => {
     const body = (await res.json()) as { __type: string; message: string };
     assert.equal(body.__type, 'com.amazon.coral.service#InvalidSignatureException');
     assert.match(body.message, /^Request has expired/);
+  });
+
+  test('a gzip-compressed body is verified as sent (compressed), the way the signature covers it', async () => {
+    const target = new URL(server.url);
+    const compressed = gzipSync(Buffer.from(JSON.stringify({ TableName: TABLE, Item: { pk: { S: 'zipped' } } })));
+    const headers = {
+      host: target.host,
+      'content-type': 'application/x-amz-json-1.0',
+      'content-encoding': 'gzip',
+      'x-amz-target': 'DynamoDB_20120810.PutItem',
+    };
+    const signer = new SignatureV4({ credentials: { accessKeyId: KEY_ID, secretAccessKey: SECRET }, region: 'eu-west-1', service: 'dynamodb', sha256: Sha256 });
+    const signed = await signer.sign({ method: 'POST', protocol: 'http:', hostname: target.hostname, path: '/', query: {}, headers, body: compressed });
+    const res = await fetch(`${server.url}/`, { method: 'POST', headers: signed.headers, body: compressed });
+    assert.equal(res.status, 200, await res.text());
+    const stored = (await db.execute('GetItem', { TableName: TABLE, Key: { pk: { S: 'zipped' } } })) as { Item?: unknown };
+    assert.deepEqual(stored.Item, { pk: { S: 'zipped' } });
   });
 
   test('a malformed Authorization header gets IncompleteSignatureException, not a crash', async () => {
