@@ -151,6 +151,18 @@ describe('SigV4 verification when the endpoint requires signatures', () => {
     }
   });
 
+  test('an SDK left to retry corrects its skewed clock from the answer, as it does against DynamoDB', async () => {
+    // The SDK reads the Date header of the skew error, adjusts its offset, and signs the retry anew.
+    const c = client(server.url, KEY_ID, SECRET, { systemClockOffset: -10 * 60_000, maxAttempts: 3 });
+    try {
+      const out = await c.send(new ListTablesCommand({}));
+      assert.ok(out.TableNames?.includes(TABLE));
+      assert.ok(Math.abs(c.config.systemClockOffset ?? 0) < 2 * 60_000, `offset now ${c.config.systemClockOffset}`);
+    } finally {
+      c.destroy();
+    }
+  });
+
   test('a client clock ten minutes ahead is refused as not yet current, and four minutes either way is accepted', async () => {
     const ahead = client(server.url, KEY_ID, SECRET, { systemClockOffset: 10 * 60_000 });
     try {
