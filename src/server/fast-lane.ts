@@ -335,6 +335,8 @@ class Connection {
       this.size -= total;
       this.scanned = 0;
       this.head = undefined;
+      // A request completed: any bytes after it start a new one, with deadlines of its own.
+      if (this.deadline !== undefined) this.clearDeadline();
       if (head.close) this.ending = true;
       const slot = this.slots.length;
       this.slots.push(undefined);

@@ -32,7 +32,7 @@ import {
   MAX_REQUEST_BYTES,
 } from './limits';
 import { sendError, sendHealth, sendJson, sendNotFound, sendPreflight } from './respond';
-import { routeOf } from './targets';
+import { routeOf, type Route } from './targets';
 import {
   BAD_CONTENT_LENGTH,
   errorBody,
@@ -95,7 +95,7 @@ export interface ServerOptions {
   /**
    * Called for every request that passed the access policy and names an operation, before it runs:
    * the hook for a request signature verifier (SigV4). Returns the error to answer, or undefined
-   * to let the request run (or a promise of either). Default: none (any credentials are accepted).
+   * to let the request run, or a promise of either. Default: none (any credentials are accepted).
    */
   authorize?: (request: AuthorizeRequest) => WireError | undefined | Promise<WireError | undefined>;
   /** false: node:http serves every connection (tests compare the two paths). Default true. */
@@ -291,24 +291,28 @@ function createHandlers(options: ServerOptions, isClosing: () => boolean): Handl
       return;
     }
     if (authorize !== undefined) {
-      const refused = authorize({ method: 'POST', url, headers: h, body: sentBody });
-      if (refused instanceof Promise) {
-        // A verifier that hashes asynchronously (the SigV4 signer): the request runs once it agrees.
-        refused.then(
-          (err) => (err !== undefined ? answerError(reply, err, contentType, cors) : execute(route, input, reply, contentType, cors)),
+      const verdict = authorize({ method: 'POST', url, headers: h, body: sentBody });
+      if (verdict instanceof Promise) {
+        // A verifier may compute asynchronously (the AWS SDK's signer does): run once it has decided.
+        verdict.then(
+          (refused) => {
+            if (refused !== undefined) answerError(reply, refused, contentType, cors);
+            else execute(route, input, reply, contentType, cors);
+          },
           (err: unknown) => fail(reply, err, route.operation, contentType, cors),
         );
         return;
       }
-      if (refused !== undefined) {
-        answerError(reply, refused, contentType, cors);
+      if (verdict !== undefined) {
+        answerError(reply, verdict, contentType, cors);
         return;
       }
     }
     execute(route, input, reply, contentType, cors);
   }
 
-  function execute(route: NonNullable<ReturnType<typeof routeOf>>, input: unknown, reply: Reply, contentType: string, cors: string | undefined): void {
+  /** Runs an operation that passed every check and answers with its result. */
+  function execute(route: Route, input: unknown, reply: Reply, contentType: string, cors: string | undefined): void {
     const executor = route.service === 'dynamodb' ? db : db.streams;
     if (executor === undefined) {
       answerError(reply, UNKNOWN_OPERATION, contentType, cors);

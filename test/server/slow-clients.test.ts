@@ -173,3 +173,27 @@ describe('connection cap', () => {
     for (const c of kept) c.socket.destroy();
   });
 });
+
+describe('deadlines are per request', () => {
+  for (const fastLane of [true, false]) {
+    const path = fastLane ? 'fast lane' : 'node:http';
+    test(`a pipelining client whose every write ends mid-request is not cut off while requests keep completing (${path})`, async () => {
+      const server = await serve({ fastLane, headerTimeoutMs: 1_000, bodyTimeoutMs: 1_000 });
+      const c = await client(server.port);
+      const one = Buffer.from(head(server.port, 'Content-Length: 2') + '{}');
+      // Each write completes the previous request and starts the next, so bytes are always pending;
+      // over 2.5 s that is well past both deadlines for the connection as a whole, while each step
+      // (100 ms) has a tenth of a deadline.
+      const writes = 25;
+      c.socket.write(one.subarray(0, 30));
+      for (let i = 0; i < writes; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        c.socket.write(Buffer.concat([one.subarray(30), one.subarray(0, 30)]));
+      }
+      await until(() => parseResponses(c.received()).responses.length === writes, 'every answer');
+      assert.ok(parseResponses(c.received()).responses.every((r) => r.status === 200));
+      assert.equal(await c.closedWithin(100), false, 'the connection must still be open');
+      c.socket.destroy();
+    });
+  }
+});
