@@ -1,7 +1,7 @@
 // `dynamo-workspace`: the workspace database without VS Code.
 //
 //   dynamo-workspace serve [--dir D] [--port P] [--host H] [--in-memory] [--durability process|disk]
-//                          [--allow-origin O]... [--allow-host N]...
+//                          [--allow-origin O]... [--allow-host N]... [--auth-keys FILE]
 //   dynamo-workspace repair [--dir D] [--yes]
 //
 // The first line on stdout is always `Dynamo Workspace endpoint: <url>` once serving, so scripts
@@ -13,6 +13,7 @@ import { Database, DatabaseLockedError, type DatabaseOptions } from './engine/da
 import { repairLog, type RepairPlan } from './engine/log';
 import { segmentName } from './engine/log/format';
 import { DirectoryLock } from './engine/storage/lock';
+import { AuthKeysError, parseKeysFile, parseKeysList, sigV4Authorizer } from './server/auth/index';
 import { startServer } from './server/index';
 
 const USAGE = `Usage: dynamo-workspace <command> [options]
@@ -35,6 +36,11 @@ Options for serve:
                       endpoint; repeatable. By default requests from any web page are refused.
   --allow-host <name> Also accept requests addressed to host name <name> (besides localhost,
                       127.0.0.1, [::1] and the bound address); repeatable
+  --auth-keys <file>  Require every request to be signed (Signature Version 4) with one of the
+                      access keys in <file>: a JSON object {"<access key id>": "<secret>"} or an
+                      AWS credentials-style INI file (aws_access_key_id, aws_secret_access_key).
+                      The environment variable DYNAMO_WORKSPACE_AUTH_KEYS=<id>:<secret>[,...]
+                      does the same (both: the keys of both are accepted)
 
 Options for repair:
   --dir <path>      Data folder (default: .dynamodb in the current folder)
@@ -43,7 +49,7 @@ Options for repair:
   -h, --help        Show this help
 
 Point any AWS SDK, the AWS CLI or boto3 at the printed endpoint, with any region and any
-credentials, e.g.  aws dynamodb list-tables --endpoint-url http://127.0.0.1:8000
+credentials (or one of the --auth-keys keys when given), e.g.  aws dynamodb list-tables --endpoint-url http://127.0.0.1:8000
 `;
 
 /** Exit codes. */
@@ -62,6 +68,35 @@ interface ServeOptions {
   durability: NonNullable<DatabaseOptions['durability']>;
   allowOrigins: string[];
   allowHosts: string[];
+  /** Access key id -> secret; undefined leaves requests unverified. */
+  authKeys: Map<string, string> | undefined;
+}
+
+/** Keys from --auth-keys and DYNAMO_WORKSPACE_AUTH_KEYS together; undefined when neither is given. */
+function loadAuthKeys(file: string | undefined, env: string | undefined): Map<string, string> | undefined {
+  if (file === undefined && (env === undefined || env.trim() === '')) return undefined;
+  const keys = new Map<string, string>();
+  try {
+    if (file !== undefined) {
+      let text: string;
+      try {
+        text = fs.readFileSync(file, 'utf8');
+      } catch (err) {
+        throw new AuthKeysError(`--auth-keys ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
+      }
+      for (const [id, secret] of parseKeysFile(text, `--auth-keys ${file}`)) keys.set(id, secret);
+    }
+    if (env !== undefined && env.trim() !== '') {
+      for (const [id, secret] of parseKeysList(env, 'DYNAMO_WORKSPACE_AUTH_KEYS')) {
+        if (keys.has(id) && keys.get(id) !== secret) throw new AuthKeysError(`access key id ${id} has different secrets in --auth-keys and DYNAMO_WORKSPACE_AUTH_KEYS`);
+        keys.set(id, secret);
+      }
+    }
+  } catch (err) {
+    if (err instanceof AuthKeysError) throw new UsageError(err.message);
+    throw err;
+  }
+  return keys;
 }
 
 /** An origin as a browser sends it: http(s)://host[:port], nothing after. */
@@ -103,6 +138,7 @@ function parseServe(args: string[]): ServeOptions | 'help' {
         durability: { type: 'string' },
         'allow-origin': { type: 'string', multiple: true },
         'allow-host': { type: 'string', multiple: true },
+        'auth-keys': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -133,6 +169,7 @@ function parseServe(args: string[]): ServeOptions | 'help' {
     durability,
     allowOrigins: (v['allow-origin'] ?? []).map(parseOrigin),
     allowHosts: (v['allow-host'] ?? []).map(parseHostName),
+    authKeys: loadAuthKeys(v['auth-keys'], process.env.DYNAMO_WORKSPACE_AUTH_KEYS),
   };
 }
 
@@ -163,7 +200,14 @@ async function serve(options: ServeOptions): Promise<number> {
 
   let server;
   try {
-    server = await startServer({ db, host: options.host, port: options.port, allowedOrigins: options.allowOrigins, allowedHosts: options.allowHosts });
+    server = await startServer({
+      db,
+      host: options.host,
+      port: options.port,
+      allowedOrigins: options.allowOrigins,
+      allowedHosts: options.allowHosts,
+      authorize: options.authKeys ? sigV4Authorizer({ keys: options.authKeys }) : undefined,
+    });
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     const why =
@@ -215,9 +259,14 @@ async function serve(options: ServeOptions): Promise<number> {
       (wildcard
         ? `Listening on ${server.bindUrl} (every network interface); from this machine use ${server.url}, from others http://<this machine's address>:${server.port}\n`
         : `Listening on ${server.bindUrl}\n`) +
-        'WARNING: the database is reachable from the network without credentials: anyone who can connect can read, change and delete every table.\n' +
-        'Bind to 127.0.0.1 (the default) unless that is what you want.\n',
+        (options.authKeys === undefined
+          ? 'WARNING: the database is reachable from the network without credentials: anyone who can connect can read, change and delete every table.\n' +
+            'Bind to 127.0.0.1 (the default) unless that is what you want, or require signed requests with --auth-keys.\n'
+          : 'The database is reachable from the network; only requests signed with one of the access keys are served (plain HTTP: anyone on the path can read the traffic).\n'),
     );
+  }
+  if (options.authKeys !== undefined) {
+    process.stderr.write(`Requests must be signed (Signature Version 4) with one of ${options.authKeys.size} access key${options.authKeys.size === 1 ? '' : 's'}: ${[...options.authKeys.keys()].join(', ')}\n`);
   }
   if (options.allowOrigins.length > 0) process.stderr.write(`Web pages allowed to call the endpoint: ${options.allowOrigins.join(', ')}\n`);
   process.stderr.write(`${options.inMemory ? 'Data: in memory (discarded on exit)' : `Data: ${options.dir}`}\nPress Ctrl+C to stop.\n`);

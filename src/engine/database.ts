@@ -70,6 +70,8 @@ export class Database {
   /** Why the database refuses writes (the log failed), if it does. */
   private refusal: DynamoDBError | undefined;
   private closed = false;
+  /** Stops watching the data folder's LOCK (see folderLost). */
+  private unwatch: (() => void) | undefined;
 
   private constructor(
     readonly dir: string | undefined,
@@ -115,6 +117,8 @@ export class Database {
       );
       // GSIs a crash or a close left CREATING start their backfill over; deletions complete.
       for (const table of db.tables.values()) startIndexWork(db, table);
+      // A cheap check twice a second: LOCK gone or replaced means the folder is no longer ours.
+      db.unwatch = lock?.watch(() => db.folderLost(), FOLDER_CHECK_MS);
       return db;
     } catch (e) {
       lock?.release();
@@ -226,6 +230,18 @@ export class Database {
     return log.append(mutations, this.now());
   }
 
+  /**
+   * The data folder was removed, or another process took it over: writes are refused from now on
+   * (reads go on from memory), and nothing more is written into the folder, which may now be
+   * another owner's.
+   */
+  private folderLost(): void {
+    if (this.closed || this.refusal !== undefined) return;
+    this.refusal = folderLostError(this.dir ?? '');
+    console.error(`dynamo-workspace: ${this.refusal.message}`);
+    this.log?.abandon(this.refusal);
+  }
+
   /** The log failed: every write it did not acknowledge is taken back, and no more are taken. */
   private logFailed(error: Error): DynamoDBError {
     this.refusal = logFailure();
@@ -246,12 +262,23 @@ export class Database {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.unwatch?.();
     try {
       await this.log?.close();
     } finally {
       this.lock?.release();
     }
   }
+}
+
+/** How often an open database checks that its data folder's LOCK is still its own. */
+const FOLDER_CHECK_MS = 500;
+
+function folderLostError(dir: string): DynamoDBError {
+  return new DynamoDBError(
+    'InternalServerError',
+    `The data folder ${dir} was removed or taken over by another process; writes are refused until the database is reopened. Reads go on from memory.`,
+  );
 }
 
 function logFailure(): DynamoDBError {

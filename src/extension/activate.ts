@@ -6,6 +6,7 @@
 import * as vscode from 'vscode';
 import { registerCommands } from './commands';
 import { engineBinding } from './engine-binding';
+import { EndpointSecurity } from './endpoint-security';
 import { offerGitignore } from './gitignore';
 import { ConnectionManager } from './manager';
 import { DesignerPanel } from './panels/designer-panel';
@@ -31,7 +32,9 @@ let manager: ConnectionManager | undefined;
 export function activate(context: vscode.ExtensionContext): DynamoWorkspaceApi {
   const started = performance.now();
   const log = vscode.window.createOutputChannel('Dynamo Workspace');
-  manager = new ConnectionManager(engineBinding, (message) => log.appendLine(`${new Date().toISOString()} ${message}`));
+  const logLine = (message: string): void => log.appendLine(`${new Date().toISOString()} ${message}`);
+  const security = new EndpointSecurity(context.secrets, context.workspaceState, logLine);
+  manager = new ConnectionManager(engineBinding, logLine, security);
   const tree = new ExplorerTree(manager);
   const view = vscode.window.createTreeView('dynamoWorkspace.explorer', { treeDataProvider: tree, showCollapseAll: true });
   const status = new EndpointStatus(manager);
@@ -44,6 +47,16 @@ export function activate(context: vscode.ExtensionContext): DynamoWorkspaceApi {
     view,
     status,
     ...registerCommands({ extensionUri: context.extensionUri, manager: m, tree, log }),
+    // endpoint.host beyond loopback is honoured only once the workspace is trusted.
+    vscode.workspace.onDidGrantWorkspaceTrust(() => {
+      for (const db of m.workspaceDatabases()) if (db.state === 'open') void db.startEndpoint().catch(() => undefined);
+    }),
+    vscode.commands.registerCommand('dynamoWorkspace.setEndpointAccessKey', async () => {
+      if (!(await security.promptAccessKey())) return false;
+      // Endpoints that require signatures pick up the new key now.
+      for (const db of m.workspaceDatabases()) if (db.state === 'open') await db.startEndpoint().catch(() => undefined);
+      return true;
+    }),
     // table counts change with the tree (creates, deletes, imports)
     tree.onDidChangeTreeData(() => void status.update()),
     m.onDidChange(() => {

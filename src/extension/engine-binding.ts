@@ -1,10 +1,12 @@
 // Binds the extension to the embedded engine (src/engine) and its HTTP endpoint (src/server).
 import { Database, DatabaseLockedError } from '../engine/database';
 import { startServer } from '../server';
+import { sigV4Authorizer } from '../server/auth';
 import type { EmbeddedDatabase, EngineBinding } from './workspace-db';
 
 export const engineBinding: EngineBinding = {
   open: (dir, { durability }) => Database.open(dir, { durability }),
   lockedBy: (error) => (error instanceof DatabaseLockedError ? (error.endpoint ?? '') : undefined),
-  startServer: ({ db, host, port }) => startServer({ db: db as EmbeddedDatabase & Database, host, port }),
+  startServer: ({ db, host, port, authKeys }) =>
+    startServer({ db: db as EmbeddedDatabase & Database, host, port, authorize: authKeys ? sigV4Authorizer({ keys: authKeys }) : undefined }),
 };

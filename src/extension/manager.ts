@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import type { Connection } from './connection';
 import { RemoteConnection } from './remote';
+import type { EndpointSecurity } from './endpoint-security';
 import { WorkspaceDatabase, type EngineBinding } from './workspace-db';
 
 export interface RemoteSetting {
@@ -34,6 +35,7 @@ export class ConnectionManager implements vscode.Disposable {
   constructor(
     private readonly binding: EngineBinding | undefined,
     private readonly log: (message: string) => void = () => undefined,
+    readonly security?: EndpointSecurity,
   ) {
     this.syncFolders();
     this.syncRemotes();
@@ -68,7 +70,7 @@ export class ConnectionManager implements vscode.Disposable {
       const key = folder.uri.toString();
       seen.add(key);
       if (!this.workspaces.has(key)) {
-        const ws = new WorkspaceDatabase(folder, this.binding, this.log);
+        const ws = new WorkspaceDatabase(folder, this.binding, this.log, this.security);
         ws.onDidChange(() => this.changed.fire());
         ws.onDidWrite(() => this.wrote.fire(ws.id));
         this.workspaces.set(key, ws);

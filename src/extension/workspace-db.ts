@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Connection, Operation, StreamsOperation } from './connection';
 import { ConnectionError } from './connection';
+import type { EndpointSecurity } from './endpoint-security';
 import { RemoteConnection } from './remote';
 
 /** What the extension needs from src/engine and src/server (bound in engine-binding.ts). */
@@ -25,7 +26,8 @@ export interface EngineBinding {
   open(dir: string, options: { durability: Durability }): Promise<EmbeddedDatabase>;
   /** for a "directory is locked" error: the owner's endpoint ('' if it has none); undefined for other errors */
   lockedBy(error: unknown): string | undefined;
-  startServer(options: { db: EmbeddedDatabase; host: string; port: number }): Promise<{ url: string; close(): Promise<void> }>;
+  /** `authKeys`: access key id -> secret; when given, every request must be signed with one of them (SigV4). */
+  startServer(options: { db: EmbeddedDatabase; host: string; port: number; authKeys?: ReadonlyMap<string, string> }): Promise<{ url: string; close(): Promise<void> }>;
 }
 
 export class EmbeddedConnection implements Connection {
@@ -114,6 +116,7 @@ export class WorkspaceDatabase implements vscode.Disposable {
     readonly folder: vscode.WorkspaceFolder,
     private readonly binding: EngineBinding | undefined,
     private readonly log: (message: string) => void = () => undefined,
+    private readonly security?: EndpointSecurity,
   ) {
     this.id = `workspace:${folder.uri.toString()}`;
   }
@@ -192,7 +195,8 @@ export class WorkspaceDatabase implements vscode.Disposable {
         const owner = this.binding.lockedBy(e);
         if (owner === undefined) throw e;
         if (!owner) throw new Error(`${dir} is in use by another process that serves no endpoint`);
-        this.conn = new RemoteConnection({ id: this.id, label: this.label, kind: 'shared', endpoint: owner });
+        const credentials = await this.security?.signingCredentials();
+        this.conn = new RemoteConnection({ id: this.id, label: this.label, kind: 'shared', endpoint: owner, credentials });
         this.state = 'shared';
         this.endpointNote = `shared with the process that owns ${dir}`;
         this.sharedPoll = setInterval(() => this.wrote.fire(), SHARED_POLL_MS);
@@ -219,21 +223,29 @@ export class WorkspaceDatabase implements vscode.Disposable {
     if (!this.db || !this.binding) return;
     const config = vscode.workspace.getConfiguration('dynamoWorkspace', this.folder.uri);
     if (!config.get<boolean>('endpoint.enabled', true)) return;
-    const host = config.get<string>('endpoint.host') || '127.0.0.1';
+    const configuredHost = config.get<string>('endpoint.host') || '127.0.0.1';
+    // Without the security policy (tests that build a WorkspaceDatabase alone) only loopback is bound.
+    const host = this.security ? await this.security.host(this.folder, configuredHost) : '127.0.0.1';
+    const authKeys = await this.security?.accessKeys(this.folder);
     const port = config.get<number>('endpoint.port') ?? 8000;
+    if (!this.db) return; // closed while asking
     await this.server?.close();
     this.server = undefined;
     try {
-      this.server = await this.binding.startServer({ db: this.db, host, port });
+      this.server = await this.binding.startServer({ db: this.db, host, port, authKeys });
       this.endpointNote = undefined;
     } catch (e) {
       if (port === 0) throw e;
       // the configured port is taken: serve on a free one rather than not at all
-      this.server = await this.binding.startServer({ db: this.db, host, port: 0 });
+      this.server = await this.binding.startServer({ db: this.db, host, port: 0, authKeys });
       this.endpointNote = `port ${port} was busy`;
     }
     await this.db.advertiseEndpoint(this.server.url);
-    this.log(`${this.folder.name}: serving ${this.dir} at ${this.server.url}${this.endpointNote ? ` (${this.endpointNote})` : ''}`);
+    this.log(
+      `${this.folder.name}: serving ${this.dir} at ${this.server.url}${this.endpointNote ? ` (${this.endpointNote})` : ''}` +
+        (host !== '127.0.0.1' ? ` (bound to ${host})` : '') +
+        (authKeys ? `; requests must be signed with ${authKeys.size === 0 ? 'an access key (none is set: every request is refused)' : [...authKeys.keys()].join(', ')}` : ''),
+    );
     this.changed.fire();
   }
 

@@ -109,6 +109,7 @@ export interface AuthorizeRequest {
   readonly url: string;
   /** Parsed protocol headers; `headers.raw` has every header, name then value. */
   readonly headers: RequestHeaders;
+  /** The body as sent, before a Content-Encoding is undone: what a signature covers. */
   readonly body: Buffer;
 }
 
@@ -253,7 +254,7 @@ function createHandlers(options: ServerOptions, isClosing: () => boolean): Handl
   }
 
   /** Runs a complete request that passed the access policy; `cors` is the origin to grant, if any. */
-  function dispatch(h: RequestHeaders, url: string, body: Buffer, reply: Reply): void {
+  function dispatch(h: RequestHeaders, url: string, body: Buffer, reply: Reply, sentBody: Buffer): void {
     const contentType = RESPONSE_CONTENT_TYPE[h.media]!;
     const cors = h.origin;
     let input: unknown;
@@ -290,7 +291,7 @@ function createHandlers(options: ServerOptions, isClosing: () => boolean): Handl
       return;
     }
     if (authorize !== undefined) {
-      const verdict = authorize({ method: 'POST', url, headers: h, body });
+      const verdict = authorize({ method: 'POST', url, headers: h, body: sentBody });
       if (verdict instanceof Promise) {
         // A verifier may compute asynchronously (the AWS SDK's signer does): run once it has decided.
         verdict.then(
@@ -443,7 +444,8 @@ function createHandlers(options: ServerOptions, isClosing: () => boolean): Handl
       });
       req.on('end', () => {
         if (rejected) return;
-        let body = rest !== undefined ? Buffer.concat(rest, size) : (first ?? Buffer.alloc(0));
+        const sent = rest !== undefined ? Buffer.concat(rest, size) : (first ?? Buffer.alloc(0));
+        let body = sent;
         giveBack();
         if (h.gzip && body.length > 0) {
           try {
@@ -454,16 +456,16 @@ function createHandlers(options: ServerOptions, isClosing: () => boolean): Handl
             return;
           }
         }
-        request(h, req.url ?? '/', body, reply);
+        request(h, req.url ?? '/', body, reply, sent);
       });
     } catch (err) {
       fail(reply, err, '', RESPONSE_CONTENT_TYPE[Media.AmzJson10]!, undefined);
     }
   }
 
-  function request(h: RequestHeaders, url: string, body: Buffer, reply: Reply): void {
+  function request(h: RequestHeaders, url: string, body: Buffer, reply: Reply, sentBody: Buffer = body): void {
     try {
-      dispatch(h, url, body, reply);
+      dispatch(h, url, body, reply, sentBody);
     } catch (err) {
       fail(reply, err, h.target ?? '', RESPONSE_CONTENT_TYPE[h.media]!, h.origin);
     }

@@ -292,8 +292,19 @@ export class LogStore {
     this.prune();
   }
 
+  /**
+   * The folder is no longer this store's (removed, or opened by another process): from now on
+   * nothing is written or removed there, no checkpoint (not even at close) and no pruning, as
+   * after a failure. The owner refuses further appends.
+   */
+  abandon(reason: Error): void {
+    this.failure ??= reason;
+  }
+
   /** Removes the completed segments that neither recovery nor any consumer needs, or that the size cap drops. */
   prune(): void {
+    // An abandoned folder may hold another owner's segments under the same names.
+    if (this.failure !== undefined) return;
     const cap = this.options.logHistoryBytes ?? DEFAULT_LOG_HISTORY_BYTES;
     for (const segment of this.retention.removable(this.index.sealed(), this.checkpointFrom.segment, cap)) {
       this.fs.remove(path.join(this.dir, segmentName(segment)));
