@@ -7,6 +7,6 @@ import type { EmbeddedDatabase, EngineBinding } from './workspace-db';
 export const engineBinding: EngineBinding = {
   open: (dir, { durability }) => Database.open(dir, { durability }),
   lockedBy: (error) => (error instanceof DatabaseLockedError ? (error.endpoint ?? '') : undefined),
-  startServer: ({ db, host, port, authKeys }) =>
-    startServer({ db: db as EmbeddedDatabase & Database, host, port, authorize: authKeys ? sigV4Authorizer({ keys: authKeys }) : undefined }),
+  startServer: ({ db, host, port, authKeys, allowedOrigins }) =>
+    startServer({ db: db as EmbeddedDatabase & Database, host, port, allowedOrigins, authorize: authKeys ? sigV4Authorizer({ keys: authKeys }) : undefined }),
 };

@@ -27,7 +27,7 @@ export interface EngineBinding {
   /** for a "directory is locked" error: the owner's endpoint ('' if it has none); undefined for other errors */
   lockedBy(error: unknown): string | undefined;
   /** `authKeys`: access key id -> secret; when given, every request must be signed with one of them (SigV4). */
-  startServer(options: { db: EmbeddedDatabase; host: string; port: number; authKeys?: ReadonlyMap<string, string> }): Promise<{ url: string; close(): Promise<void> }>;
+  startServer(options: { db: EmbeddedDatabase; host: string; port: number; authKeys?: ReadonlyMap<string, string>; allowedOrigins?: readonly string[] }): Promise<{ url: string; close(): Promise<void> }>;
 }
 
 export class EmbeddedConnection implements Connection {
@@ -227,17 +227,19 @@ export class WorkspaceDatabase implements vscode.Disposable {
     // Without the security policy (tests that build a WorkspaceDatabase alone) only loopback is bound.
     const host = this.security ? await this.security.host(this.folder, configuredHost) : '127.0.0.1';
     const authKeys = await this.security?.accessKeys(this.folder);
+    // Like the host, a cloned repository's settings must not open the database to other sites.
+    const allowedOrigins = vscode.workspace.isTrusted ? (config.get<string[]>('endpoint.allowedOrigins') ?? []).filter((o) => typeof o === 'string') : [];
     const port = config.get<number>('endpoint.port') ?? 8000;
     if (!this.db) return; // closed while asking
     await this.server?.close();
     this.server = undefined;
     try {
-      this.server = await this.binding.startServer({ db: this.db, host, port, authKeys });
+      this.server = await this.binding.startServer({ db: this.db, host, port, authKeys, allowedOrigins });
       this.endpointNote = undefined;
     } catch (e) {
       if (port === 0) throw e;
       // the configured port is taken: serve on a free one rather than not at all
-      this.server = await this.binding.startServer({ db: this.db, host, port: 0, authKeys });
+      this.server = await this.binding.startServer({ db: this.db, host, port: 0, authKeys, allowedOrigins });
       this.endpointNote = `port ${port} was busy`;
     }
     await this.db.advertiseEndpoint(this.server.url);

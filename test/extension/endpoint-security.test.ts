@@ -54,7 +54,26 @@ describe('endpoint security settings', function () {
   after(async () => {
     await config().update('endpoint.requireSignature', undefined, vscode.ConfigurationTarget.WorkspaceFolder);
     await config().update('endpoint.host', undefined, vscode.ConfigurationTarget.WorkspaceFolder);
+    await config().update('endpoint.allowedOrigins', undefined, vscode.ConfigurationTarget.WorkspaceFolder);
     await ws.startEndpoint();
+  });
+
+  it('refuses pages of other sites by default, and serves an origin added in endpoint.allowedOrigins', async () => {
+    const listFrom = async (origin: string) => {
+      const res = await fetch(ws.endpoint!, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/x-amz-json-1.0', 'X-Amz-Target': 'DynamoDB_20120810.ListTables', Origin: origin },
+        body: '{}',
+      });
+      return { status: res.status, grant: res.headers.get('access-control-allow-origin') };
+    };
+    const app = 'http://localhost:5173';
+    assert.deepEqual(await listFrom(app), { status: 403, grant: null });
+    await config().update('endpoint.allowedOrigins', [app], vscode.ConfigurationTarget.WorkspaceFolder);
+    // the endpoint restarts with the new setting
+    await waitFor('the origin to be allowed', async () => (await listFrom(app)).status === 200, 20_000);
+    assert.deepEqual(await listFrom(app), { status: 200, grant: app });
+    assert.equal((await listFrom('http://evil.example')).status, 403);
   });
 
   it('with requireSignature on and no key stored, refuses every request and says how to set a key', async () => {
