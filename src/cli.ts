@@ -1,6 +1,6 @@
 // `dynamo-workspace`: the workspace database without VS Code.
 //
-//   dynamo-workspace serve [--dir D] [--port P] [--host H] [--in-memory] [--durability process|disk]
+//   dynamo-workspace serve [--dir D] [--port P] [--host H] [--in-memory] [--durability process|disk] [--log-history-mb N]
 //                          [--allow-origin O]... [--allow-host N]... [--auth-keys FILE]
 //   dynamo-workspace repair [--dir D] [--yes]
 //
@@ -32,6 +32,8 @@ Options for serve:
                       process  the server being killed at any moment
                       disk     also a power loss or an OS crash (each write waits for the
                                disk: much slower)
+  --log-history-mb <n>  Most log history kept for Streams and point-in-time recovery, in MiB
+                      (default: 1024); beyond it the oldest history goes first
   --allow-origin <o>  Let web pages from origin <o> (e.g. http://localhost:3000) call the
                       endpoint; repeatable. By default requests from any web page are refused.
   --allow-host <name> Also accept requests addressed to host name <name> (besides localhost,
@@ -66,6 +68,7 @@ interface ServeOptions {
   host: string;
   inMemory: boolean;
   durability: NonNullable<DatabaseOptions['durability']>;
+  logHistoryBytes: number | undefined;
   allowOrigins: string[];
   allowHosts: string[];
   /** Access key id -> secret; undefined leaves requests unverified. */
@@ -136,6 +139,7 @@ function parseServe(args: string[]): ServeOptions | 'help' {
         host: { type: 'string' },
         'in-memory': { type: 'boolean' },
         durability: { type: 'string' },
+        'log-history-mb': { type: 'string' },
         'allow-origin': { type: 'string', multiple: true },
         'allow-host': { type: 'string', multiple: true },
         'auth-keys': { type: 'string' },
@@ -161,12 +165,17 @@ function parseServe(args: string[]): ServeOptions | 'help' {
   if (v['in-memory'] && v.dir !== undefined) throw new UsageError('--in-memory and --dir cannot be used together');
   const durability = v.durability ?? 'process';
   if (durability !== 'process' && durability !== 'disk') throw new UsageError(`--durability must be 'process' or 'disk', not '${durability}'`);
+  const historyMb = v['log-history-mb'];
+  if (historyMb !== undefined && (!/^\d+$/.test(historyMb) || Number(historyMb) < 1)) {
+    throw new UsageError(`--log-history-mb must be a whole number of MiB, at least 1, not '${historyMb}'`);
+  }
   return {
     dir: path.resolve(v.dir ?? '.dynamodb'),
     port,
     host,
     inMemory: v['in-memory'] ?? false,
     durability,
+    logHistoryBytes: historyMb === undefined ? undefined : Number(historyMb) * 1024 * 1024,
     allowOrigins: (v['allow-origin'] ?? []).map(parseOrigin),
     allowHosts: (v['allow-host'] ?? []).map(parseHostName),
     authKeys: loadAuthKeys(v['auth-keys'], process.env.DYNAMO_WORKSPACE_AUTH_KEYS),
@@ -180,7 +189,7 @@ function isLocked(err: unknown): err is DatabaseLockedError & { pid?: number } {
 async function serve(options: ServeOptions): Promise<number> {
   let db: Database;
   try {
-    db = await Database.open(options.dir, { inMemory: options.inMemory, durability: options.durability });
+    db = await Database.open(options.dir, { inMemory: options.inMemory, durability: options.durability, logHistoryBytes: options.logHistoryBytes });
   } catch (err) {
     if (isLocked(err)) {
       const owner = typeof err.pid === 'number' ? `process ${err.pid}` : 'another process';

@@ -23,7 +23,7 @@ export interface EmbeddedDatabase {
 /** `dynamoWorkspace.durability`: what an acknowledged write survives (see DatabaseOptions). */
 export type Durability = 'process' | 'disk';
 export interface EngineBinding {
-  open(dir: string, options: { durability: Durability }): Promise<EmbeddedDatabase>;
+  open(dir: string, options: { durability: Durability; logHistoryBytes?: number }): Promise<EmbeddedDatabase>;
   /** for a "directory is locked" error: the owner's endpoint ('' if it has none); undefined for other errors */
   lockedBy(error: unknown): string | undefined;
   /** `authKeys`: access key id -> secret; when given, every request must be signed with one of them (SigV4). */
@@ -131,6 +131,12 @@ export class WorkspaceDatabase implements vscode.Disposable {
     return path.resolve(this.folder.uri.fsPath, setting);
   }
 
+  /** `dynamoWorkspace.logHistoryMB`, in bytes. */
+  get logHistoryBytes(): number | undefined {
+    const mb = vscode.workspace.getConfiguration('dynamoWorkspace', this.folder.uri).get<number>('logHistoryMB');
+    return typeof mb === 'number' && Number.isFinite(mb) && mb >= 1 ? Math.floor(mb * 1024 * 1024) : undefined;
+  }
+
   get durability(): Durability {
     const config = vscode.workspace.getConfiguration('dynamoWorkspace', this.folder.uri);
     return config.get<string>('durability') === 'disk' ? 'disk' : 'process';
@@ -190,7 +196,7 @@ export class WorkspaceDatabase implements vscode.Disposable {
       const dir = this.dir;
       let db: EmbeddedDatabase;
       try {
-        db = await this.binding.open(dir, { durability: this.durability });
+        db = await this.binding.open(dir, { durability: this.durability, logHistoryBytes: this.logHistoryBytes });
       } catch (e) {
         const owner = this.binding.lockedBy(e);
         if (owner === undefined) throw e;

@@ -90,6 +90,11 @@ describe('dynamo-workspace CLI', () => {
     r = run(['serve', '--bogus']);
     assert.equal(r.status, 2);
     assert.match(r.stderr, /bogus/);
+    for (const bad of ['0', '1.5', 'lots']) {
+      r = run(['serve', '--in-memory', '--log-history-mb', bad]);
+      assert.equal(r.status, 2, bad);
+      assert.match(r.stderr, /--log-history-mb must be a whole number of MiB, at least 1/);
+    }
   });
 
   test('serve --in-memory --port 0: prints the endpoint first, serves the API, exits 0 on SIGTERM', async () => {
