@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { FrameLocator, Locator, Page } from 'playwright-core';
 import * as wb from './lib/workbench';
-import { assertScreenSound, CspWatch } from './lib/layout-checks';
+import { scenarioSteps } from './scenario-steps';
 
 const [url, out, resultsFile] = process.argv.slice(2);
 if (!url || !out) {
@@ -18,14 +18,12 @@ if (!url || !out) {
 fs.mkdirSync(out, { recursive: true });
 
 const TABLE = 'Orders';
-const steps: { name: string; ok: boolean; skipped?: string; ms: number; error?: string }[] = [];
 const WIDE = { width: 1400, height: 900 };
-let csp: CspWatch | undefined;
+let runner: ReturnType<typeof scenarioSteps> | undefined;
 
-/** A screenshot, taken only after the layout checks pass (the picture is saved either way). */
-async function shot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: path.join(out!, `${name}.png`) });
-  if (csp) await assertScreenSound(page, csp, name);
+/** A screenshot, saved, then checked (layout and CSP: see scenario-steps.ts). */
+async function shot(_page: Page, name: string): Promise<void> {
+  await runner!.shot(name);
 }
 
 type Box = { x: number; y: number; width: number; height: number };
@@ -95,33 +93,22 @@ async function selectOption(page: Page, frame: FrameLocator, selector: string, v
 async function main(): Promise<number> {
   const browser = await wb.launchBrowser();
   const { page, offLoopback } = await wb.newPage(browser, WIDE);
-  csp = new CspWatch(page);
+  // UI_KEEP_GOING=1 runs the later steps too (to see every step that fails, e.g. before a fix)
+  const keepGoing = process.env.UI_KEEP_GOING
+    ? {
+        recover: async () => {
+          await page.keyboard.press('Escape').catch(() => undefined);
+          await page.setViewportSize(WIDE).catch(() => undefined);
+        },
+      }
+    : undefined;
+  runner = scenarioSteps(page, out!, '', { keepGoing });
+  const { step, skip } = runner;
   /** A step that needs an operation the database may not answer yet: skipped (and said so) until it does. */
   const stepIf = async (needs: string, name: string, fn: () => Promise<void>): Promise<void> => {
     const supports = (await itemsView(page).locator('items-app').getAttribute('data-supports')) ?? '';
-    if (!supports.split(' ').includes(needs)) {
-      steps.push({ name, ok: true, skipped: `the database does not answer ${needs} yet`, ms: 0 });
-      console.log(`  - ${name} (skipped: the database does not answer ${needs} yet)`);
-      return;
-    }
+    if (!supports.split(' ').includes(needs)) return skip(name, `the database does not answer ${needs} yet`);
     await step(name, fn);
-  };
-  const step = async (name: string, fn: () => Promise<void>): Promise<void> => {
-    const t = Date.now();
-    try {
-      await fn();
-      steps.push({ name, ok: true, ms: Date.now() - t });
-      console.log(`  ✔ ${name} (${Date.now() - t} ms)`);
-    } catch (e) {
-      steps.push({ name, ok: false, ms: Date.now() - t, error: String(e) });
-      console.log(`  ✘ ${name}: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);
-      if (e instanceof Error) console.log(e.message.split('\n').slice(1, 16).map((l) => `      ${l}`).join('\n'));
-      await page.screenshot({ path: path.join(out!, `failure-${steps.length}.png`) }).catch(() => undefined);
-      // UI_KEEP_GOING=1 runs the later steps too (to see every step that fails, e.g. before a fix)
-      if (!process.env.UI_KEEP_GOING) throw e;
-      await page.keyboard.press('Escape').catch(() => undefined);
-      await page.setViewportSize(WIDE).catch(() => undefined);
-    }
   };
   try {
     await step('workbench shows the Dynamo Workspace activity-bar entry', async () => {
@@ -577,12 +564,13 @@ async function main(): Promise<number> {
     });
 
     await step('no webview reported a CSP violation during the whole scenario', async () => {
-      await csp!.collect();
-      if (csp!.violations.length) throw new Error(`${csp!.violations.length} CSP violations, the first: ${csp!.violations[0]}`);
+      const csp = runner!.csp;
+      await csp.collect();
+      if (csp.violations.length) throw new Error(`${csp.violations.length} CSP violations, the first: ${csp.violations[0]}`);
     });
 
     if (offLoopback.length) console.log(`requests refused (not loopback): ${[...new Set(offLoopback)].join(' ')}`);
-    return steps.some((s) => !s.ok) ? 1 : 0;
+    return runner.counts().failures ? 1 : 0;
   } catch {
     return 1;
   } finally {
@@ -592,10 +580,8 @@ async function main(): Promise<number> {
 
 const started = Date.now();
 main().then((code) => {
-  const passes = steps.filter((s) => s.ok && !s.skipped).length;
-  const skipped = steps.filter((s) => s.skipped).length;
-  const failures = steps.filter((s) => !s.ok).length;
-  if (resultsFile) fs.writeFileSync(resultsFile, JSON.stringify({ passes, failures: failures || (code ? 1 : 0), skipped, steps }, null, 2));
-  console.log(`ui scenario: ${passes} steps passed, ${failures} failed, ${skipped} skipped, ${Date.now() - started} ms; screenshots in ${out}`);
+  const c = runner?.counts() ?? { passes: 0, failures: 0, skipped: 0 };
+  runner?.writeResults(resultsFile, code !== 0);
+  console.log(`ui scenario: ${c.passes} steps passed, ${c.failures} failed, ${c.skipped} skipped, ${Date.now() - started} ms; screenshots in ${out}`);
   process.exit(code);
 });
