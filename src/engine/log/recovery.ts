@@ -92,21 +92,23 @@ export function recover(
     const header = headerOf(n);
     const isLast = i === segments.length - 1;
     const nextHeader = isLast ? undefined : headerOf(segments[i + 1]);
-    // A last segment whose creation a crash cut short holds nothing: the new run takes its number.
-    if (header === undefined) {
-      if (isLast && previous !== undefined) {
-        nextSegment = n;
-        break;
-      }
-      throw corrupt(n, 0, 'the segment header is damaged or missing');
-    }
+    // A crash cannot leave a bad header under a segment's final name (createSegment syncs the
+    // header before the rename), so a bad one is damage, the last segment's as much as any other:
+    // taking it for a creation cut short would drop its records and then overwrite them.
+    if (header === undefined) throw corrupt(n, 0, 'the segment header is damaged or missing');
+    if (nextHeader === undefined && !isLast) throw corrupt(segments[i + 1], 0, 'the segment header is damaged or missing');
     if (header.segment !== n) throw corrupt(n, 16, `the header says it is segment ${header.segment}`);
+    // Without a checkpoint the log must be whole from its very start: a first segment that
+    // follows an earlier one means the checkpoint holding everything before it is gone.
+    if (from === undefined && previous === undefined && (header.prevLastLsn !== 0 || header.prevEnd !== 0)) {
+      throw corrupt(n, 40, `there is no checkpoint (checkpoint.manifest is missing), but the log starts after lsn ${header.prevLastLsn}: the records before it are not in the log`);
+    }
     epoch = Math.max(epoch, header.epoch);
     floor = Math.max(floor, header.firstLsn);
     if (previous !== undefined && (header.prevEnd !== previous.end || header.prevLastLsn !== previous.lastLsn || header.prevCrc !== previous.crc)) {
       throw corrupt(n, 40, `it does not follow segment ${n - 1} (which ends at byte ${previous.end}, lsn ${previous.lastLsn})`);
     }
-    const endsHere = isLast || (nextHeader === undefined && i + 1 === segments.length - 1);
+    const endsHere = isLast;
     const limit = endsHere ? undefined : nextHeader?.prevEnd;
     let start: { offset: number; crc: number; lsn: number } | undefined;
     const atCheckpoint = previous === undefined && from !== undefined && from.segment === n;
@@ -211,8 +213,14 @@ export function planRepair(fs: FileSystem, dir: string, checkpoint: { lsn: numbe
   let offset = exists ? error.offset : Number.POSITIVE_INFINITY;
   let lastLsnKept = checkpoint?.lsn ?? 0;
   let bytesLostInSegment = 0;
-  const header = exists ? readHeader(fs, dir, cutSegment) : undefined;
-  if (header && offset >= HEADER_BYTES) {
+  const header = exists || segments.includes(cutSegment) ? readHeader(fs, dir, cutSegment) : undefined;
+  if (header && !exists) {
+    // The segment before the missing one is kept whole: its records up to its first zero length
+    // or bad frame (nothing says where it ended), and the cut clears the frame after them.
+    const scan = scanSegment(fs, dir, header, () => undefined);
+    lastLsnKept = Math.max(lastLsnKept, scan.lastLsn);
+    offset = scan.end;
+  } else if (header && offset >= HEADER_BYTES) {
     const scan = scanSegment(fs, dir, header, () => undefined, undefined, offset);
     lastLsnKept = Math.max(lastLsnKept, scan.lastLsn);
     const h = fs.open(fileOf(dir, cutSegment), { readOnly: true });
