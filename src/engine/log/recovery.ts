@@ -16,6 +16,7 @@ import type { FileHandle, FileSystem } from './file-system';
 import { FRAME_HEADER, HEADER_BYTES, LogCorruptionError, listSegments, segmentName, type LogPosition, type SegmentHeader } from './format';
 import { readHeader, scanSegment, type SegmentScan } from './reader';
 import { decodeRecord, type LogRecord } from './records';
+import { MARK_FILE, readEndMark } from './end-mark';
 import type { SegmentSpan, SegmentStart } from './writer';
 
 /** Where a checkpoint's replay starts: a log position, the time of its last record and the run's epoch. */
@@ -61,6 +62,7 @@ export function recover(
     if (segments[i] !== segments[i - 1] + 1) throw corrupt(segments[i - 1] + 1, 0, `segment ${segments[i - 1] + 1} is missing between ${segments[i - 1]} and ${segments[i]}`);
   }
 
+  const mark = readEndMark(fs, dir);
   const spans: SegmentSpan[] = [];
   // Segments the checkpoint covers: only their headers, for the time index (history, not recovery).
   const headers = new Map<number, SegmentHeader | undefined>();
@@ -109,7 +111,9 @@ export function recover(
       throw corrupt(n, 40, `it does not follow segment ${n - 1} (which ends at byte ${previous.end}, lsn ${previous.lastLsn})`);
     }
     const endsHere = isLast;
-    const limit = endsHere ? undefined : nextHeader?.prevEnd;
+    // log.mark speaks only of the segment (and incarnation) its run was writing, the last one.
+    const marked = isLast && mark !== undefined && mark.segment === n && mark.headerCrc === header.crc ? mark : undefined;
+    const limit = endsHere ? (marked && marked.end > 0 ? marked.end : undefined) : nextHeader?.prevEnd;
     let start: { offset: number; crc: number; lsn: number } | undefined;
     const atCheckpoint = previous === undefined && from !== undefined && from.segment === n;
     if (atCheckpoint) {
@@ -138,6 +142,11 @@ export function recover(
     // into a segment of its own, so anything there is not this log's.
     if (atCheckpoint && start !== undefined && (scan.bad || scan.end !== start.offset)) {
       throw corrupt(n, start.offset, `the checkpoint (lsn ${ckptLsn}) says the log ends here, but there is more`);
+    }
+    // A crash tears only what was not on disk yet: the records end before where the mark says
+    // the segment was synced only if something on disk was damaged.
+    if (marked && scan.end < marked.synced) {
+      throw corrupt(n, scan.bad?.offset ?? scan.end, `${scan.bad?.reason ?? 'the records end'} before byte ${marked.synced}, which ${MARK_FILE} says was on disk`);
     }
     if (scan.bad) {
       if (!endsHere) throw corrupt(n, scan.bad.offset, scan.bad.reason);
@@ -266,6 +275,8 @@ export function applyRepair(fs: FileSystem, dir: string, plan: RepairPlan): void
     }
   }
   for (const later of plan.laterSegments.map((s) => s.segment).sort((a, b) => b - a)) fs.remove(fileOf(dir, later));
+  // The mark may say the log was on disk past the cut: it would refuse the repaired log.
+  if (fs.exists(path.join(dir, MARK_FILE))) fs.remove(path.join(dir, MARK_FILE));
   fs.syncDir(dir);
 }
 
