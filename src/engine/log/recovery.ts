@@ -1,10 +1,13 @@
 // Opening the log: replays the records after the checkpoint and finds where the next run starts.
 //
 // Invariants (each one a past way of losing or resurrecting data):
-// - A bad frame is accepted only as the torn tail of the LAST segment. Anywhere else (a bad
-//   header, a bad frame before where the next segment says this one ends, a missing segment, a
-//   log that ends before the checkpoint's lsn) the open fails with LogCorruptionError naming the
-//   file and the byte offset, and nothing is deleted or changed.
+// - A bad frame is accepted only as the torn tail of the LAST segment, after the point log.mark
+//   says was on disk. Anywhere else (a bad header, the last segment's too; a bad frame before
+//   where the next segment says this one ends or before the marked synced point; a missing
+//   segment; a log that ends before the checkpoint's lsn; no checkpoint and a log that does not
+//   start at its beginning) the open fails with LogCorruptionError naming the file and the byte
+//   offset, and nothing is deleted or changed.
+// - A run that failed marked where its acknowledged records end: nothing after that is read.
 // - A segment is read only up to where the next segment's header says it ends, so whatever an
 //   unacknowledged batch left behind the end of a run is never read, whatever it looks like.
 // - Replay after a checkpoint starts at the position it recorded and checks the first record
