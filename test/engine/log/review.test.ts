@@ -11,11 +11,11 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Database } from '../../../src/engine/database';
 import { LogCorruptionError, repairLog } from '../../../src/engine/log';
-import type { FileHandle, FileSystem, OpenOptions } from '../../../src/engine/log/file-system';
+import type { FileHandle, FileSystem } from '../../../src/engine/log/file-system';
 import { readCheckpoint } from '../../../src/engine/log/snapshot';
 import { nodeFileSystem } from '../../../src/engine/log/file-system';
 import { FaultFileSystem, fsError } from './fault-fs';
-import { THINGS } from './helpers';
+import { THINGS, wrapHandles } from './helpers';
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'dw-review-'));
 const segmentsOf = (dir: string) => fs.readdirSync(dir).filter((f) => /^log-\d{12}\.seg$/.test(f)).sort();
@@ -38,6 +38,14 @@ function frameOffsets(file: string): number[] {
   const out: number[] = [];
   for (let at = 64; at + 8 <= b.length && b.readUInt32LE(at) !== 0; at += 8 + b.readUInt32LE(at)) out.push(at);
   return out;
+}
+
+/** A database in `dir` with 100 puts of 200 B over segments of 8 KiB (several of them), no checkpoint. */
+async function segmentedLog(dir: string): Promise<Database> {
+  const db = await Database.open(dir, { segmentBytes: 8192, checkpointBytes: 1e12 });
+  await db.execute('CreateTable', THINGS);
+  for (let i = 0; i < 100; i++) await put(db, `k${i}`);
+  return db;
 }
 
 async function count(db: Database): Promise<number> {
@@ -63,9 +71,7 @@ test('a checkpoint that a write adding new attribute names starts holds those na
 
 test('a damaged header on the last segment refuses the open, naming the file and byte 0, and changes nothing', async () => {
   const dir = tmp();
-  const db = await Database.open(dir, { segmentBytes: 8192, checkpointBytes: 1e12 });
-  await db.execute('CreateTable', THINGS);
-  for (let i = 0; i < 100; i++) await put(db, `k${i}`);
+  const db = await segmentedLog(dir);
   kill(dir);
   const segments = segmentsOf(dir);
   assert.ok(segments.length >= 3);
@@ -145,37 +151,33 @@ test('an old-format folder with a damaged frame before its last segment is refus
  * copy-on-write disk. Other files still take writes.
  */
 function fullForSegments(inner: FaultFileSystem, state: { mode: 'ok' | 'landThenFail' | 'fail' }): FileSystem {
-  return {
-    open(file: string, o?: OpenOptions): FileHandle {
-      const h = inner.open(file, o);
-      const write = (buf: Buffer, pos: number) => {
-        if (file.endsWith('.seg') && state.mode === 'landThenFail') {
-          h.write(buf, pos);
-          state.mode = 'fail';
-          throw fsError('ENOSPC', 'write', file);
-        }
-        if (file.endsWith('.seg') && state.mode === 'fail') throw fsError('ENOSPC', 'write', file);
+  return wrapHandles(inner, (h, file) => {
+    const write = (buf: Buffer, pos: number) => {
+      if (file.endsWith('.seg') && state.mode === 'landThenFail') {
         h.write(buf, pos);
-      };
-      return {
-        path: h.path,
-        read: h.read.bind(h),
-        write,
-        writeAsync: async (b, p) => write(b, p),
-        datasync: h.datasync.bind(h),
-        datasyncAsync: h.datasyncAsync.bind(h),
-        sync: h.sync.bind(h),
-        size: h.size.bind(h),
-        truncate: h.truncate.bind(h),
-        close: h.close.bind(h),
-      };
-    },
-    exists: (f) => inner.exists(f),
-    list: (d) => inner.list(d),
-    mkdir: (d) => inner.mkdir(d),
-    rename: (a, b) => inner.rename(a, b),
-    remove: (f) => inner.remove(f),
-    syncDir: (d) => inner.syncDir(d),
+        state.mode = 'fail';
+        throw fsError('ENOSPC', 'write', file);
+      }
+      if (file.endsWith('.seg') && state.mode === 'fail') throw fsError('ENOSPC', 'write', file);
+      h.write(buf, pos);
+    };
+    return { ...bound(h), write, writeAsync: async (b: Buffer, p: number) => write(b, p) };
+  });
+}
+
+/** The handle's methods, callable apart from it. */
+function bound(h: FileHandle): FileHandle {
+  return {
+    path: h.path,
+    read: h.read.bind(h),
+    write: h.write.bind(h),
+    writeAsync: h.writeAsync.bind(h),
+    datasync: h.datasync.bind(h),
+    datasyncAsync: h.datasyncAsync.bind(h),
+    sync: h.sync.bind(h),
+    size: h.size.bind(h),
+    truncate: h.truncate.bind(h),
+    close: h.close.bind(h),
   };
 }
 
@@ -215,9 +217,7 @@ test('a folder whose checkpoint manifest is missing, with a log that does not st
 
 test("repair's plan for a missing segment keeps the segment before it whole and says up to which lsn", async () => {
   const dir = tmp();
-  const db = await Database.open(dir, { segmentBytes: 8192, checkpointBytes: 1e12 });
-  await db.execute('CreateTable', THINGS);
-  for (let i = 0; i < 100; i++) await put(db, `k${i}`);
+  const db = await segmentedLog(dir);
   kill(dir);
   const segments = segmentsOf(dir);
   assert.ok(segments.length >= 4);
@@ -235,9 +235,7 @@ test("repair's plan for a missing segment keeps the segment before it whole and 
 
 test('a reader that meets a damaged segment header throws LogCorruptionError instead of ending the history there', async () => {
   const dir = tmp();
-  const db = await Database.open(dir, { segmentBytes: 8192, checkpointBytes: 1e12 });
-  await db.execute('CreateTable', THINGS);
-  for (let i = 0; i < 100; i++) await put(db, `k${i}`);
+  const db = await segmentedLog(dir);
   flipBit(path.join(dir, segmentsOf(dir)[1]), 12);
   assert.throws(() => [...db.logStore!.read()], (e: Error) => e instanceof LogCorruptionError && e.message.includes(`${segmentsOf(dir)[1]} at byte 0`));
   await db.close();
