@@ -103,6 +103,7 @@ export class EndMarkWriter {
    * whether it is on disk; nothing more is marked afterwards.
    */
   ended(segment: number, headerCrc: number, synced: number, end: number): boolean {
+    if (this.final) return false;
     this.final = true;
     const slot = encodeSlot({ seq: this.seq, segment, headerCrc, synced, end });
     const at = (this.seq++ % 2) * SLOT_STRIDE;
@@ -114,6 +115,11 @@ export class EndMarkWriter {
     } catch {
       return false;
     }
+  }
+
+  /** The folder is no longer this writer's: nothing more is marked in it. */
+  stop(): void {
+    this.final = true;
   }
 
   async close(): Promise<void> {

@@ -299,6 +299,7 @@ export class LogStore {
    */
   abandon(reason: Error): void {
     this.failure ??= reason;
+    this.writer.stopMarking();
   }
 
   /** Removes the completed segments that neither recovery nor any consumer needs, or that the size cap drops. */

@@ -557,6 +557,12 @@ export class LogWriter {
     return this.syncing;
   }
 
+  /** The folder is no longer this writer's (see LogStore.abandon): log.mark is left alone from now on. */
+  stopMarking(): void {
+    clearTimeout(this.markTimer);
+    this.mark.stop();
+  }
+
   /** Makes every record acknowledged so far durable on disk ('disk' mode: they already are). */
   async sync(): Promise<void> {
     if (this.failure) throw this.failure;

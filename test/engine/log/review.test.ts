@@ -240,3 +240,18 @@ test('a reader that meets a damaged segment header throws LogCorruptionError ins
   assert.throws(() => [...db.logStore!.read()], (e: Error) => e instanceof LogCorruptionError && e.message.includes(`${segmentsOf(dir)[1]} at byte 0`));
   await db.close();
 });
+
+test('a log store that gave up its folder writes no more marks there (the folder may be another owner\'s now)', async () => {
+  const files = new FaultFileSystem();
+  const db = await Database.open('/data', { durability: 'disk', syncIntervalMs: 5, fileSystem: files });
+  await db.execute('CreateTable', THINGS);
+  await put(db, 'a');
+  await new Promise((r) => setTimeout(r, 50));
+  const before = files.readFile('/data/log.mark');
+  db.logStore!.abandon(new Error('the folder was taken over'));
+  // Straight to the log store, past the database's own refusal: only the mark is under test.
+  await db.logStore!.append([], Date.now());
+  await new Promise((r) => setTimeout(r, 50));
+  assert.deepEqual(files.readFile('/data/log.mark'), before);
+  await db.close();
+});
