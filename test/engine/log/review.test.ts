@@ -98,15 +98,23 @@ for (const durability of ['process', 'disk'] as const) {
     const frames = frameOffsets(file);
     assert.equal(frames.length, 106);
     const saved = fs.readFileSync(file);
+    const savedMark = fs.readFileSync(path.join(dir, 'log.mark'));
 
     // Damage in the middle of synced data: refused, nothing changed.
     flipBit(file, frames[10] + 30);
     const before = contents(dir);
     await assert.rejects(Database.open(dir, options), (e: Error) => e instanceof LogCorruptionError && e.message.includes(`at byte ${frames[10]}`));
     assert.deepEqual(contents(dir), before);
+    // Cutting it there on purpose makes it open (the mark, which says more was synced, goes too).
+    repairLog(dir, { apply: true });
+    const repaired = await Database.open(dir, options);
+    assert.equal(await count(repaired), 9, 'k0-k8: the damaged frame held k9');
+    await repaired.close();
 
     // A torn last write (after the synced point): accepted as the tail, every synced put kept.
+    for (const f of segmentsOf(dir)) if (f !== path.basename(file)) fs.rmSync(path.join(dir, f));
     fs.writeFileSync(file, saved);
+    fs.writeFileSync(path.join(dir, 'log.mark'), savedMark);
     flipBit(file, frames[104] + 30);
     const reopened = await Database.open(dir, options);
     assert.equal(await count(reopened), 103, 'k0-k102: the torn frame k103 and the one after it are gone');
