@@ -20,6 +20,9 @@ const legacySegments = (fs: FileSystem, dir: string): number[] => numberedFiles(
 
 const legacyName = (n: number): string => `wal-${String(n).padStart(12, '0')}.log`;
 
+/** `repair` reads only the new format: a damaged old log is the old build's to deal with. */
+const LEGACY_ADVICE = 'The folder was not upgraded: open it with the build that wrote it (fde3f25 or earlier) or restore a backup; `dynamo-workspace repair` does not read the old format.';
+
 /** Files of the old format in the folder (an upgrade not yet done, or one whose clean-up a crash cut short). */
 export function legacyFiles(fs: FileSystem, dir: string): string[] {
   return fs.list(dir).filter((f) => f === LEGACY_CHECKPOINT || LEGACY_SEGMENT_FILE.test(f) || /^wal-\d{12}\.log\.tmp$/.test(f) || f === `${LEGACY_CHECKPOINT}.tmp`);
@@ -160,11 +163,11 @@ export function readLegacyLog(
       // after a stop means it was damage in the middle of the old log, not its tail.
       if (stopped !== undefined && pos === start && lsn === lastLsn + 1) stopped = undefined;
       if (stopped !== undefined) {
-        throw new LogCorruptionError(path.join(dir, legacyName(stopped.segment)), stopped.segment, stopped.offset, `${stopped.reason}, but segment ${n} goes on with lsn ${lsn} (the upgrade would drop what lies between)`);
+        throw new LogCorruptionError(path.join(dir, legacyName(stopped.segment)), stopped.segment, stopped.offset, `${stopped.reason}, but segment ${n} goes on with lsn ${lsn} (the upgrade would drop what lies between)`, LEGACY_ADVICE);
       }
       if (lastLsn >= 0 && lsn !== lastLsn + 1) {
         // A segment that does not continue the one before: the records in between are missing.
-        if (pos === start) throw new LogCorruptionError(path.join(dir, legacyName(n)), n, pos, `the old log jumps from lsn ${lastLsn} to ${lsn}`);
+        if (pos === start) throw new LogCorruptionError(path.join(dir, legacyName(n)), n, pos, `the old log jumps from lsn ${lastLsn} to ${lsn}`, LEGACY_ADVICE);
         stopped = { segment: n, offset: pos, reason: `lsn ${lsn} where ${lastLsn + 1} was expected` };
         break;
       }
