@@ -94,16 +94,22 @@ export class ItemCodec {
     this.tentativeShapesFrom = this.shapes.length;
   }
 
+  /**
+   * Every entry an item in the table may use: the settled ones and those a committed write has
+   * published but that are not settled yet. A checkpoint can take its snapshot while the write
+   * that introduced an entry is still in its operation (its append starts the checkpoint); the
+   * snapshot holds that write's item, and replay skips its record, so the entry must be here.
+   */
   dictionary(): DictionaryAdditions {
     const d: Required<DictionaryAdditions> = { names: [], nameIds: [], shapes: [], shapeIds: [] };
     this.names.forEach((name, id) => {
-      if (name !== undefined && id < this.tentativeNamesFrom) {
+      if (name !== undefined && (id < this.tentativeNamesFrom || this.published.names.has(id))) {
         d.names.push(name);
         d.nameIds.push(id);
       }
     });
     this.shapes.forEach((shape, id) => {
-      if (shape !== undefined && id > 0 && id < this.tentativeShapesFrom) {
+      if (shape !== undefined && id > 0 && (id < this.tentativeShapesFrom || this.published.shapes.has(id))) {
         d.shapes.push(shape.nameIds);
         d.shapeIds.push(id);
       }

@@ -137,11 +137,10 @@ export class LogCorruptionError extends Error {
     readonly segment: number,
     readonly offset: number,
     readonly reason: string,
+    /** What the user can do (default: the repair command, which knows only this format's log). */
+    advice = '`dynamo-workspace repair --dir <folder>` shows what would be lost by cutting the log there, and `--yes` does it.',
   ) {
-    super(
-      `The log is damaged in ${file} at byte ${offset}: ${reason}. Nothing was changed. ` +
-        '`dynamo-workspace repair --dir <folder>` shows what would be lost by cutting the log there, and `--yes` does it.',
-    );
+    super(`The log is damaged in ${file} at byte ${offset}: ${reason}. Nothing was changed. ${advice}`);
     this.name = 'LogCorruptionError';
   }
 }

@@ -1,6 +1,7 @@
 // The log store: the write-ahead log the database, and later Streams, point-in-time recovery,
 // backups and transactions, read as their source of truth. It owns the segments (format.ts,
-// FORMAT.md), appends with group commit (writer.ts), recovers at open (recovery.ts, and
+// FORMAT.md), appends with group commit (writer.ts, which keeps log.mark: how far the segment
+// being written is synced, and where a failed run's log ends; end-mark.ts), recovers at open (recovery.ts, and
 // upgrade.ts for folders of the format before), keeps an index from lsn and time to segment
 // (time-index.ts), hands out readers of a range (reader.ts), takes checkpoints as per-table
 // snapshots (snapshot.ts) when enough log has accumulated, and removes what no consumer retains
@@ -299,6 +300,7 @@ export class LogStore {
    */
   abandon(reason: Error): void {
     this.failure ??= reason;
+    this.writer.stopMarking();
   }
 
   /** Removes the completed segments that neither recovery nor any consumer needs, or that the size cap drops. */

@@ -137,7 +137,8 @@ export function* readRange(fs: FileSystem, dir: string, index: TimeIndex, range:
   for (const span of index.spansFrom(fromLsn, fromTime)) {
     if (span.firstLsn > toLsn) return;
     const header = readHeader(fs, dir, span.segment);
-    if (header === undefined) return;
+    // A reader that stopped here would hand a consumer (Streams, a restore) a history with a hole.
+    if (header === undefined) throw new LogCorruptionError(path.join(dir, segmentName(span.segment)), span.segment, 0, 'the segment header is damaged or missing');
     const found: LogRecord[] = [];
     const scan = scanSegment(
       fs,

@@ -1,10 +1,13 @@
 // Opening the log: replays the records after the checkpoint and finds where the next run starts.
 //
 // Invariants (each one a past way of losing or resurrecting data):
-// - A bad frame is accepted only as the torn tail of the LAST segment. Anywhere else (a bad
-//   header, a bad frame before where the next segment says this one ends, a missing segment, a
-//   log that ends before the checkpoint's lsn) the open fails with LogCorruptionError naming the
-//   file and the byte offset, and nothing is deleted or changed.
+// - A bad frame is accepted only as the torn tail of the LAST segment, after the point log.mark
+//   says was on disk. Anywhere else (a bad header, the last segment's too; a bad frame before
+//   where the next segment says this one ends or before the marked synced point; a missing
+//   segment; a log that ends before the checkpoint's lsn; no checkpoint and a log that does not
+//   start at its beginning) the open fails with LogCorruptionError naming the file and the byte
+//   offset, and nothing is deleted or changed.
+// - A run that failed marked where its acknowledged records end: nothing after that is read.
 // - A segment is read only up to where the next segment's header says it ends, so whatever an
 //   unacknowledged batch left behind the end of a run is never read, whatever it looks like.
 // - Replay after a checkpoint starts at the position it recorded and checks the first record
@@ -16,6 +19,7 @@ import type { FileHandle, FileSystem } from './file-system';
 import { FRAME_HEADER, HEADER_BYTES, LogCorruptionError, listSegments, segmentName, type LogPosition, type SegmentHeader } from './format';
 import { readHeader, scanSegment, type SegmentScan } from './reader';
 import { decodeRecord, type LogRecord } from './records';
+import { MARK_FILE, readEndMark } from './end-mark';
 import type { SegmentSpan, SegmentStart } from './writer';
 
 /** Where a checkpoint's replay starts: a log position, the time of its last record and the run's epoch. */
@@ -61,6 +65,7 @@ export function recover(
     if (segments[i] !== segments[i - 1] + 1) throw corrupt(segments[i - 1] + 1, 0, `segment ${segments[i - 1] + 1} is missing between ${segments[i - 1]} and ${segments[i]}`);
   }
 
+  const mark = readEndMark(fs, dir);
   const spans: SegmentSpan[] = [];
   // Segments the checkpoint covers: only their headers, for the time index (history, not recovery).
   const headers = new Map<number, SegmentHeader | undefined>();
@@ -92,22 +97,26 @@ export function recover(
     const header = headerOf(n);
     const isLast = i === segments.length - 1;
     const nextHeader = isLast ? undefined : headerOf(segments[i + 1]);
-    // A last segment whose creation a crash cut short holds nothing: the new run takes its number.
-    if (header === undefined) {
-      if (isLast && previous !== undefined) {
-        nextSegment = n;
-        break;
-      }
-      throw corrupt(n, 0, 'the segment header is damaged or missing');
-    }
+    // A crash cannot leave a bad header under a segment's final name (createSegment syncs the
+    // header before the rename), so a bad one is damage, the last segment's as much as any other:
+    // taking it for a creation cut short would drop its records and then overwrite them.
+    if (header === undefined) throw corrupt(n, 0, 'the segment header is damaged or missing');
+    if (nextHeader === undefined && !isLast) throw corrupt(segments[i + 1], 0, 'the segment header is damaged or missing');
     if (header.segment !== n) throw corrupt(n, 16, `the header says it is segment ${header.segment}`);
+    // Without a checkpoint the log must be whole from its very start: a first segment that
+    // follows an earlier one means the checkpoint holding everything before it is gone.
+    if (from === undefined && previous === undefined && (header.prevLastLsn !== 0 || header.prevEnd !== 0)) {
+      throw corrupt(n, 40, `there is no checkpoint (checkpoint.manifest is missing), but the log starts after lsn ${header.prevLastLsn}: the records before it are not in the log`);
+    }
     epoch = Math.max(epoch, header.epoch);
     floor = Math.max(floor, header.firstLsn);
     if (previous !== undefined && (header.prevEnd !== previous.end || header.prevLastLsn !== previous.lastLsn || header.prevCrc !== previous.crc)) {
       throw corrupt(n, 40, `it does not follow segment ${n - 1} (which ends at byte ${previous.end}, lsn ${previous.lastLsn})`);
     }
-    const endsHere = isLast || (nextHeader === undefined && i + 1 === segments.length - 1);
-    const limit = endsHere ? undefined : nextHeader?.prevEnd;
+    const endsHere = isLast;
+    // log.mark speaks only of the segment (and incarnation) its run was writing, the last one.
+    const marked = isLast && mark !== undefined && mark.segment === n && mark.headerCrc === header.crc ? mark : undefined;
+    const limit = endsHere ? (marked && marked.end > 0 ? marked.end : undefined) : nextHeader?.prevEnd;
     let start: { offset: number; crc: number; lsn: number } | undefined;
     const atCheckpoint = previous === undefined && from !== undefined && from.segment === n;
     if (atCheckpoint) {
@@ -136,6 +145,11 @@ export function recover(
     // into a segment of its own, so anything there is not this log's.
     if (atCheckpoint && start !== undefined && (scan.bad || scan.end !== start.offset)) {
       throw corrupt(n, start.offset, `the checkpoint (lsn ${ckptLsn}) says the log ends here, but there is more`);
+    }
+    // A crash tears only what was not on disk yet: the records end before where the mark says
+    // the segment was synced only if something on disk was damaged.
+    if (marked && scan.end < marked.synced) {
+      throw corrupt(n, scan.bad?.offset ?? scan.end, `${scan.bad?.reason ?? 'the records end'} before byte ${marked.synced}, which ${MARK_FILE} says was on disk`);
     }
     if (scan.bad) {
       if (!endsHere) throw corrupt(n, scan.bad.offset, scan.bad.reason);
@@ -211,8 +225,14 @@ export function planRepair(fs: FileSystem, dir: string, checkpoint: { lsn: numbe
   let offset = exists ? error.offset : Number.POSITIVE_INFINITY;
   let lastLsnKept = checkpoint?.lsn ?? 0;
   let bytesLostInSegment = 0;
-  const header = exists ? readHeader(fs, dir, cutSegment) : undefined;
-  if (header && offset >= HEADER_BYTES) {
+  const header = exists || segments.includes(cutSegment) ? readHeader(fs, dir, cutSegment) : undefined;
+  if (header && !exists) {
+    // The segment before the missing one is kept whole: its records up to its first zero length
+    // or bad frame (nothing says where it ended), and the cut clears the frame after them.
+    const scan = scanSegment(fs, dir, header, () => undefined);
+    lastLsnKept = Math.max(lastLsnKept, scan.lastLsn);
+    offset = scan.end;
+  } else if (header && offset >= HEADER_BYTES) {
     const scan = scanSegment(fs, dir, header, () => undefined, undefined, offset);
     lastLsnKept = Math.max(lastLsnKept, scan.lastLsn);
     const h = fs.open(fileOf(dir, cutSegment), { readOnly: true });
@@ -258,6 +278,8 @@ export function applyRepair(fs: FileSystem, dir: string, plan: RepairPlan): void
     }
   }
   for (const later of plan.laterSegments.map((s) => s.segment).sort((a, b) => b - a)) fs.remove(fileOf(dir, later));
+  // The mark may say the log was on disk past the cut: it would refuse the repaired log.
+  if (fs.exists(path.join(dir, MARK_FILE))) fs.remove(path.join(dir, MARK_FILE));
   fs.syncDir(dir);
 }
 

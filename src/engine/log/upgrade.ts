@@ -20,6 +20,9 @@ const legacySegments = (fs: FileSystem, dir: string): number[] => numberedFiles(
 
 const legacyName = (n: number): string => `wal-${String(n).padStart(12, '0')}.log`;
 
+/** `repair` reads only the new format: a damaged old log is the old build's to deal with. */
+const LEGACY_ADVICE = 'The folder was not upgraded: open it with the build that wrote it (fde3f25 or earlier) or restore a backup; `dynamo-workspace repair` does not read the old format.';
+
 /** Files of the old format in the folder (an upgrade not yet done, or one whose clean-up a crash cut short). */
 export function legacyFiles(fs: FileSystem, dir: string): string[] {
   return fs.list(dir).filter((f) => f === LEGACY_CHECKPOINT || LEGACY_SEGMENT_FILE.test(f) || /^wal-\d{12}\.log\.tmp$/.test(f) || f === `${LEGACY_CHECKPOINT}.tmp`);
@@ -126,9 +129,13 @@ function decodeLegacyRecord(buf: Buffer, start: number, end: number): LogRecord 
 }
 
 /**
- * Replays the old log's records after `from` (as the old reader did: up to the first torn frame
- * or break in the lsn sequence, which in that format is how a crash's tail looks). Returns the
- * last lsn and time read.
+ * Replays the old log's records after `from`. The old reader stopped at the first torn frame or
+ * break in the lsn sequence, which in that format is how a crash's tail looks; that is accepted
+ * only where nothing the log still holds is lost by it: at the end of the last segment holding
+ * records, or where the next segment goes on with the very next lsn. Otherwise (a later segment
+ * goes on with any other lsn) the stop was damage, and the upgrade is refused with
+ * LogCorruptionError, nothing changed, rather than dropping those records and then deleting the
+ * old files. Returns the last lsn and time read.
  */
 export function readLegacyLog(
   fs: FileSystem,
@@ -138,21 +145,30 @@ export function readLegacyLog(
 ): { lsn: number; time: number } {
   let lastLsn = -1;
   let last = { lsn: from.lsn, time: 0 };
+  let stopped: { segment: number; offset: number; reason: string } | undefined;
   for (const n of legacySegments(fs, dir).filter((s) => s >= from.segment)) {
     const start = n === from.segment ? from.offset : 0;
     const buf = readBytes(fs, path.join(dir, legacyName(n)));
     let pos = start;
-    let stop = false;
     while (pos + 8 <= buf.length) {
       const len = buf.readUInt32LE(pos);
       if (len === 0) break;
       if (pos + 8 + len > buf.length || crc32(buf.subarray(pos + 8, pos + 8 + len)) !== buf.readUInt32LE(pos + 4)) {
-        stop = true;
+        stopped ??= { segment: n, offset: pos, reason: 'a frame fails its CRC' };
         break;
       }
       const lsn = buf.readDoubleLE(pos + 8);
+      // A stop followed by the very next lsn at the start of a later segment dropped nothing (leftovers
+      // of a crashed batch past the point where the old writer moved on); any other good record
+      // after a stop means it was damage in the middle of the old log, not its tail.
+      if (stopped !== undefined && pos === start && lsn === lastLsn + 1) stopped = undefined;
+      if (stopped !== undefined) {
+        throw new LogCorruptionError(path.join(dir, legacyName(stopped.segment)), stopped.segment, stopped.offset, `${stopped.reason}, but segment ${n} goes on with lsn ${lsn} (the upgrade would drop what lies between)`, LEGACY_ADVICE);
+      }
       if (lastLsn >= 0 && lsn !== lastLsn + 1) {
-        stop = true;
+        // A segment that does not continue the one before: the records in between are missing.
+        if (pos === start) throw new LogCorruptionError(path.join(dir, legacyName(n)), n, pos, `the old log jumps from lsn ${lastLsn} to ${lsn}`, LEGACY_ADVICE);
+        stopped = { segment: n, offset: pos, reason: `lsn ${lsn} where ${lastLsn + 1} was expected` };
         break;
       }
       lastLsn = lsn;
@@ -163,7 +179,6 @@ export function readLegacyLog(
       }
       pos += 8 + len;
     }
-    if (stop) break;
   }
   return last;
 }

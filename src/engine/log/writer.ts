@@ -23,6 +23,7 @@ import { BinaryWriter } from '../storage/binary';
 import type { FileHandle, FileSystem } from './file-system';
 import { FRAME_HEADER, HEADER_BYTES, encodeHeader, frameCrc, segmentName, type LogPosition } from './format';
 import { encodeRecordInto, type LogRecord } from './records';
+import { EndMarkWriter } from './end-mark';
 import * as path from 'node:path';
 
 export const DEFAULT_SEGMENT_BYTES = 64 * 1024 * 1024;
@@ -179,6 +180,9 @@ export class LogWriter {
   private syncing: Promise<void> | undefined;
   private syncTimer: NodeJS.Timeout | undefined;
   private lastSyncAt = 0;
+  /** log.mark: how far the current segment is on disk, and where the log ends once it failed. */
+  private mark!: EndMarkWriter;
+  private markTimer: NodeJS.Timeout | undefined;
   /** Frame bytes appended since the writer started. */
   appendedBytes = 0;
   /** The position just after the current segment's header: where replay of it starts. */
@@ -209,6 +213,7 @@ export class LogWriter {
     w.handle = fs.open(path.join(dir, segmentName(start.segment)), { dsync: w.durability === 'disk' });
     w.synced = HEADER_BYTES;
     w.lastSyncAt = performance.now();
+    w.mark = new EndMarkWriter(fs, dir);
     return w;
   }
 
@@ -268,7 +273,21 @@ export class LogWriter {
   private fail(e: Error): void {
     if (this.failure) return;
     this.failure = e;
+    // Before anyone hears of the failure: the log ends at the last acknowledged record, so a
+    // refused batch that landed (and that clearing it below may fail to hide) is never read back.
+    clearTimeout(this.markTimer);
+    this.mark.ended(this.segment, this.segmentStart.crc, this.synced, this.ackedOffset);
     this.refusal = this.listener.failed(e) ?? e;
+  }
+
+  /** Marks, at most once per syncIntervalMs and in the background, how far the segment is on disk. */
+  private scheduleMark(): void {
+    if (this.markTimer || this.failure || this.closed) return;
+    this.markTimer = setTimeout(() => {
+      this.markTimer = undefined;
+      if (!this.failure) void this.mark.synced(this.segment, this.segmentStart.crc, this.synced);
+    }, this.syncIntervalMs);
+    this.markTimer.unref();
   }
 
   private schedule(): void {
@@ -384,6 +403,7 @@ export class LogWriter {
           this.ackedOffset = written;
           this.listener.acknowledged(lastLsn);
           acknowledged?.resolve();
+          this.scheduleMark();
         }
         this.schedule();
       })();
@@ -520,7 +540,10 @@ export class LogWriter {
     this.syncing = this.handle.datasyncAsync().then(
       () => {
         this.syncing = undefined;
-        if (this.segment === segment && target > this.synced) this.synced = target;
+        if (this.segment === segment && target > this.synced) {
+          this.synced = target;
+          this.scheduleMark();
+        }
         this.scheduleSync();
       },
       (err: Error) => {
@@ -534,18 +557,25 @@ export class LogWriter {
     return this.syncing;
   }
 
+  /** The folder is no longer this writer's (see LogStore.abandon): log.mark is left alone from now on. */
+  stopMarking(): void {
+    clearTimeout(this.markTimer);
+    this.mark.stop();
+  }
+
   /** Makes every record acknowledged so far durable on disk ('disk' mode: they already are). */
   async sync(): Promise<void> {
     if (this.failure) throw this.failure;
-    if (this.durability === 'disk') return;
     const segment = this.segment;
     const target = this.offset;
     // A rollover syncs the whole segment before it moves on.
-    while (this.segment === segment && this.synced < target) {
+    while (this.durability === 'process' && this.segment === segment && this.synced < target) {
       if (this.closing) return this.closing;
       if (this.failure) throw this.failure;
       await this.startSync();
     }
+    // From here on recovery refuses damage before this point rather than taking it for a torn write.
+    if (this.segment === segment && !this.failure && !this.closed) await this.mark.synced(segment, this.segmentStart.crc, this.synced);
   }
 
   close(): Promise<void> {
@@ -564,6 +594,8 @@ export class LogWriter {
     await this.growth?.catch(() => undefined);
     clearTimeout(this.syncTimer);
     this.syncTimer = undefined;
+    clearTimeout(this.markTimer);
+    this.markTimer = undefined;
     while (this.syncing) await this.syncing.catch(() => undefined);
     try {
       // Also after a failed write: what was acknowledged before it should reach the disk.
@@ -578,6 +610,7 @@ export class LogWriter {
       }
     } finally {
       this.handle.close();
+      await this.mark.close();
     }
   }
 }

@@ -22,6 +22,7 @@ import {
   type TableSnapshot,
 } from '../../../src/engine/log/snapshot';
 import { FaultFileSystem } from './fault-fs';
+import { wrapHandles } from './helpers';
 
 const DIR = '/data';
 const FILE = `${DIR}/t.tsnap`;
@@ -78,19 +79,11 @@ function observed(inner: FileSystem, hooks: Hooks): FileSystem {
     truncate: (n) => h.truncate(n),
     close: () => (hooks.closed?.(h.path), h.close()),
   });
-  return {
-    open: (file, options) => {
-      const h = wrap(inner.open(file, options));
-      hooks.opened?.(file);
-      return h;
-    },
-    exists: (f) => inner.exists(f),
-    list: (d) => inner.list(d),
-    mkdir: (d) => inner.mkdir(d),
-    rename: (a, b) => inner.rename(a, b),
-    remove: (f) => inner.remove(f),
-    syncDir: (d) => inner.syncDir(d),
-  };
+  return wrapHandles(inner, (h, file) => {
+    const wrapped = wrap(h);
+    hooks.opened?.(file);
+    return wrapped;
+  });
 }
 
 test('random tables round-trip exactly, lone surrogates, empty tables and strings spanning chunks included', async () => {
