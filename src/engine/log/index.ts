@@ -3,7 +3,8 @@
 // FORMAT.md), appends with group commit (writer.ts, which keeps log.mark: how far the segment
 // being written is synced, and where a failed run's log ends; end-mark.ts), recovers at open (recovery.ts, and
 // upgrade.ts for folders of the format before), keeps an index from lsn and time to segment
-// (time-index.ts), hands out readers of a range (reader.ts), takes checkpoints as per-table
+// (time-index.ts), hands out readers of a range (reader.ts; recent ranges from the in-memory tail
+// of acknowledged records, tail-cache.ts), takes checkpoints as per-table
 // snapshots (snapshot.ts) when enough log has accumulated, and removes what no consumer retains
 // (retention.ts). Every byte goes through a FileSystem, so tests can inject faults and crashes.
 //
@@ -19,6 +20,7 @@ import * as path from 'node:path';
 import { nodeFileSystem, type FileSystem } from './file-system';
 import { listSegments, segmentName, type LogPosition } from './format';
 import { readRange, type LogRange } from './reader';
+import { TailCache } from './tail-cache';
 import { applyRepair, planRepair, recover, type CheckpointFrom, type RepairPlan } from './recovery';
 import type { LogRecord, Mutation, Origin } from './records';
 import { Retention, type RetainFrom } from './retention';
@@ -59,6 +61,8 @@ export interface LogStoreOptions {
   checkpointBytes?: number;
   /** The most completed-segment bytes kept as history for consumers (default 1 GiB). */
   logHistoryBytes?: number;
+  /** Bytes of the newest acknowledged records kept in memory for readers (default 16 MiB; 0: none). */
+  tailCacheBytes?: number;
   now: () => number;
 }
 
@@ -92,6 +96,8 @@ export class LogStore {
   private readonly retention = new Retention();
   private failure: Error | undefined;
   private closing = false;
+  /** The newest acknowledged records, for readers of recent history. */
+  private readonly tail: TailCache;
 
   private constructor(
     private readonly fs: FileSystem,
@@ -108,6 +114,7 @@ export class LogStore {
     this.checkpointFrom = from;
     this.replayedBytes = replayedBytes;
     this.index.follow(() => writer.currentSpan);
+    this.tail = new TailCache(options.tailCacheBytes);
   }
 
   /**
@@ -120,9 +127,13 @@ export class LogStore {
     fs.mkdir(dir);
     let listenerStore: LogStore | undefined;
     const listener = {
-      acknowledged: (lsn: number) => owner.acknowledged(lsn),
+      acknowledged: (lsn: number) => {
+        listenerStore?.tail.acknowledged(lsn);
+        owner.acknowledged(lsn);
+      },
       failed: (e: Error) => {
         if (listenerStore) listenerStore.failure ??= e;
+        listenerStore?.tail.failed();
         return owner.failed(e);
       },
       sealed: (span: Parameters<TimeIndex['add']>[0]) => {
@@ -196,6 +207,7 @@ export class LogStore {
     else this.lastTime = time;
     const record: LogRecord = { lsn: this.nextLsn++, time, mutations };
     if (origin !== undefined && origin !== 'user') record.origin = origin;
+    if (!this.failed) this.tail.appended(record);
     const done = this.writer.append(record);
     this.lastLogged = done;
     this.maybeCheckpoint();
@@ -316,7 +328,13 @@ export class LogStore {
 
   /** The records of a range of lsns or times, oldest first, read as iterated. Reading changes nothing. */
   read(range: LogRange = {}): Generator<LogRecord> {
-    return readRange(this.fs, this.dir, this.index, range);
+    const cached = this.tail.serve(range);
+    return cached ? yieldAll(cached) : readRange(this.fs, this.dir, this.index, range);
+  }
+
+  /** What the in-memory tail holds now (records and their approximate bytes). */
+  get tailCache(): { records: number; bytes: number } {
+    return this.tail.size;
   }
 
   /** The time of the oldest record the log still holds: how far back history can go. */
@@ -349,4 +367,8 @@ export class LogStore {
     }
     await this.runCheckpoint(true);
   }
+}
+
+function* yieldAll<T>(list: readonly T[]): Generator<T> {
+  yield* list;
 }
