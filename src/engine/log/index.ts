@@ -298,10 +298,12 @@ export class LogStore {
   /** Keeps history from `from` on for the consumer `name` (until released). */
   retain(name: string, from: RetainFrom): void {
     this.retention.retain(name, from);
+    this.tail.enabled = true;
   }
 
   release(name: string): void {
     this.retention.release(name);
+    this.tail.enabled = this.retention.names.length > 0;
     this.prune();
   }
 

@@ -1,6 +1,7 @@
-// The log's in-memory tail: readers of recent history are served without reading segment files,
-// get exactly what the files hold, never see a record the log did not acknowledge, and fall back
-// to the files for anything older than the cache holds.
+// The log's in-memory tail: while a consumer keeps history, readers of recent history are served
+// without reading segment files, get exactly what the files hold, never see a record the log did
+// not acknowledge, and fall back to the files for anything older than the cache holds. With no
+// consumer it keeps nothing.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { LogStore, type LogStoreOptions, type Mutation } from '../../../src/engine/log';
@@ -46,6 +47,7 @@ test('recent history is read from memory, and equals what the segment files hold
   const files = new FaultFileSystem();
   const { fs, segmentReads } = counting(files);
   const cached = await openStore(fs);
+  cached.retain('stream', { lsn: 1 });
   for (let i = 1; i <= 40; i++) await cached.append(change(i), i * 1000);
   const before = segmentReads();
   const fromLsn = keys(cached.read({ fromLsn: 31, toLsn: 38 }));
@@ -70,6 +72,7 @@ test('the cache is bounded: older ranges come from the files, whole and in order
   const { fs, segmentReads } = counting(files);
   // room for about ten of these records
   const log = await openStore(fs, { tailCacheBytes: 10 * 500 });
+  log.retain('stream', { lsn: 1 });
   for (let i = 1; i <= 60; i++) await log.append(change(i), i * 1000);
   assert.ok(log.tailCache.records <= 10 && log.tailCache.records >= 5, JSON.stringify(log.tailCache));
   assert.ok(log.tailCache.bytes <= 10 * 500);
@@ -87,6 +90,7 @@ test('the cache is bounded: older ranges come from the files, whole and in order
 test('a record the log refused is never read, from memory or from the files', async () => {
   const files = new FaultFileSystem();
   const log = await openStore(files);
+  log.retain('stream', { lsn: 1 });
   for (let i = 1; i <= 5; i++) await log.append(change(i), i * 1000);
   // the disk is full from the next write on
   files.failAfter({ writes: 0, code: 'ENOSPC' });
@@ -100,11 +104,25 @@ test('a record the log refused is never read, from memory or from the files', as
 test('a record is readable from the cache only once the log acknowledged it', async () => {
   const files = new FaultFileSystem();
   const log = await openStore(files);
+  log.retain('stream', { lsn: 1 });
   for (let i = 1; i <= 3; i++) await log.append(change(i), i * 1000);
   const pending = log.append(change(4), 4000);
   // appended, not yet written (group commit waits for the next turn of the event loop)
   assert.deepEqual(keys(log.read({ fromLsn: 3 })), ['3:k3']);
   await pending;
   assert.deepEqual(keys(log.read({ fromLsn: 3 })), ['3:k3', '4:k4']);
+  await log.close();
+});
+
+test('with no consumer keeping history the tail holds nothing, and lets go of what it held when the last one leaves', async () => {
+  const files = new FaultFileSystem();
+  const log = await openStore(files);
+  for (let i = 1; i <= 20; i++) await log.append(change(i), i * 1000);
+  assert.deepEqual(log.tailCache, { records: 0, bytes: 0 });
+  log.retain('stream', { lsn: 1 });
+  for (let i = 21; i <= 30; i++) await log.append(change(i), i * 1000);
+  assert.equal(log.tailCache.records, 10);
+  log.release('stream');
+  assert.deepEqual(log.tailCache, { records: 0, bytes: 0 });
   await log.close();
 });
