@@ -4,6 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 node scripts/ensure-deps.mjs
+# Debian packages first (said before installed): the endpoint's browser test in the node suite
+# drives chromium, which a fresh machine lacks until now.
+bash scripts/debian-packages.sh
 npx tsc -p . --noEmit
 node esbuild.mjs
 node --import tsx --test --test-concurrency=1 --test-reporter=spec $(find test/engine test/server -name '*.test.ts' | sort)
