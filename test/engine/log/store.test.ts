@@ -3,25 +3,14 @@
 // keeping history, and a size cap that drops the oldest history and says so.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { LogStore, type LogStoreOptions, type Mutation } from '../../../src/engine/log';
+import { LogStore, type Mutation } from '../../../src/engine/log';
 import { listSegments } from '../../../src/engine/log/format';
 import { FaultFileSystem } from './fault-fs';
+import { change, NO_TABLES, storeOpener } from './helpers';
 
 const DIR = '/data';
 
-function change(n: number): Mutation[] {
-  return [{ kind: 'delete', tableId: 't', key: `k${n}`, old: 'o'.repeat(200) }];
-}
-
-async function openStore(files: FaultFileSystem, options: Partial<LogStoreOptions> = {}): Promise<LogStore> {
-  return LogStore.open(DIR, { now: () => 0, fileSystem: files, segmentBytes: 2048, checkpointBytes: Number.MAX_SAFE_INTEGER, ...options }, {
-    load: () => undefined,
-    apply: () => undefined,
-    snapshot: () => [],
-    acknowledged: () => undefined,
-    failed: () => undefined,
-  });
-}
+const openStore = storeOpener(DIR, 2048);
 
 /** Appends records 1..n with times 1000, 2000, ... */
 async function fill(log: LogStore, n: number): Promise<void> {
@@ -93,13 +82,7 @@ test('the size cap drops the oldest history even if a consumer wanted it, and th
 test('checkpoints asked for at once run one at a time: calls made during a run share one queued run', async () => {
   const files = new FaultFileSystem();
   let snapshots = 0;
-  const log = await LogStore.open(DIR, { now: () => 0, fileSystem: files }, {
-    load: () => undefined,
-    apply: () => undefined,
-    snapshot: () => (snapshots++, []),
-    acknowledged: () => undefined,
-    failed: () => undefined,
-  });
+  const log = await LogStore.open(DIR, { now: () => 0, fileSystem: files }, { ...NO_TABLES, snapshot: () => (snapshots++, []) });
   await fill(log, 5);
   await Promise.all([log.checkpoint(), log.checkpoint(), log.checkpoint(), log.checkpoint()]);
   assert.equal(snapshots, 2, 'the first run, then one run for the three calls made while it ran');

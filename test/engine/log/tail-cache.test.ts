@@ -4,16 +4,12 @@
 // consumer it keeps nothing.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { LogStore, type LogStoreOptions, type Mutation } from '../../../src/engine/log';
+import type { Mutation } from '../../../src/engine/log';
 import type { FileHandle } from '../../../src/engine/log/file-system';
 import { FaultFileSystem } from './fault-fs';
-import { wrapHandles } from './helpers';
+import { change, storeOpener, wrapHandles } from './helpers';
 
 const DIR = '/data';
-
-function change(n: number): Mutation[] {
-  return [{ kind: 'delete', tableId: 't', key: `k${n}`, old: 'o'.repeat(200) }];
-}
 
 /** A fault file system that counts bytes read from segment files. */
 function counting(files: FaultFileSystem): { fs: ReturnType<typeof wrapHandles>; segmentReads: () => number } {
@@ -31,15 +27,7 @@ function counting(files: FaultFileSystem): { fs: ReturnType<typeof wrapHandles>;
   return { fs, segmentReads: () => reads };
 }
 
-async function openStore(fs: LogStoreOptions['fileSystem'], options: Partial<LogStoreOptions> = {}): Promise<LogStore> {
-  return LogStore.open(DIR, { now: () => 0, fileSystem: fs, segmentBytes: 4096, checkpointBytes: Number.MAX_SAFE_INTEGER, ...options }, {
-    load: () => undefined,
-    apply: () => undefined,
-    snapshot: () => [],
-    acknowledged: () => undefined,
-    failed: () => undefined,
-  });
-}
+const openStore = storeOpener(DIR, 4096);
 
 const keys = (it: Iterable<{ lsn: number; mutations: Mutation[] }>) => [...it].map((r) => `${r.lsn}:${(r.mutations[0] as { key: string }).key}`);
 
