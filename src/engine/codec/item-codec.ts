@@ -128,40 +128,35 @@ export class ItemCodec {
    * all (the database takes no more writes then, so no other item can be using them).
    */
   forget(added: DictionaryAdditions): void {
-    added.shapeIds?.forEach((id) => {
-      const shape = this.shapes[id];
-      if (shape === undefined) return;
-      const node = this.trieNode(shape.nameIds);
-      if (node.shapeId === id) node.shapeId = undefined;
-      this.shapes[id] = undefined;
-    });
-    added.nameIds?.forEach((id) => {
-      const name = this.names[id];
-      if (name === undefined) return;
-      this.nameIds.delete(name);
-      delete this.names[id];
-    });
+    added.shapeIds?.forEach((id) => this.dropShape(id));
+    added.nameIds?.forEach((id) => this.dropName(id));
   }
 
   /** Called by settleDictionaries. */
   settle(): void {
-    for (let id = this.tentativeNamesFrom; id < this.names.length; id++) {
-      const name = this.names[id];
-      if (name === undefined || this.published.names.has(id)) continue;
-      this.nameIds.delete(name);
-      delete this.names[id];
-    }
-    for (let id = this.tentativeShapesFrom; id < this.shapes.length; id++) {
-      const shape = this.shapes[id];
-      if (shape === undefined || this.published.shapes.has(id)) continue;
-      const node = this.trieNode(shape.nameIds);
-      if (node.shapeId === id) node.shapeId = undefined;
-      this.shapes[id] = undefined;
-    }
+    for (let id = this.tentativeNamesFrom; id < this.names.length; id++) if (!this.published.names.has(id)) this.dropName(id);
+    for (let id = this.tentativeShapesFrom; id < this.shapes.length; id++) if (!this.published.shapes.has(id)) this.dropShape(id);
     this.tentativeNamesFrom = this.names.length;
     this.tentativeShapesFrom = this.shapes.length;
     this.published.names.clear();
     this.published.shapes.clear();
+  }
+
+  /** Removes name `id`, if present; its id stays unused. */
+  private dropName(id: number): void {
+    const name = this.names[id];
+    if (name === undefined) return;
+    this.nameIds.delete(name);
+    delete this.names[id];
+  }
+
+  /** Removes shape `id`, if present, and its place in the trie; its id stays unused. */
+  private dropShape(id: number): void {
+    const shape = this.shapes[id];
+    if (shape === undefined) return;
+    const node = this.trieNode(shape.nameIds);
+    if (node.shapeId === id) node.shapeId = undefined;
+    this.shapes[id] = undefined;
   }
 
   private markTentative(): void {
