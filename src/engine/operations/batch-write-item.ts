@@ -7,7 +7,7 @@ import { addBatchItemCollectionMetrics, checkIndexKeysForPut, checkItemCollectio
 import { DynamoDBError, validation } from '../errors';
 import { itemSize, normalizeItem } from '../types/attribute-validation';
 import type { Item } from '../types/attribute-value';
-import type { Mutation } from '../storage/records';
+import type { Mutation } from '../log';
 import { checkItemSize, encodeKey, parseKey } from './common';
 import { ATTRIBUTE_MAP, RETURN_CONSUMED, RETURN_METRICS, required } from '../validation/members';
 import { addConsumption, consumedCapacity, consumption } from '../capacity';
