@@ -37,19 +37,23 @@ export function quotasOf(db: QuotaSource): CapacityQuotas {
 
 type Kind = 'Read' | 'Write';
 
+/** The rate of `kind` a table or a GSI is provisioned with (0 if it has none). */
+function rate(of: { read?: number; write?: number } | undefined, kind: Kind): number {
+  return (kind === 'Read' ? of?.read : of?.write) ?? 0;
+}
+
 const limitExceeded = (message: string): DynamoDBError => new DynamoDBError('LimitExceededException', message);
 
 /** Provisioned units of a table and its GSIs (0 for an on-demand table). */
 function reserved(meta: TableMeta | undefined, kind: Kind): number {
   if (meta === undefined || meta.billingMode !== 'PROVISIONED') return 0;
-  let units = kind === 'Read' ? meta.read : meta.write;
-  for (const i of meta.indexes ?? []) if (i.kind === 'GSI') units += (kind === 'Read' ? i.read : i.write) ?? 0;
+  let units = rate(meta, kind);
+  for (const i of meta.indexes ?? []) if (i.kind === 'GSI') units += rate(i, kind);
   return units;
 }
 
-function indexUnits(meta: TableMeta | undefined, name: string, kind: Kind): number {
-  const i = meta?.indexes?.find((m) => m.name === name && m.kind === 'GSI');
-  return (kind === 'Read' ? i?.read : i?.write) ?? 0;
+function gsiOf(meta: TableMeta | undefined, name: string) {
+  return meta?.indexes?.find((m) => m.name === name && m.kind === 'GSI');
 }
 
 /**
@@ -62,29 +66,29 @@ export function checkThroughputQuotas(db: QuotaSource, next: TableMeta, current:
   if (next.billingMode !== 'PROVISIONED') return;
   const q = quotasOf(db);
   for (const kind of ['Read', 'Write'] as const) {
-    const max = kind === 'Read' ? q.tableMaxReadCapacityUnits : q.tableMaxWriteCapacityUnits;
-    const units = kind === 'Read' ? next.read : next.write;
-    const before = current?.billingMode === 'PROVISIONED' ? (kind === 'Read' ? current.read : current.write) : 0;
-    if (units > max && units > before) {
+    const max = q[`tableMax${kind}CapacityUnits`];
+    const units = rate(next, kind);
+    if (units > max && units > rate(current?.billingMode === 'PROVISIONED' ? current : undefined, kind)) {
       throw limitExceeded(`The requested ${kind}CapacityUnits, ${units}, is above the per table maximum for the account in ${db.region}. Per table maximum: ${max}.`);
     }
     for (const i of next.indexes ?? []) {
       if (i.kind !== 'GSI') continue;
-      const u = (kind === 'Read' ? i.read : i.write) ?? 0;
-      if (u > max && u > indexUnits(current, i.name, kind)) {
+      const u = rate(i, kind);
+      if (u > max && u > rate(gsiOf(current, i.name), kind)) {
         throw limitExceeded(`The requested ${kind}CapacityUnits for index ${i.name}, ${u}, is above the per index maximum for the account in ${db.region}. Per index maximum: ${max}.`);
       }
     }
   }
   for (const kind of ['Read', 'Write'] as const) {
-    const limit = kind === 'Read' ? q.accountMaxReadCapacityUnits : q.accountMaxWriteCapacityUnits;
+    const limit = q[`accountMax${kind}CapacityUnits`];
     const requested = reserved(next, kind);
-    if (requested <= reserved(current, kind)) continue;
+    const before = reserved(current, kind);
+    if (requested <= before) continue;
     let others = 0;
     for (const [name, t] of db.tables) if (name !== next.name) others += reserved(t.meta, kind);
     if (others + requested > limit) {
       throw limitExceeded(
-        `This request would have caused the ${kind}CapacityUnits limit to be exceeded for the account in ${db.region}. Current ${kind}CapacityUnits reserved by the account: ${others + reserved(current, kind)}. Limit: ${limit}. Requested: ${requested}.`,
+        `This request would have caused the ${kind}CapacityUnits limit to be exceeded for the account in ${db.region}. Current ${kind}CapacityUnits reserved by the account: ${others + before}. Limit: ${limit}. Requested: ${requested}.`,
       );
     }
   }

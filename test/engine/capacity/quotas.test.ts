@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { hashTable, openDb, rejects } from './helpers';
 import { MAX_PARTITIONS, partitionsFor } from '../../../src/engine/capacity/throttle';
+import type { Database } from '../../../src/engine/database';
 
 const KEY = [{ AttributeName: 'pk', KeyType: 'HASH' }];
 const DEFS = [{ AttributeName: 'pk', AttributeType: 'S' }];
@@ -13,6 +14,17 @@ const tp = (read: number, write: number) => ({ ReadCapacityUnits: read, WriteCap
 
 function gsi(name: string, read: number, write: number) {
   return { IndexName: name, KeySchema: [{ AttributeName: 'g', KeyType: 'HASH' }], Projection: { ProjectionType: 'KEYS_ONLY' }, ProvisionedThroughput: tp(read, write) };
+}
+
+/** CreateTable of a provisioned table with one GSI, byG, each at the rates given. */
+function withGsi(db: Database, name: string, table: [read: number, write: number], index: [read: number, write: number]): Promise<unknown> {
+  return db.execute('CreateTable', {
+    TableName: name,
+    KeySchema: KEY,
+    AttributeDefinitions: [...DEFS, { AttributeName: 'g', AttributeType: 'S' }],
+    ProvisionedThroughput: tp(...table),
+    GlobalSecondaryIndexes: [gsi('byG', ...index)],
+  });
 }
 
 test('DescribeLimits reports DynamoDB’s default quotas', async () => {
@@ -59,13 +71,7 @@ test('CreateTable accepts exactly the per-table quota and refuses one unit of wr
 test('a GSI above the quota is refused in CreateTable', async () => {
   const { db } = await openDb();
   await rejects(
-    db.execute('CreateTable', {
-      TableName: 'with-gsi',
-      KeySchema: KEY,
-      AttributeDefinitions: [...DEFS, { AttributeName: 'g', AttributeType: 'S' }],
-      ProvisionedThroughput: tp(5, 5),
-      GlobalSecondaryIndexes: [gsi('byG', 5, 50000)],
-    }),
+    withGsi(db, 'with-gsi', [5, 5], [5, 50000]),
     'LimitExceededException',
     'The requested WriteCapacityUnits for index byG, 50000, is above the per index maximum for the account in us-east-1. Per index maximum: 40000.',
   );
@@ -75,13 +81,7 @@ test('the account quota counts every provisioned table and GSI, and on-demand ta
   const { db } = await openDb();
   await hashTable(db, 'one', { read: 40000, write: 1 });
   await hashTable(db, 'free'); // on demand: reserves nothing
-  await db.execute('CreateTable', {
-    TableName: 'two',
-    KeySchema: KEY,
-    AttributeDefinitions: [...DEFS, { AttributeName: 'g', AttributeType: 'S' }],
-    ProvisionedThroughput: tp(30000, 1),
-    GlobalSecondaryIndexes: [gsi('byG', 10000, 1)],
-  });
+  await withGsi(db, 'two', [30000, 1], [10000, 1]);
   await rejects(
     hashTable(db, 'three', { read: 1, write: 1 }),
     'LimitExceededException',
@@ -91,13 +91,7 @@ test('the account quota counts every provisioned table and GSI, and on-demand ta
 
 test('UpdateTable refuses raising a table or a GSI above the quota, and leaves the table as it was', async () => {
   const { db } = await openDb();
-  await db.execute('CreateTable', {
-    TableName: 'grow',
-    KeySchema: KEY,
-    AttributeDefinitions: [...DEFS, { AttributeName: 'g', AttributeType: 'S' }],
-    ProvisionedThroughput: tp(5, 5),
-    GlobalSecondaryIndexes: [gsi('byG', 5, 5)],
-  });
+  await withGsi(db, 'grow', [5, 5], [5, 5]);
   await rejects(db.execute('UpdateTable', { TableName: 'grow', ProvisionedThroughput: tp(1e12, 5) }), 'LimitExceededException', /ReadCapacityUnits, 1000000000000, is above the per table maximum/);
   await rejects(
     db.execute('UpdateTable', { TableName: 'grow', GlobalSecondaryIndexUpdates: [{ Update: { IndexName: 'byG', ProvisionedThroughput: tp(40001, 5) } }] }),
