@@ -12,7 +12,7 @@ import { showMessage } from './notify';
 import { DesignerPanel, createTableFromDraft, type CreateTableResult } from './panels/designer-panel';
 import { ItemsPanel } from './panels/items-panel';
 import { SNIPPET_LABELS, snippet, type SnippetKind } from './snippets';
-import { describeTable, keyElements, listAllTables } from './tables';
+import { describeTable, keyElements, listAllTables, tableKeyNames } from './tables';
 import { EXISTING_ITEMS, formatItems, hasAnyItem, importItems, parseItemsFile, readAllItems, type ExistingItems, type ExportFormat } from './transfer';
 import type { ExplorerTree } from './tree';
 import { draftFromPartial } from '../protocol/table-designer';
@@ -209,9 +209,7 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
           existing = pick?.existing;
         }
         if (!existing) return undefined;
-        const desc = await describeTable(t.connection, t.tableName);
-        const { partition, sort } = keyElements(desc, desc.KeySchema);
-        const keyNames = [partition.name, ...(sort ? [sort.name] : [])];
+        const keyNames = await tableKeyNames(t.connection, t.tableName);
         const mode = existing;
         const result = await vscode.window.withProgress(
           { location: vscode.ProgressLocation.Notification, title: `Importing ${items.length} items into ${t.tableName}`, cancellable: false },
@@ -256,13 +254,12 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
           });
         }
         if (!uri) return undefined;
-        const desc = await describeTable(t.connection, t.tableName);
-        const { partition, sort } = keyElements(desc, desc.KeySchema);
+        const keyNames = await tableKeyNames(t.connection, t.tableName);
         const items = await vscode.window.withProgress(
           { location: vscode.ProgressLocation.Notification, title: `Exporting ${t.tableName}` },
           (progress) => readAllItems(t.connection, t.tableName, (n) => progress.report({ message: `${n} items` })),
         );
-        await vscode.workspace.fs.writeFile(uri, Buffer.from(formatItems(items, format, [partition.name, ...(sort ? [sort.name] : [])]), 'utf8'));
+        await vscode.workspace.fs.writeFile(uri, Buffer.from(formatItems(items, format, keyNames), 'utf8'));
         void showMessage('info', `Exported ${items.length} items to ${path.basename(uri.fsPath)}.`);
         return items.length;
       }),

@@ -7,6 +7,21 @@ export const NOT_YET_AVAILABLE = 'Not yet available in the workspace database';
 /** short form for tree descriptions; the tooltip carries NOT_YET_AVAILABLE */
 export const NOT_YET_AVAILABLE_SHORT = 'not yet available';
 
+/** Whether a request that changes nothing fails as an unknown operation; any other error means the operation is there. */
+async function missing(send: () => Promise<unknown>): Promise<boolean> {
+  try {
+    await send();
+    return false;
+  } catch (e) {
+    return isUnsupported(e);
+  }
+}
+
+/** Whether the connection serves the Streams API (ListStreams). */
+export function streamsMissing(connection: Connection): Promise<boolean> {
+  return missing(() => connection.sendStreams('ListStreams', { Limit: 1 }));
+}
+
 export interface Unavailable {
   stream?: string;
   ttl?: string;
@@ -21,16 +36,8 @@ export interface Unavailable {
 export async function unavailableFeatures(connection: Connection): Promise<Unavailable> {
   const out: Unavailable = {};
   if (connection.kind === 'remote') return out;
-  const missing = async (send: () => Promise<unknown>): Promise<boolean> => {
-    try {
-      await send();
-      return false;
-    } catch (e) {
-      return isUnsupported(e);
-    }
-  };
   const probeTable = '~feature-probe~';
-  if (await missing(() => connection.sendStreams('ListStreams', { Limit: 1 }))) out.stream = NOT_YET_AVAILABLE;
+  if (await streamsMissing(connection)) out.stream = NOT_YET_AVAILABLE;
   if (await missing(() => connection.send('DescribeTimeToLive', { TableName: probeTable }))) out.ttl = NOT_YET_AVAILABLE;
   if (await missing(() => connection.send('DescribeContinuousBackups', { TableName: probeTable }))) out.backups = NOT_YET_AVAILABLE;
   return out;

@@ -42,6 +42,13 @@ export function keyElements(desc: Pick<TableDescription, 'AttributeDefinitions'>
   };
 }
 
+/** The table's key attribute names, partition key first (what import and export order items by and match on). */
+export async function tableKeyNames(connection: Connection, tableName: string): Promise<string[]> {
+  const desc = await describeTable(connection, tableName);
+  const { partition, sort } = keyElements(desc, desc.KeySchema);
+  return [partition.name, ...(sort ? [sort.name] : [])];
+}
+
 export function billingMode(desc: TableDescription): 'PAY_PER_REQUEST' | 'PROVISIONED' {
   if (desc.BillingModeSummary?.BillingMode) return desc.BillingModeSummary.BillingMode;
   const p = desc.ProvisionedThroughput;

@@ -3,22 +3,16 @@
 import type { Connection } from './connection';
 import { errorInfo, isUnsupported } from './connection';
 import {
-  LosslessNumber, itemFromPlain, itemToPlain, parseLossless, stringifyLossless, validateItem, losslessToJson,
+  LosslessNumber, itemFromPlain, itemToPlain, looksLikeDynamoJson, parseLossless, stringifyLossless, validateItem, losslessToJson,
   type Item, type LosslessValue,
 } from '../protocol/dynamo-json';
 
 export type ExportFormat = 'json' | 'dynamodb-json' | 'jsonl' | 'csv';
 
-const TYPE_KEYS = new Set(['S', 'N', 'B', 'BOOL', 'NULL', 'L', 'M', 'SS', 'NS', 'BS']);
-
-function looksLikeDynamoJson(obj: Record<string, LosslessValue>): boolean {
-  const values = Object.values(obj);
-  return values.length > 0 && values.every((v) => v !== null && typeof v === 'object' && !Array.isArray(v) && !(v instanceof LosslessNumber) && Object.keys(v).length === 1 && TYPE_KEYS.has(Object.keys(v)[0]!));
-}
-
 function toItem(value: LosslessValue, where: string): Item {
   if (value === null || typeof value !== 'object' || Array.isArray(value) || value instanceof LosslessNumber) throw new Error(`${where}: an item must be a JSON object`);
-  if (looksLikeDynamoJson(value)) {
+  // an empty object is read as plain JSON
+  if (Object.keys(value).length > 0 && looksLikeDynamoJson(value)) {
     const { item, problems } = validateItem(losslessToJson(value));
     if (!item) throw new Error(`${where}: ${problems.join('; ')}`);
     return item;

@@ -5,7 +5,7 @@
 // say when they were fetched.
 import * as vscode from 'vscode';
 import { describeError, errorInfo, isUnsupported, type Connection } from './connection';
-import { NOT_YET_AVAILABLE, NOT_YET_AVAILABLE_SHORT } from './features';
+import { NOT_YET_AVAILABLE, NOT_YET_AVAILABLE_SHORT, streamsMissing } from './features';
 import type { ConnectionEntry, ConnectionManager } from './manager';
 import { billingMode, describeTable, keyElements, listAllTables, projectionText, type TableDescription } from './tables';
 import { ON_DEMAND_PRICE, formatBytes, formatDollars, formatEstimate } from '../protocol/capacity';
@@ -293,22 +293,13 @@ export class ExplorerTree implements vscode.TreeDataProvider<Node>, vscode.Dispo
         };
       }),
     });
-    const [ttl, backups, streams] = await Promise.all([this.ttlText(connection, tableName), this.backupText(connection, tableName), this.streamsAvailable(connection)]);
-    const stream = d.StreamSpecification?.StreamEnabled ? { text: d.StreamSpecification.StreamViewType ?? 'enabled', tooltip: d.LatestStreamArn } : streams ? { text: 'off' } : UNAVAILABLE;
+    const [ttl, backups, noStreams] = await Promise.all([this.ttlText(connection, tableName), this.backupText(connection, tableName), streamsMissing(connection)]);
+    const stream = d.StreamSpecification?.StreamEnabled ? { text: d.StreamSpecification.StreamViewType ?? 'enabled', tooltip: d.LatestStreamArn } : noStreams ? UNAVAILABLE : { text: 'off' };
     out.push({ type: 'detail', id: `${base}/stream`, label: 'Stream', description: stream.text, icon: 'pulse', tooltip: stream.tooltip });
     out.push({ type: 'detail', id: `${base}/ttl`, label: 'Time to live', description: ttl.text, tooltip: ttl.tooltip, icon: 'watch' });
     out.push({ type: 'detail', id: `${base}/backups`, label: 'Backups', description: backups.text, tooltip: backups.tooltip, icon: 'history' });
     out.push({ type: 'detail', id: `${base}/capacity`, label: 'Capacity', description: capacityText(d), tooltip: capacityTooltip(d), icon: 'dashboard' });
     return out;
-  }
-
-  private async streamsAvailable(connection: Connection): Promise<boolean> {
-    try {
-      await connection.sendStreams('ListStreams', { Limit: 1 });
-      return true;
-    } catch (e) {
-      return !isUnsupported(e);
-    }
   }
 
   private async ttlText(connection: Connection, tableName: string): Promise<DetailText> {

@@ -1,5 +1,5 @@
 // Messages of the items panel (webview/items): browse, query and edit the items of one table.
-import type { AttributeValue, Item } from './dynamo-json';
+import type { AttributeValue, Item, ItemTextFormat } from './dynamo-json';
 import type { RpcError } from './rpc';
 
 export interface KeyElement {
@@ -108,7 +108,7 @@ export interface PanelSession {
   lastResult?: Omit<PageResult, 'items'>;
   pageSizeDefault: number;
   /** the item editor's format last chosen for this table, in any panel of it this session */
-  editorFormat?: 'plain' | 'dynamo';
+  editorFormat?: ItemTextFormat;
   /** an editor the host asked to open (put item command) */
   openEditor?: { mode: 'create' | 'edit'; item?: Item };
 }
@@ -137,7 +137,7 @@ export type ItemsHostNotifications = {
 export type ItemsViewNotifications = {
   status: { message: string };
   /** the user chose another format in the item editor: remembered per table */
-  editorFormat: { format: 'plain' | 'dynamo' };
+  editorFormat: { format: ItemTextFormat };
 };
 
 export const DEFAULT_SPEC = (pageSize: number): QuerySpec => ({ mode: 'scan', filters: [], pageSize });

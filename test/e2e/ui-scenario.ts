@@ -74,6 +74,20 @@ function itemsView(page: Page): FrameLocator {
   return wb.webview(page);
 }
 
+/** Opens the item editor on a new item, picks `format` when given, types `json` and saves. */
+async function saveNewItem(frame: FrameLocator, json: string, format?: 'plain' | 'dynamo'): Promise<void> {
+  await frame.locator('#new-item').click();
+  if (format) await frame.locator(`vscode-radio[value="${format}"]`).click();
+  await frame.locator('#item-json').fill(json);
+  await frame.locator('#save-item').click();
+}
+
+/** Leaves the item editor without saving (Escape) and waits until it is gone. */
+async function closeEditor(frame: FrameLocator): Promise<void> {
+  await frame.locator('#item-json').press('Escape');
+  await frame.locator('item-editor').waitFor({ state: 'detached' });
+}
+
 async function selectOption(page: Page, frame: FrameLocator, selector: string, value: string): Promise<void> {
   // a vscode-single-select: open it, pick the option as a user would
   const select = frame.locator(selector);
@@ -202,9 +216,7 @@ async function main(): Promise<number> {
         { customer: 'bob', orderId: 1, status: 'open', total: 99.99, note: 'gift' },
       ];
       for (const item of items) {
-        await v.locator('#new-item').click();
-        await v.locator('#item-json').fill(JSON.stringify(item, null, 2));
-        await v.locator('#save-item').click();
+        await saveNewItem(v, JSON.stringify(item, null, 2));
         await v.locator('item-editor').waitFor({ state: 'detached' });
       }
       await v.locator('[role="row"][data-index="2"]').waitFor();
@@ -213,14 +225,10 @@ async function main(): Promise<number> {
 
     await step('the editor rejects invalid DynamoDB JSON before saving', async () => {
       const v = itemsView(page);
-      await v.locator('#new-item').click();
-      await v.locator('vscode-radio[value="dynamo"]').click();
-      await v.locator('#item-json').fill('{"customer": {"S": "carol"}, "orderId": {"N": "abc"}}');
-      await v.locator('#save-item').click();
+      await saveNewItem(v, '{"customer": {"S": "carol"}, "orderId": {"N": "abc"}}', 'dynamo');
       await v.locator('.problems', { hasText: 'orderId.N' }).waitFor();
       await shot(page, '05-editor-validation');
-      await v.locator('#item-json').press('Escape');
-      await v.locator('item-editor').waitFor({ state: 'detached' });
+      await closeEditor(v);
     });
 
     await step('the next item may be typed as plain JSON although the editor remembers DynamoDB JSON', async () => {
@@ -303,10 +311,7 @@ async function main(): Promise<number> {
       if (/saved|created/i.test(status)) throw new Error(`the status still says "${status}" beside the error`);
       await shot(page, '06c-error-banner');
       // a successful create is the next action: the banner goes
-      await v.locator('#new-item').click();
-      await v.locator('vscode-radio[value="plain"]').click();
-      await v.locator('#item-json').fill(JSON.stringify({ customer: 'dave', orderId: 1, status: 'open', total: 1 }));
-      await v.locator('#save-item').click();
+      await saveNewItem(v, JSON.stringify({ customer: 'dave', orderId: 1, status: 'open', total: 1 }), 'plain');
       await v.locator('item-editor').waitFor({ state: 'detached' });
       await v.locator('#error-text').waitFor({ state: 'detached', timeout: 5_000 }).catch(() => {
         throw new Error('the "not a number" banner stayed after a successful create');
@@ -315,10 +320,7 @@ async function main(): Promise<number> {
 
     await step('the editor shows what its last save reported: a server error goes when the next save finds new problems', async () => {
       const v = itemsView(page);
-      await v.locator('#new-item').click();
-      await v.locator('vscode-radio[value="plain"]').click();
-      await v.locator('#item-json').fill(JSON.stringify({ customer: '', orderId: 3 }));
-      await v.locator('#save-item').click();
+      await saveNewItem(v, JSON.stringify({ customer: '', orderId: 3 }), 'plain');
       await v.locator('item-editor .problems', { hasText: 'empty string' }).waitFor({ timeout: 10_000 });
       await v.locator('#item-json').fill('{"customer": "erin", "orderId": }');
       await v.locator('#save-item').click();
@@ -327,8 +329,7 @@ async function main(): Promise<number> {
       if (/empty string/.test(problems)) throw new Error(`the last save's server error is still shown with the new problems: ${problems}`);
       await assertInView(v, 'item-editor .problems');
       await shot(page, '06d-editor-problems');
-      await v.locator('#item-json').press('Escape');
-      await v.locator('item-editor').waitFor({ state: 'detached' });
+      await closeEditor(v);
     });
 
     await step('a filter on a Number attribute compares numbers, and a type mismatch says why nothing matched', async () => {
@@ -466,14 +467,11 @@ async function main(): Promise<number> {
       await page.waitForTimeout(500);
       const width = (await page.locator('iframe.webview.ready:visible').first().boundingBox())!.width;
       if (width < 560 || width > 640) throw new Error(`the editor area is ${width} px wide, not about 600`);
-      await v.locator('#new-item').click();
-      await v.locator('#item-json').fill('{"customer": "zed"}');
-      await v.locator('#save-item').click();
+      await saveNewItem(v, '{"customer": "zed"}');
       await v.locator('item-editor .problems', { hasText: 'orderId' }).waitFor();
       for (const sel of ['#new-item', 'h1', '#run', '#save-item', 'item-editor vscode-button:last-of-type', '#item-json', 'item-editor .problems']) await assertInView(v, sel);
       await shot(page, '08e-narrow-editor');
-      await v.locator('#item-json').press('Escape');
-      await v.locator('item-editor').waitFor({ state: 'detached' });
+      await closeEditor(v);
       await shot(page, '08f-narrow-grid');
       // the widest forms: a Query on a table with a sort key, and the raw expressions
       await selectOption(page, v, '#mode', 'query');
@@ -514,8 +512,7 @@ async function main(): Promise<number> {
       await v.locator('#new-item').click();
       await v.locator('vscode-radio[value="dynamo"]').click();
       await v.locator('vscode-radio[value="dynamo"][checked]').waitFor();
-      await v.locator('#item-json').press('Escape');
-      await v.locator('item-editor').waitFor({ state: 'detached' });
+      await closeEditor(v);
       await wb.runCommand(page, 'View: Close All Editors');
       await page.locator('.tabs-container .tab', { hasText: TABLE }).waitFor({ state: 'detached' });
       await wb.sideBarTreeItem(page, /^Items/).first().click();
@@ -524,8 +521,7 @@ async function main(): Promise<number> {
       await reopened.locator('vscode-radio[value="dynamo"][checked]').waitFor({ timeout: 10_000 });
       if (!(await reopened.locator('#item-json').inputValue()).includes('"S"')) throw new Error('the template is not DynamoDB JSON');
       await reopened.locator('vscode-radio[value="plain"]').click();
-      await reopened.locator('#item-json').press('Escape');
-      await reopened.locator('item-editor').waitFor({ state: 'detached' });
+      await closeEditor(reopened);
     });
 
     await step('the grid stays virtualised with 100,000 loaded rows', async () => {

@@ -9,7 +9,6 @@ import { itemText, parseItemText, type Item, type ItemTextFormat } from '../../s
 import { formatBytes, formatUnits, itemCost } from '../../src/protocol/capacity';
 
 export type EditorFormat = ItemTextFormat;
-export { itemText };
 
 export interface EditorState {
   mode: 'create' | 'edit';

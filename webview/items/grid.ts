@@ -6,6 +6,7 @@ import { customElement, property, state } from 'lit/decorators.js';
 import { displayValue, type AttributeValue, type Item } from '../../src/protocol/dynamo-json';
 import { formatBytes, formatUnits, itemCost } from '../../src/protocol/capacity';
 import { cssProps } from '../shared/styles';
+import { sideWithRoom } from '../shared/dropdowns';
 import '@vscode-elements/elements/dist/vscode-icon/index.js';
 
 export const ROW_HEIGHT = 24;
@@ -370,9 +371,8 @@ export class ItemGrid extends LitElement {
     if (!item) return nothing;
     const c = itemCost(item);
     const left = Math.max(4, Math.min(this.hint.x + 12, window.innerWidth - HINT_WIDTH - 8));
-    // Below the hovered row when it fits, else above it: never on the row itself.
-    const below = window.innerHeight - this.hint.bottom >= HINT_ROOM || window.innerHeight - this.hint.bottom >= this.hint.top;
-    const place = below ? { top: `${this.hint.bottom + 2}px` } : { bottom: `${window.innerHeight - this.hint.top + 2}px` };
+    // Below the hovered row or above it, by the dropdowns' rule (sideWithRoom): never on the row itself.
+    const place = sideWithRoom(this.hint, window.innerHeight, HINT_ROOM) === 'below' ? { top: `${this.hint.bottom + 2}px` } : { bottom: `${window.innerHeight - this.hint.top + 2}px` };
     return html`<div class="cost-hint" role="tooltip" id="cost-hint" ${cssProps({ left: `${left}px`, ...place })}>
       <div><b>Item size</b> ${formatBytes(c.sizeBytes)}${c.sizeBytes >= 1024 ? ` (${c.sizeBytes.toLocaleString('en-US')} bytes)` : ''} <span class="sub">attribute names included</span></div>
       <div><b>Read</b> ${formatUnits(c.readStrong)} RCU strongly consistent · ${formatUnits(c.readEventual)} RCU eventually consistent · ${formatUnits(c.readTransactional)} RCU transactional</div>

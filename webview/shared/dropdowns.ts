@@ -15,12 +15,20 @@ interface PositionedSelect extends HTMLElement {
   position: 'above' | 'below';
 }
 
-/** The side a list of `options` rows should open on, for a select at `rect` in a window `height` tall. */
-export function dropdownSide(rect: { top: number; bottom: number }, height: number, options: number): 'above' | 'below' {
-  const needed = Math.min(Math.max(options, 1), VISIBLE_OPTIONS) * OPTION_HEIGHT + LIST_CHROME;
+/**
+ * Where a popup `needed` px tall goes beside an element at `rect` in a window `height` tall: below
+ * when it fits there or there is at least as much room below as above, else above. The grid's cost
+ * hint is placed by the same rule.
+ */
+export function sideWithRoom(rect: { top: number; bottom: number }, height: number, needed: number): 'above' | 'below' {
   const below = height - rect.bottom;
   const above = rect.top;
   return below >= needed || below >= above ? 'below' : 'above';
+}
+
+/** The side a list of `options` rows should open on, for a select at `rect` in a window `height` tall. */
+export function dropdownSide(rect: { top: number; bottom: number }, height: number, options: number): 'above' | 'below' {
+  return sideWithRoom(rect, height, Math.min(Math.max(options, 1), VISIBLE_OPTIONS) * OPTION_HEIGHT + LIST_CHROME);
 }
 
 function place(event: Event): void {

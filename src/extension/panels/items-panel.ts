@@ -4,7 +4,7 @@ import type { Connection } from '../connection';
 import { ConnectionError, errorInfo, isUnsupported } from '../connection';
 import { describeTable, probeSupport, tableInfo } from '../tables';
 import { WebviewHost, type Handlers } from './webview-host';
-import type { AttributeValue, Item } from '../../protocol/dynamo-json';
+import type { AttributeValue, Item, ItemTextFormat } from '../../protocol/dynamo-json';
 import { keyOf, sameValue } from '../../protocol/dynamo-json';
 import type { ItemsHostNotifications, ItemsRequests, ItemsViewNotifications, PageResult, PanelSession, QuerySpec, SaveRequest, SaveResult, TableInfo } from '../../protocol/items';
 import { buildRequest, SpecError } from '../../protocol/query-builder';
@@ -19,7 +19,7 @@ export interface ItemsPanelContext {
 
 const panels = new Map<string, ItemsPanel>();
 /** the item editor's format per table (same key as `panels`), kept when its panel closes */
-const editorFormats = new Map<string, 'plain' | 'dynamo'>();
+const editorFormats = new Map<string, ItemTextFormat>();
 
 function panelKey(connectionId: string, tableName: string): string {
   return `${connectionId}\u0000${tableName}`;
