@@ -449,26 +449,20 @@ export class FastLane {
 
   readonly accept = (socket: Socket): void => {
     if (this.options.direct) {
-      this.handedOver.set(socket, new Set());
-      socket.once('close', () => this.forget(socket));
+      this.track(socket);
       this.options.http.emit('connection', socket);
       return;
     }
-    const connection = new Connection(
-      socket,
-      this.options,
-      (c) => this.connections.delete(c),
-      (s) => {
-        this.handedOver.set(s, new Set());
-        s.once('close', () => this.forget(s));
-      },
-    );
-    this.connections.add(connection);
+    this.connections.add(new Connection(socket, this.options, (c) => this.connections.delete(c), (s) => this.track(s)));
   };
 
-  private forget(socket: Socket): void {
-    this.handedOver.delete(socket);
-    this.whenAnswered.delete(socket);
+  /** Counts `socket` among the connections node:http serves, until it closes. */
+  private track(socket: Socket): void {
+    this.handedOver.set(socket, new Set());
+    socket.once('close', () => {
+      this.handedOver.delete(socket);
+      this.whenAnswered.delete(socket);
+    });
   }
 
   /** Ends idle connections now and the others once their answers are out. */
