@@ -14,6 +14,7 @@ import { repairLog, type RepairPlan } from './engine/log';
 import { segmentName } from './engine/log/format';
 import { DirectoryLock } from './engine/storage/lock';
 import { AuthKeysError, parseKeysFile, parseKeysList, sigV4Authorizer } from './server/auth/index';
+import { isLoopbackHost } from './server/access';
 import { startServer } from './server/index';
 
 const USAGE = `Usage: dynamo-workspace <command> [options]
@@ -122,10 +123,6 @@ function parseHostName(value: string): string {
     throw new UsageError(`--allow-host takes a host name or address without a port, such as devbox.local, not '${value}'`);
   }
   return value;
-}
-
-function isLoopback(host: string): boolean {
-  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
 
 function parseServe(args: string[]): ServeOptions | 'help' {
@@ -262,7 +259,7 @@ async function serve(options: ServeOptions): Promise<number> {
   }
 
   process.stdout.write(`Dynamo Workspace endpoint: ${server.url}\n`);
-  if (!isLoopback(options.host)) {
+  if (!isLoopbackHost(options.host)) {
     const wildcard = server.bindUrl !== server.url;
     process.stderr.write(
       (wildcard

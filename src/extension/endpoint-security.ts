@@ -8,16 +8,13 @@
 //   with the access key kept in VS Code's SecretStorage (never in settings files). With the
 //   setting on and no key stored, the endpoint refuses every request: it fails closed.
 import * as vscode from 'vscode';
+import { isLoopbackHost } from '../server/access';
 import { showMessage } from './notify';
 
 /** SecretStorage entry: JSON {"<access key id>": "<secret access key>"}. */
 export const ACCESS_KEYS_SECRET = 'dynamoWorkspace.endpoint.accessKeys';
 const HOST_CONSENT_PREFIX = 'dynamoWorkspace.endpoint.hostConsent:';
 const LOOPBACK = '127.0.0.1';
-
-export function isLoopbackHost(host: string): boolean {
-  return host === 'localhost' || host === '::1' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
-}
 
 /** Asks whether to bind `host` for `folder`; true to allow. Replaceable so the host suite can answer without a dialog. */
 export type HostConsent = (folder: vscode.WorkspaceFolder, host: string) => Promise<boolean>;

@@ -23,6 +23,11 @@ export interface AccessOptions {
 
 const LOOPBACK_NAMES = ['localhost', '127.0.0.1', '[::1]'];
 
+/** Whether binding `host` keeps the endpoint on this machine (the loopback name or addresses). */
+export function isLoopbackHost(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
 /** How an address appears in a Host header: IPv6 in brackets, lower case. */
 function hostName(address: string): string {
   const a = address.toLowerCase();

@@ -55,8 +55,8 @@ const KEEP_ALIVE = `Connection: keep-alive\r\nKeep-Alive: timeout=${Math.floor(K
 const MAX_HEAD_BYTES = 16 * 1024;
 const HEAD_END = Buffer.from('\r\n\r\n');
 
-/** What node:http answers to a head or body that is too slow; the fast lane says the same. */
-const TIMED_OUT = Buffer.from('HTTP/1.1 408 Request Timeout\r\nConnection: close\r\nContent-Length: 0\r\n\r\n', 'latin1');
+/** The answer to a head or body that is too slow, on either path (node:http's sends it at its deadlines too). */
+export const TIMED_OUT = Buffer.from('HTTP/1.1 408 Request Timeout\r\nConnection: close\r\nContent-Length: 0\r\n\r\n', 'latin1');
 
 /**
  * The only heads this lane reads itself: `POST <target> HTTP/1.1`, then lines `<token>:<value>`,
@@ -449,26 +449,20 @@ export class FastLane {
 
   readonly accept = (socket: Socket): void => {
     if (this.options.direct) {
-      this.handedOver.set(socket, new Set());
-      socket.once('close', () => this.forget(socket));
+      this.track(socket);
       this.options.http.emit('connection', socket);
       return;
     }
-    const connection = new Connection(
-      socket,
-      this.options,
-      (c) => this.connections.delete(c),
-      (s) => {
-        this.handedOver.set(s, new Set());
-        s.once('close', () => this.forget(s));
-      },
-    );
-    this.connections.add(connection);
+    this.connections.add(new Connection(socket, this.options, (c) => this.connections.delete(c), (s) => this.track(s)));
   };
 
-  private forget(socket: Socket): void {
-    this.handedOver.delete(socket);
-    this.whenAnswered.delete(socket);
+  /** Counts `socket` among the connections node:http serves, until it closes. */
+  private track(socket: Socket): void {
+    this.handedOver.set(socket, new Set());
+    socket.once('close', () => {
+      this.handedOver.delete(socket);
+      this.whenAnswered.delete(socket);
+    });
   }
 
   /** Ends idle connections now and the others once their answers are out. */

@@ -19,7 +19,7 @@ import { isUtf8 } from 'node:buffer';
 import { gunzipSync } from 'node:zlib';
 import { AccessPolicy } from './access';
 import { BodyBudget } from './budget';
-import { FastLane, type Reply } from './fast-lane';
+import { FastLane, TIMED_OUT, type Reply } from './fast-lane';
 import { hasQueryAuth, Media, RequestHeaders, RESPONSE_CONTENT_TYPE } from './headers';
 import {
   BODY_TIMEOUT_MS,
@@ -146,7 +146,6 @@ function noop(): void {}
 const answeredEarly = new WeakSet<Socket>();
 
 const BAD_REQUEST_RESPONSE = 'HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n';
-const TIMED_OUT_RESPONSE = 'HTTP/1.1 408 Request Timeout\r\nContent-Length: 0\r\nConnection: close\r\n\r\n';
 
 /** Answers queued during one event-loop turn, written together in its check phase. */
 class Outbox {
@@ -508,7 +507,7 @@ export function startServer(options: ServerOptions): Promise<RunningServer> {
       return;
     }
     socket.pause();
-    const last = err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? TIMED_OUT_RESPONSE : BAD_REQUEST_RESPONSE;
+    const last = err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? TIMED_OUT : BAD_REQUEST_RESPONSE;
     lane.afterAnswers(socket, () => {
       if (!socket.writable) socket.destroy();
       else if (answeredEarly.has(socket)) socket.end();

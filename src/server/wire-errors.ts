@@ -22,10 +22,10 @@ export interface WireError {
   readonly extra?: Record<string, unknown> | undefined;
 }
 
-const CORAL_SERVICE = 'com.amazon.coral.service#';
+export const CORAL_SERVICE = 'com.amazon.coral.service#';
 const DYNAMODB = 'com.amazonaws.dynamodb.v20120810#';
 
-function wire(status: number, namespace: string, name: string, message?: string): WireError {
+export function wire(status: number, namespace: string, name: string, message?: string): WireError {
   return { status, wireType: namespace + name, name, message };
 }
 

@@ -2,13 +2,13 @@
 // and the key file formats they read.
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { createInterface } from 'node:readline';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { AuthKeysError, parseKeysFile, parseKeysList } from '../../src/server/auth/index';
+import { startCli, type RunningCli } from './cli-process';
 import { sdkError } from './harness';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -18,35 +18,13 @@ function clientFor(url: string, accessKeyId: string, secretAccessKey: string): D
   return new DynamoDBClient({ endpoint: url, region: 'us-east-1', credentials: { accessKeyId, secretAccessKey }, maxAttempts: 1 });
 }
 
-/** Starts `serve` with `args` and `env`; resolves with the printed endpoint and a stop function. */
-function serve(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ url: string; stderr: () => string; stop: () => Promise<void> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'serve', '--in-memory', '--port', '0', ...args], {
+/** Starts `serve` from the source with `args` and `env`, in memory on a free port. */
+function serve(args: string[], env: NodeJS.ProcessEnv = {}): Promise<RunningCli> {
+  return startCli(['--import', 'tsx', CLI, 'serve', '--in-memory', '--port', '0', ...args], {
     cwd: ROOT,
     env: { ...process.env, DYNAMO_WORKSPACE_AUTH_KEYS: '', ...env },
-  });
-  let err = '';
-  child.stderr.setEncoding('utf8');
-  child.stderr.on('data', (d: string) => (err += d));
-  const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no endpoint line; stderr: ${err}`)), 30_000);
-    createInterface({ input: child.stdout }).once('line', (line) => {
-      clearTimeout(timer);
-      const m = /^Dynamo Workspace endpoint: (\S+)$/.exec(line);
-      if (!m) return reject(new Error(`unexpected first line: ${line}`));
-      resolve({
-        url: m[1]!,
-        stderr: () => err,
-        stop: async () => {
-          child.kill('SIGTERM');
-          await exited;
-        },
-      });
-    });
-    void exited.then(() => {
-      clearTimeout(timer);
-      reject(new Error(`exited before serving; stderr: ${err}`));
-    });
+    endpointLine: /^Dynamo Workspace endpoint: (\S+)$/,
+    timeoutMs: 30_000,
   });
 }
 

@@ -1,14 +1,14 @@
 // The bundled CLI as users run it: `node dist/cli.js serve ...`.
 import { test, describe, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { createInterface } from 'node:readline';
 import { build } from 'esbuild';
 import { CreateTableCommand, DescribeTableCommand, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { startCli, type RunningCli } from './cli-process';
 import { sdkClient } from './harness';
 import { rawRequest } from './raw-http';
 
@@ -16,40 +16,13 @@ const ROOT = path.resolve(__dirname, '../..');
 const CLI = path.join(ROOT, 'dist/cli.js');
 const ENDPOINT_LINE = /^Dynamo Workspace endpoint: (http:\/\/127\.0\.0\.1:\d+)$/;
 
-interface Running {
-  child: ChildProcessWithoutNullStreams;
-  url: string;
-  stderr(): string;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
 function run(args: string[]): { status: number | null; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, [CLI, ...args], { cwd: ROOT, encoding: 'utf8', timeout: 20_000 });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-function serve(args: string[]): Promise<Running> {
-  const child = spawn(process.execPath, [CLI, 'serve', ...args], { cwd: ROOT });
-  let err = '';
-  child.stderr.setEncoding('utf8');
-  child.stderr.on('data', (d: string) => (err += d));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.on('exit', (code, signal) => resolve({ code, signal })),
-  );
-  return new Promise((resolve, reject) => {
-    const lines = createInterface({ input: child.stdout });
-    const timer = setTimeout(() => reject(new Error(`no endpoint line; stderr: ${err}`)), 20_000);
-    lines.once('line', (line) => {
-      clearTimeout(timer);
-      const m = ENDPOINT_LINE.exec(line);
-      if (!m) reject(new Error(`unexpected first line: ${line}`));
-      else resolve({ child, url: m[1]!, stderr: () => err, exited });
-    });
-    exited.then(({ code }) => {
-      clearTimeout(timer);
-      reject(new Error(`exited with ${code} before serving; stderr: ${err}`));
-    });
-  });
+function serve(args: string[]): Promise<RunningCli> {
+  return startCli([CLI, 'serve', ...args], { cwd: ROOT, endpointLine: ENDPOINT_LINE, timeoutMs: 20_000 });
 }
 
 before(async () => {
@@ -180,7 +153,7 @@ describe('dynamo-workspace CLI', () => {
 });
 
 describe('dynamo-workspace serve: who may connect', () => {
-  async function stderrMatches(s: Running, pattern: RegExp): Promise<void> {
+  async function stderrMatches(s: RunningCli, pattern: RegExp): Promise<void> {
     const give = Date.now() + 10_000;
     while (!pattern.test(s.stderr())) {
       if (Date.now() > give) assert.fail(`stderr never matched ${pattern}: ${s.stderr()}`);

@@ -87,7 +87,7 @@ function parseLock(text: string): LockInfo {
  * Whether the process a LOCK names is still the one that wrote it. Where /proc is missing
  * (macOS, Windows) a live pid is taken as the owner, as before.
  */
-export function ownerAlive(info: LockInfo): boolean {
+function ownerAlive(info: LockInfo): boolean {
   if (!(info.pid > 0) || !alive(info.pid)) return false;
   const start = startTime(info.pid);
   if (start === undefined) return true;

@@ -1,12 +1,10 @@
 // The errors DynamoDB answers when a request's Signature Version 4 authentication fails. All are
 // 400s in the Coral service namespace, which SDKs do not retry (a clock-skew error lets them
 // correct their clock first). The texts follow DynamoDB's so that tools matching on them work.
-import type { WireError } from '../wire-errors';
-
-const CORAL_SERVICE = 'com.amazon.coral.service#';
+import { CORAL_SERVICE, wire, type WireError } from '../wire-errors';
 
 function authError(name: string, message: string): WireError {
-  return { status: 400, wireType: CORAL_SERVICE + name, name, message };
+  return wire(400, CORAL_SERVICE, name, message);
 }
 
 /** The access key id is not one the endpoint knows. */

@@ -5,6 +5,7 @@ Set DW_TEST_ENDPOINT=http://127.0.0.1:PORT to run the suite against another endp
 import os
 import subprocess
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
 
 import boto3
@@ -14,30 +15,42 @@ from botocore.config import Config
 REPO = Path(__file__).resolve().parents[3]
 
 
+@contextmanager
+def node_process(args, env=None, stderr=None):
+    """Runs `node --import tsx <args>` from the repository and yields its first line of output.
+
+    Ends it with SIGTERM (serve-for-tests also ends when its stdin closes, so it never outlives
+    pytest), killing it if it has not stopped within ten seconds."""
+    proc = subprocess.Popen(
+        ["node", "--import", "tsx", *args],
+        cwd=REPO,
+        env=env,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=stderr,
+        text=True,
+    )
+    try:
+        yield proc.stdout.readline().strip()
+    finally:
+        proc.stdin.close()
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
 @pytest.fixture(scope="session")
 def endpoint():
     external = os.environ.get("DW_TEST_ENDPOINT")
     if external:
         yield external
         return
-    proc = subprocess.Popen(
-        ["node", "--import", "tsx", str(REPO / "test/server/serve-for-tests.ts")],
-        cwd=REPO,
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        url = proc.stdout.readline().strip()
+    with node_process([str(REPO / "test/server/serve-for-tests.ts")]) as url:
         assert url.startswith("http://"), f"serve-for-tests printed {url!r}"
         yield url
-    finally:
-        proc.stdin.close()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 @pytest.fixture(scope="session")

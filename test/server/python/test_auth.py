@@ -4,14 +4,13 @@ Skipped when DW_TEST_ENDPOINT points the suite at another endpoint (its keys are
 import os
 import subprocess
 import urllib.request
-from pathlib import Path
 
 import boto3
 import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
+from conftest import REPO, node_process
 
-REPO = Path(__file__).resolve().parents[3]
 KEY_ID = "AKIDBOTOSUITE"
 SECRET = "boto/suite+secret/0123456789"
 
@@ -21,21 +20,10 @@ pytestmark = pytest.mark.skipif(bool(os.environ.get("DW_TEST_ENDPOINT")), reason
 @pytest.fixture(scope="module")
 def signed_endpoint():
     env = dict(os.environ, DYNAMO_WORKSPACE_AUTH_KEYS=f"{KEY_ID}:{SECRET}")
-    proc = subprocess.Popen(
-        ["node", "--import", "tsx", str(REPO / "src/cli.ts"), "serve", "--in-memory", "--port", "0"],
-        cwd=REPO,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
-    try:
-        line = proc.stdout.readline().strip()
+    serve = [str(REPO / "src/cli.ts"), "serve", "--in-memory", "--port", "0"]
+    with node_process(serve, env=env, stderr=subprocess.DEVNULL) as line:
         assert line.startswith("Dynamo Workspace endpoint: "), f"serve printed {line!r}"
         yield line.split(": ", 1)[1]
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
 
 
 def client(endpoint, key_id, secret):
