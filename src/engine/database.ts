@@ -11,10 +11,12 @@ import { CapacityManager, CapacityMetrics } from './capacity';
 import { settleDictionaries } from './codec/item-codec';
 import { DynamoDBError, resourceNotFound } from './errors';
 import { OPERATIONS } from './operations';
+import type { Operation } from './operations/operation';
+import { STREAMS_OPERATIONS } from './streams';
 import { materialize, resultToJson } from './results';
 import { DirectoryLock } from './storage/lock';
 import { TableSet } from './storage/table-set';
-import { LogStore, type Durability, type Mutation } from './log';
+import { LogStore, type Durability, type Mutation, type Origin } from './log';
 import { nodeFileSystem, type FileSystem } from './log/file-system';
 import type { Table, TableMeta } from './table';
 import { startIndexWork } from './indexes/backfill';
@@ -72,6 +74,13 @@ export class Database {
   private closed = false;
   /** Stops watching the data folder's LOCK (see folderLost). */
   private unwatch: (() => void) | undefined;
+  /** In memory there is no log: lsns are counted here. */
+  private memoryLsn = 0;
+  /** The DynamoDBStreams_20120810 target: the Streams operations (src/engine/streams). */
+  readonly streams = {
+    execute: (operation: string, input: unknown): Promise<unknown> => this.perform(STREAMS_OPERATIONS, operation, input, materialize),
+    executeJson: (operation: string, input: unknown): Promise<string> => this.perform(STREAMS_OPERATIONS, operation, input, resultToJson),
+  };
 
   private constructor(
     readonly dir: string | undefined,
@@ -144,30 +153,30 @@ export class Database {
    * on such a write (a failed condition returning the item it found).
    */
   execute(operation: string, input: unknown): Promise<unknown> {
-    return this.perform(operation, input, materialize);
+    return this.perform(OPERATIONS, operation, input, materialize);
   }
 
   /** As `execute`, but resolves to the result's JSON text (the HTTP endpoint's fast path). */
   executeJson(operation: string, input: unknown): Promise<string> {
-    return this.perform(operation, input, resultToJson);
+    return this.perform(OPERATIONS, operation, input, resultToJson);
   }
 
-  private perform<T>(operation: string, input: unknown, shape: (result: unknown) => T): Promise<T> {
+  private perform<T>(registry: ReadonlyMap<string, Operation>, operation: string, input: unknown, shape: (result: unknown) => T): Promise<T> {
     // A result read from writes the log then refused is not given out: once they are undone,
     // the operation runs again on what is really there. (Closures only off the common path.)
     try {
-      const result = this.run(operation, input);
+      const result = this.run(registry, operation, input);
       if (result instanceof Promise) return result.then(shape);
       if (this.settled()) return Promise.resolve(shape(result));
       return this.log!.settled.then(
         () => shape(result),
-        () => this.perform(operation, input, shape),
+        () => this.perform(registry, operation, input, shape),
       );
     } catch (e) {
       if (this.settled()) return Promise.reject(e);
       return this.log!.settled.then(
         () => Promise.reject(e),
-        () => this.perform(operation, input, shape),
+        () => this.perform(registry, operation, input, shape),
       );
     }
   }
@@ -177,9 +186,9 @@ export class Database {
     return this.log === undefined || this.log.idle || this.refusal !== undefined;
   }
 
-  private run(operation: string, input: unknown): unknown {
+  private run(registry: ReadonlyMap<string, Operation>, operation: string, input: unknown): unknown {
     if (this.closed) throw new DynamoDBError('InternalServerError', 'The database is closed');
-    const op = OPERATIONS.get(operation);
+    const op = registry.get(operation);
     if (op === undefined) throw new DynamoDBError('UnknownOperationException', `Unknown operation: ${operation}`);
     validateShape(input, op.members);
     try {
@@ -217,17 +226,23 @@ export class Database {
    * Applies mutations in memory at once and resolves when they are durable (see `durability`).
    * Refused with InternalServerError, changing nothing, once the log has failed.
    */
-  commit(mutations: Mutation[]): Promise<void> {
+  commit(mutations: Mutation[], origin?: Origin): Promise<void> {
     if (this.refusal) throw this.refusal;
     if (this.closed) throw new DynamoDBError('InternalServerError', 'The database is closed');
     const log = this.log;
     if (log === undefined) {
+      this.memoryLsn++;
       this.state.applyAll(mutations, false);
       return Promise.resolve();
     }
     this.state.write(log.lastLsn + 1, mutations);
     // Rejected, if the log fails, with the refusal logFailed returns, not the system's error.
-    return log.append(mutations, this.now());
+    return log.append(mutations, this.now(), origin);
+  }
+
+  /** The lsn the next commit will be logged at (an operation that commits at once may name its own record). */
+  get nextLsn(): number {
+    return (this.log?.lastLsn ?? this.memoryLsn) + 1;
   }
 
   /**

@@ -1,0 +1,9 @@
+// DynamoDB Streams (the DynamoDBStreams_20120810 target): the log of each table with a stream,
+// served as DynamoDB serves it. model.ts holds the shared shapes; the operations of the Streams
+// target live in their own registry, apart from DynamoDB's (src/engine/operations).
+import type { Operation } from '../operations/operation';
+
+const all: Operation[] = [];
+
+/** Every operation of the Streams target, by its API name. */
+export const STREAMS_OPERATIONS: ReadonlyMap<string, Operation> = new Map(all.map((op) => [op.name, op]));
