@@ -182,6 +182,10 @@ test('DescribeStream reports the stream, its key schema and its shards, paged wi
     start = page.LastEvaluatedShardId;
   } while (start !== undefined);
   assert.deepEqual(pages, [all.Shards.slice(0, 4).map((s: any) => s.ShardId), all.Shards.slice(4).map((s: any) => s.ShardId)]);
+  const children = ((await db.streams.execute('DescribeStream', { StreamArn: arn, ShardFilter: { Type: 'CHILD_SHARDS', ShardId: all.Shards[2].ShardId } })) as any).StreamDescription.Shards;
+  assert.deepEqual(children, [all.Shards[3]]);
+  const ofTheOpenShard = ((await db.streams.execute('DescribeStream', { StreamArn: arn, ShardFilter: { Type: 'CHILD_SHARDS', ShardId: all.Shards[5].ShardId } })) as any).StreamDescription.Shards;
+  assert.deepEqual(ofTheOpenShard, []);
   await db.close();
 });
 
