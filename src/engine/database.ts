@@ -21,6 +21,7 @@ import { nodeFileSystem, type FileSystem } from './log/file-system';
 import type { Table, TableMeta } from './table';
 import { startIndexWork } from './indexes/backfill';
 import { validateShape } from './validation/shape';
+import { TtlSweeper } from './ttl';
 
 export { DatabaseLockedError } from './storage/lock';
 
@@ -54,6 +55,10 @@ export interface DatabaseOptions {
   durability?: Durability;
   /** 'process' durability: how often, at most, acknowledged writes are flushed to disk (default 200 ms). */
   syncIntervalMs?: number;
+  /** How often the TTL sweeper deletes expired items (default 5000 ms; 0: never on its own, only `db.ttl.sweepNow()`). */
+  ttlSweepIntervalMs?: number;
+  /** How long an UpdateTimeToLive change stays ENABLING or DISABLING, refusing other changes (default 1000 ms). */
+  ttlTransitionMs?: number;
 }
 
 export class Database {
@@ -68,6 +73,8 @@ export class Database {
   readonly capacity: CapacityManager;
   /** Consumed capacity, throttles, hot keys and cost estimates for the explorer. */
   readonly metrics: CapacityMetrics;
+  /** Time to live: each table's TTL status, and the sweeper that deletes expired items (src/engine/ttl). */
+  readonly ttl: TtlSweeper;
   private log: LogStore | undefined;
   /** Why the database refuses writes (the log failed), if it does. */
   private refusal: DynamoDBError | undefined;
@@ -92,10 +99,15 @@ export class Database {
     this.now = options.now ?? Date.now;
     this.capacity = new CapacityManager(this, { throttling: options.throttling });
     this.metrics = new CapacityMetrics(this, this.capacity);
+    this.ttl = new TtlSweeper(this);
   }
 
   static async open(dir: string, options: DatabaseOptions = {}): Promise<Database> {
-    if (options.inMemory) return new Database(undefined, undefined, options);
+    if (options.inMemory) {
+      const db = new Database(undefined, undefined, options);
+      db.ttl.start();
+      return db;
+    }
     const files = options.fileSystem ?? nodeFileSystem;
     // The lock guards a real folder against a second process; a file system of a test's own has none.
     let lock: DirectoryLock | undefined;
@@ -126,6 +138,8 @@ export class Database {
       );
       // GSIs a crash or a close left CREATING start their backfill over; deletions complete.
       for (const table of db.tables.values()) startIndexWork(db, table);
+      // Expired items a crash or a close left behind go at the next pass.
+      db.ttl.start();
       // A cheap check twice a second: LOCK gone or replaced means the folder is no longer ours.
       db.unwatch = lock?.watch(() => db.folderLost(), FOLDER_CHECK_MS);
       return db;
@@ -278,6 +292,7 @@ export class Database {
     if (this.closed) return;
     this.closed = true;
     this.unwatch?.();
+    this.ttl.stop();
     try {
       await this.log?.close();
     } finally {
