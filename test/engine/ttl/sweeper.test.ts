@@ -113,7 +113,7 @@ test('an item rewritten or deleted between being found due and being deleted is 
   const deletions = expiredDeletions(table, found, Date.now());
   assert.deepEqual(deletions.map((m) => m.key), [table.keyOf({ pk: S('still-due') })]);
   const m = deletions[0];
-  assert.ok(m.kind === 'delete' && m.old === table.get(m.key), 'the deletion carries the current image as its old image');
+  assert.ok(m.old === table.get(m.key), 'the deletion carries the current image as its old image');
   await db.close();
 });
 
