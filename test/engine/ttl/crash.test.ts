@@ -2,26 +2,18 @@
 // and checks after each kill that nothing is half done: every item is there intact or deleted,
 // the GSI holds exactly the table's items, no unexpired item was touched, nothing deleted comes
 // back; and that sweeps after the reopens finish the work.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
+import { createInterface } from 'node:readline';
 import * as path from 'node:path';
-import { build } from 'esbuild';
+import { bundledChild } from '../bundled-child';
 import { Database } from '../../../src/engine/database';
 import { EXPIRED, LIVE, intact } from './crash-items';
 
 const KILLS = Number(process.env.TTL_CRASH_KILLS ?? 5);
 
-let work: string;
-let child: string;
-before(async () => {
-  work = fs.mkdtempSync(path.join(os.tmpdir(), 'dw-ttl-crash-'));
-  child = path.join(work, 'child.js');
-  await build({ entryPoints: [path.join(__dirname, 'crash-child.ts')], bundle: true, platform: 'node', outfile: child, logLevel: 'error' });
-});
-after(() => fs.rmSync(work, { recursive: true, force: true }));
+const child = bundledChild(path.join(__dirname, 'crash-child.ts'), 'dw-ttl-crash-');
 
 type Item = Record<string, { S?: string; N?: string }>;
 
@@ -63,25 +55,18 @@ async function check(dir: string, deletedBefore: Set<string>, label: string): Pr
 
 function runChild(dir: string, mode: 'populate' | 'sweep', killWhenBelow?: number): Promise<{ killed: boolean; lastCount: number }> {
   return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, [child, dir, mode], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const proc = spawn(process.execPath, [child.script, dir, mode], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
-    let buffer = '';
     let killed = false;
     let lastCount = NaN;
     proc.stderr.on('data', (d) => (stderr += d));
-    proc.stdout.on('data', (chunk) => {
-      buffer += chunk;
-      let nl: number;
-      while ((nl = buffer.indexOf('\n')) >= 0) {
-        const line = buffer.slice(0, nl);
-        buffer = buffer.slice(nl + 1);
-        if (!line.startsWith('count ')) continue;
-        lastCount = Number(line.slice(6));
-        // Deletions have started: kill at a random moment soon after.
-        if (killWhenBelow !== undefined && lastCount < killWhenBelow && !killed) {
-          killed = true;
-          setTimeout(() => proc.kill('SIGKILL'), Math.random() * 30);
-        }
+    createInterface({ input: proc.stdout }).on('line', (line) => {
+      if (!line.startsWith('count ')) return;
+      lastCount = Number(line.slice(6));
+      // Deletions have started: kill at a random moment soon after.
+      if (killWhenBelow !== undefined && lastCount < killWhenBelow && !killed) {
+        killed = true;
+        setTimeout(() => proc.kill('SIGKILL'), Math.random() * 30);
       }
     });
     proc.on('exit', (code, signal) => {
@@ -93,7 +78,7 @@ function runChild(dir: string, mode: 'populate' | 'sweep', killWhenBelow?: numbe
 }
 
 test(`a TTL sweep killed ${KILLS} times loses nothing, leaves nothing half done, and finishes after reopening`, { timeout: 10 * 60 * 1000 }, async (t) => {
-  const dir = path.join(work, 'data');
+  const dir = path.join(child.work, 'data');
   await runChild(dir, 'populate');
   let remaining = await check(dir, new Set(), 'after populating');
   assert.equal(remaining.size, EXPIRED);
