@@ -1,5 +1,5 @@
 // The expiry index (src/engine/ttl/expiry-index.ts) against a model: after any sequence of puts,
-// deletes, TTL changes, checkpoints and sweeps, it holds exactly the items with a Number TTL
+// deletes, TTL toggles, clock moves and sweeps, it holds exactly the items with a Number TTL
 // value, and a pass deletes exactly the items due at that moment.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
