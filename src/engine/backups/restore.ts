@@ -30,6 +30,7 @@ import type { Item } from '../types/attribute-value';
 import { itemSize } from '../types/attribute-validation';
 import { checkItemKey, checkItemSize } from '../operations/common';
 import { checkIndexKeysForPut } from '../indexes/writes';
+import { startIndexWork } from '../indexes/backfill';
 
 /**
  * A table's items as a table snapshot holds them (src/engine/log/snapshot.ts): encoded strings
@@ -66,17 +67,18 @@ export async function createTableWithItems(
   try {
     const loaded = isContents(contents) ? inKeyOrder(contents) : await encodeItems(meta, contents);
     if (log !== undefined) file = await log.stageTable(meta.id, { meta, ...loaded });
+    // Durable as every write is (the database's `durability`): a kill in 'process' mode, a power loss too in 'disk' mode.
     await db.commit([{ kind: 'loadTable', tableId: meta.id, meta, file: file ?? '', contents: loaded }], options.origin ?? 'restore');
-    // Durable beyond the process too: a restore is rare and large, one sync more costs nothing.
-    await log?.sync();
   } catch (e) {
     if (file !== undefined) log?.discardStaged(file);
-    throw e;
+    throw asDynamoDBError(e, meta.name);
   } finally {
     db.creating.delete(meta.name);
   }
   const table = db.tables.get(meta.name);
   if (table === undefined || table.meta.id !== meta.id) throw resourceNotFound(`Requested resource not found: Table: ${meta.name} not found`);
+  // A GSI the caller left CREATING is backfilled as after UpdateTable (restores pass them ACTIVE).
+  startIndexWork(db, table);
   return table;
 }
 
@@ -95,6 +97,13 @@ export function describeCreating(db: Database, name: string): Record<string, unk
 /** DeleteTable and UpdateTable refuse a table still being created, as DynamoDB does. */
 export function refuseWhileCreating(db: Database, name: string): void {
   if (db.creating.has(name)) throw resourceInUse(`Attempt to change a resource which is still in use: Table is being created: ${name}`);
+}
+
+/** A failure of the data folder (a full disk) as DynamoDB's InternalServerError; the cause goes to whoever runs the database. */
+function asDynamoDBError(e: unknown, name: string): unknown {
+  if (e instanceof DynamoDBError || e instanceof RangeError) return e;
+  console.error(`dynamo-workspace: table ${name} could not be created with its items:`, e);
+  return new DynamoDBError('InternalServerError', `Table ${name} could not be written to the data folder (the disk may be full or failing); it was not created.`);
 }
 
 function isContents(contents: TableContents | AsyncIterable<Item>): contents is TableContents {

@@ -321,7 +321,7 @@ export class LogStore {
    * crash leaves it to be removed at the next open, and `discardStaged` removes it at once.
    */
   async stageTable(tableId: string, snapshot: TableSnapshot): Promise<string> {
-    if (this.failed) throw this.failed;
+    if (this.failed || this.closing) throw this.failed ?? new Error('the log is closed');
     const file = `${LOADED_PREFIX}${tableId}.tsnap`;
     await writeTableSnapshot(this.fs, path.join(this.dir, file), { ...snapshot, lsn: 0 });
     return file;

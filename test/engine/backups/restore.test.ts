@@ -10,65 +10,18 @@ import { Database } from '../../../src/engine/database';
 import { DynamoDBError } from '../../../src/engine/errors';
 import { createTableWithItems, tableStatus, type TableContents } from '../../../src/engine/backups/restore';
 import type { Item } from '../../../src/engine/types/attribute-value';
-import type { TableMeta } from '../../../src/engine/table';
+import { FaultFileSystem } from '../log/fault-fs';
+import { itemsOf, iterate, metaFor, scanAll, sortItems } from './restore-helpers';
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'dw-restore-'));
-
-/** A table keyed by pk (S) and sk (N) with a GSI on `g`, PAY_PER_REQUEST. */
-export function metaFor(db: Database, name: string): TableMeta {
-  return db.newTableMeta({
-    name,
-    keySchema: [
-      { AttributeName: 'pk', KeyType: 'HASH' },
-      { AttributeName: 'sk', KeyType: 'RANGE' },
-    ],
-    attributeDefinitions: [
-      { AttributeName: 'pk', AttributeType: 'S' },
-      { AttributeName: 'sk', AttributeType: 'N' },
-      { AttributeName: 'g', AttributeType: 'S' },
-    ],
-    billingMode: 'PAY_PER_REQUEST',
-    read: 0,
-    write: 0,
-    indexes: [
-      {
-        name: 'byG',
-        kind: 'GSI',
-        status: 'ACTIVE',
-        keySchema: [{ AttributeName: 'g', KeyType: 'HASH' }],
-        projection: { type: 'ALL' },
-      },
-    ],
-  } as never);
-}
-
-function itemsOf(n: number): Item[] {
-  return Array.from({ length: n }, (_, i) => ({ pk: { S: `p${i % 7}` }, sk: { N: String(i) }, g: { S: `g${i % 3}` }, v: { S: 'x'.repeat(i % 50) } }));
-}
-
-async function* iterate(items: Item[]): AsyncIterable<Item> {
-  for (const item of items) yield item;
-}
-
-async function scanAll(db: Database, name: string, index?: string): Promise<Item[]> {
-  const out: Item[] = [];
-  let start: unknown;
-  do {
-    const page = (await db.execute('Scan', { TableName: name, IndexName: index, ExclusiveStartKey: start })) as { Items: Item[]; LastEvaluatedKey?: unknown };
-    out.push(...page.Items);
-    start = page.LastEvaluatedKey;
-  } while (start !== undefined);
-  return out;
-}
-
-const byKey = (a: Item, b: Item) => (JSON.stringify([a.pk, a.sk]) < JSON.stringify([b.pk, b.sk]) ? -1 : 1);
+const byKey = sortItems;
 
 test('a table created from plain items holds exactly those items, and its GSI answers queries', async () => {
   const db = await Database.open('', { inMemory: true });
   const items = itemsOf(300);
   const table = await createTableWithItems(db, metaFor(db, 'Restored'), iterate(items));
   assert.equal(table.itemCount, 300);
-  assert.deepEqual((await scanAll(db, 'Restored')).sort(byKey), [...items].sort(byKey));
+  assert.deepEqual(byKey(await scanAll(db, 'Restored')), byKey(items));
   const q = (await db.execute('Query', { TableName: 'Restored', IndexName: 'byG', KeyConditionExpression: 'g = :g', ExpressionAttributeValues: { ':g': { S: 'g1' } } })) as { Count: number };
   assert.equal(q.Count, 100);
   const described = (await db.execute('DescribeTable', { TableName: 'Restored' })) as { Table: Record<string, any> };
@@ -84,7 +37,7 @@ test('a table created from another table\'s encoded contents reuses them and dec
   const contents: TableContents = { dictionary: source.codec.dictionary(), ...source.index.snapshot() };
   const copy = await createTableWithItems(db, metaFor(db, 'Copy'), contents);
   assert.equal(copy.get(contents.keys[5]), contents.values[5]);
-  assert.deepEqual((await scanAll(db, 'Copy')).sort(byKey), (await scanAll(db, 'Source')).sort(byKey));
+  assert.deepEqual(byKey(await scanAll(db, 'Copy')), byKey(await scanAll(db, 'Source')));
   await db.close();
 });
 
@@ -128,36 +81,57 @@ test('an item that does not fit the key schema rejects the load with a Validatio
   await db.close();
 });
 
-test('a loaded table comes back whole after reopening, from the log and then from a checkpoint, and its file goes once a checkpoint covers it', async () => {
+test('a loaded table comes back whole after a kill, replayed from the log, then from a checkpoint, and its file goes once a checkpoint covers it', async () => {
+  let files = new FaultFileSystem();
+  const options = { checkpointBytes: Number.MAX_SAFE_INTEGER };
+  const loadedFiles = () => files.list('/data').filter((f) => f.startsWith('loaded-'));
+  let db = await Database.open('/data', { ...options, fileSystem: files });
+  const items = itemsOf(500);
+  await createTableWithItems(db, metaFor(db, 'Kept'), iterate(items));
+  const later = { pk: { S: 'after' }, sk: { N: '1' }, g: { S: 'g9' } };
+  await db.execute('PutItem', { TableName: 'Kept', Item: later });
+  assert.equal(loadedFiles().length, 1);
+  // A kill: no checkpoint at close, so the next open replays the loadTable record from the log.
+  files = files.crashProcessOnly();
+  await db.close();
+  db = await Database.open('/data', { ...options, fileSystem: files });
+  const expected = byKey([...items, later]);
+  assert.deepEqual(byKey(await scanAll(db, 'Kept')), expected);
+  assert.equal((await scanAll(db, 'Kept', 'byG')).length, 501);
+  assert.equal(loadedFiles().length, 1, 'replay still needs the file until a checkpoint covers its record');
+  await db.checkpoint();
+  assert.deepEqual(loadedFiles(), []);
+  files = files.crashProcessOnly();
+  await db.close();
+  db = await Database.open('/data', { ...options, fileSystem: files });
+  assert.deepEqual(byKey(await scanAll(db, 'Kept')), expected);
+  await db.close();
+});
+
+test('a loaded table survives a real folder being closed and reopened', async () => {
   const dir = tmp();
   try {
-    const items = itemsOf(500);
-    let db = await Database.open(dir, { checkpointBytes: Number.MAX_SAFE_INTEGER });
-    await createTableWithItems(db, metaFor(db, 'Kept'), iterate(items));
-    await db.execute('PutItem', { TableName: 'Kept', Item: { pk: { S: 'after' }, sk: { N: '1' }, g: { S: 'g9' } } });
-    const loadedFiles = () => fs.readdirSync(dir).filter((f) => f.startsWith('loaded-'));
-    assert.equal(loadedFiles().length, 1);
-    // A crash-like stop: no checkpoint at close, so the next open replays the loadTable record.
-    (db as unknown as { log: { close(): Promise<void> } }).log.close = async function (this: never) {} as never;
-    const snapshotDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dw-restore-copy-'));
-    fs.cpSync(dir, snapshotDir, { recursive: true });
+    let db = await Database.open(dir);
+    await createTableWithItems(db, metaFor(db, 'OnDisk'), iterate(itemsOf(50)));
     await db.close();
-    fs.rmSync(dir, { recursive: true, force: true });
-    fs.renameSync(snapshotDir, dir);
-    fs.rmSync(path.join(dir, 'LOCK'), { force: true });
-
-    db = await Database.open(dir, { checkpointBytes: Number.MAX_SAFE_INTEGER });
-    const expected = [...items, { pk: { S: 'after' }, sk: { N: '1' }, g: { S: 'g9' } }].sort(byKey);
-    assert.deepEqual((await scanAll(db, 'Kept')).sort(byKey), expected);
-    assert.equal((await scanAll(db, 'Kept', 'byG')).length, 501);
-    await db.checkpoint();
-    assert.deepEqual(loadedFiles(), []);
-    await db.close();
-
     db = await Database.open(dir);
-    assert.deepEqual((await scanAll(db, 'Kept')).sort(byKey), expected);
+    assert.deepEqual(byKey(await scanAll(db, 'OnDisk')), byKey(itemsOf(50)));
+    assert.deepEqual(fs.readdirSync(dir).filter((f) => f.startsWith('loaded-')), []);
     await db.close();
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('log readers see one loadTable mutation for a loaded table, never a put per item', async () => {
+  const files = new FaultFileSystem();
+  const db = await Database.open('/data', { fileSystem: files });
+  await createTableWithItems(db, metaFor(db, 'Quiet'), iterate(itemsOf(40)), { origin: 'restore' });
+  const records = [...db.logStore!.read()];
+  const kinds = records.flatMap((r) => r.mutations.map((m) => m.kind));
+  assert.deepEqual(kinds, ['loadTable']);
+  assert.equal(records[0].origin, 'restore');
+  const m = records[0].mutations[0];
+  assert.ok(m.kind === 'loadTable' && m.contents === undefined, 'the items stay out of the log and its tail cache');
+  await db.close();
 });
