@@ -59,13 +59,13 @@ export async function createTableWithItems(
   contents: TableContents | AsyncIterable<Item>,
   options: { origin?: Origin } = {},
 ): Promise<Table> {
-  if (db.isClosed) throw new DynamoDBError('InternalServerError', 'The database is closed');
+  if (db.isClosed) throw closedError();
   if (db.tables.has(meta.name) || db.creating.has(meta.name)) throw resourceInUse(`Table already exists: ${meta.name}`);
   db.creating.set(meta.name, meta);
   const log = db.logStore;
   let file: string | undefined;
   try {
-    const loaded = isContents(contents) ? inKeyOrder(contents) : await encodeItems(meta, contents);
+    const loaded = isContents(contents) ? inKeyOrder(contents) : await encodeItems(db, meta, contents);
     if (log !== undefined) file = await log.stageTable(meta.id, { meta, ...loaded });
     // Durable as every write is (the database's `durability`): a kill in 'process' mode, a power loss too in 'disk' mode.
     await db.commit([{ kind: 'loadTable', tableId: meta.id, meta, file: file ?? '', contents: loaded }], options.origin ?? 'restore');
@@ -98,6 +98,8 @@ export function describeCreating(db: Database, name: string): Record<string, unk
 export function refuseWhileCreating(db: Database, name: string): void {
   if (db.creating.has(name)) throw resourceInUse(`Attempt to change a resource which is still in use: Table is being created: ${name}`);
 }
+
+const closedError = (): DynamoDBError => new DynamoDBError('InternalServerError', 'The database is closed');
 
 /** A failure of the data folder (a full disk) as DynamoDB's InternalServerError; the cause goes to whoever runs the database. */
 function asDynamoDBError(e: unknown, name: string): unknown {
@@ -137,7 +139,7 @@ function inKeyOrder(c: TableContents): TableContents {
  * the indexes' key types and the item size limit; a later item of the same key replaces an
  * earlier one (as a put would).
  */
-async function encodeItems(meta: TableMeta, items: AsyncIterable<Item>): Promise<TableContents> {
+async function encodeItems(db: Database, meta: TableMeta, items: AsyncIterable<Item>): Promise<TableContents> {
   // Checks see the indexes; the table gathering the items keeps none (they are built once, at load).
   const checker = new Table(meta);
   const gathering = new Table({ ...meta, indexes: undefined, ttl: undefined, streams: undefined });
@@ -152,7 +154,10 @@ async function encodeItems(meta: TableMeta, items: AsyncIterable<Item>): Promise
     // Other operations settle dictionaries between our turns: these entries must stay.
     gathering.codec.publish(added);
     gathering.put(gathering.keyOf(item), encoded);
-    if (++count % ITEMS_PER_TURN === 0) await new Promise((resolve) => setImmediate(resolve));
+    if (++count % ITEMS_PER_TURN === 0) {
+      await new Promise((resolve) => setImmediate(resolve));
+      if (db.isClosed) throw closedError();
+    }
   }
   return { dictionary: gathering.codec.dictionary(), ...gathering.index.snapshot() };
 }

@@ -103,6 +103,8 @@ export class LogStore {
    * replay needs each until a checkpoint covers its record, and then it is removed.
    */
   private readonly loadedFiles = new Map<string, number>();
+  /** Loaded-table files being written: close waits for them, so nothing is written into the folder after it. */
+  private readonly staging = new Set<Promise<unknown>>();
 
   private constructor(
     private readonly fs: FileSystem,
@@ -323,13 +325,19 @@ export class LogStore {
   async stageTable(tableId: string, snapshot: TableSnapshot): Promise<string> {
     if (this.failed || this.closing) throw this.failed ?? new Error('the log is closed');
     const file = `${LOADED_PREFIX}${tableId}.tsnap`;
-    await writeTableSnapshot(this.fs, path.join(this.dir, file), { ...snapshot, lsn: 0 });
+    const written = writeTableSnapshot(this.fs, path.join(this.dir, file), { ...snapshot, lsn: 0 });
+    this.staging.add(written);
+    try {
+      await written;
+    } finally {
+      this.staging.delete(written);
+    }
     return file;
   }
 
-  /** Removes a staged file whose record was never logged (the load failed). */
+  /** Removes a staged file whose record was never logged (the load failed); once closing, the next open removes it instead. */
   discardStaged(file: string): void {
-    if (this.loadedFiles.has(file) || this.failure !== undefined) return;
+    if (this.loadedFiles.has(file) || this.failure !== undefined || this.closing) return;
     this.fs.remove(path.join(this.dir, file));
   }
 
@@ -408,6 +416,7 @@ export class LogStore {
   async close(): Promise<void> {
     // No checkpoint starts from now on but the last one, below.
     this.closing = true;
+    await Promise.allSettled([...this.staging]);
     await this.queued?.catch(() => undefined);
     await this.running?.catch(() => undefined);
     await this.writer.close();

@@ -50,3 +50,15 @@ export function sortItems(items: Item[]): Item[] {
   const keyOf = (i: Item) => JSON.stringify([i.pk, i.sk]);
   return [...items].sort((a, b) => (keyOf(a) < keyOf(b) ? -1 : keyOf(a) > keyOf(b) ? 1 : 0));
 }
+
+/** How many items the crash test's table `name` gets: 1 to 40,000, so some files span several chunks. */
+export function crashItemCount(name: string): number {
+  let h = 0;
+  for (const c of name) h = (h * 31 + c.charCodeAt(0)) >>> 0;
+  return 1 + (h % 40_000);
+}
+
+/** The crash test's item number `n` (the same in every table, so a copy holds the same items). */
+export function crashItem(n: number): Item {
+  return { pk: { S: `p${n % 13}` }, sk: { N: String(n) }, g: { S: `g${n % 5}` }, v: { S: `value-${n}-${'z'.repeat(n % 40)}` } };
+}
