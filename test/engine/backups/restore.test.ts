@@ -11,6 +11,7 @@ import { DynamoDBError } from '../../../src/engine/errors';
 import { createTableWithItems, tableStatus, type TableContents } from '../../../src/engine/backups/restore';
 import type { Item } from '../../../src/engine/types/attribute-value';
 import { FaultFileSystem } from '../log/fault-fs';
+import { wrapHandles } from '../log/helpers';
 import { itemsOf, iterate, metaFor, scanAll, sortItems } from './restore-helpers';
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'dw-restore-'));
@@ -139,7 +140,26 @@ test('log readers see one loadTable mutation for a loaded table, never a put per
 for (const form of ['plain items', 'another table\'s contents'] as const) {
   test(`closing the database during a load from ${form} refuses the load, writes nothing into the folder after the close, and leaves no table`, async () => {
     let files = new FaultFileSystem();
-    let db = await Database.open('/data', { fileSystem: files });
+    // A slow disk for loaded-table files, so the close comes while one is still being written;
+    // every change to the folder after the close is noted.
+    let closed = false;
+    const late: string[] = [];
+    const watched = wrapHandles(files, (h, file) => ({
+      ...h,
+      path: h.path,
+      read: (...a) => h.read(...a),
+      write: (buf, at) => (closed && late.push(`write ${file}`), h.write(buf, at)),
+      writeAsync: (buf, at) => (closed && late.push(`write ${file}`), h.writeAsync(buf, at)),
+      datasync: () => h.datasync(),
+      datasyncAsync: () => (file.includes('loaded-') ? new Promise((r) => setTimeout(r, 200)).then(() => h.datasyncAsync()) : h.datasyncAsync()),
+      sync: () => h.sync(),
+      size: () => h.size(),
+      truncate: (n) => h.truncate(n),
+      close: () => h.close(),
+    }));
+    const rename = watched.rename;
+    watched.rename = (a, b) => (closed && late.push(`rename ${a}`), rename(a, b));
+    let db = await Database.open('/data', { fileSystem: watched });
     let contents: TableContents | AsyncIterable<Item> = iterate(itemsOf(5000));
     if (form !== 'plain items') {
       const source = await createTableWithItems(db, metaFor(db, 'Source'), contents);
@@ -148,10 +168,11 @@ for (const form of ['plain items', 'another table\'s contents'] as const) {
     // Closed in the same turn: the load is then encoding its items, or writing its file.
     const load = createTableWithItems(db, metaFor(db, 'Cut'), contents).then(() => undefined, (e: unknown) => e);
     await db.close();
-    const afterClose = files.list('/data').sort();
+    closed = true;
     const refusal = await load;
     assert.ok(refusal instanceof DynamoDBError && refusal.type === 'InternalServerError', `the load is refused, not ${refusal}`);
-    assert.deepEqual(files.list('/data').sort(), afterClose, 'nothing is written or removed after the close');
+    await new Promise((r) => setTimeout(r, 300));
+    assert.deepEqual(late, [], 'nothing is written into the folder after the close');
     files = files.crashProcessOnly();
     db = await Database.open('/data', { fileSystem: files });
     assert.equal(tableStatus(db, 'Cut'), undefined);
