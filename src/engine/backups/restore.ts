@@ -140,24 +140,26 @@ function inKeyOrder(c: TableContents): TableContents {
  * earlier one (as a put would).
  */
 async function encodeItems(db: Database, meta: TableMeta, items: AsyncIterable<Item>): Promise<TableContents> {
-  // Checks see the indexes; the table gathering the items keeps none (they are built once, at load).
-  const checker = new Table(meta);
-  const gathering = new Table({ ...meta, indexes: undefined, ttl: undefined, streams: undefined });
+  // Checks see the indexes and encode with the new table's codec; items gather in a plain map
+  // and are put in key order once, at the end (inserting into a sorted index costs far more).
+  const table = new Table({ ...meta, ttl: undefined, streams: undefined });
+  const gathered = new Map<string, string>();
   let count = 0;
   for await (const item of items) {
-    checkItemKey(checker, item);
-    checkIndexKeysForPut(checker, item);
+    checkItemKey(table, item);
+    checkIndexKeysForPut(table, item);
     const size = itemSize(item);
     checkItemSize(size);
     const added: DictionaryAdditions = { names: [], shapes: [] };
-    const encoded = gathering.codec.encode(item, size, added);
+    const encoded = table.codec.encode(item, size, added);
     // Other operations settle dictionaries between our turns: these entries must stay.
-    gathering.codec.publish(added);
-    gathering.put(gathering.keyOf(item), encoded);
+    table.codec.publish(added);
+    gathered.set(table.keyOf(item), encoded);
     if (++count % ITEMS_PER_TURN === 0) {
       await new Promise((resolve) => setImmediate(resolve));
       if (db.isClosed) throw closedError();
     }
   }
-  return { dictionary: gathering.codec.dictionary(), ...gathering.index.snapshot() };
+  const keys = [...gathered.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return { dictionary: table.codec.dictionary(), keys, values: keys.map((k) => gathered.get(k)!) };
 }
