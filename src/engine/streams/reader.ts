@@ -179,7 +179,7 @@ export function trimmed(): DynamoDBError {
 
 /** What rendering the records of a stream needs (see records.ts). */
 export function recordContext(db: Database, table: Table, stream: StreamState): RecordContext {
-  return { codec: table.codec, schema: table.schema, viewType: stream.viewType, region: db.region, idPrefix: eventIdPrefix(stream.arn) };
+  return { codec: table.codec, schema: table.schema, viewType: stream.viewType, region: db.region, regionJson: JSON.stringify(db.region), idPrefix: eventIdPrefix(stream.arn) };
 }
 
 /** The oldest position of the range still held (TRIM_HORIZON). */

@@ -44,7 +44,9 @@ export interface RecordContext {
   schema: KeySchemaInfo;
   viewType: StreamViewType;
   region: string;
-  /** 12 hex digits that set this stream's eventIDs apart from another's (see eventIdPrefix). */
+  /** The region as JSON text (written once per page, not per record). */
+  regionJson: string;
+  /** 11 hex digits that set this stream's eventIDs apart from another's (see eventIdPrefix). */
   idPrefix: string;
 }
 
@@ -70,11 +72,12 @@ const TTL_IDENTITY = { type: 'Service', principalId: 'dynamodb.amazonaws.com' } 
 const TTL_IDENTITY_JSON = JSON.stringify(TTL_IDENTITY);
 
 export function eventIdPrefix(streamArn: string): string {
-  return createHash('sha1').update(streamArn).digest('hex').slice(0, 12);
+  return createHash('sha1').update(streamArn).digest('hex').slice(0, 11);
 }
 
-function eventId(ctx: RecordContext, e: StreamEntry): string {
-  return ctx.idPrefix + (e.lsn * 1000 + e.index).toString(16).padStart(20, '0');
+/** 32 characters, as DynamoDB's eventIDs: the stream's prefix and the record's 21-digit sequence number. */
+function eventId(ctx: RecordContext, sequence: string): string {
+  return ctx.idPrefix + sequence;
 }
 
 /** Whether the mutation is one of an item's (not a table's). */
@@ -129,15 +132,16 @@ export function recordJson(ctx: RecordContext, e: StreamEntry): string {
   const m = e.mutation;
   const [newImage, oldImage] = images(ctx.viewType, m);
   const keys = keyOf(ctx, m);
+  const sequence = sequenceNumber(e.lsn, e.index);
   let keysJson = '{';
   for (let i = 0; i < keys.length; i++) keysJson += (i === 0 ? '' : ',') + JSON.stringify(keys[i][0]) + ':' + JSON.stringify(keys[i][1]);
   let out =
     '{"eventID":"' +
-    eventId(ctx, e) +
+    eventId(ctx, sequence) +
     '","eventName":"' +
     eventName(m) +
     '","eventVersion":"1.1","eventSource":"aws:dynamodb","awsRegion":' +
-    JSON.stringify(ctx.region) +
+    ctx.regionJson +
     ',"dynamodb":{"ApproximateCreationDateTime":' +
     creationTime(e) +
     ',"Keys":' +
@@ -145,7 +149,7 @@ export function recordJson(ctx: RecordContext, e: StreamEntry): string {
     '}';
   if (newImage !== undefined) out += ',"NewImage":' + ctx.codec.toJson(newImage);
   if (oldImage !== undefined) out += ',"OldImage":' + ctx.codec.toJson(oldImage);
-  out += ',"SequenceNumber":"' + sequenceNumber(e.lsn, e.index) + '","SizeBytes":' + sizeOf(keys, newImage, oldImage) + ',"StreamViewType":"' + ctx.viewType + '"}';
+  out += ',"SequenceNumber":"' + sequence + '","SizeBytes":' + sizeOf(keys, newImage, oldImage) + ',"StreamViewType":"' + ctx.viewType + '"}';
   if (e.origin === 'ttl') out += ',"userIdentity":' + TTL_IDENTITY_JSON;
   return out + '}';
 }
@@ -155,17 +159,18 @@ export function recordObject(ctx: RecordContext, e: StreamEntry): StreamRecord {
   const m = e.mutation;
   const [newImage, oldImage] = images(ctx.viewType, m);
   const keys = keyOf(ctx, m);
+  const sequence = sequenceNumber(e.lsn, e.index);
   const dynamodb: StreamRecord['dynamodb'] = {
     ApproximateCreationDateTime: creationTime(e),
     Keys: Object.fromEntries(keys),
-    SequenceNumber: sequenceNumber(e.lsn, e.index),
+    SequenceNumber: sequence,
     SizeBytes: sizeOf(keys, newImage, oldImage),
     StreamViewType: ctx.viewType,
   };
   if (newImage !== undefined) dynamodb.NewImage = ctx.codec.decode(newImage);
   if (oldImage !== undefined) dynamodb.OldImage = ctx.codec.decode(oldImage);
   const record: StreamRecord = {
-    eventID: eventId(ctx, e),
+    eventID: eventId(ctx, sequence),
     eventName: eventName(m),
     eventVersion: '1.1',
     eventSource: 'aws:dynamodb',
