@@ -44,8 +44,10 @@ export interface RecordContext {
   schema: KeySchemaInfo;
   viewType: StreamViewType;
   region: string;
-  /** The region as JSON text (written once per page, not per record). */
-  regionJson: string;
+  /** The key attribute names' UTF-8 bytes (part of every record's SizeBytes). */
+  keyNameBytes: number;
+  /** Made on first use by recordJson. */
+  parts?: JsonParts;
   /** 11 hex digits that set this stream's eventIDs apart from another's (see eventIdPrefix). */
   idPrefix: string;
 }
@@ -105,21 +107,43 @@ function images(viewType: StreamViewType, m: ItemMutation): [string | undefined,
   return [newImage, oldImage];
 }
 
-/** The key attributes, partition first: [name, value] pairs. */
-function keyOf(ctx: RecordContext, m: ItemMutation): [string, AttributeValue][] {
-  const image = m.kind === 'put' ? m.item : m.old;
-  const out: [string, AttributeValue][] = [[ctx.schema.partitionName, ctx.codec.attribute(image, ctx.schema.partitionName)!]];
-  const sort = ctx.schema.sortName;
-  if (sort !== undefined) out.push([sort, ctx.codec.attribute(image, sort)!]);
-  return out;
+/** The key attribute names, partition first. */
+function keyNames(schema: KeySchemaInfo): string[] {
+  return schema.sortName === undefined ? [schema.partitionName] : [schema.partitionName, schema.sortName];
 }
 
-function sizeOf(keys: [string, AttributeValue][], newImage: string | undefined, oldImage: string | undefined): number {
-  let size = 0;
-  for (const [name, value] of keys) size += utf8Length(name) + attributeValueSize(value);
+/** The key attribute values, in keyNames order. */
+function keyOf(ctx: RecordContext, m: ItemMutation): AttributeValue[] {
+  const image = m.kind === 'put' ? m.item : m.old;
+  const sort = ctx.schema.sortName;
+  const partition = ctx.codec.attribute(image, ctx.schema.partitionName)!;
+  return sort === undefined ? [partition] : [partition, ctx.codec.attribute(image, sort)!];
+}
+
+function sizeOf(ctx: RecordContext, keys: AttributeValue[], newImage: string | undefined, oldImage: string | undefined): number {
+  let size = ctx.keyNameBytes;
+  for (let i = 0; i < keys.length; i++) size += attributeValueSize(keys[i]);
   if (newImage !== undefined) size += encodedItemSize(newImage);
   if (oldImage !== undefined) size += encodedItemSize(oldImage);
   return size;
+}
+
+/** The parts of a record's JSON text that are the same for every record of a stream, made once per page. */
+interface JsonParts {
+  /** After eventName: the constant members up to ApproximateCreationDateTime's value. */
+  afterName: string;
+  /** Before each key value: `,"Keys":{"pk":` then `,"sk":`. */
+  keyOpenings: string[];
+  /** From after SizeBytes' value to the end of `dynamodb`. */
+  tail: string;
+}
+
+function jsonParts(ctx: RecordContext): JsonParts {
+  return (ctx.parts ??= {
+    afterName: '","eventVersion":"1.1","eventSource":"aws:dynamodb","awsRegion":' + JSON.stringify(ctx.region) + ',"dynamodb":{"ApproximateCreationDateTime":',
+    keyOpenings: keyNames(ctx.schema).map((name, i) => (i === 0 ? ',"Keys":{' : ',') + JSON.stringify(name) + ':'),
+    tail: ',"StreamViewType":"' + ctx.viewType + '"}',
+  });
 }
 
 /** DynamoDB sends the time in epoch seconds. */
@@ -130,26 +154,16 @@ function creationTime(e: StreamEntry): number {
 /** The record as JSON text, written from the encoded images. */
 export function recordJson(ctx: RecordContext, e: StreamEntry): string {
   const m = e.mutation;
+  const parts = jsonParts(ctx);
   const [newImage, oldImage] = images(ctx.viewType, m);
   const keys = keyOf(ctx, m);
   const sequence = sequenceNumber(e.lsn, e.index);
-  let keysJson = '{';
-  for (let i = 0; i < keys.length; i++) keysJson += (i === 0 ? '' : ',') + JSON.stringify(keys[i][0]) + ':' + JSON.stringify(keys[i][1]);
-  let out =
-    '{"eventID":"' +
-    eventId(ctx, sequence) +
-    '","eventName":"' +
-    eventName(m) +
-    '","eventVersion":"1.1","eventSource":"aws:dynamodb","awsRegion":' +
-    ctx.regionJson +
-    ',"dynamodb":{"ApproximateCreationDateTime":' +
-    creationTime(e) +
-    ',"Keys":' +
-    keysJson +
-    '}';
+  let out = '{"eventID":"' + eventId(ctx, sequence) + '","eventName":"' + eventName(m) + parts.afterName + creationTime(e);
+  for (let i = 0; i < keys.length; i++) out += parts.keyOpenings[i] + JSON.stringify(keys[i]);
+  out += '}';
   if (newImage !== undefined) out += ',"NewImage":' + ctx.codec.toJson(newImage);
   if (oldImage !== undefined) out += ',"OldImage":' + ctx.codec.toJson(oldImage);
-  out += ',"SequenceNumber":"' + sequence + '","SizeBytes":' + sizeOf(keys, newImage, oldImage) + ',"StreamViewType":"' + ctx.viewType + '"}';
+  out += ',"SequenceNumber":"' + sequence + '","SizeBytes":' + sizeOf(ctx, keys, newImage, oldImage) + parts.tail;
   if (e.origin === 'ttl') out += ',"userIdentity":' + TTL_IDENTITY_JSON;
   return out + '}';
 }
@@ -162,9 +176,9 @@ export function recordObject(ctx: RecordContext, e: StreamEntry): StreamRecord {
   const sequence = sequenceNumber(e.lsn, e.index);
   const dynamodb: StreamRecord['dynamodb'] = {
     ApproximateCreationDateTime: creationTime(e),
-    Keys: Object.fromEntries(keys),
+    Keys: Object.fromEntries(keyNames(ctx.schema).map((name, i) => [name, keys[i]])),
     SequenceNumber: sequence,
-    SizeBytes: sizeOf(keys, newImage, oldImage),
+    SizeBytes: sizeOf(ctx, keys, newImage, oldImage),
     StreamViewType: ctx.viewType,
   };
   if (newImage !== undefined) dynamodb.NewImage = ctx.codec.decode(newImage);
@@ -185,4 +199,11 @@ export function recordObject(ctx: RecordContext, e: StreamEntry): StreamRecord {
 export function approximateBytes(e: StreamEntry): number {
   const m = e.mutation;
   return 320 + 2 * (m.key.length + (m.kind === 'put' ? m.item.length : 0) + (m.old?.length ?? 0));
+}
+
+/** What rendering the records of a stream of a table with this codec and key schema needs. */
+export function newRecordContext(codec: ItemCodec, schema: KeySchemaInfo, viewType: StreamViewType, region: string, streamArn: string): RecordContext {
+  let keyNameBytes = 0;
+  for (const name of keyNames(schema)) keyNameBytes += utf8Length(name);
+  return { codec, schema, viewType, region, keyNameBytes, idPrefix: eventIdPrefix(streamArn) };
 }
