@@ -2,15 +2,17 @@
 // its log record is durable ('process' durability: synced to disk; 'disk': acknowledged), and the
 // records of a failed sync never become readable. Then, on a real folder, a consumer that keeps
 // its place across a reopen (which rolls the shard over) sees every change exactly once, in order
-// per item, and the log keeps the history a stream needs past checkpoints.
+// per item, and the log keeps the history a stream needs past checkpoints (24 hours of it) and
+// lets it go once no stream needs it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Database } from '../../../src/engine/database';
+import { listSegments } from '../../../src/engine/log/format';
 import { FaultFileSystem } from '../log/fault-fs';
-import { createStreamTable, drain, drainStream, iterator, key, put, shardsOf, streamArnOf } from './data-helpers';
+import { createStreamTable, drain, drainStream, iterator, key, put, shardsOf, streamArnOf, testClock } from './data-helpers';
 
 /** No background flush: only what the test does syncs. */
 const NO_FLUSH = { syncIntervalMs: 3_600_000 };
@@ -134,4 +136,27 @@ test("a deleted table's stream stays readable from the log after a reopen", asyn
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('the log keeps history while a stream may need it, and lets it go 24 hours after the stream ends', async () => {
+  const files = new FaultFileSystem();
+  const clock = testClock();
+  const db = await Database.open('/data', { fileSystem: files, durability: 'disk', segmentBytes: 8 * 1024, now: clock.now });
+  await createStreamTable(db, 'NEW_IMAGE');
+  for (let i = 0; i < 200; i++) await put(db, { ...key('a', i), pad: { S: 'p'.repeat(200) } });
+  await db.checkpoint();
+  const kept = listSegments(files, '/data').length;
+  assert.ok(kept > 5, `${kept} segments kept past the checkpoint for the stream`);
+  assert.equal((await drainStream(db, await streamArnOf(db))).length, 200);
+  await db.execute('UpdateTable', { TableName: 'Events', StreamSpecification: { StreamEnabled: false } });
+  clock.advance(23 * 3600 * 1000);
+  db.history.refresh();
+  await db.checkpoint();
+  assert.ok(listSegments(files, '/data').length >= kept, 'a disabled stream stays readable for 24 hours');
+  assert.equal((await drainStream(db, await streamArnOf(db))).length, 200);
+  clock.advance(2 * 3600 * 1000);
+  db.history.refresh();
+  await db.checkpoint();
+  assert.ok(listSegments(files, '/data').length <= 2, `${listSegments(files, '/data').length} segments once no stream needs history`);
+  await db.close();
 });
