@@ -4,7 +4,9 @@
 // being written is synced, and where a failed run's log ends; end-mark.ts), recovers at open (recovery.ts, and
 // upgrade.ts for folders of the format before), keeps an index from lsn and time to segment
 // (time-index.ts), hands out readers of a range (reader.ts; recent ranges from the in-memory tail
-// of acknowledged records, tail-cache.ts), takes checkpoints as per-table
+// of acknowledged records, tail-cache.ts; `readFrom` goes on from a position an earlier read
+// stopped at), tells consumers how far the log is durable (`durableLsn`, `onDurable`: what no
+// crash takes back, the most Streams shows), takes checkpoints as per-table
 // snapshots (snapshot.ts) when enough log has accumulated, and removes what no consumer retains
 // (retention.ts). Every byte goes through a FileSystem, so tests can inject faults and crashes.
 //
