@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import type { StreamViewType } from '../../../src/engine/streams/model';
+import { parseSequenceNumber, sequenceNumber, type StreamViewType } from '../../../src/engine/streams/model';
 import { createStreamTable, drain, drainStream, iterator, key, openMemory, put, shardsOf, streamArnOf } from './data-helpers';
 
 const VIEW_TYPES: StreamViewType[] = ['KEYS_ONLY', 'NEW_IMAGE', 'OLD_IMAGE', 'NEW_AND_OLD_IMAGES'];
@@ -175,4 +175,14 @@ test('ApproximateCreationDateTime is the write time in epoch seconds', async () 
     [Date.UTC(2026, 5, 1, 12, 0, 0) / 1000, Date.UTC(2026, 5, 1, 12, 1, 1) / 1000],
   );
   await db.close();
+});
+
+test('a sequence number is lsn * 1000 + the mutation index in 21 digits, and parses back', () => {
+  fc.assert(
+    fc.property(fc.integer({ min: 0, max: 2 ** 43 }), fc.integer({ min: 0, max: 999 }), (lsn, index) => {
+      const text = sequenceNumber(lsn, index);
+      assert.equal(text, (BigInt(lsn) * 1000n + BigInt(index)).toString().padStart(21, '0'));
+      assert.deepEqual(parseSequenceNumber(text), { lsn, index });
+    }),
+  );
 });
