@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { parseSequenceNumber, sequenceNumber, type StreamViewType } from '../../../src/engine/streams/model';
-import { createStreamTable, drain, drainStream, iterator, key, openMemory, put, shardsOf, streamArnOf } from './data-helpers';
+import { createStreamTable, drain, drainStream, iterator, key, openMemory, put, shardsOf, streamArnOf, testClock } from './data-helpers';
 
 const VIEW_TYPES: StreamViewType[] = ['KEYS_ONLY', 'NEW_IMAGE', 'OLD_IMAGE', 'NEW_AND_OLD_IMAGES'];
 
@@ -143,6 +143,29 @@ test('eventIDs are the same each time a record is read, and differ between recor
   assert.equal(new Set(once.map((r) => r.eventID)).size, 20);
   const sequence = once.map((r) => BigInt(r.dynamodb.SequenceNumber));
   assert.ok(sequence.every((s, i) => i === 0 || s > sequence[i - 1]), 'sequence numbers grow');
+  await db.close();
+});
+
+test("the TTL sweeper's deletions show up in the stream as REMOVE records with DynamoDB's service identity", async () => {
+  const clock = testClock();
+  const db = await openMemory({ now: clock.now });
+  await createStreamTable(db, 'NEW_AND_OLD_IMAGES');
+  await db.execute('UpdateTimeToLive', { TableName: 'Events', TimeToLiveSpecification: { Enabled: true, AttributeName: 'expires' } });
+  const expires = String(Math.floor(clock.now() / 1000) + 60);
+  await put(db, { ...key('a', 1), expires: { N: expires } });
+  await put(db, { ...key('a', 2) });
+  clock.advance(120_000);
+  await db.ttl.sweepNow();
+  const records = await drainStream(db, await streamArnOf(db));
+  assert.deepEqual(
+    records.map((r) => [r.eventName, r.userIdentity]),
+    [
+      ['INSERT', undefined],
+      ['INSERT', undefined],
+      ['REMOVE', { type: 'Service', principalId: 'dynamodb.amazonaws.com' }],
+    ],
+  );
+  assert.deepEqual(records[2].dynamodb.OldImage, { ...key('a', 1), expires: { N: expires } });
   await db.close();
 });
 
