@@ -194,3 +194,28 @@ test('whatever the writes, rollovers and page sizes, a consumer following parent
     { numRuns: 60 },
   );
 });
+
+test('the writes of one BatchWriteItem (one log record, two tables) are separate records with their own sequence numbers, and a page may end inside them', async () => {
+  const db = await openMemory();
+  await createStreamTable(db);
+  await createStreamTable(db, 'KEYS_ONLY', 'Other');
+  const requests = (table: string, from: number) => Array.from({ length: 5 }, (_, i) => ({ PutRequest: { Item: key(table, from + i) } }));
+  await db.execute('BatchWriteItem', { RequestItems: { Events: requests('e', 0), Other: requests('o', 0) } });
+  await db.execute('BatchWriteItem', { RequestItems: { Events: requests('e', 5) } });
+  const arn = await streamArnOf(db);
+  const it = await iterator(db, arn, (await shardsOf(db, arn))[0].ShardId, 'TRIM_HORIZON');
+  const pages: number[][] = [];
+  let next: string | undefined = it;
+  while (next !== undefined) {
+    const page = await getRecords(db, next, 3);
+    if (page.Records.length === 0) break;
+    pages.push(sks(page.Records));
+    next = page.NextShardIterator;
+  }
+  assert.deepEqual(pages, [[0, 1, 2], [3, 4, 5], [6, 7, 8], [9]]);
+  const all = await drainStream(db, arn);
+  const sequence = all.map((r) => BigInt(r.dynamodb.SequenceNumber));
+  assert.equal(new Set(sequence).size, 10);
+  assert.ok(sequence.every((s, i) => i === 0 || s > sequence[i - 1]));
+  await db.close();
+});
