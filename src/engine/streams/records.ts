@@ -1,7 +1,9 @@
 // Stream records from log records: one per put or delete mutation of a table with a stream,
 // shaped exactly as DynamoDB Streams writes them (eventID, eventName, eventVersion, eventSource,
 // awsRegion, dynamodb {ApproximateCreationDateTime, Keys, NewImage, OldImage, SequenceNumber,
-// SizeBytes, StreamViewType}, and userIdentity for TTL deletions).
+// SizeBytes, StreamViewType}, and userIdentity {Type, PrincipalId} for TTL deletions: the Streams
+// API's capitalised member names, which the AWS SDKs read; Lambda's events spell them type and
+// principalId).
 //
 // Two renderings of the same record: JSON text written straight from the encoded images (the
 // endpoint's GetRecords, where a million records must not each become an object tree first), and
@@ -67,10 +69,11 @@ export interface StreamRecord {
     SizeBytes: number;
     StreamViewType: StreamViewType;
   };
-  userIdentity?: { type: 'Service'; principalId: 'dynamodb.amazonaws.com' };
+  /** The Streams API's member names (capitalised; Lambda's event format writes them in lower case). */
+  userIdentity?: { Type: 'Service'; PrincipalId: 'dynamodb.amazonaws.com' };
 }
 
-const TTL_IDENTITY = { type: 'Service', principalId: 'dynamodb.amazonaws.com' } as const;
+const TTL_IDENTITY = { Type: 'Service', PrincipalId: 'dynamodb.amazonaws.com' } as const;
 const TTL_IDENTITY_JSON = JSON.stringify(TTL_IDENTITY);
 
 export function eventIdPrefix(streamArn: string): string {
