@@ -27,6 +27,12 @@ import type { AttributeValue, Item } from '../types/attribute-value';
 import { attributeValueSize, utf8Length } from '../types/attribute-validation';
 import { sequenceNumber, type StreamViewType } from './model';
 
+// Module-level copies of imported functions called for every record (see log/reader.ts: run from
+// source, each read of an imported binding is a getter call).
+const itemSize = encodedItemSize;
+const valueSize = attributeValueSize;
+const sequenceText = sequenceNumber;
+
 export type ItemMutation = Extract<Mutation, { kind: 'put' | 'delete' }>;
 
 /** One change of an item, where the log holds it. */
@@ -95,7 +101,7 @@ export function changesItem(codec: ItemCodec, m: ItemMutation): boolean {
   if (m.kind === 'delete' || m.old === undefined) return true;
   if (m.old === m.item) return false;
   // Equal data has equal sizes: most real changes end here without decoding anything.
-  if (encodedItemSize(m.old) !== encodedItemSize(m.item)) return true;
+  if (itemSize(m.old) !== itemSize(m.item)) return true;
   return !valuesEqual({ M: codec.decode(m.old) }, { M: codec.decode(m.item) });
 }
 
@@ -125,9 +131,9 @@ function keyOf(ctx: RecordContext, m: ItemMutation): AttributeValue[] {
 
 function sizeOf(ctx: RecordContext, keys: AttributeValue[], newImage: string | undefined, oldImage: string | undefined): number {
   let size = ctx.keyNameBytes;
-  for (let i = 0; i < keys.length; i++) size += attributeValueSize(keys[i]);
-  if (newImage !== undefined) size += encodedItemSize(newImage);
-  if (oldImage !== undefined) size += encodedItemSize(oldImage);
+  for (let i = 0; i < keys.length; i++) size += valueSize(keys[i]);
+  if (newImage !== undefined) size += itemSize(newImage);
+  if (oldImage !== undefined) size += itemSize(oldImage);
   return size;
 }
 
@@ -160,7 +166,7 @@ export function recordJson(ctx: RecordContext, e: StreamEntry): string {
   const parts = jsonParts(ctx);
   const [newImage, oldImage] = images(ctx.viewType, m);
   const keys = keyOf(ctx, m);
-  const sequence = sequenceNumber(e.lsn, e.index);
+  const sequence = sequenceText(e.lsn, e.index);
   let out = '{"eventID":"' + eventId(ctx, sequence) + '","eventName":"' + eventName(m) + parts.afterName + creationTime(e);
   for (let i = 0; i < keys.length; i++) out += parts.keyOpenings[i] + JSON.stringify(keys[i]);
   out += '}';
@@ -176,7 +182,7 @@ export function recordObject(ctx: RecordContext, e: StreamEntry): StreamRecord {
   const m = e.mutation;
   const [newImage, oldImage] = images(ctx.viewType, m);
   const keys = keyOf(ctx, m);
-  const sequence = sequenceNumber(e.lsn, e.index);
+  const sequence = sequenceText(e.lsn, e.index);
   const dynamodb: StreamRecord['dynamodb'] = {
     ApproximateCreationDateTime: creationTime(e),
     Keys: Object.fromEntries(keyNames(ctx.schema).map((name, i) => [name, keys[i]])),
