@@ -5,6 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { bundledChild } from '../bundled-child';
@@ -22,21 +23,15 @@ test(`every resolved load survives ${KILLS} SIGKILLs at random moments, and no l
     const started = new Map<string, number>();
     const acked = new Set<string>();
     const proc = spawn(process.execPath, [child.script, dir], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let buffer = '';
     let stderr = '';
     let ready!: () => void;
     const isReady = new Promise<void>((r) => (ready = r));
     proc.stderr.on('data', (d) => (stderr += d));
-    proc.stdout.on('data', (chunk) => {
-      buffer += chunk;
-      let nl: number;
-      while ((nl = buffer.indexOf('\n')) >= 0) {
-        const [what, name, count] = buffer.slice(0, nl).split(' ');
-        buffer = buffer.slice(nl + 1);
-        if (what === 'ready') ready();
-        else if (what === 'start') started.set(name, Number(count));
-        else if (what === 'ok') acked.add(name);
-      }
+    createInterface({ input: proc.stdout }).on('line', (line) => {
+      const [what, name, count] = line.split(' ');
+      if (what === 'ready') ready();
+      else if (what === 'start') started.set(name, Number(count));
+      else if (what === 'ok') acked.add(name);
     });
     const exited = new Promise<void>((r) => proc.on('exit', () => r()));
     await Promise.race([isReady, exited]);
