@@ -67,8 +67,15 @@ export async function createTableWithItems(
   try {
     const loaded = isContents(contents) ? inKeyOrder(contents) : await encodeItems(db, meta, contents);
     if (log !== undefined) file = await log.stageTable(meta.id, { meta, ...loaded });
-    // Durable as every write is (the database's `durability`): a kill in 'process' mode, a power loss too in 'disk' mode.
-    await db.commit([{ kind: 'loadTable', tableId: meta.id, meta, file: file ?? '', contents: loaded }], options.origin ?? 'restore');
+    // Durable as every write is (the database's `durability`): a kill in 'process' mode, a power
+    // loss too in 'disk' mode. The table's background building waits for that, not the reverse.
+    let acknowledged!: () => void;
+    const startAfter = new Promise<void>((resolve) => (acknowledged = resolve));
+    try {
+      await db.commit([{ kind: 'loadTable', tableId: meta.id, meta, file: file ?? '', contents: loaded, startAfter }], options.origin ?? 'restore');
+    } finally {
+      acknowledged();
+    }
   } catch (e) {
     if (file !== undefined) log?.discardStaged(file);
     throw asDynamoDBError(e, meta.name);

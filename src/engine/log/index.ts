@@ -515,9 +515,9 @@ function readLoadedTable(fs: FileSystem, dir: string, file: string, tableId: str
   return { meta, dictionary, keys, values };
 }
 
-/** The mutations as the log keeps them: a loaded table's items stay out of the tail cache (they are in its file). */
+/** The mutations as the log keeps them: a loaded table's items stay out of the tail cache (they are in its file), and so does what only the writer uses. */
 function withoutContents(mutations: Mutation[]): Mutation[] {
-  if (!mutations.some((m) => m.kind === 'loadTable' && m.contents !== undefined)) return mutations;
+  if (!mutations.some((m) => m.kind === 'loadTable' && (m.contents !== undefined || m.startAfter !== undefined))) return mutations;
   return mutations.map((m) => (m.kind === 'loadTable' ? { kind: m.kind, tableId: m.tableId, meta: m.meta, file: m.file } : m));
 }
 
