@@ -232,3 +232,23 @@ test('a loaded table\'s LSI answers queries in index order, before and after a r
   assert.deepEqual(await query(), expected);
   await db.close();
 });
+
+test('contents still being read keep the name CREATING until they arrive; contents that fail to arrive free it', async (t) => {
+  t.mock.method(console, 'error', () => undefined);
+  const db = await Database.open('', { inMemory: true });
+  const source = await createTableWithItems(db, metaFor(db, 'Source'), iterate(itemsOf(30)));
+  let deliver!: (c: TableContents) => void;
+  const arriving = new Promise<TableContents>((r) => (deliver = r));
+  const done = createTableWithItems(db, metaFor(db, 'Later'), arriving);
+  await new Promise((r) => setTimeout(r, 20));
+  assert.equal(tableStatus(db, 'Later'), 'CREATING');
+  deliver({ dictionary: source.codec.dictionary(), ...source.index.snapshot() });
+  assert.equal((await done).itemCount, 30);
+  assert.equal(tableStatus(db, 'Later'), 'ACTIVE');
+
+  const failing = createTableWithItems(db, metaFor(db, 'Never'), Promise.reject(new Error('the backup file is damaged')));
+  assert.equal(tableStatus(db, 'Never'), 'CREATING');
+  await assert.rejects(failing, (e: unknown) => e instanceof DynamoDBError && e.type === 'InternalServerError' && /Never/.test(e.message));
+  assert.equal(tableStatus(db, 'Never'), undefined);
+  await db.close();
+});
