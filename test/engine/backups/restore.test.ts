@@ -13,6 +13,8 @@ import type { Item } from '../../../src/engine/types/attribute-value';
 import { FaultFileSystem } from '../log/fault-fs';
 import { wrapHandles } from '../log/helpers';
 import { itemsOf, iterate, metaFor, scanAll, sortItems } from './restore-helpers';
+import { drainStream, streamArnOf } from '../streams/data-helpers';
+import { streamsAfter } from '../../../src/engine/streams/specification';
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'dw-restore-'));
 const byKey = sortItems;
@@ -250,5 +252,19 @@ test('contents still being read keep the name CREATING until they arrive; conten
   assert.equal(tableStatus(db, 'Never'), 'CREATING');
   await assert.rejects(failing, (e: unknown) => e instanceof DynamoDBError && e.type === 'InternalServerError' && /Never/.test(e.message));
   assert.equal(tableStatus(db, 'Never'), undefined);
+  await db.close();
+});
+
+test('a loaded table\'s items never appear as INSERT records of a stream, even one its metadata enables from the load on', async () => {
+  const files = new FaultFileSystem();
+  const db = await Database.open('/data', { fileSystem: files });
+  const meta = metaFor(db, 'Streamed');
+  meta.streams = streamsAfter(db, meta, { StreamEnabled: true, StreamViewType: 'NEW_IMAGE' }, db.nextLsn);
+  await createTableWithItems(db, meta, iterate(itemsOf(20)));
+  await db.execute('PutItem', { TableName: 'Streamed', Item: { pk: { S: 'new' }, sk: { N: '1' } } });
+  // A stream shows a record once it is synced ('process' durability).
+  await db.logStore!.sync();
+  const records = await drainStream(db, await streamArnOf(db, 'Streamed'));
+  assert.deepEqual(records.map((r) => [r.eventName, r.dynamodb.Keys]), [['INSERT', { pk: { S: 'new' }, sk: { N: '1' } }]]);
   await db.close();
 });
