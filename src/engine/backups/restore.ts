@@ -2,8 +2,8 @@
 // point in time and imports all come through `createTableWithItems`.
 //
 // How (see src/engine/log/FORMAT.md, "Loaded tables"): the items are gathered in memory (another
-// table's encoded strings and its dictionary, reused as they are, or plain items encoded with the
-// new table's codec), written as ONE table snapshot file in the data folder (streamed, complete or
+// table's encoded strings and its dictionary, reused as they are, possibly still being read; or
+// plain items encoded with the new table's codec), written as ONE table snapshot file in the data folder (streamed, complete or
 // absent), and then ONE log record of kind `loadTable` names that file. Replay reads the file;
 // a checkpoint covers the table afterwards and the file is then removed; a file no record names
 // (a crash before the record) is removed at the next open. So a crash at any moment leaves the
@@ -15,7 +15,8 @@
 //   DeleteTable and UpdateTable refuse it (ResourceInUseException), and reads and writes find no
 //   table (ResourceNotFoundException). On failure the name is freed and nothing is left behind.
 // - The table becomes ACTIVE with its items and secondary indexes (built from the loaded items as
-//   a checkpoint's tables are: lazily, and at once by whatever touches them first).
+//   a checkpoint's tables are: lazily, and at once by whatever touches them first). That background
+//   building starts once the record is acknowledged, so it never holds the record's write back.
 // - No put records are logged, so the new table's stream (restored tables have none anyway) and
 //   any log reader see one `loadTable` mutation, never an INSERT per item.
 // - In memory the same happens without the file.
