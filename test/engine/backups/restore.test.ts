@@ -290,3 +290,28 @@ test('contents handed over in any order, a key repeated, load as the last value 
   );
   await db.close();
 });
+
+test('a loaded table\'s file counts toward the next checkpoint, written or replayed, so it does not linger for replays to come', async () => {
+  let files = new FaultFileSystem();
+  const loadedFiles = () => files.list('/data').filter((f) => f.startsWith('loaded-'));
+  const waitForNoFile = async () => {
+    for (let i = 0; i < 200 && loadedFiles().length > 0; i++) await new Promise((r) => setTimeout(r, 10));
+  };
+  // The file of 2,000 items is far over 64 KiB, the log's record of it far under.
+  let db = await Database.open('/data', { fileSystem: files, checkpointBytes: 64 * 1024 });
+  await createTableWithItems(db, metaFor(db, 'Written'), iterate(itemsOf(2000)));
+  await waitForNoFile();
+  assert.deepEqual(loadedFiles(), [], 'the write of the file started a checkpoint');
+  await db.close();
+
+  db = await Database.open('/data', { fileSystem: files, checkpointBytes: Number.MAX_SAFE_INTEGER });
+  await createTableWithItems(db, metaFor(db, 'Replayed'), iterate(itemsOf(2000)));
+  files = files.crashProcessOnly();
+  await db.close();
+  assert.equal(loadedFiles().length, 1);
+  db = await Database.open('/data', { fileSystem: files, checkpointBytes: 64 * 1024 });
+  await waitForNoFile();
+  assert.deepEqual(loadedFiles(), [], 'replaying the file started a checkpoint');
+  assert.equal(db.table('Replayed').itemCount, 2000);
+  await db.close();
+});
