@@ -12,7 +12,6 @@ import { DynamoDBClient, ListTablesCommand, PutItemCommand } from '@aws-sdk/clie
 import type { FrameLocator, Page } from 'playwright-core';
 import * as wb from './lib/workbench';
 import { scenarioSteps } from './scenario-steps';
-import { NOT_YET_AVAILABLE } from '../../src/extension/features';
 
 const [url, out, resultsFile] = process.argv.slice(2);
 const workspace = process.env.DW_UI_WORKSPACE ?? '';
@@ -74,14 +73,15 @@ async function main(): Promise<number> {
       }
     });
 
-    await step('the create form shows Stream and TTL as not yet available, with the reason, before submitting', async () => {
+    await step('the create form offers Stream and TTL, both enabled, and takes a TTL attribute', async () => {
       await wb.runCommand(page, 'Dynamo Workspace: Create Table…');
       const form = wb.webview(page);
       await form.locator('#tableName input').waitFor({ timeout: 20_000 });
-      await form.locator('#stream-unavailable', { hasText: NOT_YET_AVAILABLE }).waitFor({ timeout: 10_000 });
-      await form.locator('#ttlAttribute-unavailable', { hasText: NOT_YET_AVAILABLE }).waitFor();
-      if ((await form.locator('#stream').getAttribute('disabled')) === null) throw new Error('the Stream select is enabled');
-      if ((await form.locator('#ttlAttribute').getAttribute('disabled')) === null) throw new Error('the TTL field is enabled');
+      await form.locator('#ttlAttribute input').waitFor();
+      if ((await form.locator('#stream-unavailable, #ttlAttribute-unavailable').count()) > 0) throw new Error('the form says Stream or TTL is unavailable');
+      if ((await form.locator('#stream').getAttribute('disabled')) !== null) throw new Error('the Stream select is disabled');
+      if ((await form.locator('#ttlAttribute').getAttribute('disabled')) !== null) throw new Error('the TTL field is disabled');
+      await form.locator('#ttlAttribute input').fill('expiresAt');
       await noSidewaysScroll(page, form);
     });
 
@@ -103,13 +103,13 @@ async function main(): Promise<number> {
       await wb.sideBarTreeItem(page, TABLE).waitFor({ timeout: 20_000 });
     });
 
-    await step('the Capacity row\'s hover has the same estimate, and Stream/TTL/Backups say not yet available', async () => {
+    await step('the Capacity row\'s hover has the same estimate; Stream is off, TTL on the typed attribute, Backups not yet available', async () => {
       await wb.sideBarTreeItem(page, TABLE).click();
       await page.mouse.move(700, 400); // away from the table row's own hover
-      for (const label of ['Stream', 'Time to live', 'Backups']) {
+      for (const [label, description] of [['Stream', /^off$/], ['Time to live', /^expiresAt \((enabling|enabled)\)$/], ['Backups', /^not yet available$/]] as const) {
         await wb.sideBarTreeItem(page, new RegExp(`^${label}`)).first().waitFor({ timeout: 10_000 });
         const row = page.locator('.part.sidebar .monaco-list-row', { hasText: label }).first();
-        await row.locator('.label-description', { hasText: 'not yet available' }).waitFor({ timeout: 5_000 });
+        await row.locator('.label-description', { hasText: description }).waitFor({ timeout: 5_000 });
       }
       const capacity = wb.sideBarTreeItem(page, /^Capacity/).first();
       const hover = page.locator('.monaco-hover, .workbench-hover', { hasText: '$2.09 a month' }).first();

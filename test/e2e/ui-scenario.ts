@@ -173,13 +173,16 @@ async function main(): Promise<number> {
       await assertDropdownInView(page, form, form.locator('#sortKeyType'), '02b-create-form-dropdown', 30);
     });
 
-    await step('create a table with a sort key (the form says up front that streams are not available yet)', async () => {
+    await step('create a table with a sort key and a stream of new and old images', async () => {
       const form = wb.webview(page);
       await form.locator('#tableName input').fill(TABLE);
       await form.locator('#partitionKey input').fill('customer');
       await form.locator('#sortKey input').fill('orderId');
       await selectOption(page, form, '#sortKeyType', 'N');
-      await form.locator('#stream-unavailable', { hasText: 'Not yet available in the workspace database' }).waitFor();
+      if ((await form.locator('#stream-unavailable').count()) > 0) throw new Error('the form still says streams are unavailable');
+      await selectOption(page, form, '#stream', 'NEW_AND_OLD_IMAGES');
+      const chosen = await form.locator('#stream').evaluate((el) => (el as HTMLSelectElement).value);
+      if (chosen !== 'NEW_AND_OLD_IMAGES') throw new Error(`the Stream select shows ${chosen}`);
       await shot(page, '02-create-table-form');
       await form.locator('#create').click();
       await wb.sideBarTreeItem(page, TABLE).waitFor({ timeout: 20_000 });
@@ -192,6 +195,9 @@ async function main(): Promise<number> {
       await wb.sideBarTreeItem(page, /^orderId/).first().waitFor();
       await wb.sideBarTreeItem(page, /^Indexes/).first().waitFor();
       await wb.sideBarTreeItem(page, /^Stream/).first().waitFor();
+      // the stream chosen in the form, as the tree reads it back from DescribeTable
+      const streamRow = page.locator('.part.sidebar .monaco-list-row', { hasText: /^Stream/ }).first();
+      await streamRow.locator('.label-description', { hasText: 'NEW_AND_OLD_IMAGES' }).waitFor({ timeout: 10_000 });
       await wb.sideBarTreeItem(page, /^Capacity/).first().waitFor();
     });
 

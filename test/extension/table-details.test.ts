@@ -1,12 +1,13 @@
-// What the create-table form and the tree say about features the workspace engine does not have
-// yet (Stream, TTL, Backups), and the monthly estimate of a provisioned table.
+// What the create-table form and the tree say about a table's stream, time to live and backups
+// (the workspace engine has no backups yet, and says so), TTL expiry in the extension's own
+// database, and the monthly estimate of a provisioned table.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { DynamoWorkspaceApi } from '../../src/extension/activate';
 import { NOT_YET_AVAILABLE } from '../../src/extension/features';
 import { api, children, closeAllEditors, uniqueName, waitFor } from './helpers';
 
-describe('features the workspace database does not have yet', () => {
+describe('table features: stream, time to live, backups, capacity', () => {
   let a: DynamoWorkspaceApi;
   let connectionId: string;
   before(async () => {
@@ -27,36 +28,73 @@ describe('features the workspace database does not have yet', () => {
   };
   const text = (t: vscode.TreeItem['tooltip']) => (t instanceof vscode.MarkdownString ? t.value : String(t ?? ''));
 
-  it('the tree says Stream, Time to live and Backups are not yet available, in the same words for all three', async () => {
+  it('the tree shows a new table\'s Stream and Time to live as off, and says Backups are not yet available', async () => {
     const tableName = uniqueName('Plain');
     await vscode.commands.executeCommand('dynamoWorkspace.createTable', { connectionId, draft: { tableName, partitionKey: 'id' } });
     const d = await details(tableName);
-    for (const label of ['Stream', 'Time to live', 'Backups']) {
-      const item = d.get(label);
-      assert.ok(item, `${label} is shown`);
-      assert.equal(item.description, 'not yet available', `${label}'s description`);
-      assert.equal(text(item.tooltip), NOT_YET_AVAILABLE, `${label}'s tooltip`);
-    }
+    assert.equal(d.get('Stream')?.description, 'off');
+    assert.equal(d.get('Time to live')?.description, 'off');
+    const backups = d.get('Backups');
+    assert.ok(backups, 'Backups is shown');
+    assert.equal(backups.description, 'not yet available');
+    assert.equal(text(backups.tooltip), NOT_YET_AVAILABLE);
   });
 
-  it('the create-table form gets Stream and TTL marked unavailable, with the reason, before anything is submitted', async () => {
+  it('the create-table form offers Stream and TTL: neither is marked unavailable', async () => {
     await vscode.commands.executeCommand('dynamoWorkspace.createTable', { connectionId });
     const designer = await waitFor('designer panel', () => a.designer());
     // the page's first request: what it renders the form from
     const ready = await (designer.host as unknown as { handlers: { ready(p: void): Promise<{ unavailable?: { stream?: string; ttl?: string } }> } }).handlers.ready();
-    assert.equal(ready.unavailable?.stream, NOT_YET_AVAILABLE);
-    assert.equal(ready.unavailable?.ttl, NOT_YET_AVAILABLE);
+    assert.equal(ready.unavailable?.stream, undefined);
+    assert.equal(ready.unavailable?.ttl, undefined);
     await waitFor('the form to finish loading', () => designer.host.isReady, 30_000);
     designer.host.panel.dispose();
   });
 
-  it('a draft asking for TTL is refused before the table is created, not after', async () => {
+  it('a draft with a stream and a TTL attribute creates the table with both, and the tree shows them', async () => {
     const tableName = uniqueName('WithTtl');
-    const result = await vscode.commands.executeCommand('dynamoWorkspace.createTable', { connectionId, draft: { tableName, partitionKey: 'id', ttlAttribute: 'expiresAt' } });
-    assert.equal(result, undefined);
-    assert.match(a.lastMessage()?.text ?? '', /Time to live/);
-    const names = (await (await a.manager.get(connectionId)).send('ListTables', {})).TableNames as string[];
-    assert.ok(!names.includes(tableName), 'no table was created without its TTL');
+    const result = await vscode.commands.executeCommand<{ tableName: string }>('dynamoWorkspace.createTable', {
+      connectionId,
+      draft: { tableName, partitionKey: 'id', stream: 'NEW_IMAGE', ttlAttribute: 'expiresAt' },
+    });
+    assert.equal(result?.tableName, tableName);
+    const connection = await a.manager.get(connectionId);
+    const ttl = (await connection.send('DescribeTimeToLive', { TableName: tableName })).TimeToLiveDescription;
+    assert.equal(ttl.AttributeName, 'expiresAt');
+    assert.match(ttl.TimeToLiveStatus, /^ENABL(ING|ED)$/);
+    const d = await details(tableName);
+    assert.equal(d.get('Stream')?.description, 'NEW_IMAGE');
+    const arn = (await connection.send('DescribeTable', { TableName: tableName })).Table.LatestStreamArn as string;
+    assert.match(arn, new RegExp(`:table/${tableName}/stream/`));
+    assert.equal(text(d.get('Stream')?.tooltip), arn);
+    assert.match(String(d.get('Time to live')?.description), /^expiresAt \((enabling|enabled)\)$/);
+  });
+
+  it('the workspace database deletes an item whose time to live has passed, within seconds, and its stream says so', async () => {
+    const tableName = uniqueName('Expiring');
+    await vscode.commands.executeCommand('dynamoWorkspace.createTable', { connectionId, draft: { tableName, partitionKey: 'id', stream: 'OLD_IMAGE', ttlAttribute: 'expiresAt' } });
+    const connection = await a.manager.get(connectionId);
+    await waitFor('TTL enabled', async () => (await connection.send('DescribeTimeToLive', { TableName: tableName })).TimeToLiveDescription.TimeToLiveStatus === 'ENABLED');
+    const past = Math.floor(Date.now() / 1000) - 60;
+    await connection.send('PutItem', { TableName: tableName, Item: { id: { S: 'gone' }, expiresAt: { N: String(past) } } });
+    await connection.send('PutItem', { TableName: tableName, Item: { id: { S: 'kept' }, expiresAt: { N: String(past + 3600) } } });
+    // the default sweep runs every 5 s
+    await waitFor('the expired item to be deleted', async () => (await connection.send('GetItem', { TableName: tableName, Key: { id: { S: 'gone' } } })).Item === undefined, 20_000);
+    assert.ok((await connection.send('GetItem', { TableName: tableName, Key: { id: { S: 'kept' } } })).Item, 'the item not yet expired stays');
+    const arn = (await connection.send('DescribeTable', { TableName: tableName })).Table.LatestStreamArn as string;
+    const shards = (await connection.sendStreams('DescribeStream', { StreamArn: arn })).StreamDescription.Shards as { ShardId: string }[];
+    const removals: any[] = [];
+    for (const shard of shards) {
+      let iterator = (await connection.sendStreams('GetShardIterator', { StreamArn: arn, ShardId: shard.ShardId, ShardIteratorType: 'TRIM_HORIZON' })).ShardIterator;
+      for (let page = 0; iterator && page < 5; page++) {
+        const out = await connection.sendStreams('GetRecords', { ShardIterator: iterator });
+        removals.push(...(out.Records as any[]).filter((r) => r.eventName === 'REMOVE'));
+        iterator = out.Records.length ? out.NextShardIterator : undefined;
+      }
+    }
+    assert.equal(removals.length, 1);
+    assert.deepEqual(removals[0].dynamodb.Keys, { id: { S: 'gone' } });
+    assert.deepEqual(removals[0].userIdentity, { type: 'Service', principalId: 'dynamodb.amazonaws.com' });
   });
 
   it('the Capacity node of a provisioned table shows its monthly estimate at us-east-1 prices', async () => {
