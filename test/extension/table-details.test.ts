@@ -94,7 +94,8 @@ describe('table features: stream, time to live, backups, capacity', () => {
     }
     assert.equal(removals.length, 1);
     assert.deepEqual(removals[0].dynamodb.Keys, { id: { S: 'gone' } });
-    assert.deepEqual(removals[0].userIdentity, { type: 'Service', principalId: 'dynamodb.amazonaws.com' });
+    // the Streams API's member names (Lambda's event documents spell them in lower case)
+    assert.deepEqual(removals[0].userIdentity, { Type: 'Service', PrincipalId: 'dynamodb.amazonaws.com' });
   });
 
   it('the Capacity node of a provisioned table shows its monthly estimate at us-east-1 prices', async () => {
