@@ -13,6 +13,9 @@ import { DynamoDBError, resourceNotFound } from './errors';
 import { OPERATIONS } from './operations';
 import type { Operation } from './operations/operation';
 import { STREAMS_OPERATIONS } from './streams';
+import { hasReadableStream } from './streams/catalog';
+import { DEFAULT_SHARD_ROLLOVER_MS } from './streams/model';
+import { maintainStreams, maintenanceInterval } from './streams/shards';
 import { materialize, resultToJson } from './results';
 import { DirectoryLock } from './storage/lock';
 import { TableSet } from './storage/table-set';
@@ -54,11 +57,13 @@ export interface DatabaseOptions {
   durability?: Durability;
   /** 'process' durability: how often, at most, acknowledged writes are flushed to disk (default 200 ms). */
   syncIntervalMs?: number;
+  /** How long a stream's shard stays open before a child shard takes over (default 4 hours; shards also roll over at every open). */
+  streamShardRolloverMs?: number;
 }
 
 export class Database {
   /** The tables, as the log changes them. */
-  private readonly state = new TableSet();
+  private readonly state = new TableSet((meta) => hasReadableStream(meta, this.now()));
   /** Tables by name. */
   readonly tables = this.state.byName;
   readonly region: string;
@@ -76,6 +81,8 @@ export class Database {
   private unwatch: (() => void) | undefined;
   /** In memory there is no log: lsns are counted here. */
   private memoryLsn = 0;
+  /** Rolls stream shards over and applies stream retention (src/engine/streams/shards.ts). */
+  private streamTimer: NodeJS.Timeout | undefined;
   /** The DynamoDBStreams_20120810 target: the Streams operations (src/engine/streams). */
   readonly streams = {
     execute: (operation: string, input: unknown): Promise<unknown> => this.perform(STREAMS_OPERATIONS, operation, input, materialize),
@@ -95,7 +102,11 @@ export class Database {
   }
 
   static async open(dir: string, options: DatabaseOptions = {}): Promise<Database> {
-    if (options.inMemory) return new Database(undefined, undefined, options);
+    if (options.inMemory) {
+      const db = new Database(undefined, undefined, options);
+      db.startStreamMaintenance();
+      return db;
+    }
     const files = options.fileSystem ?? nodeFileSystem;
     // The lock guards a real folder against a second process; a file system of a test's own has none.
     let lock: DirectoryLock | undefined;
@@ -126,6 +137,9 @@ export class Database {
       );
       // GSIs a crash or a close left CREATING start their backfill over; deletions complete.
       for (const table of db.tables.values()) startIndexWork(db, table);
+      // Every open starts new shards (as DynamoDB's shards roll over), and retention catches up.
+      await maintainStreams(db, { reopened: true, rolloverMs: db.shardRolloverMs });
+      db.startStreamMaintenance();
       // A cheap check twice a second: LOCK gone or replaced means the folder is no longer ours.
       db.unwatch = lock?.watch(() => db.folderLost(), FOLDER_CHECK_MS);
       return db;
@@ -138,6 +152,28 @@ export class Database {
   /** The log store (undefined in memory): readers, retention, and what Streams and PITR will use. */
   get logStore(): LogStore | undefined {
     return this.log;
+  }
+
+  /** Deleted tables kept while their streams are readable, by table id (src/engine/streams/catalog.ts). */
+  get retiredTables(): ReadonlyMap<string, Table> {
+    return this.state.retired;
+  }
+
+  /** Forgets a retired table once none of its streams is readable (src/engine/streams/shards.ts). */
+  releaseRetired(tableId: string): void {
+    this.state.release(tableId);
+  }
+
+  get shardRolloverMs(): number {
+    return this.options.streamShardRolloverMs ?? DEFAULT_SHARD_ROLLOVER_MS;
+  }
+
+  private startStreamMaintenance(): void {
+    const timer = setInterval(() => {
+      if (!this.closed && this.refusal === undefined) void maintainStreams(this, { rolloverMs: this.shardRolloverMs });
+    }, maintenanceInterval(this.shardRolloverMs));
+    timer.unref();
+    this.streamTimer = timer;
   }
 
   /** Whether close() has been called (background work stops). */
@@ -278,6 +314,7 @@ export class Database {
     if (this.closed) return;
     this.closed = true;
     this.unwatch?.();
+    clearInterval(this.streamTimer);
     try {
       await this.log?.close();
     } finally {

@@ -7,6 +7,7 @@ import { SortedIndex } from './storage/sorted-index';
 import { KeyMap } from './storage/key-map';
 import type { IndexInfo, IndexMeta } from './indexes/types';
 import { TableIndexes } from './indexes/index-set';
+import type { StreamState } from './streams/model';
 
 export interface KeySchemaElement {
   AttributeName: string;
@@ -36,6 +37,11 @@ export interface TableMeta {
   deletionProtection: boolean;
   /** Secondary indexes, LSIs first (in creation order), then GSIs. */
   indexes?: IndexMeta[];
+  /**
+   * The table's streams, oldest first (src/engine/streams): at most the last one is enabled.
+   * Changed only by updateTable mutations, so it is logged, checkpointed and recovered with the table.
+   */
+  streams?: StreamState[];
   extra?: Record<string, unknown>;
 }
 
@@ -184,10 +190,20 @@ export class Table {
       out.BillingModeSummary = summary;
     }
     this.secondary.describe(out, status);
+    describeStreams(m.streams, out);
     if (m.tableClass !== 'STANDARD') out.TableClassSummary = { TableClass: m.tableClass };
     out.DeletionProtectionEnabled = m.deletionProtection;
     return out;
   }
+}
+
+/** DescribeTable's stream members: the specification while a stream is enabled, the latest stream's arn and label once there was one. */
+function describeStreams(streams: StreamState[] | undefined, out: Record<string, unknown>): void {
+  const latest = streams?.[streams.length - 1];
+  if (latest === undefined) return;
+  if (latest.disabledAt === undefined) out.StreamSpecification = { StreamEnabled: true, StreamViewType: latest.viewType };
+  out.LatestStreamLabel = latest.label;
+  out.LatestStreamArn = latest.arn;
 }
 
 export function schemaOf(meta: Pick<TableMeta, 'keySchema' | 'attributeDefinitions'>): KeySchemaInfo {

@@ -35,8 +35,11 @@
 //
 // Checkpoint = snapshot files `checkpoint-<run>-<table index>.tsnap` plus the manifest `checkpoint.manifest`
 // (magic "DWCKMF01" | crc32 of the JSON u32 | JSON length u32 | JSON { version, lsn, from, tables:
-// [{ file, items }] }), written atomically after every snapshot it names is durable. Files no
+// [{ file, items, retired? }] }), written atomically after every snapshot it names is durable. Files no
 // manifest names (older checkpoints, runs that crashed) are removed after the new manifest is durable.
+// `retired: true` marks a deleted table kept for its stream (metadata and dictionary, no items):
+// a manifest holding one is version 2, so that a build reading only version 1 refuses it rather
+// than bring the deleted table back; a manifest without one stays version 1 (any build reads it).
 import * as path from 'node:path';
 import { crc32 } from 'node:zlib';
 import type { DictionaryAdditions } from '../codec/item-codec';
@@ -52,6 +55,8 @@ export interface TableSnapshot {
   dictionary: DictionaryAdditions;
   keys: string[];
   values: string[];
+  /** A deleted table kept only for its stream (storage/table-set.ts): not a live table. */
+  retired?: boolean;
 }
 
 /** A table snapshot that says which lsn it is as of (every record up to it included). */
@@ -90,6 +95,8 @@ export class CorruptSnapshotError extends Error {
 }
 
 export const SNAPSHOT_FORMAT_VERSION = 1;
+/** The manifest's version when it names a retired table (see the header); readers take 1 and 2. */
+export const MANIFEST_RETIRED_VERSION = 2;
 export const MANIFEST_FILE = 'checkpoint.manifest';
 export const DEFAULT_CHUNK_SIZE = 1 << 20;
 
@@ -179,7 +186,7 @@ export function readCheckpoint(fs: FileSystem, dir: string): Checkpoint | undefi
     const { lsn, ...table } = readTableSnapshot(fs, file);
     if (lsn !== manifest.lsn) throw new CorruptSnapshotError(file, 16, `it is as of lsn ${lsn}, the checkpoint of lsn ${manifest.lsn}`);
     if (table.keys.length !== entry.items) throw new CorruptSnapshotError(file, 0, `it holds ${table.keys.length} items, the checkpoint says ${entry.items}`);
-    tables.push(table);
+    tables.push(entry.retired === true ? { ...table, retired: true } : table);
   }
   return { lsn: manifest.lsn, from: manifest.from, tables };
 }
@@ -411,7 +418,7 @@ interface Manifest {
   version: number;
   lsn: number;
   from: CheckpointPosition;
-  tables: { file: string; items: number }[];
+  tables: { file: string; items: number; retired?: true }[];
 }
 
 const writers = new WeakMap<FileSystem, Map<string, SnapshotWriter>>();
@@ -432,10 +439,12 @@ async function writeCheckpointNow(fs: FileSystem, dir: string, lsn: number, from
   const entries: Manifest['tables'] = [];
   for (let i = 0; i < tables.length; i++) {
     const name = `checkpoint-${String(run).padStart(12, '0')}-${i}.tsnap`;
-    await writeTableSnapshot(fs, path.join(dir, name), { ...tables[i], lsn }, options);
-    entries.push({ file: name, items: tables[i].keys.length });
+    const { retired, ...table } = tables[i];
+    await writeTableSnapshot(fs, path.join(dir, name), { ...table, lsn }, options);
+    entries.push(retired ? { file: name, items: table.keys.length, retired: true } : { file: name, items: table.keys.length });
   }
-  writeManifest(fs, dir, { version: SNAPSHOT_FORMAT_VERSION, lsn, from, tables: entries });
+  const version = entries.some((e) => e.retired) ? MANIFEST_RETIRED_VERSION : SNAPSHOT_FORMAT_VERSION;
+  writeManifest(fs, dir, { version, lsn, from, tables: entries });
   // Only now is the old checkpoint no longer needed. A removal a crash undoes is redone next time.
   const keep = new Set(entries.map((e) => e.file));
   for (const name of fs.list(dir)) {
@@ -486,7 +495,9 @@ function readManifest(fs: FileSystem, dir: string): Manifest | undefined {
     if (handle.read(json, 0, length, 16) < length) throw new CorruptSnapshotError(file, 16, 'it is truncated');
     if (crc32(json) !== header.readUInt32LE(8)) throw new CorruptSnapshotError(file, 8, 'the checksum does not match');
     const manifest = JSON.parse(json.toString('utf8')) as Manifest;
-    if (manifest.version !== SNAPSHOT_FORMAT_VERSION) throw new CorruptSnapshotError(file, 16, `format version ${manifest.version} is not one this build reads`);
+    if (manifest.version !== SNAPSHOT_FORMAT_VERSION && manifest.version !== MANIFEST_RETIRED_VERSION) {
+      throw new CorruptSnapshotError(file, 16, `format version ${manifest.version} is not one this build reads`);
+    }
     return manifest;
   } finally {
     handle.close();

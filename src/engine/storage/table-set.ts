@@ -6,6 +6,10 @@
 // mutations of the writes not yet acknowledged, newest first, gives back the state after the last
 // acknowledged write (a put or delete carries its old image; a table change keeps what it replaced
 // in `pending`).
+// - A deleted table whose stream is still readable (`retains` says so) lives on in `retired`, by
+//   id, never by name: its name is free at once, and its metadata and codec dictionary (not its
+//   items) stay to decode its stream's log records, in memory and in checkpoints, until
+//   `release(id)` (src/engine/streams/shards.ts drops it 24 hours after the deletion).
 import type { Mutation, TableSnapshot } from '../log';
 import { Table, type TableMeta } from '../table';
 
@@ -19,6 +23,11 @@ interface Pending {
 export class TableSet {
   readonly byName = new Map<string, Table>();
   private readonly byId = new Map<string, Table>();
+  /** Deleted tables kept for their streams, by id (see the header). */
+  readonly retired = new Map<string, Table>();
+
+  /** `retains(meta)`: whether a table being deleted keeps a readable stream (judged when the deletion is applied or replayed). */
+  constructor(private readonly retains: (meta: TableMeta) => boolean = () => false) {}
   /** Writes applied but not yet acknowledged by the log, oldest first, from `head` on. */
   private pending: Pending[] = [];
   private head = 0;
@@ -65,19 +74,38 @@ export class TableSet {
 
   load(snapshots: TableSnapshot[]): void {
     for (const snap of snapshots) {
+      if (snap.retired) {
+        const table = new Table(snap.meta as TableMeta);
+        table.codec.restore(snap.dictionary);
+        this.retired.set(table.meta.id, table);
+        continue;
+      }
       const table = this.add(snap.meta as TableMeta);
       table.codec.restore(snap.dictionary);
       table.load(snap.keys, snap.values);
     }
   }
 
-  /** Every table as of now (references to immutable strings: the write that follows may take its time). */
+  /** Every table as of now (references to immutable strings: the write that follows may take its time), retired ones last, without items. */
   snapshot(): TableSnapshot[] {
-    return [...this.byName.values()].map((t) => ({
+    const live = [...this.byName.values()].map((t) => ({
       meta: JSON.parse(JSON.stringify(t.meta)) as unknown,
       dictionary: t.codec.dictionary(),
       ...t.index.snapshot(),
     }));
+    const retired = [...this.retired.values()].map((t) => ({
+      meta: JSON.parse(JSON.stringify(t.meta)) as unknown,
+      dictionary: t.codec.dictionary(),
+      keys: [],
+      values: [],
+      retired: true,
+    }));
+    return [...live, ...retired];
+  }
+
+  /** Forgets a retired table (its stream is no longer readable). */
+  release(tableId: string): void {
+    this.retired.delete(tableId);
   }
 
   private add(meta: TableMeta): Table {
@@ -87,11 +115,17 @@ export class TableSet {
     return table;
   }
 
-  private drop(tableId: string): void {
+  private drop(tableId: string, deleted: boolean): void {
     const table = this.byId.get(tableId);
     if (table === undefined) return;
     this.byId.delete(tableId);
     if (this.byName.get(table.name) === table) this.byName.delete(table.name);
+    if (deleted && this.retains(table.meta)) {
+      // Only what decoding its stream needs: the metadata and the codec's dictionary.
+      const kept = new Table(table.meta);
+      kept.codec.restore(table.codec.dictionary());
+      this.retired.set(tableId, kept);
+    }
   }
 
   private apply(m: Mutation, replay: boolean): void {
@@ -105,7 +139,7 @@ export class TableSet {
         return;
       }
       case 'deleteTable':
-        this.drop(m.tableId);
+        this.drop(m.tableId, true);
         return;
       case 'put': {
         const table = this.byId.get(m.tableId);
@@ -136,12 +170,13 @@ export class TableSet {
         table?.put(m.key, m.old);
         return;
       case 'createTable':
-        this.drop(m.tableId);
+        this.drop(m.tableId, false);
         return;
       case 'updateTable':
         if (table && before) table.meta = before as TableMeta;
         return;
       case 'deleteTable':
+        this.retired.delete(m.tableId);
         if (before) {
           this.byId.set(m.tableId, before as Table);
           this.byName.set((before as Table).name, before as Table);
