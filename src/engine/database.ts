@@ -24,6 +24,7 @@ import { nodeFileSystem, type FileSystem } from './log/file-system';
 import type { Table, TableMeta } from './table';
 import { startIndexWork } from './indexes/backfill';
 import { validateShape } from './validation/shape';
+import { TtlSweeper } from './ttl';
 
 export { DatabaseLockedError } from './storage/lock';
 
@@ -59,6 +60,10 @@ export interface DatabaseOptions {
   syncIntervalMs?: number;
   /** How long a stream's shard stays open before a child shard takes over (default 4 hours; shards also roll over at every open). */
   streamShardRolloverMs?: number;
+  /** How often the TTL sweeper deletes expired items (default 5000 ms; 0: never on its own, only `db.ttl.sweepNow()`). */
+  ttlSweepIntervalMs?: number;
+  /** How long an UpdateTimeToLive change stays ENABLING or DISABLING, refusing other changes (default 1000 ms). */
+  ttlTransitionMs?: number;
 }
 
 export class Database {
@@ -73,6 +78,8 @@ export class Database {
   readonly capacity: CapacityManager;
   /** Consumed capacity, throttles, hot keys and cost estimates for the explorer. */
   readonly metrics: CapacityMetrics;
+  /** Time to live: each table's TTL status, and the sweeper that deletes expired items (src/engine/ttl). */
+  readonly ttl: TtlSweeper;
   private log: LogStore | undefined;
   /** Why the database refuses writes (the log failed), if it does. */
   private refusal: DynamoDBError | undefined;
@@ -99,12 +106,14 @@ export class Database {
     this.now = options.now ?? Date.now;
     this.capacity = new CapacityManager(this, { throttling: options.throttling });
     this.metrics = new CapacityMetrics(this, this.capacity);
+    this.ttl = new TtlSweeper(this);
   }
 
   static async open(dir: string, options: DatabaseOptions = {}): Promise<Database> {
     if (options.inMemory) {
       const db = new Database(undefined, undefined, options);
       db.startStreamMaintenance();
+      db.ttl.start();
       return db;
     }
     const files = options.fileSystem ?? nodeFileSystem;
@@ -140,6 +149,8 @@ export class Database {
       // Every open starts new shards (as DynamoDB's shards roll over), and retention catches up.
       await maintainStreams(db, { reopened: true, rolloverMs: db.shardRolloverMs });
       db.startStreamMaintenance();
+      // Expired items a crash or a close left behind go at the next pass.
+      db.ttl.start();
       // A cheap check twice a second: LOCK gone or replaced means the folder is no longer ours.
       db.unwatch = lock?.watch(() => db.folderLost(), FOLDER_CHECK_MS);
       return db;
@@ -315,6 +326,7 @@ export class Database {
     this.closed = true;
     this.unwatch?.();
     clearInterval(this.streamTimer);
+    this.ttl.stop();
     try {
       await this.log?.close();
     } finally {

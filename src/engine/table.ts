@@ -8,6 +8,8 @@ import { KeyMap } from './storage/key-map';
 import type { IndexInfo, IndexMeta } from './indexes/types';
 import { TableIndexes } from './indexes/index-set';
 import type { StreamState } from './streams/model';
+import { ExpiryIndex } from './ttl/expiry-index';
+import { tracksExpiry, type TtlMeta } from './ttl/expiry';
 
 export interface KeySchemaElement {
   AttributeName: string;
@@ -42,6 +44,8 @@ export interface TableMeta {
    * Changed only by updateTable mutations, so it is logged, checkpointed and recovered with the table.
    */
   streams?: StreamState[];
+  /** Time to live (UpdateTimeToLive); absent until it is first enabled. */
+  ttl?: TtlMeta;
   extra?: Record<string, unknown>;
 }
 
@@ -55,6 +59,8 @@ export class Table {
   readonly schema: KeySchemaInfo;
   /** Secondary indexes, kept in step with every put and remove (src/engine/indexes). */
   readonly secondary: TableIndexes;
+  /** Items by expiry time while TTL is enabled (src/engine/ttl), kept in step with every put and remove. */
+  expiry: ExpiryIndex | undefined;
   private currentMeta: TableMeta;
 
   constructor(meta: TableMeta) {
@@ -62,6 +68,7 @@ export class Table {
     this.schema = schemaOf(meta);
     this.secondary = new TableIndexes(this);
     this.secondary.sync();
+    this.syncExpiry();
   }
 
   get meta(): TableMeta {
@@ -71,6 +78,19 @@ export class Table {
   set meta(meta: TableMeta) {
     this.currentMeta = meta;
     this.secondary.sync();
+    this.syncExpiry();
+  }
+
+  /** Starts (empty, to be built by the sweeper) or drops the expiry index as TTL is enabled or disabled. */
+  private syncExpiry(): void {
+    const ttl = this.currentMeta.ttl;
+    if (!tracksExpiry(ttl)) {
+      this.expiry = undefined;
+      return;
+    }
+    if (this.expiry?.attributeName === ttl!.attributeName) return;
+    this.expiry = new ExpiryIndex(ttl!.attributeName, this.codec);
+    this.expiry.complete = this.index.size === 0;
   }
 
   get name(): string {
@@ -114,6 +134,7 @@ export class Table {
     if (old !== undefined) this.sizeBytes -= encodedItemSize(old);
     this.sizeBytes += encodedItemSize(encoded);
     if (!this.secondary.isEmpty) this.secondary.write(key, old, encoded);
+    this.expiry?.write(key, old, encoded);
   }
 
   remove(key: string): void {
@@ -123,6 +144,7 @@ export class Table {
     this.filling?.deleted.add(key);
     this.sizeBytes -= encodedItemSize(old);
     if (!this.secondary.isEmpty) this.secondary.write(key, old, undefined);
+    this.expiry?.write(key, old, undefined);
   }
 
   /**
@@ -134,6 +156,8 @@ export class Table {
     this.index = SortedIndex.fromSorted(keys, values);
     for (let i = 0; i < values.length; i++) this.sizeBytes += encodedItemSize(values[i]);
     if (!this.secondary.isEmpty) this.secondary.load(keys, values);
+    // The loaded items are visited by the expiry index's build, in slices (ttl/sweeper.ts).
+    if (this.expiry !== undefined && keys.length > 0) this.expiry.complete = false;
     if (keys.length === 0) return;
     if (this.byKey.size === 0) this.byKey = new KeyMap<string>(keys.length);
     this.filling = { keys, values, next: 0, deleted: new Set() };

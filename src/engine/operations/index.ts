@@ -14,7 +14,9 @@ import { scan } from './scan';
 import { batchGetItem } from './batch-get-item';
 import { batchWriteItem } from './batch-write-item';
 import { describeLimits } from './describe-limits';
+import { updateTimeToLive } from './update-time-to-live';
+import { describeTimeToLive } from './describe-time-to-live';
 
-const all: Operation[] = [createTable, describeTable, listTables, deleteTable, updateTable, putItem, getItem, updateItem, deleteItem, query, scan, batchGetItem, batchWriteItem, describeLimits];
+const all: Operation[] = [createTable, describeTable, listTables, deleteTable, updateTable, putItem, getItem, updateItem, deleteItem, query, scan, batchGetItem, batchWriteItem, describeLimits, updateTimeToLive, describeTimeToLive];
 
 export const OPERATIONS: ReadonlyMap<string, Operation> = new Map(all.map((op) => [op.name, op]));
