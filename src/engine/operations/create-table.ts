@@ -4,8 +4,7 @@ import type { AttributeDefinition, KeySchemaElement } from '../table';
 import { ATTRIBUTE_DEFINITIONS, BILLING_MODE, KEY_SCHEMA, OPAQUE_STRUCTURE, PROVISIONED_THROUGHPUT, TABLE_CLASS, TABLE_NAME, required } from '../validation/members';
 import { checkThroughputQuotas } from '../capacity/quotas';
 import { GLOBAL_SECONDARY_INDEXES, LOCAL_SECONDARY_INDEXES, checkCreateTableIndexes, type IndexInput } from '../indexes/validate';
-
-
+import { STREAM_SPECIFICATION, checkStreamSpecification, streamsAfter, type StreamSpecificationInput } from '../streams/specification';
 
 interface CreateTableInput {
   TableName: string;
@@ -17,6 +16,7 @@ interface CreateTableInput {
   GlobalSecondaryIndexes?: IndexInput[];
   TableClass?: 'STANDARD' | 'STANDARD_INFREQUENT_ACCESS';
   DeletionProtectionEnabled?: boolean;
+  StreamSpecification?: StreamSpecificationInput;
 }
 
 export const createTable: Operation<CreateTableInput> = {
@@ -29,17 +29,13 @@ export const createTable: Operation<CreateTableInput> = {
     ProvisionedThroughput: PROVISIONED_THROUGHPUT,
     GlobalSecondaryIndexes: GLOBAL_SECONDARY_INDEXES,
     LocalSecondaryIndexes: LOCAL_SECONDARY_INDEXES,
-    StreamSpecification: OPAQUE_STRUCTURE,
+    StreamSpecification: STREAM_SPECIFICATION,
     SSESpecification: OPAQUE_STRUCTURE,
     Tags: { type: 'list' },
     TableClass: TABLE_CLASS,
     DeletionProtectionEnabled: { type: 'boolean' },
   },
   run(db, input) {
-    // Streams are not built yet: say so rather than create a table without the stream asked for.
-    if ((input as { StreamSpecification?: { StreamEnabled?: boolean } }).StreamSpecification?.StreamEnabled) {
-      throw validation('Streams are not supported by this version of Dynamo Workspace yet');
-    }
     const keys = input.KeySchema;
     if (keys[0].KeyType !== 'HASH') throw validation('Invalid KeySchema: The first KeySchemaElement is not a HASH key type');
     if (keys.length === 2) {
@@ -92,6 +88,12 @@ export const createTable: Operation<CreateTableInput> = {
     if (indexes) meta.indexes = indexes;
     if (billingMode === 'PAY_PER_REQUEST') meta.lastUpdateToPayPerRequest = undefined;
     checkThroughputQuotas(db, meta, undefined);
+    if (input.StreamSpecification !== undefined) {
+      checkStreamSpecification(input.StreamSpecification, undefined);
+      // The creating record enables the stream: its lsn is the next one.
+      const streams = streamsAfter(db, meta, input.StreamSpecification, db.nextLsn);
+      if (streams !== undefined) meta.streams = streams;
+    }
     return db.commit([{ kind: 'createTable', tableId: meta.id, meta }]).then(() => ({
       TableDescription: db.table(meta.name).describe('CREATING'),
     }));

@@ -1,6 +1,8 @@
 import type { Operation } from './operation';
 import { validation } from '../errors';
 import { TABLE_NAME } from '../validation/members';
+import type { Mutation } from '../log';
+import { streamsOnDelete } from '../streams/specification';
 
 export const deleteTable: Operation<{ TableName: string }> = {
   name: 'DeleteTable',
@@ -11,6 +13,10 @@ export const deleteTable: Operation<{ TableName: string }> = {
       throw validation(`Resource cannot be deleted as it is currently protected against deletion. Disable deletion protection first.`);
     }
     const description = table.describe('DELETING');
-    return db.commit([{ kind: 'deleteTable', tableId: table.meta.id }]).then(() => ({ TableDescription: description }));
+    const mutations: Mutation[] = [{ kind: 'deleteTable', tableId: table.meta.id }];
+    // An enabled stream ends with the table, in the same record; it stays readable 24 hours (streams/catalog.ts).
+    const streams = streamsOnDelete(db, table.meta, db.nextLsn);
+    if (streams !== undefined) mutations.unshift({ kind: 'updateTable', tableId: table.meta.id, meta: { ...table.meta, streams } });
+    return db.commit(mutations).then(() => ({ TableDescription: description }));
   },
 };

@@ -7,6 +7,7 @@ import { applyIndexUpdates, stopDeletedIndexWork, type IndexUpdateInput } from '
 import { startIndexWork } from '../indexes/backfill';
 import { payPerRequestSwitch, throughputChange } from '../capacity/rules';
 import { checkThroughputQuotas } from '../capacity/quotas';
+import { STREAM_SPECIFICATION, checkStreamSpecification, streamsAfter, type StreamSpecificationInput } from '../streams/specification';
 
 interface UpdateTableInput {
   TableName: string;
@@ -16,7 +17,7 @@ interface UpdateTableInput {
   DeletionProtectionEnabled?: boolean;
   AttributeDefinitions?: unknown[];
   GlobalSecondaryIndexUpdates?: unknown[];
-  StreamSpecification?: unknown;
+  StreamSpecification?: StreamSpecificationInput;
   SSESpecification?: unknown;
   ReplicaUpdates?: unknown[];
 }
@@ -31,7 +32,7 @@ export const updateTable: Operation<UpdateTableInput> = {
     DeletionProtectionEnabled: { type: 'boolean' },
     AttributeDefinitions: ATTRIBUTE_DEFINITIONS,
     GlobalSecondaryIndexUpdates: GLOBAL_SECONDARY_INDEX_UPDATES,
-    StreamSpecification: OPAQUE_STRUCTURE,
+    StreamSpecification: STREAM_SPECIFICATION,
     SSESpecification: OPAQUE_STRUCTURE,
     ReplicaUpdates: { type: 'list' },
   },
@@ -43,11 +44,15 @@ export const updateTable: Operation<UpdateTableInput> = {
         'At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, GlobalSecondaryIndexUpdates or SSESpecification or ReplicaUpdates is required',
       );
     }
-    if (input.StreamSpecification || input.ReplicaUpdates?.length) {
-      throw validation('Index, stream and replica updates are not supported by this version of Dynamo Workspace yet');
+    if (input.ReplicaUpdates?.length) {
+      throw validation('Replica updates (global tables) are not supported by this version of Dynamo Workspace');
     }
     const table = db.table(input.TableName, `Requested resource not found: Table: ${input.TableName} not found`);
     const current = table.meta;
+    if (input.StreamSpecification !== undefined) {
+      if (input.ProvisionedThroughput !== undefined) throw validation('Cannot change IOPS and Streams at the same time.');
+      checkStreamSpecification(input.StreamSpecification, current);
+    }
     const meta: TableMeta = { ...current };
     const nowSeconds = db.now() / 1000;
     const mode = input.BillingMode ?? current.billingMode;
@@ -89,6 +94,8 @@ export const updateTable: Operation<UpdateTableInput> = {
     applyIndexUpdates(table, input as unknown as IndexUpdateInput, meta, nowSeconds);
     checkThroughputQuotas(db, meta, current);
     stopDeletedIndexWork(table, input as unknown as IndexUpdateInput);
+    // Read right before the commit: this record's lsn enables or disables the stream.
+    if (input.StreamSpecification !== undefined) meta.streams = streamsAfter(db, meta, input.StreamSpecification, db.nextLsn) ?? meta.streams;
     const done = db.commit([{ kind: 'updateTable', tableId: meta.id, meta }]);
     startIndexWork(db, table);
     db.capacity.state(table); // the new throughput applies from now on

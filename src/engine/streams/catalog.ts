@@ -13,6 +13,7 @@
 //   table's streams), so ExclusiveStartStreamArn resumes after a stream even once it is gone.
 import type { Database } from '../database';
 import type { Table, TableMeta } from '../table';
+import type { Spec } from '../validation/shape';
 import { STREAM_RETENTION_MS, type StreamState } from './model';
 
 /** A stream and the table (live, or retired after its deletion) whose records it shows. */
@@ -106,3 +107,15 @@ export function compareListed(a: { tableName: string; stream: { label: string } 
   if (a.stream.label === b.stream.label) return 0;
   return a.stream.label > b.stream.label ? -1 : 1;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Members the Streams operations share (DynamoDB Streams' documented constraints).
+
+/** A stream ARN member (StreamArn, ExclusiveStartStreamArn): 37 to 1024 characters. */
+export const STREAM_ARN_MEMBER: Spec = { type: 'string', min: 37, max: 1024 };
+/** A shard id member (ShardId, ExclusiveStartShardId): 28 to 65 characters. */
+export const SHARD_ID_MEMBER: Spec = { type: 'string', min: 28, max: 65 };
+/** A page Limit: at least 1 by the shape; over 100 gets each operation's own message. */
+export const STREAMS_PAGE_LIMIT: Spec = { type: 'integer', min: 1 };
+/** The largest page ListStreams and DescribeStream return. */
+export const STREAMS_PAGE_MAX = 100;

@@ -2,8 +2,10 @@
 // served as DynamoDB serves it. model.ts holds the shared shapes; the operations of the Streams
 // target live in their own registry, apart from DynamoDB's (src/engine/operations).
 import type { Operation } from '../operations/operation';
+import { describeStream } from './operations/describe-stream';
+import { listStreams } from './operations/list-streams';
 
-const all: Operation[] = [];
+const all: Operation[] = [listStreams, describeStream];
 
 /** Every operation of the Streams target, by its API name. */
 export const STREAMS_OPERATIONS: ReadonlyMap<string, Operation> = new Map(all.map((op) => [op.name, op]));

@@ -21,13 +21,25 @@
 import type { Database } from '../database';
 import type { TableMeta } from '../table';
 import { hasReadableStream } from './catalog';
-import { STREAM_RETENTION_MS, shardId, streamArn, streamLabel, type ShardState, type StreamState, type StreamViewType } from './model';
+import { MUTATIONS_PER_RECORD, STREAM_RETENTION_MS, sequenceNumber, shardId, streamArn, streamLabel, type ShardState, type StreamState, type StreamViewType } from './model';
 
 /** A new enabled stream of the table whose enabling record is at `lsn`, with its first shard open. */
 export function newStream(tableArn: string, viewType: StreamViewType, enabledAt: number, lsn: number): StreamState {
   const label = streamLabel(enabledAt);
   const arn = streamArn(tableArn, label);
   return { label, arn, viewType, enabledAt, enabledLsn: lsn, shards: [{ id: shardId(arn, lsn + 1, enabledAt), firstLsn: lsn + 1, createdAt: enabledAt }] };
+}
+
+/**
+ * DescribeStream's SequenceNumberRange: from the first sequence number the shard's first lsn can
+ * hold; a closed shard ends at the last one its last lsn can hold (an upper bound: the last
+ * record's own number may be lower), or at its start if it holds nothing.
+ */
+export function shardRange(shard: ShardState): { StartingSequenceNumber: string; EndingSequenceNumber?: string } {
+  const StartingSequenceNumber = sequenceNumber(shard.firstLsn, 0);
+  if (shard.lastLsn === undefined) return { StartingSequenceNumber };
+  const EndingSequenceNumber = shard.lastLsn >= shard.firstLsn ? sequenceNumber(shard.lastLsn, MUTATIONS_PER_RECORD - 1) : StartingSequenceNumber;
+  return { StartingSequenceNumber, EndingSequenceNumber };
 }
 
 /** The stream disabled by the record at `lsn`: its open shard closed at the record before. */
