@@ -19,7 +19,7 @@
 import * as path from 'node:path';
 import { nodeFileSystem, type FileSystem } from './file-system';
 import { listSegments, segmentName, type LogPosition } from './format';
-import { readRange, type LogRange } from './reader';
+import { readFrom, readRange, type LogRange, type ReadCursor } from './reader';
 import { TailCache } from './tail-cache';
 import { applyRepair, planRepair, recover, type CheckpointFrom, type RepairPlan } from './recovery';
 import type { LogRecord, Mutation, Origin } from './records';
@@ -32,7 +32,7 @@ import { LogWriter, type Durability, type SegmentStart } from './writer';
 export { FORMAT_VERSION, LogCorruptionError, LogFormatError, type LogPosition } from './format';
 export type { LogRecord, Mutation, Origin } from './records';
 export type { Durability } from './writer';
-export type { LogRange } from './reader';
+export type { LogRange, ReadCursor } from './reader';
 export type { RetainFrom } from './retention';
 export type { TableSnapshot } from './snapshot';
 export type { RepairPlan } from './recovery';
@@ -98,6 +98,8 @@ export class LogStore {
   private closing = false;
   /** The newest acknowledged records, for readers of recent history. */
   private readonly tail: TailCache;
+  /** Told when the durable lsn moves (see durableLsn). */
+  private readonly durableListeners = new Set<(lsn: number) => void>();
 
   private constructor(
     private readonly fs: FileSystem,
@@ -139,6 +141,9 @@ export class LogStore {
       sealed: (span: Parameters<TimeIndex['add']>[0]) => {
         listenerStore?.index.add(span);
         listenerStore?.prune();
+      },
+      durable: (lsn: number) => {
+        if (listenerStore) for (const f of listenerStore.durableListeners) f(lsn);
       },
     };
     const writerOptions = { segmentBytes: options.segmentBytes, durability: options.durability, syncIntervalMs: options.syncIntervalMs };
@@ -217,6 +222,20 @@ export class LogStore {
   /** The lsn of the last record appended. */
   get lastLsn(): number {
     return this.nextLsn - 1;
+  }
+
+  /**
+   * The last lsn no crash can take back ('process' durability: synced to disk; 'disk': acknowledged).
+   * Records after it may still vanish, so consumers of history (Streams) read no further.
+   */
+  get durableLsn(): number {
+    return this.writer.durableLsn;
+  }
+
+  /** Calls `listener` with the new durable lsn each time it moves; returns the way to stop. */
+  onDurable(listener: (lsn: number) => void): () => void {
+    this.durableListeners.add(listener);
+    return () => this.durableListeners.delete(listener);
   }
 
   /** Nothing appended is waiting to be written or acknowledged. */
@@ -332,6 +351,21 @@ export class LogStore {
   read(range: LogRange = {}): Generator<LogRecord> {
     const cached = this.tail.serve(range);
     return cached ? yieldAll(cached) : readRange(this.fs, this.dir, this.index, range);
+  }
+
+  /**
+   * The records from `fromLsn` to `toLsn` (inclusive), oldest first, read as iterated: from the
+   * in-memory tail when it holds them, else from the segments a chunk at a time, starting at
+   * `cursor.hint` when it is where an earlier read stopped (`cursor.next`, set as records are
+   * handed out). A reader that stops early reads little more than it took.
+   */
+  readFrom(fromLsn: number, toLsn: number, cursor: ReadCursor): Iterable<LogRecord> {
+    return this.tail.iterate({ fromLsn, toLsn }) ?? readFrom(this.fs, this.dir, this.index, fromLsn, toLsn, cursor);
+  }
+
+  /** The lsn of the oldest record the log still holds. */
+  get earliestLsn(): number {
+    return this.index.spans()[0]?.firstLsn ?? this.nextLsn;
   }
 
   /** What the in-memory tail holds now (records and their approximate bytes). */

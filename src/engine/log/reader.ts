@@ -4,7 +4,7 @@
 // caller's decision (recovery accepts one only as the last segment's torn tail).
 import * as path from 'node:path';
 import { readBytes, type FileSystem } from './file-system';
-import { FRAME_HEADER, HEADER_BYTES, LogCorruptionError, decodeHeader, frameCrc, segmentName, type SegmentHeader } from './format';
+import { FRAME_HEADER, HEADER_BYTES, LogCorruptionError, decodeHeader, frameCrc, segmentName, type LogPosition, type SegmentHeader } from './format';
 import { decodeRecord, type LogRecord } from './records';
 import type { TimeIndex } from './time-index';
 
@@ -30,14 +30,16 @@ export function readHeader(fs: FileSystem, dir: string, segment: number): Segmen
 
 /**
  * The written part of a segment from `start`: read in growing chunks until a zero frame length
- * (or `limit`), so opening does not read the unused zeros at the end of a segment.
+ * (or `limit`), so opening does not read the unused zeros at the end of a segment. With
+ * `maxBytes`, it stops after the first whole frames that reach that many bytes (a reader that
+ * goes on later from where they end).
  */
-function readWritten(fs: FileSystem, file: string, start: number, limit: number | undefined): { buf: Buffer; size: number } {
+function readWritten(fs: FileSystem, file: string, start: number, limit: number | undefined, maxBytes = Infinity): { buf: Buffer; size: number } {
   const h = fs.open(file, { readOnly: true });
   try {
     const size = h.size();
     const available = Math.max(0, (limit ?? size) - start);
-    let buf = Buffer.allocUnsafe(Math.min(available, 1 << 20));
+    let buf = Buffer.allocUnsafe(Math.min(available, 1 << 20, maxBytes + FRAME_HEADER));
     let filled = 0;
     let pos = 0;
     for (;;) {
@@ -55,6 +57,7 @@ function readWritten(fs: FileSystem, file: string, start: number, limit: number 
         if (len === 0) return { buf: buf.subarray(0, filled), size };
         if (pos + FRAME_HEADER + len > filled) break;
         pos += FRAME_HEADER + len;
+        if (pos >= maxBytes) return { buf: buf.subarray(0, pos), size };
       }
     }
     return { buf: buf.subarray(0, filled), size };
@@ -75,10 +78,11 @@ export function scanSegment(
   onFrame: (buf: Buffer, start: number, end: number, lsn: number, offset: number) => void,
   from?: { offset: number; crc: number; lsn: number },
   limit?: number,
+  maxBytes?: number,
 ): SegmentScan {
   const file = path.join(dir, segmentName(header.segment));
   const start = from?.offset ?? HEADER_BYTES;
-  const { buf, size } = readWritten(fs, file, start, limit);
+  const { buf, size } = readWritten(fs, file, start, limit, maxBytes);
   let crc = from?.crc ?? header.crc;
   let expected = from ? from.lsn + 1 : header.firstLsn;
   let lastLsn = from ? from.lsn : header.prevLastLsn;
@@ -156,5 +160,73 @@ export function* readRange(fs: FileSystem, dir: string, index: TimeIndex, range:
       throw new LogCorruptionError(path.join(dir, segmentName(span.segment)), span.segment, scan.bad.offset, scan.bad.reason);
     }
     yield* found;
+  }
+}
+
+/** Where a reader of the log is: the position after the last frame it read, for the next call to go on from. */
+export interface ReadCursor {
+  /** Where a previous read ended (from `next`): a reader starting just after it reads on from there. */
+  hint?: LogPosition;
+  /** Set as records are iterated: the position just after the last one handed out. */
+  next?: LogPosition;
+}
+
+/** Bytes of frames read at a time by readFrom (a caller taking a few records reads little more). */
+const CHUNK_BYTES = 256 * 1024;
+
+/**
+ * The records with lsns from `fromLsn` to `toLsn`, oldest first, read a chunk at a time as they
+ * are iterated, and `cursor.next` kept at the position after the last one handed out. A reader
+ * that goes on where an earlier one stopped passes that position as `cursor.hint`: it starts
+ * there instead of at the segment's start (a long stream read a page at a time then reads each
+ * byte once). A hint that does not hold up (its frame fails the running CRC: it is stale or
+ * forged) is ignored and the segment is read from its start.
+ */
+export function* readFrom(fs: FileSystem, dir: string, index: TimeIndex, fromLsn: number, toLsn: number, cursor: ReadCursor): Generator<LogRecord> {
+  let hint = cursor.hint;
+  for (const span of index.spansFrom(fromLsn, -Infinity)) {
+    if (span.firstLsn > toLsn) return;
+    const file = path.join(dir, segmentName(span.segment));
+    const header = readHeader(fs, dir, span.segment);
+    if (header === undefined) throw new LogCorruptionError(file, span.segment, 0, 'the segment header is damaged or missing');
+    let from: { offset: number; crc: number; lsn: number } | undefined = hint && hint.segment === span.segment && hint.lsn < fromLsn && hint.offset >= HEADER_BYTES && hint.offset <= span.end ? { ...hint } : undefined;
+    const hinted = from !== undefined;
+    while (!from || from.offset < span.end) {
+      const found: { record: LogRecord; after: LogPosition }[] = [];
+      let last = from?.lsn ?? header.prevLastLsn;
+      const scan = scanSegment(
+        fs,
+        dir,
+        header,
+        (buf, start, end, lsn, offset) => {
+          last = lsn;
+          if (lsn < fromLsn || lsn > toLsn) return;
+          // The frame header holds the running CRC after the frame: where a reader goes on from.
+          const after = { segment: span.segment, offset: offset + FRAME_HEADER + (end - start), crc: buf.readUInt32LE(start - FRAME_HEADER + 4), lsn };
+          found.push({ record: decodeRecord(buf, start, end), after });
+        },
+        from,
+        span.end,
+        CHUNK_BYTES,
+      );
+      if (scan.bad && scan.end < span.end) {
+        if (hinted && from !== undefined && found.length === 0 && scan.end === from.offset) {
+          // The hint led nowhere good: read this segment from its start instead.
+          hint = undefined;
+          from = undefined;
+          continue;
+        }
+        throw new LogCorruptionError(file, span.segment, scan.bad.offset, scan.bad.reason);
+      }
+      for (const f of found) {
+        cursor.next = f.after;
+        yield f.record;
+      }
+      if (last >= toLsn) return;
+      // Nothing more before the span's end (a zero length): the next segment goes on.
+      if (scan.end === (from?.offset ?? HEADER_BYTES)) break;
+      from = { offset: scan.end, crc: scan.crc, lsn: scan.lastLsn };
+    }
+    hint = undefined;
   }
 }
