@@ -32,13 +32,11 @@ export type StreamStatus = 'ENABLING' | 'ENABLED' | 'DISABLING' | 'DISABLED';
  * DescribeStream's StreamStatus. DynamoDB passes through ENABLING and DISABLING for a moment while
  * it sets up or tears down a stream; here the change takes effect with the very log record that
  * enables or disables the stream (there is nothing to set up), so a stream is ENABLED from the
- * answer to the request that enabled it and DISABLED from the one that disabled it, as DynamoDB
- * Local shows it. `now` is for a stream enabled at a time still to come (an injected clock moved
- * back): it is ENABLING until then.
+ * answer to the request that enabled it and DISABLED from the one that disabled it (or deleted
+ * its table), as DynamoDB Local shows it. The status does not depend on the time.
  */
-export function streamStatus(stream: StreamState, now: number): StreamStatus {
-  if (stream.disabledAt !== undefined) return 'DISABLED';
-  return now < stream.enabledAt ? 'ENABLING' : 'ENABLED';
+export function streamStatus(stream: StreamState): StreamStatus {
+  return stream.disabledAt === undefined ? 'ENABLED' : 'DISABLED';
 }
 
 /** Whether the stream's records can still be read at `now`. */

@@ -36,7 +36,7 @@ export const describeStream: Operation<DescribeStreamInput> = {
     const description: Record<string, unknown> = {
       StreamArn: stream.arn,
       StreamLabel: stream.label,
-      StreamStatus: streamStatus(stream, db.now()),
+      StreamStatus: streamStatus(stream),
       StreamViewType: stream.viewType,
       CreationRequestDateTime: stream.enabledAt / 1000,
       TableName: tableName,
