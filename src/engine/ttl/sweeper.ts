@@ -30,6 +30,9 @@ const BATCH = 100;
 /** A build slice yields to other work after about this long. */
 const SLICE_MS = 4;
 
+/** The engine's ordinary item deletion. */
+export type Deletion = Extract<Mutation, { kind: 'delete' }>;
+
 export interface SweepResult {
   /** Items deleted by the pass. */
   deleted: number;
@@ -140,11 +143,11 @@ export class TtlSweeper {
  * The delete mutations for those of `keys` whose item, as it is now, is due at `nowMs` (the check
  * right before deletion: a key found due a moment ago may since have been rewritten or deleted).
  */
-export function expiredDeletions(table: Table, keys: readonly string[], nowMs: number): Mutation[] {
+export function expiredDeletions(table: Table, keys: readonly string[], nowMs: number): Deletion[] {
   const expiry = table.expiry;
   if (expiry === undefined) return [];
   const range = dueRange(nowMs);
-  const out: Mutation[] = [];
+  const out: Deletion[] = [];
   for (const key of keys) {
     const encoded = table.get(key);
     if (encoded === undefined) continue;
