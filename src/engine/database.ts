@@ -16,6 +16,7 @@ import { STREAMS_OPERATIONS } from './streams';
 import { hasReadableStream } from './streams/catalog';
 import { DEFAULT_SHARD_ROLLOVER_MS } from './streams/model';
 import { maintainStreams, maintenanceInterval } from './streams/shards';
+import { StreamHistory } from './streams/reader';
 import { materialize, resultToJson } from './results';
 import { DirectoryLock } from './storage/lock';
 import { TableSet } from './storage/table-set';
@@ -88,6 +89,8 @@ export class Database {
   private unwatch: (() => void) | undefined;
   /** In memory there is no log: lsns are counted here. */
   private memoryLsn = 0;
+  /** Where stream records are read from (the log, or in memory a buffer of them), and the log's retention for them. */
+  readonly history: StreamHistory;
   /** Rolls stream shards over and applies stream retention (src/engine/streams/shards.ts). */
   private streamTimer: NodeJS.Timeout | undefined;
   /** The DynamoDBStreams_20120810 target: the Streams operations (src/engine/streams). */
@@ -107,6 +110,7 @@ export class Database {
     this.capacity = new CapacityManager(this, { throttling: options.throttling });
     this.metrics = new CapacityMetrics(this, this.capacity);
     this.ttl = new TtlSweeper(this);
+    this.history = new StreamHistory(this);
   }
 
   static async open(dir: string, options: DatabaseOptions = {}): Promise<Database> {
@@ -148,6 +152,7 @@ export class Database {
       for (const table of db.tables.values()) startIndexWork(db, table);
       // Every open starts new shards (as DynamoDB's shards roll over), and retention catches up.
       await maintainStreams(db, { reopened: true, rolloverMs: db.shardRolloverMs });
+      db.history.attach();
       db.startStreamMaintenance();
       // Expired items a crash or a close left behind go at the next pass.
       db.ttl.start();
@@ -182,6 +187,7 @@ export class Database {
   private startStreamMaintenance(): void {
     const timer = setInterval(() => {
       if (!this.closed && this.refusal === undefined) void maintainStreams(this, { rolloverMs: this.shardRolloverMs });
+      if (!this.closed) this.history.refresh();
     }, maintenanceInterval(this.shardRolloverMs));
     timer.unref();
     this.streamTimer = timer;
@@ -280,9 +286,12 @@ export class Database {
     if (log === undefined) {
       this.memoryLsn++;
       this.state.applyAll(mutations, false);
+      this.history.committed(this.memoryLsn, this.now(), mutations, origin);
       return Promise.resolve();
     }
     this.state.write(log.lastLsn + 1, mutations);
+    // A stream enabled (or a table deleted) changes what history the log must keep, at once.
+    if (mutations[0] !== undefined && mutations[0].kind !== 'put' && mutations[0].kind !== 'delete') this.history.tablesChanged();
     // Rejected, if the log fails, with the refusal logFailed returns, not the system's error.
     return log.append(mutations, this.now(), origin);
   }
@@ -327,6 +336,7 @@ export class Database {
     this.unwatch?.();
     clearInterval(this.streamTimer);
     this.ttl.stop();
+    this.history.close();
     try {
       await this.log?.close();
     } finally {

@@ -114,6 +114,11 @@ export class TailCache {
     }
   }
 
+  /** The lsn of the oldest record held, if any. */
+  get oldestLsn(): number | undefined {
+    return this.records[this.head]?.lsn;
+  }
+
   get size(): { records: number; bytes: number } {
     return { records: this.records.length - this.head, bytes: this.bytes };
   }

@@ -3,9 +3,11 @@
 // target live in their own registry, apart from DynamoDB's (src/engine/operations).
 import type { Operation } from '../operations/operation';
 import { describeStream } from './operations/describe-stream';
+import { getRecords } from './operations/get-records';
+import { getShardIterator } from './operations/get-shard-iterator';
 import { listStreams } from './operations/list-streams';
 
-const all: Operation[] = [listStreams, describeStream];
+const all: Operation[] = [listStreams, describeStream, getShardIterator, getRecords];
 
 /** Every operation of the Streams target, by its API name. */
 export const STREAMS_OPERATIONS: ReadonlyMap<string, Operation> = new Map(all.map((op) => [op.name, op]));
