@@ -586,8 +586,15 @@ describe('a consumer that follows shards across a reopen of the database', () =>
       await put(e.ddb, name, { pk: { S: 'k2' }, v: { N: '7' } });
       expect('k2', 'INSERT', { pk: { S: 'k2' }, v: { N: '7' } });
       await put(e.ddb, name, { pk: { S: 'k2' }, v: { N: '7' } }); // unchanged: no record
-      seen.push(...(await consumer.poll()));
-      // A second poll finds nothing new: nothing is handed out twice.
+      // A record is readable once the log has synced it (within 200 ms in 'process' durability): poll until all are in.
+      const total = [...expected.values()].reduce((n, list) => n + list.length, 0);
+      const deadline = Date.now() + 10_000;
+      while (seen.length < total && Date.now() < deadline) {
+        seen.push(...(await consumer.poll()));
+        if (seen.length < total) await new Promise((r) => setTimeout(r, 100));
+      }
+      // Later polls find nothing new: nothing is handed out twice.
+      await new Promise((r) => setTimeout(r, 500));
       assert.deepEqual(await consumer.poll(), []);
 
       const shards = await listShards(e.streams, arn);
