@@ -338,14 +338,14 @@ test('reads, writes and deletes are right while the point-read map fills after a
   await db.close();
 });
 
-test('a table with a stream is refused until Streams exist, rather than created without one', async () => {
+test('a table created with a stream describes it, and one created with StreamEnabled false has none', async () => {
   const db = await Database.open('', { inMemory: true });
-  await rejects(
-    db.execute('CreateTable', { ...KEYED, StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' } }),
-    'ValidationException',
-    'Streams are not supported by this version of Dynamo Workspace yet',
-  );
-  await db.execute('CreateTable', { ...KEYED, StreamSpecification: { StreamEnabled: false } });
+  const created = (await db.execute('CreateTable', { ...KEYED, StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' } })) as any;
+  assert.deepEqual(created.TableDescription.StreamSpecification, { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' });
+  await db.execute('DeleteTable', { TableName: KEYED.TableName });
+  const plain = (await db.execute('CreateTable', { ...KEYED, StreamSpecification: { StreamEnabled: false } })) as any;
+  assert.equal(plain.TableDescription.StreamSpecification, undefined);
+  assert.equal(plain.TableDescription.LatestStreamArn, undefined);
   await db.close();
 });
 
