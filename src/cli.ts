@@ -1,7 +1,7 @@
 // `dynamo-workspace`: the workspace database without VS Code.
 //
 //   dynamo-workspace serve [--dir D] [--port P] [--host H] [--in-memory] [--durability process|disk] [--log-history-mb N]
-//                          [--allow-origin O]... [--allow-host N]... [--auth-keys FILE]
+//                          [--ttl-sweep-seconds S] [--allow-origin O]... [--allow-host N]... [--auth-keys FILE]
 //   dynamo-workspace repair [--dir D] [--yes]
 //
 // The first line on stdout is always `Dynamo Workspace endpoint: <url>` once serving, so scripts
@@ -35,6 +35,9 @@ Options for serve:
                                disk: much slower)
   --log-history-mb <n>  Most log history kept for Streams and point-in-time recovery, in MiB
                       (default: 1024); beyond it the oldest history goes first
+  --ttl-sweep-seconds <s>  How often items whose time to live has passed are deleted, in
+                      seconds (default: 5; decimals allowed; 0 never deletes them). DynamoDB
+                      itself deletes them within a few days
   --allow-origin <o>  Let web pages from origin <o> (e.g. http://localhost:3000) call the
                       endpoint; repeatable. By default requests from any web page are refused.
   --allow-host <name> Also accept requests addressed to host name <name> (besides localhost,
@@ -63,6 +66,9 @@ const EXIT_LOCKED = 3;
 
 class UsageError extends Error {}
 
+/** A day: a longer interval is surely a typo (and setTimeout cannot wait beyond ~24.8 days). */
+const MAX_TTL_SWEEP_SECONDS = 86_400;
+
 interface ServeOptions {
   dir: string;
   port: number;
@@ -70,6 +76,8 @@ interface ServeOptions {
   inMemory: boolean;
   durability: NonNullable<DatabaseOptions['durability']>;
   logHistoryBytes: number | undefined;
+  /** The TTL sweeper's interval (undefined: the engine's default). */
+  ttlSweepIntervalMs: number | undefined;
   allowOrigins: string[];
   allowHosts: string[];
   /** Access key id -> secret; undefined leaves requests unverified. */
@@ -137,6 +145,7 @@ function parseServe(args: string[]): ServeOptions | 'help' {
         'in-memory': { type: 'boolean' },
         durability: { type: 'string' },
         'log-history-mb': { type: 'string' },
+        'ttl-sweep-seconds': { type: 'string' },
         'allow-origin': { type: 'string', multiple: true },
         'allow-host': { type: 'string', multiple: true },
         'auth-keys': { type: 'string' },
@@ -166,6 +175,10 @@ function parseServe(args: string[]): ServeOptions | 'help' {
   if (historyMb !== undefined && (!/^\d+$/.test(historyMb) || Number(historyMb) < 1)) {
     throw new UsageError(`--log-history-mb must be a whole number of MiB, at least 1, not '${historyMb}'`);
   }
+  const sweep = v['ttl-sweep-seconds'];
+  if (sweep !== undefined && (!/^\d+(\.\d+)?$/.test(sweep) || Number(sweep) > MAX_TTL_SWEEP_SECONDS)) {
+    throw new UsageError(`--ttl-sweep-seconds must be a number of seconds from 0 to ${MAX_TTL_SWEEP_SECONDS}, not '${sweep}'`);
+  }
   return {
     dir: path.resolve(v.dir ?? '.dynamodb'),
     port,
@@ -173,6 +186,7 @@ function parseServe(args: string[]): ServeOptions | 'help' {
     inMemory: v['in-memory'] ?? false,
     durability,
     logHistoryBytes: historyMb === undefined ? undefined : Number(historyMb) * 1024 * 1024,
+    ttlSweepIntervalMs: sweep === undefined ? undefined : Number(sweep) === 0 ? 0 : Math.max(1, Math.round(Number(sweep) * 1000)),
     allowOrigins: (v['allow-origin'] ?? []).map(parseOrigin),
     allowHosts: (v['allow-host'] ?? []).map(parseHostName),
     authKeys: loadAuthKeys(v['auth-keys'], process.env.DYNAMO_WORKSPACE_AUTH_KEYS),
@@ -186,7 +200,12 @@ function isLocked(err: unknown): err is DatabaseLockedError & { pid?: number } {
 async function serve(options: ServeOptions): Promise<number> {
   let db: Database;
   try {
-    db = await Database.open(options.dir, { inMemory: options.inMemory, durability: options.durability, logHistoryBytes: options.logHistoryBytes });
+    db = await Database.open(options.dir, {
+      inMemory: options.inMemory,
+      durability: options.durability,
+      logHistoryBytes: options.logHistoryBytes,
+      ttlSweepIntervalMs: options.ttlSweepIntervalMs,
+    });
   } catch (err) {
     if (isLocked(err)) {
       const owner = typeof err.pid === 'number' ? `process ${err.pid}` : 'another process';
