@@ -62,10 +62,12 @@ describe('workspace database', function () {
   it('creates a table with the create-table command and shows its keys, stream and capacity in the tree', async () => {
     const tableName = uniqueName('Orders');
     const draft = { tableName, partitionKey: 'customer', sortKey: 'orderId', sortKeyType: 'N', billingMode: 'PROVISIONED', readCapacity: '7', writeCapacity: '3' };
-    // the workspace engine has no Streams yet: it refuses a stream rather than create the table without one
-    const refused = await vscode.commands.executeCommand('dynamoWorkspace.createTable', { connectionId, draft: { ...draft, stream: 'NEW_AND_OLD_IMAGES' } });
-    assert.equal(refused, undefined);
-    assert.ok(!(await client.send(new ListTablesCommand({}))).TableNames!.includes(tableName));
+    // the workspace engine serves Streams: a draft with a stream creates a table with that stream
+    const streamed = uniqueName('Streamed');
+    const withStream = await vscode.commands.executeCommand<{ tableName: string }>('dynamoWorkspace.createTable', { connectionId, draft: { ...draft, tableName: streamed, stream: 'NEW_AND_OLD_IMAGES' } });
+    assert.equal(withStream?.tableName, streamed);
+    const streamedDesc = (await (await a.manager.get(connectionId)).send('DescribeTable', { TableName: streamed })).Table;
+    assert.deepEqual(streamedDesc.StreamSpecification, { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' });
     const result = await vscode.commands.executeCommand<{ tableName: string }>('dynamoWorkspace.createTable', { connectionId, draft: { ...draft, stream: 'OFF' } });
     assert.equal(result?.tableName, tableName);
     const node = await waitFor('the table in the tree', () => tableNode(tableName));

@@ -1,7 +1,9 @@
 // DescribeStream: one readable stream (streams/catalog.ts) with its status and a page of its
 // shards, oldest first, each with its parent and its sequence-number range (shards.ts).
+// ShardFilter {Type: CHILD_SHARDS, ShardId} keeps only that shard's children, as a consumer asks
+// once it has drained a closed shard.
 import type { Operation } from '../../operations/operation';
-import { invalidParameter, resourceNotFound } from '../../errors';
+import { invalidParameter, resourceNotFound, validation } from '../../errors';
 import { required } from '../../validation/members';
 import { SHARD_ID_MEMBER, STREAMS_PAGE_LIMIT, STREAMS_PAGE_MAX, STREAM_ARN_MEMBER, findStream, streamStatus } from '../catalog';
 import { shardRange } from '../shards';
@@ -10,6 +12,7 @@ interface DescribeStreamInput {
   StreamArn: string;
   Limit?: number;
   ExclusiveStartShardId?: string;
+  ShardFilter?: { Type?: string; ShardId?: string };
 }
 
 export const describeStream: Operation<DescribeStreamInput> = {
@@ -18,13 +21,17 @@ export const describeStream: Operation<DescribeStreamInput> = {
     StreamArn: required(STREAM_ARN_MEMBER),
     Limit: STREAMS_PAGE_LIMIT,
     ExclusiveStartShardId: SHARD_ID_MEMBER,
+    ShardFilter: { type: 'structure', members: { Type: { type: 'string' }, ShardId: SHARD_ID_MEMBER } },
   },
   run(db, input) {
     if (input.Limit !== undefined && input.Limit > STREAMS_PAGE_MAX) throw invalidParameter(`Limit cannot be greater than the maximum: ${STREAMS_PAGE_MAX}`);
+    const filter = input.ShardFilter;
+    // DynamoDB Local's words, 'null' included, whatever Type was given.
+    if (filter !== undefined && filter.Type !== 'CHILD_SHARDS') throw validation("1 validation error detected: Value 'null' at 'shardFilter.type' failed to satisfy constraint: Member must be CHILD_SHARDS");
     const found = findStream(db, input.StreamArn);
     if (found === undefined) throw resourceNotFound(`Requested resource not found: Stream: ${input.StreamArn} not found`);
     const { stream, table, tableName } = found;
-    let shards = stream.shards;
+    let shards = filter === undefined ? stream.shards : stream.shards.filter((s) => s.parent !== undefined && s.parent === filter.ShardId);
     const start = input.ExclusiveStartShardId;
     if (start !== undefined) {
       const at = shards.findIndex((s) => s.id === start);
