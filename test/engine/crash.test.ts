@@ -1,13 +1,12 @@
 // Kills a writing child process with SIGKILL at random moments, many times in a row, and checks
 // after each kill that every acknowledged write is present and intact: 200 kills in a row in each
 // durability mode ('process', the default, must survive a kill as 'disk' does).
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { build } from 'esbuild';
+import { bundledChild } from './bundled-child';
 import { Database } from '../../src/engine/database';
 import { payloadFor } from './crash-payload';
 
@@ -17,26 +16,19 @@ const MODES = [
   { durability: 'disk' as const, kills: KILLS },
 ];
 
-let work: string;
-let child: string;
-before(async () => {
-  work = fs.mkdtempSync(path.join(os.tmpdir(), 'dw-crash-'));
-  child = path.join(work, 'child.js');
-  await build({ entryPoints: [path.join(__dirname, 'crash-child.ts')], bundle: true, platform: 'node', outfile: child, logLevel: 'error' });
-});
-after(() => fs.rmSync(work, { recursive: true, force: true }));
+const child = bundledChild(path.join(__dirname, 'crash-child.ts'), 'dw-crash-');
 
 for (const { durability, kills } of MODES) {
   test(`durability '${durability}': no acknowledged write is lost across ${kills} SIGKILLs`, { timeout: 60 * 60 * 1000 }, () => killRepeatedly(durability, kills));
 }
 
 async function killRepeatedly(durability: 'process' | 'disk', kills: number): Promise<void> {
-  const dir = path.join(work, `data-${durability}`);
+  const dir = path.join(child.work, `data-${durability}`);
   // key -> latest acknowledged version (negative: acknowledged delete)
   const acked = new Map<string, number>();
   let totalAcks = 0;
   for (let round = 0; round < kills; round++) {
-    const proc = spawn(process.execPath, [child, dir, durability], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const proc = spawn(process.execPath, [child.script, dir, durability], { stdio: ['ignore', 'pipe', 'pipe'] });
     let buffer = '';
     let stderr = '';
     let ready: () => void;

@@ -9,7 +9,7 @@
 // have no entry.
 import { SortedIndex } from '../storage/sorted-index';
 import type { ItemCodec } from '../codec/item-codec';
-import { expiryPart } from './expiry';
+import { expiryOf, expiryPart } from './expiry';
 
 export class ExpiryIndex {
   readonly entries = new SortedIndex<number>();
@@ -27,24 +27,31 @@ export class ExpiryIndex {
     return this.entries.size;
   }
 
-  /** The entry key prefix of an encoded item (undefined when it has no Number TTL value). */
-  private partOf(encoded: string): string | undefined {
-    return expiryPart(this.codec.attribute(encoded, this.attributeName));
+  /** The item's TTL value (canonical decimal text), if it is a Number. */
+  private valueOf(encoded: string | undefined): string | undefined {
+    return encoded === undefined ? undefined : expiryOf(this.codec.attribute(encoded, this.attributeName));
   }
 
   /** One table write (old/new encodings undefined for an insert/delete). */
   write(tableKey: string, oldEncoded: string | undefined, newEncoded: string | undefined): void {
-    const oldPart = oldEncoded === undefined ? undefined : this.partOf(oldEncoded);
-    const newPart = newEncoded === undefined ? undefined : this.partOf(newEncoded);
-    if (oldPart === newPart) return;
-    if (oldPart !== undefined) this.entries.delete(oldPart + tableKey);
-    if (newPart !== undefined) this.entries.set(newPart + tableKey, newPart.length);
+    const oldAt = this.valueOf(oldEncoded);
+    const newAt = this.valueOf(newEncoded);
+    // Canonical text: equal values are equal strings, and an unchanged expiry costs no encoding.
+    if (oldAt === newAt) return;
+    if (oldAt !== undefined) this.entries.delete(expiryPart({ N: oldAt })! + tableKey);
+    if (newAt !== undefined) {
+      const part = expiryPart({ N: newAt })!;
+      this.entries.set(part + tableKey, part.length);
+    }
   }
 
   /** The build visits one item (idempotent). */
   visit(tableKey: string, encoded: string): void {
-    const part = this.partOf(encoded);
-    if (part !== undefined) this.entries.set(part + tableKey, part.length);
+    const at = this.valueOf(encoded);
+    if (at !== undefined) {
+      const part = expiryPart({ N: at })!;
+      this.entries.set(part + tableKey, part.length);
+    }
     this.buildCursor = tableKey;
   }
 

@@ -3,14 +3,11 @@
 // transition, and TTL settings surviving a reopen.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { Database } from '../../../src/engine/database';
-import { AD, KS, memoryDb, rejects } from '../indexes/helpers';
+import { AD, KS, rejects } from '../indexes/helpers';
+import { SETTLED, ttlMemoryDb, withDataDir } from './helpers';
 import oracle from './fixtures/ddb-local-ttl.json';
 
-const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'dw-ttl-'));
 const spec = (AttributeName: unknown, Enabled: unknown) => ({ TableName: 'Tab', TimeToLiveSpecification: { AttributeName, Enabled } });
 const describe = async (db: Database, TableName = 'Tab') => ((await db.execute('DescribeTimeToLive', { TableName })) as { TimeToLiveDescription: unknown }).TimeToLiveDescription;
 
@@ -26,7 +23,7 @@ function clock(start = 1_800_000_000_000) {
 
 test('every answer DynamoDB Local gave to a sequence of TTL requests is given the same', async () => {
   // DynamoDB Local settles every change at once, hence no transition here.
-  const db = await memoryDb({ ttlTransitionMs: 0, ttlSweepIntervalMs: 0 });
+  const db = await ttlMemoryDb();
   await db.execute('CreateTable', oracle.table);
   for (const step of oracle.steps) {
     const label = `${step.operation} ${JSON.stringify(step.input)}`;
@@ -40,7 +37,7 @@ test('every answer DynamoDB Local gave to a sequence of TTL requests is given th
 });
 
 test('a missing or malformed TimeToLiveSpecification is refused with the API constraints\' messages', async () => {
-  const db = await memoryDb({ ttlSweepIntervalMs: 0 });
+  const db = await ttlMemoryDb();
   await table(db);
   const prefix = '1 validation error detected: ';
   await rejects(db, 'UpdateTimeToLive', { TableName: 'Tab' }, 'ValidationException',
@@ -64,7 +61,7 @@ test('a missing or malformed TimeToLiveSpecification is refused with the API con
 });
 
 test('both operations answer an unknown table as DynamoDB does', async () => {
-  const db = await memoryDb({ ttlSweepIntervalMs: 0 });
+  const db = await ttlMemoryDb();
   const message = 'Requested resource not found: Table: Nope not found';
   await rejects(db, 'UpdateTimeToLive', { TableName: 'Nope', TimeToLiveSpecification: { AttributeName: 'exp', Enabled: true } }, 'ResourceNotFoundException', message);
   await rejects(db, 'DescribeTimeToLive', { TableName: 'Nope' }, 'ResourceNotFoundException', message);
@@ -75,7 +72,7 @@ test('both operations answer an unknown table as DynamoDB does', async () => {
 
 test('enabling shows ENABLING until the transition time has passed, then ENABLED; disabling likewise', async () => {
   const c = clock();
-  const db = await memoryDb({ now: c.now, ttlTransitionMs: 60_000, ttlSweepIntervalMs: 0 });
+  const db = await ttlMemoryDb({ now: c.now, ttlTransitionMs: 60_000 });
   await table(db);
   assert.deepEqual(await describe(db), { TimeToLiveStatus: 'DISABLED' });
   assert.deepEqual(await db.execute('UpdateTimeToLive', spec('exp', true)), { TimeToLiveSpecification: { Enabled: true, AttributeName: 'exp' } });
@@ -93,7 +90,7 @@ test('enabling shows ENABLING until the transition time has passed, then ENABLED
 
 test('any change while one is ENABLING or DISABLING is refused, even one that would otherwise be valid', async () => {
   const c = clock();
-  const db = await memoryDb({ now: c.now, ttlTransitionMs: 1000, ttlSweepIntervalMs: 0 });
+  const db = await ttlMemoryDb({ now: c.now, ttlTransitionMs: 1000 });
   await table(db);
   const busy = 'Time to live has been modified multiple times within a fixed interval';
   await db.execute('UpdateTimeToLive', spec('exp', true));
@@ -113,8 +110,7 @@ test('any change while one is ENABLING or DISABLING is refused, even one that wo
 });
 
 test('the TTL settings and the time of their change survive a reopen, checkpointed or replayed', async () => {
-  const dir = tmp();
-  try {
+  await withDataDir(async (dir) => {
     const c = clock();
     let db = await Database.open(dir, { now: c.now, ttlTransitionMs: 10_000, ttlSweepIntervalMs: 0 });
     await table(db, 'Replayed');
@@ -138,13 +134,11 @@ test('the TTL settings and the time of their change survive a reopen, checkpoint
     assert.deepEqual(await describe(db, 'Replayed'), { TimeToLiveStatus: 'DISABLED' });
     assert.deepEqual(await describe(db, 'Checkpointed'), { TimeToLiveStatus: 'ENABLED', AttributeName: 'until' });
     await db.close();
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });
 
 test('a deleted and re-created table starts with TTL disabled', async () => {
-  const db = await memoryDb({ ttlTransitionMs: 0, ttlSweepIntervalMs: 0 });
+  const db = await ttlMemoryDb();
   await table(db);
   await db.execute('UpdateTimeToLive', spec('exp', true));
   await db.execute('DeleteTable', { TableName: 'Tab' });

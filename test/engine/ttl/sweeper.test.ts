@@ -4,17 +4,14 @@
 // readable until it gets to them, and picks up where it left off after a reopen.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { Database } from '../../../src/engine/database';
 import { expiredDeletions } from '../../../src/engine/ttl';
 import { itemSize } from '../../../src/engine/types/attribute-validation';
 import type { Item } from '../../../src/engine/types/attribute-value';
 import type { Mutation } from '../../../src/engine/log';
-import { AD, KS, gsi, memoryDb, N, S } from '../indexes/helpers';
+import { AD, KS, gsi, N, S } from '../indexes/helpers';
+import { SETTLED, ttlMemoryDb, withDataDir } from './helpers';
 
-const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'dw-ttl-sweep-'));
 const nowSeconds = () => Math.floor(Date.now() / 1000);
 
 /** Table `Tab` (pk S) with a GSI on g and TTL on `exp`, settled at once. */
@@ -47,7 +44,7 @@ async function keys(db: Database, index?: string): Promise<string[]> {
 }
 
 test('a pass deletes exactly the items whose TTL passed; other types, future times and old mistakes stay', async () => {
-  const db = await memoryDb({ ttlTransitionMs: 0, ttlSweepIntervalMs: 0 });
+  const db = await ttlMemoryDb();
   await ttlTable(db);
   const now = nowSeconds();
   await put(db, 'past', N(now - 60));
@@ -65,7 +62,7 @@ test('a pass deletes exactly the items whose TTL passed; other types, future tim
 });
 
 test('with a one-second interval expired items disappear on their own, and stay readable until then', async () => {
-  const db = await memoryDb({ ttlTransitionMs: 0, ttlSweepIntervalMs: 1000 });
+  const db = await ttlMemoryDb({ ttlSweepIntervalMs: 1000 });
   await ttlTable(db);
   const now = nowSeconds();
   for (let i = 0; i < 50; i++) await put(db, `old${i}`, N(now - 10));
@@ -82,7 +79,7 @@ test('with a one-second interval expired items disappear on their own, and stay 
 
 test('nothing is deleted while TTL is ENABLING, DISABLING or DISABLED', async () => {
   let t = Date.now();
-  const db = await memoryDb({ now: () => t, ttlTransitionMs: 60_000, ttlSweepIntervalMs: 0 });
+  const db = await ttlMemoryDb({ now: () => t, ttlTransitionMs: 60_000 });
   await ttlTable(db);
   await put(db, 'a', N(Math.floor(t / 1000) - 10));
   assert.equal((await db.ttl.sweepNow()).deleted, 0, 'ENABLING');
@@ -100,7 +97,7 @@ test('nothing is deleted while TTL is ENABLING, DISABLING or DISABLED', async ()
 });
 
 test('an item rewritten or deleted between being found due and being deleted is left alone', async () => {
-  const db = await memoryDb({ ttlTransitionMs: 0, ttlSweepIntervalMs: 0 });
+  const db = await ttlMemoryDb();
   await ttlTable(db);
   const now = nowSeconds();
   for (const k of ['extended', 'deleted', 'untyped', 'still-due']) await put(db, k, N(now - 10));
@@ -118,7 +115,7 @@ test('an item rewritten or deleted between being found due and being deleted is 
 });
 
 test('writers racing the sweeper never lose an item they extended', async () => {
-  const db = await memoryDb({ ttlTransitionMs: 0, ttlSweepIntervalMs: 0 });
+  const db = await ttlMemoryDb();
   await ttlTable(db);
   const now = nowSeconds();
   const total = 3000;
@@ -159,9 +156,8 @@ test('deleting expired items consumes no capacity and is never throttled', async
 });
 
 test('the deletions are logged with origin ttl and old images, and a reopen finishes what a pass left', async () => {
-  const dir = tmp();
-  try {
-    let db = await Database.open(dir, { ttlTransitionMs: 0, ttlSweepIntervalMs: 0 });
+  await withDataDir(async (dir) => {
+    let db = await Database.open(dir, SETTLED);
     await ttlTable(db);
     const now = nowSeconds();
     for (let i = 0; i < 300; i++) await put(db, `k${i}`, N(i % 2 === 0 ? now - 5 : now + 3600));
@@ -185,18 +181,16 @@ test('the deletions are logged with origin ttl and old images, and a reopen fini
     for (let i = 0; i < 20; i++) await put(db, `y${i}`, N(now + 1));
     await db.close();
     await new Promise((r) => setTimeout(r, 2100));
-    db = await Database.open(dir, { ttlTransitionMs: 0, ttlSweepIntervalMs: 0 });
+    db = await Database.open(dir, SETTLED);
     assert.equal((await db.ttl.sweepNow()).deleted, 40, 'items from the checkpoint and from the replayed log are both found');
     assert.equal((await keys(db)).length, 150);
     assert.equal((await keys(db, 'byG')).length, 150);
     await db.close();
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });
 
 test('a pass reads only the items that are due, not the whole table', async () => {
-  const db = await memoryDb({ ttlTransitionMs: 0, ttlSweepIntervalMs: 0 });
+  const db = await ttlMemoryDb();
   await ttlTable(db);
   const table = db.tables.get('Tab')!;
   const now = nowSeconds();
@@ -218,7 +212,7 @@ test('a pass reads only the items that are due, not the whole table', async () =
 });
 
 test('closing the database stops the sweeper, and a pass in progress stops with it', async () => {
-  const db = await memoryDb({ ttlTransitionMs: 0, ttlSweepIntervalMs: 0 });
+  const db = await ttlMemoryDb();
   await ttlTable(db);
   const now = nowSeconds();
   await commitItems(db, Array.from({ length: 20_000 }, (_, i) => ({ pk: S(`k${i}`), exp: N(now - 5) })));
