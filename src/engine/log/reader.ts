@@ -44,6 +44,8 @@ function readWritten(fs: FileSystem, file: string, start: number, limit: number 
     let pos = 0;
     for (;;) {
       if (filled === buf.length) {
+        // Enough whole frames: the rest is for a later read (the caller goes on from `pos`).
+        if (pos > 0 && filled >= maxBytes) return { buf: buf.subarray(0, pos), size };
         if (filled >= available) break;
         const next = Buffer.allocUnsafe(Math.min(available, buf.length * 2));
         buf.copy(next, 0, 0, filled);
@@ -171,8 +173,9 @@ export interface ReadCursor {
   next?: LogPosition;
 }
 
-/** Bytes of frames read at a time by readFrom (a caller taking a few records reads little more). */
-const CHUNK_BYTES = 256 * 1024;
+/** Bytes of frames readFrom reads first; each further read of the same call doubles, up to the last. */
+const FIRST_CHUNK_BYTES = 16 * 1024;
+const LAST_CHUNK_BYTES = 1024 * 1024;
 
 /**
  * The records with lsns from `fromLsn` to `toLsn`, oldest first, read a chunk at a time as they
@@ -184,6 +187,8 @@ const CHUNK_BYTES = 256 * 1024;
  */
 export function* readFrom(fs: FileSystem, dir: string, index: TimeIndex, fromLsn: number, toLsn: number, cursor: ReadCursor): Generator<LogRecord> {
   let hint = cursor.hint;
+  // A caller that takes a few records reads little more than those; one that takes many reads in large chunks.
+  let chunk = FIRST_CHUNK_BYTES;
   for (const span of index.spansFrom(fromLsn, -Infinity)) {
     if (span.firstLsn > toLsn) return;
     const file = path.join(dir, segmentName(span.segment));
@@ -207,8 +212,9 @@ export function* readFrom(fs: FileSystem, dir: string, index: TimeIndex, fromLsn
         },
         from,
         span.end,
-        CHUNK_BYTES,
+        chunk,
       );
+      chunk = Math.min(LAST_CHUNK_BYTES, chunk * 2);
       if (scan.bad && scan.end < span.end) {
         if (hinted && from !== undefined && found.length === 0 && scan.end === from.offset) {
           // The hint led nowhere good: read this segment from its start instead.

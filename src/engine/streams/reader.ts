@@ -24,7 +24,7 @@ import { TailCache } from '../log/tail-cache';
 import type { Table } from '../table';
 import { enabledStream, findStream, hasReadableStream } from './catalog';
 import { STREAM_RETENTION_MS, type StreamState } from './model';
-import { approximateBytes, changesItem, eventIdPrefix, isItemMutation, type RecordContext, type StreamEntry } from './records';
+import { approximateBytes, changesItem, isItemMutation, newRecordContext, type RecordContext, type StreamEntry } from './records';
 
 /** The retention consumer name Streams registers with the log. */
 const RETENTION_NAME = 'streams';
@@ -179,7 +179,7 @@ export function trimmed(): DynamoDBError {
 
 /** What rendering the records of a stream needs (see records.ts). */
 export function recordContext(db: Database, table: Table, stream: StreamState): RecordContext {
-  return { codec: table.codec, schema: table.schema, viewType: stream.viewType, region: db.region, idPrefix: eventIdPrefix(stream.arn) };
+  return newRecordContext(table.codec, table.schema, stream.viewType, db.region, stream.arn);
 }
 
 /** The oldest position of the range still held (TRIM_HORIZON). */

@@ -44,7 +44,11 @@ export interface RecordContext {
   schema: KeySchemaInfo;
   viewType: StreamViewType;
   region: string;
-  /** 12 hex digits that set this stream's eventIDs apart from another's (see eventIdPrefix). */
+  /** The key attribute names' UTF-8 bytes (part of every record's SizeBytes). */
+  keyNameBytes: number;
+  /** Made on first use by recordJson. */
+  parts?: JsonParts;
+  /** 11 hex digits that set this stream's eventIDs apart from another's (see eventIdPrefix). */
   idPrefix: string;
 }
 
@@ -70,11 +74,12 @@ const TTL_IDENTITY = { type: 'Service', principalId: 'dynamodb.amazonaws.com' } 
 const TTL_IDENTITY_JSON = JSON.stringify(TTL_IDENTITY);
 
 export function eventIdPrefix(streamArn: string): string {
-  return createHash('sha1').update(streamArn).digest('hex').slice(0, 12);
+  return createHash('sha1').update(streamArn).digest('hex').slice(0, 11);
 }
 
-function eventId(ctx: RecordContext, e: StreamEntry): string {
-  return ctx.idPrefix + (e.lsn * 1000 + e.index).toString(16).padStart(20, '0');
+/** 32 characters, as DynamoDB's eventIDs: the stream's prefix and the record's 21-digit sequence number. */
+function eventId(ctx: RecordContext, sequence: string): string {
+  return ctx.idPrefix + sequence;
 }
 
 /** Whether the mutation is one of an item's (not a table's). */
@@ -102,21 +107,43 @@ function images(viewType: StreamViewType, m: ItemMutation): [string | undefined,
   return [newImage, oldImage];
 }
 
-/** The key attributes, partition first: [name, value] pairs. */
-function keyOf(ctx: RecordContext, m: ItemMutation): [string, AttributeValue][] {
-  const image = m.kind === 'put' ? m.item : m.old;
-  const out: [string, AttributeValue][] = [[ctx.schema.partitionName, ctx.codec.attribute(image, ctx.schema.partitionName)!]];
-  const sort = ctx.schema.sortName;
-  if (sort !== undefined) out.push([sort, ctx.codec.attribute(image, sort)!]);
-  return out;
+/** The key attribute names, partition first. */
+function keyNames(schema: KeySchemaInfo): string[] {
+  return schema.sortName === undefined ? [schema.partitionName] : [schema.partitionName, schema.sortName];
 }
 
-function sizeOf(keys: [string, AttributeValue][], newImage: string | undefined, oldImage: string | undefined): number {
-  let size = 0;
-  for (const [name, value] of keys) size += utf8Length(name) + attributeValueSize(value);
+/** The key attribute values, in keyNames order. */
+function keyOf(ctx: RecordContext, m: ItemMutation): AttributeValue[] {
+  const image = m.kind === 'put' ? m.item : m.old;
+  const sort = ctx.schema.sortName;
+  const partition = ctx.codec.attribute(image, ctx.schema.partitionName)!;
+  return sort === undefined ? [partition] : [partition, ctx.codec.attribute(image, sort)!];
+}
+
+function sizeOf(ctx: RecordContext, keys: AttributeValue[], newImage: string | undefined, oldImage: string | undefined): number {
+  let size = ctx.keyNameBytes;
+  for (let i = 0; i < keys.length; i++) size += attributeValueSize(keys[i]);
   if (newImage !== undefined) size += encodedItemSize(newImage);
   if (oldImage !== undefined) size += encodedItemSize(oldImage);
   return size;
+}
+
+/** The parts of a record's JSON text that are the same for every record of a stream, made once per page. */
+interface JsonParts {
+  /** After eventName: the constant members up to ApproximateCreationDateTime's value. */
+  afterName: string;
+  /** Before each key value: `,"Keys":{"pk":` then `,"sk":`. */
+  keyOpenings: string[];
+  /** From after SizeBytes' value to the end of `dynamodb`. */
+  tail: string;
+}
+
+function jsonParts(ctx: RecordContext): JsonParts {
+  return (ctx.parts ??= {
+    afterName: '","eventVersion":"1.1","eventSource":"aws:dynamodb","awsRegion":' + JSON.stringify(ctx.region) + ',"dynamodb":{"ApproximateCreationDateTime":',
+    keyOpenings: keyNames(ctx.schema).map((name, i) => (i === 0 ? ',"Keys":{' : ',') + JSON.stringify(name) + ':'),
+    tail: ',"StreamViewType":"' + ctx.viewType + '"}',
+  });
 }
 
 /** DynamoDB sends the time in epoch seconds. */
@@ -127,25 +154,16 @@ function creationTime(e: StreamEntry): number {
 /** The record as JSON text, written from the encoded images. */
 export function recordJson(ctx: RecordContext, e: StreamEntry): string {
   const m = e.mutation;
+  const parts = jsonParts(ctx);
   const [newImage, oldImage] = images(ctx.viewType, m);
   const keys = keyOf(ctx, m);
-  let keysJson = '{';
-  for (let i = 0; i < keys.length; i++) keysJson += (i === 0 ? '' : ',') + JSON.stringify(keys[i][0]) + ':' + JSON.stringify(keys[i][1]);
-  let out =
-    '{"eventID":"' +
-    eventId(ctx, e) +
-    '","eventName":"' +
-    eventName(m) +
-    '","eventVersion":"1.1","eventSource":"aws:dynamodb","awsRegion":' +
-    JSON.stringify(ctx.region) +
-    ',"dynamodb":{"ApproximateCreationDateTime":' +
-    creationTime(e) +
-    ',"Keys":' +
-    keysJson +
-    '}';
+  const sequence = sequenceNumber(e.lsn, e.index);
+  let out = '{"eventID":"' + eventId(ctx, sequence) + '","eventName":"' + eventName(m) + parts.afterName + creationTime(e);
+  for (let i = 0; i < keys.length; i++) out += parts.keyOpenings[i] + JSON.stringify(keys[i]);
+  out += '}';
   if (newImage !== undefined) out += ',"NewImage":' + ctx.codec.toJson(newImage);
   if (oldImage !== undefined) out += ',"OldImage":' + ctx.codec.toJson(oldImage);
-  out += ',"SequenceNumber":"' + sequenceNumber(e.lsn, e.index) + '","SizeBytes":' + sizeOf(keys, newImage, oldImage) + ',"StreamViewType":"' + ctx.viewType + '"}';
+  out += ',"SequenceNumber":"' + sequence + '","SizeBytes":' + sizeOf(ctx, keys, newImage, oldImage) + parts.tail;
   if (e.origin === 'ttl') out += ',"userIdentity":' + TTL_IDENTITY_JSON;
   return out + '}';
 }
@@ -155,17 +173,18 @@ export function recordObject(ctx: RecordContext, e: StreamEntry): StreamRecord {
   const m = e.mutation;
   const [newImage, oldImage] = images(ctx.viewType, m);
   const keys = keyOf(ctx, m);
+  const sequence = sequenceNumber(e.lsn, e.index);
   const dynamodb: StreamRecord['dynamodb'] = {
     ApproximateCreationDateTime: creationTime(e),
-    Keys: Object.fromEntries(keys),
-    SequenceNumber: sequenceNumber(e.lsn, e.index),
-    SizeBytes: sizeOf(keys, newImage, oldImage),
+    Keys: Object.fromEntries(keyNames(ctx.schema).map((name, i) => [name, keys[i]])),
+    SequenceNumber: sequence,
+    SizeBytes: sizeOf(ctx, keys, newImage, oldImage),
     StreamViewType: ctx.viewType,
   };
   if (newImage !== undefined) dynamodb.NewImage = ctx.codec.decode(newImage);
   if (oldImage !== undefined) dynamodb.OldImage = ctx.codec.decode(oldImage);
   const record: StreamRecord = {
-    eventID: eventId(ctx, e),
+    eventID: eventId(ctx, sequence),
     eventName: eventName(m),
     eventVersion: '1.1',
     eventSource: 'aws:dynamodb',
@@ -180,4 +199,11 @@ export function recordObject(ctx: RecordContext, e: StreamEntry): StreamRecord {
 export function approximateBytes(e: StreamEntry): number {
   const m = e.mutation;
   return 320 + 2 * (m.key.length + (m.kind === 'put' ? m.item.length : 0) + (m.old?.length ?? 0));
+}
+
+/** What rendering the records of a stream of a table with this codec and key schema needs. */
+export function newRecordContext(codec: ItemCodec, schema: KeySchemaInfo, viewType: StreamViewType, region: string, streamArn: string): RecordContext {
+  let keyNameBytes = 0;
+  for (const name of keyNames(schema)) keyNameBytes += utf8Length(name);
+  return { codec, schema, viewType, region, keyNameBytes, idPrefix: eventIdPrefix(streamArn) };
 }
