@@ -35,6 +35,7 @@ import {
 } from '@aws-sdk/client-dynamodb-streams';
 import { sigV4Authorizer } from '../../src/server/auth/index';
 import { sdkError } from './harness';
+import { post } from './raw-http';
 import { drainShard, listShards, StreamConsumer } from './stream-consumer';
 import { openEndpoint, streamsClient, type Endpoint } from './streams-harness';
 
@@ -526,6 +527,39 @@ describe('signed requests from the Streams client', () => {
       bad.destroy();
     }
   });
+});
+
+describe('the Streams target on the wire and from web pages', () => {
+  const APP = 'http://localhost:5173';
+  for (const fastLane of [true, false]) {
+    describe(fastLane ? 'through the fast lane' : 'through node:http', () => {
+      let e: Endpoint;
+      before(async () => {
+        e = await openEndpoint('', { inMemory: true }, { allowedOrigins: [APP], fastLane });
+      });
+      after(() => e.close());
+
+      test('a Streams error body names DynamoDB’s namespace and the exception, with a message', async () => {
+        const res = await post(e.server.url, 'DynamoDBStreams_20120810.DescribeStream', JSON.stringify({ StreamArn: 'arn:aws:dynamodb:us-east-1:000000000000:table/none/stream/2001-01-01T00:00:00.000' }));
+        assert.equal(res.status, 400);
+        const body = res.json();
+        assert.equal(body.__type, 'com.amazonaws.dynamodb.v20120810#ResourceNotFoundException');
+        assert.ok(typeof (body.message ?? body.Message) === 'string' && (body.message ?? body.Message).length > 0);
+        assert.ok(res.headers['x-amzn-requestid']);
+        assert.ok(res.headers['x-amz-crc32']);
+      });
+
+      test('a web page of an allowed origin reads streams with CORS headers; any other origin is refused', async () => {
+        const allowed = await post(e.server.url, 'DynamoDBStreams_20120810.ListStreams', '{}', { Origin: APP });
+        assert.equal(allowed.status, 200);
+        assert.equal(allowed.headers['access-control-allow-origin'], APP);
+        assert.deepEqual(allowed.json(), { Streams: [] });
+        const refused = await post(e.server.url, 'DynamoDBStreams_20120810.ListStreams', '{}', { Origin: 'http://evil.example' });
+        assert.equal(refused.status, 403);
+        assert.equal(refused.headers['access-control-allow-origin'], undefined);
+      });
+    });
+  }
 });
 
 describe('a consumer that follows shards across a reopen of the database', () => {
