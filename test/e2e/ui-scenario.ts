@@ -173,25 +173,26 @@ async function main(): Promise<number> {
       await assertDropdownInView(page, form, form.locator('#sortKeyType'), '02b-create-form-dropdown', 30);
     });
 
-    await step('create a table with a sort key (the form says up front that streams are not available yet)', async () => {
+    await step('create a table with a sort key and a stream of new and old images', async () => {
       const form = wb.webview(page);
       await form.locator('#tableName input').fill(TABLE);
       await form.locator('#partitionKey input').fill('customer');
       await form.locator('#sortKey input').fill('orderId');
       await selectOption(page, form, '#sortKeyType', 'N');
-      await form.locator('#stream-unavailable', { hasText: 'Not yet available in the workspace database' }).waitFor();
+      await selectOption(page, form, '#stream', 'NEW_AND_OLD_IMAGES');
       await shot(page, '02-create-table-form');
       await form.locator('#create').click();
       await wb.sideBarTreeItem(page, TABLE).waitFor({ timeout: 20_000 });
       await shot(page, '03-table-created');
     });
 
-    await step('the tree shows keys, indexes and capacity of the table', async () => {
+    await step('the tree shows keys, indexes, the stream and capacity of the table', async () => {
       await wb.sideBarTreeItem(page, TABLE).click();
       await wb.sideBarTreeItem(page, /^customer/).first().waitFor();
       await wb.sideBarTreeItem(page, /^orderId/).first().waitFor();
       await wb.sideBarTreeItem(page, /^Indexes/).first().waitFor();
       await wb.sideBarTreeItem(page, /^Stream/).first().waitFor();
+      await page.locator('.part.sidebar .monaco-list-row', { hasText: 'Stream' }).first().locator('.label-description', { hasText: 'NEW_AND_OLD_IMAGES' }).waitFor({ timeout: 5_000 });
       await wb.sideBarTreeItem(page, /^Capacity/).first().waitFor();
     });
 

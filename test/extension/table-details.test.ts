@@ -1,5 +1,5 @@
 // What the create-table form and the tree say about features the workspace engine does not have
-// yet (Stream, TTL, Backups), and the monthly estimate of a provisioned table.
+// yet (TTL, Backups) and about one it has (Stream), and the monthly estimate of a provisioned table.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { DynamoWorkspaceApi } from '../../src/extension/activate';
@@ -27,11 +27,13 @@ describe('features the workspace database does not have yet', () => {
   };
   const text = (t: vscode.TreeItem['tooltip']) => (t instanceof vscode.MarkdownString ? t.value : String(t ?? ''));
 
-  it('the tree says Stream, Time to live and Backups are not yet available, in the same words for all three', async () => {
+  it('the tree says Time to live and Backups are not yet available, in the same words for both, and a table without a stream has its Stream off', async () => {
     const tableName = uniqueName('Plain');
     await vscode.commands.executeCommand('dynamoWorkspace.createTable', { connectionId, draft: { tableName, partitionKey: 'id' } });
     const d = await details(tableName);
-    for (const label of ['Stream', 'Time to live', 'Backups']) {
+    // The workspace engine serves Streams (ListStreams answers), so the Stream node shows the table's state.
+    assert.equal(d.get('Stream')?.description, 'off');
+    for (const label of ['Time to live', 'Backups']) {
       const item = d.get(label);
       assert.ok(item, `${label} is shown`);
       assert.equal(item.description, 'not yet available', `${label}'s description`);
@@ -39,12 +41,12 @@ describe('features the workspace database does not have yet', () => {
     }
   });
 
-  it('the create-table form gets Stream and TTL marked unavailable, with the reason, before anything is submitted', async () => {
+  it('the create-table form gets TTL marked unavailable, with the reason, and Stream available, before anything is submitted', async () => {
     await vscode.commands.executeCommand('dynamoWorkspace.createTable', { connectionId });
     const designer = await waitFor('designer panel', () => a.designer());
     // the page's first request: what it renders the form from
     const ready = await (designer.host as unknown as { handlers: { ready(p: void): Promise<{ unavailable?: { stream?: string; ttl?: string } }> } }).handlers.ready();
-    assert.equal(ready.unavailable?.stream, NOT_YET_AVAILABLE);
+    assert.equal(ready.unavailable?.stream, undefined);
     assert.equal(ready.unavailable?.ttl, NOT_YET_AVAILABLE);
     await waitFor('the form to finish loading', () => designer.host.isReady, 30_000);
     designer.host.panel.dispose();

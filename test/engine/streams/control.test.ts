@@ -4,6 +4,7 @@
 // over with an injected clock, and a deleted table's stream kept for 24 hours.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { Database } from '../../../src/engine/database';
@@ -323,4 +324,41 @@ test('retention drops shards closed over 24 hours ago and old disabled streams, 
   assert.equal(table.LatestStreamArn, streams[0].arn);
   assert.deepEqual(listStreams(db), []);
   await db.close();
+});
+
+test('paging ListStreams with any Limit gives every readable stream once, in listing order', async () => {
+  await fc.assert(
+    fc.asyncProperty(
+      fc.array(fc.record({ table: fc.integer({ min: 0, max: 4 }), cycles: fc.integer({ min: 1, max: 3 }), drop: fc.boolean() }), { minLength: 1, maxLength: 6 }),
+      fc.integer({ min: 1, max: 7 }),
+      async (tables, limit) => {
+        const c = clock();
+        const db = await Database.open('', { inMemory: true, now: c.now });
+        for (const t of tables) {
+          const TableName = `table${t.table}`;
+          if (!db.tables.has(TableName)) await db.execute('CreateTable', { TableName, ...KEYS });
+          const streams = db.table(TableName).meta.streams ?? [];
+          if (streams[streams.length - 1]?.disabledAt === undefined && streams.length > 0) await db.execute('UpdateTable', { TableName, StreamSpecification: { StreamEnabled: false } });
+          for (let i = 0; i < t.cycles; i++) {
+            await db.execute('UpdateTable', { TableName, StreamSpecification: { StreamEnabled: true, StreamViewType: 'KEYS_ONLY' } });
+            await db.execute('UpdateTable', { TableName, StreamSpecification: { StreamEnabled: false } });
+          }
+          if (t.drop) await db.execute('DeleteTable', { TableName });
+        }
+        const everything = ((await db.streams.execute('ListStreams', {})) as any).Streams;
+        assert.equal(everything.length, new Set(everything.map((s: any) => s.StreamArn)).size, 'no arn twice');
+        const paged: unknown[] = [];
+        let start: string | undefined;
+        do {
+          const page = (await db.streams.execute('ListStreams', { Limit: limit, ExclusiveStartStreamArn: start })) as any;
+          assert.ok(page.Streams.length <= limit);
+          paged.push(...page.Streams);
+          start = page.LastEvaluatedStreamArn;
+        } while (start !== undefined);
+        assert.deepEqual(paged, everything);
+        await db.close();
+      },
+    ),
+    { numRuns: 40, seed: 1206 },
+  );
 });
