@@ -117,6 +117,7 @@ export class TtlSweeper {
   /** Deletes the table's due items, a batch per commit; returns how many. */
   private async sweepTable(table: Table): Promise<number> {
     let deleted = 0;
+    let idle = 0;
     for (;;) {
       const expiry = table.expiry;
       if (expiry === undefined || !this.live(table) || this.status(table) !== 'ENABLED') return deleted;
@@ -127,7 +128,13 @@ export class TtlSweeper {
       await nextTurn();
       if (!this.live(table)) return deleted;
       const mutations = expiredDeletions(table, keys, this.db.now());
-      if (mutations.length === 0) return deleted;
+      if (mutations.length === 0) {
+        // Every item of the batch was rewritten or deleted meanwhile (their entries moved, so the
+        // next batch is another); twice in a row, the rest waits for the next pass.
+        if (++idle === 2) return deleted;
+        continue;
+      }
+      idle = 0;
       try {
         await this.db.commit(mutations, 'ttl');
       } catch {

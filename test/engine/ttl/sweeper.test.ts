@@ -9,7 +9,7 @@ import { expiredDeletions } from '../../../src/engine/ttl';
 import { itemSize } from '../../../src/engine/types/attribute-validation';
 import type { Item } from '../../../src/engine/types/attribute-value';
 import type { Mutation } from '../../../src/engine/log';
-import { AD, KS, gsi, N, S } from '../indexes/helpers';
+import { AD, KS, gsi, indexedTable, N, S } from '../indexes/helpers';
 import { SETTLED, ttlMemoryDb, withDataDir } from './helpers';
 
 const nowSeconds = () => Math.floor(Date.now() / 1000);
@@ -58,6 +58,32 @@ test('a pass deletes exactly the items whose TTL passed; other types, future tim
   assert.equal(result.deleted, 2);
   assert.deepEqual(await keys(db), ['future', 'none', 'set', 'six-years-ago', 'string']);
   assert.deepEqual(await keys(db, 'byG'), ['future', 'none', 'set', 'six-years-ago', 'string'], 'the GSI follows the deletions');
+  await db.close();
+});
+
+test('every local and global secondary index of the table follows the deletions', async () => {
+  const db = await ttlMemoryDb();
+  await indexedTable(db);
+  await db.execute('UpdateTimeToLive', { TableName: 'TTT', TimeToLiveSpecification: { AttributeName: 'exp', Enabled: true } });
+  const now = nowSeconds();
+  for (let i = 0; i < 40; i++) {
+    await db.execute('PutItem', {
+      TableName: 'TTT',
+      Item: { pk: S(`p${i % 4}`), sk: S(`s${i}`), g: S(`g${i % 3}`), n: N(i), l: N(i), l2: S(`x${i}`), a: S('kept'), exp: N(i % 2 === 0 ? now - 30 : now + 3600) },
+    });
+  }
+  const collection = () => db.tables.get('TTT')!.secondary.collectionSize(db.tables.get('TTT')!.keyOf({ pk: S('p1'), sk: S('s1') }));
+  const before = collection();
+  assert.equal((await db.ttl.sweepNow()).deleted, 20);
+  for (const index of [undefined, 'byG', 'byGN', 'byL', 'byLK']) {
+    const out = (await db.execute('Scan', { TableName: 'TTT', ...(index ? { IndexName: index } : {}) })) as { Items: Array<{ sk: { S: string } }> };
+    const left = out.Items.map((i) => Number(i.sk.S.slice(1))).sort((a, b) => a - b);
+    assert.deepEqual(left, Array.from({ length: 20 }, (_, k) => 2 * k + 1), `${index ?? 'table'} holds exactly the unexpired items`);
+  }
+  // Partition p1 held only odd (unexpired) items; p0's collection shrank with its deletions.
+  assert.equal(collection(), before);
+  const p0 = db.tables.get('TTT')!.secondary.collectionSize(db.tables.get('TTT')!.keyOf({ pk: S('p0'), sk: S('s0') }));
+  assert.equal(p0, 0, 'p0 held only expired items: its item collection is empty');
   await db.close();
 });
 
