@@ -4,7 +4,9 @@
 // being written is synced, and where a failed run's log ends; end-mark.ts), recovers at open (recovery.ts, and
 // upgrade.ts for folders of the format before), keeps an index from lsn and time to segment
 // (time-index.ts), hands out readers of a range (reader.ts; recent ranges from the in-memory tail
-// of acknowledged records, tail-cache.ts), takes checkpoints as per-table
+// of acknowledged records, tail-cache.ts; `readFrom` goes on from a position an earlier read
+// stopped at), tells consumers how far the log is durable (`durableLsn`, `onDurable`: what no
+// crash takes back, the most Streams shows), takes checkpoints as per-table
 // snapshots (snapshot.ts) when enough log has accumulated, and removes what no consumer retains
 // (retention.ts). Every byte goes through a FileSystem, so tests can inject faults and crashes.
 //
@@ -98,6 +100,8 @@ export class LogStore {
   private closing = false;
   /** The newest acknowledged records, for readers of recent history. */
   private readonly tail: TailCache;
+  /** Consumers that read the newest records from the in-memory tail (see retain). */
+  private readonly tailReaders = new Set<string>();
   /** Told when the durable lsn moves (see durableLsn). */
   private readonly durableListeners = new Set<(lsn: number) => void>();
 
@@ -314,15 +318,23 @@ export class LogStore {
     this.prune();
   }
 
-  /** Keeps history from `from` on for the consumer `name` (until released). */
-  retain(name: string, from: RetainFrom): void {
+  /**
+   * Keeps history from `from` on for the consumer `name` (until released). With `recent`, the
+   * consumer also reads the newest records often, and the in-memory tail holds them for it; that
+   * costs every write a little (see tail-cache.ts), so a consumer that reads recent records well
+   * enough from the files (in the page cache, from remembered positions) passes false.
+   */
+  retain(name: string, from: RetainFrom, recent = true): void {
     this.retention.retain(name, from);
-    this.tail.enabled = true;
+    if (recent) this.tailReaders.add(name);
+    else this.tailReaders.delete(name);
+    this.tail.enabled = this.tailReaders.size > 0;
   }
 
   release(name: string): void {
     this.retention.release(name);
-    this.tail.enabled = this.retention.names.length > 0;
+    this.tailReaders.delete(name);
+    this.tail.enabled = this.tailReaders.size > 0;
     this.prune();
   }
 
@@ -345,6 +357,11 @@ export class LogStore {
       this.fs.remove(path.join(this.dir, segmentName(segment)));
       this.index.remove(segment);
     }
+    const positions = this.writer.positions;
+    const first = this.index.spans()[0]?.segment ?? Infinity;
+    let gone = 0;
+    while (gone < positions.length && positions[gone].segment < first) gone++;
+    if (gone > 0) positions.splice(0, gone);
   }
 
   /** The records of a range of lsns or times, oldest first, read as iterated. Reading changes nothing. */
@@ -360,7 +377,26 @@ export class LogStore {
    * handed out). A reader that stops early reads little more than it took.
    */
   readFrom(fromLsn: number, toLsn: number, cursor: ReadCursor): Iterable<LogRecord> {
-    return this.tail.iterate({ fromLsn, toLsn }) ?? readFrom(this.fs, this.dir, this.index, fromLsn, toLsn, cursor);
+    const cached = this.tail.iterate({ fromLsn, toLsn });
+    if (cached) return cached;
+    // The nearer of the caller's hint and the writer's remembered positions (hints are only ever before fromLsn).
+    const known = this.positionBefore(fromLsn);
+    const hint = cursor.hint;
+    if (known && (hint === undefined || hint.lsn >= fromLsn || known.segment > hint.segment || (known.segment === hint.segment && known.offset > hint.offset))) cursor.hint = known;
+    return readFrom(this.fs, this.dir, this.index, fromLsn, toLsn, cursor);
+  }
+
+  /** The last remembered position before the record `lsn` (see LogWriter.positions). */
+  private positionBefore(lsn: number): LogPosition | undefined {
+    const list = this.writer.positions;
+    let lo = 0;
+    let hi = list.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (list[mid].lsn < lsn) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo > 0 ? list[lo - 1] : undefined;
   }
 
   /** The lsn of the oldest record the log still holds. */

@@ -37,6 +37,8 @@ export const DEFAULT_SEGMENT_BYTES = 64 * 1024 * 1024;
 export const FIRST_ALLOCATION = 256 * 1024;
 export const DEFAULT_SYNC_INTERVAL_MS = 200;
 const MAX_IN_FLIGHT = 2;
+/** One remembered record position per this many lsns (see LogWriter.positions). */
+export const POSITION_EVERY = 1024;
 
 /** What an acknowledged record survives (see the top of this file). */
 export type Durability = 'process' | 'disk';
@@ -195,6 +197,12 @@ export class LogWriter {
   private markTimer: NodeJS.Timeout | undefined;
   /** Frame bytes appended since the writer started. */
   appendedBytes = 0;
+  /**
+   * Where every POSITION_EVERY-th record starts (the position just before it), oldest first: a
+   * reader looking for an lsn of this run starts at the nearest one rather than at its segment's
+   * start. The owner drops the entries of removed segments.
+   */
+  readonly positions: LogPosition[] = [];
   /** The position just after the current segment's header: where replay of it starts. */
   segmentStart!: LogPosition;
 
@@ -366,6 +374,8 @@ export class LogWriter {
     let crc = this.chain;
     let frame = 0;
     for (let i = 0; i < ends.length; i++) {
+      const lsn = buf.readDoubleLE(frame + FRAME_HEADER);
+      if (lsn % POSITION_EVERY === 0) this.positions.push({ segment: this.segment, offset: this.offset + frame, crc, lsn: lsn - 1 });
       crc = frameCrc(buf.subarray(frame + FRAME_HEADER, ends[i]), crc);
       buf.writeUInt32LE(crc, frame + 4);
       if (i === ends.length - 1) {

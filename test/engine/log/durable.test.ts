@@ -139,3 +139,18 @@ test('a hint that does not match the log (stale or forged) is ignored: the segme
   assert.deepEqual([...log.readFrom(5, 7, forged)].map((r) => r.lsn), [5, 6, 7]);
   await log.close();
 });
+
+test('without a hint, a read deep in a segment starts at a position the writer remembered, not at the segment start', async () => {
+  const files = new FaultFileSystem();
+  const { fs, read } = countingReads(files);
+  const log = await storeOpener(DIR, 64 * 1024 * 1024)(fs, { ...NO_FLUSH, tailCacheBytes: 0 });
+  const n = 5000;
+  for (let i = 1; i <= n; i++) void log.append(change(i), i);
+  await log.settled;
+  const segmentBytes = log.segments[log.segments.length - 1].end;
+  const before = read();
+  assert.deepEqual([...log.readFrom(4990, 4992, {})].map((r) => r.lsn), [4990, 4991, 4992]);
+  const bytesRead = read() - before;
+  assert.ok(bytesRead < segmentBytes / 4, `read ${bytesRead} bytes of a ${segmentBytes}-byte segment for 3 records`);
+  await log.close();
+});
