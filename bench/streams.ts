@@ -7,7 +7,8 @@
 //             with a lean client (reads only the paging members) and with one that parses every answer;
 //             also the server's CPU per record against its CPU per scanned item
 //   puts      PutItem/s into a table with a stream (NEW_AND_OLD_IMAGES) against one without, in the
-//             same server, alternating short phases; the median of same-round ratios (goal >= 0.9)
+//             same server, alternating short phases; the median of same-round ratios (goal >= 0.9),
+//             and the server's CPU per PutItem on each side
 //   logBytes  bytes the log grew by per change: the load (INSERTs) with a stream on, and the
 //             alternating put phases (MODIFYs) with the stream on and off
 //
@@ -196,13 +197,16 @@ async function puts(server: ServerChild, dir: string) {
     Array.from({ length: 4096 }, (_, i) => encodeRequest({ target: 'DynamoDB_20120810.PutItem', body: JSON.stringify({ TableName: table, Item: item(i % 8192, salt + i) }) }));
   const rows: Record<'on' | 'off', number[]> = { on: [], off: [] };
   const bytesPerPut: Record<'on' | 'off', number[]> = { on: [], off: [] };
+  const cpuPerPut: Record<'on' | 'off', number[]> = { on: [], off: [] };
   const ratios: number[] = [];
+  const cpuRatios: number[] = [];
   for (let round = 0; round < PUT_ROUNDS; round++) {
     const got: Partial<Record<'on' | 'off', number>> = {};
     // Alternate which goes first, so a drift over the round does not favour one side.
     const order: Array<'on' | 'off'> = round % 2 === 0 ? ['on', 'off'] : ['off', 'on'];
     for (const side of order) {
       const before = logBytes(dir);
+      const cpu0 = await server.cpuMicros();
       const r = await runLoad({
         host: server.host,
         port: server.port,
@@ -212,12 +216,15 @@ async function puts(server: ServerChild, dir: string) {
         warmupMs: 300,
       });
       if (r.errors > 0) throw new Error(`PutItem errors: ${r.firstError}`);
+      // The settling time lets the background flush of this side's writes land in this side's figures.
       await new Promise((res) => setTimeout(res, 300));
+      cpuPerPut[side].push(((await server.cpuMicros()) - cpu0) / Math.max(1, r.total));
       bytesPerPut[side].push((logBytes(dir) - before) / Math.max(1, r.total));
       rows[side].push(r.opsPerSec);
       got[side] = r.opsPerSec;
     }
     ratios.push(got.on! / got.off!);
+    cpuRatios.push(cpuPerPut.off.at(-1)! / cpuPerPut.on.at(-1)!);
   }
   return {
     rounds: PUT_ROUNDS,
@@ -227,6 +234,9 @@ async function puts(server: ServerChild, dir: string) {
     streamOffOpsPerSec: Math.round(median(rows.off)),
     ratio: round3(median(ratios)),
     roundRatios: ratios.map(round3),
+    // Server CPU per PutItem with the stream off over with it on: the ratio a server-bound run approaches, steadier on a shared machine.
+    serverCpuUsPerPut: { streamOn: round3(median(cpuPerPut.on)), streamOff: round3(median(cpuPerPut.off)) },
+    serverCpuRatio: round3(median(cpuRatios)),
     logBytesPerModify: { streamOn: Math.round(median(bytesPerPut.on)), streamOff: Math.round(median(bytesPerPut.off)) },
   };
 }
@@ -246,7 +256,7 @@ async function main(): Promise<void> {
     log('PutItem with the stream on and off');
     const p = await puts(server, dir);
     results.puts = { ...p, goal: 0.9 };
-    log(`puts: ratio ${p.ratio} (${p.roundRatios.join(', ')})`);
+    log(`puts: ratio ${p.ratio} (${p.roundRatios.join(', ')}), server CPU ratio ${p.serverCpuRatio}`);
     const arn: string = (await c.send('CreateTable', createTable(STREAM_TABLE, true))).TableDescription.LatestStreamArn;
     log(`loading ${ITEMS} items into a table with a stream`);
     results.load = await load(connections, dir);
