@@ -2,7 +2,7 @@
 // headless chromium, with the extension installed from its .vsix: in a folder whose data folder
 // exists from an earlier session (run.sh makes it so; the host suite covers the other reason, an
 // explicitly enabled endpoint), the endpoint answers before the explorer is opened; "Add Connection…" in the view title with a row selected asks instead
-// of saving the row; the create form says up front that TTL is not available (Stream is) and
+// of saving the row; the create form offers Stream and TTL and
 // shows a provisioned table's monthly estimate; the Capacity hover shows it too; writes from the
 // SDK move the tree's count. Screenshots go to OUT_DIR; step results to RESULTS_JSON.
 //   DW_UI_WORKSPACE=DIR DW_UI_STATE=DIR node --import tsx test/e2e/ui-host-scenario.ts WORKBENCH_URL OUT_DIR RESULTS_JSON
@@ -12,7 +12,6 @@ import { DynamoDBClient, ListTablesCommand, PutItemCommand } from '@aws-sdk/clie
 import type { FrameLocator, Page } from 'playwright-core';
 import * as wb from './lib/workbench';
 import { scenarioSteps } from './scenario-steps';
-import { NOT_YET_AVAILABLE } from '../../src/extension/features';
 
 const [url, out, resultsFile] = process.argv.slice(2);
 const workspace = process.env.DW_UI_WORKSPACE ?? '';
@@ -74,14 +73,15 @@ async function main(): Promise<number> {
       }
     });
 
-    await step('the create form shows TTL as not yet available, with the reason, and Stream available, before submitting', async () => {
+    await step('the create form offers Stream and TTL, neither marked unavailable, before submitting', async () => {
       await wb.runCommand(page, 'Dynamo Workspace: Create Table…');
       const form = wb.webview(page);
       await form.locator('#tableName input').waitFor({ timeout: 20_000 });
-      await form.locator('#ttlAttribute-unavailable', { hasText: NOT_YET_AVAILABLE }).waitFor({ timeout: 10_000 });
+      await form.locator('#stream').waitFor({ timeout: 10_000 });
       if ((await form.locator('#stream').getAttribute('disabled')) !== null) throw new Error('the Stream select is disabled');
       if ((await form.locator('#stream-unavailable').count()) !== 0) throw new Error('the form says Stream is unavailable');
-      if ((await form.locator('#ttlAttribute').getAttribute('disabled')) === null) throw new Error('the TTL field is enabled');
+      if ((await form.locator('#ttlAttribute').getAttribute('disabled')) !== null) throw new Error('the TTL field is disabled');
+      if ((await form.locator('#ttlAttribute-unavailable').count()) !== 0) throw new Error('the form says TTL is unavailable');
       await noSidewaysScroll(page, form);
     });
 
@@ -103,12 +103,14 @@ async function main(): Promise<number> {
       await wb.sideBarTreeItem(page, TABLE).waitFor({ timeout: 20_000 });
     });
 
-    await step('the Capacity row\'s hover has the same estimate, Stream says off, and TTL/Backups say not yet available', async () => {
+    await step('the Capacity row\'s hover has the same estimate, Stream and TTL say off, and Backups says not yet available', async () => {
       await wb.sideBarTreeItem(page, TABLE).click();
       await page.mouse.move(700, 400); // away from the table row's own hover
-      await wb.sideBarTreeItem(page, /^Stream/).first().waitFor({ timeout: 10_000 });
-      await page.locator('.part.sidebar .monaco-list-row', { hasText: 'Stream' }).first().locator('.label-description', { hasText: 'off' }).waitFor({ timeout: 5_000 });
-      for (const label of ['Time to live', 'Backups']) {
+      for (const label of ['Stream', 'Time to live']) {
+        await wb.sideBarTreeItem(page, new RegExp(`^${label}`)).first().waitFor({ timeout: 10_000 });
+        await page.locator('.part.sidebar .monaco-list-row', { hasText: label }).first().locator('.label-description', { hasText: 'off' }).waitFor({ timeout: 5_000 });
+      }
+      for (const label of ['Backups']) {
         await wb.sideBarTreeItem(page, new RegExp(`^${label}`)).first().waitFor({ timeout: 10_000 });
         const row = page.locator('.part.sidebar .monaco-list-row', { hasText: label }).first();
         await row.locator('.label-description', { hasText: 'not yet available' }).waitFor({ timeout: 5_000 });

@@ -1,5 +1,5 @@
-// What the create-table form and the tree say about features the workspace engine does not have
-// yet (TTL, Backups) and about one it has (Stream), and the monthly estimate of a provisioned table.
+// What the create-table form and the tree say about a feature the workspace engine does not have
+// yet (Backups) and about those it has (Stream, TTL), and the monthly estimate of a provisioned table.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { DynamoWorkspaceApi } from '../../src/extension/activate';
@@ -27,13 +27,14 @@ describe('features the workspace database does not have yet', () => {
   };
   const text = (t: vscode.TreeItem['tooltip']) => (t instanceof vscode.MarkdownString ? t.value : String(t ?? ''));
 
-  it('the tree says Time to live and Backups are not yet available, in the same words for both, and a table without a stream has its Stream off', async () => {
+  it('the tree says Backups are not yet available, and a plain table has its Stream and Time to live off', async () => {
     const tableName = uniqueName('Plain');
     await vscode.commands.executeCommand('dynamoWorkspace.createTable', { connectionId, draft: { tableName, partitionKey: 'id' } });
     const d = await details(tableName);
-    // The workspace engine serves Streams (ListStreams answers), so the Stream node shows the table's state.
+    // The workspace engine serves Streams and TTL (ListStreams and DescribeTimeToLive answer), so those nodes show the table's state.
     assert.equal(d.get('Stream')?.description, 'off');
-    for (const label of ['Time to live', 'Backups']) {
+    assert.equal(d.get('Time to live')?.description, 'off');
+    for (const label of ['Backups']) {
       const item = d.get(label);
       assert.ok(item, `${label} is shown`);
       assert.equal(item.description, 'not yet available', `${label}'s description`);
@@ -41,24 +42,24 @@ describe('features the workspace database does not have yet', () => {
     }
   });
 
-  it('the create-table form gets TTL marked unavailable, with the reason, and Stream available, before anything is submitted', async () => {
+  it('the create-table form gets Stream and TTL available before anything is submitted', async () => {
     await vscode.commands.executeCommand('dynamoWorkspace.createTable', { connectionId });
     const designer = await waitFor('designer panel', () => a.designer());
     // the page's first request: what it renders the form from
     const ready = await (designer.host as unknown as { handlers: { ready(p: void): Promise<{ unavailable?: { stream?: string; ttl?: string } }> } }).handlers.ready();
     assert.equal(ready.unavailable?.stream, undefined);
-    assert.equal(ready.unavailable?.ttl, NOT_YET_AVAILABLE);
+    assert.equal(ready.unavailable?.ttl, undefined);
     await waitFor('the form to finish loading', () => designer.host.isReady, 30_000);
     designer.host.panel.dispose();
   });
 
-  it('a draft asking for TTL is refused before the table is created, not after', async () => {
+  it('a draft asking for TTL creates the table with TTL on that attribute', async () => {
     const tableName = uniqueName('WithTtl');
-    const result = await vscode.commands.executeCommand('dynamoWorkspace.createTable', { connectionId, draft: { tableName, partitionKey: 'id', ttlAttribute: 'expiresAt' } });
-    assert.equal(result, undefined);
-    assert.match(a.lastMessage()?.text ?? '', /Time to live/);
-    const names = (await (await a.manager.get(connectionId)).send('ListTables', {})).TableNames as string[];
-    assert.ok(!names.includes(tableName), 'no table was created without its TTL');
+    const result = await vscode.commands.executeCommand<{ tableName: string }>('dynamoWorkspace.createTable', { connectionId, draft: { tableName, partitionKey: 'id', ttlAttribute: 'expiresAt' } });
+    assert.equal(result?.tableName, tableName);
+    const ttl = (await (await a.manager.get(connectionId)).send('DescribeTimeToLive', { TableName: tableName })).TimeToLiveDescription;
+    assert.equal(ttl.AttributeName, 'expiresAt');
+    assert.match(ttl.TimeToLiveStatus, /^(ENABLING|ENABLED)$/);
   });
 
   it('the Capacity node of a provisioned table shows its monthly estimate at us-east-1 prices', async () => {
