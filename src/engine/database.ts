@@ -109,8 +109,8 @@ export class Database {
     this.now = options.now ?? Date.now;
     this.capacity = new CapacityManager(this, { throttling: options.throttling });
     this.metrics = new CapacityMetrics(this, this.capacity);
-    this.ttl = new TtlSweeper(this);
     this.history = new StreamHistory(this);
+    this.ttl = new TtlSweeper(this);
   }
 
   static async open(dir: string, options: DatabaseOptions = {}): Promise<Database> {
@@ -148,11 +148,13 @@ export class Database {
           failed: (e) => db.logFailed(e),
         },
       );
+      // Before anything can checkpoint (a long replay is checkpointed at once) and prune: the
+      // log keeps the history the streams it recovered (a deleted table's too) still need.
+      db.history.attach();
       // GSIs a crash or a close left CREATING start their backfill over; deletions complete.
       for (const table of db.tables.values()) startIndexWork(db, table);
       // Every open starts new shards (as DynamoDB's shards roll over), and retention catches up.
       await maintainStreams(db, { reopened: true, rolloverMs: db.shardRolloverMs });
-      db.history.attach();
       db.startStreamMaintenance();
       // Expired items a crash or a close left behind go at the next pass.
       db.ttl.start();
@@ -335,8 +337,8 @@ export class Database {
     this.closed = true;
     this.unwatch?.();
     clearInterval(this.streamTimer);
-    this.ttl.stop();
     this.history.close();
+    this.ttl.stop();
     try {
       await this.log?.close();
     } finally {

@@ -160,3 +160,19 @@ test('the log keeps history while a stream may need it, and lets it go 24 hours 
   assert.ok(listSegments(files, '/data').length <= 2, `${listSegments(files, '/data').length} segments once no stream needs history`);
   await db.close();
 });
+
+test("a reopen whose long replay is checkpointed at once keeps a deleted table's stream history", async () => {
+  const files = new FaultFileSystem();
+  const options = { fileSystem: files, durability: 'disk' as const, segmentBytes: 8 * 1024 };
+  const db = await Database.open('/data', { ...options, checkpointBytes: Number.MAX_SAFE_INTEGER });
+  await createStreamTable(db, 'KEYS_ONLY');
+  for (let i = 0; i < 100; i++) await put(db, { ...key('a', i), pad: { S: 'p'.repeat(200) } });
+  const arn = await streamArnOf(db);
+  await db.execute('DeleteTable', { TableName: 'Events' });
+  // Killed: the next open replays the whole log, more than a checkpoint's worth, and checkpoints at once.
+  const after = files.crashProcessOnly();
+  const reopened = await Database.open('/data', { ...options, fileSystem: after, checkpointBytes: 16 * 1024 });
+  await new Promise((r) => setTimeout(r, 50));
+  assert.equal((await drainStream(reopened, arn)).length, 100);
+  await reopened.close();
+});

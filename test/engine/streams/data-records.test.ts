@@ -6,8 +6,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import type { StreamViewType } from '../../../src/engine/streams/model';
-import { createStreamTable, drain, drainStream, iterator, key, openMemory, put, shardsOf, streamArnOf } from './data-helpers';
+import { parseSequenceNumber, sequenceNumber, type StreamViewType } from '../../../src/engine/streams/model';
+import { createStreamTable, drain, drainStream, iterator, key, openMemory, put, shardsOf, streamArnOf, testClock } from './data-helpers';
 
 const VIEW_TYPES: StreamViewType[] = ['KEYS_ONLY', 'NEW_IMAGE', 'OLD_IMAGE', 'NEW_AND_OLD_IMAGES'];
 
@@ -146,6 +146,29 @@ test('eventIDs are the same each time a record is read, and differ between recor
   await db.close();
 });
 
+test("the TTL sweeper's deletions show up in the stream as REMOVE records with DynamoDB's service identity", async () => {
+  const clock = testClock();
+  const db = await openMemory({ now: clock.now });
+  await createStreamTable(db, 'NEW_AND_OLD_IMAGES');
+  await db.execute('UpdateTimeToLive', { TableName: 'Events', TimeToLiveSpecification: { Enabled: true, AttributeName: 'expires' } });
+  const expires = String(Math.floor(clock.now() / 1000) + 60);
+  await put(db, { ...key('a', 1), expires: { N: expires } });
+  await put(db, { ...key('a', 2) });
+  clock.advance(120_000);
+  await db.ttl.sweepNow();
+  const records = await drainStream(db, await streamArnOf(db));
+  assert.deepEqual(
+    records.map((r) => [r.eventName, r.userIdentity]),
+    [
+      ['INSERT', undefined],
+      ['INSERT', undefined],
+      ['REMOVE', { type: 'Service', principalId: 'dynamodb.amazonaws.com' }],
+    ],
+  );
+  assert.deepEqual(records[2].dynamodb.OldImage, { ...key('a', 1), expires: { N: expires } });
+  await db.close();
+});
+
 test("a TTL deletion's REMOVE record carries DynamoDB's service identity; a user's does not", async () => {
   const db = await openMemory();
   await createStreamTable(db, 'OLD_IMAGE');
@@ -175,4 +198,14 @@ test('ApproximateCreationDateTime is the write time in epoch seconds', async () 
     [Date.UTC(2026, 5, 1, 12, 0, 0) / 1000, Date.UTC(2026, 5, 1, 12, 1, 1) / 1000],
   );
   await db.close();
+});
+
+test('a sequence number is lsn * 1000 + the mutation index in 21 digits, and parses back', () => {
+  fc.assert(
+    fc.property(fc.integer({ min: 0, max: 2 ** 43 }), fc.integer({ min: 0, max: 999 }), (lsn, index) => {
+      const text = sequenceNumber(lsn, index);
+      assert.equal(text, (BigInt(lsn) * 1000n + BigInt(index)).toString().padStart(21, '0'));
+      assert.deepEqual(parseSequenceNumber(text), { lsn, index });
+    }),
+  );
 });
