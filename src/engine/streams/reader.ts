@@ -26,6 +26,11 @@ import { enabledStream, findStream, hasReadableStream } from './catalog';
 import { STREAM_RETENTION_MS, type StreamState } from './model';
 import { approximateBytes, changesItem, isItemMutation, newRecordContext, type RecordContext, type StreamEntry } from './records';
 
+// Module-level copies of the functions readPage calls for every mutation (see log/reader.ts).
+const isItem = isItemMutation;
+const changes = changesItem;
+const entryBytes = approximateBytes;
+
 /** The retention consumer name Streams registers with the log. */
 const RETENTION_NAME = 'streams';
 
@@ -220,7 +225,7 @@ export function readPage(history: StreamHistory, range: StreamRange, from: Strea
     const mutations = record.mutations;
     for (let i = record.lsn === from.lsn ? from.index : 0; i < mutations.length; i++) {
       const m = mutations[i];
-      if (m.tableId !== tableId || !isItemMutation(m) || !changesItem(codec, m)) continue;
+      if (m.tableId !== tableId || !isItem(m) || !changes(codec, m)) continue;
       if (entries.length >= limit || (entries.length > 0 && bytes >= maxBytes)) {
         next = { lsn: record.lsn, index: i };
         after = before;
@@ -228,7 +233,7 @@ export function readPage(history: StreamHistory, range: StreamRange, from: Strea
       }
       const entry: StreamEntry = { lsn: record.lsn, index: i, time: record.time, origin: record.origin, mutation: m };
       entries.push(entry);
-      bytes += approximateBytes(entry);
+      bytes += entryBytes(entry);
     }
   }
   // A hint is good only for a read that starts after it (records read from the tail have none).

@@ -1,7 +1,9 @@
 // Stream records from log records: one per put or delete mutation of a table with a stream,
 // shaped exactly as DynamoDB Streams writes them (eventID, eventName, eventVersion, eventSource,
 // awsRegion, dynamodb {ApproximateCreationDateTime, Keys, NewImage, OldImage, SequenceNumber,
-// SizeBytes, StreamViewType}, and userIdentity for TTL deletions).
+// SizeBytes, StreamViewType}, and userIdentity {Type, PrincipalId} for TTL deletions: the Streams
+// API's capitalised member names, which the AWS SDKs read; Lambda's events spell them type and
+// principalId).
 //
 // Two renderings of the same record: JSON text written straight from the encoded images (the
 // endpoint's GetRecords, where a million records must not each become an object tree first), and
@@ -24,6 +26,12 @@ import type { Mutation, Origin } from '../log';
 import type { AttributeValue, Item } from '../types/attribute-value';
 import { attributeValueSize, utf8Length } from '../types/attribute-validation';
 import { sequenceNumber, type StreamViewType } from './model';
+
+// Module-level copies of imported functions called for every record (see log/reader.ts: run from
+// source, each read of an imported binding is a getter call).
+const itemSize = encodedItemSize;
+const valueSize = attributeValueSize;
+const sequenceText = sequenceNumber;
 
 export type ItemMutation = Extract<Mutation, { kind: 'put' | 'delete' }>;
 
@@ -67,10 +75,11 @@ export interface StreamRecord {
     SizeBytes: number;
     StreamViewType: StreamViewType;
   };
-  userIdentity?: { type: 'Service'; principalId: 'dynamodb.amazonaws.com' };
+  /** The Streams API's member names (capitalised; Lambda's event format writes them in lower case). */
+  userIdentity?: { Type: 'Service'; PrincipalId: 'dynamodb.amazonaws.com' };
 }
 
-const TTL_IDENTITY = { type: 'Service', principalId: 'dynamodb.amazonaws.com' } as const;
+const TTL_IDENTITY = { Type: 'Service', PrincipalId: 'dynamodb.amazonaws.com' } as const;
 const TTL_IDENTITY_JSON = JSON.stringify(TTL_IDENTITY);
 
 export function eventIdPrefix(streamArn: string): string {
@@ -92,7 +101,7 @@ export function changesItem(codec: ItemCodec, m: ItemMutation): boolean {
   if (m.kind === 'delete' || m.old === undefined) return true;
   if (m.old === m.item) return false;
   // Equal data has equal sizes: most real changes end here without decoding anything.
-  if (encodedItemSize(m.old) !== encodedItemSize(m.item)) return true;
+  if (itemSize(m.old) !== itemSize(m.item)) return true;
   return !valuesEqual({ M: codec.decode(m.old) }, { M: codec.decode(m.item) });
 }
 
@@ -122,9 +131,9 @@ function keyOf(ctx: RecordContext, m: ItemMutation): AttributeValue[] {
 
 function sizeOf(ctx: RecordContext, keys: AttributeValue[], newImage: string | undefined, oldImage: string | undefined): number {
   let size = ctx.keyNameBytes;
-  for (let i = 0; i < keys.length; i++) size += attributeValueSize(keys[i]);
-  if (newImage !== undefined) size += encodedItemSize(newImage);
-  if (oldImage !== undefined) size += encodedItemSize(oldImage);
+  for (let i = 0; i < keys.length; i++) size += valueSize(keys[i]);
+  if (newImage !== undefined) size += itemSize(newImage);
+  if (oldImage !== undefined) size += itemSize(oldImage);
   return size;
 }
 
@@ -157,7 +166,7 @@ export function recordJson(ctx: RecordContext, e: StreamEntry): string {
   const parts = jsonParts(ctx);
   const [newImage, oldImage] = images(ctx.viewType, m);
   const keys = keyOf(ctx, m);
-  const sequence = sequenceNumber(e.lsn, e.index);
+  const sequence = sequenceText(e.lsn, e.index);
   let out = '{"eventID":"' + eventId(ctx, sequence) + '","eventName":"' + eventName(m) + parts.afterName + creationTime(e);
   for (let i = 0; i < keys.length; i++) out += parts.keyOpenings[i] + JSON.stringify(keys[i]);
   out += '}';
@@ -173,7 +182,7 @@ export function recordObject(ctx: RecordContext, e: StreamEntry): StreamRecord {
   const m = e.mutation;
   const [newImage, oldImage] = images(ctx.viewType, m);
   const keys = keyOf(ctx, m);
-  const sequence = sequenceNumber(e.lsn, e.index);
+  const sequence = sequenceText(e.lsn, e.index);
   const dynamodb: StreamRecord['dynamodb'] = {
     ApproximateCreationDateTime: creationTime(e),
     Keys: Object.fromEntries(keyNames(ctx.schema).map((name, i) => [name, keys[i]])),

@@ -98,16 +98,18 @@ function countingReads(inner: FaultFileSystem): { fs: ReturnType<typeof wrapHand
   return { fs, read: () => bytes };
 }
 
-test('readFrom pages through a segment from position hints, reading it about once rather than once per page', async () => {
-  const files = new FaultFileSystem();
-  const { fs, read } = countingReads(files);
-  // A large segment and no tail cache: every page comes from the file.
+/** Records 1..n in one large segment, no tail cache (every read comes from the file), and a count of the bytes read. */
+async function largeSegment(n: number) {
+  const { fs, read } = countingReads(new FaultFileSystem());
   const log = await storeOpener(DIR, 64 * 1024 * 1024)(fs, { ...NO_FLUSH, tailCacheBytes: 0 });
-  const n = 4000;
   for (let i = 1; i <= n; i++) void log.append(change(i), i);
   await log.settled;
-  await log.sync();
-  const segmentBytes = log.segments[log.segments.length - 1].end;
+  return { log, read, segmentBytes: log.segments[log.segments.length - 1].end };
+}
+
+test('readFrom pages through a segment from position hints, reading it about once rather than once per page', async () => {
+  const n = 4000;
+  const { log, read, segmentBytes } = await largeSegment(n);
   const pageSize = 100;
   const seen: number[] = [];
   let hint: LogPosition | undefined;
@@ -141,13 +143,7 @@ test('a hint that does not match the log (stale or forged) is ignored: the segme
 });
 
 test('without a hint, a read deep in a segment starts at a position the writer remembered, not at the segment start', async () => {
-  const files = new FaultFileSystem();
-  const { fs, read } = countingReads(files);
-  const log = await storeOpener(DIR, 64 * 1024 * 1024)(fs, { ...NO_FLUSH, tailCacheBytes: 0 });
-  const n = 5000;
-  for (let i = 1; i <= n; i++) void log.append(change(i), i);
-  await log.settled;
-  const segmentBytes = log.segments[log.segments.length - 1].end;
+  const { log, read, segmentBytes } = await largeSegment(5000);
   const before = read();
   assert.deepEqual([...log.readFrom(4990, 4992, {})].map((r) => r.lsn), [4990, 4991, 4992]);
   const bytesRead = read() - before;

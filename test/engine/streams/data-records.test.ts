@@ -162,7 +162,7 @@ test("the TTL sweeper's deletions show up in the stream as REMOVE records with D
     [
       ['INSERT', undefined],
       ['INSERT', undefined],
-      ['REMOVE', { type: 'Service', principalId: 'dynamodb.amazonaws.com' }],
+      ['REMOVE', { Type: 'Service', PrincipalId: 'dynamodb.amazonaws.com' }],
     ],
   );
   assert.deepEqual(records[2].dynamodb.OldImage, { ...key('a', 1), expires: { N: expires } });
@@ -179,7 +179,7 @@ test("a TTL deletion's REMOVE record carries DynamoDB's service identity; a user
   await db.commit([{ kind: 'delete', tableId: table.meta.id, key: k, old: table.get(k)! }], 'ttl');
   await db.execute('DeleteItem', { TableName: 'Events', Key: key('a', 2) });
   const records = (await drainStream(db, await streamArnOf(db))).filter((r) => r.eventName === 'REMOVE');
-  assert.deepEqual(records[0].userIdentity, { type: 'Service', principalId: 'dynamodb.amazonaws.com' });
+  assert.deepEqual(records[0].userIdentity, { Type: 'Service', PrincipalId: 'dynamodb.amazonaws.com' });
   assert.deepEqual(records[0].dynamodb.OldImage, { ...key('a', 1), expires: { N: '1' } });
   assert.equal(records[1].userIdentity, undefined);
   await db.close();
