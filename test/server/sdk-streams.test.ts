@@ -20,7 +20,6 @@ import {
   UpdateItemCommand,
   UpdateTableCommand,
   type AttributeValue,
-  type CreateTableCommandInput,
   type DynamoDBClient,
   type StreamViewType,
 } from '@aws-sdk/client-dynamodb';
@@ -37,25 +36,14 @@ import { sigV4Authorizer } from '../../src/server/auth/index';
 import { sdkError } from './harness';
 import { post } from './raw-http';
 import { drainShard, listShards, StreamConsumer } from './stream-consumer';
-import { openEndpoint, streamsClient, type Endpoint } from './streams-harness';
+import { createHashTable, hashTableInput, openEndpoint, streamsClient, type Endpoint } from './streams-harness';
 
 let counter = 0;
 const tableName = (prefix = 'st'): string => `${prefix}-${Date.now().toString(36)}-${++counter}`;
 
-function streamTable(TableName: string, viewType?: StreamViewType, rangeKey = false): CreateTableCommandInput {
-  return {
-    TableName,
-    AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }, ...(rangeKey ? [{ AttributeName: 'sk', AttributeType: 'N' as const }] : [])],
-    KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, ...(rangeKey ? [{ AttributeName: 'sk', KeyType: 'RANGE' as const }] : [])],
-    BillingMode: 'PAY_PER_REQUEST',
-    ...(viewType ? { StreamSpecification: { StreamEnabled: true, StreamViewType: viewType } } : {}),
-  };
-}
-
 /** Creates a table with a stream; returns its stream ARN. */
 async function createStreamTable(ddb: DynamoDBClient, name: string, viewType: StreamViewType = 'NEW_AND_OLD_IMAGES'): Promise<string> {
-  const out = await ddb.send(new CreateTableCommand(streamTable(name, viewType)));
-  return out.TableDescription!.LatestStreamArn!;
+  return (await createHashTable(ddb, name, viewType))!;
 }
 
 async function firstShard(streams: DynamoDBStreamsClient, arn: string): Promise<string> {
@@ -84,7 +72,7 @@ describe('StreamSpecification on CreateTable and UpdateTable', () => {
 
   test('a table created with a stream describes its specification, ARN and label', async () => {
     const name = tableName();
-    const created = (await e.ddb.send(new CreateTableCommand(streamTable(name, 'NEW_AND_OLD_IMAGES')))).TableDescription!;
+    const created = (await e.ddb.send(new CreateTableCommand(hashTableInput(name, 'NEW_AND_OLD_IMAGES')))).TableDescription!;
     assert.deepEqual(created.StreamSpecification, { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' });
     assert.match(created.LatestStreamLabel ?? '', /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}$/);
     assert.equal(created.LatestStreamArn, `${created.TableArn}/stream/${created.LatestStreamLabel}`);
@@ -95,20 +83,20 @@ describe('StreamSpecification on CreateTable and UpdateTable', () => {
 
   test('a table created without a stream shows no stream fields', async () => {
     const name = tableName();
-    const t = (await e.ddb.send(new CreateTableCommand(streamTable(name)))).TableDescription!;
+    const t = (await e.ddb.send(new CreateTableCommand(hashTableInput(name)))).TableDescription!;
     assert.equal(t.StreamSpecification, undefined);
     assert.equal(t.LatestStreamArn, undefined);
   });
 
   test('enabling a stream without a view type is refused with a ValidationException', async () => {
-    const err = await sdkError(() => e.ddb.send(new CreateTableCommand({ ...streamTable(tableName()), StreamSpecification: { StreamEnabled: true } })));
+    const err = await sdkError(() => e.ddb.send(new CreateTableCommand({ ...hashTableInput(tableName()), StreamSpecification: { StreamEnabled: true } })));
     assert.equal(err.name, 'ValidationException');
     assert.match(err.message, /StreamViewType/);
   });
 
   test('UpdateTable enables a stream, refuses enabling it again, and a disable then enable makes a new stream', async () => {
     const name = tableName();
-    await e.ddb.send(new CreateTableCommand(streamTable(name)));
+    await e.ddb.send(new CreateTableCommand(hashTableInput(name)));
     const first = (await e.ddb.send(new UpdateTableCommand({ TableName: name, StreamSpecification: { StreamEnabled: true, StreamViewType: 'KEYS_ONLY' } })))
       .TableDescription!;
     assert.deepEqual(first.StreamSpecification, { StreamEnabled: true, StreamViewType: 'KEYS_ONLY' });

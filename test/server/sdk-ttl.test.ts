@@ -5,7 +5,6 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  CreateTableCommand,
   DeleteItemCommand,
   DescribeTimeToLiveCommand,
   GetItemCommand,
@@ -19,23 +18,14 @@ import {
 import type { _Record } from '@aws-sdk/client-dynamodb-streams';
 import { sdkError } from './harness';
 import { listShards, StreamConsumer } from './stream-consumer';
-import { openEndpoint, type Endpoint } from './streams-harness';
+import { createHashTable, openEndpoint, type Endpoint } from './streams-harness';
 
 let counter = 0;
 const tableName = (prefix = 'ttl'): string => `${prefix}-${Date.now().toString(36)}-${++counter}`;
 const nowSeconds = (): number => Math.floor(Date.now() / 1000);
 
 async function createTable(ddb: DynamoDBClient, TableName: string, stream = false): Promise<string | undefined> {
-  const out = await ddb.send(
-    new CreateTableCommand({
-      TableName,
-      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
-      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-      BillingMode: 'PAY_PER_REQUEST',
-      ...(stream ? { StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' } } : {}),
-    }),
-  );
-  return out.TableDescription!.LatestStreamArn;
+  return createHashTable(ddb, TableName, stream ? 'NEW_AND_OLD_IMAGES' : undefined);
 }
 
 async function describeTtl(ddb: DynamoDBClient, TableName: string) {

@@ -10,46 +10,30 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { CreateTableCommand, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import type { _Record } from '@aws-sdk/client-dynamodb-streams';
-import { startCli, type RunningCli } from './cli-process';
 import { sdkClient } from './harness';
 import { StreamConsumer } from './stream-consumer';
-import { streamsClient } from './streams-harness';
+import { createHashTable, serveFolder, streamsClient } from './streams-harness';
 
-const ROOT = path.resolve(__dirname, '../..');
-const ENDPOINT_LINE = /^Dynamo Workspace endpoint: (http:\/\/127\.0\.0\.1:\d+)$/;
 const TABLE = 'events';
 const WRITERS = 16;
 
 const dir = mkdtempSync(path.join(tmpdir(), 'dw-streams-crash-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-function serve(): Promise<RunningCli> {
-  return startCli(['--import', 'tsx', path.join(ROOT, 'src/cli.ts'), 'serve', '--dir', dir, '--port', '0'], { cwd: ROOT, endpointLine: ENDPOINT_LINE, timeoutMs: 30_000 });
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 test('a server killed while writers and a stream consumer are busy shows no record it then loses, and keeps one record per acknowledged write', { timeout: 180_000 }, async (t) => {
-  let cli = await serve();
+  let cli = await serveFolder(dir);
   let ddb = sdkClient(cli.url);
   let streams = streamsClient(cli.url);
   const acknowledged = new Set<string>();
   const seenBeforeKill: _Record[] = [];
   let arn: string;
   try {
-    arn = (
-      await ddb.send(
-        new CreateTableCommand({
-          TableName: TABLE,
-          AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
-          KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-          BillingMode: 'PAY_PER_REQUEST',
-          StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_IMAGE' },
-        }),
-      )
-    ).TableDescription!.LatestStreamArn!;
+    arn = (await createHashTable(ddb, TABLE, 'NEW_IMAGE'))!;
     const consumer = new StreamConsumer(streams, arn);
     let stop = false;
     let next = 0;
@@ -87,7 +71,7 @@ test('a server killed while writers and a stream consumer are busy shows no reco
   t.diagnostic(`${acknowledged.size} writes acknowledged and ${seenBeforeKill.length} records read before the kill`);
   assert.ok(seenBeforeKill.length > 0 && acknowledged.size > seenBeforeKill.length / 2, 'the consumer and the writers got going before the kill');
 
-  cli = await serve();
+  cli = await serveFolder(dir);
   ddb = sdkClient(cli.url);
   streams = streamsClient(cli.url);
   try {

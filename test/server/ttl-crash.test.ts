@@ -11,7 +11,6 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import {
   BatchWriteItemCommand,
-  CreateTableCommand,
   DescribeTimeToLiveCommand,
   ScanCommand,
   UpdateTimeToLiveCommand,
@@ -19,13 +18,10 @@ import {
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import type { _Record } from '@aws-sdk/client-dynamodb-streams';
-import { startCli, type RunningCli } from './cli-process';
 import { sdkClient } from './harness';
 import { StreamConsumer } from './stream-consumer';
-import { streamsClient } from './streams-harness';
+import { createHashTable, serveFolder, streamsClient } from './streams-harness';
 
-const ROOT = path.resolve(__dirname, '../..');
-const ENDPOINT_LINE = /^Dynamo Workspace endpoint: (http:\/\/127\.0\.0\.1:\d+)$/;
 const TABLE = 'sessions';
 /** Enough expired items that a sweep takes a while, so the kill lands inside one. */
 const EXPIRED = 30_000;
@@ -34,13 +30,6 @@ const LIVE = 3_000;
 const dir = mkdtempSync(path.join(tmpdir(), 'dw-ttl-crash-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-function serve(sweepSeconds: number): Promise<RunningCli> {
-  return startCli(['--import', 'tsx', path.join(ROOT, 'src/cli.ts'), 'serve', '--dir', dir, '--port', '0', '--ttl-sweep-seconds', String(sweepSeconds)], {
-    cwd: ROOT,
-    endpointLine: ENDPOINT_LINE,
-    timeoutMs: 30_000,
-  });
-}
 
 async function count(ddb: DynamoDBClient): Promise<number> {
   let n = 0;
@@ -72,21 +61,11 @@ test('a server killed during a TTL sweep loses nothing: the sweep completes afte
   const expiredKeys = new Set<string>();
 
   // 1. No sweeping yet: the table, its stream, TTL, and the items.
-  let cli = await serve(0);
+  let cli = await serveFolder(dir, ['--ttl-sweep-seconds', '0']);
   let ddb = sdkClient(cli.url);
   let arn: string;
   try {
-    arn = (
-      await ddb.send(
-        new CreateTableCommand({
-          TableName: TABLE,
-          AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
-          KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-          BillingMode: 'PAY_PER_REQUEST',
-          StreamSpecification: { StreamEnabled: true, StreamViewType: 'KEYS_ONLY' },
-        }),
-      )
-    ).TableDescription!.LatestStreamArn!;
+    arn = (await createHashTable(ddb, TABLE, 'KEYS_ONLY'))!;
     await ddb.send(new UpdateTimeToLiveCommand({ TableName: TABLE, TimeToLiveSpecification: { Enabled: true, AttributeName: 'exp' } }));
     const items: Record<string, AttributeValue>[] = [];
     for (let i = 0; i < EXPIRED + LIVE; i++) {
@@ -114,7 +93,7 @@ test('a server killed during a TTL sweep loses nothing: the sweep completes afte
   }
 
   // 2. Sweep every second; kill -9 once the sweep has deleted some expired items but not all.
-  cli = await serve(1);
+  cli = await serveFolder(dir, ['--ttl-sweep-seconds', '1']);
   ddb = sdkClient(cli.url);
   let atKill: number;
   try {
@@ -134,7 +113,7 @@ test('a server killed during a TTL sweep loses nothing: the sweep completes afte
   assert.ok(atKill! > LIVE, `the kill landed inside the sweep (${atKill! - LIVE} of ${EXPIRED} expired items left)`);
 
   // 3. Restart: the sweep finishes; nothing live is touched; the stream tells each change once.
-  cli = await serve(1);
+  cli = await serveFolder(dir, ['--ttl-sweep-seconds', '1']);
   ddb = sdkClient(cli.url);
   const streams = streamsClient(cli.url);
   try {
