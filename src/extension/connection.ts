@@ -8,7 +8,7 @@ export type Operation =
   | 'PutItem' | 'GetItem' | 'UpdateItem' | 'DeleteItem'
   | 'Query' | 'Scan' | 'BatchGetItem' | 'BatchWriteItem'
   | 'TransactGetItems' | 'TransactWriteItems'
-  | 'DescribeTimeToLive' | 'UpdateTimeToLive' | 'DescribeContinuousBackups' | 'ListBackups'
+  | 'DescribeTimeToLive' | 'UpdateTimeToLive' | 'DescribeContinuousBackups' | 'UpdateContinuousBackups' | 'ListBackups'
   | 'ListTagsOfResource' | 'TagResource' | 'UntagResource' | 'ExecuteStatement';
 
 export type StreamsOperation = 'ListStreams' | 'DescribeStream' | 'GetShardIterator' | 'GetRecords';

@@ -38,6 +38,7 @@ const COMMANDS: Record<Operation, CommandClass> = {
   DescribeTimeToLive: ddb.DescribeTimeToLiveCommand,
   UpdateTimeToLive: ddb.UpdateTimeToLiveCommand,
   DescribeContinuousBackups: ddb.DescribeContinuousBackupsCommand,
+  UpdateContinuousBackups: ddb.UpdateContinuousBackupsCommand,
   ListBackups: ddb.ListBackupsCommand,
   ListTagsOfResource: ddb.ListTagsOfResourceCommand,
   TagResource: ddb.TagResourceCommand,

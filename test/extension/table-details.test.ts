@@ -1,10 +1,8 @@
-// What the create-table form and the tree say about a table's stream, time to live and backups
-// (the workspace engine has no backups yet, and says so), TTL expiry in the extension's own
-// database, and the monthly estimate of a provisioned table.
+// What the create-table form and the tree say about a table's stream, time to live and backups,
+// TTL expiry in the extension's own database, and the monthly estimate of a provisioned table.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { DynamoWorkspaceApi } from '../../src/extension/activate';
-import { NOT_YET_AVAILABLE } from '../../src/extension/features';
 import { api, children, closeAllEditors, uniqueName, waitFor } from './helpers';
 
 describe('table features: stream, time to live, backups, capacity', () => {
@@ -28,16 +26,17 @@ describe('table features: stream, time to live, backups, capacity', () => {
   };
   const text = (t: vscode.TreeItem['tooltip']) => (t instanceof vscode.MarkdownString ? t.value : String(t ?? ''));
 
-  it('the tree shows a new table\'s Stream and Time to live as off, and says Backups are not yet available', async () => {
+  it('the tree shows a new table\'s Stream, Time to live and point-in-time recovery as off, and PITR on once enabled', async () => {
     const tableName = uniqueName('Plain');
     await vscode.commands.executeCommand('dynamoWorkspace.createTable', { connectionId, draft: { tableName, partitionKey: 'id' } });
     const d = await details(tableName);
     assert.equal(d.get('Stream')?.description, 'off');
     assert.equal(d.get('Time to live')?.description, 'off');
-    const backups = d.get('Backups');
-    assert.ok(backups, 'Backups is shown');
-    assert.equal(backups.description, 'not yet available');
-    assert.equal(text(backups.tooltip), NOT_YET_AVAILABLE);
+    assert.equal(d.get('Backups')?.description, 'point-in-time recovery off');
+    const connection = await a.manager.get(connectionId);
+    await connection.send('UpdateContinuousBackups', { TableName: tableName, PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } });
+    a.tree.refresh();
+    assert.equal((await details(tableName)).get('Backups')?.description, 'point-in-time recovery on');
   });
 
   it('the create-table form offers Stream and TTL: neither is marked unavailable', async () => {
