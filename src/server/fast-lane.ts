@@ -20,6 +20,7 @@
 import { STATUS_CODES, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { crc32 } from 'node:zlib';
+import type { JsonBody } from '../engine/results';
 import type { BodyBudget } from './budget';
 import { Media, RequestHeaders, RESPONSE_CONTENT_TYPE } from './headers';
 import { KEEP_ALIVE_TIMEOUT_MS } from './limits';
@@ -31,7 +32,7 @@ import { errorBody, OVERLOADED } from './wire-errors';
 export interface Reply {
   readonly sent: boolean;
   /** `cors` is the origin to grant (Access-Control-Allow-Origin), if any. */
-  send(status: number, contentType: string, json: string, cors: string | undefined): void;
+  send(status: number, contentType: string, json: JsonBody, cors: string | undefined): void;
 }
 
 export interface FastLaneOptions {
@@ -86,31 +87,44 @@ function httpDate(): string {
   return dateText;
 }
 
-/** Slack after the body's UTF-16 length: whether the text fit is then told by a write that stopped short of the end. */
+/** Slack after the body's UTF-16 length: whether a piece fit is then told by a write that stopped short of the end. */
 const BODY_SLACK = 8;
 
 /**
  * The body's UTF-8 bytes at `room` of a buffer with room before them for the head. The text is
- * written once, into a buffer of its UTF-16 length plus a little (enough for ASCII, which almost
- * every answer is): measuring it first with Buffer.byteLength was a second pass over up to a
- * megabyte, and the first one flattened a GetRecords page of tens of thousands of pieces (about
- * a fifth of a stream drain's server time). A text with more bytes than that is written again
- * into a buffer of its exact length.
+ * written once, piece by piece, into a buffer of its UTF-16 length plus a little (enough for
+ * ASCII, which almost every answer is): measuring it first with Buffer.byteLength was a second
+ * pass over up to a megabyte. When a piece has more bytes than that leaves room for, the rest is
+ * measured exactly and written into a buffer of the exact length.
  */
-function bodyBuffer(json: string, room: number): { out: Buffer; bodyLength: number } {
-  if (json.length === 0) return { out: Buffer.allocUnsafe(room), bodyLength: 0 };
-  const guess = Buffer.allocUnsafe(room + json.length + BODY_SLACK);
-  const written = guess.utf8Write(json, room);
-  // Every character takes at most 4 bytes: a write that left more room than that wrote all of them.
-  if (written < json.length + BODY_SLACK - 3) return { out: guess, bodyLength: written };
-  const bodyLength = Buffer.byteLength(json, 'utf8');
-  const out = Buffer.allocUnsafe(room + bodyLength);
-  out.utf8Write(json, room);
-  return { out, bodyLength };
+function bodyBuffer(body: JsonBody, room: number): { out: Buffer; bodyLength: number } {
+  const pieces = typeof body === 'string' ? [body] : body;
+  let units = 0;
+  for (let i = 0; i < pieces.length; i++) units += pieces[i].length;
+  if (units === 0) return { out: Buffer.allocUnsafe(room), bodyLength: 0 };
+  let out = Buffer.allocUnsafe(room + units + BODY_SLACK);
+  let pos = room;
+  for (let i = 0; i < pieces.length; i++) {
+    const capacity = out.length - pos;
+    const written = out.utf8Write(pieces[i], pos);
+    // Every character takes at most 4 bytes: a write that left more room than that wrote all of them.
+    if (written < capacity - 3) {
+      pos += written;
+      continue;
+    }
+    let rest = 0;
+    for (let k = i; k < pieces.length; k++) rest += Buffer.byteLength(pieces[k], 'utf8');
+    const exact = Buffer.allocUnsafe(pos + rest);
+    out.copy(exact, 0, 0, pos);
+    out = exact;
+    for (let k = i; k < pieces.length; k++) pos += out.utf8Write(pieces[k], pos);
+    break;
+  }
+  return { out, bodyLength: pos - room };
 }
 
 /** Head and body in one buffer, the CRC32 computed over the body bytes where they lie. */
-export function responseBytes(status: number, contentType: string, json: string, cors: string | undefined, close: boolean): Buffer {
+export function responseBytes(status: number, contentType: string, json: JsonBody, cors: string | undefined, close: boolean): Buffer {
   const start =
     `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Unknown'}\r\nx-amzn-RequestId: ${nextRequestId()}\r\nContent-Type: ${contentType}\r\n` +
     `Content-Length: `;
