@@ -12,7 +12,7 @@
 //   UTF-16 (ill-formed), or bytes left over, and the frame goes to decodeRecord, which decodes it
 //   or throws as it always has. The log's format is not changed; see log/records.ts and FORMAT.md
 //   for the layout read here.
-import type { FrameDecoder, LogRecord, Mutation, Origin } from '../log';
+import type { FrameDecoder, LogRecord, Origin } from '../log';
 import { decodeRecord } from '../log/records';
 
 /** A put or delete of the stream's table, as read for Streams: its images, and its key's UTF-16 length. */
@@ -178,7 +178,3 @@ export function streamFrameDecoder(tableId: string): FrameDecoder<StreamFrame | 
   };
 }
 
-/** Whether a mutation read back (by either decoder) is a put or delete. */
-export function isItemChange(m: Mutation | LoggedChange): m is LoggedChange | Extract<Mutation, { kind: 'put' | 'delete' }> {
-  return m.kind === 'put' || m.kind === 'delete';
-}
