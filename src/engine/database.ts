@@ -17,7 +17,7 @@ import { hasReadableStream } from './streams/catalog';
 import { DEFAULT_SHARD_ROLLOVER_MS } from './streams/model';
 import { maintainStreams, maintenanceInterval } from './streams/shards';
 import { StreamHistory } from './streams/reader';
-import { materialize, resultToJson } from './results';
+import { materialize, resultToBody, resultToJson, type JsonBody } from './results';
 import { DirectoryLock } from './storage/lock';
 import { TableSet } from './storage/table-set';
 import { LogStore, type Durability, type Mutation, type Origin } from './log';
@@ -103,6 +103,8 @@ export class Database {
   readonly streams = {
     execute: (operation: string, input: unknown): Promise<unknown> => this.perform(STREAMS_OPERATIONS, operation, input, materialize),
     executeJson: (operation: string, input: unknown): Promise<string> => this.perform(STREAMS_OPERATIONS, operation, input, resultToJson),
+    /** As executeJson, but a GetRecords page comes in pieces (the endpoint writes them one by one; see JsonBody). */
+    executeBody: (operation: string, input: unknown): Promise<JsonBody> => this.perform(STREAMS_OPERATIONS, operation, input, resultToBody),
   };
 
   private constructor(
