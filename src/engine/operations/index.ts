@@ -16,7 +16,9 @@ import { batchWriteItem } from './batch-write-item';
 import { describeLimits } from './describe-limits';
 import { updateTimeToLive } from './update-time-to-live';
 import { describeTimeToLive } from './describe-time-to-live';
+import { updateContinuousBackups } from './update-continuous-backups';
+import { describeContinuousBackups } from './describe-continuous-backups';
 
-const all: Operation[] = [createTable, describeTable, listTables, deleteTable, updateTable, putItem, getItem, updateItem, deleteItem, query, scan, batchGetItem, batchWriteItem, describeLimits, updateTimeToLive, describeTimeToLive];
+const all: Operation[] = [createTable, describeTable, listTables, deleteTable, updateTable, putItem, getItem, updateItem, deleteItem, query, scan, batchGetItem, batchWriteItem, describeLimits, updateTimeToLive, describeTimeToLive, updateContinuousBackups, describeContinuousBackups];
 
 export const OPERATIONS: ReadonlyMap<string, Operation> = new Map(all.map((op) => [op.name, op]));
