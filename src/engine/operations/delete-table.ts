@@ -5,11 +5,13 @@ import type { Mutation } from '../log';
 import { streamsOnDelete } from '../streams/specification';
 import { catalogOf } from '../backups/catalog';
 import type { TableMeta } from '../table';
+import { refuseWhileCreating } from '../backups/restore';
 
 export const deleteTable: Operation<{ TableName: string }> = {
   name: 'DeleteTable',
   members: { TableName: TABLE_NAME },
   run(db, input) {
+    refuseWhileCreating(db, input.TableName);
     const table = db.table(input.TableName, `Requested resource not found: Table: ${input.TableName} not found`);
     if (table.meta.deletionProtection) {
       throw validation(`Resource cannot be deleted as it is currently protected against deletion. Disable deletion protection first.`);
