@@ -24,8 +24,9 @@
 import { DynamoDBError } from '../errors';
 import type { Database } from '../database';
 import type { LogRecord, Mutation } from '../log';
-import type { DictionaryAdditions } from '../codec/item-codec';
 import type { Table, TableMeta } from '../table';
+import { sourceTable } from './source';
+import type { TableContents } from './restore';
 
 /** `TableMeta.pitr`: set by UpdateContinuousBackups. */
 export interface PitrSettings {
@@ -35,12 +36,8 @@ export interface PitrSettings {
   enabledAt: number;
 }
 
-/** A table's items as a snapshot holds them: keys in order, values encoded with `dictionary`. */
-export interface PitrContents {
-  dictionary: DictionaryAdditions;
-  keys: string[];
-  values: string[];
-}
+/** A table's items as a snapshot holds them (p0's TableContents): keys in order, values encoded with `dictionary`. */
+export type PitrContents = TableContents;
 
 export const DAY_MS = 24 * 60 * 60 * 1000;
 export const DEFAULT_RECOVERY_PERIOD_DAYS = 35;
@@ -48,17 +45,9 @@ export const DEFAULT_RECOVERY_PERIOD_DAYS = 35;
 export const DEFAULT_MEMORY_HISTORY_BYTES = 64 * 1024 * 1024;
 const REFRESH_MS = 60 * 60 * 1000;
 
-/** The table named by name or ARN (UpdateContinuousBackups' TableName takes either), or TableNotFoundException. */
+/** The table named by name or ARN: TableNotFoundException, or TableInUseException while it is being created. */
 export function findTable(db: Database, source: { tableName?: string; tableArn?: string }): Table {
-  const wanted = source.tableArn ?? source.tableName ?? '';
-  const table = source.tableArn !== undefined || wanted.startsWith('arn:') ? [...db.tables.values()].find((t) => t.meta.arn === wanted) : db.tables.get(wanted);
-  if (table === undefined) throw new DynamoDBError('TableNotFoundException', `Table not found: ${tableNameOfArn(wanted)}`);
-  return table;
-}
-
-function tableNameOfArn(arn: string): string {
-  const i = arn.indexOf(':table/');
-  return i < 0 ? arn : arn.slice(i + ':table/'.length);
+  return sourceTable(db, source.tableArn ?? source.tableName ?? '');
 }
 
 /**
@@ -94,7 +83,7 @@ export function tableAt(db: Database, source: { tableName?: string; tableArn?: s
   return stateAt(db, table, time);
 }
 
-export function invalidRestoreTime(window: { earliest: number; latest: number }): DynamoDBError {
+function invalidRestoreTime(window: { earliest: number; latest: number }): DynamoDBError {
   return new DynamoDBError(
     'InvalidRestoreTimeException',
     `RestoreDateTime must be between EarliestRestorableDateTime (${new Date(window.earliest).toISOString()}) and LatestRestorableDateTime (${new Date(window.latest).toISOString()})`,
