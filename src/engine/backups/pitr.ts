@@ -23,7 +23,7 @@
 //   `logHistoryBytes` (default 64 MiB in memory); what the bound drops moves the window's start.
 import { DynamoDBError } from '../errors';
 import type { Database } from '../database';
-import type { LogRecord, Mutation } from '../log';
+import type { LogRecord, Mutation, Origin } from '../log';
 import type { Table, TableMeta } from '../table';
 import { sourceTable } from './source';
 import type { TableContents } from './restore';
@@ -74,13 +74,18 @@ export function pitrWindow(db: Database, tableName: string): { earliest: number;
  * the window. Call after `await whenSettled(db)`, in the same synchronous run.
  */
 export function tableAt(db: Database, source: { tableName?: string; tableArn?: string }, time: number): { meta: TableMeta; contents: PitrContents } {
+  return stateAt(db, restorableTable(db, source, time), time);
+}
+
+/** The source table if `time` is inside its PITR window; DynamoDB's errors otherwise (see tableAt). */
+export function restorableTable(db: Database, source: { tableName?: string; tableArn?: string }, time: number): Table {
   const table = findTable(db, source);
   const window = pitrWindow(db, table.name);
   if (window === undefined) {
     throw new DynamoDBError('PointInTimeRecoveryUnavailableException', `Point in time recovery is not enabled for table '${table.name}'`);
   }
   if (!(time >= window.earliest && time <= window.latest)) throw invalidRestoreTime(window);
-  return stateAt(db, table, time);
+  return table;
 }
 
 function invalidRestoreTime(window: { earliest: number; latest: number }): DynamoDBError {
@@ -92,9 +97,17 @@ function invalidRestoreTime(window: { earliest: number; latest: number }): Dynam
 
 /** The table at `time` from the history after it (no window check: the caller made it). */
 export function stateAt(db: Database, table: Table, time: number): { meta: TableMeta; contents: PitrContents } {
-  if (!db.pitr.settledNow()) throw new Error('tableAt read the history while writes were still unacknowledged: await whenSettled(db) first');
+  const { changed, metaThen } = changesAfter(db, table, time);
+  return { meta: withoutHistory(metaThen ?? table.meta), contents: mergeChanges(table, changed) };
+}
+
+/**
+ * What changed in `table` after `time`: per key changed, its value then (undefined: it did not
+ * exist), and its metadata then if that changed (else undefined: the current one).
+ */
+export function changesAfter(db: Database, table: Table, time: number): { changed: Map<string, string | undefined>; metaThen: TableMeta | undefined } {
+  if (!db.pitr.settledNow()) throw new Error('the history was read while writes were still unacknowledged: await whenSettled(db) first');
   const id = table.meta.id;
-  // Per key changed after `time`: its value then (undefined: it did not exist).
   const changed = new Map<string, string | undefined>();
   let metaThen: TableMeta | undefined;
   for (const record of db.pitr.history(time)) {
@@ -109,12 +122,12 @@ export function stateAt(db: Database, table: Table, time: number): { meta: Table
           if (prior === undefined) throw new DynamoDBError('InternalServerError', `The metadata of table ${table.name} before a change after the restore time was not kept`);
           metaThen = prior;
         }
-      } else if (m.kind === 'createTable') {
+      } else if (m.kind === 'createTable' || m.kind === 'loadTable') {
         throw new DynamoDBError('InvalidRestoreTimeException', `Table ${table.name} did not exist at the requested restore time`);
       }
     }
   }
-  return { meta: withoutHistory(metaThen ?? table.meta), contents: mergeChanges(table, changed) };
+  return { changed, metaThen };
 }
 
 /** The table's items now, with the keys in `changed` set to their values then (or left out). */
@@ -213,13 +226,15 @@ export class PitrKeeper {
   }
 
   /** In memory: a committed change (with its lsn), kept while some table has PITR on. */
-  recordInMemory(lsn: number, mutations: Mutation[]): void {
+  recordInMemory(lsn: number, mutations: Mutation[], origin?: Origin): void {
     const memory = this.memory;
     if (memory === undefined) return;
     const time = (this.lastTime = Math.max(this.lastTime, this.db.now()));
     let size = 64;
     for (const m of mutations) size += m.kind === 'put' ? 2 * (m.key.length + m.item.length + (m.old?.length ?? 0)) : m.kind === 'delete' ? 2 * (m.key.length + m.old.length) : 1024;
-    memory.records.push({ lsn, time, mutations });
+    const record: LogRecord = { lsn, time, mutations };
+    if (origin !== undefined && origin !== 'user') record.origin = origin;
+    memory.records.push(record);
     memory.sizes.push(size);
     memory.bytes += size;
     const cap = this.db.options.logHistoryBytes ?? DEFAULT_MEMORY_HISTORY_BYTES;
