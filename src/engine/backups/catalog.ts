@@ -98,7 +98,13 @@ const SYSTEM_BACKUP_ATTEMPTS = 3;
 export function catalogOf(db: Database): BackupCatalog {
   let catalog = catalogs.get(db);
   if (catalog === undefined) {
-    catalog = new BackupCatalog(db);
+    try {
+      catalog = new BackupCatalog(db);
+    } catch (e) {
+      // Not cached: every backup operation reports it until the catalog is repaired.
+      if (e instanceof CorruptCatalogError) throw new DynamoDBError('InternalServerError', e.message);
+      throw e;
+    }
     catalogs.set(db, catalog);
   }
   return catalog;
