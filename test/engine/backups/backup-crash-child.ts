@@ -18,9 +18,8 @@ async function start(db: Database): Promise<number> {
     await db.execute('CreateTable', { TableName: TABLE, KeySchema: [{ AttributeName: 'k', KeyType: 'HASH' }], AttributeDefinitions: [{ AttributeName: 'k', AttributeType: 'S' }], BillingMode: 'PAY_PER_REQUEST' });
   }
   const table = db.tables.get(TABLE)!;
-  // As UpdateContinuousBackups will set it (p1); written through the log like any table change.
-  if ((table.meta as { pitr?: { enabled: boolean } }).pitr?.enabled !== true) {
-    await db.commit([{ kind: 'updateTable', tableId: table.meta.id, meta: { ...table.meta, pitr: { enabled: true, recoveryPeriodInDays: 35, enabledAt: db.now() } } as never }]);
+  if (table.meta.pitr?.enabled !== true) {
+    await db.execute('UpdateContinuousBackups', { TableName: TABLE, PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } });
   }
   return table.itemCount;
 }

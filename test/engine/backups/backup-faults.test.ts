@@ -90,9 +90,7 @@ async function createTable(db: Database, name: string): Promise<void> {
 }
 
 async function enablePitr(db: Database, name: string): Promise<void> {
-  // Until UpdateContinuousBackups lands (p1), the flag it sets is written as that operation will write it.
-  const table = db.tables.get(name)!;
-  await db.commit([{ kind: 'updateTable', tableId: table.meta.id, meta: { ...table.meta, pitr: { enabled: true, recoveryPeriodInDays: 35, enabledAt: db.now() } } as never }]);
+  await db.execute('UpdateContinuousBackups', { TableName: name, PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } });
 }
 
 /** Backup names say how many items (item(0)..item(n-1)) the table held: `n<count>-<tag>`. */

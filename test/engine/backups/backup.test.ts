@@ -95,9 +95,7 @@ async function backup(db: Database, table: string, name: string): Promise<Record
 }
 
 async function enablePitr(db: Database, name: string): Promise<void> {
-  // Until UpdateContinuousBackups lands (p1), the flag it sets is written as that operation will write it.
-  const table = db.tables.get(name)!;
-  await db.commit([{ kind: 'updateTable', tableId: table.meta.id, meta: { ...table.meta, pitr: { enabled: true, recoveryPeriodInDays: 35, enabledAt: db.now() } } as never }]);
+  await db.execute('UpdateContinuousBackups', { TableName: name, PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } });
 }
 
 for (const mode of MODES) {
