@@ -6,10 +6,9 @@
 // and no file in backups/ is left that no backup names.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { bundledChild } from '../bundled-child';
+import { bundledChild, runUntilKilled } from '../bundled-child';
 import { Database } from '../../../src/engine/database';
 import { catalogOf, listBackupSummaries } from '../../../src/engine/backups/catalog';
 
@@ -26,31 +25,13 @@ test(`no backup is half made or lost across ${KILLS} SIGKILLs during backups, de
   const dropped = new Set<string>();
   let checked = 0;
   for (let round = 0; round < KILLS; round++) {
-    const proc = spawn(process.execPath, [child.script, dir], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let buffer = '';
-    let stderr = '';
-    let ready: () => void;
-    const isReady = new Promise<void>((r) => (ready = r));
-    proc.stderr.on('data', (d) => (stderr += d));
-    proc.stdout.on('data', (chunk) => {
-      buffer += chunk;
-      let nl: number;
-      while ((nl = buffer.indexOf('\n')) >= 0) {
-        const [what, arg] = buffer.slice(0, nl).split(' ');
-        buffer = buffer.slice(nl + 1);
-        if (what === 'ready') ready();
-        else if (what === 'backup') acked.add(arg);
-        else if (what === 'deleting') deleting.add(arg);
-        else if (what === 'deleted') deleted.add(arg);
-        else if (what === 'dropped') dropped.add(arg);
-      }
+    await runUntilKilled(child.script, [dir], 50 + Math.random() * 600, (line) => {
+      const [what, arg] = line.split(' ');
+      if (what === 'backup') acked.add(arg);
+      else if (what === 'deleting') deleting.add(arg);
+      else if (what === 'deleted') deleted.add(arg);
+      else if (what === 'dropped') dropped.add(arg);
     });
-    const exited = new Promise<number | null>((r) => proc.on('exit', (code) => r(code)));
-    await Promise.race([isReady, exited]);
-    assert.equal(stderr, '', 'child failed');
-    await new Promise((r) => setTimeout(r, 50 + Math.random() * 600));
-    proc.kill('SIGKILL');
-    await exited;
 
     const db = await Database.open(dir);
     try {
