@@ -23,11 +23,10 @@
 //   table at one moment, whatever writes come while the file is written.
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { crc32 } from 'node:zlib';
 import type { Database } from '../database';
 import { DynamoDBError } from '../errors';
-import { nodeFileSystem, readBytes, type FileSystem } from '../log/file-system';
-import { readTableSnapshot, writeTableSnapshot, SnapshotWriter, type TableSnapshot } from '../log/snapshot';
+import { nodeFileSystem, type FileSystem } from '../log/file-system';
+import { CorruptSnapshotError, readSealedJson, readTableSnapshot, writeSealedJson, writeTableSnapshot, SnapshotWriter, type TableSnapshot } from '../log/snapshot';
 import type { Table, TableMeta } from '../table';
 
 export type BackupStatus = 'CREATING' | 'AVAILABLE' | 'DELETED';
@@ -87,7 +86,7 @@ export interface BackupSummary {
 /** SYSTEM backups expire this long after they are made. */
 const SYSTEM_BACKUP_LIFETIME_MS = 35 * 24 * 3600 * 1000;
 const CATALOG_FILE = 'catalog';
-const CATALOG_MAGIC = 'DWBKCAT1';
+const CATALOG_MAGIC = Buffer.from('DWBKCAT1', 'latin1');
 const CATALOG_VERSION = 1;
 const BACKUPS_FOLDER = 'backups';
 const SNAPSHOT_SUFFIX = '.tsnap';
@@ -408,37 +407,21 @@ export function summaryOf(e: Entry): BackupSummary {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The catalog file: "DWBKCAT1" | u32 crc32 of the JSON | u32 JSON length | JSON { version, backups }
+// The catalog file: sealed JSON (log/snapshot.ts's writeSealedJson, magic "DWBKCAT1") of { version, backups }
 
 function writeCatalog(files: FileSystem, dir: string, backups: BackupRecord[]): void {
-  const json = Buffer.from(JSON.stringify({ version: CATALOG_VERSION, backups }), 'utf8');
-  const header = Buffer.alloc(16);
-  header.write(CATALOG_MAGIC, 0, 'latin1');
-  header.writeUInt32LE(crc32(json), 8);
-  header.writeUInt32LE(json.length, 12);
-  const target = path.join(dir, CATALOG_FILE);
-  const tmp = `${target}.tmp-${process.pid}`;
-  const handle = files.open(tmp, { create: true, truncate: true });
-  try {
-    handle.write(Buffer.concat([header, json]), 0);
-    handle.sync();
-  } finally {
-    handle.close();
-  }
-  files.rename(tmp, target);
-  files.syncDir(dir);
+  writeSealedJson(files, path.join(dir, CATALOG_FILE), CATALOG_MAGIC, { version: CATALOG_VERSION, backups });
 }
 
 function readCatalog(files: FileSystem, dir: string): BackupRecord[] {
   const file = path.join(dir, CATALOG_FILE);
   if (!files.exists(file)) return [];
-  const bytes = readBytes(files, file);
-  if (bytes.length < 16 || bytes.toString('latin1', 0, 8) !== CATALOG_MAGIC) throw new CorruptCatalogError(file, 'it does not start with the catalog header');
-  const length = bytes.readUInt32LE(12);
-  const json = bytes.subarray(16);
-  if (json.length !== length) throw new CorruptCatalogError(file, `it holds ${json.length} bytes of JSON, its header says ${length}`);
-  if (crc32(json) !== bytes.readUInt32LE(8)) throw new CorruptCatalogError(file, 'its CRC does not match');
-  const parsed = JSON.parse(json.toString('utf8')) as { version: number; backups: BackupRecord[] };
+  let parsed: { version: number; backups: BackupRecord[] };
+  try {
+    parsed = readSealedJson(files, file, CATALOG_MAGIC, 'a backup catalog') as typeof parsed;
+  } catch (e) {
+    throw e instanceof CorruptSnapshotError ? new CorruptCatalogError(file, `${e.message.slice(e.message.indexOf(': ') + 2)} (byte ${e.offset})`) : e;
+  }
   if (parsed.version !== CATALOG_VERSION) throw new CorruptCatalogError(file, `version ${parsed.version} is not one this build reads (${CATALOG_VERSION})`);
   return parsed.backups;
 }

@@ -212,7 +212,7 @@ test('a catalog whose bytes were damaged is refused with a clear error, not misr
     await assert.rejects(db.execute('ListBackups', {}), (e: unknown) => {
       assert.ok(e instanceof DynamoDBError);
       assert.equal(e.type, 'InternalServerError');
-      assert.match(e.message, /backups\/catalog is not a valid backup catalog: its CRC does not match/);
+      assert.match(e.message, /backups\/catalog is not a valid backup catalog: the checksum does not match/);
       return true;
     });
   } finally {
