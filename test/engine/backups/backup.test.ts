@@ -219,6 +219,14 @@ for (const mode of MODES) {
       );
       assert.equal(unknownIndex.type, 'ValidationException');
       assert.match(unknownIndex.message, /other/);
+      const gsi = { IndexName: 'byG', KeySchema: [{ AttributeName: 'g', KeyType: 'HASH' }], Projection: { ProjectionType: 'ALL' } };
+      const twice = await refusal(db.execute('RestoreTableFromBackup', { TargetTableName: 'xx4', BackupArn, GlobalSecondaryIndexOverride: [gsi, gsi] }));
+      assert.equal(twice.type, 'ValidationException');
+      const otherKeys = await refusal(
+        db.execute('RestoreTableFromBackup', { TargetTableName: 'xx5', BackupArn, GlobalSecondaryIndexOverride: [{ ...gsi, KeySchema: [{ AttributeName: 'l', KeyType: 'HASH' }] }] }),
+      );
+      assert.equal(otherKeys.type, 'ValidationException');
+      assert.match(otherKeys.message, /key schema of index byG does not match/);
       // Nothing half-made by the refusals.
       assert.deepEqual(((await db.execute('ListTables', {})) as { TableNames: string[] }).TableNames, ['copy', 'src']);
     } finally {
