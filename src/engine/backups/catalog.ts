@@ -26,7 +26,7 @@ import { randomBytes } from 'node:crypto';
 import type { Database } from '../database';
 import { DynamoDBError } from '../errors';
 import { nodeFileSystem, type FileSystem } from '../log/file-system';
-import { CorruptSnapshotError, readSealedJson, readTableSnapshot, writeSealedJson, writeTableSnapshot, SnapshotWriter, type TableSnapshot } from '../log/snapshot';
+import { CorruptSnapshotError, readSealedJson, readTableSnapshot, readTableSnapshotAsync, writeSealedJson, writeTableSnapshot, SnapshotWriter, type TableSnapshot } from '../log/snapshot';
 import type { Table, TableMeta } from '../table';
 
 export type BackupStatus = 'CREATING' | 'AVAILABLE' | 'DELETED';
@@ -227,14 +227,15 @@ export class BackupCatalog {
    * The backup's contents for a restore; the backup counts as in use (DeleteBackup refuses) until
    * `release` is called. Refused while it is CREATING.
    */
-  open(arn: string): { entry: Entry; snapshot: () => TableSnapshot; release: () => void } {
+  open(arn: string): { entry: Entry; snapshot: () => Promise<TableSnapshot>; release: () => void } {
     const entry = this.get(arn);
     if (entry.status !== 'AVAILABLE') throw new DynamoDBError('BackupInUseException', `Backup is being created: ${arn}`);
     entry.readers++;
     let released = false;
     return {
       entry,
-      snapshot: () => entry.snapshot ?? readTableSnapshot(this.files, path.join(this.dir!, entry.file!)),
+      // Read in slices: a large backup does not hold up other requests while it is read.
+      snapshot: async () => entry.snapshot ?? readTableSnapshotAsync(this.files, path.join(this.dir!, entry.file!)),
       release: () => {
         if (!released) entry.readers--;
         released = true;

@@ -147,6 +147,21 @@ export async function writeTableSnapshot(fs: FileSystem, file: string, snapshot:
 
 /** Reads a snapshot written by `writeTableSnapshot`; throws `CorruptSnapshotError` if it fails any check. */
 export function readTableSnapshot(fs: FileSystem, file: string): LsnTableSnapshot {
+  const reading = snapshotReading(fs, file, Infinity);
+  for (let step = reading.next(); ; step = reading.next()) if (step.done === true) return step.value;
+}
+
+/** As `readTableSnapshot`, giving the event loop a turn every `itemsPerTurn` items (a restore reads a large table this way). */
+export async function readTableSnapshotAsync(fs: FileSystem, file: string, itemsPerTurn = 20_000): Promise<LsnTableSnapshot> {
+  const reading = snapshotReading(fs, file, itemsPerTurn);
+  for (let step = reading.next(); ; step = reading.next()) {
+    if (step.done === true) return step.value;
+    await turn();
+  }
+}
+
+/** The reading itself, pausing (yielding) every `itemsPerTurn` items; the handle is closed however it ends. */
+function* snapshotReading(fs: FileSystem, file: string, itemsPerTurn: number): Generator<void, LsnTableSnapshot> {
   const handle = fs.open(file, { readOnly: true });
   try {
     const input = new ChunkReader(handle, file);
@@ -158,6 +173,7 @@ export function readTableSnapshot(fs: FileSystem, file: string): LsnTableSnapsho
     for (let i = 0; i < count; i++) {
       keys[i] = input.string();
       values[i] = input.string();
+      if ((i + 1) % itemsPerTurn === 0) yield;
     }
     input.end();
     return { meta, dictionary, keys, values, lsn: input.lsn };

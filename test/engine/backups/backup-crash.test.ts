@@ -46,7 +46,7 @@ test(`no backup is half made or lost across ${KILLS} SIGKILLs during backups, de
       for (const s of listed) {
         assert.equal(s.BackupStatus, 'AVAILABLE');
         const opened = catalogOf(db).open(s.BackupArn);
-        const snapshot = opened.snapshot(); // throws CorruptSnapshotError if torn
+        const snapshot = await opened.snapshot(); // throws CorruptSnapshotError if torn
         opened.release();
         const expected = s.BackupType === 'SYSTEM' ? snapshot.keys.length : Number(/^n(\d+)-/.exec(s.BackupName)![1]);
         assert.equal(snapshot.keys.length, expected, `round ${round}: ${s.BackupName} holds ${snapshot.keys.length} items`);

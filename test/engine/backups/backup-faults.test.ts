@@ -136,7 +136,7 @@ test('a power loss at any moment of backup work leaves every listed backup whole
         for (const s of listed) {
           assert.equal(s.BackupStatus, 'AVAILABLE');
           const opened = catalogOf(again).open(s.BackupArn);
-          const snapshot = opened.snapshot(); // throws if torn
+          const snapshot = await opened.snapshot(); // throws if torn
           opened.release();
           const expected = s.BackupType === 'SYSTEM' ? 35 : countIn(s.BackupName);
           assert.equal(snapshot.keys.length, expected, `${s.BackupName} holds every item it was taken with`);
