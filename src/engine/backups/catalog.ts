@@ -21,6 +21,8 @@
 //   before it answers, and fails if the log failed (those writes were undone).
 // - Its snapshot is taken synchronously (references to immutable strings), so it is exactly the
 //   table at one moment, whatever writes come while the file is written.
+// - Database.close waits for backup work in progress (`db.track`), so nothing is written into the
+//   folder after its lock is released.
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Database } from '../database';
@@ -161,7 +163,7 @@ export class BackupCatalog {
    */
   create(table: Table, name: string, type: BackupType): Promise<Entry> {
     const { entry, snapshot } = this.capture(table, name, type);
-    return this.complete(entry, snapshot, true);
+    return this.db.track(this.complete(entry, snapshot, true));
   }
 
   /**
@@ -171,7 +173,11 @@ export class BackupCatalog {
    * SYSTEM_BACKUP_ATTEMPTS it is captured and deleted in one step and the backup written after
    * (a crash in between then loses that backup: the one case where the deletion goes first).
    */
-  async deleteWithSystemBackup<T>(table: Table, deleteTable: () => Promise<T>): Promise<T> {
+  deleteWithSystemBackup<T>(table: Table, deleteTable: () => Promise<T>): Promise<T> {
+    return this.db.track(this.systemBackupThenDelete(table, deleteTable));
+  }
+
+  private async systemBackupThenDelete<T>(table: Table, deleteTable: () => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       const last = attempt >= SYSTEM_BACKUP_ATTEMPTS;
       const version = table.version;
@@ -208,7 +214,11 @@ export class BackupCatalog {
   }
 
   /** DeleteBackup: forgets the backup durably, then removes its file. */
-  async delete(arn: string): Promise<Entry> {
+  delete(arn: string): Promise<Entry> {
+    return this.db.track(this.deleteNow(arn));
+  }
+
+  private async deleteNow(arn: string): Promise<Entry> {
     const entry = this.get(arn);
     if (entry.status === 'CREATING') throw new DynamoDBError('BackupInUseException', `Backup is being created: ${arn}`);
     if (entry.readers > 0) throw new DynamoDBError('BackupInUseException', `Backup is being restored: ${arn}`);
@@ -299,7 +309,6 @@ export class BackupCatalog {
       entry.snapshot = snapshot;
       return;
     }
-    this.refuseIfClosed();
     await writeTableSnapshot(this.files, path.join(this.dir, entry.file!), { ...snapshot, lsn: 0 });
   }
 
@@ -309,7 +318,7 @@ export class BackupCatalog {
   }
 
   private removeFile(entry: Entry): void {
-    if (this.dir === undefined || entry.file === undefined || this.db.isClosed) return;
+    if (this.dir === undefined || entry.file === undefined) return;
     try {
       this.files.remove(path.join(this.dir, entry.file));
       this.files.syncDir(this.dir);
@@ -318,16 +327,11 @@ export class BackupCatalog {
     }
   }
 
-  private refuseIfClosed(): void {
-    if (this.db.isClosed) throw new DynamoDBError('InternalServerError', 'The database is closed');
-  }
-
   /** Rewrites the catalog with every AVAILABLE backup (atomically; queued behind any rewrite running). */
   private persist(): Promise<void> {
     const dir = this.dir;
     if (dir === undefined) return Promise.resolve();
     return this.writes.run(async () => {
-      this.refuseIfClosed();
       const backups = [...this.entries.values()].filter((e) => e.status === 'AVAILABLE').sort(byCreation).map(persisted);
       writeCatalog(this.files, dir, backups);
     });

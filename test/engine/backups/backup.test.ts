@@ -12,6 +12,7 @@ import fc from 'fast-check';
 import { Database } from '../../../src/engine/database';
 import type { Item } from '../../../src/engine/types/attribute-value';
 import { listBackupSummaries } from '../../../src/engine/backups/catalog';
+import { nodeFileSystem, type FileHandle, type FileSystem } from '../../../src/engine/log/file-system';
 
 const tmp = (): string => fs.mkdtempSync(path.join(os.tmpdir(), 'dw-backup-'));
 
@@ -407,6 +408,77 @@ test('ListBackups: any Limit pages through every selected backup once, oldest fi
     const ranged = ((await db.execute('ListBackups', { TimeRangeLowerBound: lower, TimeRangeUpperBound: upper })) as { BackupSummaries: { BackupArn: string }[] }).BackupSummaries;
     assert.deepEqual(ranged.map((s) => s.BackupArn), order.filter((m) => m.at >= lower * 1000 && m.at < upper * 1000).map((m) => m.arn));
     assert.deepEqual(((await db.execute('ListBackups', { BackupType: 'AWS_BACKUP' })) as { BackupSummaries: unknown[] }).BackupSummaries, []);
+  } finally {
+    await db.close();
+  }
+});
+
+test('a backup file damaged on disk: the restore answers CREATING, then fails without making a table, and frees the name', async (t) => {
+  const errors: unknown[] = [];
+  t.mock.method(console, 'error', (...args: unknown[]) => errors.push(args));
+  const dir = tmp();
+  const db = await open('disk', dir);
+  try {
+    await createTable(db, 'src');
+    await put(db, 'src', Array.from({ length: 30 }, (_, i) => item(i)));
+    const { BackupArn } = await backup(db, 'src', 'bkp1');
+    const file = path.join(dir, 'backups', `${BackupArn.slice(BackupArn.lastIndexOf('/') + 1)}.tsnap`);
+    const bytes = fs.readFileSync(file);
+    bytes[bytes.length - 20] ^= 0xff;
+    fs.writeFileSync(file, bytes);
+    const answer = (await db.execute('RestoreTableFromBackup', { TargetTableName: 'copy', BackupArn })) as { TableDescription: Record<string, any> };
+    assert.equal(answer.TableDescription.TableStatus, 'CREATING');
+    while (errors.length === 0) await new Promise((r) => setTimeout(r, 5));
+    assert.match(String((errors[0] as unknown[])[0]), /restoring .* into copy failed/);
+    assert.equal((await refusal(db.execute('DescribeTable', { TableName: 'copy' }))).type, 'ResourceNotFoundException');
+    // The name is free again: a table of that name can be created.
+    await createTable(db, 'copy');
+  } finally {
+    await db.close();
+  }
+});
+
+test('closing the database while a backup is written waits for it: the backup is made, whole, and listed at the next open', async () => {
+  const dir = tmp();
+  // A disk slow to sync backup files, so that close surely comes while one is being written.
+  const slow: FileSystem = {
+    ...nodeFileSystem,
+    open(file, options) {
+      const handle = nodeFileSystem.open(file, options);
+      if (!file.includes(`${path.sep}backups${path.sep}`)) return handle;
+      return Object.assign(Object.create(handle) as FileHandle, {
+        datasyncAsync: async () => {
+          await new Promise((r) => setTimeout(r, 300));
+          await handle.datasyncAsync();
+        },
+      });
+    },
+  };
+  let db = await Database.open(dir, { fileSystem: slow });
+  // On demand: 3000 quick puts would exceed a provisioned table's throughput.
+  await db.execute('CreateTable', { TableName: 'src', KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }], AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 'sk', AttributeType: 'N' }], BillingMode: 'PAY_PER_REQUEST' });
+  await put(db, 'src', Array.from({ length: 3000 }, (_, i) => item(i)));
+  const creating = db.execute('CreateBackup', { TableName: 'src', BackupName: 'cut-short' }).then(
+    () => 'made',
+    (e: { type?: string }) => e.type,
+  );
+  await db.close();
+  // Finished before close returned (the folder is no longer ours after): the file and the catalog naming it, nothing half written.
+  const atClose = fs.readdirSync(path.join(dir, 'backups')).sort();
+  assert.equal(atClose.length, 2);
+  assert.match(atClose[0], /^\d{14}-[0-9a-f]{8}\.tsnap$/);
+  assert.equal(atClose[1], 'catalog');
+  const outcome = await creating;
+  db = await open('disk', dir);
+  try {
+    const listed = listBackupSummaries(db, { type: 'ALL' });
+    assert.equal(outcome, 'made');
+    assert.equal(listed.length, 1);
+    for (const s of listed) {
+      await db.execute('RestoreTableFromBackup', { TargetTableName: 'copy', BackupArn: s.BackupArn });
+      assert.equal((await untilActive(db, 'copy')).ItemCount, 3000);
+    }
+    assert.equal(fs.readdirSync(path.join(dir, 'backups')).filter((f) => f !== 'catalog').length, listed.length, 'one file per listed backup, nothing else');
   } finally {
     await db.close();
   }
