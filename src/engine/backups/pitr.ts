@@ -13,7 +13,9 @@
 //
 // Invariants:
 // - While any table has PITR on, the log retains its history from the earliest window start
-//   (`retain('pitr', { time })`, refreshed at open, at every UpdateContinuousBackups and hourly);
+//   (`retain('pitr', { time }, { tail: false })`: restores read segment files, and the log's
+//   in-memory tail is not filled for PITR alone, which would cost every write; refreshed at open,
+//   at every UpdateContinuousBackups and hourly);
 //   once none has, the retention is released. The logHistoryBytes cap may still cut history: the
 //   earliest restorable time is then the oldest record kept, and DescribeContinuousBackups says so.
 // - A restore needs every change after T: `tableAt` refuses to read while writes are applied in
@@ -130,29 +132,54 @@ export function changesAfter(db: Database, table: Table, time: number): { change
   return { changed, metaThen };
 }
 
-/** The table's items now, with the keys in `changed` set to their values then (or left out). */
+/**
+ * The table's items now, with the keys in `changed` set to their values then (or left out). Keys
+ * changed are found in the sorted keys by binary search (cheaper than hashing every key of the
+ * table); only keys that do not exist now are sorted, to be merged in.
+ */
 function mergeChanges(table: Table, changed: Map<string, string | undefined>): PitrContents {
   const now = table.index.snapshot();
-  const back = [...changed.entries()].filter((e): e is [string, string] => e[1] !== undefined).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  const values = now.values.slice();
+  const removed = new Uint8Array(now.keys.length);
+  const absent: Array<[string, string]> = [];
+  for (const [key, then] of changed) {
+    const at = findSorted(now.keys, key);
+    if (at >= 0) {
+      if (then === undefined) removed[at] = 1;
+      else values[at] = then;
+    } else if (then !== undefined) absent.push([key, then]);
+  }
+  absent.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   const keys: string[] = [];
-  const values: string[] = [];
+  const out: string[] = [];
   let j = 0;
   for (let i = 0; i < now.keys.length; i++) {
     const key = now.keys[i];
-    while (j < back.length && back[j][0] < key) {
-      keys.push(back[j][0]);
-      values.push(back[j][1]);
-      j++;
+    for (; j < absent.length && absent[j][0] < key; j++) {
+      keys.push(absent[j][0]);
+      out.push(absent[j][1]);
     }
-    if (changed.has(key)) continue;
+    if (removed[i] === 1) continue;
     keys.push(key);
-    values.push(now.values[i]);
+    out.push(values[i]);
   }
-  for (; j < back.length; j++) {
-    keys.push(back[j][0]);
-    values.push(back[j][1]);
+  for (; j < absent.length; j++) {
+    keys.push(absent[j][0]);
+    out.push(absent[j][1]);
   }
-  return { dictionary: table.codec.dictionary(), keys, values };
+  return { dictionary: table.codec.dictionary(), keys, values: out };
+}
+
+/** The position of `key` in the ascending `keys`, or -1. */
+function findSorted(keys: readonly string[], key: string): number {
+  let lo = 0;
+  let hi = keys.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (keys[mid] < key) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < keys.length && keys[lo] === key ? lo : -1;
 }
 
 /** Metadata without the prior metadata it carries (a restored table starts its own history). */
@@ -215,7 +242,7 @@ export class PitrKeeper {
     const log = this.db.logStore;
     if (log !== undefined) {
       if (from === Infinity) log.release('pitr');
-      else log.retain('pitr', { time: from });
+      else log.retain('pitr', { time: from }, { tail: false });
       return;
     }
     if (from === Infinity) this.memory = undefined;
