@@ -94,6 +94,8 @@ export class Database {
   /** Why the database refuses writes (the log failed), if it does. */
   private refusal: DynamoDBError | undefined;
   private closed = false;
+  /** Work writing into the data folder that close() lets finish before it releases it (see `track`). */
+  private readonly folderWork = new Set<Promise<unknown>>();
   /** Stops watching the data folder's LOCK (see folderLost). */
   private unwatch: (() => void) | undefined;
   /** In memory there is no log: lsns are counted here. */
@@ -347,6 +349,14 @@ export class Database {
     await this.log?.checkpoint();
   }
 
+  /** Holds close() until `work` settles (backups being written into the data folder); returns `work`. */
+  track<T>(work: Promise<T>): Promise<T> {
+    this.folderWork.add(work);
+    const done = (): void => void this.folderWork.delete(work);
+    work.then(done, done);
+    return work;
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
@@ -355,6 +365,8 @@ export class Database {
     this.history.close();
     this.ttl.stop();
     this.pitr.stop();
+    // A backup being written finishes while the folder is still ours, rather than after the lock is released.
+    await Promise.allSettled([...this.folderWork]);
     try {
       await this.log?.close();
     } finally {
