@@ -100,13 +100,15 @@ export class LogStore {
   private closing = false;
   /** The newest acknowledged records, for readers of recent history. */
   private readonly tail: TailCache;
-  /** Consumers that read the newest records from the in-memory tail (see retain). */
-  private readonly tailReaders = new Set<string>();
   /**
    * Loaded-table files (see `stageTable`) that a logged record names, with that record's lsn:
    * replay needs each until a checkpoint covers its record, and then it is removed.
    */
   private readonly loadedFiles = new Map<string, number>();
+  /** Loaded-table files being written: close waits for them, so nothing is written into the folder after it. */
+  private readonly staging = new Set<Promise<unknown>>();
+  /** Consumers that read the newest records from the in-memory tail (see retain). */
+  private readonly tailReaders = new Set<string>();
   /** Told when the durable lsn moves (see durableLsn). */
   private readonly durableListeners = new Set<(lsn: number) => void>();
 
@@ -344,15 +346,21 @@ export class LogStore {
    * crash leaves it to be removed at the next open, and `discardStaged` removes it at once.
    */
   async stageTable(tableId: string, snapshot: TableSnapshot): Promise<string> {
-    if (this.failed) throw this.failed;
+    if (this.failed || this.closing) throw this.failed ?? new Error('the log is closed');
     const file = `${LOADED_PREFIX}${tableId}.tsnap`;
-    await writeTableSnapshot(this.fs, path.join(this.dir, file), { ...snapshot, lsn: 0 });
+    const written = writeTableSnapshot(this.fs, path.join(this.dir, file), { ...snapshot, lsn: 0 });
+    this.staging.add(written);
+    try {
+      await written;
+    } finally {
+      this.staging.delete(written);
+    }
     return file;
   }
 
-  /** Removes a staged file whose record was never logged (the load failed). */
+  /** Removes a staged file whose record was never logged (the load failed); once closing, the next open removes it instead. */
   discardStaged(file: string): void {
-    if (this.loadedFiles.has(file) || this.failure !== undefined) return;
+    if (this.loadedFiles.has(file) || this.failure !== undefined || this.closing) return;
     this.fs.remove(path.join(this.dir, file));
   }
 
@@ -478,6 +486,7 @@ export class LogStore {
   async close(): Promise<void> {
     // No checkpoint starts from now on but the last one, below.
     this.closing = true;
+    await Promise.allSettled([...this.staging]);
     await this.queued?.catch(() => undefined);
     await this.running?.catch(() => undefined);
     await this.writer.close();
@@ -506,9 +515,9 @@ function readLoadedTable(fs: FileSystem, dir: string, file: string, tableId: str
   return { meta, dictionary, keys, values };
 }
 
-/** The mutations as the log keeps them: a loaded table's items stay out of the tail cache (they are in its file). */
+/** The mutations as the log keeps them: a loaded table's items stay out of the tail cache (they are in its file), and so does what only the writer uses. */
 function withoutContents(mutations: Mutation[]): Mutation[] {
-  if (!mutations.some((m) => m.kind === 'loadTable' && m.contents !== undefined)) return mutations;
+  if (!mutations.some((m) => m.kind === 'loadTable' && (m.contents !== undefined || m.startAfter !== undefined))) return mutations;
   return mutations.map((m) => (m.kind === 'loadTable' ? { kind: m.kind, tableId: m.tableId, meta: m.meta, file: m.file } : m));
 }
 

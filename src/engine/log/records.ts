@@ -30,6 +30,12 @@ export interface LoadTableMutation {
   /** The snapshot file's name inside the data folder ('' in memory, where there is none). */
   file: string;
   contents?: TableContentsSnapshot;
+  /**
+   * Not logged: when the new table's background building (its point-read map, its indexes) may
+   * start. The writer passes its acknowledgement, so that building a large table's indexes does
+   * not hold the record's own write back; replay starts it at once.
+   */
+  startAfter?: Promise<unknown>;
 }
 
 /** The items of a loaded table: encoded with `dictionary`, keys in key order. */
