@@ -25,7 +25,7 @@
 //   `logHistoryBytes` (default 64 MiB in memory); what the bound drops moves the window's start.
 import { DynamoDBError } from '../errors';
 import type { Database } from '../database';
-import type { LogRecord, Mutation, Origin } from '../log';
+import type { LogRange, LogRecord, Mutation, Origin } from '../log';
 import type { DictionaryAdditions } from '../codec/item-codec';
 import type { Table, TableMeta } from '../table';
 import { sourceTable } from './source';
@@ -114,7 +114,7 @@ export function stateAtSliced(db: Database, table: Table, time: number): Promise
 }
 
 /** How many records or keys are handled between two turns of the event loop. */
-const SLICE = 20_000;
+export const SLICE = 20_000;
 
 type Changes = { changed: Map<string, string | undefined>; metaThen: TableMeta | undefined };
 
@@ -135,16 +135,29 @@ export function changesAfter(db: Database, table: Table, time: number): Changes 
   return runAtOnce(changeSteps(db, table, time));
 }
 
-/** changesAfter, pausing (a `yield`) every SLICE records; reads the history up to the lsn of the call. */
-function* changeSteps(db: Database, table: Table, time: number): Generator<void, Changes> {
+/** As changesAfter, read in slices; `toLsn` is the last lsn read (the last one logged at the call). */
+export function changesAfterSliced(db: Database, table: Table, time: number): Promise<Changes & { toLsn: number }> {
+  const toLsn = db.nextLsn - 1;
+  return runSliced(db, changeSteps(db, table, time, { fromTime: time, toLsn })).then((changes) => ({ ...changes, toLsn }));
+}
+
+/** The changes logged after lsn `lsn` (read at once): per key changed, its value as of `lsn`. */
+export function changesSinceLsn(db: Database, table: Table, lsn: number): Changes {
+  return runAtOnce(changeSteps(db, table, -Infinity, { fromLsn: lsn + 1 }));
+}
+
+/**
+ * changesAfter, pausing (a `yield`) every SLICE records: the records of `range` (by default from
+ * `time` up to the lsn of the call) with a time after `time`.
+ */
+function* changeSteps(db: Database, table: Table, time: number, range: LogRange = { fromTime: time, toLsn: db.nextLsn - 1 }): Generator<void, Changes> {
   if (!db.pitr.settledNow()) throw new Error('the history was read while writes were still unacknowledged: await whenSettled(db) first');
   const id = table.meta.id;
   const name = table.name;
-  const toLsn = db.nextLsn - 1;
   const changed = new Map<string, string | undefined>();
   let metaThen: TableMeta | undefined;
   let count = 0;
-  for (const record of db.pitr.history(time, toLsn)) {
+  for (const record of db.pitr.range(range)) {
     if (++count % SLICE === 0) yield;
     if (record.time <= time) continue;
     for (const m of record.mutations) {
@@ -205,8 +218,8 @@ function* mergeSteps(now: { keys: string[]; values: string[] }, dictionary: Dict
   return { dictionary, keys, values: out };
 }
 
-/** Runs steps to their end without pausing. */
-function runAtOnce<T>(steps: Generator<void, T>): T {
+/** Runs steps (a generator that yields where it may pause) to their end without pausing. */
+export function runAtOnce<T>(steps: Generator<void, T>): T {
   for (;;) {
     const step = steps.next();
     if (step.done) return step.value;
@@ -214,7 +227,7 @@ function runAtOnce<T>(steps: Generator<void, T>): T {
 }
 
 /** Runs steps with a turn of the event loop at each pause; stops if the database closes. */
-async function runSliced<T>(db: Database, steps: Generator<void, T>): Promise<T> {
+export async function runSliced<T>(db: Database, steps: Generator<void, T>): Promise<T> {
   for (;;) {
     const step = steps.next();
     if (step.done) return step.value;
@@ -327,20 +340,31 @@ export class PitrKeeper {
 
   /** The history from `time` on (records with a time at or after it) up to `toLsn`, oldest first. */
   history(time: number, toLsn = Infinity): Iterable<LogRecord> {
+    return this.range({ fromTime: time, toLsn });
+  }
+
+  /** The history of a range of lsns or times (the log's LogRange), oldest first. */
+  range(range: LogRange): Iterable<LogRecord> {
     const log = this.db.logStore;
-    if (log !== undefined) return log.read({ fromTime: time, toLsn });
+    if (log !== undefined) return log.read(range);
     const memory = this.memory;
     if (memory === undefined) return [];
-    let lo = memory.head;
-    let hi = memory.records.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (memory.records[mid].time < time) lo = mid + 1;
-      else hi = mid;
-    }
-    let hiLsn = memory.records.length;
-    while (hiLsn > lo && memory.records[hiLsn - 1].lsn > toLsn) hiLsn--;
-    return memory.records.slice(lo, hiLsn);
+    // Records are in lsn order, and so in time order too.
+    const records = memory.records;
+    const first = (after: (r: LogRecord) => boolean): number => {
+      let lo = memory.head;
+      let hi = records.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (after(records[mid])) hi = mid;
+        else lo = mid + 1;
+      }
+      return lo;
+    };
+    const fromTime = range.fromTime ?? -Infinity;
+    const fromLsn = range.fromLsn ?? -Infinity;
+    const toLsn = range.toLsn ?? Infinity;
+    return records.slice(first((r) => r.time >= fromTime && r.lsn >= fromLsn), first((r) => r.lsn > toLsn));
   }
 
   /** The earliest time history is complete from (records before it were dropped), if any were. */
