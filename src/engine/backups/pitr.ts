@@ -151,6 +151,8 @@ export function changesSinceLsn(db: Database, table: Table, lsn: number): Change
  * `time` up to the lsn of the call) with a time after `time`.
  */
 function* changeSteps(db: Database, table: Table, time: number, range: LogRange = { fromTime: time, toLsn: db.nextLsn - 1 }): Generator<void, Changes> {
+  // Only old images are read: the value at T of a key is the old image of its first change after T.
+  range = { ...range, newImages: false };
   if (!db.pitr.settledNow()) throw new Error('the history was read while writes were still unacknowledged: await whenSettled(db) first');
   const id = table.meta.id;
   const name = table.name;

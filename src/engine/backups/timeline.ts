@@ -56,7 +56,7 @@ function* volumeSteps(db: Database, id: string, options: { from?: number; to?: n
   const to = options.to ?? Infinity;
   const out: VolumeBucket[] = [];
   let count = 0;
-  for (const record of db.pitr.range({ fromTime: options.from, toLsn: db.nextLsn - 1 })) {
+  for (const record of db.pitr.range({ fromTime: options.from, toLsn: db.nextLsn - 1, newImages: false })) {
     if (++count % SLICE === 0) yield;
     if (record.time > to) break;
     for (const m of record.mutations) {
