@@ -306,11 +306,15 @@ export class Database {
       this.state.applyAll(mutations, false);
       this.history.committed(this.memoryLsn, this.now(), mutations, origin);
       this.pitr.recordInMemory(this.memoryLsn, mutations, origin);
+      if (mutations[0] !== undefined && mutations[0].kind !== 'put' && mutations[0].kind !== 'delete') this.pitr.refresh();
       return Promise.resolve();
     }
     this.state.write(log.lastLsn + 1, mutations);
     // A stream enabled (or a table deleted) changes what history the log must keep, at once.
-    if (mutations[0] !== undefined && mutations[0].kind !== 'put' && mutations[0].kind !== 'delete') this.history.tablesChanged();
+    if (mutations[0] !== undefined && mutations[0].kind !== 'put' && mutations[0].kind !== 'delete') {
+      this.history.tablesChanged();
+      this.pitr.refresh();
+    }
     // Rejected, if the log fails, with the refusal logFailed returns, not the system's error.
     return log.append(mutations, this.now(), origin);
   }

@@ -204,3 +204,25 @@ test('PITR alone keeps history in the segment files, not in the log\'s in-memory
     await db.close();
   });
 });
+
+test('deleting the last table with PITR on lets the log drop the history PITR kept, at the next checkpoint', async () => {
+  await withDataDir(async (dir) => {
+    const clock = new Clock();
+    const db = await Database.open(dir, options(clock, { segmentBytes: 4096 }));
+    await simpleTable(db);
+    await simpleTable(db, 'Other');
+    await enablePitr(db);
+    const fill = async (n: number) => {
+      for (let i = 0; i < n; i++) await db.execute('PutItem', { TableName: 'Other', Item: { pk: { S: `o${i}` }, pad: { S: 'z'.repeat(300) } } });
+      await db.checkpoint();
+    };
+    await fill(40);
+    const oldest = db.logStore!.segments[0].firstLsn;
+    await fill(10);
+    assert.equal(db.logStore!.segments[0].firstLsn, oldest, 'kept while PITR is on');
+    await db.execute('DeleteTable', { TableName: 'Tab' });
+    await fill(10);
+    assert.ok(db.logStore!.segments[0].firstLsn > oldest, 'dropped once no table has PITR');
+    await db.close();
+  });
+});
