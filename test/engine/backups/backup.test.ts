@@ -317,6 +317,38 @@ test('a write acknowledged while DeleteTable makes the SYSTEM backup is in that 
   }
 });
 
+test('a table written to without pause while DeleteTable keeps its SYSTEM backup: the backup holds every acknowledged write, and none comes after', async () => {
+  for (const mode of MODES) {
+    const db = await open(mode);
+    try {
+      await db.execute('CreateTable', { TableName: 'hot', KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }], AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 'sk', AttributeType: 'N' }], BillingMode: 'PAY_PER_REQUEST' });
+      await put(db, 'hot', Array.from({ length: 500 }, (_, i) => item(i)));
+      await enablePitr(db, 'hot');
+      let acked = 500;
+      let refused: string | undefined;
+      // Four writers, each putting new items until the table is gone.
+      const writers = Array.from({ length: 4 }, async (_, w) => {
+        for (let i = 0; refused === undefined; i++) {
+          try {
+            await db.execute('PutItem', { TableName: 'hot', Item: item(1000 + i * 4 + w) });
+            acked++;
+          } catch (e) {
+            refused = (e as { type: string }).type;
+          }
+        }
+      });
+      await db.execute('DeleteTable', { TableName: 'hot' });
+      await Promise.all(writers);
+      assert.equal(refused, 'ResourceNotFoundException');
+      const [system] = ((await db.execute('ListBackups', { BackupType: 'SYSTEM' })) as { BackupSummaries: Record<string, any>[] }).BackupSummaries;
+      await db.execute('RestoreTableFromBackup', { TargetTableName: 'hot', BackupArn: system.BackupArn });
+      assert.equal((await untilActive(db, 'hot')).ItemCount, acked, mode);
+    } finally {
+      await db.close();
+    }
+  }
+});
+
 test('restore overrides: a dropped index is gone (with its attribute definitions), the billing mode and throughput are the ones asked for', async () => {
   const db = await open('memory');
   try {
