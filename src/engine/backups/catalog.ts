@@ -184,7 +184,7 @@ export class BackupCatalog {
       const meta = table.meta;
       const { entry, snapshot } = this.capture(table, systemBackupName(table.name), 'SYSTEM');
       if (last) {
-        const deleted = deleteTable();
+        const deleted = this.deleteOrForget(entry, deleteTable);
         await this.complete(entry, snapshot, false);
         return deleted;
       }
@@ -205,11 +205,24 @@ export class BackupCatalog {
         this.forget(entry);
         continue;
       }
-      const deleted = deleteTable();
+      const deleted = this.deleteOrForget(entry, deleteTable);
       await deleted;
       entry.status = 'AVAILABLE';
       await this.persist();
       return deleted;
+    }
+  }
+
+  /** Runs the table's deletion; if it is refused (at once or once logged), its SYSTEM backup is forgotten with it. */
+  private deleteOrForget<T>(entry: Entry, deleteTable: () => Promise<T>): Promise<T> {
+    const fail = (e: unknown): never => {
+      this.forget(entry);
+      throw e;
+    };
+    try {
+      return deleteTable().catch(fail);
+    } catch (e) {
+      return fail(e);
     }
   }
 

@@ -12,7 +12,8 @@ import fc from 'fast-check';
 import { Database } from '../../../src/engine/database';
 import type { Item } from '../../../src/engine/types/attribute-value';
 import { listBackupSummaries } from '../../../src/engine/backups/catalog';
-import { nodeFileSystem, type FileHandle, type FileSystem } from '../../../src/engine/log/file-system';
+import { nodeFileSystem, type FileHandle } from '../../../src/engine/log/file-system';
+import { wrapHandles } from '../log/helpers';
 
 const tmp = (): string => fs.mkdtempSync(path.join(os.tmpdir(), 'dw-backup-'));
 
@@ -473,19 +474,16 @@ test('a backup file damaged on disk: the restore answers CREATING, then fails wi
 test('closing the database while a backup is written waits for it: the backup is made, whole, and listed at the next open', async () => {
   const dir = tmp();
   // A disk slow to sync backup files, so that close surely comes while one is being written.
-  const slow: FileSystem = {
-    ...nodeFileSystem,
-    open(file, options) {
-      const handle = nodeFileSystem.open(file, options);
-      if (!file.includes(`${path.sep}backups${path.sep}`)) return handle;
-      return Object.assign(Object.create(handle) as FileHandle, {
-        datasyncAsync: async () => {
-          await new Promise((r) => setTimeout(r, 300));
-          await handle.datasyncAsync();
-        },
-      });
-    },
-  };
+  const slow = wrapHandles(nodeFileSystem, (handle, file) =>
+    !file.includes(`${path.sep}backups${path.sep}`)
+      ? handle
+      : (Object.assign(Object.create(handle) as FileHandle, {
+          datasyncAsync: async () => {
+            await new Promise((r) => setTimeout(r, 300));
+            await handle.datasyncAsync();
+          },
+        }) as FileHandle),
+  );
   let db = await Database.open(dir, { fileSystem: slow });
   // On demand: 3000 quick puts would exceed a provisioned table's throughput.
   await db.execute('CreateTable', { TableName: 'src', KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }], AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 'sk', AttributeType: 'N' }], BillingMode: 'PAY_PER_REQUEST' });
