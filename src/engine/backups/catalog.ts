@@ -14,8 +14,8 @@
 //   own CRC, so a crash at any moment leaves the old catalog or the new one, never a mix.
 // - A backup is CREATING only in the process creating it: a crash (kill -9) leaves it AVAILABLE and
 //   whole, or absent. Files no catalog names (a crashed CreateBackup's, a temp file, a deleted
-//   backup's not yet removed) are removed when the catalog is first loaded; a SYSTEM backup's file
-//   whose table is gone is adopted instead (DeleteTable makes it durable before the table's
+//   backup's not yet removed) are removed when the database opens (`openBackups`); a SYSTEM
+//   backup's file whose table is gone as recovered is adopted instead (DeleteTable makes it durable before the table's
 //   deletion is logged, so the deletion never outlives its backup).
 // - A backup holds only writes the log acknowledged: CreateBackup waits for the log to settle
 //   before it answers, and fails if the log failed (those writes were undone).
@@ -112,6 +112,20 @@ export function catalogOf(db: Database): BackupCatalog {
 }
 
 const catalogs = new WeakMap<Database, BackupCatalog>();
+
+/**
+ * Loads the catalog of a database just opened, before it serves anything: a SYSTEM backup file
+ * no catalog names is adopted only if its table is gone as recovered (not deleted since, without
+ * PITR). A damaged catalog does not stop the open: every backup operation reports it.
+ */
+export function openBackups(db: Database): void {
+  try {
+    catalogOf(db);
+  } catch (e) {
+    if (!(e instanceof DynamoDBError)) throw e;
+    console.error(`dynamo-workspace: ${e.message}`);
+  }
+}
 
 /** Every backup `filter` selects, oldest first (ties by ARN), as ListBackups lists them. */
 export function listBackupSummaries(db: Database, filter: BackupFilter = {}): BackupSummary[] {

@@ -202,7 +202,9 @@ test('a full disk fails CreateBackup with InternalServerError and lists nothing;
   }
 });
 
-test('a catalog whose bytes were damaged is refused with a clear error, not misread', async () => {
+test('a catalog whose bytes were damaged is reported at open and by every backup operation, not misread', async (t) => {
+  const reported: string[] = [];
+  t.mock.method(console, 'error', (message: string) => reported.push(message));
   const files = new FaultFileSystem();
   let db = await Database.open(DIR, { fileSystem: files });
   await createTable(db, 'src');
@@ -212,6 +214,8 @@ test('a catalog whose bytes were damaged is refused with a clear error, not misr
   files.flipBit(`${DIR}/backups/catalog`, 30);
   db = await Database.open(DIR, { fileSystem: files });
   try {
+    assert.equal(reported.length, 1);
+    assert.match(reported[0], /backups\/catalog is not a valid backup catalog/);
     await assert.rejects(db.execute('ListBackups', {}), (e: unknown) => {
       assert.ok(e instanceof DynamoDBError);
       assert.equal(e.type, 'InternalServerError');
