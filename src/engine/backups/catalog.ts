@@ -338,6 +338,7 @@ export class BackupCatalog {
       entry.snapshot = snapshot;
       return;
     }
+    this.ensureFolder(this.dir);
     await writeTableSnapshot(this.files, path.join(this.dir, entry.file!), { ...snapshot, lsn: 0 });
   }
 
@@ -361,14 +362,22 @@ export class BackupCatalog {
     const dir = this.dir;
     if (dir === undefined) return Promise.resolve();
     return this.writes.run(async () => {
+      this.ensureFolder(dir);
       const backups = [...this.entries.values()].filter((e) => e.status === 'AVAILABLE').sort(byCreation).map(persisted);
       writeCatalog(this.files, dir, backups);
     });
   }
 
+  /** Makes the `backups/` folder (durably) before its first file: a data folder without backups has none. */
+  private ensureFolder(dir: string): void {
+    if (this.files.exists(dir)) return;
+    this.files.mkdir(dir);
+    this.files.syncDir(path.dirname(dir));
+  }
+
   /** Reads the catalog, adopts the SYSTEM backups of deleted tables it misses, removes orphans. */
   private load(dir: string): void {
-    this.files.mkdir(dir);
+    if (!this.files.exists(dir)) return;
     const named = readCatalog(this.files, dir);
     for (const record of named) this.entries.set(record.arn, { ...record, status: 'AVAILABLE', readers: 0 });
     const kept = new Set(named.map((r) => r.file));
