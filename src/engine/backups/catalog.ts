@@ -155,12 +155,14 @@ export class BackupCatalog {
   }
 
   get(arn: string): Entry {
+    this.dropExpired();
     const entry = this.entries.get(arn);
     if (entry === undefined) throw new DynamoDBError('BackupNotFoundException', `Backup not found: ${arn}`);
     return entry;
   }
 
   list(filter: BackupFilter): Entry[] {
+    this.dropExpired();
     const type = filter.type ?? 'USER';
     const byTable = filter.tableName;
     return [...this.entries.values()]
@@ -227,6 +229,23 @@ export class BackupCatalog {
       await this.persist().catch((e: unknown) => console.error(`dynamo-workspace: the backup catalog could not be written; ${entry.arn} is kept in its file:`, e));
       return deleted;
     }
+  }
+
+  /**
+   * SYSTEM backups past their expiry (35 days) are gone, as DynamoDB drops them: checked whenever
+   * backups are looked at (no timer), forgotten at once, the catalog and files following.
+   */
+  private dropExpired(): void {
+    const now = this.db.now();
+    const expired = [...this.entries.values()].filter((e) => e.status === 'AVAILABLE' && e.readers === 0 && e.expiresAt !== undefined && e.expiresAt <= now);
+    if (expired.length === 0) return;
+    for (const e of expired) this.entries.delete(e.arn);
+    void this.db.track(
+      this.persist().then(
+        () => expired.forEach((e) => this.removeFile(e)),
+        (e: unknown) => console.error('dynamo-workspace: the backup catalog could not be written after SYSTEM backups expired:', e),
+      ),
+    );
   }
 
   /** Runs the table's deletion; if it is refused (at once or once logged), its SYSTEM backup is forgotten with it. */

@@ -513,3 +513,29 @@ test('closing the database while a backup is written waits for it: the backup is
     await db.close();
   }
 });
+
+test('a SYSTEM backup is gone 35 days after it was made, from the listing, DescribeBackup and the folder; a USER backup stays', async () => {
+  const dir = tmp();
+  let clock = 1_750_000_000_000;
+  let db = await open('disk', dir, () => clock);
+  try {
+    await createTable(db, 'src');
+    await put(db, 'src', [item(1)]);
+    const user = await backup(db, 'src', 'user-kept');
+    await enablePitr(db, 'src');
+    await db.execute('DeleteTable', { TableName: 'src' });
+    const [system] = listBackupSummaries(db, { type: 'SYSTEM' });
+    assert.equal(system.BackupExpiryDateTime, clock / 1000 + 35 * 24 * 3600);
+    clock += 35 * 24 * 3600 * 1000 - 1000;
+    assert.equal(((await db.execute('DescribeBackup', { BackupArn: system.BackupArn })) as any).BackupDescription.BackupDetails.BackupStatus, 'AVAILABLE');
+    clock += 1000;
+    assert.equal((await refusal(db.execute('DescribeBackup', { BackupArn: system.BackupArn }))).type, 'BackupNotFoundException');
+    assert.deepEqual(listBackupSummaries(db, { type: 'ALL' }).map((s) => s.BackupArn), [user.BackupArn]);
+    await db.close();
+    db = await open('disk', dir, () => clock);
+    assert.deepEqual(listBackupSummaries(db, { type: 'ALL' }).map((s) => s.BackupArn), [user.BackupArn]);
+    assert.deepEqual(fs.readdirSync(path.join(dir, 'backups')).filter((f) => f.endsWith('.tsnap')).length, 1);
+  } finally {
+    await db.close();
+  }
+});
