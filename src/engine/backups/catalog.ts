@@ -23,6 +23,7 @@
 //   table at one moment, whatever writes come while the file is written.
 // - Database.close waits for backup work in progress (`db.track`), so nothing is written into the
 //   folder after its lock is released.
+// - SYSTEM backups expire 35 days after they are made (`dropExpired`), USER backups never.
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Database } from '../database';
