@@ -148,6 +148,8 @@ export class BackupCatalog {
   private readonly dir: string | undefined;
   /** Catalog rewrites, one at a time, in request order. */
   private readonly writes = new SnapshotWriter();
+  /** Ids of tables whose DeleteTable is making their SYSTEM backup (a second DeleteTable is refused). */
+  private readonly deleting = new Set<string>();
 
   constructor(private readonly db: Database) {
     this.files = db.options.fileSystem ?? nodeFileSystem;
@@ -191,7 +193,15 @@ export class BackupCatalog {
    * (a crash in between then loses that backup: the one case where the deletion goes first).
    */
   deleteWithSystemBackup<T>(table: Table, deleteTable: () => Promise<T>): Promise<T> {
-    return this.db.track(this.systemBackupThenDelete(table, deleteTable));
+    const id = table.meta.id;
+    if (this.deleting.has(id)) throw new DynamoDBError('ResourceInUseException', `Attempt to change a resource which is still in use: Table is being deleted: ${table.name}`);
+    this.deleting.add(id);
+    const done = this.systemBackupThenDelete(table, deleteTable);
+    done.then(
+      () => this.deleting.delete(id),
+      () => this.deleting.delete(id),
+    );
+    return this.db.track(done);
   }
 
   private async systemBackupThenDelete<T>(table: Table, deleteTable: () => Promise<T>): Promise<T> {

@@ -275,7 +275,11 @@ for (const mode of MODES) {
       await put(db, 'kept', items);
       await put(db, 'plain', items);
       await enablePitr(db, 'kept');
-      const deleted = (await db.execute('DeleteTable', { TableName: 'kept' })) as { TableDescription: Record<string, any> };
+      const deleting = db.execute('DeleteTable', { TableName: 'kept' }) as Promise<{ TableDescription: Record<string, any> }>;
+      // A second DeleteTable while the first makes the backup: the table is in use, as while DynamoDB deletes one.
+      const again = await refusal(db.execute('DeleteTable', { TableName: 'kept' }));
+      assert.deepEqual([again.type, again.message], ['ResourceInUseException', 'Attempt to change a resource which is still in use: Table is being deleted: kept']);
+      const deleted = await deleting;
       assert.equal(deleted.TableDescription.TableStatus, 'DELETING');
       await db.execute('DeleteTable', { TableName: 'plain' });
       assert.deepEqual(((await db.execute('ListBackups', {})) as { BackupSummaries: unknown[] }).BackupSummaries, [], 'USER is the default filter');
