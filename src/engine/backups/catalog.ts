@@ -70,6 +70,8 @@ export interface BackupFilter {
   upper?: number;
   /** Default USER, as ListBackups. */
   type?: BackupTypeFilter;
+  /** Only backups listed after this one (ListBackups' ExclusiveStartBackupArn, see `backupOrder`). */
+  after?: { createdAt: number; arn: string };
 }
 
 /** ListBackups' BackupSummary. */
@@ -173,6 +175,7 @@ export class BackupCatalog {
       .filter((e) => byTable === undefined || e.source.name === byTable || e.source.arn === byTable)
       .filter((e) => filter.lower === undefined || e.createdAt >= filter.lower * 1000)
       .filter((e) => filter.upper === undefined || e.createdAt < filter.upper * 1000)
+      .filter((e) => filter.after === undefined || byCreation(e, filter.after) > 0)
       .sort(byCreation);
   }
 
@@ -449,7 +452,7 @@ function persisted(e: BackupRecord): BackupRecord {
   return out;
 }
 
-function byCreation(a: BackupRecord, b: BackupRecord): number {
+function byCreation(a: Pick<BackupRecord, 'createdAt' | 'arn'>, b: Pick<BackupRecord, 'createdAt' | 'arn'>): number {
   return a.createdAt - b.createdAt || (a.arn < b.arn ? -1 : a.arn > b.arn ? 1 : 0);
 }
 

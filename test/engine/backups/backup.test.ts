@@ -410,14 +410,14 @@ test('backups, deletions and SYSTEM backups survive closing and reopening the da
 });
 
 test('ListBackups: any Limit pages through every selected backup once, oldest first, and the filters select by table, type and time', async () => {
-  let clock = 1_700_000_000_000;
+  let clock = 1_700_000_000_123;
   const db = await open('memory', undefined, () => clock);
   try {
     await createTable(db, 'aaa');
     await createTable(db, 'bbb');
     const made: { arn: string; table: string; at: number }[] = [];
     for (let i = 0; i < 13; i++) {
-      clock += 1000 * (i % 3); // some share a millisecond: the ARN breaks the tie
+      clock += 1237 * (i % 3); // some share a millisecond: the ARN breaks the tie
       const table = i % 3 === 0 ? 'bbb' : 'aaa';
       made.push({ arn: (await backup(db, table, `bkp${i}`)).BackupArn, table, at: clock });
     }
