@@ -13,14 +13,16 @@
 //
 // Invariants:
 // - While any table has PITR on, the log retains its history from the earliest window start
-//   (`retain('pitr', { time }, false)`: restores read segment files, and the log's
-//   in-memory tail is not filled for PITR alone, which would cost every write; refreshed at open,
-//   at every UpdateContinuousBackups and hourly);
-//   once none has, the retention is released. The logHistoryBytes cap may still cut history: the
+//   (`retain('pitr', { time }, false)`: restores read segment files, and the log's in-memory tail
+//   is not filled for PITR alone, which would cost every write), refreshed at open, at every
+//   table-level commit (UpdateContinuousBackups, DeleteTable...) and hourly; once no table has
+//   PITR on, the retention is released. The logHistoryBytes cap may still cut history: the
 //   earliest restorable time is then the oldest record kept, and DescribeContinuousBackups says so.
-// - A restore needs every change after T: `tableAt` refuses to read while writes are applied in
-//   memory but not yet acknowledged by the log (they would be missing from the history); callers
-//   await `whenSettled(db)` first, then call `tableAt` in the same synchronous run.
+// - A restore needs every change after T: the history is never read while writes are applied in
+//   memory but not yet acknowledged by the log (they would be missing from it); callers await
+//   `whenSettled(db)` first, then call `tableAt` (or `stateAt`) in the same synchronous run, or
+//   `stateAtSliced`, which takes the state and the last lsn at once and reads in slices.
+// - Only old images are decoded from the log (`newImages: false`): the new ones are never needed.
 // - In memory (no log), history is kept in memory from the moment PITR is enabled, bounded by
 //   `logHistoryBytes` (default 64 MiB in memory); what the bound drops moves the window's start.
 import { DynamoDBError } from '../errors';
