@@ -26,6 +26,8 @@ import type { Table, TableMeta } from './table';
 import { startIndexWork } from './indexes/backfill';
 import { validateShape } from './validation/shape';
 import { TtlSweeper } from './ttl';
+import { PitrKeeper, keepPriorMeta } from './backups/pitr';
+import { openBackups } from './backups/catalog';
 
 export { DatabaseLockedError } from './storage/lock';
 
@@ -87,10 +89,14 @@ export class Database {
   readonly metrics: CapacityMetrics;
   /** Time to live: each table's TTL status, and the sweeper that deletes expired items (src/engine/ttl). */
   readonly ttl: TtlSweeper;
+  /** Point-in-time recovery: the log's retention for PITR windows, and in memory the history itself (src/engine/backups/pitr.ts). */
+  readonly pitr: PitrKeeper;
   private log: LogStore | undefined;
   /** Why the database refuses writes (the log failed), if it does. */
   private refusal: DynamoDBError | undefined;
   private closed = false;
+  /** Work writing into the data folder that close() lets finish before it releases it (see `track`). */
+  private readonly folderWork = new Set<Promise<unknown>>();
   /** Stops watching the data folder's LOCK (see folderLost). */
   private unwatch: (() => void) | undefined;
   /** In memory there is no log: lsns are counted here. */
@@ -119,6 +125,7 @@ export class Database {
     this.metrics = new CapacityMetrics(this, this.capacity);
     this.history = new StreamHistory(this);
     this.ttl = new TtlSweeper(this);
+    this.pitr = new PitrKeeper(this);
   }
 
   static async open(dir: string, options: DatabaseOptions = {}): Promise<Database> {
@@ -126,6 +133,7 @@ export class Database {
       const db = new Database(undefined, undefined, options);
       db.startStreamMaintenance();
       db.ttl.start();
+      db.pitr.start();
       return db;
     }
     const files = options.fileSystem ?? nodeFileSystem;
@@ -159,8 +167,12 @@ export class Database {
       // Before anything can checkpoint (a long replay is checkpointed at once) and prune: the
       // log keeps the history the streams it recovered (a deleted table's too) still need.
       db.history.attach();
+      // Before anything can prune the log: the history PITR windows need stays.
+      db.pitr.start();
       // GSIs a crash or a close left CREATING start their backfill over; deletions complete.
       for (const table of db.tables.values()) startIndexWork(db, table);
+      // Before any request: a SYSTEM backup file a crash left unnamed is judged against the tables as recovered.
+      openBackups(db);
       // Every open starts new shards (as DynamoDB's shards roll over), and retention catches up.
       await maintainStreams(db, { reopened: true, rolloverMs: db.shardRolloverMs });
       db.startStreamMaintenance();
@@ -292,16 +304,22 @@ export class Database {
   commit(mutations: Mutation[], origin?: Origin): Promise<void> {
     if (this.refusal) throw this.refusal;
     if (this.closed) throw new DynamoDBError('InternalServerError', 'The database is closed');
+    keepPriorMeta(this.state, mutations);
     const log = this.log;
     if (log === undefined) {
       this.memoryLsn++;
       this.state.applyAll(mutations, false);
       this.history.committed(this.memoryLsn, this.now(), mutations, origin);
+      this.pitr.recordInMemory(this.memoryLsn, mutations, origin);
+      if (mutations[0] !== undefined && mutations[0].kind !== 'put' && mutations[0].kind !== 'delete') this.pitr.refresh();
       return Promise.resolve();
     }
     this.state.write(log.lastLsn + 1, mutations);
     // A stream enabled (or a table deleted) changes what history the log must keep, at once.
-    if (mutations[0] !== undefined && mutations[0].kind !== 'put' && mutations[0].kind !== 'delete') this.history.tablesChanged();
+    if (mutations[0] !== undefined && mutations[0].kind !== 'put' && mutations[0].kind !== 'delete') {
+      this.history.tablesChanged();
+      this.pitr.refresh();
+    }
     // Rejected, if the log fails, with the refusal logFailed returns, not the system's error.
     return log.append(mutations, this.now(), origin);
   }
@@ -340,6 +358,14 @@ export class Database {
     await this.log?.checkpoint();
   }
 
+  /** Holds close() until `work` settles (backups being written into the data folder); returns `work`. */
+  track<T>(work: Promise<T>): Promise<T> {
+    this.folderWork.add(work);
+    const done = (): void => void this.folderWork.delete(work);
+    work.then(done, done);
+    return work;
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
@@ -347,6 +373,9 @@ export class Database {
     clearInterval(this.streamTimer);
     this.history.close();
     this.ttl.stop();
+    this.pitr.stop();
+    // A backup being written finishes while the folder is still ours, rather than after the lock is released.
+    await Promise.allSettled([...this.folderWork]);
     try {
       await this.log?.close();
     } finally {
