@@ -16,7 +16,10 @@ import { batchWriteItem } from './batch-write-item';
 import { describeLimits } from './describe-limits';
 import { updateTimeToLive } from './update-time-to-live';
 import { describeTimeToLive } from './describe-time-to-live';
+import { exportTableToPointInTime } from './export-table-to-point-in-time';
+import { describeExport } from './describe-export';
+import { listExports } from './list-exports';
 
-const all: Operation[] = [createTable, describeTable, listTables, deleteTable, updateTable, putItem, getItem, updateItem, deleteItem, query, scan, batchGetItem, batchWriteItem, describeLimits, updateTimeToLive, describeTimeToLive];
+const all: Operation[] = [createTable, describeTable, listTables, deleteTable, updateTable, putItem, getItem, updateItem, deleteItem, query, scan, batchGetItem, batchWriteItem, describeLimits, updateTimeToLive, describeTimeToLive, exportTableToPointInTime, describeExport, listExports];
 
 export const OPERATIONS: ReadonlyMap<string, Operation> = new Map(all.map((op) => [op.name, op]));
