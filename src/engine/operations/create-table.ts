@@ -38,7 +38,7 @@ export const createTable: Operation<CreateTableInput> = {
   },
   run(db, input) {
     const meta = newTableMeta(db, input);
-    if (db.tables.has(input.TableName)) throw resourceInUse(`Table already exists: ${input.TableName}`);
+    if (db.tables.has(input.TableName) || db.creating.has(input.TableName)) throw resourceInUse(`Table already exists: ${input.TableName}`);
     return db.commit([{ kind: 'createTable', tableId: meta.id, meta }]).then(() => ({
       TableDescription: db.table(meta.name).describe('CREATING'),
     }));

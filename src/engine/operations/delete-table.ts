@@ -3,11 +3,13 @@ import { validation } from '../errors';
 import { TABLE_NAME } from '../validation/members';
 import type { Mutation } from '../log';
 import { streamsOnDelete } from '../streams/specification';
+import { refuseWhileCreating } from '../backups/restore';
 
 export const deleteTable: Operation<{ TableName: string }> = {
   name: 'DeleteTable',
   members: { TableName: TABLE_NAME },
   run(db, input) {
+    refuseWhileCreating(db, input.TableName);
     const table = db.table(input.TableName, `Requested resource not found: Table: ${input.TableName} not found`);
     if (table.meta.deletionProtection) {
       throw validation(`Resource cannot be deleted as it is currently protected against deletion. Disable deletion protection first.`);
