@@ -11,9 +11,9 @@
 import * as ion from 'ion-js';
 import { parse as parseCsv } from 'csv-parse/sync';
 import type { AttributeValue, Item } from '../types/attribute-value';
-import { itemSize, normalizeItem } from '../types/attribute-validation';
+import { normalizeItem } from '../types/attribute-validation';
 import { DynamoDBError } from '../errors';
-import { encodePrimaryKey, type KeySchemaInfo } from '../codec/key-codec';
+import type { KeySchemaInfo } from '../codec/key-codec';
 
 export type ExportFormat = 'DYNAMODB_JSON' | 'ION';
 export type InputFormat = ExportFormat | 'CSV';
@@ -21,8 +21,6 @@ export type InputFormat = ExportFormat | 'CSV';
 export class LineError {
   constructor(readonly reason: string) {}
 }
-
-const MAX_ITEM_BYTES = 400 * 1024;
 
 // ---------------------------------------------------------------------------------------------
 // Writing
@@ -110,8 +108,8 @@ function ionDecimal(text: string): ion.Decimal {
 // ---------------------------------------------------------------------------------------------
 // Reading
 
-/** The item of one DYNAMODB_JSON line, checked as PutItem checks an item and against the key schema. */
-export function parseJsonLine(line: string, schema: KeySchemaInfo): Item | LineError {
+/** The item of one DYNAMODB_JSON line. */
+export function parseJsonLine(line: string): Item | LineError {
   let record: unknown;
   try {
     record = JSON.parse(line);
@@ -119,11 +117,11 @@ export function parseJsonLine(line: string, schema: KeySchemaInfo): Item | LineE
     return new LineError('the line is not JSON');
   }
   if (record === null || typeof record !== 'object' || !('Item' in record)) return new LineError('the line has no Item');
-  return checkedItem((record as { Item: unknown }).Item, schema);
+  return checkedItem((record as { Item: unknown }).Item);
 }
 
 /** The item of one ION line (`$ion_1_0` may lead it), with Ion types mapped back as the export wrote them. */
-export function parseIonLine(line: string, schema: KeySchemaInfo): Item | LineError {
+export function parseIonLine(line: string): Item | LineError {
   let value: ion.dom.Value | null;
   try {
     value = ion.load(line);
@@ -138,7 +136,7 @@ export function parseIonLine(line: string, schema: KeySchemaInfo): Item | LineEr
   } catch (e) {
     return new LineError((e as Error).message);
   }
-  return checkedItem(converted, schema);
+  return checkedItem(converted);
 }
 
 function ionStruct(v: ion.dom.Value): Item {
@@ -224,7 +222,7 @@ export function parseCsvText(text: string, schema: KeySchemaInfo, delimiter: str
       const name = names![i];
       item[name] = name === schema.partitionName ? typed(cell, schema.partitionType) : name === schema.sortName ? typed(cell, schema.sortType!) : { S: cell };
     });
-    out.push(checkedItem(item, schema));
+    out.push(checkedItem(item));
   }
   return out;
 }
@@ -233,29 +231,14 @@ function typed(cell: string, type: 'S' | 'N' | 'B'): AttributeValue {
   return type === 'S' ? { S: cell } : type === 'N' ? { N: cell } : { B: cell };
 }
 
-/** `value` as a stored item: PutItem's checks, the key attributes present with their types, at most 400 KB. */
-function checkedItem(value: unknown, schema: KeySchemaInfo): Item | LineError {
-  let item: Item;
+/**
+ * `value` as an item, checked as PutItem checks an item's attribute values (the key schema, the
+ * indexes' key types and the size limit are checked by the import, against the new table).
+ */
+function checkedItem(value: unknown): Item | LineError {
   try {
-    item = normalizeItem(value);
+    return normalizeItem(value);
   } catch (e) {
     return new LineError(e instanceof DynamoDBError ? e.message : 'the item is not valid');
   }
-  for (const [name, type] of [
-    [schema.partitionName, schema.partitionType],
-    [schema.sortName, schema.sortType],
-  ] as const) {
-    if (name === undefined) continue;
-    const v = item[name];
-    if (v === undefined) return new LineError(`the item has no key attribute ${name}`);
-    if (Object.keys(v)[0] !== type) return new LineError(`the key attribute ${name} is not of type ${type}`);
-  }
-  if (itemSize(item) > MAX_ITEM_BYTES) return new LineError('the item is larger than 400 KB');
-  try {
-    // The key limits (empty or too long key values) are PutItem's.
-    encodePrimaryKey(schema, item);
-  } catch (e) {
-    return new LineError(e instanceof DynamoDBError ? e.message : 'the item key is not valid');
-  }
-  return item;
 }

@@ -19,7 +19,10 @@ import { describeTimeToLive } from './describe-time-to-live';
 import { exportTableToPointInTime } from './export-table-to-point-in-time';
 import { describeExport } from './describe-export';
 import { listExports } from './list-exports';
+import { importTable } from './import-table';
+import { describeImport } from './describe-import';
+import { listImports } from './list-imports';
 
-const all: Operation[] = [createTable, describeTable, listTables, deleteTable, updateTable, putItem, getItem, updateItem, deleteItem, query, scan, batchGetItem, batchWriteItem, describeLimits, updateTimeToLive, describeTimeToLive, exportTableToPointInTime, describeExport, listExports];
+const all: Operation[] = [createTable, describeTable, listTables, deleteTable, updateTable, putItem, getItem, updateItem, deleteItem, query, scan, batchGetItem, batchWriteItem, describeLimits, updateTimeToLive, describeTimeToLive, exportTableToPointInTime, describeExport, listExports, importTable, describeImport, listImports];
 
 export const OPERATIONS: ReadonlyMap<string, Operation> = new Map(all.map((op) => [op.name, op]));
