@@ -25,6 +25,7 @@ import type { Table, TableMeta } from './table';
 import { startIndexWork } from './indexes/backfill';
 import { validateShape } from './validation/shape';
 import { TtlSweeper } from './ttl';
+import { PitrKeeper, keepPriorMeta } from './backups/pitr';
 
 export { DatabaseLockedError } from './storage/lock';
 
@@ -92,6 +93,8 @@ export class Database {
   readonly metrics: CapacityMetrics;
   /** Time to live: each table's TTL status, and the sweeper that deletes expired items (src/engine/ttl). */
   readonly ttl: TtlSweeper;
+  /** Point-in-time recovery: the log's retention for PITR windows, and in memory the history itself (src/engine/backups/pitr.ts). */
+  readonly pitr: PitrKeeper;
   private log: LogStore | undefined;
   /** Why the database refuses writes (the log failed), if it does. */
   private refusal: DynamoDBError | undefined;
@@ -119,6 +122,7 @@ export class Database {
     this.capacity = new CapacityManager(this, { throttling: options.throttling });
     this.metrics = new CapacityMetrics(this, this.capacity);
     this.ttl = new TtlSweeper(this);
+    this.pitr = new PitrKeeper(this);
   }
 
   static async open(dir: string, options: DatabaseOptions = {}): Promise<Database> {
@@ -126,6 +130,7 @@ export class Database {
       const db = new Database(undefined, undefined, options);
       db.startStreamMaintenance();
       db.ttl.start();
+      db.pitr.start();
       return db;
     }
     const files = options.fileSystem ?? nodeFileSystem;
@@ -156,6 +161,8 @@ export class Database {
           failed: (e) => db.logFailed(e),
         },
       );
+      // Before anything can prune the log: the history PITR windows need stays.
+      db.pitr.start();
       // GSIs a crash or a close left CREATING start their backfill over; deletions complete.
       for (const table of db.tables.values()) startIndexWork(db, table);
       // Every open starts new shards (as DynamoDB's shards roll over), and retention catches up.
@@ -288,10 +295,12 @@ export class Database {
   commit(mutations: Mutation[], origin?: Origin): Promise<void> {
     if (this.refusal) throw this.refusal;
     if (this.closed) throw new DynamoDBError('InternalServerError', 'The database is closed');
+    keepPriorMeta(this.state, mutations);
     const log = this.log;
     if (log === undefined) {
       this.memoryLsn++;
       this.state.applyAll(mutations, false);
+      this.pitr.recordInMemory(this.memoryLsn, mutations);
       return Promise.resolve();
     }
     this.state.write(log.lastLsn + 1, mutations);
@@ -339,6 +348,7 @@ export class Database {
     this.unwatch?.();
     clearInterval(this.streamTimer);
     this.ttl.stop();
+    this.pitr.stop();
     try {
       await this.log?.close();
     } finally {

@@ -9,6 +9,9 @@
 //   <prefix>/AWSDynamoDB/<ExportId>/manifest-summary.json   the summary, written last
 //   <prefix>/AWSDynamoDB/<ExportId>/manifest-summary.md5    (and .checksum)
 //
+// A full export is the table as it was at ExportTime (pitr.ts's stateAt); an incremental one
+// reads the history between ExportFromTime and ExportToTime (the log, or memory's history).
+//
 // The request is answered at once with the export IN_PROGRESS; the files are written in the
 // background, a slice of items at a time (the event loop is never held for long), and the export
 // becomes COMPLETED (or FAILED) in the catalog (transfers.ts).
@@ -24,8 +27,9 @@ import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import type { Database } from '../database';
 import { DynamoDBError, validation } from '../errors';
-import { ItemCodec, encodedItemSize, type DictionaryAdditions } from '../codec/item-codec';
-import { schemaOf, type Table, type TableMeta } from '../table';
+import { ItemCodec, encodedItemSize } from '../codec/item-codec';
+import { schemaOf, type Table } from '../table';
+import { DAY_MS, findTable, pitrWindow, stateAt, whenSettled, type PitrContents } from './pitr';
 import type { Item } from '../types/attribute-value';
 import { Bucket, syncFolder, writeFileDurably } from './buckets';
 import { changeLine, fileHeader, itemLine, type Change, type ExportFormat } from './formats';
@@ -38,7 +42,6 @@ export const ITEMS_PER_FILE = 100_000;
 /** Items turned into text between two yields to the event loop. */
 const SLICE_ITEMS = 5_000;
 
-const DAY_MS = 86_400_000;
 const MIN_INCREMENTAL_MS = 15 * 60_000;
 
 export interface ExportRequest {
@@ -55,22 +58,14 @@ export interface ExportRequest {
   IncrementalExportSpecification?: { ExportFromTime?: number; ExportToTime?: number; ExportViewType?: 'NEW_IMAGE' | 'NEW_AND_OLD_IMAGES' };
 }
 
-/** The PITR settings p1's pitr.ts keeps on TableMeta. */
-type WithPitr = TableMeta & { pitr?: { enabled: boolean; recoveryPeriodInDays: number; enabledAt: number } };
-
-/** A table's contents: items encoded with `dictionary`, in key order. */
-interface Contents {
-  dictionary: DictionaryAdditions;
-  keys: string[];
-  values: string[];
-}
-
-/** Starts an export; returns its description (IN_PROGRESS) once it is in the catalog. */
-export function startExport(db: Database, input: ExportRequest): Description {
-  const table = tableByArn(db, input.TableArn);
-  const meta = table.meta as WithPitr;
+/** Starts an export; resolves with its description (IN_PROGRESS) once it is in the catalog. */
+export async function startExport(db: Database, input: ExportRequest): Promise<Description> {
+  // The history read below must hold every write acknowledged so far (pitr.ts).
+  await whenSettled(db);
+  const table = findTable(db, { tableArn: input.TableArn });
+  const meta = table.meta;
   const now = db.now();
-  const window = pitrWindowOf(meta, now);
+  const window = pitrWindow(db, meta.name);
   if (window === undefined) {
     throw new DynamoDBError('PointInTimeRecoveryUnavailableException', `Point in time recovery is not enabled for table '${meta.name}'`);
   }
@@ -93,7 +88,6 @@ export function startExport(db: Database, input: ExportRequest): Description {
     }
   } else {
     incremental = incrementalPeriod(input, window, meta.name);
-    if (db.logStore === undefined) throw validation('Incremental exports read the log: a database in memory has none');
     exportTime = incremental.to;
   }
 
@@ -140,7 +134,7 @@ export function describeExport(db: Database, arn: string): Description {
   return { ...d };
 }
 
-type Source = ({ kind: 'full' } & Contents & { codec: ItemCodec }) | { kind: 'incremental'; changes: Change[] };
+type Source = ({ kind: 'full' } & PitrContents & { codec: ItemCodec }) | { kind: 'incremental'; changes: Change[] };
 
 async function runExport(db: Database, bucket: Bucket, prefix: string, exportFolder: string, description: Description, source: Source, format: ExportFormat): Promise<void> {
   const catalog = transfers(db);
@@ -241,16 +235,12 @@ function yieldOrStop(db: Database): Promise<void> {
 // ---------------------------------------------------------------------------------------------
 // What is exported
 
-/**
- * The table's items as they were at `time`.
- * TODO(p1 merge): read them with pitr.ts's tableAt(db, { tableArn }, time); until then the
- * contents are the table's current ones (exact for an ExportTime of now, the default).
- */
-function contentsAt(db: Database, table: Table, time: number): Contents & { codec: ItemCodec } {
-  void db;
-  void time;
-  const { keys, values } = table.index.snapshot();
-  return { dictionary: table.codec.dictionary(), keys, values, codec: table.codec };
+/** The table's items as they were at `time` (pitr.ts), with a codec that decodes them. */
+function contentsAt(db: Database, table: Table, time: number): PitrContents & { codec: ItemCodec } {
+  const { contents } = stateAt(db, table, time);
+  const codec = new ItemCodec();
+  codec.restore(contents.dictionary);
+  return { ...contents, codec };
 }
 
 /**
@@ -260,7 +250,7 @@ function contentsAt(db: Database, table: Table, time: number): Contents & { code
 function changesOf(db: Database, table: Table, from: number, to: number, view: 'NEW_IMAGE' | 'NEW_AND_OLD_IMAGES'): Change[] {
   const byKey = new Map<string, { first: string | undefined; last: string | undefined; time: number }>();
   const tableId = table.meta.id;
-  for (const record of db.logStore!.read({ fromTime: from })) {
+  for (const record of db.pitr.history(from)) {
     if (record.time >= to) break;
     if (record.time < from) continue;
     for (const m of record.mutations) {
@@ -291,22 +281,6 @@ function changesOf(db: Database, table: Table, from: number, to: number, view: '
 
 // ---------------------------------------------------------------------------------------------
 // Request checks
-
-function tableByArn(db: Database, arn: string): Table {
-  for (const table of db.tables.values()) if (table.meta.arn === arn) return table;
-  throw new DynamoDBError('TableNotFoundException', `Table not found: ${arn}`);
-}
-
-/**
- * The period a restore or an export may name: from when PITR was enabled (at most
- * RecoveryPeriodInDays back) to now; undefined while PITR is off.
- * TODO(p1 merge): pitr.ts's pitrWindow.
- */
-function pitrWindowOf(meta: WithPitr, now: number): { earliest: number; latest: number } | undefined {
-  const pitr = meta.pitr;
-  if (pitr === undefined || !pitr.enabled) return undefined;
-  return { earliest: Math.max(pitr.enabledAt, now - pitr.recoveryPeriodInDays * DAY_MS), latest: now };
-}
 
 function incrementalPeriod(input: ExportRequest, window: { earliest: number; latest: number }, table: string): { from: number; to: number; view: 'NEW_IMAGE' | 'NEW_AND_OLD_IMAGES' } {
   const spec = input.IncrementalExportSpecification;

@@ -21,6 +21,6 @@ export const exportTableToPointInTime: Operation<ExportRequest> = {
     },
   },
   run(db, input) {
-    return { ExportDescription: startExport(db, input) };
+    return startExport(db, input).then((d) => ({ ExportDescription: d }));
   },
 };

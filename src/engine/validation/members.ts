@@ -128,3 +128,11 @@ export const CLIENT_TOKEN: Spec = { type: 'string', pattern: /^[^$]+$/, patternT
 export const S3_BUCKET: Spec = { type: 'string', max: 255, pattern: /^[a-z0-9A-Z]+[.\-\w]*[a-z0-9A-Z]+$/, patternText: '^[a-z0-9A-Z]+[\\.\\-\\w]*[a-z0-9A-Z]+$' };
 export const S3_BUCKET_OWNER: Spec = { type: 'string', pattern: /^[0-9]{12}$/, patternText: '[0-9]{12}' };
 export const S3_PREFIX: Spec = { type: 'string', max: 1024 };
+
+// ---------------------------------------------------------------------------------------------
+// Backups
+
+/** A backup's ARN (DescribeBackup, DeleteBackup, RestoreTableFromBackup, ListBackups' ExclusiveStartBackupArn). */
+export const BACKUP_ARN: Spec = { type: 'string', min: 37, max: 1024 };
+/** A table's name or ARN (botocore's TableArn shape: CreateBackup's and ListBackups' TableName). */
+export const TABLE_NAME_OR_ARN: Spec = { type: 'string', min: 1, max: 1024 };
