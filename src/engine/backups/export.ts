@@ -33,7 +33,7 @@ import { DAY_MS, findTable, pitrWindow, stateAt, whenSettled, type PitrContents 
 import type { Item } from '../types/attribute-value';
 import { Bucket, syncFolder, writeFileDurably } from './buckets';
 import { changeLine, fileHeader, itemLine, type Change, type ExportFormat } from './formats';
-import { transferId, transfers, type Description } from './transfers';
+import { defined, transferId, transfers, type Description } from './transfers';
 
 const gzipAsync = promisify(gzip);
 
@@ -95,7 +95,7 @@ export async function startExport(db: Database, input: ExportRequest): Promise<D
   const prefix = normalPrefix(input.S3Prefix);
   const id = transferId(now);
   const exportFolder = `${prefix}AWSDynamoDB/${id}/`;
-  const description: Description = {
+  const description: Description = defined({
     ExportArn: `${meta.arn}/export/${id}`,
     ExportStatus: 'IN_PROGRESS',
     StartTime: now / 1000,
@@ -110,7 +110,7 @@ export async function startExport(db: Database, input: ExportRequest): Promise<D
     S3SseKmsKeyId: input.S3SseKmsKeyId,
     ExportFormat: format,
     ExportType: exportType,
-  };
+  });
   if (incremental !== undefined) {
     description.IncrementalExportSpecification = { ExportFromTime: incremental.from / 1000, ExportToTime: incremental.to / 1000, ExportViewType: incremental.view };
   }

@@ -28,7 +28,7 @@ import { itemSize } from '../types/attribute-validation';
 import { Bucket } from './buckets';
 import { LineError, parseCsvText, parseIonLine, parseJsonLine, type InputFormat } from './formats';
 import { createTableWithItems } from './restore';
-import { transferId, transfers, type Description } from './transfers';
+import { defined, transferId, transfers, type Description } from './transfers';
 
 const gunzipAsync = promisify(zlib.gunzip);
 
@@ -68,7 +68,7 @@ export function startImport(db: Database, input: ImportRequest): Description {
   const keys = bucket.list(source.S3KeyPrefix ?? '');
   const now = db.now();
   const id = transferId(now);
-  const description: Description = {
+  const description: Description = defined({
     ImportArn: `${meta.arn}/import/${id}`,
     ImportStatus: 'IN_PROGRESS',
     TableArn: meta.arn,
@@ -85,7 +85,7 @@ export function startImport(db: Database, input: ImportRequest): Description {
     ProcessedSizeBytes: 0,
     ProcessedItemCount: 0,
     ImportedItemCount: 0,
-  };
+  });
   catalog.imports.set(description.ImportArn as string, description);
   if (keys.length === 0) {
     Object.assign(description, { ImportStatus: 'FAILED', EndTime: now / 1000, FailureCode: 'InvalidS3Prefix', FailureMessage: `No objects found under ${source.S3Bucket}/${source.S3KeyPrefix ?? ''}` });

@@ -70,6 +70,12 @@ export class TransferCatalog {
   }
 }
 
+/** `d` without its undefined members (a description holds only what it has, as DynamoDB's JSON does). */
+export function defined(d: Description): Description {
+  for (const k of Object.keys(d)) if (d[k] === undefined) delete d[k];
+  return d;
+}
+
 const catalogs = new WeakMap<Database, TransferCatalog>();
 
 /** `db`'s catalog, read (and what a crash left in progress settled) at first use. */
