@@ -20,7 +20,7 @@
 // export); every data file is durable (fsync) before manifest-files.json names it, and that
 // before manifest-summary.json names it, so a crash leaves either a complete export or one
 // without a summary manifest (FAILED at the next open), never a manifest naming a missing file.
-// Work stops when the database closes (the export is then FAILED).
+// Work stops when the database closes (the export is FAILED at the next open).
 import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import { promisify } from 'node:util';
@@ -214,8 +214,9 @@ async function runExport(db: Database, bucket: Bucket, prefix: string, exportFol
       FailureMessage: e instanceof Stopped ? 'The database was closed before the export finished' : (e as Error).message,
     });
   }
-  // A closed database's catalog is still written: the file is the export's only record.
-  catalog.save();
+  // Once the database is closed its folder may be another process's: the next open marks an
+  // export it finds IN_PROGRESS as FAILED instead.
+  if (!db.isClosed) catalog.save();
 }
 
 /** A manifest and its checksum files, each durable before the next is written. */

@@ -99,7 +99,7 @@ export function startImport(db: Database, input: ImportRequest): Description {
   createTableWithItems(db, meta, items, { origin: 'restore' }).then(
     (table) => {
       Object.assign(description, { ImportStatus: 'COMPLETED', EndTime: db.now() / 1000, ImportedItemCount: table.itemCount });
-      catalog.save();
+      saveUnlessClosed(db);
     },
     (e: unknown) => {
       Object.assign(description, {
@@ -108,10 +108,15 @@ export function startImport(db: Database, input: ImportRequest): Description {
         FailureCode: e instanceof DynamoDBError ? e.type : 'InternalServerError',
         FailureMessage: (e as Error).message,
       });
-      catalog.save();
+      saveUnlessClosed(db);
     },
   );
   return { ...description };
+}
+
+/** Saves the catalog; once the database is closed its folder may be another process's, whose next open settles the entry. */
+function saveUnlessClosed(db: Database): void {
+  if (!db.isClosed) transfers(db).save();
 }
 
 /** An import's description by ARN, or ImportNotFoundException. */

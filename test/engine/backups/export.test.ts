@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import * as ion from 'ion-js';
 import { Database } from '../../../src/engine/database';
 import { Clock, enablePitr, openMemory, options, simpleTable, sortedItem, withDataDir } from './pitr-helpers';
-import { exportTable, readExport, rejectsWith, settledExport, withBuckets } from './transfer-helpers';
+import { exportTable, readExport, rejectsWith, settledExport, settledImport as settledImportOf, withBuckets } from './transfer-helpers';
 
 const MINUTE = 60_000;
 
@@ -277,6 +277,33 @@ test('a repeated ClientToken returns the same export, and the token on a differe
     assert.equal(again.ExportArn, first.ExportArn);
     await rejectsWith(exportTable(db, { TableArn: arnOf(db), S3Bucket: 'other', ClientToken: 'tok' }), 'ExportConflictException');
     await settledExport(db, first.ExportArn as string);
+    await db.close();
+  });
+});
+
+test('closing the database mid-export stops it: after a reopen it is FAILED and no summary manifest was written', async () => {
+  await withDataDir(async (dir) => {
+    const clock = new Clock();
+    const source = path.join(dir, 'buckets', 'bk', 'src');
+    fs.mkdirSync(source, { recursive: true });
+    fs.writeFileSync(path.join(source, 'x.json'), Array.from({ length: 30_000 }, (_, i) => `{"Item":{"pk":{"S":"k${i}"}}}`).join('\n'));
+    let db = await Database.open(dir, options(clock));
+    const imported = (await db.execute('ImportTable', {
+      S3BucketSource: { S3Bucket: 'bk', S3KeyPrefix: 'src/' },
+      InputFormat: 'DYNAMODB_JSON',
+      TableCreationParameters: { TableName: 'Tab', BillingMode: 'PAY_PER_REQUEST', KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }], AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }] },
+    })) as { ImportTableDescription: { ImportArn: string } };
+    await settledImportOf(db, imported.ImportTableDescription.ImportArn);
+    await enablePitr(db);
+    clock.advance(1000);
+    const started = await exportTable(db, { TableArn: arnOf(db), S3Bucket: 'bk', S3Prefix: 'out' });
+    await db.close();
+    db = await Database.open(dir, options(clock));
+    const after = ((await db.execute('DescribeExport', { ExportArn: started.ExportArn })) as { ExportDescription: Record<string, unknown> }).ExportDescription;
+    assert.equal(after.ExportStatus, 'FAILED');
+    assert.equal(after.FailureCode, 'InternalServerError');
+    const id = (started.ExportArn as string).split('/').pop()!;
+    assert.ok(!fs.existsSync(path.join(dir, 'buckets', 'bk', 'out', 'AWSDynamoDB', id, 'manifest-summary.json')));
     await db.close();
   });
 });
