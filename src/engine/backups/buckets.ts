@@ -19,7 +19,7 @@ import { validation } from '../errors';
 export function bucketsRoot(db: Database): string {
   const root = db.options.bucketsRoot ?? (db.dir === undefined ? undefined : path.join(db.dir, 'buckets'));
   if (root === undefined) {
-    throw validation('Export and import need a folder standing in for S3: this database is in memory, so open it with the bucketsRoot option');
+    throw validation('Export and import need a folder standing in for S3: this database is in memory, so give it one (the bucketsRoot option, or serve --buckets <folder>)');
   }
   fs.mkdirSync(root, { recursive: true });
   return fs.realpathSync(root);
