@@ -300,7 +300,7 @@ export class Database {
     if (log === undefined) {
       this.memoryLsn++;
       this.state.applyAll(mutations, false);
-      this.pitr.recordInMemory(this.memoryLsn, mutations);
+      this.pitr.recordInMemory(this.memoryLsn, mutations, origin);
       return Promise.resolve();
     }
     this.state.write(log.lastLsn + 1, mutations);

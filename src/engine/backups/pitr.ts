@@ -23,9 +23,10 @@
 //   `logHistoryBytes` (default 64 MiB in memory); what the bound drops moves the window's start.
 import { DynamoDBError } from '../errors';
 import type { Database } from '../database';
-import type { LogRecord, Mutation } from '../log';
-import type { DictionaryAdditions } from '../codec/item-codec';
+import type { LogRecord, Mutation, Origin } from '../log';
 import type { Table, TableMeta } from '../table';
+import { sourceTable } from './source';
+import type { TableContents } from './restore';
 
 /** `TableMeta.pitr`: set by UpdateContinuousBackups. */
 export interface PitrSettings {
@@ -35,12 +36,8 @@ export interface PitrSettings {
   enabledAt: number;
 }
 
-/** A table's items as a snapshot holds them: keys in order, values encoded with `dictionary`. */
-export interface PitrContents {
-  dictionary: DictionaryAdditions;
-  keys: string[];
-  values: string[];
-}
+/** A table's items as a snapshot holds them (p0's TableContents): keys in order, values encoded with `dictionary`. */
+export type PitrContents = TableContents;
 
 export const DAY_MS = 24 * 60 * 60 * 1000;
 export const DEFAULT_RECOVERY_PERIOD_DAYS = 35;
@@ -48,17 +45,9 @@ export const DEFAULT_RECOVERY_PERIOD_DAYS = 35;
 export const DEFAULT_MEMORY_HISTORY_BYTES = 64 * 1024 * 1024;
 const REFRESH_MS = 60 * 60 * 1000;
 
-/** The table named by name or ARN (UpdateContinuousBackups' TableName takes either), or TableNotFoundException. */
+/** The table named by name or ARN: TableNotFoundException, or TableInUseException while it is being created. */
 export function findTable(db: Database, source: { tableName?: string; tableArn?: string }): Table {
-  const wanted = source.tableArn ?? source.tableName ?? '';
-  const table = source.tableArn !== undefined || wanted.startsWith('arn:') ? [...db.tables.values()].find((t) => t.meta.arn === wanted) : db.tables.get(wanted);
-  if (table === undefined) throw new DynamoDBError('TableNotFoundException', `Table not found: ${tableNameOfArn(wanted)}`);
-  return table;
-}
-
-function tableNameOfArn(arn: string): string {
-  const i = arn.indexOf(':table/');
-  return i < 0 ? arn : arn.slice(i + ':table/'.length);
+  return sourceTable(db, source.tableArn ?? source.tableName ?? '');
 }
 
 /**
@@ -85,16 +74,21 @@ export function pitrWindow(db: Database, tableName: string): { earliest: number;
  * the window. Call after `await whenSettled(db)`, in the same synchronous run.
  */
 export function tableAt(db: Database, source: { tableName?: string; tableArn?: string }, time: number): { meta: TableMeta; contents: PitrContents } {
+  return stateAt(db, restorableTable(db, source, time), time);
+}
+
+/** The source table if `time` is inside its PITR window; DynamoDB's errors otherwise (see tableAt). */
+export function restorableTable(db: Database, source: { tableName?: string; tableArn?: string }, time: number): Table {
   const table = findTable(db, source);
   const window = pitrWindow(db, table.name);
   if (window === undefined) {
     throw new DynamoDBError('PointInTimeRecoveryUnavailableException', `Point in time recovery is not enabled for table '${table.name}'`);
   }
   if (!(time >= window.earliest && time <= window.latest)) throw invalidRestoreTime(window);
-  return stateAt(db, table, time);
+  return table;
 }
 
-export function invalidRestoreTime(window: { earliest: number; latest: number }): DynamoDBError {
+function invalidRestoreTime(window: { earliest: number; latest: number }): DynamoDBError {
   return new DynamoDBError(
     'InvalidRestoreTimeException',
     `RestoreDateTime must be between EarliestRestorableDateTime (${new Date(window.earliest).toISOString()}) and LatestRestorableDateTime (${new Date(window.latest).toISOString()})`,
@@ -103,9 +97,17 @@ export function invalidRestoreTime(window: { earliest: number; latest: number })
 
 /** The table at `time` from the history after it (no window check: the caller made it). */
 export function stateAt(db: Database, table: Table, time: number): { meta: TableMeta; contents: PitrContents } {
-  if (!db.pitr.settledNow()) throw new Error('tableAt read the history while writes were still unacknowledged: await whenSettled(db) first');
+  const { changed, metaThen } = changesAfter(db, table, time);
+  return { meta: withoutHistory(metaThen ?? table.meta), contents: mergeChanges(table, changed) };
+}
+
+/**
+ * What changed in `table` after `time`: per key changed, its value then (undefined: it did not
+ * exist), and its metadata then if that changed (else undefined: the current one).
+ */
+export function changesAfter(db: Database, table: Table, time: number): { changed: Map<string, string | undefined>; metaThen: TableMeta | undefined } {
+  if (!db.pitr.settledNow()) throw new Error('the history was read while writes were still unacknowledged: await whenSettled(db) first');
   const id = table.meta.id;
-  // Per key changed after `time`: its value then (undefined: it did not exist).
   const changed = new Map<string, string | undefined>();
   let metaThen: TableMeta | undefined;
   for (const record of db.pitr.history(time)) {
@@ -120,37 +122,62 @@ export function stateAt(db: Database, table: Table, time: number): { meta: Table
           if (prior === undefined) throw new DynamoDBError('InternalServerError', `The metadata of table ${table.name} before a change after the restore time was not kept`);
           metaThen = prior;
         }
-      } else if (m.kind === 'createTable') {
+      } else if (m.kind === 'createTable' || m.kind === 'loadTable') {
         throw new DynamoDBError('InvalidRestoreTimeException', `Table ${table.name} did not exist at the requested restore time`);
       }
     }
   }
-  return { meta: withoutHistory(metaThen ?? table.meta), contents: mergeChanges(table, changed) };
+  return { changed, metaThen };
 }
 
-/** The table's items now, with the keys in `changed` set to their values then (or left out). */
+/**
+ * The table's items now, with the keys in `changed` set to their values then (or left out). Keys
+ * changed are found in the sorted keys by binary search (cheaper than hashing every key of the
+ * table); only keys that do not exist now are sorted, to be merged in.
+ */
 function mergeChanges(table: Table, changed: Map<string, string | undefined>): PitrContents {
   const now = table.index.snapshot();
-  const back = [...changed.entries()].filter((e): e is [string, string] => e[1] !== undefined).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  const values = now.values.slice();
+  const removed = new Uint8Array(now.keys.length);
+  const absent: Array<[string, string]> = [];
+  for (const [key, then] of changed) {
+    const at = findSorted(now.keys, key);
+    if (at >= 0) {
+      if (then === undefined) removed[at] = 1;
+      else values[at] = then;
+    } else if (then !== undefined) absent.push([key, then]);
+  }
+  absent.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   const keys: string[] = [];
-  const values: string[] = [];
+  const out: string[] = [];
   let j = 0;
   for (let i = 0; i < now.keys.length; i++) {
     const key = now.keys[i];
-    while (j < back.length && back[j][0] < key) {
-      keys.push(back[j][0]);
-      values.push(back[j][1]);
-      j++;
+    for (; j < absent.length && absent[j][0] < key; j++) {
+      keys.push(absent[j][0]);
+      out.push(absent[j][1]);
     }
-    if (changed.has(key)) continue;
+    if (removed[i] === 1) continue;
     keys.push(key);
-    values.push(now.values[i]);
+    out.push(values[i]);
   }
-  for (; j < back.length; j++) {
-    keys.push(back[j][0]);
-    values.push(back[j][1]);
+  for (; j < absent.length; j++) {
+    keys.push(absent[j][0]);
+    out.push(absent[j][1]);
   }
-  return { dictionary: table.codec.dictionary(), keys, values };
+  return { dictionary: table.codec.dictionary(), keys, values: out };
+}
+
+/** The position of `key` in the ascending `keys`, or -1. */
+function findSorted(keys: readonly string[], key: string): number {
+  let lo = 0;
+  let hi = keys.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (keys[mid] < key) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < keys.length && keys[lo] === key ? lo : -1;
 }
 
 /** Metadata without the prior metadata it carries (a restored table starts its own history). */
@@ -224,13 +251,15 @@ export class PitrKeeper {
   }
 
   /** In memory: a committed change (with its lsn), kept while some table has PITR on. */
-  recordInMemory(lsn: number, mutations: Mutation[]): void {
+  recordInMemory(lsn: number, mutations: Mutation[], origin?: Origin): void {
     const memory = this.memory;
     if (memory === undefined) return;
     const time = (this.lastTime = Math.max(this.lastTime, this.db.now()));
     let size = 64;
     for (const m of mutations) size += m.kind === 'put' ? 2 * (m.key.length + m.item.length + (m.old?.length ?? 0)) : m.kind === 'delete' ? 2 * (m.key.length + m.old.length) : 1024;
-    memory.records.push({ lsn, time, mutations });
+    const record: LogRecord = { lsn, time, mutations };
+    if (origin !== undefined && origin !== 'user') record.origin = origin;
+    memory.records.push(record);
     memory.sizes.push(size);
     memory.bytes += size;
     const cap = this.db.options.logHistoryBytes ?? DEFAULT_MEMORY_HISTORY_BYTES;

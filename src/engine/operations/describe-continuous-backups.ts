@@ -4,11 +4,8 @@
 // history, EarliestRestorableDateTime is later than the recovery period alone would say.
 import type { Operation } from './operation';
 import type { Database } from '../database';
-import type { Spec } from '../validation/shape';
+import { TABLE_NAME_OR_ARN, required } from '../validation/members';
 import { findTable, pitrWindow } from '../backups/pitr';
-
-/** A TableName member that also takes the table's ARN (botocore's TableArn shape: 1 to 1024 characters). */
-export const TABLE_NAME_OR_ARN: Spec = { type: 'string', required: true, min: 1, max: 1024 };
 
 /** The ContinuousBackupsDescription of a table (its PITR state and window, times in epoch seconds). */
 export function continuousBackupsDescription(db: Database, tableName: string): Record<string, unknown> {
@@ -26,7 +23,7 @@ export function continuousBackupsDescription(db: Database, tableName: string): R
 
 export const describeContinuousBackups: Operation<{ TableName: string }> = {
   name: 'DescribeContinuousBackups',
-  members: { TableName: TABLE_NAME_OR_ARN },
+  members: { TableName: required(TABLE_NAME_OR_ARN) },
   run(db, input) {
     const table = findTable(db, { tableName: input.TableName });
     return continuousBackupsDescription(db, table.name);

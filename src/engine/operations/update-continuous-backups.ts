@@ -5,7 +5,8 @@ import type { Operation } from './operation';
 import { validation } from '../errors';
 import type { TableMeta } from '../table';
 import { DEFAULT_RECOVERY_PERIOD_DAYS, findTable, type PitrSettings } from '../backups/pitr';
-import { continuousBackupsDescription, TABLE_NAME_OR_ARN } from './describe-continuous-backups';
+import { continuousBackupsDescription } from './describe-continuous-backups';
+import { TABLE_NAME_OR_ARN, required } from '../validation/members';
 
 interface UpdateContinuousBackupsInput {
   TableName: string;
@@ -15,7 +16,7 @@ interface UpdateContinuousBackupsInput {
 export const updateContinuousBackups: Operation<UpdateContinuousBackupsInput> = {
   name: 'UpdateContinuousBackups',
   members: {
-    TableName: TABLE_NAME_OR_ARN,
+    TableName: required(TABLE_NAME_OR_ARN),
     PointInTimeRecoverySpecification: {
       type: 'structure',
       required: true,

@@ -61,7 +61,7 @@ test('UpdateContinuousBackups and DescribeContinuousBackups refuse bad input wit
   await simpleTable(db);
   await rejects(db, 'DescribeContinuousBackups', { TableName: 'Nope' }, 'TableNotFoundException', 'Table not found: Nope');
   await rejects(db, 'UpdateContinuousBackups', { TableName: 'Nope', PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } }, 'TableNotFoundException', 'Table not found: Nope');
-  await rejects(db, 'DescribeContinuousBackups', { TableName: 'arn:aws:dynamodb:us-east-1:000000000000:table/Gone' }, 'TableNotFoundException', 'Table not found: Gone');
+  await rejects(db, 'DescribeContinuousBackups', { TableName: 'arn:aws:dynamodb:us-east-1:000000000000:table/Gone' }, 'TableNotFoundException', 'Table not found: arn:aws:dynamodb:us-east-1:000000000000:table/Gone');
   for (const days of [0, 36]) {
     await rejects(db, 'UpdateContinuousBackups', { TableName: 'Tab', PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true, RecoveryPeriodInDays: days } }, 'ValidationException',
       new RegExp(`Value '${days}' at 'pointInTimeRecoverySpecification.recoveryPeriodInDays' failed to satisfy constraint: Member must have value (greater|less) than or equal to (1|35)`));
