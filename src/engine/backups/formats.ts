@@ -9,7 +9,8 @@
 // Invariant: parsing never throws for a bad line: it returns a LineError, which the import counts
 // (as DynamoDB counts bad lines in ErrorCount rather than failing the import).
 import * as ion from 'ion-js';
-import { parse as parseCsv } from 'csv-parse/sync';
+import { once } from 'node:events';
+import { parse as parseCsv } from 'csv-parse';
 import type { AttributeValue, Item } from '../types/attribute-value';
 import { normalizeItem } from '../types/attribute-validation';
 import { DynamoDBError } from '../errors';
@@ -190,42 +191,59 @@ function ionNumberText(v: ion.dom.Value): string {
 /**
  * The rows of a CSV file as items: key attributes typed by the table's attribute definitions,
  * every other column a string (as DynamoDB imports CSV); empty cells are left out. `header`:
- * the HeaderList, else the file's first row. Rows that cannot be read are LineErrors.
+ * the HeaderList, else the file's first row. Rows that cannot be read are LineErrors. The text is
+ * fed to the parser a slice at a time, so a large file never holds the event loop for long.
  */
-export function parseCsvText(text: string, schema: KeySchemaInfo, delimiter: string, header: string[] | undefined): (Item | LineError)[] {
-  const out: (Item | LineError)[] = [];
-  let rows: string[][];
-  try {
-    rows = parseCsv(text, {
-      delimiter,
-      relax_column_count: true,
-      skip_empty_lines: true,
-      skip_records_with_error: true,
-      on_skip: () => void out.push(new LineError('the row is not valid CSV')),
-    }) as string[][];
-  } catch (e) {
-    return [new LineError(`the file is not valid CSV: ${(e as Error).message}`)];
-  }
+export async function* parseCsvText(text: string, schema: KeySchemaInfo, delimiter: string, header: string[] | undefined): AsyncGenerator<Item | LineError> {
+  const skipped: LineError[] = [];
+  const parser = parseCsv({
+    delimiter,
+    relax_column_count: true,
+    skip_empty_lines: true,
+    skip_records_with_error: true,
+    on_skip: () => void skipped.push(new LineError('the row is not valid CSV')),
+  });
+  let failure: Error | undefined;
+  void (async () => {
+    try {
+      for (let at = 0; at < text.length; at += CSV_SLICE) {
+        if (!parser.write(text.slice(at, at + CSV_SLICE))) await once(parser, 'drain');
+      }
+      parser.end();
+    } catch (e) {
+      failure = e as Error;
+    }
+  })();
   let names = header;
-  for (const row of rows) {
-    if (names === undefined) {
-      names = row;
-      continue;
+  try {
+    for await (const row of parser as AsyncIterable<string[]>) {
+      yield* skipped.splice(0);
+      if (names === undefined) {
+        names = row;
+        continue;
+      }
+      if (row.length > names.length) {
+        yield new LineError('the row has more cells than the header names');
+        continue;
+      }
+      const item: Item = {};
+      row.forEach((cell, i) => {
+        if (cell === '') return;
+        const name = names![i];
+        item[name] = name === schema.partitionName ? typed(cell, schema.partitionType) : name === schema.sortName ? typed(cell, schema.sortType!) : { S: cell };
+      });
+      yield checkedItem(item);
     }
-    if (row.length > names.length) {
-      out.push(new LineError('the row has more cells than the header names'));
-      continue;
-    }
-    const item: Item = {};
-    row.forEach((cell, i) => {
-      if (cell === '') return;
-      const name = names![i];
-      item[name] = name === schema.partitionName ? typed(cell, schema.partitionType) : name === schema.sortName ? typed(cell, schema.sortType!) : { S: cell };
-    });
-    out.push(checkedItem(item));
+  } catch (e) {
+    // What the parser cannot get past (an unclosed quote at the end) ends the file as one error.
+    yield new LineError(`the file is not valid CSV: ${(e as Error).message}`);
   }
-  return out;
+  yield* skipped.splice(0);
+  if (failure !== undefined) yield new LineError(`the file could not be read: ${failure.message}`);
 }
+
+/** Characters of CSV text handed to the parser at a time. */
+const CSV_SLICE = 64 * 1024;
 
 function typed(cell: string, type: 'S' | 'N' | 'B'): AttributeValue {
   return type === 'S' ? { S: cell } : type === 'N' ? { N: cell } : { B: cell };

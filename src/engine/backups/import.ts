@@ -148,10 +148,10 @@ async function* readItems(
       counts.ErrorCount++;
       continue;
     }
-    const parsed: Iterable<Item | LineError> =
+    const parsed: Iterable<Item | LineError> | AsyncIterable<Item | LineError> =
       input.InputFormat === 'CSV' ? parseCsvText(text, checker.schema, csv?.Delimiter ?? ',', csv?.HeaderList) : parseLines(text, input.InputFormat === 'ION' ? parseIonLine : parseJsonLine);
     let n = 0;
-    for (const result of parsed) {
+    for await (const result of parsed) {
       counts.ProcessedItemCount++;
       const item = result instanceof LineError ? undefined : fitting(checker, result);
       if (item === undefined) counts.ErrorCount++;

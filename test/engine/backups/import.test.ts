@@ -87,14 +87,16 @@ test('a GZIP CSV import types key attributes by the key schema, takes HeaderList
   });
 });
 
-test('a CSV import without HeaderList reads the attribute names from the first row', async () => {
+test('a CSV import without HeaderList reads the attribute names from each object\'s first row; an unclosed quote is an error, not a failure', async () => {
   await withBuckets(async (root) => {
     const db = await openMemory(new Clock(), { bucketsRoot: root });
     writeObject(root, 'csv-bucket', 'data/a.csv', 'pk,color\nk1,red\nk2,blue\n');
+    writeObject(root, 'csv-bucket', 'data/b.csv', 'color,pk\n"unclosed,k3\n');
     const started = await importTable(db, { S3BucketSource: { S3Bucket: 'csv-bucket', S3KeyPrefix: 'data' }, InputFormat: 'CSV', TableCreationParameters: keyedBy('Colors') });
     const done = await settledImport(db, started.ImportArn as string);
+    assert.equal(done.ImportStatus, 'COMPLETED', String(done.FailureMessage));
     assert.equal(done.ImportedItemCount, 2);
-    assert.equal(done.ErrorCount, 0);
+    assert.equal(done.ErrorCount, 1);
     assert.deepEqual(await scanAll(db, 'Colors'), [
       { pk: { S: 'k1' }, color: { S: 'red' } },
       { pk: { S: 'k2' }, color: { S: 'blue' } },
@@ -221,6 +223,28 @@ test('an import into a data folder survives a reopen with its table and its cata
     db = await Database.open(dir, options(clock));
     assert.deepEqual(await settledImport(db, started.ImportArn as string), done);
     assert.deepEqual(await scanAll(db, 'Durable'), [{ pk: { S: 'a' }, v: { S: 'kept' } }]);
+    await db.close();
+  });
+});
+
+test('an import builds the GlobalSecondaryIndexes of TableCreationParameters, and an item whose index key has the wrong type is an error', async () => {
+  await withBuckets(async (root) => {
+    const db = await openMemory(new Clock(), { bucketsRoot: root });
+    writeObject(root, 'gsi', 'x.json', ['{"Item":{"pk":{"S":"a"},"city":{"S":"Lyon"}}}', '{"Item":{"pk":{"S":"b"},"city":{"N":"7"}}}', '{"Item":{"pk":{"S":"c"},"city":{"S":"Lyon"}}}', '{"Item":{"pk":{"S":"d"}}}'].join('\n'));
+    const params = {
+      ...keyedBy('WithIndex'),
+      AttributeDefinitions: [
+        { AttributeName: 'pk', AttributeType: 'S' },
+        { AttributeName: 'city', AttributeType: 'S' },
+      ],
+      GlobalSecondaryIndexes: [{ IndexName: 'byCity', KeySchema: [{ AttributeName: 'city', KeyType: 'HASH' }], Projection: { ProjectionType: 'ALL' } }],
+    };
+    const done = await settledImport(db, (await importTable(db, { S3BucketSource: { S3Bucket: 'gsi' }, InputFormat: 'DYNAMODB_JSON', TableCreationParameters: params })).ImportArn as string);
+    assert.equal(done.ImportStatus, 'COMPLETED', String(done.FailureMessage));
+    assert.equal(done.ErrorCount, 1);
+    assert.equal(done.ImportedItemCount, 3);
+    const found = (await db.execute('Query', { TableName: 'WithIndex', IndexName: 'byCity', KeyConditionExpression: 'city = :c', ExpressionAttributeValues: { ':c': { S: 'Lyon' } } })) as { Items: { pk: { S: string } }[] };
+    assert.deepEqual(found.Items.map((i) => i.pk.S).sort(), ['a', 'c']);
     await db.close();
   });
 });
