@@ -98,49 +98,61 @@ test('an ION export writes Ion text that reads back as the same items, numbers a
   });
 });
 
-test('an incremental export writes each item changed in the period once, with its keys, new and old images and write time', async () => {
+/** Runs `fn` on a database in memory, or on one in a fresh data folder, with buckets under `root`. */
+async function onDatabase(where: 'memory' | 'disk', clock: Clock, root: string, fn: (db: Database) => Promise<void>): Promise<void> {
+  if (where === 'memory') {
+    const db = await openMemory(clock, { bucketsRoot: root });
+    return fn(db).finally(() => db.close());
+  }
+  await withDataDir(async (dir) => {
+    const db = await Database.open(dir, options(clock, { bucketsRoot: root }));
+    return fn(db).finally(() => db.close());
+  });
+}
+
+for (const where of ['memory', 'disk'] as const) test(`an incremental export (${where}) writes each item changed in the period once, with its keys, new and old images and write time`, async () => {
   await withBuckets(async (root) => {
     const clock = new Clock();
-    const db = await openMemory(clock, { bucketsRoot: root });
-    await simpleTable(db);
-    await enablePitr(db);
-    await put(db, 'same', { v: { N: '1' } });
-    await put(db, 'changed', { v: { N: '1' } });
-    await put(db, 'gone', { v: { N: '1' } });
-    const from = clock.advance(MINUTE);
-    clock.advance(1000);
-    await put(db, 'changed', { v: { N: '2' } });
-    const lastWrite = clock.advance(1000);
-    await put(db, 'changed', { v: { N: '3' } });
-    await db.execute('DeleteItem', { TableName: 'Tab', Key: { pk: { S: 'gone' } } });
-    await put(db, 'new', { v: { N: '1' } });
-    const to = clock.advance(20 * MINUTE);
-    clock.advance(MINUTE);
-    await put(db, 'after', { v: { N: '1' } });
+    await onDatabase(where, clock, root, async (db) => {
+      await simpleTable(db);
+      await enablePitr(db);
+      await put(db, 'same', { v: { N: '1' } });
+      await put(db, 'changed', { v: { N: '1' } });
+      await put(db, 'gone', { v: { N: '1' } });
+      const from = clock.advance(MINUTE);
+      clock.advance(1000);
+      await put(db, 'changed', { v: { N: '2' } });
+      const lastWrite = clock.advance(1000);
+      await put(db, 'changed', { v: { N: '3' } });
+      await db.execute('DeleteItem', { TableName: 'Tab', Key: { pk: { S: 'gone' } } });
+      await put(db, 'new', { v: { N: '1' } });
+      const to = clock.advance(20 * MINUTE);
+      clock.advance(MINUTE);
+      await put(db, 'after', { v: { N: '1' } });
 
-    const started = await exportTable(db, {
-      TableArn: arnOf(db),
-      S3Bucket: 'inc',
-      ExportType: 'INCREMENTAL_EXPORT',
-      IncrementalExportSpecification: { ExportFromTime: from / 1000, ExportToTime: to / 1000, ExportViewType: 'NEW_AND_OLD_IMAGES' },
+      const started = await exportTable(db, {
+        TableArn: arnOf(db),
+        S3Bucket: 'inc',
+        ExportType: 'INCREMENTAL_EXPORT',
+        IncrementalExportSpecification: { ExportFromTime: from / 1000, ExportToTime: to / 1000, ExportViewType: 'NEW_AND_OLD_IMAGES' },
+      });
+      const done = await settledExport(db, started.ExportArn as string);
+      assert.equal(done.ExportStatus, 'COMPLETED', String(done.FailureMessage));
+      assert.deepEqual(done.IncrementalExportSpecification, { ExportFromTime: from / 1000, ExportToTime: to / 1000, ExportViewType: 'NEW_AND_OLD_IMAGES' });
+      const { summary, files, lines } = readExport(path.join(root, 'inc'), done.ExportManifest as string);
+      assert.equal(summary.exportType, 'INCREMENTAL_EXPORT');
+      assert.equal(summary.outputView, 'NEW_AND_OLD_IMAGES');
+      assert.match(files[0].dataFileS3Key, /^AWSDynamoDB\/data\//, 'incremental data goes to the shared data folder');
+      type Line = { Keys: { pk: { S: string } }; NewImage?: { v: { N: string } }; OldImage?: { v: { N: string } }; Metadata: { WriteTimestampMicros: { N: string } } };
+      const byKey = new Map((lines.map((l) => JSON.parse(l)) as Line[]).map((l) => [l.Keys.pk.S, l]));
+      assert.deepEqual([...byKey.keys()].sort(), ['changed', 'gone', 'new']);
+      assert.equal(byKey.get('changed')!.NewImage!.v.N, '3');
+      assert.equal(byKey.get('changed')!.OldImage!.v.N, '1');
+      assert.equal(byKey.get('changed')!.Metadata.WriteTimestampMicros.N, String(lastWrite * 1000));
+      assert.equal(byKey.get('gone')!.NewImage, undefined);
+      assert.equal(byKey.get('gone')!.OldImage!.v.N, '1');
+      assert.equal(byKey.get('new')!.OldImage, undefined);
     });
-    const done = await settledExport(db, started.ExportArn as string);
-    assert.equal(done.ExportStatus, 'COMPLETED', String(done.FailureMessage));
-    assert.deepEqual(done.IncrementalExportSpecification, { ExportFromTime: from / 1000, ExportToTime: to / 1000, ExportViewType: 'NEW_AND_OLD_IMAGES' });
-    const { summary, files, lines } = readExport(path.join(root, 'inc'), done.ExportManifest as string);
-    assert.equal(summary.exportType, 'INCREMENTAL_EXPORT');
-    assert.equal(summary.outputView, 'NEW_AND_OLD_IMAGES');
-    assert.match(files[0].dataFileS3Key, /^AWSDynamoDB\/data\//, 'incremental data goes to the shared data folder');
-    type Line = { Keys: { pk: { S: string } }; NewImage?: { v: { N: string } }; OldImage?: { v: { N: string } }; Metadata: { WriteTimestampMicros: { N: string } } };
-    const byKey = new Map((lines.map((l) => JSON.parse(l)) as Line[]).map((l) => [l.Keys.pk.S, l]));
-    assert.deepEqual([...byKey.keys()].sort(), ['changed', 'gone', 'new']);
-    assert.equal(byKey.get('changed')!.NewImage!.v.N, '3');
-    assert.equal(byKey.get('changed')!.OldImage!.v.N, '1');
-    assert.equal(byKey.get('changed')!.Metadata.WriteTimestampMicros.N, String(lastWrite * 1000));
-    assert.equal(byKey.get('gone')!.NewImage, undefined);
-    assert.equal(byKey.get('gone')!.OldImage!.v.N, '1');
-    assert.equal(byKey.get('new')!.OldImage, undefined);
-    await db.close();
   });
 });
 
