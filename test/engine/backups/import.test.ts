@@ -248,3 +248,17 @@ test('an import builds the GlobalSecondaryIndexes of TableCreationParameters, an
     await db.close();
   });
 });
+
+test('a repeated ImportTable ClientToken returns the same import, and the token on a different request is ImportConflictException', async () => {
+  await withBuckets(async (root) => {
+    const db = await openMemory(new Clock(), { bucketsRoot: root });
+    writeObject(root, 'tok', 'x.json', '{"Item":{"pk":{"S":"a"}}}\n');
+    const request = { ClientToken: 'same-token', S3BucketSource: { S3Bucket: 'tok' }, InputFormat: 'DYNAMODB_JSON', TableCreationParameters: keyedBy('Once') };
+    const first = await importTable(db, request);
+    await settledImport(db, first.ImportArn as string);
+    const again = await importTable(db, request);
+    assert.equal(again.ImportArn, first.ImportArn);
+    await rejectsWith(importTable(db, { ...request, TableCreationParameters: keyedBy('Twice') }), 'ImportConflictException');
+    await db.close();
+  });
+});
