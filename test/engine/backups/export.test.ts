@@ -319,3 +319,22 @@ test('closing the database mid-export stops it: after a reopen it is FAILED and 
     await db.close();
   });
 });
+
+test('exporting an empty table completes with ItemCount 0 and one empty data file, as DynamoDB writes for an empty partition', async () => {
+  await withBuckets(async (root) => {
+    const clock = new Clock();
+    const db = await openMemory(clock, { bucketsRoot: root });
+    await simpleTable(db);
+    await enablePitr(db);
+    clock.advance(1000);
+    const done = await settledExport(db, (await exportTable(db, { TableArn: arnOf(db), S3Bucket: 'empty-out' })).ExportArn as string);
+    assert.equal(done.ExportStatus, 'COMPLETED', String(done.FailureMessage));
+    assert.equal(done.ItemCount, 0);
+    assert.equal(done.BilledSizeBytes, 0);
+    const { files, lines } = readExport(path.join(root, 'empty-out'), done.ExportManifest as string);
+    assert.equal(files.length, 1);
+    assert.equal(files[0].itemCount, 0);
+    assert.deepEqual(lines, []);
+    await db.close();
+  });
+});
