@@ -13,7 +13,9 @@
 //
 // Invariants:
 // - While any table has PITR on, the log retains its history from the earliest window start
-//   (`retain('pitr', { time })`, refreshed at open, at every UpdateContinuousBackups and hourly);
+//   (`retain('pitr', { time }, { tail: false })`: restores read segment files, and the log's
+//   in-memory tail is not filled for PITR alone, which would cost every write; refreshed at open,
+//   at every UpdateContinuousBackups and hourly);
 //   once none has, the retention is released. The logHistoryBytes cap may still cut history: the
 //   earliest restorable time is then the oldest record kept, and DescribeContinuousBackups says so.
 // - A restore needs every change after T: `tableAt` refuses to read while writes are applied in
@@ -240,7 +242,7 @@ export class PitrKeeper {
     const log = this.db.logStore;
     if (log !== undefined) {
       if (from === Infinity) log.release('pitr');
-      else log.retain('pitr', { time: from });
+      else log.retain('pitr', { time: from }, { tail: false });
       return;
     }
     if (from === Infinity) this.memory = undefined;

@@ -1,5 +1,5 @@
 import type { Operation } from './operation';
-import { DynamoDBError, validation } from '../errors';
+import { validation } from '../errors';
 import { backupOrder, listBackupSummaries, type BackupTypeFilter } from '../backups/catalog';
 import { BACKUP_ARN, TABLE_NAME_OR_ARN, timestamp } from '../validation/members';
 
