@@ -49,7 +49,8 @@ export function sdkClient(endpoint: string): DynamoDBClient {
 let counter = 0;
 const run = Date.now().toString(36);
 
-export async function startHarness(): Promise<Harness> {
+/** `options`: extra DatabaseOptions for the served database (a buckets root, say). */
+export async function startHarness(options: Partial<import('../../src/engine/database').DatabaseOptions> = {}): Promise<Harness> {
   const name = (prefix = 't'): string => `${prefix}-${run}-${++counter}`;
   const external = process.env.DW_TEST_ENDPOINT;
   if (external) {
@@ -58,7 +59,7 @@ export async function startHarness(): Promise<Harness> {
   }
   // Loaded here, not at the top, so that DW_TEST_ENDPOINT runs need no engine.
   const { Database } = await import('../../src/engine/database');
-  const db = await Database.open('', { inMemory: true });
+  const db = await Database.open('', { inMemory: true, ...options });
   const server = await startServer({ db, port: 0 });
   const client = sdkClient(server.url);
   return {
