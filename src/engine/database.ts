@@ -71,6 +71,12 @@ export class Database {
   private readonly state = new TableSet((meta) => hasReadableStream(meta, this.now()));
   /** Tables by name. */
   readonly tables = this.state.byName;
+  /**
+   * Tables being created with their items (src/engine/backups/restore.ts), by name: the name is
+   * taken (CreateTable refuses it, DescribeTable and ListTables show the table CREATING), but the
+   * table is not readable or writable until its load is durable and it leaves this map.
+   */
+  readonly creating = new Map<string, TableMeta>();
   readonly region: string;
   readonly accountId: string;
   readonly now: () => number;
@@ -253,7 +259,7 @@ export class Database {
   /** The table, or DynamoDB's error for a missing one. */
   table(name: string, message?: string): Table {
     const table = this.tables.get(name);
-    if (table === undefined) throw resourceNotFound(message);
+    if (table === undefined || (this.creating.size > 0 && this.creating.has(name))) throw resourceNotFound(message);
     return table;
   }
 

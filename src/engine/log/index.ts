@@ -24,13 +24,13 @@ import { TailCache } from './tail-cache';
 import { applyRepair, planRepair, recover, type CheckpointFrom, type RepairPlan } from './recovery';
 import type { LogRecord, Mutation, Origin } from './records';
 import { Retention, type RetainFrom } from './retention';
-import { readCheckpoint, writeCheckpoint, type TableSnapshot } from './snapshot';
+import { CorruptSnapshotError, readCheckpoint, readTableSnapshot, writeCheckpoint, writeTableSnapshot, type TableSnapshot } from './snapshot';
 import { TimeIndex } from './time-index';
 import { legacyFiles, readLegacyCheckpoint, readLegacyLog, removeLegacyFiles } from './upgrade';
 import { LogWriter, type Durability, type SegmentStart } from './writer';
 
 export { FORMAT_VERSION, LogCorruptionError, LogFormatError, type LogPosition } from './format';
-export type { LogRecord, Mutation, Origin } from './records';
+export type { LoadTableMutation, LogRecord, Mutation, Origin, TableContentsSnapshot } from './records';
 export type { Durability } from './writer';
 export type { LogRange } from './reader';
 export type { RetainFrom } from './retention';
@@ -98,6 +98,11 @@ export class LogStore {
   private closing = false;
   /** The newest acknowledged records, for readers of recent history. */
   private readonly tail: TailCache;
+  /**
+   * Loaded-table files (see `stageTable`) that a logged record names, with that record's lsn:
+   * replay needs each until a checkpoint covers its record, and then it is removed.
+   */
+  private readonly loadedFiles = new Map<string, number>();
 
   private constructor(
     private readonly fs: FileSystem,
@@ -175,7 +180,19 @@ export class LogStore {
       if (legacy.length > 0) removeLegacyFiles(fs, dir);
       if (checkpoint) owner.load(checkpoint.tables);
       const from = checkpoint?.from as CheckpointFrom | undefined;
-      const recovered = recover(fs, dir, checkpoint && from ? { lsn: checkpoint.lsn, from } : undefined, options.now(), (r) => owner.apply(r));
+      const loaded = new Map<string, number>();
+      const replay = (r: LogRecord): void => {
+        for (const m of r.mutations) {
+          if (m.kind !== 'loadTable') continue;
+          m.contents = readLoadedTable(fs, dir, m.file, m.tableId);
+          loaded.set(m.file, r.lsn);
+        }
+        owner.apply(r);
+      };
+      const recovered = recover(fs, dir, checkpoint && from ? { lsn: checkpoint.lsn, from } : undefined, options.now(), replay);
+      // A loaded-table file no replayed record names was staged by a run that died before its
+      // record was logged (or is covered by the checkpoint): that table does not exist.
+      for (const f of fs.list(dir)) if (LOADED_FILE.test(f) && !loaded.has(f)) fs.remove(path.join(dir, f));
       // What recovery read may be only in the page cache (a killed process's writes): it must be
       // on disk before this run's records are, or a power loss could keep those and lose it.
       for (const span of recovered.spans) {
@@ -194,6 +211,7 @@ export class LogStore {
       const startFrom: CheckpointFrom = from ?? { segment: 0, offset: 0, crc: 0, lsn: 0, time: 0, epoch: 0, headerCrc: 0 };
       store = new LogStore(fs, dir, writer, owner, options, recovered.start, startFrom, recovered.replayedBytes);
       for (const span of recovered.spans) store.index.add(span);
+      for (const [file, lsn] of loaded) store.loadedFiles.set(file, lsn);
     }
     listenerStore = store;
     // A long replay is checkpointed at once rather than replayed again at the next open.
@@ -205,7 +223,8 @@ export class LogStore {
   append(mutations: Mutation[], time: number, origin?: Origin): Promise<void> {
     if (time < this.lastTime) time = this.lastTime;
     else this.lastTime = time;
-    const record: LogRecord = { lsn: this.nextLsn++, time, mutations };
+    const record: LogRecord = { lsn: this.nextLsn++, time, mutations: withoutContents(mutations) };
+    for (const m of mutations) if (m.kind === 'loadTable') this.loadedFiles.set(m.file, record.lsn);
     if (origin !== undefined && origin !== 'user') record.origin = origin;
     if (!this.failed) this.tail.appended(record);
     const done = this.writer.append(record);
@@ -292,7 +311,39 @@ export class LogStore {
     this.bytesAtCheckpoint = appended;
     this.replayedBytes -= replayed;
     this.checkpointFrom = from;
+    this.removeLoadedFiles(lsn);
     this.prune();
+  }
+
+  /**
+   * Writes a new table's contents as a snapshot file in the data folder, durably, and returns its
+   * name for a `loadTable` mutation. Until a record naming it is logged the file is nobody's: a
+   * crash leaves it to be removed at the next open, and `discardStaged` removes it at once.
+   */
+  async stageTable(tableId: string, snapshot: TableSnapshot): Promise<string> {
+    if (this.failed) throw this.failed;
+    const file = `${LOADED_PREFIX}${tableId}.tsnap`;
+    await writeTableSnapshot(this.fs, path.join(this.dir, file), { ...snapshot, lsn: 0 });
+    return file;
+  }
+
+  /** Removes a staged file whose record was never logged (the load failed). */
+  discardStaged(file: string): void {
+    if (this.loadedFiles.has(file) || this.failure !== undefined) return;
+    this.fs.remove(path.join(this.dir, file));
+  }
+
+  /** Loaded-table files whose records a checkpoint of `lsn` covers are no longer needed. */
+  private removeLoadedFiles(lsn: number): void {
+    if (this.failure !== undefined) return;
+    let removed = false;
+    for (const [file, at] of this.loadedFiles) {
+      if (at > lsn) continue;
+      this.fs.remove(path.join(this.dir, file));
+      this.loadedFiles.delete(file);
+      removed = true;
+    }
+    if (removed) this.fs.syncDir(this.dir);
   }
 
   /** Keeps history from `from` on for the consumer `name` (until released). */
@@ -369,6 +420,26 @@ export class LogStore {
     }
     await this.runCheckpoint(true);
   }
+}
+
+/** Loaded-table files: `loaded-<table id>.tsnap` (and the temp files of their writes). */
+const LOADED_PREFIX = 'loaded-';
+const LOADED_FILE = /^loaded-[^/\\]+\.tsnap(\.tmp-.*)?$/;
+
+/** A loaded table's file, checked to be the one its record names. */
+function readLoadedTable(fs: FileSystem, dir: string, file: string, tableId: string): TableSnapshot {
+  const full = path.join(dir, file);
+  if (!LOADED_FILE.test(file) || file.includes('.tmp-')) throw new CorruptSnapshotError(full, 0, `a loadTable record of table ${tableId} names it, but that is not a loaded-table file name`);
+  if (!fs.exists(full)) throw new CorruptSnapshotError(full, 0, `it is missing, but the log's record of table ${tableId} loads the table's items from it`);
+  const { meta, dictionary, keys, values } = readTableSnapshot(fs, full);
+  if ((meta as { id?: unknown } | null)?.id !== tableId) throw new CorruptSnapshotError(full, 32, `it holds another table than the one its record names (${tableId})`);
+  return { meta, dictionary, keys, values };
+}
+
+/** The mutations as the log keeps them: a loaded table's items stay out of the tail cache (they are in its file). */
+function withoutContents(mutations: Mutation[]): Mutation[] {
+  if (!mutations.some((m) => m.kind === 'loadTable' && m.contents !== undefined)) return mutations;
+  return mutations.map((m) => (m.kind === 'loadTable' ? { kind: m.kind, tableId: m.tableId, meta: m.meta, file: m.file } : m));
 }
 
 function* yieldAll<T>(list: readonly T[]): Generator<T> {

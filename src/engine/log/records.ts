@@ -14,7 +14,30 @@ export type Mutation =
   | { kind: 'updateTable'; tableId: string; meta: unknown }
   | { kind: 'deleteTable'; tableId: string }
   | { kind: 'put'; tableId: string; key: string; item: string; old: string | undefined; added: DictionaryAdditions | undefined }
-  | { kind: 'delete'; tableId: string; key: string; old: string };
+  | { kind: 'delete'; tableId: string; key: string; old: string }
+  | LoadTableMutation;
+
+/**
+ * A new table created whole with its items (src/engine/backups/restore.ts): the log carries its
+ * metadata and the name of a table snapshot file in the data folder that holds the items, never
+ * the items themselves. `contents` is not logged: the writer's in-memory copy (applied at once),
+ * or, at replay, the file read back by the log store before the record is applied.
+ */
+export interface LoadTableMutation {
+  kind: 'loadTable';
+  tableId: string;
+  meta: unknown;
+  /** The snapshot file's name inside the data folder ('' in memory, where there is none). */
+  file: string;
+  contents?: TableContentsSnapshot;
+}
+
+/** The items of a loaded table: encoded with `dictionary`, keys in key order. */
+export interface TableContentsSnapshot {
+  dictionary: DictionaryAdditions;
+  keys: string[];
+  values: string[];
+}
 
 /** Who made a change: a client's write, TTL expiry, or a restore. */
 export type Origin = 'user' | 'ttl' | 'restore';
@@ -32,7 +55,7 @@ export interface LogRecord {
   token?: string;
 }
 
-const KIND = { createTable: 1, updateTable: 2, deleteTable: 3, put: 4, delete: 5 } as const;
+const KIND = { createTable: 1, updateTable: 2, deleteTable: 3, put: 4, delete: 5, loadTable: 6 } as const;
 
 interface WithWellFormed {
   isWellFormed(): boolean;
@@ -141,6 +164,10 @@ export function encodeRecordInto(w: BinaryWriter, record: LogRecord): void {
         break;
       case 'deleteTable':
         break;
+      case 'loadTable':
+        writeJson(w, m.meta);
+        writeText(w, m.file);
+        break;
       case 'put': {
         writeText(w, m.key);
         writeText(w, m.item);
@@ -184,6 +211,9 @@ export function decodeRecord(buf: Buffer, start: number, end: number): LogRecord
         break;
       case KIND.deleteTable:
         mutations.push({ kind: 'deleteTable', tableId });
+        break;
+      case KIND.loadTable:
+        mutations.push({ kind: 'loadTable', tableId, meta: JSON.parse(readText(r)), file: readText(r) });
         break;
       case KIND.put: {
         const key = readText(r);

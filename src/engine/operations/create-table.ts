@@ -74,7 +74,7 @@ export const createTable: Operation<CreateTableInput> = {
     if (billingMode === 'PAY_PER_REQUEST' && tp) {
       throw invalidParameter('Neither ReadCapacityUnits nor WriteCapacityUnits can be specified when BillingMode is PAY_PER_REQUEST');
     }
-    if (db.tables.has(input.TableName)) throw resourceInUse(`Table already exists: ${input.TableName}`);
+    if (db.tables.has(input.TableName) || db.creating.has(input.TableName)) throw resourceInUse(`Table already exists: ${input.TableName}`);
     const meta = db.newTableMeta({
       name: input.TableName,
       keySchema: keys.map((k) => ({ AttributeName: k.AttributeName, KeyType: k.KeyType })),

@@ -16,7 +16,12 @@ import { batchWriteItem } from './batch-write-item';
 import { describeLimits } from './describe-limits';
 import { updateTimeToLive } from './update-time-to-live';
 import { describeTimeToLive } from './describe-time-to-live';
+import { createBackup } from './create-backup';
+import { describeBackup } from './describe-backup';
+import { listBackups } from './list-backups';
+import { deleteBackup } from './delete-backup';
+import { restoreTableFromBackup } from './restore-table-from-backup';
 
-const all: Operation[] = [createTable, describeTable, listTables, deleteTable, updateTable, putItem, getItem, updateItem, deleteItem, query, scan, batchGetItem, batchWriteItem, describeLimits, updateTimeToLive, describeTimeToLive];
+const all: Operation[] = [createTable, describeTable, listTables, deleteTable, updateTable, putItem, getItem, updateItem, deleteItem, query, scan, batchGetItem, batchWriteItem, describeLimits, updateTimeToLive, describeTimeToLive, createBackup, describeBackup, listBackups, deleteBackup, restoreTableFromBackup];
 
 export const OPERATIONS: ReadonlyMap<string, Operation> = new Map(all.map((op) => [op.name, op]));

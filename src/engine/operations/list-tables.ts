@@ -10,7 +10,7 @@ export const listTables: Operation<{ ExclusiveStartTableName?: string; Limit?: n
   run(db, input) {
     const limit = input.Limit ?? 100;
     const start = input.ExclusiveStartTableName;
-    const names = [...db.tables.keys()].sort().filter((n) => start === undefined || n > start);
+    const names = [...new Set([...db.tables.keys(), ...db.creating.keys()])].sort().filter((n) => start === undefined || n > start);
     const page = names.slice(0, limit);
     const out: Record<string, unknown> = { TableNames: page };
     if (names.length > limit) out.LastEvaluatedTableName = page[page.length - 1];

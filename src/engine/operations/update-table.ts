@@ -8,6 +8,7 @@ import { startIndexWork } from '../indexes/backfill';
 import { payPerRequestSwitch, throughputChange } from '../capacity/rules';
 import { checkThroughputQuotas } from '../capacity/quotas';
 import { STREAM_SPECIFICATION, checkStreamSpecification, streamsAfter, type StreamSpecificationInput } from '../streams/specification';
+import { refuseWhileCreating } from '../backups/restore';
 
 interface UpdateTableInput {
   TableName: string;
@@ -47,6 +48,7 @@ export const updateTable: Operation<UpdateTableInput> = {
     if (input.ReplicaUpdates?.length) {
       throw validation('Replica updates (global tables) are not supported by this version of Dynamo Workspace');
     }
+    refuseWhileCreating(db, input.TableName);
     const table = db.table(input.TableName, `Requested resource not found: Table: ${input.TableName} not found`);
     const current = table.meta;
     if (input.StreamSpecification !== undefined) {

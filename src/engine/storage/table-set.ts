@@ -6,6 +6,8 @@
 // mutations of the writes not yet acknowledged, newest first, gives back the state after the last
 // acknowledged write (a put or delete carries its old image; a table change keeps what it replaced
 // in `pending`).
+// - A `loadTable` mutation creates a table with all its items at once (src/engine/backups/restore.ts);
+//   taking it back drops the table as taking back a `createTable` does.
 // - A deleted table whose stream is still readable (`retains` says so) lives on in `retired`, by
 //   id, never by name: its name is free at once, and its metadata and codec dictionary (not its
 //   items) stay to decode its stream's log records, in memory and in checkpoints, until
@@ -133,6 +135,14 @@ export class TableSet {
       case 'createTable':
         this.add(m.meta as TableMeta);
         return;
+      case 'loadTable': {
+        // The contents come with the write, or (replay) from the file the log store read back.
+        if (m.contents === undefined) throw new Error(`the loadTable mutation of table ${m.tableId} came without its contents`);
+        const table = this.add(m.meta as TableMeta);
+        table.codec.restore(m.contents.dictionary);
+        table.load(m.contents.keys, m.contents.values);
+        return;
+      }
       case 'updateTable': {
         const table = this.byId.get(m.tableId);
         if (table) table.meta = m.meta as TableMeta;
@@ -170,6 +180,7 @@ export class TableSet {
         table?.put(m.key, m.old);
         return;
       case 'createTable':
+      case 'loadTable':
         this.drop(m.tableId, false);
         return;
       case 'updateTable':

@@ -116,3 +116,11 @@ export const CONDITION_MEMBERS: Record<string, Spec> = {
   ConditionalOperator: CONDITIONAL_OPERATOR,
   Expected: EXPECTED_MAP,
 };
+
+// ---------------------------------------------------------------------------------------------
+// Backups
+
+/** A backup's ARN (DescribeBackup, DeleteBackup, RestoreTableFromBackup, ListBackups' ExclusiveStartBackupArn). */
+export const BACKUP_ARN: Spec = { type: 'string', min: 37, max: 1024 };
+/** A table's name or ARN (botocore's TableArn shape: CreateBackup's and ListBackups' TableName). */
+export const TABLE_NAME_OR_ARN: Spec = { type: 'string', min: 1, max: 1024 };

@@ -1,0 +1,438 @@
+// On-demand backups (CreateBackup, DescribeBackup, ListBackups, DeleteBackup) and the SYSTEM backup
+// kept when a table with point-in-time recovery on is deleted: what each backup holds, where, and
+// in which state.
+//
+// Storage (a data folder): `backups/` inside it holds one table snapshot file per backup
+// (`<backup id>.tsnap`, src/engine/log/snapshot.ts: the table's metadata with its indexes, its codec
+// dictionary and every item, as of the backup) and `catalog` naming the AVAILABLE backups. In
+// memory (`inMemory: true`) the same records hold the snapshot itself and nothing touches a disk;
+// backups then last as long as the Database object.
+//
+// Invariants:
+// - A backup is listed AVAILABLE only once its snapshot file is durable; the catalog is rewritten
+//   whole, atomically (temp file, sync, rename, folder sync), one write at a time, and carries its
+//   own CRC, so a crash at any moment leaves the old catalog or the new one, never a mix.
+// - A backup is CREATING only in the process creating it: a crash (kill -9) leaves it AVAILABLE and
+//   whole, or absent. Files no catalog names (a crashed CreateBackup's, a temp file, a deleted
+//   backup's not yet removed) are removed when the catalog is first loaded; a SYSTEM backup's file
+//   whose table is gone is adopted instead (DeleteTable makes it durable before the table's
+//   deletion is logged, so the deletion never outlives its backup).
+// - A backup holds only writes the log acknowledged: CreateBackup waits for the log to settle
+//   before it answers, and fails if the log failed (those writes were undone).
+// - Its snapshot is taken synchronously (references to immutable strings), so it is exactly the
+//   table at one moment, whatever writes come while the file is written.
+import * as path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { crc32 } from 'node:zlib';
+import type { Database } from '../database';
+import { DynamoDBError } from '../errors';
+import { nodeFileSystem, readBytes, type FileSystem } from '../log/file-system';
+import { readTableSnapshot, writeTableSnapshot, SnapshotWriter, type TableSnapshot } from '../log/snapshot';
+import type { Table, TableMeta } from '../table';
+
+export type BackupStatus = 'CREATING' | 'AVAILABLE' | 'DELETED';
+export type BackupType = 'USER' | 'SYSTEM';
+/** ListBackups' BackupType filter. */
+export type BackupTypeFilter = BackupType | 'AWS_BACKUP' | 'ALL';
+
+/** One backup as the catalog keeps it (the persisted fields) plus its runtime state. */
+export interface BackupRecord {
+  arn: string;
+  name: string;
+  type: BackupType;
+  /** Epoch milliseconds of the request. */
+  createdAt: number;
+  /** SYSTEM backups: epoch milliseconds at which DynamoDB would drop it (35 days on). */
+  expiresAt?: number;
+  sizeBytes: number;
+  itemCount: number;
+  /** The source table's metadata at the backup (indexes included). */
+  source: TableMeta;
+  /** The snapshot file's name inside `backups/` (a data folder only). */
+  file?: string;
+}
+
+interface Entry extends BackupRecord {
+  status: 'CREATING' | 'AVAILABLE';
+  /** In memory: the snapshot itself. */
+  snapshot?: TableSnapshot;
+  /** Restores reading it now (DeleteBackup waits for none: it refuses). */
+  readers: number;
+}
+
+/** What `listBackupSummaries` selects; times in epoch seconds (lower inclusive, upper exclusive). */
+export interface BackupFilter {
+  /** A table name or a table ARN. */
+  tableName?: string;
+  lower?: number;
+  upper?: number;
+  /** Default USER, as ListBackups. */
+  type?: BackupTypeFilter;
+}
+
+/** ListBackups' BackupSummary. */
+export interface BackupSummary {
+  TableName: string;
+  TableId: string;
+  TableArn: string;
+  BackupArn: string;
+  BackupName: string;
+  BackupCreationDateTime: number;
+  BackupExpiryDateTime?: number;
+  BackupStatus: BackupStatus;
+  BackupType: BackupType;
+  BackupSizeBytes: number;
+}
+
+/** SYSTEM backups expire this long after they are made. */
+const SYSTEM_BACKUP_LIFETIME_MS = 35 * 24 * 3600 * 1000;
+const CATALOG_FILE = 'catalog';
+const CATALOG_MAGIC = 'DWBKCAT1';
+const CATALOG_VERSION = 1;
+const BACKUPS_FOLDER = 'backups';
+const SNAPSHOT_SUFFIX = '.tsnap';
+/** DeleteTable retries its SYSTEM backup this many times while writes keep changing the table. */
+const SYSTEM_BACKUP_ATTEMPTS = 3;
+
+/** The catalog of a database (loaded from its folder on first use). */
+export function catalogOf(db: Database): BackupCatalog {
+  let catalog = catalogs.get(db);
+  if (catalog === undefined) {
+    catalog = new BackupCatalog(db);
+    catalogs.set(db, catalog);
+  }
+  return catalog;
+}
+
+const catalogs = new WeakMap<Database, BackupCatalog>();
+
+/** Every backup `filter` selects, oldest first (ties by ARN), as ListBackups lists them. */
+export function listBackupSummaries(db: Database, filter: BackupFilter = {}): BackupSummary[] {
+  return catalogOf(db).list(filter).map(summaryOf);
+}
+
+/** A catalog file that fails its check. */
+export class CorruptCatalogError extends Error {
+  constructor(readonly file: string, problem: string) {
+    super(`${file} is not a valid backup catalog: ${problem}`);
+    this.name = 'CorruptCatalogError';
+  }
+}
+
+export class BackupCatalog {
+  private readonly entries = new Map<string, Entry>();
+  private readonly files: FileSystem;
+  /** The `backups/` folder, or undefined in memory. */
+  private readonly dir: string | undefined;
+  /** Catalog rewrites, one at a time, in request order. */
+  private readonly writes = new SnapshotWriter();
+
+  constructor(private readonly db: Database) {
+    this.files = db.options.fileSystem ?? nodeFileSystem;
+    this.dir = db.dir === undefined || db.options.inMemory ? undefined : path.join(db.dir, BACKUPS_FOLDER);
+    if (this.dir !== undefined) this.load(this.dir);
+  }
+
+  get(arn: string): Entry {
+    const entry = this.entries.get(arn);
+    if (entry === undefined) throw new DynamoDBError('BackupNotFoundException', `Backup not found: ${arn}`);
+    return entry;
+  }
+
+  list(filter: BackupFilter): Entry[] {
+    const type = filter.type ?? 'USER';
+    const byTable = filter.tableName;
+    return [...this.entries.values()]
+      .filter((e) => type === 'ALL' || e.type === type)
+      .filter((e) => byTable === undefined || e.source.name === byTable || e.source.arn === byTable)
+      .filter((e) => filter.lower === undefined || e.createdAt >= filter.lower * 1000)
+      .filter((e) => filter.upper === undefined || e.createdAt < filter.upper * 1000)
+      .sort(byCreation);
+  }
+
+  /**
+   * Starts a backup of `table` now: listed CREATING at once, AVAILABLE once durable. Resolves
+   * with the record when it is AVAILABLE; rejects (and forgets it) if it could not be made.
+   */
+  create(table: Table, name: string, type: BackupType): Promise<Entry> {
+    const { entry, snapshot } = this.capture(table, name, type);
+    return this.complete(entry, snapshot, true);
+  }
+
+  /**
+   * DeleteTable of a table with point-in-time recovery on: makes its SYSTEM backup durable, then
+   * (the table unchanged since the backup was taken) runs `deleteTable`, synchronously, so the
+   * backup is the table exactly as deleted. A table that keeps changing is captured again; after
+   * SYSTEM_BACKUP_ATTEMPTS it is captured and deleted in one step and the backup written after
+   * (a crash in between then loses that backup: the one case where the deletion goes first).
+   */
+  async deleteWithSystemBackup<T>(table: Table, deleteTable: () => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      const last = attempt >= SYSTEM_BACKUP_ATTEMPTS;
+      const version = table.version;
+      const meta = table.meta;
+      const { entry, snapshot } = this.capture(table, systemBackupName(table.name), 'SYSTEM');
+      if (last) {
+        const deleted = deleteTable();
+        await this.complete(entry, snapshot, false);
+        return deleted;
+      }
+      // Written as a file only: the catalog names it once the deletion is logged (an unnamed
+      // SYSTEM backup file of a table that is gone is adopted at the next load, see `load`).
+      try {
+        await this.writeFile(entry, snapshot);
+      } catch (e) {
+        this.forget(entry);
+        throw e;
+      }
+      if (this.db.tables.get(table.name) !== table) {
+        // Deleted meanwhile by another request: its own DeleteTable answers for it.
+        this.forget(entry);
+        throw new DynamoDBError('ResourceNotFoundException', `Requested resource not found: Table: ${table.name} not found`);
+      }
+      if (table.version !== version || table.meta !== meta) {
+        this.forget(entry);
+        continue;
+      }
+      const deleted = deleteTable();
+      await deleted;
+      entry.status = 'AVAILABLE';
+      await this.persist();
+      return deleted;
+    }
+  }
+
+  /** DeleteBackup: forgets the backup durably, then removes its file. */
+  async delete(arn: string): Promise<Entry> {
+    const entry = this.get(arn);
+    if (entry.status === 'CREATING') throw new DynamoDBError('BackupInUseException', `Backup is being created: ${arn}`);
+    if (entry.readers > 0) throw new DynamoDBError('BackupInUseException', `Backup is being restored: ${arn}`);
+    this.entries.delete(arn);
+    try {
+      await this.persist();
+    } catch (e) {
+      this.entries.set(arn, entry);
+      throw e;
+    }
+    this.removeFile(entry);
+    return entry;
+  }
+
+  /**
+   * The backup's contents for a restore; the backup counts as in use (DeleteBackup refuses) until
+   * `release` is called. Refused while it is CREATING.
+   */
+  open(arn: string): { entry: Entry; snapshot: () => TableSnapshot; release: () => void } {
+    const entry = this.get(arn);
+    if (entry.status !== 'AVAILABLE') throw new DynamoDBError('BackupInUseException', `Backup is being created: ${arn}`);
+    entry.readers++;
+    let released = false;
+    return {
+      entry,
+      snapshot: () => entry.snapshot ?? readTableSnapshot(this.files, path.join(this.dir!, entry.file!)),
+      release: () => {
+        if (!released) entry.readers--;
+        released = true;
+      },
+    };
+  }
+
+  // -------------------------------------------------------------------------------------------
+
+  private capture(table: Table, name: string, type: BackupType): { entry: Entry; snapshot: TableSnapshot } {
+    const createdAt = this.db.now();
+    const id = `${String(createdAt).padStart(14, '0')}-${randomBytes(4).toString('hex')}`;
+    const source = JSON.parse(JSON.stringify(table.meta)) as TableMeta;
+    const snapshot: TableSnapshot = { meta: undefined, dictionary: table.codec.dictionary(), ...table.index.snapshot() };
+    const entry: Entry = {
+      arn: `${table.meta.arn}/backup/${id}`,
+      name,
+      type,
+      createdAt,
+      expiresAt: type === 'SYSTEM' ? createdAt + SYSTEM_BACKUP_LIFETIME_MS : undefined,
+      sizeBytes: table.sizeBytes,
+      itemCount: table.itemCount,
+      source,
+      file: this.dir === undefined ? undefined : `${id}${SNAPSHOT_SUFFIX}`,
+      status: 'CREATING',
+      readers: 0,
+    };
+    // The file describes its own backup, so a SYSTEM backup's file can be adopted without the catalog.
+    snapshot.meta = { backup: persisted(entry) };
+    this.entries.set(entry.arn, entry);
+    return { entry, snapshot };
+  }
+
+  /** Writes the backup and names it in the catalog; `settle`: first wait for the log to acknowledge what the snapshot holds. */
+  private async complete(entry: Entry, snapshot: TableSnapshot, settle: boolean): Promise<Entry> {
+    try {
+      if (settle) await this.settled();
+      await this.writeFile(entry, snapshot);
+      entry.status = 'AVAILABLE';
+      await this.persist();
+      return entry;
+    } catch (e) {
+      this.forget(entry);
+      throw e instanceof DynamoDBError ? e : new DynamoDBError('InternalServerError', `The backup could not be written: ${(e as Error).message}`);
+    }
+  }
+
+  /** Resolves once every write handed to the log so far is acknowledged; rejects if the log failed. */
+  private async settled(): Promise<void> {
+    const log = this.db.logStore;
+    if (log === undefined) return;
+    try {
+      await log.settled;
+    } catch {
+      throw new DynamoDBError('InternalServerError', 'The backup was not made: the database could not write to its data folder');
+    }
+  }
+
+  private async writeFile(entry: Entry, snapshot: TableSnapshot): Promise<void> {
+    if (this.dir === undefined) {
+      entry.snapshot = snapshot;
+      return;
+    }
+    this.refuseIfClosed();
+    await writeTableSnapshot(this.files, path.join(this.dir, entry.file!), { ...snapshot, lsn: 0 });
+  }
+
+  private forget(entry: Entry): void {
+    if (this.entries.get(entry.arn) === entry) this.entries.delete(entry.arn);
+    this.removeFile(entry);
+  }
+
+  private removeFile(entry: Entry): void {
+    if (this.dir === undefined || entry.file === undefined || this.db.isClosed) return;
+    try {
+      this.files.remove(path.join(this.dir, entry.file));
+      this.files.syncDir(this.dir);
+    } catch {
+      // A file left behind is an orphan the next load removes.
+    }
+  }
+
+  private refuseIfClosed(): void {
+    if (this.db.isClosed) throw new DynamoDBError('InternalServerError', 'The database is closed');
+  }
+
+  /** Rewrites the catalog with every AVAILABLE backup (atomically; queued behind any rewrite running). */
+  private persist(): Promise<void> {
+    const dir = this.dir;
+    if (dir === undefined) return Promise.resolve();
+    return this.writes.run(async () => {
+      this.refuseIfClosed();
+      const backups = [...this.entries.values()].filter((e) => e.status === 'AVAILABLE').sort(byCreation).map(persisted);
+      writeCatalog(this.files, dir, backups);
+    });
+  }
+
+  /** Reads the catalog, adopts the SYSTEM backups of deleted tables it misses, removes orphans. */
+  private load(dir: string): void {
+    this.files.mkdir(dir);
+    const named = readCatalog(this.files, dir);
+    for (const record of named) this.entries.set(record.arn, { ...record, status: 'AVAILABLE', readers: 0 });
+    const kept = new Set(named.map((r) => r.file));
+    let adopted = false;
+    for (const name of this.files.list(dir)) {
+      if (name === CATALOG_FILE || kept.has(name)) continue;
+      const file = path.join(dir, name);
+      const record = name.endsWith(SNAPSHOT_SUFFIX) ? this.orphanSystemBackup(file) : undefined;
+      if (record !== undefined) {
+        this.entries.set(record.arn, { ...record, status: 'AVAILABLE', readers: 0 });
+        adopted = true;
+        continue;
+      }
+      this.files.remove(file);
+    }
+    if (adopted) writeCatalog(this.files, dir, [...this.entries.values()].sort(byCreation).map(persisted));
+    this.files.syncDir(dir);
+  }
+
+  /** The record of a SYSTEM backup file whose table's deletion was logged (it has no live table). */
+  private orphanSystemBackup(file: string): BackupRecord | undefined {
+    try {
+      const meta = readTableSnapshot(this.files, file).meta as { backup?: BackupRecord } | null;
+      const record = meta?.backup;
+      if (record?.type !== 'SYSTEM') return undefined;
+      const live = this.db.tables.get(record.source.name);
+      return live?.meta.id === record.source.id ? undefined : record;
+    } catch {
+      return undefined; // torn or not ours: removed
+    }
+  }
+}
+
+/** The fields of a backup that are persisted (catalog and the snapshot file's own description). */
+function persisted(e: BackupRecord): BackupRecord {
+  const out: BackupRecord = { arn: e.arn, name: e.name, type: e.type, createdAt: e.createdAt, sizeBytes: e.sizeBytes, itemCount: e.itemCount, source: e.source };
+  if (e.expiresAt !== undefined) out.expiresAt = e.expiresAt;
+  if (e.file !== undefined) out.file = e.file;
+  return out;
+}
+
+function byCreation(a: BackupRecord, b: BackupRecord): number {
+  return a.createdAt - b.createdAt || (a.arn < b.arn ? -1 : a.arn > b.arn ? 1 : 0);
+}
+
+export function systemBackupName(tableName: string): string {
+  return `${tableName}$DeletedTableBackup`;
+}
+
+/** Where `arn` sorts among backups (ListBackups' ExclusiveStartBackupArn need not name a live backup). */
+export function backupOrder(arn: string): { createdAt: number; arn: string } | undefined {
+  const m = /\/backup\/(\d{13,14})-[0-9a-f]{8}$/.exec(arn);
+  return m === null ? undefined : { createdAt: Number(m[1]), arn };
+}
+
+export function summaryOf(e: Entry): BackupSummary {
+  const s: BackupSummary = {
+    TableName: e.source.name,
+    TableId: e.source.id,
+    TableArn: e.source.arn,
+    BackupArn: e.arn,
+    BackupName: e.name,
+    BackupCreationDateTime: e.createdAt / 1000,
+    BackupStatus: e.status,
+    BackupType: e.type,
+    BackupSizeBytes: e.sizeBytes,
+  };
+  if (e.expiresAt !== undefined) s.BackupExpiryDateTime = e.expiresAt / 1000;
+  return s;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The catalog file: "DWBKCAT1" | u32 crc32 of the JSON | u32 JSON length | JSON { version, backups }
+
+function writeCatalog(files: FileSystem, dir: string, backups: BackupRecord[]): void {
+  const json = Buffer.from(JSON.stringify({ version: CATALOG_VERSION, backups }), 'utf8');
+  const header = Buffer.alloc(16);
+  header.write(CATALOG_MAGIC, 0, 'latin1');
+  header.writeUInt32LE(crc32(json), 8);
+  header.writeUInt32LE(json.length, 12);
+  const target = path.join(dir, CATALOG_FILE);
+  const tmp = `${target}.tmp-${process.pid}`;
+  const handle = files.open(tmp, { create: true, truncate: true });
+  try {
+    handle.write(Buffer.concat([header, json]), 0);
+    handle.sync();
+  } finally {
+    handle.close();
+  }
+  files.rename(tmp, target);
+  files.syncDir(dir);
+}
+
+function readCatalog(files: FileSystem, dir: string): BackupRecord[] {
+  const file = path.join(dir, CATALOG_FILE);
+  if (!files.exists(file)) return [];
+  const bytes = readBytes(files, file);
+  if (bytes.length < 16 || bytes.toString('latin1', 0, 8) !== CATALOG_MAGIC) throw new CorruptCatalogError(file, 'it does not start with the catalog header');
+  const length = bytes.readUInt32LE(12);
+  const json = bytes.subarray(16);
+  if (json.length !== length) throw new CorruptCatalogError(file, `it holds ${json.length} bytes of JSON, its header says ${length}`);
+  if (crc32(json) !== bytes.readUInt32LE(8)) throw new CorruptCatalogError(file, 'its CRC does not match');
+  const parsed = JSON.parse(json.toString('utf8')) as { version: number; backups: BackupRecord[] };
+  if (parsed.version !== CATALOG_VERSION) throw new CorruptCatalogError(file, `version ${parsed.version} is not one this build reads (${CATALOG_VERSION})`);
+  return parsed.backups;
+}

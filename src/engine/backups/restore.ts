@@ -1,0 +1,149 @@
+// The one durable way to create a table WITH its items: restores from a backup, restores to a
+// point in time and imports all come through `createTableWithItems`.
+//
+// How (see src/engine/log/FORMAT.md, "Loaded tables"): the items are gathered in memory (another
+// table's encoded strings and its dictionary, reused as they are, or plain items encoded with the
+// new table's codec), written as ONE table snapshot file in the data folder (streamed, complete or
+// absent), and then ONE log record of kind `loadTable` names that file. Replay reads the file;
+// a checkpoint covers the table afterwards and the file is then removed; a file no record names
+// (a crash before the record) is removed at the next open. So a crash at any moment leaves the
+// whole table or no table, and the log never holds a million put records for a restore.
+//
+// Invariants:
+// - From the call until the load is durable the name is taken: `db.creating` holds it, CreateTable
+//   refuses it (ResourceInUseException), DescribeTable and ListTables show the table CREATING,
+//   DeleteTable and UpdateTable refuse it (ResourceInUseException), and reads and writes find no
+//   table (ResourceNotFoundException). On failure the name is freed and nothing is left behind.
+// - The table becomes ACTIVE with its items and secondary indexes (built from the loaded items as
+//   a checkpoint's tables are: lazily, and at once by whatever touches them first).
+// - No put records are logged, so the new table's stream (restored tables have none anyway) and
+//   any log reader see one `loadTable` mutation, never an INSERT per item.
+// - In memory the same happens without the file.
+// - Slow work yields to the event loop: encoding plain items every ITEMS_PER_TURN items, the
+//   snapshot file between chunks.
+import { resourceInUse, resourceNotFound, DynamoDBError } from '../errors';
+import type { Database } from '../database';
+import type { DictionaryAdditions } from '../codec/item-codec';
+import type { Origin } from '../log';
+import { Table, type TableMeta } from '../table';
+import type { Item } from '../types/attribute-value';
+import { itemSize } from '../types/attribute-validation';
+import { checkItemKey, checkItemSize } from '../operations/common';
+import { checkIndexKeysForPut } from '../indexes/writes';
+
+/**
+ * A table's items as a table snapshot holds them (src/engine/log/snapshot.ts): encoded strings
+ * under encoded primary keys, decoded with `dictionary`. Keys are those of the new table's key
+ * schema (a restore keeps the key schema), so they are taken as they are, not checked.
+ */
+export interface TableContents {
+  dictionary: DictionaryAdditions;
+  keys: string[];
+  values: string[];
+}
+
+/** How many plain items are encoded between two turns of the event loop. */
+const ITEMS_PER_TURN = 2_000;
+
+/**
+ * Creates the table `meta` describes (a complete new table's metadata, with a fresh id, its name
+ * and its indexes as they should be) holding `contents`, durably and atomically (see the header).
+ * Resolves with the ACTIVE table once durable; rejects, freeing the name, on failure:
+ * ResourceInUseException when the name is taken, ValidationException for an item that does not
+ * fit the key schema or the indexes' key types (nothing is created then).
+ */
+export async function createTableWithItems(
+  db: Database,
+  meta: TableMeta,
+  contents: TableContents | AsyncIterable<Item>,
+  options: { origin?: Origin } = {},
+): Promise<Table> {
+  if (db.isClosed) throw new DynamoDBError('InternalServerError', 'The database is closed');
+  if (db.tables.has(meta.name) || db.creating.has(meta.name)) throw resourceInUse(`Table already exists: ${meta.name}`);
+  db.creating.set(meta.name, meta);
+  const log = db.logStore;
+  let file: string | undefined;
+  try {
+    const loaded = isContents(contents) ? inKeyOrder(contents) : await encodeItems(meta, contents);
+    if (log !== undefined) file = await log.stageTable(meta.id, { meta, ...loaded });
+    await db.commit([{ kind: 'loadTable', tableId: meta.id, meta, file: file ?? '', contents: loaded }], options.origin ?? 'restore');
+    // Durable beyond the process too: a restore is rare and large, one sync more costs nothing.
+    await log?.sync();
+  } catch (e) {
+    if (file !== undefined) log?.discardStaged(file);
+    throw e;
+  } finally {
+    db.creating.delete(meta.name);
+  }
+  const table = db.tables.get(meta.name);
+  if (table === undefined || table.meta.id !== meta.id) throw resourceNotFound(`Requested resource not found: Table: ${meta.name} not found`);
+  return table;
+}
+
+/** 'CREATING' while `createTableWithItems` fills the table, 'ACTIVE' once it exists, undefined when there is no such table. */
+export function tableStatus(db: Database, name: string): 'CREATING' | 'ACTIVE' | undefined {
+  if (db.creating.has(name)) return 'CREATING';
+  return db.tables.has(name) ? 'ACTIVE' : undefined;
+}
+
+/** DescribeTable's description of a table still being created with its items (no items yet), or undefined. */
+export function describeCreating(db: Database, name: string): Record<string, unknown> | undefined {
+  const meta = db.creating.get(name);
+  return meta === undefined ? undefined : new Table(meta).describe('CREATING');
+}
+
+/** DeleteTable and UpdateTable refuse a table still being created, as DynamoDB does. */
+export function refuseWhileCreating(db: Database, name: string): void {
+  if (db.creating.has(name)) throw resourceInUse(`Attempt to change a resource which is still in use: Table is being created: ${name}`);
+}
+
+function isContents(contents: TableContents | AsyncIterable<Item>): contents is TableContents {
+  return Array.isArray((contents as TableContents).keys);
+}
+
+/**
+ * The contents with keys strictly ascending (the sorted index is built from them as they are):
+ * already so when they come from a table, else sorted, the last value of a repeated key kept.
+ */
+function inKeyOrder(c: TableContents): TableContents {
+  if (c.keys.length !== c.values.length) throw new RangeError(`table contents of ${c.keys.length} keys have ${c.values.length} values`);
+  let ordered = true;
+  for (let i = 1; i < c.keys.length && ordered; i++) ordered = c.keys[i - 1] < c.keys[i];
+  if (ordered) return c;
+  const order = c.keys.map((_, i) => i).sort((a, b) => (c.keys[a] < c.keys[b] ? -1 : c.keys[a] > c.keys[b] ? 1 : a - b));
+  const keys: string[] = [];
+  const values: string[] = [];
+  for (const i of order) {
+    if (keys.length > 0 && keys[keys.length - 1] === c.keys[i]) values[values.length - 1] = c.values[i];
+    else {
+      keys.push(c.keys[i]);
+      values.push(c.values[i]);
+    }
+  }
+  return { dictionary: c.dictionary, keys, values };
+}
+
+/**
+ * Encodes plain items with a codec of the new table's own, checking each against the key schema,
+ * the indexes' key types and the item size limit; a later item of the same key replaces an
+ * earlier one (as a put would).
+ */
+async function encodeItems(meta: TableMeta, items: AsyncIterable<Item>): Promise<TableContents> {
+  // Checks see the indexes; the table gathering the items keeps none (they are built once, at load).
+  const checker = new Table(meta);
+  const gathering = new Table({ ...meta, indexes: undefined, ttl: undefined, streams: undefined });
+  let count = 0;
+  for await (const item of items) {
+    checkItemKey(checker, item);
+    checkIndexKeysForPut(checker, item);
+    const size = itemSize(item);
+    checkItemSize(size);
+    const added: DictionaryAdditions = { names: [], shapes: [] };
+    const encoded = gathering.codec.encode(item, size, added);
+    // Other operations settle dictionaries between our turns: these entries must stay.
+    gathering.codec.publish(added);
+    gathering.put(gathering.keyOf(item), encoded);
+    if (++count % ITEMS_PER_TURN === 0) await new Promise((resolve) => setImmediate(resolve));
+  }
+  return { dictionary: gathering.codec.dictionary(), ...gathering.index.snapshot() };
+}

@@ -1,0 +1,53 @@
+import type { Operation } from './operation';
+import { DynamoDBError, validation } from '../errors';
+import { backupOrder, listBackupSummaries, type BackupTypeFilter } from '../backups/catalog';
+import { BACKUP_ARN, TABLE_NAME_OR_ARN } from '../validation/members';
+
+interface ListBackupsInput {
+  TableName?: string;
+  Limit?: number;
+  TimeRangeLowerBound?: unknown;
+  TimeRangeUpperBound?: unknown;
+  ExclusiveStartBackupArn?: string;
+  BackupType?: BackupTypeFilter;
+}
+
+export const listBackups: Operation<ListBackupsInput> = {
+  name: 'ListBackups',
+  members: {
+    TableName: TABLE_NAME_OR_ARN,
+    Limit: { type: 'integer', min: 1, max: 100 },
+    TimeRangeLowerBound: { type: 'any' },
+    TimeRangeUpperBound: { type: 'any' },
+    ExclusiveStartBackupArn: BACKUP_ARN,
+    BackupType: { type: 'string', enum: ['USER', 'SYSTEM', 'AWS_BACKUP', 'ALL'] },
+  },
+  run(db, input) {
+    const lower = timestamp(input.TimeRangeLowerBound, 'TimeRangeLowerBound');
+    const upper = timestamp(input.TimeRangeUpperBound, 'TimeRangeUpperBound');
+    if (lower !== undefined && upper !== undefined && lower > upper) {
+      throw validation('TimeRangeUpperBound must be after TimeRangeLowerBound');
+    }
+    let all = listBackupSummaries(db, { tableName: input.TableName, lower, upper, type: input.BackupType });
+    if (input.ExclusiveStartBackupArn !== undefined) {
+      const start = backupOrder(input.ExclusiveStartBackupArn);
+      if (start === undefined) throw validation(`Invalid ExclusiveStartBackupArn: ${input.ExclusiveStartBackupArn} is not a backup ARN`);
+      // After the start in the listing's order, whether or not that backup still exists.
+      all = all.filter((s) => s.BackupCreationDateTime * 1000 > start.createdAt || (s.BackupCreationDateTime * 1000 === start.createdAt && s.BackupArn > start.arn));
+    }
+    const limit = input.Limit ?? all.length;
+    const page = all.slice(0, limit);
+    const out: Record<string, unknown> = { BackupSummaries: page };
+    if (all.length > limit) out.LastEvaluatedBackupArn = page[page.length - 1].BackupArn;
+    return out;
+  },
+};
+
+/** A timestamp member: epoch seconds, as the SDKs send them (a JSON number). */
+function timestamp(value: unknown, member: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !Number.isFinite(value)) {
+    throw new DynamoDBError('SerializationException', `${member} must be a number of seconds since the epoch`);
+  }
+  return value;
+}
