@@ -25,6 +25,7 @@ import type { Table, TableMeta } from './table';
 import { startIndexWork } from './indexes/backfill';
 import { validateShape } from './validation/shape';
 import { TtlSweeper } from './ttl';
+import { PitrKeeper, keepPriorMeta } from './backups/pitr';
 
 export { DatabaseLockedError } from './storage/lock';
 
@@ -86,10 +87,14 @@ export class Database {
   readonly metrics: CapacityMetrics;
   /** Time to live: each table's TTL status, and the sweeper that deletes expired items (src/engine/ttl). */
   readonly ttl: TtlSweeper;
+  /** Point-in-time recovery: the log's retention for PITR windows, and in memory the history itself (src/engine/backups/pitr.ts). */
+  readonly pitr: PitrKeeper;
   private log: LogStore | undefined;
   /** Why the database refuses writes (the log failed), if it does. */
   private refusal: DynamoDBError | undefined;
   private closed = false;
+  /** Work writing into the data folder that close() lets finish before it releases it (see `track`). */
+  private readonly folderWork = new Set<Promise<unknown>>();
   /** Stops watching the data folder's LOCK (see folderLost). */
   private unwatch: (() => void) | undefined;
   /** In memory there is no log: lsns are counted here. */
@@ -113,6 +118,7 @@ export class Database {
     this.capacity = new CapacityManager(this, { throttling: options.throttling });
     this.metrics = new CapacityMetrics(this, this.capacity);
     this.ttl = new TtlSweeper(this);
+    this.pitr = new PitrKeeper(this);
   }
 
   static async open(dir: string, options: DatabaseOptions = {}): Promise<Database> {
@@ -120,6 +126,7 @@ export class Database {
       const db = new Database(undefined, undefined, options);
       db.startStreamMaintenance();
       db.ttl.start();
+      db.pitr.start();
       return db;
     }
     const files = options.fileSystem ?? nodeFileSystem;
@@ -150,6 +157,8 @@ export class Database {
           failed: (e) => db.logFailed(e),
         },
       );
+      // Before anything can prune the log: the history PITR windows need stays.
+      db.pitr.start();
       // GSIs a crash or a close left CREATING start their backfill over; deletions complete.
       for (const table of db.tables.values()) startIndexWork(db, table);
       // Every open starts new shards (as DynamoDB's shards roll over), and retention catches up.
@@ -282,10 +291,12 @@ export class Database {
   commit(mutations: Mutation[], origin?: Origin): Promise<void> {
     if (this.refusal) throw this.refusal;
     if (this.closed) throw new DynamoDBError('InternalServerError', 'The database is closed');
+    keepPriorMeta(this.state, mutations);
     const log = this.log;
     if (log === undefined) {
       this.memoryLsn++;
       this.state.applyAll(mutations, false);
+      this.pitr.recordInMemory(this.memoryLsn, mutations, origin);
       return Promise.resolve();
     }
     this.state.write(log.lastLsn + 1, mutations);
@@ -327,12 +338,23 @@ export class Database {
     await this.log?.checkpoint();
   }
 
+  /** Holds close() until `work` settles (backups being written into the data folder); returns `work`. */
+  track<T>(work: Promise<T>): Promise<T> {
+    this.folderWork.add(work);
+    const done = (): void => void this.folderWork.delete(work);
+    work.then(done, done);
+    return work;
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     this.unwatch?.();
     clearInterval(this.streamTimer);
     this.ttl.stop();
+    this.pitr.stop();
+    // A backup being written finishes while the folder is still ours, rather than after the lock is released.
+    await Promise.allSettled([...this.folderWork]);
     try {
       await this.log?.close();
     } finally {

@@ -10,6 +10,7 @@ import { TableIndexes } from './indexes/index-set';
 import type { StreamState } from './streams/model';
 import { ExpiryIndex } from './ttl/expiry-index';
 import { tracksExpiry, type TtlMeta } from './ttl/expiry';
+import type { PitrSettings } from './backups/pitr';
 
 export interface KeySchemaElement {
   AttributeName: string;
@@ -46,6 +47,13 @@ export interface TableMeta {
   streams?: StreamState[];
   /** Time to live (UpdateTimeToLive); absent until it is first enabled. */
   ttl?: TtlMeta;
+  /** Point-in-time recovery (UpdateContinuousBackups); absent until it is first enabled. */
+  pitr?: PitrSettings;
+  /**
+   * The metadata this one replaced, kept (one level deep) on changes of a table with PITR on, so a
+   * restore to a time before the change finds the key schema, indexes and settings then (backups/pitr.ts).
+   */
+  priorMeta?: TableMeta;
   /** Set on a table made by a restore (from a backup or to a point in time): DescribeTable's RestoreSummary. */
   restore?: RestoreMeta;
   extra?: Record<string, unknown>;

@@ -21,13 +21,14 @@
 //   before it answers, and fails if the log failed (those writes were undone).
 // - Its snapshot is taken synchronously (references to immutable strings), so it is exactly the
 //   table at one moment, whatever writes come while the file is written.
+// - Database.close waits for backup work in progress (`db.track`), so nothing is written into the
+//   folder after its lock is released.
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { crc32 } from 'node:zlib';
 import type { Database } from '../database';
 import { DynamoDBError } from '../errors';
-import { nodeFileSystem, readBytes, type FileSystem } from '../log/file-system';
-import { readTableSnapshot, writeTableSnapshot, SnapshotWriter, type TableSnapshot } from '../log/snapshot';
+import { nodeFileSystem, type FileSystem } from '../log/file-system';
+import { CorruptSnapshotError, readSealedJson, readTableSnapshot, readTableSnapshotAsync, writeSealedJson, writeTableSnapshot, SnapshotWriter, type TableSnapshot } from '../log/snapshot';
 import type { Table, TableMeta } from '../table';
 
 export type BackupStatus = 'CREATING' | 'AVAILABLE' | 'DELETED';
@@ -87,7 +88,7 @@ export interface BackupSummary {
 /** SYSTEM backups expire this long after they are made. */
 const SYSTEM_BACKUP_LIFETIME_MS = 35 * 24 * 3600 * 1000;
 const CATALOG_FILE = 'catalog';
-const CATALOG_MAGIC = 'DWBKCAT1';
+const CATALOG_MAGIC = Buffer.from('DWBKCAT1', 'latin1');
 const CATALOG_VERSION = 1;
 const BACKUPS_FOLDER = 'backups';
 const SNAPSHOT_SUFFIX = '.tsnap';
@@ -98,7 +99,13 @@ const SYSTEM_BACKUP_ATTEMPTS = 3;
 export function catalogOf(db: Database): BackupCatalog {
   let catalog = catalogs.get(db);
   if (catalog === undefined) {
-    catalog = new BackupCatalog(db);
+    try {
+      catalog = new BackupCatalog(db);
+    } catch (e) {
+      // Not cached: every backup operation reports it until the catalog is repaired.
+      if (e instanceof CorruptCatalogError) throw new DynamoDBError('InternalServerError', e.message);
+      throw e;
+    }
     catalogs.set(db, catalog);
   }
   return catalog;
@@ -156,7 +163,7 @@ export class BackupCatalog {
    */
   create(table: Table, name: string, type: BackupType): Promise<Entry> {
     const { entry, snapshot } = this.capture(table, name, type);
-    return this.complete(entry, snapshot, true);
+    return this.db.track(this.complete(entry, snapshot, true));
   }
 
   /**
@@ -166,7 +173,11 @@ export class BackupCatalog {
    * SYSTEM_BACKUP_ATTEMPTS it is captured and deleted in one step and the backup written after
    * (a crash in between then loses that backup: the one case where the deletion goes first).
    */
-  async deleteWithSystemBackup<T>(table: Table, deleteTable: () => Promise<T>): Promise<T> {
+  deleteWithSystemBackup<T>(table: Table, deleteTable: () => Promise<T>): Promise<T> {
+    return this.db.track(this.systemBackupThenDelete(table, deleteTable));
+  }
+
+  private async systemBackupThenDelete<T>(table: Table, deleteTable: () => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       const last = attempt >= SYSTEM_BACKUP_ATTEMPTS;
       const version = table.version;
@@ -203,7 +214,11 @@ export class BackupCatalog {
   }
 
   /** DeleteBackup: forgets the backup durably, then removes its file. */
-  async delete(arn: string): Promise<Entry> {
+  delete(arn: string): Promise<Entry> {
+    return this.db.track(this.deleteNow(arn));
+  }
+
+  private async deleteNow(arn: string): Promise<Entry> {
     const entry = this.get(arn);
     if (entry.status === 'CREATING') throw new DynamoDBError('BackupInUseException', `Backup is being created: ${arn}`);
     if (entry.readers > 0) throw new DynamoDBError('BackupInUseException', `Backup is being restored: ${arn}`);
@@ -222,14 +237,15 @@ export class BackupCatalog {
    * The backup's contents for a restore; the backup counts as in use (DeleteBackup refuses) until
    * `release` is called. Refused while it is CREATING.
    */
-  open(arn: string): { entry: Entry; snapshot: () => TableSnapshot; release: () => void } {
+  open(arn: string): { entry: Entry; snapshot: () => Promise<TableSnapshot>; release: () => void } {
     const entry = this.get(arn);
     if (entry.status !== 'AVAILABLE') throw new DynamoDBError('BackupInUseException', `Backup is being created: ${arn}`);
     entry.readers++;
     let released = false;
     return {
       entry,
-      snapshot: () => entry.snapshot ?? readTableSnapshot(this.files, path.join(this.dir!, entry.file!)),
+      // Read in slices: a large backup does not hold up other requests while it is read.
+      snapshot: async () => entry.snapshot ?? readTableSnapshotAsync(this.files, path.join(this.dir!, entry.file!)),
       release: () => {
         if (!released) entry.readers--;
         released = true;
@@ -293,7 +309,6 @@ export class BackupCatalog {
       entry.snapshot = snapshot;
       return;
     }
-    this.refuseIfClosed();
     await writeTableSnapshot(this.files, path.join(this.dir, entry.file!), { ...snapshot, lsn: 0 });
   }
 
@@ -303,7 +318,7 @@ export class BackupCatalog {
   }
 
   private removeFile(entry: Entry): void {
-    if (this.dir === undefined || entry.file === undefined || this.db.isClosed) return;
+    if (this.dir === undefined || entry.file === undefined) return;
     try {
       this.files.remove(path.join(this.dir, entry.file));
       this.files.syncDir(this.dir);
@@ -312,16 +327,11 @@ export class BackupCatalog {
     }
   }
 
-  private refuseIfClosed(): void {
-    if (this.db.isClosed) throw new DynamoDBError('InternalServerError', 'The database is closed');
-  }
-
   /** Rewrites the catalog with every AVAILABLE backup (atomically; queued behind any rewrite running). */
   private persist(): Promise<void> {
     const dir = this.dir;
     if (dir === undefined) return Promise.resolve();
     return this.writes.run(async () => {
-      this.refuseIfClosed();
       const backups = [...this.entries.values()].filter((e) => e.status === 'AVAILABLE').sort(byCreation).map(persisted);
       writeCatalog(this.files, dir, backups);
     });
@@ -402,37 +412,21 @@ export function summaryOf(e: Entry): BackupSummary {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The catalog file: "DWBKCAT1" | u32 crc32 of the JSON | u32 JSON length | JSON { version, backups }
+// The catalog file: sealed JSON (log/snapshot.ts's writeSealedJson, magic "DWBKCAT1") of { version, backups }
 
 function writeCatalog(files: FileSystem, dir: string, backups: BackupRecord[]): void {
-  const json = Buffer.from(JSON.stringify({ version: CATALOG_VERSION, backups }), 'utf8');
-  const header = Buffer.alloc(16);
-  header.write(CATALOG_MAGIC, 0, 'latin1');
-  header.writeUInt32LE(crc32(json), 8);
-  header.writeUInt32LE(json.length, 12);
-  const target = path.join(dir, CATALOG_FILE);
-  const tmp = `${target}.tmp-${process.pid}`;
-  const handle = files.open(tmp, { create: true, truncate: true });
-  try {
-    handle.write(Buffer.concat([header, json]), 0);
-    handle.sync();
-  } finally {
-    handle.close();
-  }
-  files.rename(tmp, target);
-  files.syncDir(dir);
+  writeSealedJson(files, path.join(dir, CATALOG_FILE), CATALOG_MAGIC, { version: CATALOG_VERSION, backups });
 }
 
 function readCatalog(files: FileSystem, dir: string): BackupRecord[] {
   const file = path.join(dir, CATALOG_FILE);
   if (!files.exists(file)) return [];
-  const bytes = readBytes(files, file);
-  if (bytes.length < 16 || bytes.toString('latin1', 0, 8) !== CATALOG_MAGIC) throw new CorruptCatalogError(file, 'it does not start with the catalog header');
-  const length = bytes.readUInt32LE(12);
-  const json = bytes.subarray(16);
-  if (json.length !== length) throw new CorruptCatalogError(file, `it holds ${json.length} bytes of JSON, its header says ${length}`);
-  if (crc32(json) !== bytes.readUInt32LE(8)) throw new CorruptCatalogError(file, 'its CRC does not match');
-  const parsed = JSON.parse(json.toString('utf8')) as { version: number; backups: BackupRecord[] };
+  let parsed: { version: number; backups: BackupRecord[] };
+  try {
+    parsed = readSealedJson(files, file, CATALOG_MAGIC, 'a backup catalog') as typeof parsed;
+  } catch (e) {
+    throw e instanceof CorruptSnapshotError ? new CorruptCatalogError(file, `${e.message.slice(e.message.indexOf(': ') + 2)} (byte ${e.offset})`) : e;
+  }
   if (parsed.version !== CATALOG_VERSION) throw new CorruptCatalogError(file, `version ${parsed.version} is not one this build reads (${CATALOG_VERSION})`);
   return parsed.backups;
 }

@@ -81,6 +81,8 @@ export function restoredMeta(db: Database, source: TableMeta, targetName: string
 /** The source's indexes an override keeps (all of them without one), each with its override's input. */
 function kept(indexes: IndexMeta[], override: IndexInput[] | undefined, member: string): { index: IndexMeta; input?: IndexInput }[] {
   if (override === undefined) return indexes.map((index) => ({ index }));
+  const names = new Set(override.map((i) => i.IndexName));
+  if (names.size !== override.length) throw validation(`${member}: an index is named more than once`);
   return override.map((input) => {
     const index = indexes.find((i) => i.name === input.IndexName);
     if (index === undefined) throw validation(`${member}: index ${input.IndexName} is not an index of the source table`);

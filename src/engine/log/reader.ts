@@ -139,15 +139,18 @@ export function* readRange(fs: FileSystem, dir: string, index: TimeIndex, range:
     const header = readHeader(fs, dir, span.segment);
     // A reader that stopped here would hand a consumer (Streams, a restore) a history with a hole.
     if (header === undefined) throw new LogCorruptionError(path.join(dir, segmentName(span.segment)), span.segment, 0, 'the segment header is damaged or missing');
-    const found: LogRecord[] = [];
+    // Where the wanted frames are (their time is read without decoding them); the records are
+    // decoded one by one as they are taken, so a reader holds one segment's bytes, not its records.
+    const frames: number[] = [];
+    let segmentBuf: Buffer | undefined;
     const scan = scanSegment(
       fs,
       dir,
       header,
       (buf, start, end, lsn) => {
-        if (lsn < fromLsn || lsn > toLsn) return;
-        const r = decodeRecord(buf, start, end);
-        if (r.time >= fromTime) found.push(r);
+        if (lsn < fromLsn || lsn > toLsn || buf.readDoubleLE(start + 8) < fromTime) return;
+        segmentBuf = buf;
+        frames.push(start, end);
       },
       undefined,
       span.end,
@@ -155,6 +158,6 @@ export function* readRange(fs: FileSystem, dir: string, index: TimeIndex, range:
     if (scan.bad && scan.end < span.end) {
       throw new LogCorruptionError(path.join(dir, segmentName(span.segment)), span.segment, scan.bad.offset, scan.bad.reason);
     }
-    yield* found;
+    for (let i = 0; i < frames.length; i += 2) yield decodeRecord(segmentBuf!, frames[i], frames[i + 1]);
   }
 }

@@ -4,7 +4,6 @@ import { TABLE_NAME } from '../validation/members';
 import type { Mutation } from '../log';
 import { streamsOnDelete } from '../streams/specification';
 import { catalogOf } from '../backups/catalog';
-import type { TableMeta } from '../table';
 import { refuseWhileCreating } from '../backups/restore';
 
 export const deleteTable: Operation<{ TableName: string }> = {
@@ -25,11 +24,7 @@ export const deleteTable: Operation<{ TableName: string }> = {
       return db.commit(mutations).then(() => ({ TableDescription: description }));
     };
     // With point-in-time recovery on, DynamoDB keeps the table as a SYSTEM backup, made durable first (backups/catalog.ts).
-    if (pitrEnabled(table.meta)) return catalogOf(db).deleteWithSystemBackup(table, drop);
+    if (table.meta.pitr?.enabled === true) return catalogOf(db).deleteWithSystemBackup(table, drop);
     return drop();
   },
 };
-
-function pitrEnabled(meta: TableMeta & { pitr?: { enabled?: boolean } }): boolean {
-  return meta.pitr?.enabled === true;
-}

@@ -21,7 +21,10 @@ import { describeBackup } from './describe-backup';
 import { listBackups } from './list-backups';
 import { deleteBackup } from './delete-backup';
 import { restoreTableFromBackup } from './restore-table-from-backup';
+import { updateContinuousBackups } from './update-continuous-backups';
+import { describeContinuousBackups } from './describe-continuous-backups';
+import { restoreTableToPointInTime } from './restore-table-to-point-in-time';
 
-const all: Operation[] = [createTable, describeTable, listTables, deleteTable, updateTable, putItem, getItem, updateItem, deleteItem, query, scan, batchGetItem, batchWriteItem, describeLimits, updateTimeToLive, describeTimeToLive, createBackup, describeBackup, listBackups, deleteBackup, restoreTableFromBackup];
+const all: Operation[] = [createTable, describeTable, listTables, deleteTable, updateTable, putItem, getItem, updateItem, deleteItem, query, scan, batchGetItem, batchWriteItem, describeLimits, updateTimeToLive, describeTimeToLive, createBackup, describeBackup, listBackups, deleteBackup, restoreTableFromBackup, updateContinuousBackups, describeContinuousBackups, restoreTableToPointInTime];
 
 export const OPERATIONS: ReadonlyMap<string, Operation> = new Map(all.map((op) => [op.name, op]));

@@ -1,7 +1,7 @@
 import type { Operation } from './operation';
-import { DynamoDBError, validation } from '../errors';
+import { validation } from '../errors';
 import { backupOrder, listBackupSummaries, type BackupTypeFilter } from '../backups/catalog';
-import { BACKUP_ARN, TABLE_NAME_OR_ARN } from '../validation/members';
+import { BACKUP_ARN, TABLE_NAME_OR_ARN, timestamp } from '../validation/members';
 
 interface ListBackupsInput {
   TableName?: string;
@@ -42,12 +42,3 @@ export const listBackups: Operation<ListBackupsInput> = {
     return out;
   },
 };
-
-/** A timestamp member: epoch seconds, as the SDKs send them (a JSON number). */
-function timestamp(value: unknown, member: string): number | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'number' || !Number.isFinite(value)) {
-    throw new DynamoDBError('SerializationException', `${member} must be a number of seconds since the epoch`);
-  }
-  return value;
-}

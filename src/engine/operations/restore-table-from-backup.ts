@@ -2,8 +2,8 @@ import type { Operation } from './operation';
 import { DynamoDBError } from '../errors';
 import { catalogOf } from '../backups/catalog';
 import { RESTORE_OVERRIDE_MEMBERS, restoredMeta, type RestoreOverrides } from '../backups/overrides';
-import { createTableWithItems, describeCreating } from '../backups/restore';
-import { refuseTargetInUse } from '../backups/source';
+import { describeCreating } from '../backups/restore';
+import { createTableFromReading, refuseTargetInUse } from '../backups/source';
 import { BACKUP_ARN, TABLE_NAME, required } from '../validation/members';
 
 interface RestoreTableFromBackupInput extends RestoreOverrides {
@@ -25,9 +25,8 @@ export const restoreTableFromBackup: Operation<RestoreTableFromBackupInput> = {
         sourceTableArn: entry.source.arn,
         restoredAt: entry.createdAt / 1000,
       });
-      const { dictionary, keys, values } = backup.snapshot();
       // The table is CREATING from here (its name reserved) until its items are durable.
-      const created = createTableWithItems(db, meta, { dictionary, keys, values });
+      const created = createTableFromReading(db, meta, backup.snapshot().then(({ dictionary, keys, values }) => ({ dictionary, keys, values })));
       created.then(backup.release, (e: unknown) => {
         backup.release();
         console.error(`dynamo-workspace: restoring ${entry.arn} into ${target} failed:`, e);
