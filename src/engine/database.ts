@@ -16,6 +16,7 @@ import { STREAMS_OPERATIONS } from './streams';
 import { hasReadableStream } from './streams/catalog';
 import { DEFAULT_SHARD_ROLLOVER_MS } from './streams/model';
 import { maintainStreams, maintenanceInterval } from './streams/shards';
+import { StreamHistory } from './streams/reader';
 import { materialize, resultToJson } from './results';
 import { DirectoryLock } from './storage/lock';
 import { TableSet } from './storage/table-set';
@@ -99,6 +100,8 @@ export class Database {
   private unwatch: (() => void) | undefined;
   /** In memory there is no log: lsns are counted here. */
   private memoryLsn = 0;
+  /** Where stream records are read from (the log, or in memory a buffer of them), and the log's retention for them. */
+  readonly history: StreamHistory;
   /** Rolls stream shards over and applies stream retention (src/engine/streams/shards.ts). */
   private streamTimer: NodeJS.Timeout | undefined;
   /** The DynamoDBStreams_20120810 target: the Streams operations (src/engine/streams). */
@@ -117,6 +120,7 @@ export class Database {
     this.now = options.now ?? Date.now;
     this.capacity = new CapacityManager(this, { throttling: options.throttling });
     this.metrics = new CapacityMetrics(this, this.capacity);
+    this.history = new StreamHistory(this);
     this.ttl = new TtlSweeper(this);
     this.pitr = new PitrKeeper(this);
   }
@@ -157,6 +161,9 @@ export class Database {
           failed: (e) => db.logFailed(e),
         },
       );
+      // Before anything can checkpoint (a long replay is checkpointed at once) and prune: the
+      // log keeps the history the streams it recovered (a deleted table's too) still need.
+      db.history.attach();
       // Before anything can prune the log: the history PITR windows need stays.
       db.pitr.start();
       // GSIs a crash or a close left CREATING start their backfill over; deletions complete.
@@ -197,6 +204,7 @@ export class Database {
   private startStreamMaintenance(): void {
     const timer = setInterval(() => {
       if (!this.closed && this.refusal === undefined) void maintainStreams(this, { rolloverMs: this.shardRolloverMs });
+      if (!this.closed) this.history.refresh();
     }, maintenanceInterval(this.shardRolloverMs));
     timer.unref();
     this.streamTimer = timer;
@@ -296,10 +304,13 @@ export class Database {
     if (log === undefined) {
       this.memoryLsn++;
       this.state.applyAll(mutations, false);
+      this.history.committed(this.memoryLsn, this.now(), mutations, origin);
       this.pitr.recordInMemory(this.memoryLsn, mutations, origin);
       return Promise.resolve();
     }
     this.state.write(log.lastLsn + 1, mutations);
+    // A stream enabled (or a table deleted) changes what history the log must keep, at once.
+    if (mutations[0] !== undefined && mutations[0].kind !== 'put' && mutations[0].kind !== 'delete') this.history.tablesChanged();
     // Rejected, if the log fails, with the refusal logFailed returns, not the system's error.
     return log.append(mutations, this.now(), origin);
   }
@@ -351,6 +362,7 @@ export class Database {
     this.closed = true;
     this.unwatch?.();
     clearInterval(this.streamTimer);
+    this.history.close();
     this.ttl.stop();
     this.pitr.stop();
     // A backup being written finishes while the folder is still ours, rather than after the lock is released.

@@ -172,12 +172,14 @@ export class Table {
   /**
    * Bulk load from a checkpoint, entries already in key order. The ordered index is built at
    * once; the hash map for point reads is filled in slices between other work, so opening a
-   * large folder does not wait for a million map inserts.
+   * large folder does not wait for a million map inserts. With `startAfter`, that background work
+   * waits for it (a loaded table's log record being acknowledged first); reads meanwhile are
+   * answered as during the background work.
    */
-  load(keys: string[], values: string[]): void {
+  load(keys: string[], values: string[], startAfter?: Promise<unknown>): void {
     this.index = SortedIndex.fromSorted(keys, values);
     for (let i = 0; i < values.length; i++) this.sizeBytes += encodedItemSize(values[i]);
-    if (!this.secondary.isEmpty) this.secondary.load(keys, values);
+    if (!this.secondary.isEmpty) this.secondary.load(keys, values, startAfter);
     // The loaded items are visited by the expiry index's build, in slices (ttl/sweeper.ts).
     if (this.expiry !== undefined && keys.length > 0) this.expiry.complete = false;
     if (keys.length === 0) return;
@@ -187,7 +189,8 @@ export class Table {
       this.fill(50_000);
       if (this.filling !== undefined) setImmediate(step);
     };
-    setImmediate(step);
+    if (startAfter === undefined) setImmediate(step);
+    else void startAfter.then(() => setImmediate(step), () => setImmediate(step));
   }
 
   /** Finishes filling the point-read map now (for benchmarks that measure the steady state). */

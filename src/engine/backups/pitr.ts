@@ -242,7 +242,7 @@ export class PitrKeeper {
     const log = this.db.logStore;
     if (log !== undefined) {
       if (from === Infinity) log.release('pitr');
-      else log.retain('pitr', { time: from }, { tail: false });
+      else log.retain('pitr', { time: from }, false);
       return;
     }
     if (from === Infinity) this.memory = undefined;

@@ -30,6 +30,7 @@ import type { Item } from '../types/attribute-value';
 import { itemSize } from '../types/attribute-validation';
 import { checkItemKey, checkItemSize } from '../operations/common';
 import { checkIndexKeysForPut } from '../indexes/writes';
+import { startIndexWork } from '../indexes/backfill';
 
 /**
  * A table's items as a table snapshot holds them (src/engine/log/snapshot.ts): encoded strings
@@ -58,25 +59,33 @@ export async function createTableWithItems(
   contents: TableContents | AsyncIterable<Item>,
   options: { origin?: Origin } = {},
 ): Promise<Table> {
-  if (db.isClosed) throw new DynamoDBError('InternalServerError', 'The database is closed');
+  if (db.isClosed) throw closedError();
   if (db.tables.has(meta.name) || db.creating.has(meta.name)) throw resourceInUse(`Table already exists: ${meta.name}`);
   db.creating.set(meta.name, meta);
   const log = db.logStore;
   let file: string | undefined;
   try {
-    const loaded = isContents(contents) ? inKeyOrder(contents) : await encodeItems(meta, contents);
+    const loaded = isContents(contents) ? inKeyOrder(contents) : await encodeItems(db, meta, contents);
     if (log !== undefined) file = await log.stageTable(meta.id, { meta, ...loaded });
-    await db.commit([{ kind: 'loadTable', tableId: meta.id, meta, file: file ?? '', contents: loaded }], options.origin ?? 'restore');
-    // Durable beyond the process too: a restore is rare and large, one sync more costs nothing.
-    await log?.sync();
+    // Durable as every write is (the database's `durability`): a kill in 'process' mode, a power
+    // loss too in 'disk' mode. The table's background building waits for that, not the reverse.
+    let acknowledged!: () => void;
+    const startAfter = new Promise<void>((resolve) => (acknowledged = resolve));
+    try {
+      await db.commit([{ kind: 'loadTable', tableId: meta.id, meta, file: file ?? '', contents: loaded, startAfter }], options.origin ?? 'restore');
+    } finally {
+      acknowledged();
+    }
   } catch (e) {
     if (file !== undefined) log?.discardStaged(file);
-    throw e;
+    throw asDynamoDBError(e, meta.name);
   } finally {
     db.creating.delete(meta.name);
   }
   const table = db.tables.get(meta.name);
   if (table === undefined || table.meta.id !== meta.id) throw resourceNotFound(`Requested resource not found: Table: ${meta.name} not found`);
+  // A GSI the caller left CREATING is backfilled as after UpdateTable (restores pass them ACTIVE).
+  startIndexWork(db, table);
   return table;
 }
 
@@ -95,6 +104,15 @@ export function describeCreating(db: Database, name: string): Record<string, unk
 /** DeleteTable and UpdateTable refuse a table still being created, as DynamoDB does. */
 export function refuseWhileCreating(db: Database, name: string): void {
   if (db.creating.has(name)) throw resourceInUse(`Attempt to change a resource which is still in use: Table is being created: ${name}`);
+}
+
+const closedError = (): DynamoDBError => new DynamoDBError('InternalServerError', 'The database is closed');
+
+/** A failure of the data folder (a full disk) as DynamoDB's InternalServerError; the cause goes to whoever runs the database. */
+function asDynamoDBError(e: unknown, name: string): unknown {
+  if (e instanceof DynamoDBError || e instanceof RangeError) return e;
+  console.error(`dynamo-workspace: table ${name} could not be created with its items:`, e);
+  return new DynamoDBError('InternalServerError', `Table ${name} could not be written to the data folder (the disk may be full or failing); it was not created.`);
 }
 
 function isContents(contents: TableContents | AsyncIterable<Item>): contents is TableContents {
@@ -128,22 +146,27 @@ function inKeyOrder(c: TableContents): TableContents {
  * the indexes' key types and the item size limit; a later item of the same key replaces an
  * earlier one (as a put would).
  */
-async function encodeItems(meta: TableMeta, items: AsyncIterable<Item>): Promise<TableContents> {
-  // Checks see the indexes; the table gathering the items keeps none (they are built once, at load).
-  const checker = new Table(meta);
-  const gathering = new Table({ ...meta, indexes: undefined, ttl: undefined, streams: undefined });
+async function encodeItems(db: Database, meta: TableMeta, items: AsyncIterable<Item>): Promise<TableContents> {
+  // Checks see the indexes and encode with the new table's codec; items gather in a plain map
+  // and are put in key order once, at the end (inserting into a sorted index costs far more).
+  const table = new Table({ ...meta, ttl: undefined, streams: undefined });
+  const gathered = new Map<string, string>();
   let count = 0;
   for await (const item of items) {
-    checkItemKey(checker, item);
-    checkIndexKeysForPut(checker, item);
+    checkItemKey(table, item);
+    checkIndexKeysForPut(table, item);
     const size = itemSize(item);
     checkItemSize(size);
     const added: DictionaryAdditions = { names: [], shapes: [] };
-    const encoded = gathering.codec.encode(item, size, added);
+    const encoded = table.codec.encode(item, size, added);
     // Other operations settle dictionaries between our turns: these entries must stay.
-    gathering.codec.publish(added);
-    gathering.put(gathering.keyOf(item), encoded);
-    if (++count % ITEMS_PER_TURN === 0) await new Promise((resolve) => setImmediate(resolve));
+    table.codec.publish(added);
+    gathered.set(table.keyOf(item), encoded);
+    if (++count % ITEMS_PER_TURN === 0) {
+      await new Promise((resolve) => setImmediate(resolve));
+      if (db.isClosed) throw closedError();
+    }
   }
-  return { dictionary: gathering.codec.dictionary(), ...gathering.index.snapshot() };
+  const keys = [...gathered.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return { dictionary: table.codec.dictionary(), keys, values: keys.map((k) => gathered.get(k)!) };
 }

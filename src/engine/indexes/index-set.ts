@@ -111,9 +111,10 @@ export class TableIndexes {
   /**
    * After a checkpoint load: the indexes (all but those being created or deleted) are built from the
    * loaded items in the background, one per turn, so that opening does not wait for them; anything
-   * that touches them first (a read, a write, DescribeTable) builds what is left at once.
+   * that touches them first (a read, a write, DescribeTable) builds what is left at once. With
+   * `startAfter`, the background building waits for it.
    */
-  load(keys: readonly string[], values: readonly string[]): void {
+  load(keys: readonly string[], values: readonly string[], startAfter?: Promise<unknown>): void {
     const indexes = this.live.filter((idx) => idx.meta.status !== 'CREATING');
     if (indexes.length === 0 && !this.hasLsi) return;
     for (const idx of indexes) idx.complete = false;
@@ -123,7 +124,8 @@ export class TableIndexes {
       this.buildNext();
       if (this.pending !== undefined) setImmediate(step);
     };
-    setImmediate(step);
+    if (startAfter === undefined) setImmediate(step);
+    else void startAfter.then(() => setImmediate(step), () => setImmediate(step));
   }
 
   /** Builds one pending index (or the item collections); false when nothing was left. */

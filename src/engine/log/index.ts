@@ -4,7 +4,9 @@
 // being written is synced, and where a failed run's log ends; end-mark.ts), recovers at open (recovery.ts, and
 // upgrade.ts for folders of the format before), keeps an index from lsn and time to segment
 // (time-index.ts), hands out readers of a range (reader.ts; recent ranges from the in-memory tail
-// of acknowledged records, tail-cache.ts), takes checkpoints as per-table
+// of acknowledged records, tail-cache.ts; `readFrom` goes on from a position an earlier read
+// stopped at), tells consumers how far the log is durable (`durableLsn`, `onDurable`: what no
+// crash takes back, the most Streams shows), takes checkpoints as per-table
 // snapshots (snapshot.ts) when enough log has accumulated, and removes what no consumer retains
 // (retention.ts). Every byte goes through a FileSystem, so tests can inject faults and crashes.
 //
@@ -19,7 +21,7 @@
 import * as path from 'node:path';
 import { nodeFileSystem, type FileSystem } from './file-system';
 import { listSegments, segmentName, type LogPosition } from './format';
-import { readRange, type LogRange } from './reader';
+import { readFrom, readRange, type LogRange, type ReadCursor } from './reader';
 import { TailCache } from './tail-cache';
 import { applyRepair, planRepair, recover, type CheckpointFrom, type RepairPlan } from './recovery';
 import type { LogRecord, Mutation, Origin } from './records';
@@ -32,7 +34,7 @@ import { LogWriter, type Durability, type SegmentStart } from './writer';
 export { FORMAT_VERSION, LogCorruptionError, LogFormatError, type LogPosition } from './format';
 export type { LoadTableMutation, LogRecord, Mutation, Origin, TableContentsSnapshot } from './records';
 export type { Durability } from './writer';
-export type { LogRange } from './reader';
+export type { LogRange, ReadCursor } from './reader';
 export type { RetainFrom } from './retention';
 export type { TableSnapshot } from './snapshot';
 export type { RepairPlan } from './recovery';
@@ -98,13 +100,17 @@ export class LogStore {
   private closing = false;
   /** The newest acknowledged records, for readers of recent history. */
   private readonly tail: TailCache;
-  /** The consumers that want the tail filled (see retain). */
-  private readonly tailReaders = new Set<string>();
   /**
    * Loaded-table files (see `stageTable`) that a logged record names, with that record's lsn:
    * replay needs each until a checkpoint covers its record, and then it is removed.
    */
   private readonly loadedFiles = new Map<string, number>();
+  /** Loaded-table files being written: close waits for them, so nothing is written into the folder after it. */
+  private readonly staging = new Set<Promise<unknown>>();
+  /** Consumers that read the newest records from the in-memory tail (see retain). */
+  private readonly tailReaders = new Set<string>();
+  /** Told when the durable lsn moves (see durableLsn). */
+  private readonly durableListeners = new Set<(lsn: number) => void>();
 
   private constructor(
     private readonly fs: FileSystem,
@@ -146,6 +152,9 @@ export class LogStore {
       sealed: (span: Parameters<TimeIndex['add']>[0]) => {
         listenerStore?.index.add(span);
         listenerStore?.prune();
+      },
+      durable: (lsn: number) => {
+        if (listenerStore) for (const f of listenerStore.durableListeners) f(lsn);
       },
     };
     const writerOptions = { segmentBytes: options.segmentBytes, durability: options.durability, syncIntervalMs: options.syncIntervalMs };
@@ -240,6 +249,20 @@ export class LogStore {
     return this.nextLsn - 1;
   }
 
+  /**
+   * The last lsn no crash can take back ('process' durability: synced to disk; 'disk': acknowledged).
+   * Records after it may still vanish, so consumers of history (Streams) read no further.
+   */
+  get durableLsn(): number {
+    return this.writer.durableLsn;
+  }
+
+  /** Calls `listener` with the new durable lsn each time it moves; returns the way to stop. */
+  onDurable(listener: (lsn: number) => void): () => void {
+    this.durableListeners.add(listener);
+    return () => this.durableListeners.delete(listener);
+  }
+
   /** Nothing appended is waiting to be written or acknowledged. */
   get idle(): boolean {
     return this.writer.idle;
@@ -323,15 +346,21 @@ export class LogStore {
    * crash leaves it to be removed at the next open, and `discardStaged` removes it at once.
    */
   async stageTable(tableId: string, snapshot: TableSnapshot): Promise<string> {
-    if (this.failed) throw this.failed;
+    if (this.failed || this.closing) throw this.failed ?? new Error('the log is closed');
     const file = `${LOADED_PREFIX}${tableId}.tsnap`;
-    await writeTableSnapshot(this.fs, path.join(this.dir, file), { ...snapshot, lsn: 0 });
+    const written = writeTableSnapshot(this.fs, path.join(this.dir, file), { ...snapshot, lsn: 0 });
+    this.staging.add(written);
+    try {
+      await written;
+    } finally {
+      this.staging.delete(written);
+    }
     return file;
   }
 
-  /** Removes a staged file whose record was never logged (the load failed). */
+  /** Removes a staged file whose record was never logged (the load failed); once closing, the next open removes it instead. */
   discardStaged(file: string): void {
-    if (this.loadedFiles.has(file) || this.failure !== undefined) return;
+    if (this.loadedFiles.has(file) || this.failure !== undefined || this.closing) return;
     this.fs.remove(path.join(this.dir, file));
   }
 
@@ -349,15 +378,15 @@ export class LogStore {
   }
 
   /**
-   * Keeps history from `from` on for the consumer `name` (until released). With `tail: false` the
-   * consumer reads that history from the segment files only and does not make the log keep its
-   * newest records in memory (point-in-time recovery reads rarely: filling the tail on every write
-   * cost PutItem about a quarter of its rate).
+   * Keeps history from `from` on for the consumer `name` (until released). With `recent`, the
+   * consumer also reads the newest records often, and the in-memory tail holds them for it; that
+   * costs every write a little (see tail-cache.ts), so a consumer that reads recent records well
+   * enough from the files (in the page cache, from remembered positions) passes false.
    */
-  retain(name: string, from: RetainFrom, options: { tail?: boolean } = {}): void {
+  retain(name: string, from: RetainFrom, recent = true): void {
     this.retention.retain(name, from);
-    if (options.tail === false) this.tailReaders.delete(name);
-    else this.tailReaders.add(name);
+    if (recent) this.tailReaders.add(name);
+    else this.tailReaders.delete(name);
     this.tail.enabled = this.tailReaders.size > 0;
   }
 
@@ -387,12 +416,51 @@ export class LogStore {
       this.fs.remove(path.join(this.dir, segmentName(segment)));
       this.index.remove(segment);
     }
+    const positions = this.writer.positions;
+    const first = this.index.spans()[0]?.segment ?? Infinity;
+    let gone = 0;
+    while (gone < positions.length && positions[gone].segment < first) gone++;
+    if (gone > 0) positions.splice(0, gone);
   }
 
   /** The records of a range of lsns or times, oldest first, read as iterated. Reading changes nothing. */
   read(range: LogRange = {}): Generator<LogRecord> {
     const cached = this.tail.serve(range);
     return cached ? yieldAll(cached) : readRange(this.fs, this.dir, this.index, range);
+  }
+
+  /**
+   * The records from `fromLsn` to `toLsn` (inclusive), oldest first, read as iterated: from the
+   * in-memory tail when it holds them, else from the segments a chunk at a time, starting at
+   * `cursor.hint` when it is where an earlier read stopped (`cursor.next`, set as records are
+   * handed out). A reader that stops early reads little more than it took.
+   */
+  readFrom(fromLsn: number, toLsn: number, cursor: ReadCursor): Iterable<LogRecord> {
+    const cached = this.tail.iterate({ fromLsn, toLsn });
+    if (cached) return cached;
+    // The nearer of the caller's hint and the writer's remembered positions (hints are only ever before fromLsn).
+    const known = this.positionBefore(fromLsn);
+    const hint = cursor.hint;
+    if (known && (hint === undefined || hint.lsn >= fromLsn || known.segment > hint.segment || (known.segment === hint.segment && known.offset > hint.offset))) cursor.hint = known;
+    return readFrom(this.fs, this.dir, this.index, fromLsn, toLsn, cursor);
+  }
+
+  /** The last remembered position before the record `lsn` (see LogWriter.positions). */
+  private positionBefore(lsn: number): LogPosition | undefined {
+    const list = this.writer.positions;
+    let lo = 0;
+    let hi = list.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (list[mid].lsn < lsn) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo > 0 ? list[lo - 1] : undefined;
+  }
+
+  /** The lsn of the oldest record the log still holds. */
+  get earliestLsn(): number {
+    return this.index.spans()[0]?.firstLsn ?? this.nextLsn;
   }
 
   /** What the in-memory tail holds now (records and their approximate bytes). */
@@ -418,6 +486,7 @@ export class LogStore {
   async close(): Promise<void> {
     // No checkpoint starts from now on but the last one, below.
     this.closing = true;
+    await Promise.allSettled([...this.staging]);
     await this.queued?.catch(() => undefined);
     await this.running?.catch(() => undefined);
     await this.writer.close();
@@ -446,9 +515,9 @@ function readLoadedTable(fs: FileSystem, dir: string, file: string, tableId: str
   return { meta, dictionary, keys, values };
 }
 
-/** The mutations as the log keeps them: a loaded table's items stay out of the tail cache (they are in its file). */
+/** The mutations as the log keeps them: a loaded table's items stay out of the tail cache (they are in its file), and so does what only the writer uses. */
 function withoutContents(mutations: Mutation[]): Mutation[] {
-  if (!mutations.some((m) => m.kind === 'loadTable' && m.contents !== undefined)) return mutations;
+  if (!mutations.some((m) => m.kind === 'loadTable' && (m.contents !== undefined || m.startAfter !== undefined))) return mutations;
   return mutations.map((m) => (m.kind === 'loadTable' ? { kind: m.kind, tableId: m.tableId, meta: m.meta, file: m.file } : m));
 }
 

@@ -30,6 +30,12 @@ export interface LoadTableMutation {
   /** The snapshot file's name inside the data folder ('' in memory, where there is none). */
   file: string;
   contents?: TableContentsSnapshot;
+  /**
+   * Not logged: when the new table's background building (its point-read map, its indexes) may
+   * start. The writer passes its acknowledgement, so that building a large table's indexes does
+   * not hold the record's own write back; replay starts it at once.
+   */
+  startAfter?: Promise<unknown>;
 }
 
 /** The items of a loaded table: encoded with `dictionary`, keys in key order. */
@@ -219,8 +225,14 @@ export function decodeRecord(buf: Buffer, start: number, end: number): LogRecord
         const key = readText(r);
         const item = readText(r);
         const old = r.u8() === 1 ? readText(r) : undefined;
-        const added = readDictionary(r);
-        mutations.push({ kind: 'put', tableId, key, item, old, added: added.names.length || added.shapes.length ? added : undefined });
+        // Most writes add no dictionary entry: two zero counts, read without building empty lists.
+        let added: DictionaryAdditions | undefined;
+        if (r.buf[r.pos] === 0 && r.buf[r.pos + 1] === 0) r.pos += 2;
+        else {
+          const d = readDictionary(r);
+          if (d.names.length || d.shapes.length) added = d;
+        }
+        mutations.push({ kind: 'put', tableId, key, item, old, added });
         break;
       }
       case KIND.delete:

@@ -7,6 +7,8 @@
 // - it holds a contiguous run of lsns ending at the last acknowledged one, bounded by `maxBytes`
 //   (the oldest go first); its records share their strings with the tables, so what it costs is
 //   mostly the record objects, counted here by the bytes of their text;
+// - `droppedThrough` is the lsn of the newest record it let go (0: none): everything after it that
+//   was kept is still there (the in-memory database keeps Streams' history in one of these);
 // - it answers a range only when it holds every record of it, otherwise the caller reads files;
 // - it fills only while some consumer keeps history (Streams, PITR): kept records outlive the
 //   young generation of the heap, so with nobody to read them the log keeps none (measured: a
@@ -43,6 +45,8 @@ export class TailCache {
   private sizes: number[] = [];
   private head = 0;
   private bytes = 0;
+  /** The lsn of the newest record let go (by size or age), 0 if none. */
+  droppedThrough = 0;
 
   private active = false;
 
@@ -86,13 +90,33 @@ export class TailCache {
     this.records.push(record);
     this.sizes.push(size);
     this.bytes += size;
-    while (this.bytes > this.maxBytes && this.head < this.records.length) this.bytes -= this.sizes[this.head++];
+    while (this.bytes > this.maxBytes && this.head < this.records.length) this.drop();
+    this.compact();
+  }
+
+  private drop(): void {
+    this.droppedThrough = this.records[this.head].lsn;
+    this.bytes -= this.sizes[this.head++];
+  }
+
+  /** Lets go of the records older than `time`. */
+  dropOlderThan(time: number): void {
+    while (this.head < this.records.length && this.records[this.head].time < time) this.drop();
+    this.compact();
+  }
+
+  private compact(): void {
     // Compact now and then, so dropped records are let go.
     if (this.head > 4096 && this.head * 2 > this.records.length) {
       this.records = this.records.slice(this.head);
       this.sizes = this.sizes.slice(this.head);
       this.head = 0;
     }
+  }
+
+  /** The lsn of the oldest record held, if any. */
+  get oldestLsn(): number | undefined {
+    return this.records[this.head]?.lsn;
   }
 
   get size(): { records: number; bytes: number } {
@@ -105,6 +129,12 @@ export class TailCache {
    * cache's first record can be at or after a time later than that record's.
    */
   serve(range: LogRange): LogRecord[] | undefined {
+    const held = this.iterate(range);
+    return held && [...held];
+  }
+
+  /** As serve, but read lazily as iterated (a reader that needs only the first few records copies no more). */
+  iterate(range: LogRange): Iterable<LogRecord> | undefined {
     const list = this.records;
     const first = list[this.head];
     if (first === undefined) return undefined;
@@ -122,8 +152,10 @@ export class TailCache {
       if (list[mid].lsn < fromLsn) lo = mid + 1;
       else hi = mid;
     }
-    const out: LogRecord[] = [];
-    for (let i = lo; i < list.length && list[i].lsn <= toLsn; i++) if (list[i].time >= fromTime) out.push(list[i]);
-    return out;
+    return from(list, lo, toLsn, fromTime);
   }
+}
+
+function* from(list: readonly LogRecord[], start: number, toLsn: number, fromTime: number): Generator<LogRecord> {
+  for (let i = start; i < list.length && list[i].lsn <= toLsn; i++) if (list[i].time >= fromTime) yield list[i];
 }

@@ -16,7 +16,13 @@
 // records (the background flush carries the size with the data). Either way an empty database
 // does not start with a large file.
 //
-// Invariants: acknowledgements go out in log order; after the first failure (a failed write or
+// What is durable (survives a power loss as well as the process's end) is tracked apart from
+// what is acknowledged: `durableLsn`, told to `listener.durable`. In 'disk' mode it is the
+// acknowledged lsn; in 'process' mode it moves only when an fdatasync covering the record has
+// returned (a background flush, a rollover, sync(), close). Streams shows only durable records.
+//
+// Invariants: acknowledgements go out in log order; the durable lsn never passes the acknowledged
+// one and never moves after a failure; after the first failure (a failed write or
 // sync) nothing more is acknowledged, `listener.failed` is told at once (before any waiting
 // writer hears of it), and every later append is refused.
 import { BinaryWriter } from '../storage/binary';
@@ -31,6 +37,8 @@ export const DEFAULT_SEGMENT_BYTES = 64 * 1024 * 1024;
 export const FIRST_ALLOCATION = 256 * 1024;
 export const DEFAULT_SYNC_INTERVAL_MS = 200;
 const MAX_IN_FLIGHT = 2;
+/** One remembered record position per this many lsns (see LogWriter.positions). */
+export const POSITION_EVERY = 1024;
 
 /** What an acknowledged record survives (see the top of this file). */
 export type Durability = 'process' | 'disk';
@@ -62,6 +70,8 @@ export interface WriterListener {
   failed(error: Error): Error | void;
   /** A segment was completed and the writer moved on to the next. */
   sealed(span: SegmentSpan): void;
+  /** Every record up to `lsn` is on disk (see durableLsn). */
+  durable?(lsn: number): void;
 }
 
 interface Pending {
@@ -175,6 +185,8 @@ export class LogWriter {
   private closed = false;
   private closing: Promise<void> | undefined;
   private synced = 0;
+  /** The last lsn known to be on disk: what no crash, of the process or the machine, takes back. */
+  private durable: number;
   /** How far the current segment's records are acknowledged (what readers may read). */
   private ackedOffset = HEADER_BYTES;
   private syncing: Promise<void> | undefined;
@@ -185,6 +197,12 @@ export class LogWriter {
   private markTimer: NodeJS.Timeout | undefined;
   /** Frame bytes appended since the writer started. */
   appendedBytes = 0;
+  /**
+   * Where every POSITION_EVERY-th record starts (the position just before it), oldest first: a
+   * reader looking for an lsn of this run starts at the nearest one rather than at its segment's
+   * start. The owner drops the entries of removed segments.
+   */
+  readonly positions: LogPosition[] = [];
   /** The position just after the current segment's header: where replay of it starts. */
   segmentStart!: LogPosition;
 
@@ -197,6 +215,8 @@ export class LogWriter {
   ) {
     this.segment = start.segment;
     this.epoch = start.epoch;
+    // The log store syncs what recovery read before a writer starts.
+    this.durable = start.previous.lsn;
     this.chain = 0;
     this.span = { segment: start.segment, firstLsn: start.firstLsn, firstTime: start.firstTime, lastLsn: start.previous.lsn, lastTime: start.firstTime, end: HEADER_BYTES };
     this.segmentBytes = Math.max(options.segmentBytes ?? DEFAULT_SEGMENT_BYTES, HEADER_BYTES + 512);
@@ -240,6 +260,17 @@ export class LogWriter {
 
   get failed(): Error | undefined {
     return this.failure;
+  }
+
+  /** The last lsn on disk (see the top of this file). */
+  get durableLsn(): number {
+    return this.durable;
+  }
+
+  private madeDurable(lsn: number): void {
+    if (lsn <= this.durable || this.failure) return;
+    this.durable = lsn;
+    this.listener.durable?.(lsn);
   }
 
   /** Segments are filled with zeros ahead of the records ('disk' mode only). */
@@ -343,6 +374,8 @@ export class LogWriter {
     let crc = this.chain;
     let frame = 0;
     for (let i = 0; i < ends.length; i++) {
+      const lsn = buf.readDoubleLE(frame + FRAME_HEADER);
+      if (lsn % POSITION_EVERY === 0) this.positions.push({ segment: this.segment, offset: this.offset + frame, crc, lsn: lsn - 1 });
       crc = frameCrc(buf.subarray(frame + FRAME_HEADER, ends[i]), crc);
       buf.writeUInt32LE(crc, frame + 4);
       if (i === ends.length - 1) {
@@ -402,6 +435,7 @@ export class LogWriter {
           this.synced = written;
           this.ackedOffset = written;
           this.listener.acknowledged(lastLsn);
+          this.madeDurable(lastLsn);
           acknowledged?.resolve();
           this.scheduleMark();
         }
@@ -485,6 +519,7 @@ export class LogWriter {
       this.syncTimer = undefined;
       this.handle.datasync();
       this.lastSyncAt = performance.now();
+      this.madeDurable(this.span.lastLsn);
     }
     let spare: string | undefined;
     if (this.spare) {
@@ -536,6 +571,8 @@ export class LogWriter {
     if (this.syncing) return this.syncing;
     const segment = this.segment;
     const target = this.offset;
+    // In 'process' mode a batch's write is synchronous: the records up to here are those written.
+    const targetLsn = this.span.lastLsn;
     this.lastSyncAt = performance.now();
     this.syncing = this.handle.datasyncAsync().then(
       () => {
@@ -544,6 +581,7 @@ export class LogWriter {
           this.synced = target;
           this.scheduleMark();
         }
+        this.madeDurable(targetLsn);
         this.scheduleSync();
       },
       (err: Error) => {
@@ -602,7 +640,10 @@ export class LogWriter {
       if (this.durability === 'process' && this.offset > this.synced) {
         try {
           this.handle.datasync();
-          if (!this.failure) this.synced = this.offset;
+          if (!this.failure) {
+            this.synced = this.offset;
+            this.madeDurable(this.span.lastLsn);
+          }
         } catch (e) {
           // A log that already failed reported its error to the writers; this one adds nothing.
           if (!this.failure) throw e;

@@ -59,7 +59,10 @@ export const ITERATOR_LIFETIME_MS = 15 * 60 * 1000;
 export const MUTATIONS_PER_RECORD = 1000;
 
 export function sequenceNumber(lsn: number, mutationIndex: number): string {
-  return String(lsn * MUTATIONS_PER_RECORD + mutationIndex).padStart(21, '0');
+  // The same digits as String(lsn * 1000 + mutationIndex), built from two small integers: turning
+  // one large double into text took a sixth of GetRecords' time to write a record.
+  const low = mutationIndex < 10 ? '00' + mutationIndex : mutationIndex < 100 ? '0' + mutationIndex : String(mutationIndex);
+  return (lsn === 0 ? String(mutationIndex) : lsn + low).padStart(21, '0');
 }
 
 /** The lsn and mutation index of a sequence number, or undefined when it is not one of ours. */

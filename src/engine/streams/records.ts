@@ -1,0 +1,218 @@
+// Stream records from log records: one per put or delete mutation of a table with a stream,
+// shaped exactly as DynamoDB Streams writes them (eventID, eventName, eventVersion, eventSource,
+// awsRegion, dynamodb {ApproximateCreationDateTime, Keys, NewImage, OldImage, SequenceNumber,
+// SizeBytes, StreamViewType}, and userIdentity {Type, PrincipalId} for TTL deletions: the Streams
+// API's capitalised member names, which the AWS SDKs read; Lambda's events spell them type and
+// principalId).
+//
+// Two renderings of the same record: JSON text written straight from the encoded images (the
+// endpoint's GetRecords, where a million records must not each become an object tree first), and
+// plain objects (in-process callers, subscriptions). Both come from `StreamEntry`, a mutation and
+// where it sits in the log, so they cannot disagree.
+//
+// Invariants:
+// - A write that changed nothing (old and new images equal as DynamoDB data: attribute order and
+//   set order do not matter) has no record.
+// - eventID is a function of the stream and the sequence number: the same record read twice, or
+//   after a reopen, has the same id; two records never share one.
+// - SizeBytes is the size (DynamoDB's item-size rules) of Keys plus the images the view type
+//   includes, which is what DynamoDB Local reports and DynamoDB documents as the record's size.
+import { createHash } from 'node:crypto';
+import type { ItemCodec } from '../codec/item-codec';
+import { encodedItemSize } from '../codec/item-codec';
+import type { KeySchemaInfo } from '../codec/key-codec';
+import { valuesEqual } from '../expressions';
+import type { Mutation, Origin } from '../log';
+import type { AttributeValue, Item } from '../types/attribute-value';
+import { attributeValueSize, utf8Length } from '../types/attribute-validation';
+import { sequenceNumber, type StreamViewType } from './model';
+
+// Module-level copies of imported functions called for every record (see log/reader.ts: run from
+// source, each read of an imported binding is a getter call).
+const itemSize = encodedItemSize;
+const valueSize = attributeValueSize;
+const sequenceText = sequenceNumber;
+
+export type ItemMutation = Extract<Mutation, { kind: 'put' | 'delete' }>;
+
+/** One change of an item, where the log holds it. */
+export interface StreamEntry {
+  lsn: number;
+  /** The mutation's index in its log record (the low part of the sequence number). */
+  index: number;
+  /** Milliseconds since the epoch. */
+  time: number;
+  origin: Origin | undefined;
+  mutation: ItemMutation;
+}
+
+/** What rendering a stream's records needs: the table's codec and key names, the view type, and names. */
+export interface RecordContext {
+  codec: ItemCodec;
+  schema: KeySchemaInfo;
+  viewType: StreamViewType;
+  region: string;
+  /** The key attribute names' UTF-8 bytes (part of every record's SizeBytes). */
+  keyNameBytes: number;
+  /** Made on first use by recordJson. */
+  parts?: JsonParts;
+  /** 11 hex digits that set this stream's eventIDs apart from another's (see eventIdPrefix). */
+  idPrefix: string;
+}
+
+export interface StreamRecord {
+  eventID: string;
+  eventName: 'INSERT' | 'MODIFY' | 'REMOVE';
+  eventVersion: '1.1';
+  eventSource: 'aws:dynamodb';
+  awsRegion: string;
+  dynamodb: {
+    ApproximateCreationDateTime: number;
+    Keys: Item;
+    NewImage?: Item;
+    OldImage?: Item;
+    SequenceNumber: string;
+    SizeBytes: number;
+    StreamViewType: StreamViewType;
+  };
+  /** The Streams API's member names (capitalised; Lambda's event format writes them in lower case). */
+  userIdentity?: { Type: 'Service'; PrincipalId: 'dynamodb.amazonaws.com' };
+}
+
+const TTL_IDENTITY = { Type: 'Service', PrincipalId: 'dynamodb.amazonaws.com' } as const;
+const TTL_IDENTITY_JSON = JSON.stringify(TTL_IDENTITY);
+
+export function eventIdPrefix(streamArn: string): string {
+  return createHash('sha1').update(streamArn).digest('hex').slice(0, 11);
+}
+
+/** 32 characters, as DynamoDB's eventIDs: the stream's prefix and the record's 21-digit sequence number. */
+function eventId(ctx: RecordContext, sequence: string): string {
+  return ctx.idPrefix + sequence;
+}
+
+/** Whether the mutation is one of an item's (not a table's). */
+export function isItemMutation(m: Mutation): m is ItemMutation {
+  return m.kind === 'put' || m.kind === 'delete';
+}
+
+/** Whether a put or delete changed the item (a put of an equal item did not: it has no record). */
+export function changesItem(codec: ItemCodec, m: ItemMutation): boolean {
+  if (m.kind === 'delete' || m.old === undefined) return true;
+  if (m.old === m.item) return false;
+  // Equal data has equal sizes: most real changes end here without decoding anything.
+  if (itemSize(m.old) !== itemSize(m.item)) return true;
+  return !valuesEqual({ M: codec.decode(m.old) }, { M: codec.decode(m.item) });
+}
+
+function eventName(m: ItemMutation): StreamRecord['eventName'] {
+  return m.kind === 'delete' ? 'REMOVE' : m.old === undefined ? 'INSERT' : 'MODIFY';
+}
+
+/** The images the view type includes: [new, old], each an encoded item or undefined. */
+function images(viewType: StreamViewType, m: ItemMutation): [string | undefined, string | undefined] {
+  const newImage = m.kind === 'put' && (viewType === 'NEW_IMAGE' || viewType === 'NEW_AND_OLD_IMAGES') ? m.item : undefined;
+  const oldImage = viewType === 'OLD_IMAGE' || viewType === 'NEW_AND_OLD_IMAGES' ? m.old : undefined;
+  return [newImage, oldImage];
+}
+
+/** The key attribute names, partition first. */
+function keyNames(schema: KeySchemaInfo): string[] {
+  return schema.sortName === undefined ? [schema.partitionName] : [schema.partitionName, schema.sortName];
+}
+
+/** The key attribute values, in keyNames order. */
+function keyOf(ctx: RecordContext, m: ItemMutation): AttributeValue[] {
+  const image = m.kind === 'put' ? m.item : m.old;
+  const sort = ctx.schema.sortName;
+  const partition = ctx.codec.attribute(image, ctx.schema.partitionName)!;
+  return sort === undefined ? [partition] : [partition, ctx.codec.attribute(image, sort)!];
+}
+
+function sizeOf(ctx: RecordContext, keys: AttributeValue[], newImage: string | undefined, oldImage: string | undefined): number {
+  let size = ctx.keyNameBytes;
+  for (let i = 0; i < keys.length; i++) size += valueSize(keys[i]);
+  if (newImage !== undefined) size += itemSize(newImage);
+  if (oldImage !== undefined) size += itemSize(oldImage);
+  return size;
+}
+
+/** The parts of a record's JSON text that are the same for every record of a stream, made once per page. */
+interface JsonParts {
+  /** After eventName: the constant members up to ApproximateCreationDateTime's value. */
+  afterName: string;
+  /** Before each key value: `,"Keys":{"pk":` then `,"sk":`. */
+  keyOpenings: string[];
+  /** From after SizeBytes' value to the end of `dynamodb`. */
+  tail: string;
+}
+
+function jsonParts(ctx: RecordContext): JsonParts {
+  return (ctx.parts ??= {
+    afterName: '","eventVersion":"1.1","eventSource":"aws:dynamodb","awsRegion":' + JSON.stringify(ctx.region) + ',"dynamodb":{"ApproximateCreationDateTime":',
+    keyOpenings: keyNames(ctx.schema).map((name, i) => (i === 0 ? ',"Keys":{' : ',') + JSON.stringify(name) + ':'),
+    tail: ',"StreamViewType":"' + ctx.viewType + '"}',
+  });
+}
+
+/** DynamoDB sends the time in epoch seconds. */
+function creationTime(e: StreamEntry): number {
+  return Math.floor(e.time / 1000);
+}
+
+/** The record as JSON text, written from the encoded images. */
+export function recordJson(ctx: RecordContext, e: StreamEntry): string {
+  const m = e.mutation;
+  const parts = jsonParts(ctx);
+  const [newImage, oldImage] = images(ctx.viewType, m);
+  const keys = keyOf(ctx, m);
+  const sequence = sequenceText(e.lsn, e.index);
+  let out = '{"eventID":"' + eventId(ctx, sequence) + '","eventName":"' + eventName(m) + parts.afterName + creationTime(e);
+  for (let i = 0; i < keys.length; i++) out += parts.keyOpenings[i] + JSON.stringify(keys[i]);
+  out += '}';
+  if (newImage !== undefined) out += ',"NewImage":' + ctx.codec.toJson(newImage);
+  if (oldImage !== undefined) out += ',"OldImage":' + ctx.codec.toJson(oldImage);
+  out += ',"SequenceNumber":"' + sequence + '","SizeBytes":' + sizeOf(ctx, keys, newImage, oldImage) + parts.tail;
+  if (e.origin === 'ttl') out += ',"userIdentity":' + TTL_IDENTITY_JSON;
+  return out + '}';
+}
+
+/** The record as a plain object (the same record recordJson writes). */
+export function recordObject(ctx: RecordContext, e: StreamEntry): StreamRecord {
+  const m = e.mutation;
+  const [newImage, oldImage] = images(ctx.viewType, m);
+  const keys = keyOf(ctx, m);
+  const sequence = sequenceText(e.lsn, e.index);
+  const dynamodb: StreamRecord['dynamodb'] = {
+    ApproximateCreationDateTime: creationTime(e),
+    Keys: Object.fromEntries(keyNames(ctx.schema).map((name, i) => [name, keys[i]])),
+    SequenceNumber: sequence,
+    SizeBytes: sizeOf(ctx, keys, newImage, oldImage),
+    StreamViewType: ctx.viewType,
+  };
+  if (newImage !== undefined) dynamodb.NewImage = ctx.codec.decode(newImage);
+  if (oldImage !== undefined) dynamodb.OldImage = ctx.codec.decode(oldImage);
+  const record: StreamRecord = {
+    eventID: eventId(ctx, sequence),
+    eventName: eventName(m),
+    eventVersion: '1.1',
+    eventSource: 'aws:dynamodb',
+    awsRegion: ctx.region,
+    dynamodb,
+  };
+  if (e.origin === 'ttl') record.userIdentity = { ...TTL_IDENTITY };
+  return record;
+}
+
+/** About how many bytes of JSON the record takes (GetRecords' 1 MB per call), without writing it. */
+export function approximateBytes(e: StreamEntry): number {
+  const m = e.mutation;
+  return 320 + 2 * (m.key.length + (m.kind === 'put' ? m.item.length : 0) + (m.old?.length ?? 0));
+}
+
+/** What rendering the records of a stream of a table with this codec and key schema needs. */
+export function newRecordContext(codec: ItemCodec, schema: KeySchemaInfo, viewType: StreamViewType, region: string, streamArn: string): RecordContext {
+  let keyNameBytes = 0;
+  for (const name of keyNames(schema)) keyNameBytes += utf8Length(name);
+  return { codec, schema, viewType, region, keyNameBytes, idPrefix: eventIdPrefix(streamArn) };
+}
