@@ -66,6 +66,12 @@ export interface DatabaseOptions {
   ttlSweepIntervalMs?: number;
   /** How long an UpdateTimeToLive change stays ENABLING or DISABLING, refusing other changes (default 1000 ms). */
   ttlTransitionMs?: number;
+  /**
+   * The folder standing in for S3 in ExportTableToPointInTime and ImportTable: each bucket is a
+   * folder under it (src/engine/backups/buckets.ts). Default: `buckets` in the data folder; a
+   * database in memory without one refuses export and import.
+   */
+  bucketsRoot?: string;
 }
 
 export class Database {

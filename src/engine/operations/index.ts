@@ -24,7 +24,13 @@ import { restoreTableFromBackup } from './restore-table-from-backup';
 import { updateContinuousBackups } from './update-continuous-backups';
 import { describeContinuousBackups } from './describe-continuous-backups';
 import { restoreTableToPointInTime } from './restore-table-to-point-in-time';
+import { exportTableToPointInTime } from './export-table-to-point-in-time';
+import { describeExport } from './describe-export';
+import { listExports } from './list-exports';
+import { importTable } from './import-table';
+import { describeImport } from './describe-import';
+import { listImports } from './list-imports';
 
-const all: Operation[] = [createTable, describeTable, listTables, deleteTable, updateTable, putItem, getItem, updateItem, deleteItem, query, scan, batchGetItem, batchWriteItem, describeLimits, updateTimeToLive, describeTimeToLive, createBackup, describeBackup, listBackups, deleteBackup, restoreTableFromBackup, updateContinuousBackups, describeContinuousBackups, restoreTableToPointInTime];
+const all: Operation[] = [createTable, describeTable, listTables, deleteTable, updateTable, putItem, getItem, updateItem, deleteItem, query, scan, batchGetItem, batchWriteItem, describeLimits, updateTimeToLive, describeTimeToLive, createBackup, describeBackup, listBackups, deleteBackup, restoreTableFromBackup, updateContinuousBackups, describeContinuousBackups, restoreTableToPointInTime, exportTableToPointInTime, describeExport, listExports, importTable, describeImport, listImports];
 
 export const OPERATIONS: ReadonlyMap<string, Operation> = new Map(all.map((op) => [op.name, op]));

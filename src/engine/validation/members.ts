@@ -119,6 +119,18 @@ export const CONDITION_MEMBERS: Record<string, Spec> = {
 };
 
 // ---------------------------------------------------------------------------------------------
+// Backups, export and import
+
+/** A table's ARN where an operation names the table by it (exports, backups). */
+export const TABLE_ARN: Spec = { type: 'string', min: 1, max: 1024 };
+/** A timestamp member: epoch seconds, a JSON number (fractions allowed); the operation checks its range. */
+export const TIMESTAMP: Spec = { type: 'any' };
+export const CLIENT_TOKEN: Spec = { type: 'string', pattern: /^[^$]+$/, patternText: '^[^\\$]+$' };
+export const S3_BUCKET: Spec = { type: 'string', max: 255, pattern: /^[a-z0-9A-Z]+[.\-\w]*[a-z0-9A-Z]+$/, patternText: '^[a-z0-9A-Z]+[\\.\\-\\w]*[a-z0-9A-Z]+$' };
+export const S3_BUCKET_OWNER: Spec = { type: 'string', pattern: /^[0-9]{12}$/, patternText: '[0-9]{12}' };
+export const S3_PREFIX: Spec = { type: 'string', max: 1024 };
+
+// ---------------------------------------------------------------------------------------------
 // Backups
 
 /** A backup's ARN (DescribeBackup, DeleteBackup, RestoreTableFromBackup, ListBackups' ExclusiveStartBackupArn). */
