@@ -40,8 +40,8 @@ import { scanAll, waitActive, waitUntil } from './backup-helpers';
 const ROOT = path.resolve(__dirname, '../..');
 const ENDPOINT_LINE = /^Dynamo Workspace endpoint: (http:\/\/127\.0\.0\.1:\d+)$/;
 const ITEMS = 20_000;
-/** Milliseconds between sending the request and the kill: before, during and after the work. */
-const DELAYS = [0, 15, 60, 250];
+/** Milliseconds between sending the request and the kill: before, during and (for 20,000 items, usually) after the work. */
+const DELAYS = [0, 15, 60, 250, 2000];
 let work: string;
 let cli: string;
 
@@ -168,7 +168,7 @@ describe('kill -9 through the server, then restart', () => {
     await stop(s);
   });
 
-  test('during ExportTableToPointInTime: a written summary manifest names data files holding exactly its items', async () => {
+  test('during ExportTableToPointInTime: a written summary manifest names data files holding exactly its items', async (t) => {
     const { dir, s: first, items } = await seeded('export');
     let s = first;
     for (const delay of DELAYS) {
@@ -188,7 +188,9 @@ describe('kill -9 through the server, then restart', () => {
       }
     }
     const bucket = path.join(dir, 'buckets', 'crash');
-    for (const summaryPath of findFiles(bucket, 'manifest-summary.json')) {
+    const summaries = findFiles(bucket, 'manifest-summary.json');
+    t.diagnostic(`${summaries.length} of ${DELAYS.length} killed exports had written their summary manifest`);
+    for (const summaryPath of summaries) {
       const summary = JSON.parse(fs.readFileSync(summaryPath, 'utf8'));
       const listed = fs.readFileSync(path.join(bucket, summary.manifestFilesS3Key), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
       const lines = listed.flatMap((f: { dataFileS3Key: string }) =>
