@@ -8,11 +8,11 @@ import { writeResult } from './lib/results';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { connect } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { Database } from '../src/engine/database';
 import { startChild } from './lib/children';
 import { encodeRequest, runLoad } from './lib/raw-client';
+import { rawConnection } from './lib/raw-connection';
 import { summarize } from './lib/stats';
 
 const ITEMS = Number(process.env.BENCH_ITEMS ?? 1_000_000);
@@ -137,39 +137,6 @@ async function measure(inFlight: number, op: (i: number) => Promise<unknown>): P
 }
 
 const round = (x: number): number => Math.round(x * 1000) / 1000;
-
-/** One keep-alive connection sending one request at a time (for calls that need the answer). */
-function rawConnection(host: string, port: number) {
-  const socket = connect({ host, port, noDelay: true });
-  let pending = Buffer.alloc(0);
-  let waiting: ((body: string) => void) | undefined;
-  socket.on('data', (chunk: Buffer) => {
-    pending = Buffer.concat([pending, chunk]);
-    const head = pending.indexOf('\r\n\r\n');
-    if (head < 0) return;
-    const m = /content-length: *(\d+)/i.exec(pending.subarray(0, head).toString('latin1'));
-    const length = head + 4 + Number(m ? m[1] : 0);
-    if (pending.length < length) return;
-    const body = pending.subarray(head + 4, length).toString('utf8');
-    pending = pending.subarray(length);
-    const w = waiting;
-    waiting = undefined;
-    w?.(body);
-  });
-  const ready = new Promise<void>((resolve) => socket.once('connect', () => resolve()));
-  return {
-    async send(operation: string, body: unknown): Promise<any> {
-      await ready;
-      const answer = new Promise<string>((resolve) => (waiting = resolve));
-      socket.write(encodeRequest({ target: `DynamoDB_20120810.${operation}`, body: JSON.stringify(body) }));
-      const text = await answer;
-      const parsed = JSON.parse(text);
-      if (parsed.__type) throw new Error(text);
-      return parsed;
-    },
-    close: () => socket.end(),
-  };
-}
 
 async function inProcess(): Promise<Record<string, unknown>> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dw-qsb-'));

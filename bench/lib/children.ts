@@ -25,7 +25,9 @@ export async function startChild(mode: string, dir?: string, checkout?: string):
     : bundled
       ? path.join(__dirname, 'lib', 'server-child.js')
       : path.join(__dirname, 'server-child.ts');
-  const args = [...(bundled ? [] : ['--import', 'tsx']), script, mode, ...(dir ? [dir] : [])];
+  // BENCH_SERVER_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the server child alone.
+  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter((a) => a !== '');
+  const args = [...nodeArgs, ...(bundled ? [] : ['--import', 'tsx']), script, mode, ...(dir ? [dir] : [])];
   const child: ChildProcess = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'inherit', 'ipc'] });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const line = await new Promise<string>((resolve, reject) => {

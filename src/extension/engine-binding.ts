@@ -5,7 +5,7 @@ import { sigV4Authorizer } from '../server/auth';
 import type { EmbeddedDatabase, EngineBinding } from './workspace-db';
 
 export const engineBinding: EngineBinding = {
-  open: (dir, { durability, logHistoryBytes }) => Database.open(dir, { durability, logHistoryBytes }),
+  open: (dir, { durability, logHistoryBytes, ttlSweepIntervalMs }) => Database.open(dir, { durability, logHistoryBytes, ttlSweepIntervalMs }),
   lockedBy: (error) => (error instanceof DatabaseLockedError ? (error.endpoint ?? '') : undefined),
   startServer: ({ db, host, port, authKeys, allowedOrigins }) =>
     startServer({ db: db as EmbeddedDatabase & Database, host, port, allowedOrigins, authorize: authKeys ? sigV4Authorizer({ keys: authKeys }) : undefined }),

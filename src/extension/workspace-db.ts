@@ -23,7 +23,7 @@ export interface EmbeddedDatabase {
 /** `dynamoWorkspace.durability`: what an acknowledged write survives (see DatabaseOptions). */
 export type Durability = 'process' | 'disk';
 export interface EngineBinding {
-  open(dir: string, options: { durability: Durability; logHistoryBytes?: number }): Promise<EmbeddedDatabase>;
+  open(dir: string, options: { durability: Durability; logHistoryBytes?: number; ttlSweepIntervalMs?: number }): Promise<EmbeddedDatabase>;
   /** for a "directory is locked" error: the owner's endpoint ('' if it has none); undefined for other errors */
   lockedBy(error: unknown): string | undefined;
   /** `authKeys`: access key id -> secret; when given, every request must be signed with one of them (SigV4). */
@@ -137,6 +137,12 @@ export class WorkspaceDatabase implements vscode.Disposable {
     return typeof mb === 'number' && Number.isFinite(mb) && mb >= 1 ? Math.floor(mb * 1024 * 1024) : undefined;
   }
 
+  /** `dynamoWorkspace.ttl.sweepIntervalSeconds`, in milliseconds (undefined: the engine's default). */
+  get ttlSweepIntervalMs(): number | undefined {
+    const s = vscode.workspace.getConfiguration('dynamoWorkspace', this.folder.uri).get<number>('ttl.sweepIntervalSeconds');
+    return typeof s === 'number' && Number.isFinite(s) && s >= 0 ? Math.round(Math.min(s, 86_400) * 1000) : undefined;
+  }
+
   get durability(): Durability {
     const config = vscode.workspace.getConfiguration('dynamoWorkspace', this.folder.uri);
     return config.get<string>('durability') === 'disk' ? 'disk' : 'process';
@@ -196,7 +202,7 @@ export class WorkspaceDatabase implements vscode.Disposable {
       const dir = this.dir;
       let db: EmbeddedDatabase;
       try {
-        db = await this.binding.open(dir, { durability: this.durability, logHistoryBytes: this.logHistoryBytes });
+        db = await this.binding.open(dir, { durability: this.durability, logHistoryBytes: this.logHistoryBytes, ttlSweepIntervalMs: this.ttlSweepIntervalMs });
       } catch (e) {
         const owner = this.binding.lockedBy(e);
         if (owner === undefined) throw e;

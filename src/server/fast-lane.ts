@@ -92,16 +92,17 @@ export function responseBytes(status: number, contentType: string, json: string,
   const start =
     `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Unknown'}\r\nx-amzn-RequestId: ${nextRequestId()}\r\nContent-Type: ${contentType}\r\n` +
     `Content-Length: ${bodyLength}\r\nDate: ${httpDate()}\r\n${cors !== undefined ? corsHeaders(cors) : ''}${close ? 'Connection: close\r\n' : KEEP_ALIVE}x-amz-crc32: `;
-  // The CRC header comes last: the body is written first, where it would follow the longest
-  // possible CRC, checksummed in place, then moved up against the head of the actual length.
+  // The CRC header comes last: the body is written first, after room for the longest possible
+  // head, checksummed in place, and the head of the actual length is then written right before
+  // it, so the body (up to a megabyte of GetRecords or Scan) is never moved.
   const room = start.length + 10 + 4; // up to 10 digits, then CRLF CRLF
   const out = Buffer.allocUnsafe(room + bodyLength);
   const body = out.subarray(room);
   if (bodyLength > 0) body.utf8Write(json, 0);
   const head = start + crc32(body) + '\r\n\r\n';
-  if (head.length < room) out.copy(out, head.length, room);
-  out.write(head, 0, 'latin1');
-  return head.length === room ? out : out.subarray(0, head.length + bodyLength);
+  const headStart = room - head.length;
+  out.write(head, headStart, 'latin1');
+  return headStart === 0 ? out : out.subarray(headStart);
 }
 
 interface Head {

@@ -2,7 +2,7 @@
 // headless chromium, with the extension installed from its .vsix: in a folder whose data folder
 // exists from an earlier session (run.sh makes it so; the host suite covers the other reason, an
 // explicitly enabled endpoint), the endpoint answers before the explorer is opened; "Add Connection…" in the view title with a row selected asks instead
-// of saving the row; the create form offers Stream and TTL and
+// of saving the row; the create form says up front that Stream and TTL are not available and
 // shows a provisioned table's monthly estimate; the Capacity hover shows it too; writes from the
 // SDK move the tree's count. Screenshots go to OUT_DIR; step results to RESULTS_JSON.
 //   DW_UI_WORKSPACE=DIR DW_UI_STATE=DIR node --import tsx test/e2e/ui-host-scenario.ts WORKBENCH_URL OUT_DIR RESULTS_JSON
@@ -73,15 +73,15 @@ async function main(): Promise<number> {
       }
     });
 
-    await step('the create form offers Stream and TTL, neither marked unavailable, before submitting', async () => {
+    await step('the create form offers Stream and TTL, both enabled, and takes a TTL attribute', async () => {
       await wb.runCommand(page, 'Dynamo Workspace: Create Table…');
       const form = wb.webview(page);
       await form.locator('#tableName input').waitFor({ timeout: 20_000 });
-      await form.locator('#stream').waitFor({ timeout: 10_000 });
+      await form.locator('#ttlAttribute input').waitFor();
+      if ((await form.locator('#stream-unavailable, #ttlAttribute-unavailable').count()) > 0) throw new Error('the form says Stream or TTL is unavailable');
       if ((await form.locator('#stream').getAttribute('disabled')) !== null) throw new Error('the Stream select is disabled');
-      if ((await form.locator('#stream-unavailable').count()) !== 0) throw new Error('the form says Stream is unavailable');
       if ((await form.locator('#ttlAttribute').getAttribute('disabled')) !== null) throw new Error('the TTL field is disabled');
-      if ((await form.locator('#ttlAttribute-unavailable').count()) !== 0) throw new Error('the form says TTL is unavailable');
+      await form.locator('#ttlAttribute input').fill('expiresAt');
       await noSidewaysScroll(page, form);
     });
 
@@ -103,17 +103,13 @@ async function main(): Promise<number> {
       await wb.sideBarTreeItem(page, TABLE).waitFor({ timeout: 20_000 });
     });
 
-    await step('the Capacity row\'s hover has the same estimate, Stream and TTL say off, and Backups says not yet available', async () => {
+    await step('the Capacity row\'s hover has the same estimate; Stream is off, TTL on the typed attribute, Backups not yet available', async () => {
       await wb.sideBarTreeItem(page, TABLE).click();
       await page.mouse.move(700, 400); // away from the table row's own hover
-      for (const label of ['Stream', 'Time to live']) {
-        await wb.sideBarTreeItem(page, new RegExp(`^${label}`)).first().waitFor({ timeout: 10_000 });
-        await page.locator('.part.sidebar .monaco-list-row', { hasText: label }).first().locator('.label-description', { hasText: 'off' }).waitFor({ timeout: 5_000 });
-      }
-      for (const label of ['Backups']) {
+      for (const [label, description] of [['Stream', /^off$/], ['Time to live', /^expiresAt \((enabling|enabled)\)$/], ['Backups', /^not yet available$/]] as const) {
         await wb.sideBarTreeItem(page, new RegExp(`^${label}`)).first().waitFor({ timeout: 10_000 });
         const row = page.locator('.part.sidebar .monaco-list-row', { hasText: label }).first();
-        await row.locator('.label-description', { hasText: 'not yet available' }).waitFor({ timeout: 5_000 });
+        await row.locator('.label-description', { hasText: description }).waitFor({ timeout: 5_000 });
       }
       const capacity = wb.sideBarTreeItem(page, /^Capacity/).first();
       const hover = page.locator('.monaco-hover, .workbench-hover', { hasText: '$2.09 a month' }).first();

@@ -1,12 +1,13 @@
-// What the create-table form and the tree say about a feature the workspace engine does not have
-// yet (Backups) and about those it has (Stream, TTL), and the monthly estimate of a provisioned table.
+// What the create-table form and the tree say about a table's stream, time to live and backups
+// (the workspace engine has no backups yet, and says so), TTL expiry in the extension's own
+// database, and the monthly estimate of a provisioned table.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { DynamoWorkspaceApi } from '../../src/extension/activate';
 import { NOT_YET_AVAILABLE } from '../../src/extension/features';
 import { api, children, closeAllEditors, uniqueName, waitFor } from './helpers';
 
-describe('features the workspace database does not have yet', () => {
+describe('table features: stream, time to live, backups, capacity', () => {
   let a: DynamoWorkspaceApi;
   let connectionId: string;
   before(async () => {
@@ -27,22 +28,19 @@ describe('features the workspace database does not have yet', () => {
   };
   const text = (t: vscode.TreeItem['tooltip']) => (t instanceof vscode.MarkdownString ? t.value : String(t ?? ''));
 
-  it('the tree says Backups are not yet available, and a plain table has its Stream and Time to live off', async () => {
+  it('the tree shows a new table\'s Stream and Time to live as off, and says Backups are not yet available', async () => {
     const tableName = uniqueName('Plain');
     await vscode.commands.executeCommand('dynamoWorkspace.createTable', { connectionId, draft: { tableName, partitionKey: 'id' } });
     const d = await details(tableName);
-    // The workspace engine serves Streams and TTL (ListStreams and DescribeTimeToLive answer), so those nodes show the table's state.
     assert.equal(d.get('Stream')?.description, 'off');
     assert.equal(d.get('Time to live')?.description, 'off');
-    for (const label of ['Backups']) {
-      const item = d.get(label);
-      assert.ok(item, `${label} is shown`);
-      assert.equal(item.description, 'not yet available', `${label}'s description`);
-      assert.equal(text(item.tooltip), NOT_YET_AVAILABLE, `${label}'s tooltip`);
-    }
+    const backups = d.get('Backups');
+    assert.ok(backups, 'Backups is shown');
+    assert.equal(backups.description, 'not yet available');
+    assert.equal(text(backups.tooltip), NOT_YET_AVAILABLE);
   });
 
-  it('the create-table form gets Stream and TTL available before anything is submitted', async () => {
+  it('the create-table form offers Stream and TTL: neither is marked unavailable', async () => {
     await vscode.commands.executeCommand('dynamoWorkspace.createTable', { connectionId });
     const designer = await waitFor('designer panel', () => a.designer());
     // the page's first request: what it renders the form from
@@ -53,13 +51,51 @@ describe('features the workspace database does not have yet', () => {
     designer.host.panel.dispose();
   });
 
-  it('a draft asking for TTL creates the table with TTL on that attribute', async () => {
+  it('a draft with a stream and a TTL attribute creates the table with both, and the tree shows them', async () => {
     const tableName = uniqueName('WithTtl');
-    const result = await vscode.commands.executeCommand<{ tableName: string }>('dynamoWorkspace.createTable', { connectionId, draft: { tableName, partitionKey: 'id', ttlAttribute: 'expiresAt' } });
+    const result = await vscode.commands.executeCommand<{ tableName: string }>('dynamoWorkspace.createTable', {
+      connectionId,
+      draft: { tableName, partitionKey: 'id', stream: 'NEW_IMAGE', ttlAttribute: 'expiresAt' },
+    });
     assert.equal(result?.tableName, tableName);
-    const ttl = (await (await a.manager.get(connectionId)).send('DescribeTimeToLive', { TableName: tableName })).TimeToLiveDescription;
+    const connection = await a.manager.get(connectionId);
+    const ttl = (await connection.send('DescribeTimeToLive', { TableName: tableName })).TimeToLiveDescription;
     assert.equal(ttl.AttributeName, 'expiresAt');
-    assert.match(ttl.TimeToLiveStatus, /^(ENABLING|ENABLED)$/);
+    assert.match(ttl.TimeToLiveStatus, /^ENABL(ING|ED)$/);
+    const d = await details(tableName);
+    assert.equal(d.get('Stream')?.description, 'NEW_IMAGE');
+    const arn = (await connection.send('DescribeTable', { TableName: tableName })).Table.LatestStreamArn as string;
+    assert.match(arn, new RegExp(`:table/${tableName}/stream/`));
+    assert.equal(text(d.get('Stream')?.tooltip), arn);
+    assert.match(String(d.get('Time to live')?.description), /^expiresAt \((enabling|enabled)\)$/);
+  });
+
+  it('the workspace database deletes an item whose time to live has passed, within seconds, and its stream says so', async () => {
+    const tableName = uniqueName('Expiring');
+    await vscode.commands.executeCommand('dynamoWorkspace.createTable', { connectionId, draft: { tableName, partitionKey: 'id', stream: 'OLD_IMAGE', ttlAttribute: 'expiresAt' } });
+    const connection = await a.manager.get(connectionId);
+    await waitFor('TTL enabled', async () => (await connection.send('DescribeTimeToLive', { TableName: tableName })).TimeToLiveDescription.TimeToLiveStatus === 'ENABLED');
+    const past = Math.floor(Date.now() / 1000) - 60;
+    await connection.send('PutItem', { TableName: tableName, Item: { id: { S: 'gone' }, expiresAt: { N: String(past) } } });
+    await connection.send('PutItem', { TableName: tableName, Item: { id: { S: 'kept' }, expiresAt: { N: String(past + 3600) } } });
+    // the default sweep runs every 5 s
+    await waitFor('the expired item to be deleted', async () => (await connection.send('GetItem', { TableName: tableName, Key: { id: { S: 'gone' } } })).Item === undefined, 20_000);
+    assert.ok((await connection.send('GetItem', { TableName: tableName, Key: { id: { S: 'kept' } } })).Item, 'the item not yet expired stays');
+    const arn = (await connection.send('DescribeTable', { TableName: tableName })).Table.LatestStreamArn as string;
+    const shards = (await connection.sendStreams('DescribeStream', { StreamArn: arn })).StreamDescription.Shards as { ShardId: string }[];
+    const removals: any[] = [];
+    for (const shard of shards) {
+      let iterator = (await connection.sendStreams('GetShardIterator', { StreamArn: arn, ShardId: shard.ShardId, ShardIteratorType: 'TRIM_HORIZON' })).ShardIterator;
+      for (let page = 0; iterator && page < 5; page++) {
+        const out = await connection.sendStreams('GetRecords', { ShardIterator: iterator });
+        removals.push(...(out.Records as any[]).filter((r) => r.eventName === 'REMOVE'));
+        iterator = out.Records.length ? out.NextShardIterator : undefined;
+      }
+    }
+    assert.equal(removals.length, 1);
+    assert.deepEqual(removals[0].dynamodb.Keys, { id: { S: 'gone' } });
+    // the Streams API's member names (Lambda's event documents spell them in lower case)
+    assert.deepEqual(removals[0].userIdentity, { Type: 'Service', PrincipalId: 'dynamodb.amazonaws.com' });
   });
 
   it('the Capacity node of a provisioned table shows its monthly estimate at us-east-1 prices', async () => {

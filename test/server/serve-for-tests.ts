@@ -6,7 +6,8 @@ import { Database } from '../../src/engine/database';
 import { startServer } from '../../src/server/index';
 
 async function main(): Promise<void> {
-  const db = await Database.open('', { inMemory: true, bucketsRoot: process.env.DW_BUCKETS_ROOT || undefined });
+  // TTL sweeps every second (default 5 s) so the TTL suite sees deletions quickly.
+  const db = await Database.open('', { inMemory: true, ttlSweepIntervalMs: 1000, bucketsRoot: process.env.DW_BUCKETS_ROOT || undefined });
   const server = await startServer({ db, port: Number(process.env.PORT ?? 0) });
   process.stdout.write(server.url + '\n');
   let stopping = false;

@@ -85,6 +85,12 @@ def client(session_kwargs):
 
 
 @pytest.fixture(scope="session")
+def streams(session_kwargs):
+    """The DynamoDB Streams client ('dynamodbstreams'), on the same endpoint as DynamoDB's."""
+    return boto3.client("dynamodbstreams", **session_kwargs)
+
+
+@pytest.fixture(scope="session")
 def resource(session_kwargs):
     return boto3.resource("dynamodb", **session_kwargs)
 
