@@ -34,7 +34,7 @@ import {
   type WriteRequest,
 } from '@aws-sdk/client-dynamodb';
 import { startCli, type RunningCli } from './cli-process';
-import { createKeyedTable, sdkClient } from './harness';
+import { KEYED_TABLE, createKeyedTable, sdkClient } from './harness';
 import { scanAll, waitActive, waitUntil } from './backup-helpers';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -216,18 +216,7 @@ describe('kill -9 through the server, then restart', () => {
           new ImportTableCommand({
             S3BucketSource: { S3Bucket: 'in', S3KeyPrefix: 'data/' },
             InputFormat: 'DYNAMODB_JSON',
-            TableCreationParameters: {
-              TableName: target,
-              AttributeDefinitions: [
-                { AttributeName: 'pk', AttributeType: 'S' },
-                { AttributeName: 'sk', AttributeType: 'N' },
-              ],
-              KeySchema: [
-                { AttributeName: 'pk', KeyType: 'HASH' },
-                { AttributeName: 'sk', KeyType: 'RANGE' },
-              ],
-              BillingMode: 'PAY_PER_REQUEST',
-            },
+            TableCreationParameters: { TableName: target, ...KEYED_TABLE },
           }),
         ),
       );

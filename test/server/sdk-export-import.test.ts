@@ -24,7 +24,7 @@ import {
   type ImportTableCommandInput,
   type ImportTableDescription,
 } from '@aws-sdk/client-dynamodb';
-import { createKeyedTable, sdkError, startHarness, type Harness } from './harness';
+import { KEYED_TABLE, createKeyedTable, sdkError, startHarness, type Harness } from './harness';
 import { putItems, scanAll, secondBetween, waitActive, waitUntil } from './backup-helpers';
 
 let h: Harness;
@@ -96,18 +96,7 @@ function importInput(bucket: string, prefix: string, TableName: string, extra: P
   return {
     S3BucketSource: { S3Bucket: bucket, S3KeyPrefix: prefix },
     InputFormat: 'DYNAMODB_JSON',
-    TableCreationParameters: {
-      TableName,
-      AttributeDefinitions: [
-        { AttributeName: 'pk', AttributeType: 'S' },
-        { AttributeName: 'sk', AttributeType: 'N' },
-      ],
-      KeySchema: [
-        { AttributeName: 'pk', KeyType: 'HASH' },
-        { AttributeName: 'sk', KeyType: 'RANGE' },
-      ],
-      BillingMode: 'PAY_PER_REQUEST',
-    },
+    TableCreationParameters: { TableName, ...KEYED_TABLE },
     ...extra,
   };
 }

@@ -18,7 +18,7 @@ import {
   UpdateTableCommand,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
-import { createKeyedTable, sdkError, startHarness, type Harness } from './harness';
+import { KEYED_TABLE, createKeyedTable, sdkError, startHarness, type Harness } from './harness';
 import { putItems, scanAll, secondBetween, waitActive, waitUntil } from './backup-helpers';
 
 let h: Harness;
@@ -145,15 +145,7 @@ describe('RestoreTableToPointInTime', () => {
     await h.client.send(
       new CreateTableCommand({
         TableName: source,
-        AttributeDefinitions: [
-          { AttributeName: 'pk', AttributeType: 'S' },
-          { AttributeName: 'sk', AttributeType: 'N' },
-        ],
-        KeySchema: [
-          { AttributeName: 'pk', KeyType: 'HASH' },
-          { AttributeName: 'sk', KeyType: 'RANGE' },
-        ],
-        BillingMode: 'PAY_PER_REQUEST',
+        ...KEYED_TABLE,
         StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' },
       }),
     );
