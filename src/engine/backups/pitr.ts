@@ -13,7 +13,7 @@
 //
 // Invariants:
 // - While any table has PITR on, the log retains its history from the earliest window start
-//   (`retain('pitr', { time }, { tail: false })`: restores read segment files, and the log's
+//   (`retain('pitr', { time }, false)`: restores read segment files, and the log's
 //   in-memory tail is not filled for PITR alone, which would cost every write; refreshed at open,
 //   at every UpdateContinuousBackups and hourly);
 //   once none has, the retention is released. The logHistoryBytes cap may still cut history: the

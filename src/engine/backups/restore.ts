@@ -2,8 +2,8 @@
 // point in time and imports all come through `createTableWithItems`.
 //
 // How (see src/engine/log/FORMAT.md, "Loaded tables"): the items are gathered in memory (another
-// table's encoded strings and its dictionary, reused as they are, or plain items encoded with the
-// new table's codec), written as ONE table snapshot file in the data folder (streamed, complete or
+// table's encoded strings and its dictionary, reused as they are, possibly still being read; or
+// plain items encoded with the new table's codec), written as ONE table snapshot file in the data folder (streamed, complete or
 // absent), and then ONE log record of kind `loadTable` names that file. Replay reads the file;
 // a checkpoint covers the table afterwards and the file is then removed; a file no record names
 // (a crash before the record) is removed at the next open. So a crash at any moment leaves the
@@ -15,7 +15,8 @@
 //   DeleteTable and UpdateTable refuse it (ResourceInUseException), and reads and writes find no
 //   table (ResourceNotFoundException). On failure the name is freed and nothing is left behind.
 // - The table becomes ACTIVE with its items and secondary indexes (built from the loaded items as
-//   a checkpoint's tables are: lazily, and at once by whatever touches them first).
+//   a checkpoint's tables are: lazily, and at once by whatever touches them first). That background
+//   building starts once the record is acknowledged, so it never holds the record's write back.
 // - No put records are logged, so the new table's stream (restored tables have none anyway) and
 //   any log reader see one `loadTable` mutation, never an INSERT per item.
 // - In memory the same happens without the file.
@@ -48,7 +49,8 @@ const ITEMS_PER_TURN = 2_000;
 
 /**
  * Creates the table `meta` describes (a complete new table's metadata, with a fresh id, its name
- * and its indexes as they should be) holding `contents`, durably and atomically (see the header).
+ * and its indexes as they should be) holding `contents` (encoded contents, contents still being
+ * read, or plain items), durably and atomically (see the header).
  * Resolves with the ACTIVE table once durable; rejects, freeing the name, on failure:
  * ResourceInUseException when the name is taken, ValidationException for an item that does not
  * fit the key schema or the indexes' key types (nothing is created then).
@@ -56,7 +58,7 @@ const ITEMS_PER_TURN = 2_000;
 export async function createTableWithItems(
   db: Database,
   meta: TableMeta,
-  contents: TableContents | AsyncIterable<Item>,
+  contents: TableContents | Promise<TableContents> | AsyncIterable<Item>,
   options: { origin?: Origin } = {},
 ): Promise<Table> {
   if (db.isClosed) throw closedError();
@@ -65,7 +67,10 @@ export async function createTableWithItems(
   const log = db.logStore;
   let file: string | undefined;
   try {
-    const loaded = isContents(contents) ? inKeyOrder(contents) : await encodeItems(db, meta, contents);
+    // Contents still being read (a backup read in slices) keep the name reserved meanwhile.
+    const given = isPromise(contents) ? await contents : contents;
+    if (db.isClosed) throw closedError();
+    const loaded = isContents(given) ? inKeyOrder(given) : await encodeItems(db, meta, given);
     if (log !== undefined) file = await log.stageTable(meta.id, { meta, ...loaded });
     // Durable as every write is (the database's `durability`): a kill in 'process' mode, a power
     // loss too in 'disk' mode. The table's background building waits for that, not the reverse.
@@ -108,11 +113,18 @@ export function refuseWhileCreating(db: Database, name: string): void {
 
 const closedError = (): DynamoDBError => new DynamoDBError('InternalServerError', 'The database is closed');
 
-/** A failure of the data folder (a full disk) as DynamoDB's InternalServerError; the cause goes to whoever runs the database. */
+/** A failure to read the contents or write the data folder as DynamoDB's InternalServerError; the cause goes to whoever runs the database. */
 function asDynamoDBError(e: unknown, name: string): unknown {
   if (e instanceof DynamoDBError || e instanceof RangeError) return e;
   console.error(`dynamo-workspace: table ${name} could not be created with its items:`, e);
-  return new DynamoDBError('InternalServerError', `Table ${name} could not be written to the data folder (the disk may be full or failing); it was not created.`);
+  return new DynamoDBError(
+    'InternalServerError',
+    `Table ${name} was not created: its items could not be read or written to the data folder (a damaged source, or a full or failing disk; the database's own log says which).`,
+  );
+}
+
+function isPromise(contents: TableContents | Promise<TableContents> | AsyncIterable<Item>): contents is Promise<TableContents> {
+  return typeof (contents as Promise<TableContents>).then === 'function';
 }
 
 function isContents(contents: TableContents | AsyncIterable<Item>): contents is TableContents {

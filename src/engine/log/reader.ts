@@ -171,7 +171,7 @@ export function* readRange(fs: FileSystem, dir: string, index: TimeIndex, range:
     if (scan.bad && scan.end < span.end) {
       throw new LogCorruptionError(path.join(dir, segmentName(span.segment)), span.segment, scan.bad.offset, scan.bad.reason);
     }
-    for (let i = 0; i < frames.length; i += 2) yield decodeRecord(segmentBuf!, frames[i], frames[i + 1]);
+    for (let i = 0; i < frames.length; i += 2) yield decode(segmentBuf!, frames[i], frames[i + 1]);
   }
 }
 

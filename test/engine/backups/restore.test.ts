@@ -13,6 +13,8 @@ import type { Item } from '../../../src/engine/types/attribute-value';
 import { FaultFileSystem } from '../log/fault-fs';
 import { wrapHandles } from '../log/helpers';
 import { itemsOf, iterate, metaFor, scanAll, sortItems } from './restore-helpers';
+import { drainStream, streamArnOf } from '../streams/data-helpers';
+import { streamsAfter } from '../../../src/engine/streams/specification';
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'dw-restore-'));
 const byKey = sortItems;
@@ -230,5 +232,39 @@ test('a loaded table\'s LSI answers queries in index order, before and after a r
   await db.close();
   db = await Database.open('/data', { fileSystem: files });
   assert.deepEqual(await query(), expected);
+  await db.close();
+});
+
+test('contents still being read keep the name CREATING until they arrive; contents that fail to arrive free it', async (t) => {
+  t.mock.method(console, 'error', () => undefined);
+  const db = await Database.open('', { inMemory: true });
+  const source = await createTableWithItems(db, metaFor(db, 'Source'), iterate(itemsOf(30)));
+  let deliver!: (c: TableContents) => void;
+  const arriving = new Promise<TableContents>((r) => (deliver = r));
+  const done = createTableWithItems(db, metaFor(db, 'Later'), arriving);
+  await new Promise((r) => setTimeout(r, 20));
+  assert.equal(tableStatus(db, 'Later'), 'CREATING');
+  deliver({ dictionary: source.codec.dictionary(), ...source.index.snapshot() });
+  assert.equal((await done).itemCount, 30);
+  assert.equal(tableStatus(db, 'Later'), 'ACTIVE');
+
+  const failing = createTableWithItems(db, metaFor(db, 'Never'), Promise.reject(new Error('the backup file is damaged')));
+  assert.equal(tableStatus(db, 'Never'), 'CREATING');
+  await assert.rejects(failing, (e: unknown) => e instanceof DynamoDBError && e.type === 'InternalServerError' && /Never/.test(e.message));
+  assert.equal(tableStatus(db, 'Never'), undefined);
+  await db.close();
+});
+
+test('a loaded table\'s items never appear as INSERT records of a stream, even one its metadata enables from the load on', async () => {
+  const files = new FaultFileSystem();
+  const db = await Database.open('/data', { fileSystem: files });
+  const meta = metaFor(db, 'Streamed');
+  meta.streams = streamsAfter(db, meta, { StreamEnabled: true, StreamViewType: 'NEW_IMAGE' }, db.nextLsn);
+  await createTableWithItems(db, meta, iterate(itemsOf(20)));
+  await db.execute('PutItem', { TableName: 'Streamed', Item: { pk: { S: 'new' }, sk: { N: '1' } } });
+  // A stream shows a record once it is synced ('process' durability).
+  await db.logStore!.sync();
+  const records = await drainStream(db, await streamArnOf(db, 'Streamed'));
+  assert.deepEqual(records.map((r) => [r.eventName, r.dynamodb.Keys]), [['INSERT', { pk: { S: 'new' }, sk: { N: '1' } }]]);
   await db.close();
 });
