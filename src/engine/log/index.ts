@@ -91,6 +91,7 @@ export class LogStore {
   private lastLogged: Promise<void> = Promise.resolve();
   private checkpointFrom: CheckpointFrom;
   private bytesAtCheckpoint = 0;
+  /** Bytes replay would read that the log's own appends do not count: records replayed at open, and loaded-table files since. */
   private replayedBytes: number;
   private running: Promise<void> | undefined;
   private queued: Promise<void> | undefined;
@@ -192,11 +193,13 @@ export class LogStore {
       if (checkpoint) owner.load(checkpoint.tables);
       const from = checkpoint?.from as CheckpointFrom | undefined;
       const loaded = new Map<string, number>();
+      let loadedBytes = 0;
       const replay = (r: LogRecord): void => {
         for (const m of r.mutations) {
           if (m.kind !== 'loadTable') continue;
           m.contents = readLoadedTable(fs, dir, m.file, m.tableId);
           loaded.set(m.file, r.lsn);
+          loadedBytes += fileSize(fs, path.join(dir, m.file));
         }
         owner.apply(r);
       };
@@ -220,7 +223,7 @@ export class LogStore {
       const writer = LogWriter.start(fs, dir, recovered.start, writerOptions, listener);
       // Without a checkpoint, recovery needs every segment there is: none is covered.
       const startFrom: CheckpointFrom = from ?? { segment: 0, offset: 0, crc: 0, lsn: 0, time: 0, epoch: 0, headerCrc: 0 };
-      store = new LogStore(fs, dir, writer, owner, options, recovered.start, startFrom, recovered.replayedBytes);
+      store = new LogStore(fs, dir, writer, owner, options, recovered.start, startFrom, recovered.replayedBytes + loadedBytes);
       for (const span of recovered.spans) store.index.add(span);
       for (const [file, lsn] of loaded) store.loadedFiles.set(file, lsn);
     }
@@ -235,7 +238,12 @@ export class LogStore {
     if (time < this.lastTime) time = this.lastTime;
     else this.lastTime = time;
     const record: LogRecord = { lsn: this.nextLsn++, time, mutations: withoutContents(mutations) };
-    for (const m of mutations) if (m.kind === 'loadTable') this.loadedFiles.set(m.file, record.lsn);
+    for (const m of mutations) {
+      if (m.kind !== 'loadTable' || m.file === '') continue;
+      this.loadedFiles.set(m.file, record.lsn);
+      // The next open would read the file too: it counts toward the next checkpoint.
+      this.replayedBytes += fileSize(this.fs, path.join(this.dir, m.file));
+    }
     if (origin !== undefined && origin !== 'user') record.origin = origin;
     if (!this.failed) this.tail.appended(record);
     const done = this.writer.append(record);
@@ -504,6 +512,17 @@ export class LogStore {
 /** Loaded-table files: `loaded-<table id>.tsnap` (and the temp files of their writes). */
 const LOADED_PREFIX = 'loaded-';
 const LOADED_FILE = /^loaded-[^/\\]+\.tsnap(\.tmp-.*)?$/;
+
+/** The file's size (0 if it is gone: a folder taken over by another process). */
+function fileSize(fs: FileSystem, file: string): number {
+  if (!fs.exists(file)) return 0;
+  const h = fs.open(file, { readOnly: true });
+  try {
+    return h.size();
+  } finally {
+    h.close();
+  }
+}
 
 /** A loaded table's file, checked to be the one its record names. */
 function readLoadedTable(fs: FileSystem, dir: string, file: string, tableId: string): TableSnapshot {

@@ -3,6 +3,7 @@
 // it survives reopening from the log and from a checkpoint, and a failed load leaves nothing.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -266,5 +267,51 @@ test('a loaded table\'s items never appear as INSERT records of a stream, even o
   await db.logStore!.sync();
   const records = await drainStream(db, await streamArnOf(db, 'Streamed'));
   assert.deepEqual(records.map((r) => [r.eventName, r.dynamodb.Keys]), [['INSERT', { pk: { S: 'new' }, sk: { N: '1' } }]]);
+  await db.close();
+});
+
+test('contents handed over in any order, a key repeated, load as the last value of each key in key order', async () => {
+  const db = await Database.open('', { inMemory: true });
+  const source = await createTableWithItems(db, metaFor(db, 'Source'), iterate(itemsOf(40)));
+  const { keys, values } = source.index.snapshot();
+  let run = 0;
+  await fc.assert(
+    fc.asyncProperty(fc.array(fc.nat(keys.length - 1), { minLength: 1, maxLength: 80 }), async (picks) => {
+      // Each pick takes a key with some item's value (so a repeated key gets different values).
+      const given = picks.map((k, i) => [keys[k], values[(k + i) % values.length]] as const);
+      const expected = new Map<string, string>();
+      for (const [k, v] of given) expected.set(k, v);
+      const table = await createTableWithItems(db, metaFor(db, `T${run++}`), { dictionary: source.codec.dictionary(), keys: given.map((g) => g[0]), values: given.map((g) => g[1]) });
+      const got = table.index.snapshot();
+      assert.deepEqual(got.keys, [...expected.keys()].sort());
+      assert.deepEqual(got.values, got.keys.map((k) => expected.get(k)));
+    }),
+    { numRuns: 60, seed: 1406 },
+  );
+  await db.close();
+});
+
+test('a loaded table\'s file counts toward the next checkpoint, written or replayed, so it does not linger for replays to come', async () => {
+  let files = new FaultFileSystem();
+  const loadedFiles = () => files.list('/data').filter((f) => f.startsWith('loaded-'));
+  const waitForNoFile = async () => {
+    for (let i = 0; i < 200 && loadedFiles().length > 0; i++) await new Promise((r) => setTimeout(r, 10));
+  };
+  // The file of 2,000 items is far over 64 KiB, the log's record of it far under.
+  let db = await Database.open('/data', { fileSystem: files, checkpointBytes: 64 * 1024 });
+  await createTableWithItems(db, metaFor(db, 'Written'), iterate(itemsOf(2000)));
+  await waitForNoFile();
+  assert.deepEqual(loadedFiles(), [], 'the write of the file started a checkpoint');
+  await db.close();
+
+  db = await Database.open('/data', { fileSystem: files, checkpointBytes: Number.MAX_SAFE_INTEGER });
+  await createTableWithItems(db, metaFor(db, 'Replayed'), iterate(itemsOf(2000)));
+  files = files.crashProcessOnly();
+  await db.close();
+  assert.equal(loadedFiles().length, 1);
+  db = await Database.open('/data', { fileSystem: files, checkpointBytes: 64 * 1024 });
+  await waitForNoFile();
+  assert.deepEqual(loadedFiles(), [], 'replaying the file started a checkpoint');
+  assert.equal(db.table('Replayed').itemCount, 2000);
   await db.close();
 });
