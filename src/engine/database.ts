@@ -27,6 +27,7 @@ import { startIndexWork } from './indexes/backfill';
 import { validateShape } from './validation/shape';
 import { TtlSweeper } from './ttl';
 import { PitrKeeper, keepPriorMeta } from './backups/pitr';
+import { openBackups } from './backups/catalog';
 
 export { DatabaseLockedError } from './storage/lock';
 
@@ -174,6 +175,8 @@ export class Database {
       db.pitr.start();
       // GSIs a crash or a close left CREATING start their backfill over; deletions complete.
       for (const table of db.tables.values()) startIndexWork(db, table);
+      // Before any request: a SYSTEM backup file a crash left unnamed is judged against the tables as recovered.
+      openBackups(db);
       // Every open starts new shards (as DynamoDB's shards roll over), and retention catches up.
       await maintainStreams(db, { reopened: true, rolloverMs: db.shardRolloverMs });
       db.startStreamMaintenance();

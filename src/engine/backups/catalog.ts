@@ -14,8 +14,8 @@
 //   own CRC, so a crash at any moment leaves the old catalog or the new one, never a mix.
 // - A backup is CREATING only in the process creating it: a crash (kill -9) leaves it AVAILABLE and
 //   whole, or absent. Files no catalog names (a crashed CreateBackup's, a temp file, a deleted
-//   backup's not yet removed) are removed when the catalog is first loaded; a SYSTEM backup's file
-//   whose table is gone is adopted instead (DeleteTable makes it durable before the table's
+//   backup's not yet removed) are removed when the database opens (`openBackups`); a SYSTEM
+//   backup's file whose table is gone as recovered is adopted instead (DeleteTable makes it durable before the table's
 //   deletion is logged, so the deletion never outlives its backup).
 // - A backup holds only writes the log acknowledged: CreateBackup waits for the log to settle
 //   before it answers, and fails if the log failed (those writes were undone).
@@ -95,7 +95,7 @@ const SNAPSHOT_SUFFIX = '.tsnap';
 /** DeleteTable retries its SYSTEM backup this many times while writes keep changing the table. */
 const SYSTEM_BACKUP_ATTEMPTS = 3;
 
-/** The catalog of a database (loaded from its folder on first use). */
+/** The catalog of a database (loaded from its folder when it opens, see `openBackups`). */
 export function catalogOf(db: Database): BackupCatalog {
   let catalog = catalogs.get(db);
   if (catalog === undefined) {
@@ -112,6 +112,20 @@ export function catalogOf(db: Database): BackupCatalog {
 }
 
 const catalogs = new WeakMap<Database, BackupCatalog>();
+
+/**
+ * Loads the catalog of a database just opened, before it serves anything: a SYSTEM backup file
+ * no catalog names is adopted only if its table is gone as recovered (not deleted since, without
+ * PITR). A damaged catalog does not stop the open: every backup operation reports it.
+ */
+export function openBackups(db: Database): void {
+  try {
+    catalogOf(db);
+  } catch (e) {
+    if (!(e instanceof DynamoDBError)) throw e;
+    console.error(`dynamo-workspace: ${e.message}`);
+  }
+}
 
 /** Every backup `filter` selects, oldest first (ties by ARN), as ListBackups lists them. */
 export function listBackupSummaries(db: Database, filter: BackupFilter = {}): BackupSummary[] {
@@ -184,7 +198,7 @@ export class BackupCatalog {
       const meta = table.meta;
       const { entry, snapshot } = this.capture(table, systemBackupName(table.name), 'SYSTEM');
       if (last) {
-        const deleted = deleteTable();
+        const deleted = this.deleteOrForget(entry, deleteTable);
         await this.complete(entry, snapshot, false);
         return deleted;
       }
@@ -205,11 +219,26 @@ export class BackupCatalog {
         this.forget(entry);
         continue;
       }
-      const deleted = deleteTable();
+      const deleted = this.deleteOrForget(entry, deleteTable);
       await deleted;
       entry.status = 'AVAILABLE';
-      await this.persist();
+      // The table is gone and its backup's file durable: a catalog that could not be written now
+      // adopts the file at the next open, so the deletion is still answered as done.
+      await this.persist().catch((e: unknown) => console.error(`dynamo-workspace: the backup catalog could not be written; ${entry.arn} is kept in its file:`, e));
       return deleted;
+    }
+  }
+
+  /** Runs the table's deletion; if it is refused (at once or once logged), its SYSTEM backup is forgotten with it. */
+  private deleteOrForget<T>(entry: Entry, deleteTable: () => Promise<T>): Promise<T> {
+    const fail = (e: unknown): never => {
+      this.forget(entry);
+      throw e;
+    };
+    try {
+      return deleteTable().catch(fail);
+    } catch (e) {
+      return fail(e);
     }
   }
 

@@ -10,7 +10,10 @@ import fc from 'fast-check';
 import { Database } from '../../../src/engine/database';
 import { DynamoDBError } from '../../../src/engine/errors';
 import { catalogOf, listBackupSummaries } from '../../../src/engine/backups/catalog';
-import { FaultFileSystem, type FaultCode } from '../log/fault-fs';
+import { FaultFileSystem, fsError, type FaultCode } from '../log/fault-fs';
+import { wrapHandles } from '../log/helpers';
+import type { FileHandle } from '../../../src/engine/log/file-system';
+import * as path from 'node:path';
 
 /**
  * A fault file system that takes its power loss at the `at`-th file operation (write, sync, folder
@@ -199,7 +202,9 @@ test('a full disk fails CreateBackup with InternalServerError and lists nothing;
   }
 });
 
-test('a catalog whose bytes were damaged is refused with a clear error, not misread', async () => {
+test('a catalog whose bytes were damaged is reported at open and by every backup operation, not misread', async (t) => {
+  const reported: string[] = [];
+  t.mock.method(console, 'error', (message: string) => reported.push(message));
   const files = new FaultFileSystem();
   let db = await Database.open(DIR, { fileSystem: files });
   await createTable(db, 'src');
@@ -209,6 +214,8 @@ test('a catalog whose bytes were damaged is refused with a clear error, not misr
   files.flipBit(`${DIR}/backups/catalog`, 30);
   db = await Database.open(DIR, { fileSystem: files });
   try {
+    assert.equal(reported.length, 1);
+    assert.match(reported[0], /backups\/catalog is not a valid backup catalog/);
     await assert.rejects(db.execute('ListBackups', {}), (e: unknown) => {
       assert.ok(e instanceof DynamoDBError);
       assert.equal(e.type, 'InternalServerError');
@@ -217,5 +224,40 @@ test('a catalog whose bytes were damaged is refused with a clear error, not misr
     });
   } finally {
     await db.close();
+  }
+});
+
+test('a DeleteTable the log refuses deletes nothing and keeps no SYSTEM backup (its file goes too)', async (t) => {
+  t.mock.method(console, 'error', () => undefined);
+  const files = new FaultFileSystem();
+  let logFull = false;
+  // Only the log's segments fail: the backup's own file is written, then the deletion is refused.
+  const fs = wrapHandles(files, (h, file) =>
+    !path.basename(file).startsWith('log-')
+      ? h
+      : (Object.assign(Object.create(h) as FileHandle, {
+          write: (buf: Buffer, at: number) => {
+            if (logFull) throw fsError('ENOSPC', 'write', file);
+            h.write(buf, at);
+          },
+          writeAsync: async (buf: Buffer, at: number) => {
+            if (logFull) throw fsError('ENOSPC', 'write', file);
+            await h.writeAsync(buf, at);
+          },
+        }) as FileHandle),
+  );
+  const db = await Database.open(DIR, { fileSystem: fs });
+  try {
+    await createTable(db, 'src');
+    await fill(db, 'src', 0, 10);
+    await enablePitr(db, 'src');
+    listBackupSummaries(db);
+    logFull = true;
+    await assert.rejects(db.execute('DeleteTable', { TableName: 'src' }), (e: unknown) => e instanceof DynamoDBError && e.type === 'InternalServerError');
+    assert.ok(db.tables.has('src'), 'the refused deletion was undone');
+    assert.deepEqual(listBackupSummaries(db, { type: 'ALL' }), []);
+    assert.deepEqual(files.list(`${DIR}/backups`), []);
+  } finally {
+    await db.close().catch(() => undefined);
   }
 });

@@ -12,7 +12,8 @@ import fc from 'fast-check';
 import { Database } from '../../../src/engine/database';
 import type { Item } from '../../../src/engine/types/attribute-value';
 import { listBackupSummaries } from '../../../src/engine/backups/catalog';
-import { nodeFileSystem, type FileHandle, type FileSystem } from '../../../src/engine/log/file-system';
+import { nodeFileSystem, type FileHandle } from '../../../src/engine/log/file-system';
+import { wrapHandles } from '../log/helpers';
 
 const tmp = (): string => fs.mkdtempSync(path.join(os.tmpdir(), 'dw-backup-'));
 
@@ -317,6 +318,38 @@ test('a write acknowledged while DeleteTable makes the SYSTEM backup is in that 
   }
 });
 
+test('a table written to without pause while DeleteTable keeps its SYSTEM backup: the backup holds every acknowledged write, and none comes after', async () => {
+  for (const mode of MODES) {
+    const db = await open(mode);
+    try {
+      await db.execute('CreateTable', { TableName: 'hot', KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }], AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 'sk', AttributeType: 'N' }], BillingMode: 'PAY_PER_REQUEST' });
+      await put(db, 'hot', Array.from({ length: 500 }, (_, i) => item(i)));
+      await enablePitr(db, 'hot');
+      let acked = 500;
+      let refused: string | undefined;
+      // Four writers, each putting new items until the table is gone.
+      const writers = Array.from({ length: 4 }, async (_, w) => {
+        for (let i = 0; refused === undefined; i++) {
+          try {
+            await db.execute('PutItem', { TableName: 'hot', Item: item(1000 + i * 4 + w) });
+            acked++;
+          } catch (e) {
+            refused = (e as { type: string }).type;
+          }
+        }
+      });
+      await db.execute('DeleteTable', { TableName: 'hot' });
+      await Promise.all(writers);
+      assert.equal(refused, 'ResourceNotFoundException');
+      const [system] = ((await db.execute('ListBackups', { BackupType: 'SYSTEM' })) as { BackupSummaries: Record<string, any>[] }).BackupSummaries;
+      await db.execute('RestoreTableFromBackup', { TargetTableName: 'hot', BackupArn: system.BackupArn });
+      assert.equal((await untilActive(db, 'hot')).ItemCount, acked, mode);
+    } finally {
+      await db.close();
+    }
+  }
+});
+
 test('restore overrides: a dropped index is gone (with its attribute definitions), the billing mode and throughput are the ones asked for', async () => {
   const db = await open('memory');
   try {
@@ -441,19 +474,16 @@ test('a backup file damaged on disk: the restore answers CREATING, then fails wi
 test('closing the database while a backup is written waits for it: the backup is made, whole, and listed at the next open', async () => {
   const dir = tmp();
   // A disk slow to sync backup files, so that close surely comes while one is being written.
-  const slow: FileSystem = {
-    ...nodeFileSystem,
-    open(file, options) {
-      const handle = nodeFileSystem.open(file, options);
-      if (!file.includes(`${path.sep}backups${path.sep}`)) return handle;
-      return Object.assign(Object.create(handle) as FileHandle, {
-        datasyncAsync: async () => {
-          await new Promise((r) => setTimeout(r, 300));
-          await handle.datasyncAsync();
-        },
-      });
-    },
-  };
+  const slow = wrapHandles(nodeFileSystem, (handle, file) =>
+    !file.includes(`${path.sep}backups${path.sep}`)
+      ? handle
+      : (Object.assign(Object.create(handle) as FileHandle, {
+          datasyncAsync: async () => {
+            await new Promise((r) => setTimeout(r, 300));
+            await handle.datasyncAsync();
+          },
+        }) as FileHandle),
+  );
   let db = await Database.open(dir, { fileSystem: slow });
   // On demand: 3000 quick puts would exceed a provisioned table's throughput.
   await db.execute('CreateTable', { TableName: 'src', KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }], AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 'sk', AttributeType: 'N' }], BillingMode: 'PAY_PER_REQUEST' });
