@@ -32,7 +32,7 @@ import { schemaOf, type Table } from '../table';
 import { DAY_MS, findTable, pitrWindow, stateAt, whenSettled, type PitrContents } from './pitr';
 import type { Item } from '../types/attribute-value';
 import { Bucket, syncFolder, writeFileDurably } from './buckets';
-import { changeLine, fileHeader, itemLine, type Change, type ExportFormat } from './formats';
+import { dataFile, type Change, type ExportFormat } from './formats';
 import { defined, transferId, transfers, type Description } from './transfers';
 
 const gzipAsync = promisify(gzip);
@@ -147,16 +147,16 @@ async function runExport(db: Database, bucket: Bucket, prefix: string, exportFol
     // At least one file, as DynamoDB writes one even for an empty partition.
     for (let start = 0; start === 0 || start < count; start += ITEMS_PER_FILE) {
       const end = Math.min(count, start + ITEMS_PER_FILE);
-      const lines: string[] = [fileHeader(format)];
+      const content = dataFile(format);
       for (let i = start; i < end; i++) {
         if (source.kind === 'full') {
           const encoded = source.values[i];
           billed += encodedItemSize(encoded);
-          lines.push(itemLine(format, () => source.codec.decode(encoded), format === 'DYNAMODB_JSON' ? source.codec.toJson(encoded) : undefined));
-        } else lines.push(changeLine(format, source.changes[i]));
+          content.item(() => source.codec.decode(encoded), format === 'DYNAMODB_JSON' ? source.codec.toJson(encoded) : undefined);
+        } else content.change(source.changes[i]);
         if ((i - start) % SLICE_ITEMS === SLICE_ITEMS - 1) await yieldOrStop(db);
       }
-      const body = await gzipAsync(Buffer.from(lines.join('')));
+      const body = await gzipAsync(Buffer.from(content.text()));
       const key = `${dataFolder}${randomBytes(13).toString('hex')}${extension}`;
       const file = bucket.file(key, true);
       fs.writeFileSync(file, body);

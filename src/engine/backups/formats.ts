@@ -26,17 +26,6 @@ export class LineError {
 // ---------------------------------------------------------------------------------------------
 // Writing
 
-/** The text a data file of `format` starts with. */
-export function fileHeader(format: ExportFormat): string {
-  return format === 'ION' ? '$ion_1_0 ' : '';
-}
-
-/** One line of a full export: the item under `Item`. `json` is the item's DynamoDB JSON when the caller has it already. */
-export function itemLine(format: ExportFormat, item: () => Item, json?: string): string {
-  if (format === 'DYNAMODB_JSON') return '{"Item":' + (json ?? JSON.stringify(item())) + '}\n';
-  return ionLine({ Item: item() });
-}
-
 export interface Change {
   keys: Item;
   newImage?: Item;
@@ -45,24 +34,67 @@ export interface Change {
   time: number;
 }
 
-/** One line of an incremental export. */
-export function changeLine(format: ExportFormat, change: Change): string {
+/** One data file's text, built a line at a time. */
+export interface DataFile {
+  /** A full export's line: the item under `Item`; `json` is its DynamoDB JSON when the caller has it already. */
+  item(item: () => Item, json?: string): void;
+  /** An incremental export's line. */
+  change(change: Change): void;
+  /** The file's text (the lines end with '\n'). */
+  text(): string;
+}
+
+export function dataFile(format: ExportFormat): DataFile {
+  return format === 'DYNAMODB_JSON' ? new JsonDataFile() : new IonDataFile();
+}
+
+function changeRecord(change: Change): Record<string, Item> {
   const record: Record<string, Item> = { Metadata: { WriteTimestampMicros: { N: String(Math.round(change.time * 1000)) } }, Keys: change.keys };
   if (change.newImage !== undefined) record.NewImage = change.newImage;
   if (change.oldImage !== undefined) record.OldImage = change.oldImage;
-  return format === 'DYNAMODB_JSON' ? JSON.stringify(record) + '\n' : ionLine(record);
+  return record;
 }
 
-function ionLine(record: Record<string, Item>): string {
-  const w = ion.makeTextWriter();
-  w.stepIn(ion.IonTypes.STRUCT);
-  for (const [name, item] of Object.entries(record)) {
-    w.writeFieldName(name);
-    writeIonItem(w, item);
+class JsonDataFile implements DataFile {
+  private readonly lines: string[] = [];
+  item(item: () => Item, json?: string): void {
+    this.lines.push('{"Item":' + (json ?? JSON.stringify(item())) + '}\n');
   }
-  w.stepOut();
-  w.close();
-  return new TextDecoder().decode(w.getBytes()) + '\n';
+  change(change: Change): void {
+    this.lines.push(JSON.stringify(changeRecord(change)) + '\n');
+  }
+  text(): string {
+    return this.lines.join('');
+  }
+}
+
+/**
+ * One Ion text writer for the whole file (a writer per line costs three times as much): it puts
+ * each top-level value on a line of its own, and escapes the newlines inside strings.
+ */
+class IonDataFile implements DataFile {
+  private readonly writer = ion.makeTextWriter();
+  private count = 0;
+  item(item: () => Item): void {
+    this.write({ Item: item() });
+  }
+  change(change: Change): void {
+    this.write(changeRecord(change));
+  }
+  private write(record: Record<string, Item>): void {
+    const w = this.writer;
+    w.stepIn(ion.IonTypes.STRUCT);
+    for (const [name, item] of Object.entries(record)) {
+      w.writeFieldName(name);
+      writeIonItem(w, item);
+    }
+    w.stepOut();
+    this.count++;
+  }
+  text(): string {
+    this.writer.close();
+    return '$ion_1_0 ' + new TextDecoder().decode(this.writer.getBytes()) + (this.count > 0 ? '\n' : '');
+  }
 }
 
 function writeIonItem(w: ion.Writer, item: Item): void {
