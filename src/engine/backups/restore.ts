@@ -20,8 +20,8 @@
 // - No put records are logged, so the new table's stream (restored tables have none anyway) and
 //   any log reader see one `loadTable` mutation, never an INSERT per item.
 // - In memory the same happens without the file.
-// - Slow work yields to the event loop: encoding plain items every ITEMS_PER_TURN items, the
-//   snapshot file between chunks.
+// - Slow work yields to the event loop: encoding plain items every ITEMS_PER_TURN items, sorting
+//   them in runs and merges of bounded size, the snapshot file between chunks.
 import { resourceInUse, resourceNotFound, DynamoDBError } from '../errors';
 import type { Database } from '../database';
 import type { DictionaryAdditions } from '../codec/item-codec';
@@ -70,7 +70,7 @@ export async function createTableWithItems(
     // Contents still being read (a backup read in slices) keep the name reserved meanwhile.
     const given = isPromise(contents) ? await contents : contents;
     if (db.isClosed) throw closedError();
-    const loaded = isContents(given) ? inKeyOrder(given) : await encodeItems(db, meta, given);
+    const loaded = isContents(given) ? await inKeyOrder(given) : await encodeItems(db, meta, given);
     if (log !== undefined) file = await log.stageTable(meta.id, { meta, ...loaded });
     // Durable as every write is (the database's `durability`): a kill in 'process' mode, a power
     // loss too in 'disk' mode. The table's background building waits for that, not the reverse.
@@ -135,22 +135,63 @@ function isContents(contents: TableContents | AsyncIterable<Item>): contents is 
  * The contents with keys strictly ascending (the sorted index is built from them as they are):
  * already so when they come from a table, else sorted, the last value of a repeated key kept.
  */
-function inKeyOrder(c: TableContents): TableContents {
+async function inKeyOrder(c: TableContents): Promise<TableContents> {
   if (c.keys.length !== c.values.length) throw new RangeError(`table contents of ${c.keys.length} keys have ${c.values.length} values`);
   let ordered = true;
   for (let i = 1; i < c.keys.length && ordered; i++) ordered = c.keys[i - 1] < c.keys[i];
   if (ordered) return c;
-  const order = c.keys.map((_, i) => i).sort((a, b) => (c.keys[a] < c.keys[b] ? -1 : c.keys[a] > c.keys[b] ? 1 : a - b));
-  const keys: string[] = [];
-  const values: string[] = [];
-  for (const i of order) {
-    if (keys.length > 0 && keys[keys.length - 1] === c.keys[i]) values[values.length - 1] = c.values[i];
-    else {
-      keys.push(c.keys[i]);
-      values.push(c.values[i]);
-    }
+  const byKey = new Map<string, string>();
+  for (let i = 0; i < c.keys.length; i++) byKey.set(c.keys[i], c.values[i]);
+  return { dictionary: c.dictionary, ...(await sortedEntries(byKey)) };
+}
+
+/** Keys sorted in runs of this many, each in one turn of the event loop. */
+const SORT_RUN = 16_384;
+/** Keys merged (or values looked up) per turn of the event loop. */
+const MERGE_SLICE = 65_536;
+
+const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+const ascending = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * The map's keys in ascending order with their values, sorted in slices (runs sorted one per
+ * turn, then merged pairwise a slice per turn), so a million keys never hold the event loop for
+ * the second a single sort of them takes.
+ */
+async function sortedEntries(byKey: Map<string, string>): Promise<{ keys: string[]; values: string[] }> {
+  const all = [...byKey.keys()];
+  let runs: string[][] = [];
+  for (let at = 0; at < all.length; at += SORT_RUN) {
+    runs.push(all.slice(at, at + SORT_RUN).sort(ascending));
+    if (at + SORT_RUN < all.length) await turn();
   }
-  return { dictionary: c.dictionary, keys, values };
+  while (runs.length > 1) {
+    const merged: string[][] = [];
+    for (let i = 0; i < runs.length; i += 2) merged.push(i + 1 < runs.length ? await merge(runs[i], runs[i + 1]) : runs[i]);
+    runs = merged;
+  }
+  const keys = runs[0] ?? [];
+  const values = new Array<string>(keys.length);
+  for (let at = 0; at < keys.length; at += MERGE_SLICE) {
+    const end = Math.min(keys.length, at + MERGE_SLICE);
+    for (let i = at; i < end; i++) values[i] = byKey.get(keys[i])!;
+    if (end < keys.length) await turn();
+  }
+  return { keys, values };
+}
+
+/** Two ascending lists of distinct keys (none in both) merged into one, a slice per turn. */
+async function merge(a: string[], b: string[]): Promise<string[]> {
+  const out = new Array<string>(a.length + b.length);
+  let i = 0;
+  let j = 0;
+  let k = 0;
+  while (k < out.length) {
+    const stop = Math.min(out.length, k + MERGE_SLICE);
+    while (k < stop) out[k++] = j >= b.length || (i < a.length && a[i] < b[j]) ? a[i++] : b[j++];
+    if (k < out.length) await turn();
+  }
+  return out;
 }
 
 /**
@@ -175,10 +216,9 @@ async function encodeItems(db: Database, meta: TableMeta, items: AsyncIterable<I
     table.codec.publish(added);
     gathered.set(table.keyOf(item), encoded);
     if (++count % ITEMS_PER_TURN === 0) {
-      await new Promise((resolve) => setImmediate(resolve));
+      await turn();
       if (db.isClosed) throw closedError();
     }
   }
-  const keys = [...gathered.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  return { dictionary: table.codec.dictionary(), keys, values: keys.map((k) => gathered.get(k)!) };
+  return { dictionary: table.codec.dictionary(), ...(await sortedEntries(gathered)) };
 }

@@ -1,14 +1,16 @@
 // Child process of the restore crash test: creates tables with their items one after another (as
 // plain items, or as a copy of the table before it), checkpointing now and then, printing
 // "start <name> <count>" before each load and "ok <name> <count>" once it resolved, until killed.
-//   node child.js <dir>
+//   node child.js <dir> <process|disk>
 import { Database } from '../../../src/engine/database';
 import { createTableWithItems, type TableContents } from '../../../src/engine/backups/restore';
 import type { Item } from '../../../src/engine/types/attribute-value';
 import { crashItem, crashItemCount, metaFor } from './restore-helpers';
 
 async function main(): Promise<void> {
-  const db = await Database.open(process.argv[2], { checkpointBytes: 256 * 1024, segmentBytes: 512 * 1024 });
+  const durability = process.argv[3] as 'process' | 'disk';
+  if (durability !== 'process' && durability !== 'disk') throw new Error(`durability must be process or disk, not ${durability}`);
+  const db = await Database.open(process.argv[2], { checkpointBytes: 256 * 1024, segmentBytes: 512 * 1024, durability });
   process.stdout.write('ready\n');
   let previous: { name: string; count: number } | undefined;
   for (let i = 0; ; i++) {

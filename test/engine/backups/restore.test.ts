@@ -11,7 +11,8 @@ import { Database } from '../../../src/engine/database';
 import { DynamoDBError } from '../../../src/engine/errors';
 import { createTableWithItems, tableStatus, type TableContents } from '../../../src/engine/backups/restore';
 import type { Item } from '../../../src/engine/types/attribute-value';
-import { FaultFileSystem } from '../log/fault-fs';
+import { FaultFileSystem, seededRandom } from '../log/fault-fs';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { wrapHandles } from '../log/helpers';
 import { itemsOf, iterate, metaFor, scanAll, sortItems } from './restore-helpers';
 import { drainStream, streamArnOf } from '../streams/data-helpers';
@@ -313,5 +314,31 @@ test('a loaded table\'s file counts toward the next checkpoint, written or repla
   await waitForNoFile();
   assert.deepEqual(loadedFiles(), [], 'replaying the file started a checkpoint');
   assert.equal(db.table('Replayed').itemCount, 2000);
+  await db.close();
+});
+
+test('60,000 items in shuffled order, some keys repeated, load in key order as their last versions (sorted in slices; longest stall printed)', async () => {
+  const db = await Database.open('', { inMemory: true });
+  const random = seededRandom(7);
+  const n = 60_000;
+  const order = Array.from({ length: n }, (_, i) => i);
+  for (let i = n - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [order[i], order[j]] = [order[j], order[i]];
+  }
+  // Every tenth key comes again later with another value: the later one must win.
+  const items: Item[] = order.map((i) => ({ pk: { S: `p${i % 97}` }, sk: { N: String(i) }, v: { N: '1' } }));
+  for (let i = 0; i < n; i += 10) items.push({ pk: { S: `p${i % 97}` }, sk: { N: String(i) }, v: { N: '2' } });
+  const stalls = monitorEventLoopDelay({ resolution: 5 });
+  stalls.enable();
+  const table = await createTableWithItems(db, metaFor(db, 'Shuffled'), iterate(items));
+  stalls.disable();
+  const { keys, values } = table.index.snapshot();
+  assert.equal(keys.length, n);
+  for (let i = 1; i < keys.length; i++) assert.ok(keys[i - 1] < keys[i], `keys ${i - 1} and ${i} out of order`);
+  const decoded = values.map((v) => table.codec.decode(v));
+  assert.equal(decoded.filter((item) => (item.v as { N: string }).N === '2').length, n / 10);
+  assert.deepEqual(new Set(decoded.map((item) => (item.sk as { N: string }).N)).size, n);
+  console.log(`60k shuffled items: longest event loop stall ${(stalls.max / 1e6).toFixed(0)} ms`);
   await db.close();
 });
