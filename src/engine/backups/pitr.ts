@@ -25,7 +25,8 @@
 //   `logHistoryBytes` (default 64 MiB in memory); what the bound drops moves the window's start.
 import { DynamoDBError } from '../errors';
 import type { Database } from '../database';
-import type { LogRecord, Mutation, Origin } from '../log';
+import type { LogRange, LogRecord, Mutation, Origin } from '../log';
+import type { DictionaryAdditions } from '../codec/item-codec';
 import type { Table, TableMeta } from '../table';
 import { sourceTable } from './source';
 import type { TableContents } from './restore';
@@ -97,22 +98,69 @@ function invalidRestoreTime(window: { earliest: number; latest: number }): Dynam
   );
 }
 
-/** The table at `time` from the history after it (no window check: the caller made it). */
+/** The table at `time` from the history after it (no window check: the caller made it), read at once. */
 export function stateAt(db: Database, table: Table, time: number): { meta: TableMeta; contents: PitrContents } {
-  const { changed, metaThen } = changesAfter(db, table, time);
-  return { meta: withoutHistory(metaThen ?? table.meta), contents: mergeChanges(table, changed) };
+  return runAtOnce(restoreSteps(db, table, time));
+}
+
+/**
+ * As stateAt, but read in slices between other work, so a large history never holds the event
+ * loop: the table's state now (items, metadata, dictionary) and the last lsn are taken at once,
+ * and only the history up to that lsn is read, so writes made meanwhile change nothing of it.
+ * Rejects with InternalServerError if the database closes meanwhile.
+ */
+export function stateAtSliced(db: Database, table: Table, time: number): Promise<{ meta: TableMeta; contents: PitrContents }> {
+  return runSliced(db, restoreSteps(db, table, time));
+}
+
+/** How many records or keys are handled between two turns of the event loop. */
+export const SLICE = 20_000;
+
+type Changes = { changed: Map<string, string | undefined>; metaThen: TableMeta | undefined };
+
+function* restoreSteps(db: Database, table: Table, time: number): Generator<void, { meta: TableMeta; contents: PitrContents }> {
+  // The state now, taken in the same turn as the lsn the history is read up to (changeSteps's first step).
+  const now = table.index.snapshot();
+  const metaNow = table.meta;
+  const dictionary = table.codec.dictionary();
+  const { changed, metaThen } = yield* changeSteps(db, table, time);
+  return { meta: withoutHistory(metaThen ?? metaNow), contents: yield* mergeSteps(now, dictionary, changed) };
 }
 
 /**
  * What changed in `table` after `time`: per key changed, its value then (undefined: it did not
- * exist), and its metadata then if that changed (else undefined: the current one).
+ * exist), and its metadata then if that changed (else undefined: the current one). Read at once.
  */
-export function changesAfter(db: Database, table: Table, time: number): { changed: Map<string, string | undefined>; metaThen: TableMeta | undefined } {
+export function changesAfter(db: Database, table: Table, time: number): Changes {
+  return runAtOnce(changeSteps(db, table, time));
+}
+
+/** As changesAfter, read in slices; `toLsn` is the last lsn read (the last one logged at the call). */
+export function changesAfterSliced(db: Database, table: Table, time: number): Promise<Changes & { toLsn: number }> {
+  const toLsn = db.nextLsn - 1;
+  return runSliced(db, changeSteps(db, table, time, { fromTime: time, toLsn })).then((changes) => ({ ...changes, toLsn }));
+}
+
+/** The changes logged after lsn `lsn` (read at once): per key changed, its value as of `lsn`. */
+export function changesSinceLsn(db: Database, table: Table, lsn: number): Changes {
+  return runAtOnce(changeSteps(db, table, -Infinity, { fromLsn: lsn + 1 }));
+}
+
+/**
+ * changesAfter, pausing (a `yield`) every SLICE records: the records of `range` (by default from
+ * `time` up to the lsn of the call) with a time after `time`.
+ */
+function* changeSteps(db: Database, table: Table, time: number, range: LogRange = { fromTime: time, toLsn: db.nextLsn - 1 }): Generator<void, Changes> {
+  // Only old images are read: the value at T of a key is the old image of its first change after T.
+  range = { ...range, newImages: false };
   if (!db.pitr.settledNow()) throw new Error('the history was read while writes were still unacknowledged: await whenSettled(db) first');
   const id = table.meta.id;
+  const name = table.name;
   const changed = new Map<string, string | undefined>();
   let metaThen: TableMeta | undefined;
-  for (const record of db.pitr.history(time)) {
+  let count = 0;
+  for (const record of db.pitr.range(range)) {
+    if (++count % SLICE === 0) yield;
     if (record.time <= time) continue;
     for (const m of record.mutations) {
       if (m.tableId !== id) continue;
@@ -121,11 +169,11 @@ export function changesAfter(db: Database, table: Table, time: number): { change
       } else if (m.kind === 'updateTable') {
         if (metaThen === undefined) {
           const prior = (m.meta as TableMeta).priorMeta;
-          if (prior === undefined) throw new DynamoDBError('InternalServerError', `The metadata of table ${table.name} before a change after the restore time was not kept`);
+          if (prior === undefined) throw new DynamoDBError('InternalServerError', `The metadata of table ${name} before a change after the restore time was not kept`);
           metaThen = prior;
         }
       } else if (m.kind === 'createTable' || m.kind === 'loadTable') {
-        throw new DynamoDBError('InvalidRestoreTimeException', `Table ${table.name} did not exist at the requested restore time`);
+        throw new DynamoDBError('InvalidRestoreTimeException', `Table ${name} did not exist at the requested restore time`);
       }
     }
   }
@@ -133,16 +181,17 @@ export function changesAfter(db: Database, table: Table, time: number): { change
 }
 
 /**
- * The table's items now, with the keys in `changed` set to their values then (or left out). Keys
- * changed are found in the sorted keys by binary search (cheaper than hashing every key of the
- * table); only keys that do not exist now are sorted, to be merged in.
+ * The items `now` (sorted keys and their values), with the keys in `changed` set to their values
+ * then (or left out). Changed keys are found by binary search (cheaper than hashing every key of
+ * the table); only keys that do not exist now are sorted, to be merged in.
  */
-function mergeChanges(table: Table, changed: Map<string, string | undefined>): PitrContents {
-  const now = table.index.snapshot();
+function* mergeSteps(now: { keys: string[]; values: string[] }, dictionary: DictionaryAdditions, changed: Map<string, string | undefined>): Generator<void, PitrContents> {
   const values = now.values.slice();
   const removed = new Uint8Array(now.keys.length);
   const absent: Array<[string, string]> = [];
+  let count = 0;
   for (const [key, then] of changed) {
+    if (++count % SLICE === 0) yield;
     const at = findSorted(now.keys, key);
     if (at >= 0) {
       if (then === undefined) removed[at] = 1;
@@ -154,6 +203,7 @@ function mergeChanges(table: Table, changed: Map<string, string | undefined>): P
   const out: string[] = [];
   let j = 0;
   for (let i = 0; i < now.keys.length; i++) {
+    if (i % (SLICE * 10) === SLICE * 10 - 1) yield;
     const key = now.keys[i];
     for (; j < absent.length && absent[j][0] < key; j++) {
       keys.push(absent[j][0]);
@@ -167,7 +217,28 @@ function mergeChanges(table: Table, changed: Map<string, string | undefined>): P
     keys.push(absent[j][0]);
     out.push(absent[j][1]);
   }
-  return { dictionary: table.codec.dictionary(), keys, values: out };
+  return { dictionary, keys, values: out };
+}
+
+/** Runs steps (a generator that yields where it may pause) to their end without pausing. */
+export function runAtOnce<T>(steps: Generator<void, T>): T {
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/** Runs steps with a turn of the event loop at each pause; stops if the database closes. */
+export async function runSliced<T>(db: Database, steps: Generator<void, T>): Promise<T> {
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+    await new Promise((resolve) => setImmediate(resolve));
+    if (db.isClosed) {
+      steps.return(undefined as never);
+      throw new DynamoDBError('InternalServerError', 'The database closed while the history was being read');
+    }
+  }
 }
 
 /** The position of `key` in the ascending `keys`, or -1. */
@@ -269,20 +340,33 @@ export class PitrKeeper {
     this.compact();
   }
 
-  /** The history from `time` on (records with a time at or after it), oldest first. */
-  history(time: number): Iterable<LogRecord> {
+  /** The history from `time` on (records with a time at or after it) up to `toLsn`, oldest first. */
+  history(time: number, toLsn = Infinity): Iterable<LogRecord> {
+    return this.range({ fromTime: time, toLsn });
+  }
+
+  /** The history of a range of lsns or times (the log's LogRange), oldest first. */
+  range(range: LogRange): Iterable<LogRecord> {
     const log = this.db.logStore;
-    if (log !== undefined) return log.read({ fromTime: time });
+    if (log !== undefined) return log.read(range);
     const memory = this.memory;
     if (memory === undefined) return [];
-    let lo = memory.head;
-    let hi = memory.records.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (memory.records[mid].time < time) lo = mid + 1;
-      else hi = mid;
-    }
-    return memory.records.slice(lo);
+    // Records are in lsn order, and so in time order too.
+    const records = memory.records;
+    const first = (after: (r: LogRecord) => boolean): number => {
+      let lo = memory.head;
+      let hi = records.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (after(records[mid])) hi = mid;
+        else lo = mid + 1;
+      }
+      return lo;
+    };
+    const fromTime = range.fromTime ?? -Infinity;
+    const fromLsn = range.fromLsn ?? -Infinity;
+    const toLsn = range.toLsn ?? Infinity;
+    return records.slice(first((r) => r.time >= fromTime && r.lsn >= fromLsn), first((r) => r.lsn > toLsn));
   }
 
   /** The earliest time history is complete from (records before it were dropped), if any were. */

@@ -8,14 +8,15 @@
 // - Nothing here writes or retains anything: it reads the history PITR keeps (backups/pitr.ts), so
 //   change volume reaches back as far as that history does (the log's other consumers, Streams'
 //   24 hours, may keep more on disk; in memory only PITR keeps any).
-// - Like tableAt, the history must hold every write applied: callers await `whenSettled(db)`
-//   (the async functions here do it) before the synchronous read.
+// - Like tableAt, the history must hold every write applied: the functions here await
+//   `whenSettled(db)`, then read the history in slices (a turn of the event loop every SLICE
+//   records), up to the lsn logged when they start; a preview's "now" is that moment too.
 // - A preview gives at most `limit` differing keys (in key order), and says when there were more.
 import type { Database } from '../database';
 import { encodedItemSize } from '../codec/item-codec';
 import type { Item } from '../types/attribute-value';
 import { listBackupSummaries, type BackupSummary } from './catalog';
-import { changesAfter, findTable, pitrWindow, restorableTable, whenSettled, type PitrSettings } from './pitr';
+import { SLICE, changesAfterSliced, changesSinceLsn, findTable, pitrWindow, restorableTable, runSliced, whenSettled, type PitrSettings } from './pitr';
 
 export const MINUTE_MS = 60_000;
 export const DEFAULT_PREVIEW_LIMIT = 100;
@@ -42,15 +43,21 @@ export interface Timeline {
 
 /**
  * Writes per bucket (default a minute) of table `tableName` from `from` (default: as far back as
- * the history goes) up to `to` (default now), oldest first.
+ * the history goes) up to `to` (default now), oldest first; read in slices.
  */
-export function changeVolume(db: Database, tableName: string, options: { from?: number; to?: number; bucketMs?: number } = {}): VolumeBucket[] {
+export async function changeVolume(db: Database, tableName: string, options: { from?: number; to?: number; bucketMs?: number } = {}): Promise<VolumeBucket[]> {
+  await whenSettled(db);
   const table = findTable(db, { tableName });
-  const id = table.meta.id;
+  return runSliced(db, volumeSteps(db, table.meta.id, options));
+}
+
+function* volumeSteps(db: Database, id: string, options: { from?: number; to?: number; bucketMs?: number }): Generator<void, VolumeBucket[]> {
   const size = options.bucketMs ?? MINUTE_MS;
   const to = options.to ?? Infinity;
   const out: VolumeBucket[] = [];
-  for (const record of db.pitr.history(options.from ?? -Infinity)) {
+  let count = 0;
+  for (const record of db.pitr.range({ fromTime: options.from, toLsn: db.nextLsn - 1, newImages: false })) {
+    if (++count % SLICE === 0) yield;
     if (record.time > to) break;
     for (const m of record.mutations) {
       if (m.tableId !== id || (m.kind !== 'put' && m.kind !== 'delete')) continue;
@@ -72,13 +79,13 @@ export function changeVolume(db: Database, tableName: string, options: { from?: 
 
 /** The timeline of one table: change volume, backups and PITR window. */
 export async function timeline(db: Database, tableName: string, options: { from?: number; to?: number; bucketMs?: number } = {}): Promise<Timeline> {
-  await whenSettled(db);
+  const volume = await changeVolume(db, tableName, options);
   const table = findTable(db, { tableName });
   const window = pitrWindow(db, table.name);
   const pitr = table.meta.pitr;
   return {
     tableName: table.name,
-    volume: changeVolume(db, table.name, options),
+    volume,
     backups: listBackupSummaries(db, { tableName: table.name, type: 'ALL' }),
     pitr: window !== undefined && pitr !== undefined ? { ...pitr, ...window } : undefined,
   };
@@ -110,17 +117,23 @@ export interface Preview {
 export async function preview(db: Database, tableName: string, time: number, options: { limit?: number } = {}): Promise<Preview> {
   await whenSettled(db);
   const table = restorableTable(db, { tableName }, time);
-  const { changed } = changesAfter(db, table, time);
+  // "Now" is the moment of the call: counts taken at once, the history read in slices up to its
+  // lsn, then each changed key's value at that lsn (its current one, unless written since).
   let itemCount = table.itemCount;
   let sizeBytes = table.sizeBytes;
+  const now = { itemCount, sizeBytes };
+  const { changed, toLsn } = await changesAfterSliced(db, table, time);
+  await whenSettled(db);
+  const since = changesSinceLsn(db, table, toLsn).changed;
+  const valueNow = (key: string): string | undefined => (since.has(key) ? since.get(key) : table.get(key));
   const differing: string[] = [];
   for (const [key, then] of changed) {
-    const now = table.get(key);
-    if (then === now) continue;
+    const current = valueNow(key);
+    if (then === current) continue;
     differing.push(key);
-    if (now !== undefined) {
+    if (current !== undefined) {
       itemCount--;
-      sizeBytes -= encodedItemSize(now);
+      sizeBytes -= encodedItemSize(current);
     }
     if (then !== undefined) {
       itemCount++;
@@ -131,19 +144,13 @@ export async function preview(db: Database, tableName: string, time: number, opt
   const keyNames = table.meta.keySchema.map((k) => k.AttributeName);
   const differences = differing.slice(0, options.limit ?? DEFAULT_PREVIEW_LIMIT).map((key) => {
     const then = changed.get(key);
-    const now = table.get(key);
+    const current = valueNow(key);
     const difference: PreviewDifference = { key: {} };
     if (then !== undefined) difference.then = table.codec.decode(then);
-    if (now !== undefined) difference.now = table.codec.decode(now);
+    if (current !== undefined) difference.now = table.codec.decode(current);
     const either = (difference.then ?? difference.now)!;
     for (const name of keyNames) difference.key[name] = either[name];
     return difference;
   });
-  return {
-    time,
-    then: { itemCount, sizeBytes },
-    now: { itemCount: table.itemCount, sizeBytes: table.sizeBytes },
-    differences,
-    differenceCount: differing.length,
-  };
+  return { time, then: { itemCount, sizeBytes }, now, differences, differenceCount: differing.length };
 }

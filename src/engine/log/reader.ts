@@ -136,6 +136,8 @@ export interface LogRange {
   fromLsn?: number;
   fromTime?: number;
   toLsn?: number;
+  /** False: puts' new images are not decoded (their `item` is ''); see decodeRecord. Default true. */
+  newImages?: boolean;
 }
 
 /**
@@ -171,7 +173,8 @@ export function* readRange(fs: FileSystem, dir: string, index: TimeIndex, range:
     if (scan.bad && scan.end < span.end) {
       throw new LogCorruptionError(path.join(dir, segmentName(span.segment)), span.segment, scan.bad.offset, scan.bad.reason);
     }
-    for (let i = 0; i < frames.length; i += 2) yield decode(segmentBuf!, frames[i], frames[i + 1]);
+    const newImages = range.newImages ?? true;
+    for (let i = 0; i < frames.length; i += 2) yield decode(segmentBuf!, frames[i], frames[i + 1], newImages);
   }
 }
 

@@ -142,3 +142,22 @@ test('on disk, a table restored to a point in time is still there, whole, after 
     await db.close();
   });
 });
+
+test('a restore reads a long history in slices: a write made meanwhile is answered first and is not in the restored table', async () => {
+  const clock = new Clock();
+  const db = await openMemory(clock);
+  await pitrTable(db);
+  const writes: Promise<unknown>[] = [];
+  for (let i = 0; i < 60_000; i++) writes.push(put(db, `k${i % 1000}`, `v${i}`));
+  await Promise.all(writes);
+  const order: string[] = [];
+  const restore = db.execute('RestoreTableToPointInTime', { SourceTableName: 'Src', TargetTableName: 'Sliced', UseLatestRestorableTime: true }).then(() => order.push('restore'));
+  const before = liveItems(db, 'Src');
+  const meanwhile = new Promise((resolve) => setImmediate(resolve)).then(() => put(db, 'k0', 'written during the restore')).then(() => order.push('put'));
+  await Promise.all([restore, meanwhile]);
+  assert.deepEqual(order, ['put', 'restore']);
+  await untilActive(db, 'Sliced');
+  assert.deepEqual(liveItems(db, 'Sliced'), before);
+  assert.notDeepEqual(liveItems(db, 'Src'), before);
+  await db.close();
+});

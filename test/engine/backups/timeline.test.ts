@@ -100,3 +100,32 @@ test('a preview outside the window or of a table without PITR gets the restore e
   await assert.rejects(preview(db, 'Nope', clock.ms), { name: 'TableNotFoundException' });
   await db.close();
 });
+
+test('a preview of a long history is read in slices, and its "now" is the moment of the call even if writes land meanwhile', async () => {
+  const clock = new Clock();
+  const db = await openMemory(clock);
+  await simpleTable(db, 'Tab');
+  await enablePitr(db, 'Tab');
+  await put(db, 'Tab', 'k0', { v: { S: 'at first' } });
+  const then = clock.ms;
+  clock.advance(1000);
+  const writes: Promise<unknown>[] = [];
+  for (let i = 0; i < 60_000; i++) writes.push(put(db, 'Tab', `k${i % 1000}`, { v: { N: String(i) } }));
+  await Promise.all(writes);
+  const atCall = db.table('Tab').codec.decode(db.table('Tab').get(db.table('Tab').keyOf({ pk: { S: 'k0' } }))!);
+  const order: string[] = [];
+  const seen = preview(db, 'Tab', then, { limit: 5000 }).then((p) => (order.push('preview'), p));
+  const meanwhile = new Promise((resolve) => setImmediate(resolve))
+    .then(() => Promise.all([put(db, 'Tab', 'k0', { v: { S: 'during the preview' } }), put(db, 'Tab', 'brand-new')]))
+    .then(() => order.push('writes'));
+  const [p] = await Promise.all([seen, meanwhile]);
+  assert.deepEqual(order, ['writes', 'preview']);
+  assert.deepEqual(p.now, { itemCount: 1000, sizeBytes: p.now.sizeBytes });
+  assert.equal(p.then.itemCount, 1);
+  assert.equal(p.differenceCount, 1000);
+  const k0 = p.differences.find((d) => (d.key.pk as { S: string }).S === 'k0')!;
+  assert.deepEqual(k0.then, { pk: { S: 'k0' }, v: { S: 'at first' } });
+  assert.deepEqual(k0.now, atCall);
+  assert.equal(p.differences.some((d) => (d.key.pk as { S: string }).S === 'brand-new'), false);
+  await db.close();
+});
