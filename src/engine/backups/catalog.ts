@@ -23,6 +23,7 @@
 //   table at one moment, whatever writes come while the file is written.
 // - Database.close waits for backup work in progress (`db.track`), so nothing is written into the
 //   folder after its lock is released.
+// - SYSTEM backups expire 35 days after they are made (`dropExpired`), USER backups never.
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Database } from '../database';
@@ -69,6 +70,8 @@ export interface BackupFilter {
   upper?: number;
   /** Default USER, as ListBackups. */
   type?: BackupTypeFilter;
+  /** Only backups listed after this one (ListBackups' ExclusiveStartBackupArn, see `backupOrder`). */
+  after?: { createdAt: number; arn: string };
 }
 
 /** ListBackups' BackupSummary. */
@@ -147,6 +150,8 @@ export class BackupCatalog {
   private readonly dir: string | undefined;
   /** Catalog rewrites, one at a time, in request order. */
   private readonly writes = new SnapshotWriter();
+  /** Ids of tables whose DeleteTable is making their SYSTEM backup (a second DeleteTable is refused). */
+  private readonly deleting = new Set<string>();
 
   constructor(private readonly db: Database) {
     this.files = db.options.fileSystem ?? nodeFileSystem;
@@ -155,12 +160,14 @@ export class BackupCatalog {
   }
 
   get(arn: string): Entry {
+    this.dropExpired();
     const entry = this.entries.get(arn);
     if (entry === undefined) throw new DynamoDBError('BackupNotFoundException', `Backup not found: ${arn}`);
     return entry;
   }
 
   list(filter: BackupFilter): Entry[] {
+    this.dropExpired();
     const type = filter.type ?? 'USER';
     const byTable = filter.tableName;
     return [...this.entries.values()]
@@ -168,6 +175,7 @@ export class BackupCatalog {
       .filter((e) => byTable === undefined || e.source.name === byTable || e.source.arn === byTable)
       .filter((e) => filter.lower === undefined || e.createdAt >= filter.lower * 1000)
       .filter((e) => filter.upper === undefined || e.createdAt < filter.upper * 1000)
+      .filter((e) => filter.after === undefined || byCreation(e, filter.after) > 0)
       .sort(byCreation);
   }
 
@@ -188,7 +196,15 @@ export class BackupCatalog {
    * (a crash in between then loses that backup: the one case where the deletion goes first).
    */
   deleteWithSystemBackup<T>(table: Table, deleteTable: () => Promise<T>): Promise<T> {
-    return this.db.track(this.systemBackupThenDelete(table, deleteTable));
+    const id = table.meta.id;
+    if (this.deleting.has(id)) throw new DynamoDBError('ResourceInUseException', `Attempt to change a resource which is still in use: Table is being deleted: ${table.name}`);
+    this.deleting.add(id);
+    const done = this.systemBackupThenDelete(table, deleteTable);
+    done.then(
+      () => this.deleting.delete(id),
+      () => this.deleting.delete(id),
+    );
+    return this.db.track(done);
   }
 
   private async systemBackupThenDelete<T>(table: Table, deleteTable: () => Promise<T>): Promise<T> {
@@ -227,6 +243,23 @@ export class BackupCatalog {
       await this.persist().catch((e: unknown) => console.error(`dynamo-workspace: the backup catalog could not be written; ${entry.arn} is kept in its file:`, e));
       return deleted;
     }
+  }
+
+  /**
+   * SYSTEM backups past their expiry (35 days) are gone, as DynamoDB drops them: checked whenever
+   * backups are looked at (no timer), forgotten at once, the catalog and files following.
+   */
+  private dropExpired(): void {
+    const now = this.db.now();
+    const expired = [...this.entries.values()].filter((e) => e.status === 'AVAILABLE' && e.readers === 0 && e.expiresAt !== undefined && e.expiresAt <= now);
+    if (expired.length === 0) return;
+    for (const e of expired) this.entries.delete(e.arn);
+    void this.db.track(
+      this.persist().then(
+        () => expired.forEach((e) => this.removeFile(e)),
+        (e: unknown) => console.error('dynamo-workspace: the backup catalog could not be written after SYSTEM backups expired:', e),
+      ),
+    );
   }
 
   /** Runs the table's deletion; if it is refused (at once or once logged), its SYSTEM backup is forgotten with it. */
@@ -338,6 +371,7 @@ export class BackupCatalog {
       entry.snapshot = snapshot;
       return;
     }
+    this.ensureFolder(this.dir);
     await writeTableSnapshot(this.files, path.join(this.dir, entry.file!), { ...snapshot, lsn: 0 });
   }
 
@@ -361,14 +395,22 @@ export class BackupCatalog {
     const dir = this.dir;
     if (dir === undefined) return Promise.resolve();
     return this.writes.run(async () => {
+      this.ensureFolder(dir);
       const backups = [...this.entries.values()].filter((e) => e.status === 'AVAILABLE').sort(byCreation).map(persisted);
       writeCatalog(this.files, dir, backups);
     });
   }
 
+  /** Makes the `backups/` folder (durably) before its first file: a data folder without backups has none. */
+  private ensureFolder(dir: string): void {
+    if (this.files.exists(dir)) return;
+    this.files.mkdir(dir);
+    this.files.syncDir(path.dirname(dir));
+  }
+
   /** Reads the catalog, adopts the SYSTEM backups of deleted tables it misses, removes orphans. */
   private load(dir: string): void {
-    this.files.mkdir(dir);
+    if (!this.files.exists(dir)) return;
     const named = readCatalog(this.files, dir);
     for (const record of named) this.entries.set(record.arn, { ...record, status: 'AVAILABLE', readers: 0 });
     const kept = new Set(named.map((r) => r.file));
@@ -410,7 +452,7 @@ function persisted(e: BackupRecord): BackupRecord {
   return out;
 }
 
-function byCreation(a: BackupRecord, b: BackupRecord): number {
+function byCreation(a: Pick<BackupRecord, 'createdAt' | 'arn'>, b: Pick<BackupRecord, 'createdAt' | 'arn'>): number {
   return a.createdAt - b.createdAt || (a.arn < b.arn ? -1 : a.arn > b.arn ? 1 : 0);
 }
 

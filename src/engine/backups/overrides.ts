@@ -6,6 +6,8 @@
 // are rebuilt from the items); tags, streams, TTL and point-in-time recovery are not carried over,
 // nor deletion protection, as DynamoDB does; index overrides may only keep or drop the source's
 // indexes (same name and key schema), so every item of the source fits the new table's indexes.
+// SSESpecificationOverride and OnDemandThroughputOverride are validated and otherwise not used:
+// the engine has no encryption settings or on-demand maximums to give the new table.
 import type { Database } from '../database';
 import { invalidParameter, validation } from '../errors';
 import type { IndexMeta } from '../indexes/types';

@@ -28,13 +28,11 @@ export const listBackups: Operation<ListBackupsInput> = {
     if (lower !== undefined && upper !== undefined && lower > upper) {
       throw validation('TimeRangeUpperBound must be after TimeRangeLowerBound');
     }
-    let all = listBackupSummaries(db, { tableName: input.TableName, lower, upper, type: input.BackupType });
-    if (input.ExclusiveStartBackupArn !== undefined) {
-      const start = backupOrder(input.ExclusiveStartBackupArn);
-      if (start === undefined) throw validation(`Invalid ExclusiveStartBackupArn: ${input.ExclusiveStartBackupArn} is not a backup ARN`);
-      // After the start in the listing's order, whether or not that backup still exists.
-      all = all.filter((s) => s.BackupCreationDateTime * 1000 > start.createdAt || (s.BackupCreationDateTime * 1000 === start.createdAt && s.BackupArn > start.arn));
-    }
+    const startArn = input.ExclusiveStartBackupArn;
+    // After the start in the listing's order, whether or not that backup still exists.
+    const after = startArn === undefined ? undefined : backupOrder(startArn);
+    if (startArn !== undefined && after === undefined) throw validation(`Invalid ExclusiveStartBackupArn: ${startArn} is not a backup ARN`);
+    const all = listBackupSummaries(db, { tableName: input.TableName, lower, upper, type: input.BackupType, after });
     const limit = input.Limit ?? all.length;
     const page = all.slice(0, limit);
     const out: Record<string, unknown> = { BackupSummaries: page };

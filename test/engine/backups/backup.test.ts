@@ -275,7 +275,11 @@ for (const mode of MODES) {
       await put(db, 'kept', items);
       await put(db, 'plain', items);
       await enablePitr(db, 'kept');
-      const deleted = (await db.execute('DeleteTable', { TableName: 'kept' })) as { TableDescription: Record<string, any> };
+      const deleting = db.execute('DeleteTable', { TableName: 'kept' }) as Promise<{ TableDescription: Record<string, any> }>;
+      // A second DeleteTable while the first makes the backup: the table is in use, as while DynamoDB deletes one.
+      const again = await refusal(db.execute('DeleteTable', { TableName: 'kept' }));
+      assert.deepEqual([again.type, again.message], ['ResourceInUseException', 'Attempt to change a resource which is still in use: Table is being deleted: kept']);
+      const deleted = await deleting;
       assert.equal(deleted.TableDescription.TableStatus, 'DELETING');
       await db.execute('DeleteTable', { TableName: 'plain' });
       assert.deepEqual(((await db.execute('ListBackups', {})) as { BackupSummaries: unknown[] }).BackupSummaries, [], 'USER is the default filter');
@@ -406,14 +410,14 @@ test('backups, deletions and SYSTEM backups survive closing and reopening the da
 });
 
 test('ListBackups: any Limit pages through every selected backup once, oldest first, and the filters select by table, type and time', async () => {
-  let clock = 1_700_000_000_000;
+  let clock = 1_700_000_000_123;
   const db = await open('memory', undefined, () => clock);
   try {
     await createTable(db, 'aaa');
     await createTable(db, 'bbb');
     const made: { arn: string; table: string; at: number }[] = [];
     for (let i = 0; i < 13; i++) {
-      clock += 1000 * (i % 3); // some share a millisecond: the ARN breaks the tie
+      clock += 1237 * (i % 3); // some share a millisecond: the ARN breaks the tie
       const table = i % 3 === 0 ? 'bbb' : 'aaa';
       made.push({ arn: (await backup(db, table, `bkp${i}`)).BackupArn, table, at: clock });
     }
@@ -509,6 +513,32 @@ test('closing the database while a backup is written waits for it: the backup is
       assert.equal((await untilActive(db, 'copy')).ItemCount, 3000);
     }
     assert.equal(fs.readdirSync(path.join(dir, 'backups')).filter((f) => f !== 'catalog').length, listed.length, 'one file per listed backup, nothing else');
+  } finally {
+    await db.close();
+  }
+});
+
+test('a SYSTEM backup is gone 35 days after it was made, from the listing, DescribeBackup and the folder; a USER backup stays', async () => {
+  const dir = tmp();
+  let clock = 1_750_000_000_000;
+  let db = await open('disk', dir, () => clock);
+  try {
+    await createTable(db, 'src');
+    await put(db, 'src', [item(1)]);
+    const user = await backup(db, 'src', 'user-kept');
+    await enablePitr(db, 'src');
+    await db.execute('DeleteTable', { TableName: 'src' });
+    const [system] = listBackupSummaries(db, { type: 'SYSTEM' });
+    assert.equal(system.BackupExpiryDateTime, clock / 1000 + 35 * 24 * 3600);
+    clock += 35 * 24 * 3600 * 1000 - 1000;
+    assert.equal(((await db.execute('DescribeBackup', { BackupArn: system.BackupArn })) as any).BackupDescription.BackupDetails.BackupStatus, 'AVAILABLE');
+    clock += 1000;
+    assert.equal((await refusal(db.execute('DescribeBackup', { BackupArn: system.BackupArn }))).type, 'BackupNotFoundException');
+    assert.deepEqual(listBackupSummaries(db, { type: 'ALL' }).map((s) => s.BackupArn), [user.BackupArn]);
+    await db.close();
+    db = await open('disk', dir, () => clock);
+    assert.deepEqual(listBackupSummaries(db, { type: 'ALL' }).map((s) => s.BackupArn), [user.BackupArn]);
+    assert.deepEqual(fs.readdirSync(path.join(dir, 'backups')).filter((f) => f.endsWith('.tsnap')).length, 1);
   } finally {
     await db.close();
   }
