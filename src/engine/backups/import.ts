@@ -57,7 +57,7 @@ export function startImport(db: Database, input: ImportRequest): Description {
     throw validation('InputFormatOptions.Csv can only be given with InputFormat CSV');
   }
   const params = input.TableCreationParameters;
-  const meta = newTableMeta(db, { ...params, TableName: params.TableName });
+  const meta = newTableMeta(db, params);
   const catalog = transfers(db);
   const repeat = sameClientToken(catalog.imports.values(), input);
   if (repeat !== undefined) return repeat;
