@@ -25,6 +25,7 @@ import { createRequire } from 'node:module';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Database as NewDatabase } from '../src/engine/database';
+import { cpuMs, median, round, writtenBytes } from './lib/measure';
 import { writeResult } from './lib/results';
 import { TABLE, createTableBody, item } from './lib/workload';
 
@@ -70,40 +71,7 @@ async function put(db: Db, count: number, keys: number, seed: number): Promise<v
   await Promise.all(pending);
 }
 
-/** Bytes up to the last non-zero byte of every file in the folder. */
-function writtenBytes(dir: string): number {
-  let total = 0;
-  const buf = Buffer.alloc(1 << 20);
-  for (const name of fs.readdirSync(dir)) {
-    const file = path.join(dir, name);
-    const stat = fs.statSync(file);
-    if (!stat.isFile()) continue;
-    const fd = fs.openSync(file, 'r');
-    try {
-      // From the end backwards, a chunk at a time, to the last non-zero byte.
-      for (let end = stat.size; end > 0; ) {
-        const start = Math.max(0, end - buf.length);
-        fs.readSync(fd, buf, 0, end - start, start);
-        let i = end - start - 1;
-        while (i >= 0 && buf[i] === 0) i--;
-        if (i >= 0) {
-          total += start + i + 1;
-          break;
-        }
-        end = start;
-      }
-    } finally {
-      fs.closeSync(fd);
-    }
-  }
-  return total;
-}
 
-/** CPU time (user and system, all threads) since `start`, in ms. */
-function cpuMs(start: NodeJS.CpuUsage): number {
-  const used = process.cpuUsage(start);
-  return (used.user + used.system) / 1000;
-}
 
 async function child(task: string, Database: DbClass, dir: string, n: number): Promise<unknown> {
   switch (task) {
@@ -178,8 +146,6 @@ function run(task: string, build: Build, dir: string, n: number, oldBundle: stri
   return JSON.parse(out.trim().split('\n').pop()!) as Record<string, number>;
 }
 
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const round = (x: number, digits = 0): number => Math.round(x * 10 ** digits) / 10 ** digits;
 
 async function main(): Promise<void> {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'dw-log-bench-'));

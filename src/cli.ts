@@ -2,6 +2,7 @@
 //
 //   dynamo-workspace serve [--dir D] [--port P] [--host H] [--in-memory] [--durability process|disk] [--log-history-mb N]
 //                          [--ttl-sweep-seconds S] [--allow-origin O]... [--allow-host N]... [--auth-keys FILE]
+//                          [--buckets D]
 //   dynamo-workspace repair [--dir D] [--yes]
 //
 // The first line on stdout is always `Dynamo Workspace endpoint: <url>` once serving, so scripts
@@ -38,6 +39,9 @@ Options for serve:
   --ttl-sweep-seconds <s>  How often items whose time to live has passed are deleted, in
                       seconds (default: 5; decimals allowed; 0 never deletes them). DynamoDB
                       itself deletes them within a few days
+  --buckets <path>  Folder standing in for S3 in ExportTableToPointInTime and ImportTable: each
+                    bucket is a folder in it (default: the buckets folder of the data folder;
+                    with --in-memory, export and import are refused without it)
   --allow-origin <o>  Let web pages from origin <o> (e.g. http://localhost:3000) call the
                       endpoint; repeatable. By default requests from any web page are refused.
   --allow-host <name> Also accept requests addressed to host name <name> (besides localhost,
@@ -82,6 +86,8 @@ interface ServeOptions {
   allowHosts: string[];
   /** Access key id -> secret; undefined leaves requests unverified. */
   authKeys: Map<string, string> | undefined;
+  /** The buckets root for export and import (undefined: the engine's default). */
+  bucketsRoot: string | undefined;
 }
 
 /** Keys from --auth-keys and DYNAMO_WORKSPACE_AUTH_KEYS together; undefined when neither is given. */
@@ -149,6 +155,7 @@ function parseServe(args: string[]): ServeOptions | 'help' {
         'allow-origin': { type: 'string', multiple: true },
         'allow-host': { type: 'string', multiple: true },
         'auth-keys': { type: 'string' },
+        buckets: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -190,6 +197,7 @@ function parseServe(args: string[]): ServeOptions | 'help' {
     allowOrigins: (v['allow-origin'] ?? []).map(parseOrigin),
     allowHosts: (v['allow-host'] ?? []).map(parseHostName),
     authKeys: loadAuthKeys(v['auth-keys'], process.env.DYNAMO_WORKSPACE_AUTH_KEYS),
+    bucketsRoot: v.buckets === undefined ? undefined : path.resolve(v.buckets),
   };
 }
 
@@ -205,6 +213,7 @@ async function serve(options: ServeOptions): Promise<number> {
       durability: options.durability,
       logHistoryBytes: options.logHistoryBytes,
       ttlSweepIntervalMs: options.ttlSweepIntervalMs,
+      bucketsRoot: options.bucketsRoot,
     });
   } catch (err) {
     if (isLocked(err)) {

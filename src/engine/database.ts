@@ -17,7 +17,7 @@ import { hasReadableStream } from './streams/catalog';
 import { DEFAULT_SHARD_ROLLOVER_MS } from './streams/model';
 import { maintainStreams, maintenanceInterval } from './streams/shards';
 import { StreamHistory } from './streams/reader';
-import { materialize, resultToJson } from './results';
+import { materialize, resultToBody, resultToJson, type JsonBody } from './results';
 import { DirectoryLock } from './storage/lock';
 import { TableSet } from './storage/table-set';
 import { LogStore, type Durability, type Mutation, type Origin } from './log';
@@ -26,6 +26,8 @@ import type { Table, TableMeta } from './table';
 import { startIndexWork } from './indexes/backfill';
 import { validateShape } from './validation/shape';
 import { TtlSweeper } from './ttl';
+import { PitrKeeper, keepPriorMeta } from './backups/pitr';
+import { openBackups } from './backups/catalog';
 
 export { DatabaseLockedError } from './storage/lock';
 
@@ -65,6 +67,12 @@ export interface DatabaseOptions {
   ttlSweepIntervalMs?: number;
   /** How long an UpdateTimeToLive change stays ENABLING or DISABLING, refusing other changes (default 1000 ms). */
   ttlTransitionMs?: number;
+  /**
+   * The folder standing in for S3 in ExportTableToPointInTime and ImportTable: each bucket is a
+   * folder under it (src/engine/backups/buckets.ts). Default: `buckets` in the data folder; a
+   * database in memory without one refuses export and import.
+   */
+  bucketsRoot?: string;
 }
 
 export class Database {
@@ -87,10 +95,14 @@ export class Database {
   readonly metrics: CapacityMetrics;
   /** Time to live: each table's TTL status, and the sweeper that deletes expired items (src/engine/ttl). */
   readonly ttl: TtlSweeper;
+  /** Point-in-time recovery: the log's retention for PITR windows, and in memory the history itself (src/engine/backups/pitr.ts). */
+  readonly pitr: PitrKeeper;
   private log: LogStore | undefined;
   /** Why the database refuses writes (the log failed), if it does. */
   private refusal: DynamoDBError | undefined;
   private closed = false;
+  /** Work writing into the data folder that close() lets finish before it releases it (see `track`). */
+  private readonly folderWork = new Set<Promise<unknown>>();
   /** Stops watching the data folder's LOCK (see folderLost). */
   private unwatch: (() => void) | undefined;
   /** In memory there is no log: lsns are counted here. */
@@ -103,6 +115,8 @@ export class Database {
   readonly streams = {
     execute: (operation: string, input: unknown): Promise<unknown> => this.perform(STREAMS_OPERATIONS, operation, input, materialize),
     executeJson: (operation: string, input: unknown): Promise<string> => this.perform(STREAMS_OPERATIONS, operation, input, resultToJson),
+    /** As executeJson, but a GetRecords page comes in pieces (the endpoint writes them one by one; see JsonBody). */
+    executeBody: (operation: string, input: unknown): Promise<JsonBody> => this.perform(STREAMS_OPERATIONS, operation, input, resultToBody),
   };
 
   private constructor(
@@ -117,6 +131,7 @@ export class Database {
     this.metrics = new CapacityMetrics(this, this.capacity);
     this.history = new StreamHistory(this);
     this.ttl = new TtlSweeper(this);
+    this.pitr = new PitrKeeper(this);
   }
 
   static async open(dir: string, options: DatabaseOptions = {}): Promise<Database> {
@@ -124,6 +139,7 @@ export class Database {
       const db = new Database(undefined, undefined, options);
       db.startStreamMaintenance();
       db.ttl.start();
+      db.pitr.start();
       return db;
     }
     const files = options.fileSystem ?? nodeFileSystem;
@@ -157,8 +173,12 @@ export class Database {
       // Before anything can checkpoint (a long replay is checkpointed at once) and prune: the
       // log keeps the history the streams it recovered (a deleted table's too) still need.
       db.history.attach();
+      // Before anything can prune the log: the history PITR windows need stays.
+      db.pitr.start();
       // GSIs a crash or a close left CREATING start their backfill over; deletions complete.
       for (const table of db.tables.values()) startIndexWork(db, table);
+      // Before any request: a SYSTEM backup file a crash left unnamed is judged against the tables as recovered.
+      openBackups(db);
       // Every open starts new shards (as DynamoDB's shards roll over), and retention catches up.
       await maintainStreams(db, { reopened: true, rolloverMs: db.shardRolloverMs });
       db.startStreamMaintenance();
@@ -290,16 +310,22 @@ export class Database {
   commit(mutations: Mutation[], origin?: Origin): Promise<void> {
     if (this.refusal) throw this.refusal;
     if (this.closed) throw new DynamoDBError('InternalServerError', 'The database is closed');
+    keepPriorMeta(this.state, mutations);
     const log = this.log;
     if (log === undefined) {
       this.memoryLsn++;
       this.state.applyAll(mutations, false);
       this.history.committed(this.memoryLsn, this.now(), mutations, origin);
+      this.pitr.recordInMemory(this.memoryLsn, mutations, origin);
+      if (mutations[0] !== undefined && mutations[0].kind !== 'put' && mutations[0].kind !== 'delete') this.pitr.refresh();
       return Promise.resolve();
     }
     this.state.write(log.lastLsn + 1, mutations);
     // A stream enabled (or a table deleted) changes what history the log must keep, at once.
-    if (mutations[0] !== undefined && mutations[0].kind !== 'put' && mutations[0].kind !== 'delete') this.history.tablesChanged();
+    if (mutations[0] !== undefined && mutations[0].kind !== 'put' && mutations[0].kind !== 'delete') {
+      this.history.tablesChanged();
+      this.pitr.refresh();
+    }
     // Rejected, if the log fails, with the refusal logFailed returns, not the system's error.
     return log.append(mutations, this.now(), origin);
   }
@@ -338,6 +364,14 @@ export class Database {
     await this.log?.checkpoint();
   }
 
+  /** Holds close() until `work` settles (backups being written into the data folder); returns `work`. */
+  track<T>(work: Promise<T>): Promise<T> {
+    this.folderWork.add(work);
+    const done = (): void => void this.folderWork.delete(work);
+    work.then(done, done);
+    return work;
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
@@ -345,6 +379,9 @@ export class Database {
     clearInterval(this.streamTimer);
     this.history.close();
     this.ttl.stop();
+    this.pitr.stop();
+    // A backup being written finishes while the folder is still ours, rather than after the lock is released.
+    await Promise.allSettled([...this.folderWork]);
     try {
       await this.log?.close();
     } finally {

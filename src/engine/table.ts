@@ -10,6 +10,7 @@ import { TableIndexes } from './indexes/index-set';
 import type { StreamState } from './streams/model';
 import { ExpiryIndex } from './ttl/expiry-index';
 import { tracksExpiry, type TtlMeta } from './ttl/expiry';
+import type { PitrSettings } from './backups/pitr';
 
 export interface KeySchemaElement {
   AttributeName: string;
@@ -46,7 +47,24 @@ export interface TableMeta {
   streams?: StreamState[];
   /** Time to live (UpdateTimeToLive); absent until it is first enabled. */
   ttl?: TtlMeta;
+  /** Point-in-time recovery (UpdateContinuousBackups); absent until it is first enabled. */
+  pitr?: PitrSettings;
+  /**
+   * The metadata this one replaced, kept (one level deep) on changes of a table with PITR on, so a
+   * restore to a time before the change finds the key schema, indexes and settings then (backups/pitr.ts).
+   */
+  priorMeta?: TableMeta;
+  /** Set on a table made by a restore (from a backup or to a point in time): DescribeTable's RestoreSummary. */
+  restore?: RestoreMeta;
   extra?: Record<string, unknown>;
+}
+
+/** Where a restored table came from; RestoreInProgress is read from the table's status. */
+export interface RestoreMeta {
+  sourceBackupArn?: string;
+  sourceTableArn?: string;
+  /** Epoch seconds: the point in time restored to, or the backup's creation time. */
+  restoredAt: number;
 }
 
 export class Table {
@@ -56,6 +74,8 @@ export class Table {
   private filling: { keys: string[]; values: string[]; next: number; deleted: Set<string> } | undefined;
   index = new SortedIndex<string>();
   sizeBytes = 0;
+  /** Counts puts and removes: a backup taken at one version is the table as long as it stays there. */
+  version = 0;
   readonly schema: KeySchemaInfo;
   /** Secondary indexes, kept in step with every put and remove (src/engine/indexes). */
   readonly secondary: TableIndexes;
@@ -129,6 +149,7 @@ export class Table {
   }
 
   put(key: string, encoded: string): void {
+    this.version++;
     const old = this.index.set(key, encoded);
     this.byKey.set(key, encoded);
     if (old !== undefined) this.sizeBytes -= encodedItemSize(old);
@@ -140,6 +161,7 @@ export class Table {
   remove(key: string): void {
     const old = this.index.delete(key);
     if (old === undefined) return;
+    this.version++;
     this.byKey.delete(key);
     this.filling?.deleted.add(key);
     this.sizeBytes -= encodedItemSize(old);
@@ -220,8 +242,19 @@ export class Table {
     describeStreams(m.streams, out);
     if (m.tableClass !== 'STANDARD') out.TableClassSummary = { TableClass: m.tableClass };
     out.DeletionProtectionEnabled = m.deletionProtection;
+    if (m.restore !== undefined) out.RestoreSummary = restoreSummary(m.restore, status === 'CREATING');
     return out;
   }
+}
+
+/** DescribeTable's RestoreSummary. */
+export function restoreSummary(r: RestoreMeta, inProgress: boolean): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (r.sourceBackupArn !== undefined) out.SourceBackupArn = r.sourceBackupArn;
+  if (r.sourceTableArn !== undefined) out.SourceTableArn = r.sourceTableArn;
+  out.RestoreDateTime = r.restoredAt;
+  out.RestoreInProgress = inProgress;
+  return out;
 }
 
 /** DescribeTable's stream members: the specification while a stream is enabled, the latest stream's arn and label once there was one. */

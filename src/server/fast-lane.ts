@@ -20,6 +20,7 @@
 import { STATUS_CODES, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { crc32 } from 'node:zlib';
+import type { JsonBody } from '../engine/results';
 import type { BodyBudget } from './budget';
 import { Media, RequestHeaders, RESPONSE_CONTENT_TYPE } from './headers';
 import { KEEP_ALIVE_TIMEOUT_MS } from './limits';
@@ -31,7 +32,7 @@ import { errorBody, OVERLOADED } from './wire-errors';
 export interface Reply {
   readonly sent: boolean;
   /** `cors` is the origin to grant (Access-Control-Allow-Origin), if any. */
-  send(status: number, contentType: string, json: string, cors: string | undefined): void;
+  send(status: number, contentType: string, json: JsonBody, cors: string | undefined): void;
 }
 
 export interface FastLaneOptions {
@@ -86,23 +87,58 @@ function httpDate(): string {
   return dateText;
 }
 
+/** Slack after the body's UTF-16 length: whether a piece fit is then told by a write that stopped short of the end. */
+const BODY_SLACK = 8;
+
+/**
+ * The body's UTF-8 bytes at `room` of a buffer with room before them for the head. The text is
+ * written once, piece by piece, into a buffer of its UTF-16 length plus a little (enough for
+ * ASCII, which almost every answer is): measuring it first with Buffer.byteLength was a second
+ * pass over up to a megabyte. When a piece has more bytes than that leaves room for, the rest is
+ * measured exactly and written into a buffer of the exact length.
+ */
+function bodyBuffer(body: JsonBody, room: number): { out: Buffer; bodyLength: number } {
+  const pieces = typeof body === 'string' ? [body] : body;
+  let units = 0;
+  for (let i = 0; i < pieces.length; i++) units += pieces[i].length;
+  if (units === 0) return { out: Buffer.allocUnsafe(room), bodyLength: 0 };
+  let out = Buffer.allocUnsafe(room + units + BODY_SLACK);
+  let pos = room;
+  for (let i = 0; i < pieces.length; i++) {
+    const capacity = out.length - pos;
+    const written = out.utf8Write(pieces[i], pos);
+    // Every character takes at most 4 bytes: a write that left more room than that wrote all of them.
+    if (written < capacity - 3) {
+      pos += written;
+      continue;
+    }
+    let rest = 0;
+    for (let k = i; k < pieces.length; k++) rest += Buffer.byteLength(pieces[k], 'utf8');
+    const exact = Buffer.allocUnsafe(pos + rest);
+    out.copy(exact, 0, 0, pos);
+    out = exact;
+    for (let k = i; k < pieces.length; k++) pos += out.utf8Write(pieces[k], pos);
+    break;
+  }
+  return { out, bodyLength: pos - room };
+}
+
 /** Head and body in one buffer, the CRC32 computed over the body bytes where they lie. */
-export function responseBytes(status: number, contentType: string, json: string, cors: string | undefined, close: boolean): Buffer {
-  const bodyLength = json.length === 0 ? 0 : Buffer.byteLength(json, 'utf8');
+export function responseBytes(status: number, contentType: string, json: JsonBody, cors: string | undefined, close: boolean): Buffer {
   const start =
     `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Unknown'}\r\nx-amzn-RequestId: ${nextRequestId()}\r\nContent-Type: ${contentType}\r\n` +
-    `Content-Length: ${bodyLength}\r\nDate: ${httpDate()}\r\n${cors !== undefined ? corsHeaders(cors) : ''}${close ? 'Connection: close\r\n' : KEEP_ALIVE}x-amz-crc32: `;
-  // The CRC header comes last: the body is written first, after room for the longest possible
-  // head, checksummed in place, and the head of the actual length is then written right before
-  // it, so the body (up to a megabyte of GetRecords or Scan) is never moved.
-  const room = start.length + 10 + 4; // up to 10 digits, then CRLF CRLF
-  const out = Buffer.allocUnsafe(room + bodyLength);
-  const body = out.subarray(room);
-  if (bodyLength > 0) body.utf8Write(json, 0);
-  const head = start + crc32(body) + '\r\n\r\n';
+    `Content-Length: `;
+  const end = `\r\nDate: ${httpDate()}\r\n${cors !== undefined ? corsHeaders(cors) : ''}${close ? 'Connection: close\r\n' : KEEP_ALIVE}x-amz-crc32: `;
+  // The body is written first, after room for the longest possible head, checksummed in place,
+  // and the head of the actual lengths is then written right before it, so the body (up to a
+  // megabyte of GetRecords or Scan) is never moved.
+  const room = start.length + end.length + 2 * 10 + 4; // two lengths of up to 10 digits, then CRLF CRLF
+  const { out, bodyLength } = bodyBuffer(json, room);
+  const body = out.subarray(room, room + bodyLength);
+  const head = start + bodyLength + end + crc32(body) + '\r\n\r\n';
   const headStart = room - head.length;
-  out.write(head, headStart, 'latin1');
-  return headStart === 0 ? out : out.subarray(headStart);
+  out.latin1Write(head, headStart);
+  return out.subarray(headStart, room + bodyLength);
 }
 
 interface Head {

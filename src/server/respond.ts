@@ -1,6 +1,7 @@
 // Writing responses: the body is encoded once, its CRC32 computed on those bytes, and head and
 // body leave in a single res.end().
 import type { ServerResponse } from 'node:http';
+import { bodyText, type JsonBody } from '../engine/results';
 import { crc32 } from 'node:zlib';
 import { nextRequestId } from './request-id';
 import { errorBody, type WireError } from './wire-errors';
@@ -29,8 +30,9 @@ export function send(res: ServerResponse, status: number, contentType: string, b
   res.end(body);
 }
 
-export function sendJson(res: ServerResponse, status: number, contentType: string, json: string, cors: string | undefined, close: boolean): void {
-  send(res, status, contentType, json.length === 0 ? EMPTY : Buffer.from(json, 'utf8'), cors, close);
+export function sendJson(res: ServerResponse, status: number, contentType: string, json: JsonBody, cors: string | undefined, close: boolean): void {
+  const text = bodyText(json);
+  send(res, status, contentType, text.length === 0 ? EMPTY : Buffer.from(text, 'utf8'), cors, close);
 }
 
 export function sendError(res: ServerResponse, err: WireError, contentType: string, cors: string | undefined, close: boolean): void {

@@ -31,6 +31,7 @@ import {
   MAX_PENDING_BODY_BYTES,
   MAX_REQUEST_BYTES,
 } from './limits';
+import type { JsonBody } from '../engine/results';
 import { sendError, sendHealth, sendJson, sendNotFound, sendPreflight } from './respond';
 import { routeOf, type Route } from './targets';
 import {
@@ -54,6 +55,8 @@ export interface Executor {
   execute(operation: string, input: unknown): Promise<unknown>;
   /** When present, resolves to the result's JSON text directly (the engine writes items from their encoding). */
   executeJson?(operation: string, input: unknown): Promise<string>;
+  /** When present, as executeJson but the text may come in pieces (JsonBody), preferred over executeJson. */
+  executeBody?(operation: string, input: unknown): Promise<JsonBody>;
 }
 
 /** The engine as the server sees it. `streams` serves DynamoDBStreams_20120810 when present. */
@@ -154,12 +157,12 @@ class Outbox {
   private replies: Reply[] = [];
   private status: number[] = [];
   private contentType: string[] = [];
-  private json: string[] = [];
+  private json: JsonBody[] = [];
   private cors: Array<string | undefined> = [];
   private scheduled = false;
   private readonly flushBound = (): void => this.flush();
 
-  push(reply: Reply, status: number, contentType: string, json: string, cors: string | undefined): void {
+  push(reply: Reply, status: number, contentType: string, json: JsonBody, cors: string | undefined): void {
     this.replies.push(reply);
     this.status.push(status);
     this.contentType.push(contentType);
@@ -229,7 +232,7 @@ function createHandlers(options: ServerOptions, isClosing: () => boolean): Handl
   const budget = new BodyBudget(options.maxPendingBodyBytes ?? MAX_PENDING_BODY_BYTES);
   const bodyTimeoutMs = options.bodyTimeoutMs ?? BODY_TIMEOUT_MS;
 
-  function answer(reply: Reply, status: number, contentType: string, json: string, cors: string | undefined): void {
+  function answer(reply: Reply, status: number, contentType: string, json: JsonBody, cors: string | undefined): void {
     if (outbox) outbox.push(reply, status, contentType, json, cors);
     else reply.send(status, contentType, json, cors);
   }
@@ -319,18 +322,19 @@ function createHandlers(options: ServerOptions, isClosing: () => boolean): Handl
     }
     const operation = route.operation;
     let pending: Promise<unknown>;
-    const asText = executor.executeJson !== undefined;
+    const asBody = executor.executeBody !== undefined;
+    const asText = asBody || executor.executeJson !== undefined;
     try {
-      pending = asText ? executor.executeJson!(operation, input) : executor.execute(operation, input);
+      pending = asBody ? executor.executeBody!(operation, input) : asText ? executor.executeJson!(operation, input) : executor.execute(operation, input);
     } catch (err) {
       fail(reply, err, operation, contentType, cors);
       return;
     }
     pending.then(
       (result) => {
-        let json: string;
+        let json: JsonBody;
         try {
-          json = result === undefined || EMPTY_BODY_OPERATIONS.has(operation) ? '' : asText ? (result as string) : JSON.stringify(result);
+          json = result === undefined || EMPTY_BODY_OPERATIONS.has(operation) ? '' : asText ? (result as JsonBody) : JSON.stringify(result);
         } catch (err) {
           fail(reply, err, operation, contentType, cors);
           return;

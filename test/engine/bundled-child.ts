@@ -4,6 +4,7 @@ import { after, before } from 'node:test';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { spawn } from 'node:child_process';
 import { build } from 'esbuild';
 
 export interface BundledChild {
@@ -23,4 +24,35 @@ export function bundledChild(entry: string, prefix: string): BundledChild {
   });
   after(() => fs.rmSync(out.work, { recursive: true, force: true }));
   return out;
+}
+
+/**
+ * Runs `node script ...args`, hands each line it prints (but "ready") to `onLine`, and once it has
+ * printed "ready" lets it work `workMs` more, then kills it with SIGKILL. Rejects if it exits
+ * before, or writes to stderr.
+ */
+export async function runUntilKilled(script: string, args: string[], workMs: number, onLine: (line: string) => void): Promise<void> {
+  const proc = spawn(process.execPath, [script, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let buffer = '';
+  let stderr = '';
+  let ready: () => void;
+  const isReady = new Promise<void>((r) => (ready = r));
+  proc.stderr.on('data', (d) => (stderr += d));
+  proc.stdout.on('data', (chunk) => {
+    buffer += chunk;
+    let nl: number;
+    while ((nl = buffer.indexOf('\n')) >= 0) {
+      const line = buffer.slice(0, nl);
+      buffer = buffer.slice(nl + 1);
+      if (line === 'ready') ready();
+      else onLine(line);
+    }
+  });
+  const exited = new Promise<number | null>((r) => proc.on('exit', (code) => r(code)));
+  await Promise.race([isReady, exited]);
+  if (stderr !== '' || proc.exitCode !== null) throw new Error(`the child failed: ${stderr}`);
+  await new Promise((r) => setTimeout(r, workMs));
+  proc.kill('SIGKILL');
+  await exited;
+  if (stderr !== '') throw new Error(`the child failed: ${stderr}`);
 }

@@ -3,10 +3,9 @@
 // durability mode ('process', the default, must survive a kill as 'disk' does).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { bundledChild } from './bundled-child';
+import { bundledChild, runUntilKilled } from './bundled-child';
 import { Database } from '../../src/engine/database';
 import { payloadFor } from './crash-payload';
 
@@ -28,35 +27,13 @@ async function killRepeatedly(durability: 'process' | 'disk', kills: number): Pr
   const acked = new Map<string, number>();
   let totalAcks = 0;
   for (let round = 0; round < kills; round++) {
-    const proc = spawn(process.execPath, [child.script, dir, durability], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let buffer = '';
-    let stderr = '';
-    let ready: () => void;
-    const isReady = new Promise<void>((r) => (ready = r));
-    proc.stderr.on('data', (d) => (stderr += d));
-    proc.stdout.on('data', (chunk) => {
-      buffer += chunk;
-      let nl: number;
-      while ((nl = buffer.indexOf('\n')) >= 0) {
-        const line = buffer.slice(0, nl);
-        buffer = buffer.slice(nl + 1);
-        if (line === 'ready') {
-          ready();
-          continue;
-        }
-        const [key, v] = line.split(' ');
-        const version = Number(v);
-        const prev = acked.get(key);
-        if (prev === undefined || Math.abs(version) > Math.abs(prev)) acked.set(key, version);
-        totalAcks++;
-      }
+    await runUntilKilled(child.script, [dir, durability], 5 + Math.random() * 150, (line) => {
+      const [key, v] = line.split(' ');
+      const version = Number(v);
+      const prev = acked.get(key);
+      if (prev === undefined || Math.abs(version) > Math.abs(prev)) acked.set(key, version);
+      totalAcks++;
     });
-    const exited = new Promise<number | null>((r) => proc.on('exit', (code) => r(code)));
-    await Promise.race([isReady, exited]);
-    assert.equal(stderr, '', 'child failed');
-    await new Promise((r) => setTimeout(r, 5 + Math.random() * 150));
-    proc.kill('SIGKILL');
-    await exited;
 
     const db = await Database.open(dir, { durability });
     for (const [key, version] of acked) {

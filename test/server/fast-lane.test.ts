@@ -146,12 +146,38 @@ test('Connection: close is honoured after the answer', async () => {
   await closed;
 });
 
-test('responseBytes: head and body in one buffer, CRC over the body, whatever the CRC length', () => {
-  for (const json of ['', '{}', '{"a":"é"}', 'x'.repeat(3000)]) {
+test('responseBytes: a body in pieces is written as their joined text, whichever piece holds characters of more than one byte', () => {
+  const ascii = 'a'.repeat(20_000);
+  const bodies: string[][] = [
+    ['{"a":', ascii, '}'],
+    ['', '{}', ''],
+    ['{"a":"', 'é', '"}'],
+    ['{"a":"' + ascii, '😀'.repeat(5000), ascii + '"}'],
+    ['{"a":"', ascii, '€"}'],
+    ['{"a":"x', 'a\ud800b', '"}'],
+  ];
+  for (const pieces of bodies) {
+    const json = pieces.join('');
+    const bytes = responseBytes(200, 'application/x-amz-json-1.0', pieces, undefined, false);
+    const end = bytes.indexOf('\r\n\r\n');
+    const body = bytes.subarray(end + 4);
+    assert.deepEqual(body, Buffer.from(json, 'utf8'));
+    const head = bytes.subarray(0, end).toString('latin1');
+    assert.match(head, new RegExp(`\\r\\nx-amz-crc32: ${crc32(body)}$`));
+    assert.match(head, new RegExp(`\\r\\nContent-Length: ${body.length}\\r\\n`));
+  }
+});
+
+test('responseBytes: head and body in one buffer, CRC over the body, whatever the CRC length or the text\'s bytes per character', () => {
+  // Texts of more UTF-8 bytes than UTF-16 units are written in a second pass: ones just under and
+  // far over the first buffer's slack, four-byte characters, and a lone surrogate (U+FFFD, 3 bytes).
+  const wide = ['é'.repeat(3), 'é'.repeat(4), 'é'.repeat(9), '€'.repeat(2000), '😀'.repeat(700), 'a\ud800b', 'x'.repeat(5000) + '€'];
+  for (const json of ['', '{}', '{"a":"é"}', 'x'.repeat(3000), ...wide.map((t) => `{"a":"${t}"}`)]) {
     const bytes = responseBytes(200, 'application/x-amz-json-1.0', json, 'http://app.test', false);
     const end = bytes.indexOf('\r\n\r\n');
     const body = bytes.subarray(end + 4);
-    assert.equal(body.toString('utf8'), json);
+    assert.equal(body.toString('utf8'), Buffer.from(json, 'utf8').toString('utf8'));
+    assert.equal(body.length, Buffer.byteLength(json, 'utf8'));
     const head = bytes.subarray(0, end).toString('latin1');
     assert.match(head, new RegExp(`\\r\\nx-amz-crc32: ${crc32(body)}$`));
     assert.match(head, new RegExp(`\\r\\nContent-Length: ${body.length}\\r\\n`));

@@ -11,22 +11,21 @@ process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
   (emitWarning as (...a: unknown[]) => void)(warning, ...rest);
 }) as typeof process.emitWarning;
 
-/** An on-demand table keyed by pk (S) and sk (N), the shape most SDK suites work on. */
+/** An on-demand table keyed by pk (S) and sk (N), the shape most SDK suites work on (ImportTable's TableCreationParameters take it too). */
+export const KEYED_TABLE = {
+  AttributeDefinitions: [
+    { AttributeName: 'pk', AttributeType: 'S' as const },
+    { AttributeName: 'sk', AttributeType: 'N' as const },
+  ],
+  KeySchema: [
+    { AttributeName: 'pk', KeyType: 'HASH' as const },
+    { AttributeName: 'sk', KeyType: 'RANGE' as const },
+  ],
+  BillingMode: 'PAY_PER_REQUEST' as const,
+};
+
 export async function createKeyedTable(client: DynamoDBClient, tableName: string): Promise<void> {
-  await client.send(
-    new CreateTableCommand({
-      TableName: tableName,
-      AttributeDefinitions: [
-        { AttributeName: 'pk', AttributeType: 'S' },
-        { AttributeName: 'sk', AttributeType: 'N' },
-      ],
-      KeySchema: [
-        { AttributeName: 'pk', KeyType: 'HASH' },
-        { AttributeName: 'sk', KeyType: 'RANGE' },
-      ],
-      BillingMode: 'PAY_PER_REQUEST',
-    }),
-  );
+  await client.send(new CreateTableCommand({ TableName: tableName, ...KEYED_TABLE }));
 }
 
 export interface Harness {
@@ -49,7 +48,8 @@ export function sdkClient(endpoint: string): DynamoDBClient {
 let counter = 0;
 const run = Date.now().toString(36);
 
-export async function startHarness(): Promise<Harness> {
+/** `options`: extra DatabaseOptions for the served database (a buckets root, say). */
+export async function startHarness(options: Partial<import('../../src/engine/database').DatabaseOptions> = {}): Promise<Harness> {
   const name = (prefix = 't'): string => `${prefix}-${run}-${++counter}`;
   const external = process.env.DW_TEST_ENDPOINT;
   if (external) {
@@ -58,7 +58,7 @@ export async function startHarness(): Promise<Harness> {
   }
   // Loaded here, not at the top, so that DW_TEST_ENDPOINT runs need no engine.
   const { Database } = await import('../../src/engine/database');
-  const db = await Database.open('', { inMemory: true });
+  const db = await Database.open('', { inMemory: true, ...options });
   const server = await startServer({ db, port: 0 });
   const client = sdkClient(server.url);
   return {

@@ -21,7 +21,7 @@
 import * as path from 'node:path';
 import { nodeFileSystem, type FileSystem } from './file-system';
 import { listSegments, segmentName, type LogPosition } from './format';
-import { readFrom, readRange, type LogRange, type ReadCursor } from './reader';
+import { readFrom, readRange, type FrameDecoder, type LogRange, type ReadCursor } from './reader';
 import { TailCache } from './tail-cache';
 import { applyRepair, planRepair, recover, type CheckpointFrom, type RepairPlan } from './recovery';
 import type { LogRecord, Mutation, Origin } from './records';
@@ -34,7 +34,7 @@ import { LogWriter, type Durability, type SegmentStart } from './writer';
 export { FORMAT_VERSION, LogCorruptionError, LogFormatError, type LogPosition } from './format';
 export type { LoadTableMutation, LogRecord, Mutation, Origin, TableContentsSnapshot } from './records';
 export type { Durability } from './writer';
-export type { LogRange, ReadCursor } from './reader';
+export type { FrameDecoder, LogRange, ReadCursor } from './reader';
 export type { RetainFrom } from './retention';
 export type { TableSnapshot } from './snapshot';
 export type { RepairPlan } from './recovery';
@@ -441,16 +441,17 @@ export class LogStore {
    * The records from `fromLsn` to `toLsn` (inclusive), oldest first, read as iterated: from the
    * in-memory tail when it holds them, else from the segments a chunk at a time, starting at
    * `cursor.hint` when it is where an earlier read stopped (`cursor.next`, set as records are
-   * handed out). A reader that stops early reads little more than it took.
+   * handed out). A reader that stops early reads little more than it took. Records read from the
+   * segments are made by `decodeFrame` when given (see reader.ts); the tail's are LogRecords.
    */
-  readFrom(fromLsn: number, toLsn: number, cursor: ReadCursor): Iterable<LogRecord> {
+  readFrom<T = LogRecord>(fromLsn: number, toLsn: number, cursor: ReadCursor, decodeFrame?: FrameDecoder<T>): Iterable<LogRecord | T> {
     const cached = this.tail.iterate({ fromLsn, toLsn });
     if (cached) return cached;
     // The nearer of the caller's hint and the writer's remembered positions (hints are only ever before fromLsn).
     const known = this.positionBefore(fromLsn);
     const hint = cursor.hint;
     if (known && (hint === undefined || hint.lsn >= fromLsn || known.segment > hint.segment || (known.segment === hint.segment && known.offset > hint.offset))) cursor.hint = known;
-    return readFrom(this.fs, this.dir, this.index, fromLsn, toLsn, cursor);
+    return decodeFrame === undefined ? readFrom(this.fs, this.dir, this.index, fromLsn, toLsn, cursor) : readFrom(this.fs, this.dir, this.index, fromLsn, toLsn, cursor, decodeFrame);
   }
 
   /** The last remembered position before the record `lsn` (see LogWriter.positions). */

@@ -136,6 +136,8 @@ export interface LogRange {
   fromLsn?: number;
   fromTime?: number;
   toLsn?: number;
+  /** False: puts' new images are not decoded (their `item` is ''); see decodeRecord. Default true. */
+  newImages?: boolean;
 }
 
 /**
@@ -152,15 +154,18 @@ export function* readRange(fs: FileSystem, dir: string, index: TimeIndex, range:
     const header = readHeader(fs, dir, span.segment);
     // A reader that stopped here would hand a consumer (Streams, a restore) a history with a hole.
     if (header === undefined) throw new LogCorruptionError(path.join(dir, segmentName(span.segment)), span.segment, 0, 'the segment header is damaged or missing');
-    const found: LogRecord[] = [];
+    // Where the wanted frames are (their time is read without decoding them); the records are
+    // decoded one by one as they are taken, so a reader holds one segment's bytes, not its records.
+    const frames: number[] = [];
+    let segmentBuf: Buffer | undefined;
     const scan = scanSegment(
       fs,
       dir,
       header,
       (buf, start, end, lsn) => {
-        if (lsn < fromLsn || lsn > toLsn) return;
-        const r = decode(buf, start, end);
-        if (r.time >= fromTime) found.push(r);
+        if (lsn < fromLsn || lsn > toLsn || buf.readDoubleLE(start + 8) < fromTime) return;
+        segmentBuf = buf;
+        frames.push(start, end);
       },
       undefined,
       span.end,
@@ -168,7 +173,8 @@ export function* readRange(fs: FileSystem, dir: string, index: TimeIndex, range:
     if (scan.bad && scan.end < span.end) {
       throw new LogCorruptionError(path.join(dir, segmentName(span.segment)), span.segment, scan.bad.offset, scan.bad.reason);
     }
-    yield* found;
+    const newImages = range.newImages ?? true;
+    for (let i = 0; i < frames.length; i += 2) yield decode(segmentBuf!, frames[i], frames[i + 1], newImages);
   }
 }
 
@@ -180,6 +186,9 @@ export interface ReadCursor {
   next?: LogPosition;
 }
 
+/** Turns a frame's payload (buf[start, end)) into what a reader hands out: decodeRecord unless a reader needs less. */
+export type FrameDecoder<T> = (buf: Buffer, start: number, end: number) => T;
+
 /** Bytes of frames readFrom reads first; each further read of the same call doubles, up to the last. */
 const FIRST_CHUNK_BYTES = 16 * 1024;
 const LAST_CHUNK_BYTES = 1024 * 1024;
@@ -190,9 +199,18 @@ const LAST_CHUNK_BYTES = 1024 * 1024;
  * that goes on where an earlier one stopped passes that position as `cursor.hint`: it starts
  * there instead of at the segment's start (a long stream read a page at a time then reads each
  * byte once). A hint that does not hold up (its frame fails the running CRC: it is stale or
- * forged) is ignored and the segment is read from its start.
+ * forged) is ignored and the segment is read from its start. `decodeFrame` makes each record
+ * (default: decodeRecord; Streams decode only what a stream shows).
  */
-export function* readFrom(fs: FileSystem, dir: string, index: TimeIndex, fromLsn: number, toLsn: number, cursor: ReadCursor): Generator<LogRecord> {
+export function* readFrom<T = LogRecord>(
+  fs: FileSystem,
+  dir: string,
+  index: TimeIndex,
+  fromLsn: number,
+  toLsn: number,
+  cursor: ReadCursor,
+  decodeFrame: FrameDecoder<T> = decode as unknown as FrameDecoder<T>,
+): Generator<T> {
   let hint = cursor.hint;
   // A caller that takes a few records reads little more than those; one that takes many reads in large chunks.
   let chunk = FIRST_CHUNK_BYTES;
@@ -204,7 +222,7 @@ export function* readFrom(fs: FileSystem, dir: string, index: TimeIndex, fromLsn
     let from: { offset: number; crc: number; lsn: number } | undefined = hint && hint.segment === span.segment && hint.lsn < fromLsn && hint.offset >= HEADER_BYTES && hint.offset <= span.end ? { ...hint } : undefined;
     const hinted = from !== undefined;
     while (!from || from.offset < span.end) {
-      const found: { record: LogRecord; after: LogPosition }[] = [];
+      const found: { record: T; after: LogPosition }[] = [];
       let last = from?.lsn ?? header.prevLastLsn;
       const scan = scanSegment(
         fs,
@@ -215,7 +233,7 @@ export function* readFrom(fs: FileSystem, dir: string, index: TimeIndex, fromLsn
           if (lsn < fromLsn || lsn > toLsn) return;
           // The frame header holds the running CRC after the frame: where a reader goes on from.
           const after = { segment: span.segment, offset: offset + FRAME + (end - start), crc: buf.readUInt32LE(start - FRAME + 4), lsn };
-          found.push({ record: decode(buf, start, end), after });
+          found.push({ record: decodeFrame(buf, start, end), after });
         },
         from,
         span.end,

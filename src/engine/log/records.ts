@@ -103,6 +103,13 @@ export function writeText(w: BinaryWriter, s: string): void {
   w.pos = start + 5 + written;
 }
 
+/** Moves past a text without building its string; returns '' (a put's new image a reader did not ask for). */
+function skipText(r: BinaryReader): string {
+  const v = r.varint();
+  r.pos += v % 2 === 1 ? v - 1 : v / 2;
+  return '';
+}
+
 export function readText(r: BinaryReader): string {
   const v = r.varint();
   const start = r.pos;
@@ -194,8 +201,12 @@ export function encodeRecordInto(w: BinaryWriter, record: LogRecord): void {
   }
 }
 
-/** Decodes the payload in buf[start, end). Throws on a payload it cannot make sense of. */
-export function decodeRecord(buf: Buffer, start: number, end: number): LogRecord {
+/**
+ * Decodes the payload in buf[start, end). Throws on a payload it cannot make sense of. With
+ * `newImages` false the puts' new images are skipped, not decoded (`item` is ''): for readers that
+ * need only what each change replaced (point-in-time recovery), which spares the largest strings.
+ */
+export function decodeRecord(buf: Buffer, start: number, end: number, newImages = true): LogRecord {
   const r = new BinaryReader(buf, start, end);
   const lsn = r.f64();
   const time = r.f64();
@@ -223,7 +234,7 @@ export function decodeRecord(buf: Buffer, start: number, end: number): LogRecord
         break;
       case KIND.put: {
         const key = readText(r);
-        const item = readText(r);
+        const item = newImages ? readText(r) : skipText(r);
         const old = r.u8() === 1 ? readText(r) : undefined;
         // Most writes add no dictionary entry: two zero counts, read without building empty lists.
         let added: DictionaryAdditions | undefined;

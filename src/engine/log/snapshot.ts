@@ -147,6 +147,21 @@ export async function writeTableSnapshot(fs: FileSystem, file: string, snapshot:
 
 /** Reads a snapshot written by `writeTableSnapshot`; throws `CorruptSnapshotError` if it fails any check. */
 export function readTableSnapshot(fs: FileSystem, file: string): LsnTableSnapshot {
+  const reading = snapshotReading(fs, file, Infinity);
+  for (let step = reading.next(); ; step = reading.next()) if (step.done === true) return step.value;
+}
+
+/** As `readTableSnapshot`, giving the event loop a turn every `itemsPerTurn` items (a restore reads a large table this way). */
+export async function readTableSnapshotAsync(fs: FileSystem, file: string, itemsPerTurn = 20_000): Promise<LsnTableSnapshot> {
+  const reading = snapshotReading(fs, file, itemsPerTurn);
+  for (let step = reading.next(); ; step = reading.next()) {
+    if (step.done === true) return step.value;
+    await turn();
+  }
+}
+
+/** The reading itself, pausing (yielding) every `itemsPerTurn` items; the handle is closed however it ends. */
+function* snapshotReading(fs: FileSystem, file: string, itemsPerTurn: number): Generator<void, LsnTableSnapshot> {
   const handle = fs.open(file, { readOnly: true });
   try {
     const input = new ChunkReader(handle, file);
@@ -158,6 +173,7 @@ export function readTableSnapshot(fs: FileSystem, file: string): LsnTableSnapsho
     for (let i = 0; i < count; i++) {
       keys[i] = input.string();
       values[i] = input.string();
+      if ((i + 1) % itemsPerTurn === 0) yield;
     }
     input.end();
     return { meta, dictionary, keys, values, lsn: input.lsn };
@@ -463,12 +479,30 @@ function nextRun(fs: FileSystem, dir: string): number {
 }
 
 function writeManifest(fs: FileSystem, dir: string, manifest: Manifest): void {
-  const json = Buffer.from(JSON.stringify(manifest), 'utf8');
+  writeSealedJson(fs, path.join(dir, MANIFEST_FILE), MANIFEST_MAGIC, manifest);
+}
+
+function readManifest(fs: FileSystem, dir: string): Manifest | undefined {
+  const file = path.join(dir, MANIFEST_FILE);
+  if (!fs.exists(file)) return undefined;
+  const manifest = readSealedJson(fs, file, MANIFEST_MAGIC, 'a checkpoint manifest') as Manifest;
+  if (manifest.version !== SNAPSHOT_FORMAT_VERSION && manifest.version !== MANIFEST_RETIRED_VERSION) {
+    throw new CorruptSnapshotError(file, 16, `format version ${manifest.version} is not one this build reads`);
+  }
+  return manifest;
+}
+
+/**
+ * Replaces `file` with `value` as sealed JSON, atomically and durably (temp file, sync, rename,
+ * folder sync): `magic` (8 bytes) | u32 crc32 of the JSON | u32 JSON length | the JSON (UTF-8).
+ * Small files only (the checkpoint manifest, the backup catalog): written in one piece.
+ */
+export function writeSealedJson(fs: FileSystem, file: string, magic: Buffer, value: unknown): void {
+  const json = Buffer.from(JSON.stringify(value), 'utf8');
   const header = Buffer.alloc(16);
-  MANIFEST_MAGIC.copy(header, 0);
+  magic.copy(header, 0);
   header.writeUInt32LE(crc32(json), 8);
   header.writeUInt32LE(json.length, 12);
-  const file = path.join(dir, MANIFEST_FILE);
   const tmp = `${file}.tmp-${process.pid}-${++tempCounter}`;
   const handle = fs.open(tmp, { create: true, truncate: true });
   try {
@@ -478,27 +512,22 @@ function writeManifest(fs: FileSystem, dir: string, manifest: Manifest): void {
     handle.close();
   }
   fs.rename(tmp, file);
-  fs.syncDir(dir);
+  fs.syncDir(path.dirname(file));
 }
 
-function readManifest(fs: FileSystem, dir: string): Manifest | undefined {
-  const file = path.join(dir, MANIFEST_FILE);
-  if (!fs.exists(file)) return undefined;
+/** The value `writeSealedJson` wrote; `CorruptSnapshotError` if the file is not `what` (wrong magic) or fails its checks. */
+export function readSealedJson(fs: FileSystem, file: string, magic: Buffer, what: string): unknown {
   const handle = fs.open(file, { readOnly: true });
   try {
     const size = handle.size();
     const header = Buffer.alloc(16);
-    if (handle.read(header, 0, 16, 0) < 16 || !header.subarray(0, 8).equals(MANIFEST_MAGIC)) throw new CorruptSnapshotError(file, 0, 'it is not a checkpoint manifest');
+    if (handle.read(header, 0, 16, 0) < 16 || !header.subarray(0, 8).equals(magic)) throw new CorruptSnapshotError(file, 0, `it is not ${what}`);
     const length = header.readUInt32LE(12);
     if (16 + length !== size) throw new CorruptSnapshotError(file, 12, `it says ${length} bytes of JSON, the file holds ${size - 16}`);
     const json = Buffer.alloc(length);
     if (handle.read(json, 0, length, 16) < length) throw new CorruptSnapshotError(file, 16, 'it is truncated');
     if (crc32(json) !== header.readUInt32LE(8)) throw new CorruptSnapshotError(file, 8, 'the checksum does not match');
-    const manifest = JSON.parse(json.toString('utf8')) as Manifest;
-    if (manifest.version !== SNAPSHOT_FORMAT_VERSION && manifest.version !== MANIFEST_RETIRED_VERSION) {
-      throw new CorruptSnapshotError(file, 16, `format version ${manifest.version} is not one this build reads`);
-    }
-    return manifest;
+    return JSON.parse(json.toString('utf8'));
   } finally {
     handle.close();
   }

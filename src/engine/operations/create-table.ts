@@ -1,12 +1,13 @@
 import type { Operation } from './operation';
+import type { Database } from '../database';
 import { invalidParameter, resourceInUse, validation } from '../errors';
-import type { AttributeDefinition, KeySchemaElement } from '../table';
+import type { AttributeDefinition, KeySchemaElement, TableMeta } from '../table';
 import { ATTRIBUTE_DEFINITIONS, BILLING_MODE, KEY_SCHEMA, OPAQUE_STRUCTURE, PROVISIONED_THROUGHPUT, TABLE_CLASS, TABLE_NAME, required } from '../validation/members';
 import { checkThroughputQuotas } from '../capacity/quotas';
 import { GLOBAL_SECONDARY_INDEXES, LOCAL_SECONDARY_INDEXES, checkCreateTableIndexes, type IndexInput } from '../indexes/validate';
 import { STREAM_SPECIFICATION, checkStreamSpecification, streamsAfter, type StreamSpecificationInput } from '../streams/specification';
 
-interface CreateTableInput {
+export interface CreateTableInput {
   TableName: string;
   KeySchema: KeySchemaElement[];
   AttributeDefinitions: AttributeDefinition[];
@@ -36,6 +37,19 @@ export const createTable: Operation<CreateTableInput> = {
     DeletionProtectionEnabled: { type: 'boolean' },
   },
   run(db, input) {
+    const meta = newTableMeta(db, input);
+    if (db.tables.has(input.TableName) || db.creating.has(input.TableName)) throw resourceInUse(`Table already exists: ${input.TableName}`);
+    return db.commit([{ kind: 'createTable', tableId: meta.id, meta }]).then(() => ({
+      TableDescription: db.table(meta.name).describe('CREATING'),
+    }));
+  },
+};
+
+/**
+ * The metadata of the table a CreateTable request (or ImportTable's TableCreationParameters)
+ * describes, with every check CreateTable makes except whether the name is free.
+ */
+export function newTableMeta(db: Database, input: CreateTableInput): TableMeta {
     const keys = input.KeySchema;
     if (keys[0].KeyType !== 'HASH') throw validation('Invalid KeySchema: The first KeySchemaElement is not a HASH key type');
     if (keys.length === 2) {
@@ -74,7 +88,6 @@ export const createTable: Operation<CreateTableInput> = {
     if (billingMode === 'PAY_PER_REQUEST' && tp) {
       throw invalidParameter('Neither ReadCapacityUnits nor WriteCapacityUnits can be specified when BillingMode is PAY_PER_REQUEST');
     }
-    if (db.tables.has(input.TableName) || db.creating.has(input.TableName)) throw resourceInUse(`Table already exists: ${input.TableName}`);
     const meta = db.newTableMeta({
       name: input.TableName,
       keySchema: keys.map((k) => ({ AttributeName: k.AttributeName, KeyType: k.KeyType })),
@@ -94,8 +107,5 @@ export const createTable: Operation<CreateTableInput> = {
       const streams = streamsAfter(db, meta, input.StreamSpecification, db.nextLsn);
       if (streams !== undefined) meta.streams = streams;
     }
-    return db.commit([{ kind: 'createTable', tableId: meta.id, meta }]).then(() => ({
-      TableDescription: db.table(meta.name).describe('CREATING'),
-    }));
-  },
-};
+    return meta;
+}

@@ -16,7 +16,21 @@ import { batchWriteItem } from './batch-write-item';
 import { describeLimits } from './describe-limits';
 import { updateTimeToLive } from './update-time-to-live';
 import { describeTimeToLive } from './describe-time-to-live';
+import { createBackup } from './create-backup';
+import { describeBackup } from './describe-backup';
+import { listBackups } from './list-backups';
+import { deleteBackup } from './delete-backup';
+import { restoreTableFromBackup } from './restore-table-from-backup';
+import { updateContinuousBackups } from './update-continuous-backups';
+import { describeContinuousBackups } from './describe-continuous-backups';
+import { restoreTableToPointInTime } from './restore-table-to-point-in-time';
+import { exportTableToPointInTime } from './export-table-to-point-in-time';
+import { describeExport } from './describe-export';
+import { listExports } from './list-exports';
+import { importTable } from './import-table';
+import { describeImport } from './describe-import';
+import { listImports } from './list-imports';
 
-const all: Operation[] = [createTable, describeTable, listTables, deleteTable, updateTable, putItem, getItem, updateItem, deleteItem, query, scan, batchGetItem, batchWriteItem, describeLimits, updateTimeToLive, describeTimeToLive];
+const all: Operation[] = [createTable, describeTable, listTables, deleteTable, updateTable, putItem, getItem, updateItem, deleteItem, query, scan, batchGetItem, batchWriteItem, describeLimits, updateTimeToLive, describeTimeToLive, createBackup, describeBackup, listBackups, deleteBackup, restoreTableFromBackup, updateContinuousBackups, describeContinuousBackups, restoreTableToPointInTime, exportTableToPointInTime, describeExport, listExports, importTable, describeImport, listImports];
 
 export const OPERATIONS: ReadonlyMap<string, Operation> = new Map(all.map((op) => [op.name, op]));

@@ -34,6 +34,11 @@ export class TableSet {
   private pending: Pending[] = [];
   private head = 0;
 
+  /** A live table by id. */
+  tableById(id: string): Table | undefined {
+    return this.byId.get(id);
+  }
+
   /** Applies a write's mutations and remembers how to take them back until `acknowledged(lsn)`. */
   write(lsn: number, mutations: Mutation[]): void {
     let before: Pending['before'];

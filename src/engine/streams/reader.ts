@@ -18,12 +18,13 @@
 // - Records come in log order; within one log record, in mutation order.
 import type { Database } from '../database';
 import { DynamoDBError, resourceNotFound } from '../errors';
-import type { LogPosition, LogRecord, Mutation, Origin, ReadCursor } from '../log';
+import type { FrameDecoder, LogPosition, LogRecord, Mutation, Origin, ReadCursor } from '../log';
 import { DEFAULT_LOG_HISTORY_BYTES } from '../log';
 import { TailCache } from '../log/tail-cache';
 import type { Table } from '../table';
 import { enabledStream, findStream, hasReadableStream } from './catalog';
 import { STREAM_RETENTION_MS, type StreamState } from './model';
+import { streamFrameDecoder, type StreamFrame } from './log-frames';
 import { approximateBytes, changesItem, isItemMutation, newRecordContext, type RecordContext, type StreamEntry } from './records';
 
 // Module-level copies of the functions readPage calls for every mutation (see log/reader.ts).
@@ -126,10 +127,13 @@ export class StreamHistory {
     return this.memory!.droppedThrough + 1;
   }
 
-  /** The log records from `fromLsn` to `toLsn`, oldest first, read as iterated (see ReadCursor). */
-  read(fromLsn: number, toLsn: number, cursor: ReadCursor): Iterable<LogRecord> {
+  /**
+   * The log records from `fromLsn` to `toLsn`, oldest first, read as iterated (see ReadCursor);
+   * those read from the log's files made by `decodeFrame` when given (see log-frames.ts).
+   */
+  read(fromLsn: number, toLsn: number, cursor: ReadCursor, decodeFrame?: FrameDecoder<StreamFrame | LogRecord>): Iterable<StreamFrame | LogRecord> {
     const log = this.db.logStore;
-    if (log !== undefined) return log.readFrom(fromLsn, toLsn, cursor);
+    if (log !== undefined) return log.readFrom(fromLsn, toLsn, cursor, decodeFrame);
     const memory = this.memory!;
     const oldest = memory.oldestLsn;
     if (oldest === undefined) return [];
@@ -219,19 +223,19 @@ export function readPage(history: StreamHistory, range: StreamRange, from: Strea
   // The log position before the record being looked at: where the next page reads from if it starts there.
   let before = hint;
   let after = hint;
-  read: for (const record of history.read(from.lsn, last, cursor)) {
+  read: for (const record of history.read(from.lsn, last, cursor, streamFrameDecoder(tableId))) {
     before = after;
     after = cursor.next;
-    const mutations = record.mutations;
+    const mutations: ReadonlyArray<Mutation | StreamFrame['mutations'][number]> = record.mutations;
     for (let i = record.lsn === from.lsn ? from.index : 0; i < mutations.length; i++) {
       const m = mutations[i];
-      if (m.tableId !== tableId || !isItem(m) || !changes(codec, m)) continue;
+      if (m === undefined || m.tableId !== tableId || !isItem(m) || !changes(codec, m)) continue;
       if (entries.length >= limit || (entries.length > 0 && bytes >= maxBytes)) {
         next = { lsn: record.lsn, index: i };
         after = before;
         break read;
       }
-      const entry: StreamEntry = { lsn: record.lsn, index: i, time: record.time, origin: record.origin, mutation: m };
+      const entry: StreamEntry = { lsn: record.lsn, index: i, time: record.time, origin: record.origin, mutation: m, keyUnits: 'keyUnits' in m ? m.keyUnits : m.key.length };
       entries.push(entry);
       bytes += entryBytes(entry);
     }

@@ -23,6 +23,7 @@ import { encodedItemSize } from '../codec/item-codec';
 import type { KeySchemaInfo } from '../codec/key-codec';
 import { valuesEqual } from '../expressions';
 import type { Mutation, Origin } from '../log';
+import type { LoggedChange } from './log-frames';
 import type { AttributeValue, Item } from '../types/attribute-value';
 import { attributeValueSize, utf8Length } from '../types/attribute-validation';
 import { sequenceNumber, type StreamViewType } from './model';
@@ -33,7 +34,8 @@ const itemSize = encodedItemSize;
 const valueSize = attributeValueSize;
 const sequenceText = sequenceNumber;
 
-export type ItemMutation = Extract<Mutation, { kind: 'put' | 'delete' }>;
+/** A put or delete as the log holds it, or as a stream's frame decoder reads it (no key text). */
+export type ItemMutation = Extract<Mutation, { kind: 'put' | 'delete' }> | LoggedChange;
 
 /** One change of an item, where the log holds it. */
 export interface StreamEntry {
@@ -44,6 +46,8 @@ export interface StreamEntry {
   time: number;
   origin: Origin | undefined;
   mutation: ItemMutation;
+  /** The UTF-16 length of the mutation's encoded key (part of approximateBytes). */
+  keyUnits: number;
 }
 
 /** What rendering a stream's records needs: the table's codec and key names, the view type, and names. */
@@ -92,7 +96,7 @@ function eventId(ctx: RecordContext, sequence: string): string {
 }
 
 /** Whether the mutation is one of an item's (not a table's). */
-export function isItemMutation(m: Mutation): m is ItemMutation {
+export function isItemMutation(m: Mutation | LoggedChange): m is ItemMutation {
   return m.kind === 'put' || m.kind === 'delete';
 }
 
@@ -207,7 +211,7 @@ export function recordObject(ctx: RecordContext, e: StreamEntry): StreamRecord {
 /** About how many bytes of JSON the record takes (GetRecords' 1 MB per call), without writing it. */
 export function approximateBytes(e: StreamEntry): number {
   const m = e.mutation;
-  return 320 + 2 * (m.key.length + (m.kind === 'put' ? m.item.length : 0) + (m.old?.length ?? 0));
+  return 320 + 2 * (e.keyUnits + (m.kind === 'put' ? m.item.length : 0) + (m.old?.length ?? 0));
 }
 
 /** What rendering the records of a stream of a table with this codec and key schema needs. */

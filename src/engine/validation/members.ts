@@ -7,6 +7,7 @@
 // Invariant: maps and lists whose elements an operation reads member by member declare the
 // element's spec, so a null element is refused by validation rather than met by the operation
 // (with "Member must not be null", or the spec's nullMember message where DynamoDB has its own).
+import { DynamoDBError } from '../errors';
 import type { Spec } from './shape';
 
 const NAME_PATTERN = { pattern: /^[a-zA-Z0-9_.-]+$/, patternText: '[a-zA-Z0-9_.-]+' } as const;
@@ -116,3 +117,35 @@ export const CONDITION_MEMBERS: Record<string, Spec> = {
   ConditionalOperator: CONDITIONAL_OPERATOR,
   Expected: EXPECTED_MAP,
 };
+
+// ---------------------------------------------------------------------------------------------
+// Backups, export and import
+
+/** A table's ARN where an operation names the table by it (exports, backups). */
+export const TABLE_ARN: Spec = { type: 'string', min: 1, max: 1024 };
+/** A timestamp member: epoch seconds, a JSON number (fractions allowed); the operation checks its range. */
+export const TIMESTAMP: Spec = { type: 'any' };
+export const CLIENT_TOKEN: Spec = { type: 'string', pattern: /^[^$]+$/, patternText: '^[^\\$]+$' };
+export const S3_BUCKET: Spec = { type: 'string', max: 255, pattern: /^[a-z0-9A-Z]+[.\-\w]*[a-z0-9A-Z]+$/, patternText: '^[a-z0-9A-Z]+[\\.\\-\\w]*[a-z0-9A-Z]+$' };
+export const S3_BUCKET_OWNER: Spec = { type: 'string', pattern: /^[0-9]{12}$/, patternText: '[0-9]{12}' };
+export const S3_PREFIX: Spec = { type: 'string', max: 1024 };
+
+// ---------------------------------------------------------------------------------------------
+// Backups
+
+/** A backup's ARN (DescribeBackup, DeleteBackup, RestoreTableFromBackup, ListBackups' ExclusiveStartBackupArn). */
+export const BACKUP_ARN: Spec = { type: 'string', min: 37, max: 1024 };
+/** A table's name or ARN (botocore's TableArn shape: CreateBackup's and ListBackups' TableName). */
+export const TABLE_NAME_OR_ARN: Spec = { type: 'string', min: 1, max: 1024 };
+
+/**
+ * A timestamp member (the Spec vocabulary has no timestamp type): epoch seconds, as the SDKs send
+ * them (a JSON number); anything else is a SerializationException, as DynamoDB's deserializer says.
+ */
+export function timestamp(value: unknown, member: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !Number.isFinite(value)) {
+    throw new DynamoDBError('SerializationException', `${member} must be a number of seconds since the epoch`);
+  }
+  return value;
+}

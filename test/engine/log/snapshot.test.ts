@@ -16,6 +16,7 @@ import {
   SnapshotWriter,
   readCheckpoint,
   readTableSnapshot,
+  readTableSnapshotAsync,
   writeCheckpoint,
   writeTableSnapshot,
   type LsnTableSnapshot,
@@ -362,4 +363,19 @@ test('metadata that is not JSON, behind valid checksums, is reported at its offs
   bytes.writeUInt32LE(chunkCrc, bytes.length - 4); // the only chunk: the trailer repeats its checksum
   ffs.writeFile(FILE, bytes);
   assert.throws(() => readTableSnapshot(ffs, FILE), (e: Error) => e instanceof CorruptSnapshotError && e.offset === payloadAt && /metadata is not JSON/.test(e.message));
+});
+
+test('readTableSnapshotAsync reads exactly what readTableSnapshot reads, giving the event loop turns on the way, and refuses the same damage', async () => {
+  const ffs = fresh();
+  const keys = Array.from({ length: 5000 }, (_, i) => `k${String(i).padStart(5, '0')}`);
+  const values = keys.map((k, i) => `${k}:${'ü'.repeat(i % 7)}\ud800`);
+  await writeTableSnapshot(ffs, FILE, { meta: { name: 'async' }, dictionary: { names: ['a'], nameIds: [0], shapes: [], shapeIds: [] }, keys, values, lsn: 9 }, { chunkSize: 4096 });
+  let turns = 0;
+  const counting = setInterval(() => turns++, 0);
+  const read = await readTableSnapshotAsync(ffs, FILE, 100);
+  clearInterval(counting);
+  assert.deepEqual(read, readTableSnapshot(ffs, FILE));
+  assert.ok(turns > 0, 'other work ran while it read');
+  ffs.flipBit(FILE, 20_000);
+  await assert.rejects(readTableSnapshotAsync(ffs, FILE, 100), CorruptSnapshotError);
 });

@@ -6,6 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
+import { bodyText } from '../../../src/engine/results';
 import { maintainStreams } from '../../../src/engine/streams/shards';
 import { createStreamTable, drain, drainStream, getRecords, iterator, key, openMemory, put, rejects, shardsOf, streamArnOf, testClock } from './data-helpers';
 
@@ -217,5 +218,30 @@ test('the writes of one BatchWriteItem (one log record, two tables) are separate
   const sequence = all.map((r) => BigInt(r.dynamodb.SequenceNumber));
   assert.equal(new Set(sequence).size, 10);
   assert.ok(sequence.every((s, i) => i === 0 || s > sequence[i - 1]));
+  await db.close();
+});
+
+test('the endpoint\'s GetRecords body comes in pieces that join to exactly the text of the page, with non-ASCII values in any piece', async () => {
+  const db = await openMemory();
+  await createStreamTable(db, 'NEW_AND_OLD_IMAGES');
+  // Enough records for several pieces of about 16K characters, some with text of two to four UTF-8 bytes per character.
+  for (let i = 0; i < 300; i++) await put(db, { ...key('a', i), v: { S: i % 50 === 7 ? `é€😀 ${i}` : 'x'.repeat(i % 200) } });
+  for (let i = 0; i < 300; i += 3) await put(db, { ...key('a', i), v: { N: String(i) } });
+  const arn = await streamArnOf(db);
+  const it = await iterator(db, arn, (await shardsOf(db, arn))[0].ShardId, 'TRIM_HORIZON');
+  const body = await db.streams.executeBody('GetRecords', { ShardIterator: it, Limit: 1000 });
+  assert.ok(Array.isArray(body) && body.length > 2, 'a page of 400 records comes in several pieces');
+  const text = bodyText(body);
+  // Each call issues its own NextShardIterator (it records when it was issued): the rest is the same text.
+  const withoutIterator = (t: string): string => t.replace(/"NextShardIterator":"[^"]+"/, '');
+  const whole = await db.streams.executeJson('GetRecords', { ShardIterator: it, Limit: 1000 });
+  assert.ok(withoutIterator(text) === withoutIterator(whole), 'the pieces join to the text executeJson gives');
+  const parsed = JSON.parse(text) as { Records: Array<{ dynamodb: { NewImage: { v: { S?: string } } } }>; NextShardIterator: string };
+  assert.equal(parsed.Records.length, 400);
+  assert.equal(parsed.Records[7].dynamodb.NewImage.v.S, 'é€😀 7');
+  assert.equal(typeof parsed.NextShardIterator, 'string');
+  // A page with no records is one piece like any other answer's.
+  const empty = await db.streams.executeBody('GetRecords', { ShardIterator: parsed.NextShardIterator });
+  assert.match(bodyText(empty), /^\{"Records":\[\],"NextShardIterator":"[^"]+"\}$/);
   await db.close();
 });

@@ -42,15 +42,30 @@ def node_process(args, env=None, stderr=None):
             proc.wait()
 
 
+_served = {}
+
+
 @pytest.fixture(scope="session")
-def endpoint():
+def endpoint(tmp_path_factory):
     external = os.environ.get("DW_TEST_ENDPOINT")
     if external:
         yield external
         return
-    with node_process([str(REPO / "test/server/serve-for-tests.ts")]) as url:
+    # The folder standing in for S3 (each bucket a folder under it), for export and import.
+    root = tmp_path_factory.mktemp("buckets")
+    env = {**os.environ, "DW_BUCKETS_ROOT": str(root)}
+    with node_process([str(REPO / "test/server/serve-for-tests.ts")], env=env) as url:
         assert url.startswith("http://"), f"serve-for-tests printed {url!r}"
+        _served["buckets_root"] = root
         yield url
+
+
+@pytest.fixture(scope="session")
+def buckets_root(endpoint):
+    """The served database's buckets folder (a pathlib.Path); skipped against an external endpoint."""
+    if "buckets_root" not in _served:
+        pytest.skip("an external endpoint has no local buckets folder")
+    return _served["buckets_root"]
 
 
 @pytest.fixture(scope="session")

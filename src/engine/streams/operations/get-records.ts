@@ -16,6 +16,9 @@ interface GetRecordsInput {
 
 export const MAX_RECORDS_PER_CALL = 1000;
 
+/** About how many characters of records make one piece of a page's text (see JsonBody). */
+const PIECE_CHARS = 16 * 1024;
+
 /** A page of records, rendered as JSON text or as objects only when the caller asks. */
 class RecordsPage extends Rendered {
   constructor(
@@ -26,9 +29,21 @@ class RecordsPage extends Rendered {
   }
 
   json(): string {
+    return this.pieces().join('');
+  }
+
+  override pieces(): string[] {
+    const pieces: string[] = [];
     let out = '[';
-    for (let i = 0; i < this.entries.length; i++) out += (i === 0 ? '' : ',') + recordJson(this.ctx, this.entries[i]);
-    return out + ']';
+    for (let i = 0; i < this.entries.length; i++) {
+      out += (i === 0 ? '' : ',') + recordJson(this.ctx, this.entries[i]);
+      if (out.length >= PIECE_CHARS) {
+        pieces.push(out);
+        out = '';
+      }
+    }
+    pieces.push(out + ']');
+    return pieces;
   }
 
   decode(): unknown {
