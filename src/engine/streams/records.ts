@@ -23,7 +23,8 @@ import { encodedItemSize } from '../codec/item-codec';
 import type { KeySchemaInfo } from '../codec/key-codec';
 import { valuesEqual } from '../expressions';
 import type { Mutation, Origin } from '../log';
-import type { LoggedChange } from './log-frames';
+import { jsonSafe, keyValue, type ByteOut, type KeyBytes } from '../codec/json-bytes';
+import { LoggedDelete, LoggedPut, type LoggedChange } from './log-frames';
 import type { AttributeValue, Item } from '../types/attribute-value';
 import { attributeValueSize, utf8Length } from '../types/attribute-validation';
 import { sequenceNumber, type StreamViewType } from './model';
@@ -103,6 +104,13 @@ export function isItemMutation(m: Mutation | LoggedChange): m is ItemMutation {
 /** Whether a put or delete changed the item (a put of an equal item did not: it has no record). */
 export function changesItem(codec: ItemCodec, m: ItemMutation): boolean {
   if (m.kind === 'delete' || m.old === undefined) return true;
+  if (m instanceof LoggedPut) {
+    // Compared as the log's bytes, so that no image becomes a string unless the sizes agree.
+    const bytes = m.bytes;
+    if (bytes.compare(bytes, m.oldAt, m.oldEnd, m.itemAt, m.itemEnd) === 0) return false;
+    const reader = codec.byteJson;
+    if (reader.size(bytes, m.oldAt) !== reader.size(bytes, m.itemAt)) return true;
+  }
   if (m.old === m.item) return false;
   // Equal data has equal sizes: most real changes end here without decoding anything.
   if (itemSize(m.old) !== itemSize(m.item)) return true;
@@ -181,6 +189,84 @@ export function recordJson(ctx: RecordContext, e: StreamEntry): string {
   return out + '}';
 }
 
+/**
+ * The record's JSON (the text recordJson writes) as UTF-8 bytes at the end of `out`, written from
+ * the log's bytes of its images (see json-bytes.ts); false, with nothing written, when the record
+ * must go the string way: its images are not the log's bytes (in memory, the log's tail, a frame
+ * decodeRecord read), or something in them needs escaping.
+ */
+export function recordBytes(ctx: RecordContext, e: StreamEntry, out: ByteOut): boolean {
+  const m = e.mutation;
+  let src: Buffer;
+  let newAt = -1;
+  let oldAt = -1;
+  let oldEnd = -1;
+  if (m instanceof LoggedPut) {
+    src = m.bytes;
+    if (ctx.viewType === 'NEW_IMAGE' || ctx.viewType === 'NEW_AND_OLD_IMAGES') newAt = m.itemAt;
+    if (ctx.viewType === 'OLD_IMAGE' || ctx.viewType === 'NEW_AND_OLD_IMAGES') {
+      oldAt = m.oldAt;
+      oldEnd = m.oldEnd;
+    }
+  } else if (m instanceof LoggedDelete) {
+    src = m.bytes;
+    if (ctx.viewType === 'OLD_IMAGE' || ctx.viewType === 'NEW_AND_OLD_IMAGES') {
+      oldAt = m.oldAt;
+      oldEnd = m.oldEnd;
+    }
+  } else return false;
+  const reader = ctx.codec.byteJson;
+  const image = m.kind === 'put' ? m.itemAt : m.oldAt;
+  const partition = reader.attribute(src, image, ctx.schema.partitionName);
+  if (partition === undefined || !safeKey(src, partition)) return false;
+  let sort: KeyBytes | undefined;
+  if (ctx.schema.sortName !== undefined) {
+    sort = reader.attribute(src, image, ctx.schema.sortName);
+    if (sort === undefined || !safeKey(src, sort)) return false;
+  }
+  let size = ctx.keyNameBytes + keyBytesSize(src, partition) + (sort === undefined ? 0 : keyBytesSize(src, sort));
+  if (newAt >= 0) size += reader.size(src, newAt);
+  if (oldAt >= 0) size += reader.size(src, oldAt);
+  const mark = out.pos;
+  const parts = jsonParts(ctx);
+  const sequence = sequenceText(e.lsn, e.index);
+  out.text('{"eventID":"' + eventId(ctx, sequence) + '","eventName":"' + eventName(m) + parts.afterName + creationTime(e) + parts.keyOpenings[0] + KEY_OPENINGS[partition.tag]);
+  out.bytes(src, partition.start, partition.end);
+  if (sort !== undefined) {
+    out.text('"}' + parts.keyOpenings[1] + KEY_OPENINGS[sort.tag]);
+    out.bytes(src, sort.start, sort.end);
+  }
+  if (newAt >= 0) {
+    out.text('"}},"NewImage":');
+    if (!reader.write(src, newAt, out)) {
+      out.pos = mark;
+      return false;
+    }
+  } else out.text('"}}');
+  if (oldAt >= 0) {
+    out.text(',"OldImage":');
+    if (!reader.write(src, oldAt, out)) {
+      out.pos = mark;
+      return false;
+    }
+  }
+  out.text(',"SequenceNumber":"' + sequence + '","SizeBytes":' + size + parts.tail + (e.origin === 'ttl' ? ',"userIdentity":' + TTL_IDENTITY_JSON + '}' : '}'));
+  return true;
+}
+
+/** The JSON ahead of a key value's text, by its tag (S, J, N, B). */
+const KEY_OPENINGS: Record<number, string> = { 83: '{"S":"', 74: '{"S":"', 78: '{"N":"', 66: '{"B":"' };
+
+/** Whether a key's text goes between JSON quotes as it is (a J text always does; an S text is checked). */
+function safeKey(src: Buffer, key: KeyBytes): boolean {
+  return key.tag !== 83 || jsonSafe(src, key.start, key.end);
+}
+
+/** A key value's size by DynamoDB's rules: a string's UTF-8 length is its bytes'. */
+function keyBytesSize(src: Buffer, key: KeyBytes): number {
+  return key.tag === 83 || key.tag === 74 ? key.end - key.start : valueSize(keyValue(src, key));
+}
+
 /** The record as a plain object (the same record recordJson writes). */
 export function recordObject(ctx: RecordContext, e: StreamEntry): StreamRecord {
   const m = e.mutation;
@@ -211,6 +297,9 @@ export function recordObject(ctx: RecordContext, e: StreamEntry): StreamRecord {
 /** About how many bytes of JSON the record takes (GetRecords' 1 MB per call), without writing it. */
 export function approximateBytes(e: StreamEntry): number {
   const m = e.mutation;
+  // Images still in the log's bytes are counted in UTF-8 bytes (no string is made to count units).
+  if (m instanceof LoggedPut) return 320 + 2 * (e.keyUnits + m.itemEnd - m.itemAt + (m.oldAt < 0 ? 0 : m.oldEnd - m.oldAt));
+  if (m instanceof LoggedDelete) return 320 + 2 * (e.keyUnits + m.oldEnd - m.oldAt);
   return 320 + 2 * (e.keyUnits + (m.kind === 'put' ? m.item.length : 0) + (m.old?.length ?? 0));
 }
 
