@@ -22,7 +22,7 @@ interface Shape {
   build: Builder;
   /** JSON text ahead of each attribute's value, made on first JSON serialisation (see jsonOpenings). */
   jsonOpenings?: string[];
-  /** The attribute names, and the bytes ahead of each value (`{"a":`, `,"b":`), made on first use by ByteJson. */
+  /** The attribute names, and jsonOpenings as bytes, made on first use by ByteJson. */
   names?: string[];
   openingBytes?: Buffer[];
 }
@@ -329,7 +329,7 @@ export class ItemCodec {
       },
       (id) => {
         const shape = this.shapes[id]!;
-        return (shape.openingBytes ??= shape.nameIds.map((n, i) => Buffer.from((i === 0 ? '{' : ',') + JSON.stringify(this.names[n]) + ':', 'utf8')));
+        return (shape.openingBytes ??= (shape.jsonOpenings ??= this.jsonOpenings(shape.nameIds)).map((text) => Buffer.from(text, 'utf8')));
       },
     ));
   }

@@ -61,6 +61,8 @@ export interface RecordContext {
   keyNameBytes: number;
   /** Made on first use by recordJson. */
   parts?: JsonParts;
+  /** The same as bytes, made on first use by recordBytes. */
+  byteParts?: ByteParts;
   /** 11 hex digits that set this stream's eventIDs apart from another's (see eventIdPrefix). */
   idPrefix: string;
 }
@@ -228,34 +230,83 @@ export function recordBytes(ctx: RecordContext, e: StreamEntry, out: ByteOut): b
   if (newAt >= 0) size += reader.size(src, newAt);
   if (oldAt >= 0) size += reader.size(src, oldAt);
   const mark = out.pos;
-  const parts = jsonParts(ctx);
-  const sequence = sequenceText(e.lsn, e.index);
-  out.text('{"eventID":"' + eventId(ctx, sequence) + '","eventName":"' + eventName(m) + parts.afterName + creationTime(e) + parts.keyOpenings[0] + KEY_OPENINGS[partition.tag]);
+  const parts = byteParts(ctx);
+  out.put(parts.eventId);
+  // The sequence number's 21 digits (sequenceNumber's, written from the numbers), kept to be written again.
+  const sequenceAt = out.pos;
+  if (e.index < 1000) {
+    out.digits(e.lsn, 18);
+    out.digits(e.index, 3);
+  } else out.ascii(sequenceText(e.lsn, e.index));
+  const sequenceLength = out.pos - sequenceAt;
+  out.put(parts.eventName[eventName(m)]);
+  out.digits(creationTime(e));
+  out.put(parts.keyOpenings[0][partition.tag]);
   out.bytes(src, partition.start, partition.end);
   if (sort !== undefined) {
-    out.text('"}' + parts.keyOpenings[1] + KEY_OPENINGS[sort.tag]);
+    out.put(parts.keyOpenings[1][sort.tag]);
     out.bytes(src, sort.start, sort.end);
   }
   if (newAt >= 0) {
-    out.text('"}},"NewImage":');
+    out.put(KEYS_CLOSE_NEW_IMAGE);
     if (!reader.write(src, newAt, out)) {
       out.pos = mark;
       return false;
     }
-  } else out.text('"}}');
+  } else out.put(KEYS_CLOSE);
   if (oldAt >= 0) {
-    out.text(',"OldImage":');
+    out.put(OLD_IMAGE);
     if (!reader.write(src, oldAt, out)) {
       out.pos = mark;
       return false;
     }
   }
-  out.text(',"SequenceNumber":"' + sequence + '","SizeBytes":' + size + parts.tail + (e.origin === 'ttl' ? ',"userIdentity":' + TTL_IDENTITY_JSON + '}' : '}'));
+  out.put(SEQUENCE);
+  out.again(sequenceAt, sequenceLength);
+  out.put(SIZE);
+  out.digits(size);
+  out.put(e.origin === 'ttl' ? parts.ttlTail : parts.tail);
   return true;
 }
 
-/** The JSON ahead of a key value's text, by its tag (S, J, N, B). */
-const KEY_OPENINGS: Record<number, string> = { 83: '{"S":"', 74: '{"S":"', 78: '{"N":"', 66: '{"B":"' };
+/**
+ * recordJson's constant text as UTF-8 bytes, made once per page for recordBytes, joined into as
+ * few pieces as possible (each piece is a copy of its own).
+ */
+interface ByteParts {
+  /** `{"eventID":"` and the stream's id prefix. */
+  eventId: Buffer;
+  /** From the end of eventID to ApproximateCreationDateTime's value, by event name. */
+  eventName: Record<StreamRecord['eventName'], Buffer>;
+  /** Before each key value, by the value's tag (S, J, N, B): its name and type; the second closes the first value. */
+  keyOpenings: Array<Record<number, Buffer>>;
+  /** After SizeBytes' value to the record's end, without and with the TTL identity. */
+  tail: Buffer;
+  ttlTail: Buffer;
+}
+
+function byteParts(ctx: RecordContext): ByteParts {
+  if (ctx.byteParts !== undefined) return ctx.byteParts;
+  const parts = jsonParts(ctx);
+  const utf8 = (text: string): Buffer => Buffer.from(text, 'utf8');
+  const byTag = (before: string): Record<number, Buffer> => ({ 83: utf8(before + '{"S":"'), 74: utf8(before + '{"S":"'), 78: utf8(before + '{"N":"'), 66: utf8(before + '{"B":"') });
+  const eventName = (name: string): Buffer => utf8('","eventName":"' + name + parts.afterName);
+  return (ctx.byteParts = {
+    eventId: utf8('{"eventID":"' + ctx.idPrefix),
+    eventName: { INSERT: eventName('INSERT'), MODIFY: eventName('MODIFY'), REMOVE: eventName('REMOVE') },
+    keyOpenings: parts.keyOpenings.map((opening, i) => byTag((i === 0 ? '' : '"}') + opening)),
+    tail: utf8(parts.tail + '}'),
+    ttlTail: utf8(parts.tail + ',"userIdentity":' + TTL_IDENTITY_JSON + '}'),
+  });
+}
+
+// The constant bytes of every record between its parts, in the order recordJson writes them.
+const ascii = (text: string): Buffer => Buffer.from(text, 'latin1');
+const KEYS_CLOSE = ascii('"}}');
+const KEYS_CLOSE_NEW_IMAGE = ascii('"}},"NewImage":');
+const OLD_IMAGE = ascii(',"OldImage":');
+const SEQUENCE = ascii(',"SequenceNumber":"');
+const SIZE = ascii('","SizeBytes":');
 
 /** Whether a key's text goes between JSON quotes as it is (a J text always does; an S text is checked). */
 function safeKey(src: Buffer, key: KeyBytes): boolean {

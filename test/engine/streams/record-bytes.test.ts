@@ -72,6 +72,10 @@ const scenario = schema.chain((s) =>
     ttl: fc.boolean(),
     // Items past the shape limit, or from before shapes, list their names inline.
     inline: fc.boolean(),
+    // Where the record sits: sequence numbers and times of every length the digits are written for.
+    lsn: fc.oneof(fc.integer({ min: 0, max: 999 }), fc.integer({ min: 0, max: 2 ** 43 })),
+    index: fc.oneof(fc.integer({ min: 0, max: 12 }), fc.integer({ min: 0, max: 1500 })),
+    time: fc.integer({ min: 0, max: 4_102_444_800_000 }),
   }),
 );
 
@@ -88,7 +92,7 @@ test('a record written as bytes from the log is exactly the UTF-8 of its JSON te
   let viaBytes = 0;
   let declined = 0;
   fc.assert(
-    fc.property(scenario, ({ schema: s, view, kind, item, old, ttl, inline }) => {
+    fc.property(scenario, ({ schema: s, view, kind, item, old, ttl, inline, lsn, index, time }) => {
       const codec = new ItemCodec();
       const encode = (it: Item): string => {
         const added = { names: [] as string[], shapes: [] as number[][] };
@@ -103,7 +107,7 @@ test('a record written as bytes from the log is exactly the UTF-8 of its JSON te
       const oldImage = encode(old);
       const mutation: LogRecord['mutations'][number] =
         kind === 'remove' ? { kind: 'delete', tableId: TABLE, key: 'k', old: oldImage } : { kind: 'put', tableId: TABLE, key: 'k', item: image, old: kind === 'modify' ? oldImage : undefined, added: undefined };
-      const entry = logged({ lsn: 77, time: 1_700_000_000_123, mutations: [mutation], ...(ttl ? { origin: 'ttl' as const } : {}) });
+      const entry = { ...logged({ lsn, time, mutations: [mutation], ...(ttl ? { origin: 'ttl' as const } : {}) }), index };
       const ctx = newRecordContext(codec, s, view, 'us-east-1', 'arn:aws:dynamodb:us-east-1:000000000000:table/t/stream/x');
       const out = new ByteOut(16);
       out.text('[');
