@@ -78,13 +78,26 @@ export class ByteOut {
    * from the number, so that no string is made of it.
    */
   digits(n: number, width = 1): void {
+    // Below 2^31 (every lsn, time in seconds and size in practice) integer division is much cheaper than Math.floor.
+    const small = n < 2147483648;
     let count = 1;
-    for (let m = n; m >= 10; m = Math.floor(m / 10)) count++;
-    if (count < width) count = width;
-    this.room(count);
+    if (small) for (let m = n; m >= 10; m = (m / 10) | 0) count++;
+    else for (let m = n; m >= 10; m = Math.floor(m / 10)) count++;
+    const zeros = count < width ? width - count : 0;
+    this.room(zeros + count);
     const buf = this.buf;
-    let pos = this.pos + count;
+    let pos = this.pos;
+    for (let i = 0; i < zeros; i++) buf[pos++] = 48;
+    pos += count;
     this.pos = pos;
+    if (small) {
+      for (let i = 0; i < count; i++) {
+        const q = (n / 10) | 0;
+        buf[--pos] = 48 + n - q * 10;
+        n = q;
+      }
+      return;
+    }
     for (let i = 0; i < count; i++) {
       const q = Math.floor(n / 10);
       buf[--pos] = 48 + n - q * 10;
