@@ -5,10 +5,11 @@
 // API's capitalised member names, which the AWS SDKs read; Lambda's events spell them type and
 // principalId).
 //
-// Two renderings of the same record: JSON text written straight from the encoded images (the
-// endpoint's GetRecords, where a million records must not each become an object tree first), and
-// plain objects (in-process callers, subscriptions). Both come from `StreamEntry`, a mutation and
-// where it sits in the log, so they cannot disagree.
+// Three renderings of the same record: JSON as UTF-8 bytes written straight from the log's bytes
+// of the images (the endpoint's GetRecords, recordBytes; see codec/json-bytes.ts), JSON text
+// written from the encoded images (recordJson: what recordBytes falls back to, and must equal
+// byte for byte), and plain objects (in-process callers, subscriptions). All come from
+// `StreamEntry`, a mutation and where it sits in the log, so they cannot disagree.
 //
 // Invariants:
 // - A write that changed nothing (old and new images equal as DynamoDB data: attribute order and
@@ -34,6 +35,9 @@ import { sequenceNumber, type StreamViewType } from './model';
 const itemSize = encodedItemSize;
 const valueSize = attributeValueSize;
 const sequenceText = sequenceNumber;
+const Put = LoggedPut;
+const Delete = LoggedDelete;
+const safeBytes = jsonSafe;
 
 /** A put or delete as the log holds it, or as a stream's frame decoder reads it (no key text). */
 export type ItemMutation = Extract<Mutation, { kind: 'put' | 'delete' }> | LoggedChange;
@@ -106,7 +110,7 @@ export function isItemMutation(m: Mutation | LoggedChange): m is ItemMutation {
 /** Whether a put or delete changed the item (a put of an equal item did not: it has no record). */
 export function changesItem(codec: ItemCodec, m: ItemMutation): boolean {
   if (m.kind === 'delete' || m.old === undefined) return true;
-  if (m instanceof LoggedPut) {
+  if (m instanceof Put) {
     // Compared as the log's bytes, so that no image becomes a string unless the sizes agree.
     const bytes = m.bytes;
     if (bytes.compare(bytes, m.oldAt, m.oldEnd, m.itemAt, m.itemEnd) === 0) return false;
@@ -203,14 +207,14 @@ export function recordBytes(ctx: RecordContext, e: StreamEntry, out: ByteOut): b
   let newAt = -1;
   let oldAt = -1;
   let oldEnd = -1;
-  if (m instanceof LoggedPut) {
+  if (m instanceof Put) {
     src = m.bytes;
     if (ctx.viewType === 'NEW_IMAGE' || ctx.viewType === 'NEW_AND_OLD_IMAGES') newAt = m.itemAt;
     if (ctx.viewType === 'OLD_IMAGE' || ctx.viewType === 'NEW_AND_OLD_IMAGES') {
       oldAt = m.oldAt;
       oldEnd = m.oldEnd;
     }
-  } else if (m instanceof LoggedDelete) {
+  } else if (m instanceof Delete) {
     src = m.bytes;
     if (ctx.viewType === 'OLD_IMAGE' || ctx.viewType === 'NEW_AND_OLD_IMAGES') {
       oldAt = m.oldAt;
@@ -310,7 +314,7 @@ const SIZE = ascii('","SizeBytes":');
 
 /** Whether a key's text goes between JSON quotes as it is (a J text always does; an S text is checked). */
 function safeKey(src: Buffer, key: KeyBytes): boolean {
-  return key.tag !== 83 || jsonSafe(src, key.start, key.end);
+  return key.tag !== 83 || safeBytes(src, key.start, key.end);
 }
 
 /** A key value's size by DynamoDB's rules: a string's UTF-8 length is its bytes'. */
@@ -349,8 +353,8 @@ export function recordObject(ctx: RecordContext, e: StreamEntry): StreamRecord {
 export function approximateBytes(e: StreamEntry): number {
   const m = e.mutation;
   // Images still in the log's bytes are counted in UTF-8 bytes (no string is made to count units).
-  if (m instanceof LoggedPut) return 320 + 2 * (e.keyUnits + m.itemEnd - m.itemAt + (m.oldAt < 0 ? 0 : m.oldEnd - m.oldAt));
-  if (m instanceof LoggedDelete) return 320 + 2 * (e.keyUnits + m.oldEnd - m.oldAt);
+  if (m instanceof Put) return 320 + 2 * (e.keyUnits + m.itemEnd - m.itemAt + (m.oldAt < 0 ? 0 : m.oldEnd - m.oldAt));
+  if (m instanceof Delete) return 320 + 2 * (e.keyUnits + m.oldEnd - m.oldAt);
   return 320 + 2 * (e.keyUnits + (m.kind === 'put' ? m.item.length : 0) + (m.old?.length ?? 0));
 }
 
