@@ -9,8 +9,8 @@ import { EncodedItem } from './codec/item-codec';
 export abstract class Rendered {
   abstract json(): string;
   abstract decode(): unknown;
-  /** The same text as json(), in pieces that join to it. */
-  pieces(): string[] {
+  /** The same text as json(), in pieces that join to it: text, or its UTF-8 bytes. */
+  pieces(): ReadonlyArray<string | Buffer> {
     return [this.json()];
   }
 }
@@ -21,11 +21,14 @@ export abstract class Rendered {
  * (about a microsecond per GetRecords record, measured): pieces of tens of kilobytes are
  * flattened and written one by one while young instead.
  */
-export type JsonBody = string | readonly string[];
+export type JsonBody = string | ReadonlyArray<string | Buffer>;
 
 /** The body as one string (callers that need the text itself). */
 export function bodyText(body: JsonBody): string {
-  return typeof body === 'string' ? body : body.join('');
+  if (typeof body === 'string') return body;
+  let out = '';
+  for (const piece of body) out += typeof piece === 'string' ? piece : piece.toString('utf8');
+  return out;
 }
 
 /** As resultToJson, but a Rendered member's pieces stay separate (the endpoint's GetRecords). */
@@ -36,7 +39,7 @@ export function resultToBody(result: unknown): JsonBody {
   for (const k in obj) if (obj[k] instanceof Rendered) rendered = obj[k] as Rendered;
   if (rendered === undefined) return resultToJson(result);
   // Every member but the Rendered one is small: written as resultToJson writes them, around its pieces.
-  const pieces: string[] = [];
+  const pieces: Array<string | Buffer> = [];
   let out = '{';
   let first = true;
   for (const k in obj) {
@@ -45,9 +48,8 @@ export function resultToBody(result: unknown): JsonBody {
     out += (first ? '"' : ',"') + k + '":';
     first = false;
     if (v === rendered) {
-      const own = rendered.pieces();
-      pieces.push(out + own[0]);
-      for (let i = 1; i < own.length; i++) pieces.push(own[i]);
+      pieces.push(out);
+      for (const piece of rendered.pieces()) pieces.push(piece);
       out = '';
     } else out += memberJson(v);
   }

@@ -105,19 +105,32 @@ function bodyBuffer(body: JsonBody, room: number): { out: Buffer; bodyLength: nu
   let out = Buffer.allocUnsafe(room + units + BODY_SLACK);
   let pos = room;
   for (let i = 0; i < pieces.length; i++) {
+    const piece = pieces[i];
     const capacity = out.length - pos;
-    const written = out.utf8Write(pieces[i], pos);
-    // Every character takes at most 4 bytes: a write that left more room than that wrote all of them.
-    if (written < capacity - 3) {
-      pos += written;
-      continue;
+    if (typeof piece !== 'string') {
+      // Bytes (a GetRecords page) were counted at their exact length: they fit unless text before them took more bytes than units.
+      if (piece.length <= capacity) {
+        out.set(piece, pos);
+        pos += piece.length;
+        continue;
+      }
+    } else {
+      const written = out.utf8Write(piece, pos);
+      // Every character takes at most 4 bytes: a write that left more room than that wrote all of them.
+      if (written < capacity - 3) {
+        pos += written;
+        continue;
+      }
     }
     let rest = 0;
     for (let k = i; k < pieces.length; k++) rest += Buffer.byteLength(pieces[k], 'utf8');
     const exact = Buffer.allocUnsafe(pos + rest);
     out.copy(exact, 0, 0, pos);
     out = exact;
-    for (let k = i; k < pieces.length; k++) pos += out.utf8Write(pieces[k], pos);
+    for (let k = i; k < pieces.length; k++) {
+      const p = pieces[k];
+      pos += typeof p === 'string' ? out.utf8Write(p, pos) : p.copy(out, pos);
+    }
     break;
   }
   return { out, bodyLength: pos - room };

@@ -146,9 +146,14 @@ test('Connection: close is honoured after the answer', async () => {
   await closed;
 });
 
-test('responseBytes: a body in pieces is written as their joined text, whichever piece holds characters of more than one byte', () => {
+test('responseBytes: a body in pieces is written as their joined text, whichever piece holds characters of more than one byte or is already bytes', () => {
   const ascii = 'a'.repeat(20_000);
-  const bodies: string[][] = [
+  const bytesOf = (s: string): Buffer => Buffer.from(s, 'utf8');
+  const bodies: Array<Array<string | Buffer>> = [
+    // Bytes (a GetRecords page) after text whose UTF-8 is longer than its UTF-16 length: they must still fit.
+    ['{"a":"' + '€'.repeat(100), bytesOf(ascii), '"}'],
+    ['{"a":', bytesOf('"é😀' + ascii + '"'), '}'],
+    [bytesOf('{}')],
     ['{"a":', ascii, '}'],
     ['', '{}', ''],
     ['{"a":"', 'é', '"}'],
@@ -157,7 +162,7 @@ test('responseBytes: a body in pieces is written as their joined text, whichever
     ['{"a":"x', 'a\ud800b', '"}'],
   ];
   for (const pieces of bodies) {
-    const json = pieces.join('');
+    const json = pieces.map((p) => (typeof p === 'string' ? p : p.toString('utf8'))).join('');
     const bytes = responseBytes(200, 'application/x-amz-json-1.0', pieces, undefined, false);
     const end = bytes.indexOf('\r\n\r\n');
     const body = bytes.subarray(end + 4);

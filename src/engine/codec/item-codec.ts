@@ -11,6 +11,7 @@
 // J is an S value that JSON writes between quotes as it is: checked once when the item is written
 // rather than on every read (items written before J existed have S throughout).
 import type { AttributeValue, Item } from '../types/attribute-value';
+import { ByteJson } from './json-bytes';
 
 const MAX_SHAPES = 20_000;
 
@@ -21,6 +22,9 @@ interface Shape {
   build: Builder;
   /** JSON text ahead of each attribute's value, made on first JSON serialisation (see jsonOpenings). */
   jsonOpenings?: string[];
+  /** The attribute names, and jsonOpenings as bytes, made on first use by ByteJson. */
+  names?: string[];
+  openingBytes?: Buffer[];
 }
 
 interface ShapeNode {
@@ -315,6 +319,21 @@ export class ItemCodec {
     });
     return plain.concat(afterScalar);
   }
+
+  /** Reads this codec's items from their UTF-8 bytes (the log's) and writes their JSON as bytes; see json-bytes.ts. */
+  get byteJson(): ByteJson {
+    return (this.bytesReader ??= new ByteJson(
+      (id) => {
+        const shape = this.shapes[id];
+        return shape === undefined ? undefined : (shape.names ??= shape.nameIds.map((n) => this.names[n]));
+      },
+      (id) => {
+        const shape = this.shapes[id]!;
+        return (shape.openingBytes ??= (shape.jsonOpenings ??= this.jsonOpenings(shape.nameIds)).map((text) => Buffer.from(text, 'utf8')));
+      },
+    ));
+  }
+  private bytesReader: ByteJson | undefined;
 
   /** One top-level attribute without decoding the rest (key extraction, projections of one name). */
   attribute(s: string, wanted: string): AttributeValue | undefined {

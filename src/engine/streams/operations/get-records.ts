@@ -7,7 +7,8 @@ import type { Operation } from '../../operations/operation';
 import { Rendered } from '../../results';
 import { checkNotExpired, decodeIterator, encodeIterator } from '../iterators';
 import { MAX_PAGE_BYTES, readPage, recordContext, shardOf } from '../reader';
-import { recordJson, recordObject, type RecordContext, type StreamEntry } from '../records';
+import { ByteOut } from '../../codec/json-bytes';
+import { approximateBytes, recordBytes, recordJson, recordObject, type RecordContext, type StreamEntry } from '../records';
 
 interface GetRecordsInput {
   ShardIterator: string;
@@ -15,9 +16,6 @@ interface GetRecordsInput {
 }
 
 export const MAX_RECORDS_PER_CALL = 1000;
-
-/** About how many characters of records make one piece of a page's text (see JsonBody). */
-const PIECE_CHARS = 16 * 1024;
 
 /** A page of records, rendered as JSON text or as objects only when the caller asks. */
 class RecordsPage extends Rendered {
@@ -29,21 +27,23 @@ class RecordsPage extends Rendered {
   }
 
   json(): string {
-    return this.pieces().join('');
+    let out = '[';
+    for (let i = 0; i < this.entries.length; i++) out += (i === 0 ? '' : ',') + recordJson(this.ctx, this.entries[i]);
+    return out + ']';
   }
 
-  override pieces(): string[] {
-    const pieces: string[] = [];
-    let out = '[';
+  /** The page's JSON as UTF-8 bytes, each record written from its log bytes where it can be (recordBytes), else from its text. */
+  override pieces(): Buffer[] {
+    let estimate = 2;
+    for (let i = 0; i < this.entries.length; i++) estimate += approximateBytes(this.entries[i]);
+    const out = new ByteOut(estimate);
+    out.text('[');
     for (let i = 0; i < this.entries.length; i++) {
-      out += (i === 0 ? '' : ',') + recordJson(this.ctx, this.entries[i]);
-      if (out.length >= PIECE_CHARS) {
-        pieces.push(out);
-        out = '';
-      }
+      if (i > 0) out.text(',');
+      if (!recordBytes(this.ctx, this.entries[i], out)) out.text(recordJson(this.ctx, this.entries[i]));
     }
-    pieces.push(out + ']');
-    return pieces;
+    out.text(']');
+    return [out.result()];
   }
 
   decode(): unknown {
