@@ -27,11 +27,12 @@
 //   `logHistoryBytes` (default 64 MiB in memory); what the bound drops moves the window's start.
 import { DynamoDBError } from '../errors';
 import type { Database } from '../database';
-import type { LogRange, LogRecord, Mutation, Origin } from '../log';
+import type { FrameDecoder, LogRange, LogRecord, Mutation, Origin } from '../log';
 import type { DictionaryAdditions } from '../codec/item-codec';
 import type { Table, TableMeta } from '../table';
 import { sourceTable } from './source';
-import type { TableContents } from './restore';
+import { sortSteps, type TableContents } from './restore';
+import { historyFrameDecoder } from './history-frames';
 
 /** `TableMeta.pitr`: set by UpdateContinuousBackups. */
 export interface PitrSettings {
@@ -161,9 +162,11 @@ function* changeSteps(db: Database, table: Table, time: number, range: LogRange 
   const changed = new Map<string, string | undefined>();
   let metaThen: TableMeta | undefined;
   let count = 0;
-  for (const record of db.pitr.range(range)) {
+  // Puts and deletes of the log's frames go straight into `changed`; what comes back as a record
+  // is a table-level change, or a record of the in-memory history or the log's tail.
+  for (const record of db.pitr.range(range, historyFrameDecoder(id, time, changed))) {
     if (++count % SLICE === 0) yield;
-    if (record.time <= time) continue;
+    if (record === undefined || record.time <= time) continue;
     for (const m of record.mutations) {
       if (m.tableId !== id) continue;
       if (m.kind === 'put' || m.kind === 'delete') {
@@ -184,42 +187,34 @@ function* changeSteps(db: Database, table: Table, time: number, range: LogRange 
 
 /**
  * The items `now` (sorted keys and their values), with the keys in `changed` set to their values
- * then (or left out). Changed keys are found by binary search (cheaper than hashing every key of
- * the table); only keys that do not exist now are sorted, to be merged in.
+ * then (or left out): the changed keys are sorted (sortSteps) and merged with the keys now in one
+ * pass, which reads both in order (a binary search per changed key jumped about the table's keys).
  */
 function* mergeSteps(now: { keys: string[]; values: string[] }, dictionary: DictionaryAdditions, changed: Map<string, string | undefined>): Generator<void, PitrContents> {
-  const values = now.values.slice();
-  const removed = new Uint8Array(now.keys.length);
-  const absent: Array<[string, string]> = [];
-  let count = 0;
-  for (const [key, then] of changed) {
-    if (++count % SLICE === 0) yield;
-    const at = findSorted(now.keys, key);
-    if (at >= 0) {
-      if (then === undefined) removed[at] = 1;
-      else values[at] = then;
-    } else if (then !== undefined) absent.push([key, then]);
-  }
-  absent.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  const sorted = yield* sortSteps([...changed.keys()]);
+  const nowKeys = now.keys;
+  const nowValues = now.values;
   const keys: string[] = [];
-  const out: string[] = [];
-  let j = 0;
-  for (let i = 0; i < now.keys.length; i++) {
-    if (i % (SLICE * 10) === SLICE * 10 - 1) yield;
-    const key = now.keys[i];
-    for (; j < absent.length && absent[j][0] < key; j++) {
-      keys.push(absent[j][0]);
-      out.push(absent[j][1]);
-    }
-    if (removed[i] === 1) continue;
+  const values: string[] = [];
+  const take = (key: string): void => {
+    const then = changed.get(key);
+    if (then === undefined) return;
     keys.push(key);
-    out.push(values[i]);
+    values.push(then);
+  };
+  let j = 0;
+  for (let i = 0; i < nowKeys.length; i++) {
+    if (i % (SLICE * 10) === SLICE * 10 - 1) yield;
+    const key = nowKeys[i];
+    for (; j < sorted.length && sorted[j] < key; j++) take(sorted[j]);
+    if (j < sorted.length && sorted[j] === key) take(sorted[j++]);
+    else {
+      keys.push(key);
+      values.push(nowValues[i]);
+    }
   }
-  for (; j < absent.length; j++) {
-    keys.push(absent[j][0]);
-    out.push(absent[j][1]);
-  }
-  return { dictionary, keys, values: out };
+  for (; j < sorted.length; j++) take(sorted[j]);
+  return { dictionary, keys, values };
 }
 
 /** Runs steps (a generator that yields where it may pause) to their end without pausing. */
@@ -241,18 +236,6 @@ export async function runSliced<T>(db: Database, steps: Generator<void, T>): Pro
       throw new DynamoDBError('InternalServerError', 'The database closed while the history was being read');
     }
   }
-}
-
-/** The position of `key` in the ascending `keys`, or -1. */
-function findSorted(keys: readonly string[], key: string): number {
-  let lo = 0;
-  let hi = keys.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (keys[mid] < key) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo < keys.length && keys[lo] === key ? lo : -1;
 }
 
 /** Metadata without the prior metadata it carries (a restored table starts its own history). */
@@ -348,9 +331,12 @@ export class PitrKeeper {
   }
 
   /** The history of a range of lsns or times (the log's LogRange), oldest first. */
-  range(range: LogRange): Iterable<LogRecord> {
+  range(range: LogRange): Iterable<LogRecord>;
+  /** As range, the log's segments read with `decodeFrame` (in-memory records and the log's tail come as LogRecords). */
+  range<T>(range: LogRange, decodeFrame: FrameDecoder<T>): Iterable<LogRecord | T>;
+  range<T>(range: LogRange, decodeFrame?: FrameDecoder<T>): Iterable<LogRecord | T> {
     const log = this.db.logStore;
-    if (log !== undefined) return log.read(range);
+    if (log !== undefined) return log.read(range, decodeFrame);
     const memory = this.memory;
     if (memory === undefined) return [];
     // Records are in lsn order, and so in time order too.

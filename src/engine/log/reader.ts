@@ -35,20 +35,26 @@ export function readHeader(fs: FileSystem, dir: string, segment: number): Segmen
   return decodeHeader(readBytes(fs, file, 0, HEADER_BYTES), file);
 }
 
+/** The first read of a segment's frames; each further read of the same segment doubles. */
+const FIRST_READ_BYTES = 1 << 20;
+
 /**
  * The written part of a segment from `start`: read in growing chunks until a zero frame length
  * (or `limit`), so opening does not read the unused zeros at the end of a segment. With
  * `maxBytes`, it stops after the first whole frames that reach that many bytes (a reader that
- * goes on later from where they end).
+ * goes on later from where they end). The buffer is allocated once at the most that can be read
+ * (unzeroed: pages never read into cost nothing), so a large segment is not copied as it grows;
+ * it grows only for a frame longer than `maxBytes`.
  */
 function readWritten(fs: FileSystem, file: string, start: number, limit: number | undefined, maxBytes = Infinity): { buf: Buffer; size: number } {
   const h = fs.open(file, { readOnly: true });
   try {
     const size = h.size();
     const available = Math.max(0, (limit ?? size) - start);
-    let buf = Buffer.allocUnsafe(Math.min(available, 1 << 20, maxBytes + FRAME));
+    let buf = Buffer.allocUnsafe(Math.min(available, maxBytes + FRAME));
     let filled = 0;
     let pos = 0;
+    let chunk = FIRST_READ_BYTES;
     for (;;) {
       if (filled === buf.length) {
         // Enough whole frames: the rest is for a later read (the caller goes on from `pos`).
@@ -58,9 +64,10 @@ function readWritten(fs: FileSystem, file: string, start: number, limit: number 
         buf.copy(next, 0, 0, filled);
         buf = next;
       }
-      const n = h.read(buf, filled, buf.length - filled, start + filled);
+      const n = h.read(buf, filled, Math.min(buf.length - filled, chunk), start + filled);
       if (n === 0) break;
       filled += n;
+      chunk *= 2;
       while (pos + FRAME <= filled) {
         const len = buf.readUInt32LE(pos);
         if (len === 0) return { buf: buf.subarray(0, filled), size };
@@ -143,9 +150,10 @@ export interface LogRange {
 /**
  * The records of `range`, in lsn order, read segment by segment as they are iterated. A segment
  * that retention removes while a reader is on it is already in memory; a reader that should keep
- * history from going registers with `LogStore.retain` first.
+ * history from going registers with `LogStore.retain` first. `decodeFrame` makes each record
+ * (default: decodeRecord, with the range's `newImages`; a restore decodes only what it needs).
  */
-export function* readRange(fs: FileSystem, dir: string, index: TimeIndex, range: LogRange): Generator<LogRecord> {
+export function* readRange<T = LogRecord>(fs: FileSystem, dir: string, index: TimeIndex, range: LogRange, decodeFrame?: FrameDecoder<T>): Generator<T> {
   const fromLsn = range.fromLsn ?? -Infinity;
   const fromTime = range.fromTime ?? -Infinity;
   const toLsn = range.toLsn ?? Infinity;
@@ -174,7 +182,8 @@ export function* readRange(fs: FileSystem, dir: string, index: TimeIndex, range:
       throw new LogCorruptionError(path.join(dir, segmentName(span.segment)), span.segment, scan.bad.offset, scan.bad.reason);
     }
     const newImages = range.newImages ?? true;
-    for (let i = 0; i < frames.length; i += 2) yield decode(segmentBuf!, frames[i], frames[i + 1], newImages);
+    const make = decodeFrame ?? ((buf: Buffer, start: number, end: number) => decode(buf, start, end, newImages) as T);
+    for (let i = 0; i < frames.length; i += 2) yield make(segmentBuf!, frames[i], frames[i + 1]);
   }
 }
 
