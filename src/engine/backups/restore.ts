@@ -177,6 +177,9 @@ async function sortedEntries(byKey: Map<string, string>): Promise<{ keys: string
  * history written in key order) cost little more than a pass.
  */
 export function* sortSteps(all: string[]): Generator<void, string[]> {
+  let ordered = true;
+  for (let i = 1; i < all.length && ordered; i++) ordered = all[i - 1] < all[i];
+  if (ordered) return all;
   let runs: string[][] = [];
   for (let at = 0; at < all.length; at += SORT_RUN) {
     runs.push(all.slice(at, at + SORT_RUN).sort(ascending));

@@ -35,6 +35,15 @@ export function readHeader(fs: FileSystem, dir: string, segment: number): Segmen
   return decodeHeader(readBytes(fs, file, 0, HEADER_BYTES), file);
 }
 
+/**
+ * Memory a reader reuses for segment after segment (see readWritten): what a frame callback was
+ * given is overwritten by the next scan with the same scratch, so a reader passes one only when
+ * it is done with a segment's bytes before it scans the next.
+ */
+export interface Scratch {
+  buf?: Buffer;
+}
+
 /** The first read of a segment's frames; each further read of the same segment doubles. */
 const FIRST_READ_BYTES = 1 << 20;
 
@@ -46,12 +55,15 @@ const FIRST_READ_BYTES = 1 << 20;
  * (unzeroed: pages never read into cost nothing), so a large segment is not copied as it grows;
  * it grows only for a frame longer than `maxBytes`.
  */
-function readWritten(fs: FileSystem, file: string, start: number, limit: number | undefined, maxBytes = Infinity): { buf: Buffer; size: number } {
+function readWritten(fs: FileSystem, file: string, start: number, limit: number | undefined, maxBytes = Infinity, scratch?: Scratch): { buf: Buffer; size: number } {
   const h = fs.open(file, { readOnly: true });
   try {
     const size = h.size();
     const available = Math.max(0, (limit ?? size) - start);
-    let buf = Buffer.allocUnsafe(Math.min(available, maxBytes + FRAME));
+    const want = Math.min(available, maxBytes + FRAME);
+    // A reader going through many segments reads each into the same memory: a fresh 64 MiB per
+    // segment counted against the heap's external memory and set off full garbage collections.
+    let buf = scratch === undefined ? Buffer.allocUnsafe(want) : scratch.buf !== undefined && scratch.buf.length >= want ? scratch.buf.subarray(0, want) : (scratch.buf = Buffer.allocUnsafe(want));
     let filled = 0;
     let pos = 0;
     let chunk = FIRST_READ_BYTES;
@@ -95,10 +107,11 @@ export function scanSegment(
   from?: { offset: number; crc: number; lsn: number },
   limit?: number,
   maxBytes?: number,
+  scratch?: Scratch,
 ): SegmentScan {
   const file = path.join(dir, segmentName(header.segment));
   const start = from?.offset ?? HEADER_BYTES;
-  const { buf, size } = readWritten(fs, file, start, limit, maxBytes);
+  const { buf, size } = readWritten(fs, file, start, limit, maxBytes, scratch);
   let crc = from?.crc ?? header.crc;
   let expected = from ? from.lsn + 1 : header.firstLsn;
   let lastLsn = from ? from.lsn : header.prevLastLsn;
@@ -157,6 +170,8 @@ export function* readRange<T = LogRecord>(fs: FileSystem, dir: string, index: Ti
   const fromLsn = range.fromLsn ?? -Infinity;
   const fromTime = range.fromTime ?? -Infinity;
   const toLsn = range.toLsn ?? Infinity;
+  // Every frame of a segment is decoded (into strings that copy what they need) before the next is read.
+  const scratch: Scratch = {};
   for (const span of index.spansFrom(fromLsn, fromTime)) {
     if (span.firstLsn > toLsn) return;
     const header = readHeader(fs, dir, span.segment);
@@ -177,6 +192,8 @@ export function* readRange<T = LogRecord>(fs: FileSystem, dir: string, index: Ti
       },
       undefined,
       span.end,
+      undefined,
+      scratch,
     );
     if (scan.bad && scan.end < span.end) {
       throw new LogCorruptionError(path.join(dir, segmentName(span.segment)), span.segment, scan.bad.offset, scan.bad.reason);
