@@ -57,21 +57,16 @@ export function historyFrameDecoder(tableId: string, time: number, changed: Map<
     for (let i = 0; i < count; i++) {
       const kind = frame[r.pos++];
       if (kind === PUT) {
-        if (!r.isTable(wanted)) {
-          r.skipText();
-          r.skipText();
-          if (frame[r.pos++] === 1) r.skipText();
-        } else {
+        if (!r.isTable(wanted)) r.skipPut();
+        else {
           const key = text();
           r.skipText();
           change(key, frame[r.pos++] === 1);
+          r.skipDictionary();
         }
-        r.skipDictionary();
       } else if (kind === DELETE) {
-        if (!r.isTable(wanted)) {
-          r.skipText();
-          r.skipText();
-        } else change(text(), true);
+        if (!r.isTable(wanted)) r.skipDelete();
+        else change(text(), true);
       } else throw FALL_BACK;
     }
     if (r.pos !== end) throw FALL_BACK;

@@ -70,6 +70,20 @@ export class FrameBytes {
     return true;
   }
 
+  /** Moves past the rest of a put (after its table id): key, new image, old image if any, dictionary additions. */
+  skipPut(): void {
+    this.skipText();
+    this.skipText();
+    if (this.buf[this.pos++] === 1) this.skipText();
+    this.skipDictionary();
+  }
+
+  /** Moves past the rest of a delete (after its table id): key and old image. */
+  skipDelete(): void {
+    this.skipText();
+    this.skipText();
+  }
+
   /** Moves past a put's dictionary additions (most often two zero counts). */
   skipDictionary(): void {
     const buf = this.buf;

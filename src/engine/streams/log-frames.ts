@@ -68,10 +68,7 @@ export function streamFrameDecoder(tableId: string): FrameDecoder<StreamFrame | 
       const kind = frame[r.pos++];
       if (kind === PUT) {
         if (!r.isTable(wanted)) {
-          r.skipText();
-          r.skipText();
-          if (frame[r.pos++] === 1) r.skipText();
-          r.skipDictionary();
+          r.skipPut();
           mutations.push(undefined);
           continue;
         }
@@ -82,8 +79,7 @@ export function streamFrameDecoder(tableId: string): FrameDecoder<StreamFrame | 
         mutations.push({ kind: 'put', tableId, item, old, keyUnits });
       } else if (kind === DELETE) {
         if (!r.isTable(wanted)) {
-          r.skipText();
-          r.skipText();
+          r.skipDelete();
           mutations.push(undefined);
           continue;
         }
