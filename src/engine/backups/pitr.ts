@@ -22,7 +22,9 @@
 //   memory but not yet acknowledged by the log (they would be missing from it); callers await
 //   `whenSettled(db)` first, then call `tableAt` (or `stateAt`) in the same synchronous run, or
 //   `stateAtSliced`, which takes the state and the last lsn at once and reads in slices.
-// - Only old images are decoded from the log (`newImages: false`): the new ones are never needed.
+// - Only old images are decoded from the log, and of each key only its first change after T's
+//   (history-frames.ts reads the segments' frames as bytes; table-level changes and records from
+//   memory come as LogRecords, decoded with `newImages: false`): new images are never needed.
 // - In memory (no log), history is kept in memory from the moment PITR is enabled, bounded by
 //   `logHistoryBytes` (default 64 MiB in memory); what the bound drops moves the window's start.
 import { DynamoDBError } from '../errors';
