@@ -22,16 +22,20 @@
 //   memory but not yet acknowledged by the log (they would be missing from it); callers await
 //   `whenSettled(db)` first, then call `tableAt` (or `stateAt`) in the same synchronous run, or
 //   `stateAtSliced`, which takes the state and the last lsn at once and reads in slices.
-// - Only old images are decoded from the log (`newImages: false`): the new ones are never needed.
+// - Only old images are decoded from the log, and of each key only its first change after T's
+//   (history-frames.ts reads the segments' frames as bytes; table-level changes and records from
+//   memory come as LogRecords, decoded with `newImages: false`): new images are never needed.
 // - In memory (no log), history is kept in memory from the moment PITR is enabled, bounded by
 //   `logHistoryBytes` (default 64 MiB in memory); what the bound drops moves the window's start.
 import { DynamoDBError } from '../errors';
 import type { Database } from '../database';
-import type { LogRange, LogRecord, Mutation, Origin } from '../log';
+import type { FrameDecoder, LogRange, LogRecord, Mutation, Origin } from '../log';
 import type { DictionaryAdditions } from '../codec/item-codec';
 import type { Table, TableMeta } from '../table';
+import { positionsIn } from '../storage/sorted-index';
 import { sourceTable } from './source';
-import type { TableContents } from './restore';
+import { sortSteps, type TableContents } from './restore';
+import { historyFrameDecoder } from './history-frames';
 
 /** `TableMeta.pitr`: set by UpdateContinuousBackups. */
 export interface PitrSettings {
@@ -122,7 +126,7 @@ type Changes = { changed: Map<string, string | undefined>; metaThen: TableMeta |
 
 function* restoreSteps(db: Database, table: Table, time: number): Generator<void, { meta: TableMeta; contents: PitrContents }> {
   // The state now, taken in the same turn as the lsn the history is read up to (changeSteps's first step).
-  const now = table.index.snapshot();
+  const now = table.index.snapshotWithHeads();
   const metaNow = table.meta;
   const dictionary = table.codec.dictionary();
   const { changed, metaThen } = yield* changeSteps(db, table, time);
@@ -161,9 +165,11 @@ function* changeSteps(db: Database, table: Table, time: number, range: LogRange 
   const changed = new Map<string, string | undefined>();
   let metaThen: TableMeta | undefined;
   let count = 0;
-  for (const record of db.pitr.range(range)) {
+  // Puts and deletes of the log's frames go straight into `changed`; what comes back as a record
+  // is a table-level change, or a record of the in-memory history or the log's tail.
+  for (const record of db.pitr.range(range, historyFrameDecoder(id, time, changed))) {
     if (++count % SLICE === 0) yield;
-    if (record.time <= time) continue;
+    if (record === undefined || record.time <= time) continue;
     for (const m of record.mutations) {
       if (m.tableId !== id) continue;
       if (m.kind === 'put' || m.kind === 'delete') {
@@ -183,41 +189,51 @@ function* changeSteps(db: Database, table: Table, time: number, range: LogRange 
 }
 
 /**
- * The items `now` (sorted keys and their values), with the keys in `changed` set to their values
- * then (or left out). Changed keys are found by binary search (cheaper than hashing every key of
- * the table); only keys that do not exist now are sorted, to be merged in.
+ * The items `now` (sorted keys, their values and heads: a snapshotWithHeads, fresh arrays this
+ * takes over), with the keys in `changed` set to their values then (or left out). Each changed
+ * key is found by a search over the heads (positionsIn: numbers side by side; a key string is
+ * read only on a tie): looking every key now up in `changed`, or sorting the changed keys, read a million
+ * scattered strings and cost several times more. Only keys that do not exist now (deleted since
+ * T) are sorted, to be merged in.
  */
-function* mergeSteps(now: { keys: string[]; values: string[] }, dictionary: DictionaryAdditions, changed: Map<string, string | undefined>): Generator<void, PitrContents> {
-  const values = now.values.slice();
-  const removed = new Uint8Array(now.keys.length);
-  const absent: Array<[string, string]> = [];
+function* mergeSteps(now: { keys: string[]; values: string[]; heads: Float64Array }, dictionary: DictionaryAdditions, changed: Map<string, string | undefined>): Generator<void, PitrContents> {
+  const nowKeys = now.keys;
+  const values = now.values;
+  const removed = new Uint8Array(nowKeys.length);
+  let removedCount = 0;
+  const absent: string[] = [];
   let count = 0;
+  const positionOf = positionsIn(now);
   for (const [key, then] of changed) {
     if (++count % SLICE === 0) yield;
-    const at = findSorted(now.keys, key);
+    const at = positionOf(key);
     if (at >= 0) {
-      if (then === undefined) removed[at] = 1;
-      else values[at] = then;
-    } else if (then !== undefined) absent.push([key, then]);
+      if (then !== undefined) values[at] = then;
+      else {
+        removed[at] = 1;
+        removedCount++;
+      }
+    } else if (then !== undefined) absent.push(key);
   }
-  absent.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  if (removedCount === 0 && absent.length === 0) return { dictionary, keys: nowKeys, values };
+  const sorted = yield* sortSteps(absent);
   const keys: string[] = [];
   const out: string[] = [];
   let j = 0;
-  for (let i = 0; i < now.keys.length; i++) {
+  for (let i = 0; i < nowKeys.length; i++) {
     if (i % (SLICE * 10) === SLICE * 10 - 1) yield;
-    const key = now.keys[i];
-    for (; j < absent.length && absent[j][0] < key; j++) {
-      keys.push(absent[j][0]);
-      out.push(absent[j][1]);
+    const key = nowKeys[i];
+    for (; j < sorted.length && sorted[j] < key; j++) {
+      keys.push(sorted[j]);
+      out.push(changed.get(sorted[j])!);
     }
     if (removed[i] === 1) continue;
     keys.push(key);
     out.push(values[i]);
   }
-  for (; j < absent.length; j++) {
-    keys.push(absent[j][0]);
-    out.push(absent[j][1]);
+  for (; j < sorted.length; j++) {
+    keys.push(sorted[j]);
+    out.push(changed.get(sorted[j])!);
   }
   return { dictionary, keys, values: out };
 }
@@ -241,18 +257,6 @@ export async function runSliced<T>(db: Database, steps: Generator<void, T>): Pro
       throw new DynamoDBError('InternalServerError', 'The database closed while the history was being read');
     }
   }
-}
-
-/** The position of `key` in the ascending `keys`, or -1. */
-function findSorted(keys: readonly string[], key: string): number {
-  let lo = 0;
-  let hi = keys.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (keys[mid] < key) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo < keys.length && keys[lo] === key ? lo : -1;
 }
 
 /** Metadata without the prior metadata it carries (a restored table starts its own history). */
@@ -348,9 +352,12 @@ export class PitrKeeper {
   }
 
   /** The history of a range of lsns or times (the log's LogRange), oldest first. */
-  range(range: LogRange): Iterable<LogRecord> {
+  range(range: LogRange): Iterable<LogRecord>;
+  /** As range, the log's segments read with `decodeFrame` (in-memory records and the log's tail come as LogRecords). */
+  range<T>(range: LogRange, decodeFrame: FrameDecoder<T>): Iterable<LogRecord | T>;
+  range<T>(range: LogRange, decodeFrame?: FrameDecoder<T>): Iterable<LogRecord | T> {
     const log = this.db.logStore;
-    if (log !== undefined) return log.read(range);
+    if (log !== undefined) return log.read(range, decodeFrame);
     const memory = this.memory;
     if (memory === undefined) return [];
     // Records are in lsn order, and so in time order too.

@@ -154,23 +154,14 @@ const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve)
 const ascending = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
- * The map's keys in ascending order with their values, sorted in slices (runs sorted one per
- * turn, then merged pairwise a slice per turn), so a million keys never hold the event loop for
- * the second a single sort of them takes.
+ * The map's keys in ascending order with their values, sorted in slices (see sortSteps), so a
+ * million keys never hold the event loop for the second a single sort of them takes.
  */
 async function sortedEntries(byKey: Map<string, string>): Promise<{ keys: string[]; values: string[] }> {
-  const all = [...byKey.keys()];
-  let runs: string[][] = [];
-  for (let at = 0; at < all.length; at += SORT_RUN) {
-    runs.push(all.slice(at, at + SORT_RUN).sort(ascending));
-    if (at + SORT_RUN < all.length) await turn();
-  }
-  while (runs.length > 1) {
-    const merged: string[][] = [];
-    for (let i = 0; i < runs.length; i += 2) merged.push(i + 1 < runs.length ? await merge(runs[i], runs[i + 1]) : runs[i]);
-    runs = merged;
-  }
-  const keys = runs[0] ?? [];
+  const steps = sortSteps([...byKey.keys()]);
+  let step = steps.next();
+  for (; !step.done; step = steps.next()) await turn();
+  const keys = step.value;
   const values = new Array<string>(keys.length);
   for (let at = 0; at < keys.length; at += MERGE_SLICE) {
     const end = Math.min(keys.length, at + MERGE_SLICE);
@@ -180,8 +171,32 @@ async function sortedEntries(byKey: Map<string, string>): Promise<{ keys: string
   return { keys, values };
 }
 
-/** Two ascending lists of distinct keys (none in both) merged into one, a slice per turn. */
-async function merge(a: string[], b: string[]): Promise<string[]> {
+/**
+ * Distinct keys in ascending order, pausing (a `yield`) between slices of the work: runs sorted
+ * one per slice, then merged pairwise a slice at a time. Keys that come nearly in order (a
+ * history written in key order) cost little more than a pass.
+ */
+export function* sortSteps(all: string[]): Generator<void, string[]> {
+  let ordered = true;
+  for (let i = 1; i < all.length && ordered; i++) ordered = all[i - 1] < all[i];
+  if (ordered) return all;
+  let runs: string[][] = [];
+  for (let at = 0; at < all.length; at += SORT_RUN) {
+    runs.push(all.slice(at, at + SORT_RUN).sort(ascending));
+    if (at + SORT_RUN < all.length) yield;
+  }
+  while (runs.length > 1) {
+    const merged: string[][] = [];
+    for (let i = 0; i < runs.length; i += 2) merged.push(i + 1 < runs.length ? yield* merge(runs[i], runs[i + 1]) : runs[i]);
+    runs = merged;
+  }
+  return runs[0] ?? [];
+}
+
+/** Two ascending lists of distinct keys (none in both) merged into one, a slice per step. */
+function* merge(a: string[], b: string[]): Generator<void, string[]> {
+  // Runs that do not overlap (keys that came in order) are joined without comparing each key.
+  if (a.length === 0 || b.length === 0 || a[a.length - 1] < b[0]) return a.concat(b);
   const out = new Array<string>(a.length + b.length);
   let i = 0;
   let j = 0;
@@ -189,7 +204,7 @@ async function merge(a: string[], b: string[]): Promise<string[]> {
   while (k < out.length) {
     const stop = Math.min(out.length, k + MERGE_SLICE);
     while (k < stop) out[k++] = j >= b.length || (i < a.length && a[i] < b[j]) ? a[i++] : b[j++];
-    if (k < out.length) await turn();
+    if (k < out.length) yield;
   }
   return out;
 }

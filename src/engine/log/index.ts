@@ -431,10 +431,14 @@ export class LogStore {
     if (gone > 0) positions.splice(0, gone);
   }
 
-  /** The records of a range of lsns or times, oldest first, read as iterated. Reading changes nothing. */
-  read(range: LogRange = {}): Generator<LogRecord> {
+  /**
+   * The records of a range of lsns or times, oldest first, read as iterated. Reading changes
+   * nothing. Records read from the segments are made by `decodeFrame` when given (see reader.ts);
+   * the in-memory tail's are LogRecords.
+   */
+  read<T = LogRecord>(range: LogRange = {}, decodeFrame?: FrameDecoder<T>): Generator<LogRecord | T> {
     const cached = this.tail.serve(range);
-    return cached ? yieldAll(cached) : readRange(this.fs, this.dir, this.index, range);
+    return cached ? yieldAll(cached) : readRange<LogRecord | T>(this.fs, this.dir, this.index, range, decodeFrame);
   }
 
   /**

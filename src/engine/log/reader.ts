@@ -36,19 +36,37 @@ export function readHeader(fs: FileSystem, dir: string, segment: number): Segmen
 }
 
 /**
+ * Memory a reader reuses for segment after segment (see readWritten): what a frame callback was
+ * given is overwritten by the next scan with the same scratch, so a reader passes one only when
+ * it is done with a segment's bytes before it scans the next.
+ */
+export interface Scratch {
+  buf?: Buffer;
+}
+
+/** The first read of a segment's frames; each further read of the same segment doubles. */
+const FIRST_READ_BYTES = 1 << 20;
+
+/**
  * The written part of a segment from `start`: read in growing chunks until a zero frame length
  * (or `limit`), so opening does not read the unused zeros at the end of a segment. With
  * `maxBytes`, it stops after the first whole frames that reach that many bytes (a reader that
- * goes on later from where they end).
+ * goes on later from where they end). The buffer is allocated once at the most that can be read
+ * (unzeroed: pages never read into cost nothing), so a large segment is not copied as it grows;
+ * it grows only for a frame longer than `maxBytes`.
  */
-function readWritten(fs: FileSystem, file: string, start: number, limit: number | undefined, maxBytes = Infinity): { buf: Buffer; size: number } {
+function readWritten(fs: FileSystem, file: string, start: number, limit: number | undefined, maxBytes = Infinity, scratch?: Scratch): { buf: Buffer; size: number } {
   const h = fs.open(file, { readOnly: true });
   try {
     const size = h.size();
     const available = Math.max(0, (limit ?? size) - start);
-    let buf = Buffer.allocUnsafe(Math.min(available, 1 << 20, maxBytes + FRAME));
+    const want = Math.min(available, maxBytes + FRAME);
+    // A reader going through many segments reads each into the same memory: a fresh 64 MiB per
+    // segment counted against the heap's external memory and set off full garbage collections.
+    let buf = scratch === undefined ? Buffer.allocUnsafe(want) : scratch.buf !== undefined && scratch.buf.length >= want ? scratch.buf.subarray(0, want) : (scratch.buf = Buffer.allocUnsafe(want));
     let filled = 0;
     let pos = 0;
+    let chunk = FIRST_READ_BYTES;
     for (;;) {
       if (filled === buf.length) {
         // Enough whole frames: the rest is for a later read (the caller goes on from `pos`).
@@ -58,9 +76,10 @@ function readWritten(fs: FileSystem, file: string, start: number, limit: number 
         buf.copy(next, 0, 0, filled);
         buf = next;
       }
-      const n = h.read(buf, filled, buf.length - filled, start + filled);
+      const n = h.read(buf, filled, Math.min(buf.length - filled, chunk), start + filled);
       if (n === 0) break;
       filled += n;
+      chunk *= 2;
       while (pos + FRAME <= filled) {
         const len = buf.readUInt32LE(pos);
         if (len === 0) return { buf: buf.subarray(0, filled), size };
@@ -88,10 +107,11 @@ export function scanSegment(
   from?: { offset: number; crc: number; lsn: number },
   limit?: number,
   maxBytes?: number,
+  scratch?: Scratch,
 ): SegmentScan {
   const file = path.join(dir, segmentName(header.segment));
   const start = from?.offset ?? HEADER_BYTES;
-  const { buf, size } = readWritten(fs, file, start, limit, maxBytes);
+  const { buf, size } = readWritten(fs, file, start, limit, maxBytes, scratch);
   let crc = from?.crc ?? header.crc;
   let expected = from ? from.lsn + 1 : header.firstLsn;
   let lastLsn = from ? from.lsn : header.prevLastLsn;
@@ -143,12 +163,15 @@ export interface LogRange {
 /**
  * The records of `range`, in lsn order, read segment by segment as they are iterated. A segment
  * that retention removes while a reader is on it is already in memory; a reader that should keep
- * history from going registers with `LogStore.retain` first.
+ * history from going registers with `LogStore.retain` first. `decodeFrame` makes each record
+ * (default: decodeRecord, with the range's `newImages`; a restore decodes only what it needs).
  */
-export function* readRange(fs: FileSystem, dir: string, index: TimeIndex, range: LogRange): Generator<LogRecord> {
+export function* readRange<T = LogRecord>(fs: FileSystem, dir: string, index: TimeIndex, range: LogRange, decodeFrame?: FrameDecoder<T>): Generator<T> {
   const fromLsn = range.fromLsn ?? -Infinity;
   const fromTime = range.fromTime ?? -Infinity;
   const toLsn = range.toLsn ?? Infinity;
+  // Every frame of a segment is decoded (into strings that copy what they need) before the next is read.
+  const scratch: Scratch = {};
   for (const span of index.spansFrom(fromLsn, fromTime)) {
     if (span.firstLsn > toLsn) return;
     const header = readHeader(fs, dir, span.segment);
@@ -169,12 +192,15 @@ export function* readRange(fs: FileSystem, dir: string, index: TimeIndex, range:
       },
       undefined,
       span.end,
+      undefined,
+      scratch,
     );
     if (scan.bad && scan.end < span.end) {
       throw new LogCorruptionError(path.join(dir, segmentName(span.segment)), span.segment, scan.bad.offset, scan.bad.reason);
     }
     const newImages = range.newImages ?? true;
-    for (let i = 0; i < frames.length; i += 2) yield decode(segmentBuf!, frames[i], frames[i + 1], newImages);
+    const make = decodeFrame ?? ((buf: Buffer, start: number, end: number) => decode(buf, start, end, newImages) as T);
+    for (let i = 0; i < frames.length; i += 2) yield make(segmentBuf!, frames[i], frames[i + 1]);
   }
 }
 

@@ -14,6 +14,7 @@
 //   or throws as it always has. The log's format is not changed; see log/records.ts and FORMAT.md
 //   for the layout read here.
 import type { FrameDecoder, LogRecord, Origin } from '../log';
+import { FALL_BACK, FrameBytes } from '../log/frame-bytes';
 import { decodeRecord } from '../log/records';
 
 /**
@@ -84,141 +85,70 @@ const DELETE = 5;
 const HAS_TOKEN = 4;
 const ORIGINS: Array<Origin | undefined> = [undefined, 'ttl', 'restore', undefined];
 
-/** Thrown inside the decoder when the frame is for decodeRecord (caught there, never escapes). */
-const FALL_BACK = Symbol('fall back to decodeRecord');
-
 /** A frame decoder for the stream of the table `tableId`; see the file header. */
 export function streamFrameDecoder(tableId: string): FrameDecoder<StreamFrame | LogRecord> {
   const wanted = Buffer.from(tableId, 'utf8');
-  const wantedLength = wanted.length;
-  let pos = 0;
-  let limit = 0;
-  let buf: Buffer;
-
-  const varint = (): number => {
-    let c = buf[pos++];
-    if (c < 128) return c;
-    let n = c & 127;
-    let scale = 128;
-    for (;;) {
-      // A varint running off the payload: a frame only decodeRecord can judge.
-      if (pos >= limit) throw FALL_BACK;
-      c = buf[pos++];
-      n += (c & 127) * scale;
-      if (c < 128) return n;
-      scale *= 128;
-    }
-  };
-  /** Skips a text; its UTF-16 length when `units` (a key's). */
-  const skipText = (units: boolean): number => {
-    const v = varint();
-    if (v % 2 === 1) {
-      pos += v - 1;
-      return (v - 1) / 2;
-    }
-    const end = pos + v / 2;
-    let n = 0;
-    if (units) {
-      // Every UTF-8 sequence is one unit but a four-byte one (a surrogate pair), which is two.
-      for (let p = pos; p < end; p++) {
-        const b = buf[p];
-        if ((b & 0xc0) !== 0x80) n += b >= 0xf0 ? 2 : 1;
-      }
-    }
-    pos = end;
-    return n;
-  };
-  /** Moves past a UTF-8 text and returns where it starts (it ends at `pos`). */
+  const r = new FrameBytes();
+  /** Moves past a UTF-8 text and returns where it starts (it ends at `r.pos`). */
   const text = (): number => {
-    const v = varint();
+    const v = r.varint();
     // UTF-16 text (a lone surrogate) is rare enough to leave to decodeRecord.
     if (v % 2 === 1) throw FALL_BACK;
-    const start = pos;
-    pos += v / 2;
+    const start = r.pos;
+    r.pos += v / 2;
     return start;
-  };
-  /** Whether the table id at `pos` is the stream's table (and moves past it). */
-  const isWanted = (): boolean => {
-    const v = varint();
-    if (v % 2 === 1) throw FALL_BACK;
-    const length = v / 2;
-    const start = pos;
-    pos += length;
-    if (length !== wantedLength) return false;
-    for (let i = 0; i < length; i++) if (buf[start + i] !== wanted[i]) return false;
-    return true;
-  };
-  const skipDictionary = (): void => {
-    if (buf[pos] === 0 && buf[pos + 1] === 0) {
-      pos += 2;
-      return;
-    }
-    for (let n = varint(); n > 0; n--) {
-      varint();
-      skipText(false);
-    }
-    for (let n = varint(); n > 0; n--) {
-      varint();
-      for (let k = varint(); k > 0; k--) varint();
-    }
   };
 
   const decodeFrame = (frame: Buffer, start: number, end: number): StreamFrame => {
-    buf = frame;
-    pos = start;
-    limit = end;
-    const lsn = buf.readDoubleLE(pos);
-    const time = buf.readDoubleLE(pos + 8);
-    const flags = buf[pos + 16];
-    pos += 17;
+    r.at(frame, start, end);
+    const lsn = frame.readDoubleLE(start);
+    const time = frame.readDoubleLE(start + 8);
+    const flags = frame[start + 16];
+    r.pos += 17;
     const record: StreamFrame = { lsn, time, mutations: [] };
     const origin = ORIGINS[flags & 3];
     if (origin !== undefined) record.origin = origin;
-    if (flags & HAS_TOKEN) skipText(false);
-    const count = varint();
+    if (flags & HAS_TOKEN) r.skipText();
+    const count = r.varint();
     const mutations = record.mutations;
     for (let i = 0; i < count; i++) {
-      const kind = buf[pos++];
+      const kind = frame[r.pos++];
       if (kind === PUT) {
-        if (!isWanted()) {
-          skipText(false);
-          skipText(false);
-          if (buf[pos++] === 1) skipText(false);
-          skipDictionary();
+        if (!r.isTable(wanted)) {
+          r.skipPut();
           mutations.push(undefined);
           continue;
         }
-        const keyUnits = skipText(true);
+        const keyUnits = r.skipText(true);
         const itemAt = text();
-        const itemEnd = pos;
+        const itemEnd = r.pos;
         let oldAt = -1;
         let oldEnd = -1;
-        if (buf[pos++] === 1) {
+        if (frame[r.pos++] === 1) {
           oldAt = text();
-          oldEnd = pos;
+          oldEnd = r.pos;
         }
-        skipDictionary();
-        mutations.push(new LoggedPut(tableId, keyUnits, buf, itemAt, itemEnd, oldAt, oldEnd));
+        r.skipDictionary();
+        mutations.push(new LoggedPut(tableId, keyUnits, frame, itemAt, itemEnd, oldAt, oldEnd));
       } else if (kind === DELETE) {
-        if (!isWanted()) {
-          skipText(false);
-          skipText(false);
+        if (!r.isTable(wanted)) {
+          r.skipDelete();
           mutations.push(undefined);
           continue;
         }
-        const keyUnits = skipText(true);
+        const keyUnits = r.skipText(true);
         const oldAt = text();
-        mutations.push(new LoggedDelete(tableId, keyUnits, buf, oldAt, pos));
+        mutations.push(new LoggedDelete(tableId, keyUnits, frame, oldAt, r.pos));
       } else if (kind === CREATE_TABLE || kind === UPDATE_TABLE) {
-        skipText(false);
-        skipText(false);
+        r.skipText();
+        r.skipText();
         mutations.push(undefined);
       } else if (kind === DELETE_TABLE) {
-        skipText(false);
+        r.skipText();
         mutations.push(undefined);
       } else throw FALL_BACK;
     }
-    if (pos !== end) throw FALL_BACK;
+    if (r.pos !== end) throw FALL_BACK;
     return record;
   };
 

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { SortedIndex } from '../../../src/engine/storage/sorted-index';
+import { SortedIndex, positionsIn } from '../../../src/engine/storage/sorted-index';
 
 const key = fc.string({ unit: fc.integer({ min: 0, max: 255 }).map((c) => String.fromCharCode(c)), maxLength: 6 });
 
@@ -78,5 +78,23 @@ test('a bound ending in a unit above 0xFF (AFTER_PREFIX) sorts after every key w
       assert.deepEqual([...index.range(prefix, prefix + '\u0100', true)].map(([k]) => k), [...expected].reverse());
     }),
     { numRuns: 100 },
+  );
+});
+
+test('positionsIn finds every key of a snapshot at its position and no key that is not in it, heads tied or not', () => {
+  // Few distinct first units, so many keys share a head and the search must read the keys; sizes
+  // around multiples of the coarse step (256) cover its edges.
+  const unit = fc.constantFrom('a', 'b', '\u00ff', '\u0100', '\ud800');
+  const key = fc.array(unit, { minLength: 0, maxLength: 7 }).map((u) => u.join(''));
+  fc.assert(
+    fc.property(fc.uniqueArray(key, { minLength: 0, maxLength: 900 }), fc.array(key, { maxLength: 50 }), (keys, probes) => {
+      const index = new SortedIndex<number>();
+      for (const k of keys) index.set(k, 1);
+      const snap = index.snapshotWithHeads();
+      const positionOf = positionsIn(snap);
+      snap.keys.forEach((k, i) => assert.equal(positionOf(k), i));
+      for (const p of probes) assert.equal(positionOf(p), snap.keys.indexOf(p));
+    }),
+    { numRuns: 200, seed: 21 },
   );
 });
