@@ -311,18 +311,21 @@ export class Database {
     if (this.refusal) throw this.refusal;
     if (this.closed) throw new DynamoDBError('InternalServerError', 'The database is closed');
     keepPriorMeta(this.state, mutations);
+    // A record of table-level changes starts with one (item writes never lead it): the first mutation tells.
+    const first = mutations[0];
+    const tableChange = first !== undefined && first.kind !== 'put' && first.kind !== 'delete';
     const log = this.log;
     if (log === undefined) {
       this.memoryLsn++;
       this.state.applyAll(mutations, false);
       this.history.committed(this.memoryLsn, this.now(), mutations, origin);
       this.pitr.recordInMemory(this.memoryLsn, mutations, origin);
-      if (mutations[0] !== undefined && mutations[0].kind !== 'put' && mutations[0].kind !== 'delete') this.pitr.refresh();
+      if (tableChange) this.pitr.refresh();
       return Promise.resolve();
     }
     this.state.write(log.lastLsn + 1, mutations);
     // A stream enabled (or a table deleted) changes what history the log must keep, at once.
-    if (mutations[0] !== undefined && mutations[0].kind !== 'put' && mutations[0].kind !== 'delete') {
+    if (tableChange) {
       this.history.tablesChanged();
       this.pitr.refresh();
     }

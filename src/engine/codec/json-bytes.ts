@@ -135,7 +135,9 @@ export class ByteOut {
   }
 }
 
-const ascii = (s: string): Buffer => Buffer.from(s, 'latin1');
+/** The bytes of a constant ASCII text (JSON punctuation and member names). */
+export const asciiBytes = (s: string): Buffer => Buffer.from(s, 'latin1');
+const ascii = asciiBytes;
 const S_OPEN = ascii('{"S":"');
 const N_OPEN = ascii('{"N":"');
 const B_OPEN = ascii('{"B":"');

@@ -24,7 +24,7 @@ import { encodedItemSize } from '../codec/item-codec';
 import type { KeySchemaInfo } from '../codec/key-codec';
 import { valuesEqual } from '../expressions';
 import type { Mutation, Origin } from '../log';
-import { jsonSafe, keyValue, type ByteOut, type KeyBytes } from '../codec/json-bytes';
+import { asciiBytes as ascii, jsonSafe, keyValue, type ByteOut, type KeyBytes } from '../codec/json-bytes';
 import { LoggedDelete, LoggedPut, type LoggedChange } from './log-frames';
 import type { AttributeValue, Item } from '../types/attribute-value';
 import { attributeValueSize, utf8Length } from '../types/attribute-validation';
@@ -305,7 +305,6 @@ function byteParts(ctx: RecordContext): ByteParts {
 }
 
 // The constant bytes of every record between its parts, in the order recordJson writes them.
-const ascii = (text: string): Buffer => Buffer.from(text, 'latin1');
 const KEYS_CLOSE = ascii('"}}');
 const KEYS_CLOSE_NEW_IMAGE = ascii('"}},"NewImage":');
 const OLD_IMAGE = ascii(',"OldImage":');
