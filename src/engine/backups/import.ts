@@ -18,7 +18,7 @@ import { randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
 import * as zlib from 'node:zlib';
 import type { Database } from '../database';
-import { DynamoDBError, resourceInUse, validation } from '../errors';
+import { DynamoDBError, validation } from '../errors';
 import { newTableMeta, type CreateTableInput } from '../operations/create-table';
 import { checkItemKey, checkItemSize } from '../operations/common';
 import { checkIndexKeysForPut } from '../indexes/writes';
@@ -27,7 +27,7 @@ import type { Item } from '../types/attribute-value';
 import { itemSize } from '../types/attribute-validation';
 import { Bucket } from './buckets';
 import { LineError, parseCsvText, parseIonLine, parseJsonLine, type InputFormat } from './formats';
-import { createTableWithItems } from './restore';
+import { createTableWithItems, refuseNameTaken } from './restore';
 import { defined, transferId, transfers, type Description } from './transfers';
 
 const gunzipAsync = promisify(zlib.gunzip);
@@ -61,7 +61,7 @@ export function startImport(db: Database, input: ImportRequest): Description {
   const catalog = transfers(db);
   const repeat = sameClientToken(catalog.imports.values(), input);
   if (repeat !== undefined) return repeat;
-  if (db.tables.has(meta.name) || db.creating.has(meta.name)) throw resourceInUse(`Table already exists: ${meta.name}`);
+  refuseNameTaken(db, meta.name);
 
   const source = input.S3BucketSource;
   const bucket = Bucket.open(db, source.S3Bucket, false);

@@ -62,7 +62,7 @@ export async function createTableWithItems(
   options: { origin?: Origin } = {},
 ): Promise<Table> {
   if (db.isClosed) throw closedError();
-  if (db.tables.has(meta.name) || db.creating.has(meta.name)) throw resourceInUse(`Table already exists: ${meta.name}`);
+  refuseNameTaken(db, meta.name);
   db.creating.set(meta.name, meta);
   const log = db.logStore;
   let file: string | undefined;
@@ -107,6 +107,11 @@ export function describeCreating(db: Database, name: string): Record<string, unk
 }
 
 /** DeleteTable and UpdateTable refuse a table still being created, as DynamoDB does. */
+/** CreateTable's refusal of a name already taken, by a table or by one being created with its items. */
+export function refuseNameTaken(db: Database, name: string): void {
+  if (tableStatus(db, name) !== undefined) throw resourceInUse(`Table already exists: ${name}`);
+}
+
 export function refuseWhileCreating(db: Database, name: string): void {
   if (db.creating.has(name)) throw resourceInUse(`Attempt to change a resource which is still in use: Table is being created: ${name}`);
 }

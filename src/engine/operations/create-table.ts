@@ -1,6 +1,7 @@
 import type { Operation } from './operation';
 import type { Database } from '../database';
-import { invalidParameter, resourceInUse, validation } from '../errors';
+import { invalidParameter, validation } from '../errors';
+import { refuseNameTaken } from '../backups/restore';
 import type { AttributeDefinition, KeySchemaElement, TableMeta } from '../table';
 import { ATTRIBUTE_DEFINITIONS, BILLING_MODE, KEY_SCHEMA, OPAQUE_STRUCTURE, PROVISIONED_THROUGHPUT, TABLE_CLASS, TABLE_NAME, required } from '../validation/members';
 import { checkThroughputQuotas } from '../capacity/quotas';
@@ -38,7 +39,7 @@ export const createTable: Operation<CreateTableInput> = {
   },
   run(db, input) {
     const meta = newTableMeta(db, input);
-    if (db.tables.has(input.TableName) || db.creating.has(input.TableName)) throw resourceInUse(`Table already exists: ${input.TableName}`);
+    refuseNameTaken(db, input.TableName);
     return db.commit([{ kind: 'createTable', tableId: meta.id, meta }]).then(() => ({
       TableDescription: db.table(meta.name).describe('CREATING'),
     }));
