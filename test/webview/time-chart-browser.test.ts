@@ -5,14 +5,11 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import * as esbuild from 'esbuild';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser } from '../e2e/lib/workbench';
+import { ARTIFACTS, CHROMIUM, assertInside, cspViolations, pageHtml, plotRect, yAt } from './lib/browser-page';
 import { formatValue, timeLabel, type TimeChartData } from '../../webview/shared/components/time-chart-model';
 
-const ROOT = path.join(import.meta.dirname, '../..');
-const ARTIFACTS = path.join(ROOT, 'test-artifacts/webview');
-const CHROMIUM = process.env.VSCODE_E2E_CHROMIUM ?? '/usr/bin/chromium';
 const STEP = 10_000;
 const START = Math.floor(Date.now() / 60_000) * 60_000 - 60 * STEP;
 
@@ -33,63 +30,6 @@ const DATA: TimeChartData = {
   selectable: true,
 };
 
-const THEME = `:root{--vscode-foreground:#ccc;--vscode-descriptionForeground:#9d9d9d;--vscode-editor-background:#1e1e1e;
---vscode-charts-blue:#3794ff;--vscode-charts-red:#f14c4c;--vscode-charts-orange:#d18616;--vscode-charts-green:#89d185;
---vscode-charts-purple:#b180d7;--vscode-focusBorder:#007fd4;--vscode-editorHoverWidget-background:#252526;
---vscode-editorHoverWidget-border:#454545;--vscode-editorWidget-border:#454545;--vscode-font-family:sans-serif}
-body{background:var(--vscode-editor-background);color:var(--vscode-foreground);font-family:var(--vscode-font-family);margin:0;padding:16px}`;
-
-async function pageHtml(): Promise<string> {
-  const out = await esbuild.build({
-    entryPoints: [path.join(import.meta.dirname, 'fixtures/time-chart-page.ts')],
-    bundle: true,
-    write: false,
-    format: 'esm',
-    platform: 'browser',
-    target: 'es2022',
-    logLevel: 'silent',
-  });
-  const nonce = 'n0nce';
-  const script = out.outputFiles[0]!.text.replace(/<\/script/g, '<\\/script');
-  return `<!doctype html><html><head><meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'nonce-${nonce}'; script-src 'nonce-${nonce}';">
-<style nonce="${nonce}">${THEME}</style></head><body>
-<script nonce="${nonce}">window.cspViolations=[];document.addEventListener('securitypolicyviolation',e=>window.cspViolations.push(e.violatedDirective+' '+e.blockedURI));</script>
-<dw-time-chart id="chart"></dw-time-chart>
-<script type="module" nonce="${nonce}">${script}</script></body></html>`;
-}
-
-interface Box {
-  x: number;
-  y: number;
-  width: number;
-  height: number;
-}
-
-/** The plot rectangle in page pixels, and the layout's scales, read from the element itself. */
-async function plotRect(page: Page): Promise<{ left: number; right: number; top: number; bottom: number; yMax: number }> {
-  return page.evaluate(() => {
-    const el = document.getElementById('chart') as any;
-    const l = el.layout;
-    const box = el.shadowRoot.querySelector('.plot-area').getBoundingClientRect();
-    return {
-      left: box.left + l.margins.left,
-      right: box.left + l.width - l.margins.right,
-      top: box.top + l.margins.top,
-      bottom: box.top + l.height - l.margins.bottom,
-      yMax: l.yMax,
-    };
-  });
-}
-
-function inside(b: Box | null, r: { left: number; right: number; top: number; bottom: number }, what: string): void {
-  assert.ok(b, `${what} is drawn`);
-  assert.ok(b.width > 0 && b.height > 0, `${what} has a size`);
-  const tol = 1.5;
-  assert.ok(b.x >= r.left - tol && b.x + b.width <= r.right + tol, `${what} [${b.x}, ${b.x + b.width}] within x [${r.left}, ${r.right}]`);
-  assert.ok(b.y >= r.top - tol && b.y + b.height <= r.bottom + tol, `${what} [${b.y}, ${b.y + b.height}] within y [${r.top}, ${r.bottom}]`);
-}
-
 async function events(page: Page): Promise<{ type: string; detail: any }[]> {
   return page.evaluate(() => window.chartEvents.splice(0));
 }
@@ -101,7 +41,7 @@ describe('the time chart in Chromium', { skip: fs.existsSync(CHROMIUM) ? false :
   before(async () => {
     browser = await launchBrowser({ executablePath: CHROMIUM });
     page = await browser.newPage({ viewport: { width: 820, height: 420 } });
-    await page.setContent(await pageHtml());
+    await page.setContent(await pageHtml(path.join(import.meta.dirname, 'fixtures/time-chart-page.ts'), '<dw-time-chart id="chart"></dw-time-chart>'));
     await page.evaluate((data) => ((document.getElementById('chart') as any).data = data), DATA);
     await page.locator('dw-time-chart path.series.line').waitFor();
   });
@@ -111,16 +51,16 @@ describe('the time chart in Chromium', { skip: fs.existsSync(CHROMIUM) ? false :
   });
 
   it('draws the line, the throttle bars and the threshold inside the plot, the threshold at its value', async () => {
-    const r = await plotRect(page);
-    inside(await page.locator('dw-time-chart path.series.line').boundingBox(), r, 'the consumed line');
+    const r = await plotRect(page, '#chart');
+    assertInside(await page.locator('dw-time-chart path.series.line').boundingBox(), r, 'the consumed line', assert.fail);
     const bars = await page.locator('dw-time-chart path.series.bar').boundingBox();
-    inside(bars, r, 'the throttle bars');
+    assertInside(bars, r, 'the throttle bars', assert.fail);
     // the bars span steps 35..39 only
     const bandWidth = (r.right - r.left) / 60;
     assert.ok(Math.abs(bars!.x - (r.left + 35 * bandWidth)) < bandWidth, `bars start at step 35 (${bars!.x})`);
     assert.ok(Math.abs(bars!.x + bars!.width - (r.left + 40 * bandWidth)) < bandWidth, 'bars end at step 40');
     const threshold = await page.locator('dw-time-chart .threshold line').boundingBox();
-    const expectedY = r.bottom - (5 / r.yMax) * (r.bottom - r.top);
+    const expectedY = yAt(r, 5);
     assert.ok(Math.abs(threshold!.y + threshold!.height / 2 - expectedY) < 1.5, `threshold at y ${expectedY}`);
     // the peak (7.75 at step 39) is drawn above the threshold line
     const line = await page.locator('dw-time-chart path.series.line').boundingBox();
@@ -137,7 +77,7 @@ describe('the time chart in Chromium', { skip: fs.existsSync(CHROMIUM) ? false :
   });
 
   it('shows the exact figures of the step under the pointer in a tooltip', async () => {
-    const r = await plotRect(page);
+    const r = await plotRect(page, '#chart');
     const bandWidth = (r.right - r.left) / 60;
     await page.mouse.move(r.left + 37.5 * bandWidth, (r.top + r.bottom) / 2);
     const tip = page.locator('dw-time-chart .tooltip');
@@ -156,7 +96,7 @@ describe('the time chart in Chromium', { skip: fs.existsSync(CHROMIUM) ? false :
   });
 
   it('picks a time with a click and with the keys, and steps by whole steps', async () => {
-    const r = await plotRect(page);
+    const r = await plotRect(page, '#chart');
     const bandWidth = (r.right - r.left) / 60;
     await events(page);
     await page.mouse.click(r.left + 10.5 * bandWidth, (r.top + r.bottom) / 2);
@@ -203,6 +143,6 @@ describe('the time chart in Chromium', { skip: fs.existsSync(CHROMIUM) ? false :
   });
 
   it('writes no style attribute the CSP refuses', async () => {
-    assert.deepEqual(await page.evaluate(() => (window as any).cspViolations), []);
+    assert.deepEqual(await cspViolations(page), []);
   });
 });

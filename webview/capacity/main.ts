@@ -77,7 +77,7 @@ export class CapacityApp extends LitElement {
     this.index = index;
     this.windowId = windowId;
     this.generation++;
-    host.state = { index, windowId };
+    host.state = index === undefined ? { windowId } : { index, windowId };
     void this.refresh();
   }
 

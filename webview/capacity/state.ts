@@ -148,5 +148,5 @@ export function windowText(seconds: number): string {
 /** The footnote under the cost grid: prices, region, what is left out. */
 export function costFootnote(c: CostView): string {
   const region = c.regionFallback ? `${c.region} prices (no price list for this region)` : `${c.region} list prices`;
-  return `Estimates at ${region} in ${c.currency}, ${c.priceSource}; a month is 730 hours; storage counts 100 bytes per item more, as DynamoDB bills it; before the free tier and reserved capacity.`;
+  return `Estimates at ${region} in ${c.currency}; a month is 730 hours; storage counts 100 bytes more per item, as DynamoDB bills it; before the free tier and reserved capacity.`;
 }

@@ -66,6 +66,6 @@ export class CostTable extends LitElement {
           )}
         </tbody>
       </table>
-      <p class="note">${costFootnote(c)}</p>`;
+      <p class="note" title=${`Prices: ${c.priceSource}`}>${costFootnote(c)}</p>`;
   }
 }
