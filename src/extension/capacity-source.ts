@@ -122,3 +122,26 @@ export function throttledTables(metrics: MetricsSource, window = THROTTLE_WINDOW
   }
   return out.sort((a, b) => b.throttled - a.throttled || a.table.localeCompare(b.table));
 }
+
+/** A table that throttled lately, and the database it is in. */
+export interface ThrottledTable {
+  connectionId: string;
+  connectionLabel: string;
+  table: string;
+  throttled: number;
+}
+
+/**
+ * The status item's words for the tables that throttle now (the most throttled first): its text,
+ * one line per table for the hover, and the table a click opens. Undefined when none throttles.
+ */
+export function throttleSummary(tables: readonly ThrottledTable[]): { text: string; lines: string[]; open: ThrottledTable } | undefined {
+  const first = tables[0];
+  if (!first) return undefined;
+  const more = tables.length - 1;
+  return {
+    text: `$(warning) ${first.table} throttled${more ? ` (+${more} more)` : ''}`,
+    lines: tables.map((t) => `${t.table} (${t.connectionLabel}): ${t.throttled.toLocaleString('en-US')} throttled request${t.throttled === 1 ? '' : 's'} in the last ${THROTTLE_WINDOW_SECONDS} s`),
+    open: first,
+  };
+}

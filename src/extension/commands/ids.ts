@@ -21,6 +21,8 @@ export const COMMANDS = {
   putItem: 'dynamoWorkspace.putItem',
   importItems: 'dynamoWorkspace.importItems',
   exportItems: 'dynamoWorkspace.exportItems',
+  // capacity and cost (capacity.ts)
+  openCapacity: 'dynamoWorkspace.openCapacity',
 } as const;
 
 export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];

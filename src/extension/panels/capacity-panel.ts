@@ -45,6 +45,7 @@ export class CapacityPanel implements vscode.Disposable {
       'capacity',
       capacityPanelTitle(tableName, connection),
       this.handlers(),
+      { connectionId: connection.id, tableName },
     );
     this.host.onView('viewState', ({ index, windowId }) => {
       this.index = index;

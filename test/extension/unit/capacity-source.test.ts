@@ -3,7 +3,7 @@
 // the cost estimate; and the plain answers for connections that keep no counters.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { capacitySnapshot, keyText, metricsOf, throttledTables } from '../../../src/extension/capacity-source';
+import { capacitySnapshot, keyText, metricsOf, throttleSummary, throttledTables } from '../../../src/extension/capacity-source';
 import type { Connection } from '../../../src/extension/connection';
 import { hashTable, openDb } from '../../engine/capacity/helpers';
 
@@ -113,6 +113,23 @@ describe('tables that throttle now', () => {
     clock.advance(2000);
     assert.deepEqual(throttledTables(db.metrics), []);
     await db.close();
+  });
+});
+
+describe('the throttling status item\'s words', () => {
+  it('names the most throttled table, counts the others, and opens the first', () => {
+    assert.equal(throttleSummary([]), undefined);
+    const one = throttleSummary([{ connectionId: 'workspace:a', connectionLabel: 'app', table: 'Orders', throttled: 1 }])!;
+    assert.equal(one.text, '$(warning) Orders throttled');
+    assert.deepEqual(one.lines, ['Orders (app): 1 throttled request in the last 10 s']);
+    const three = throttleSummary([
+      { connectionId: 'workspace:a', connectionLabel: 'app', table: 'Orders', throttled: 1200 },
+      { connectionId: 'workspace:a', connectionLabel: 'app', table: 'Users', throttled: 3 },
+      { connectionId: 'workspace:b', connectionLabel: 'api', table: 'Carts', throttled: 2 },
+    ])!;
+    assert.equal(three.text, '$(warning) Orders throttled (+2 more)');
+    assert.equal(three.lines[0], 'Orders (app): 1,200 throttled requests in the last 10 s');
+    assert.equal(three.open.table, 'Orders');
   });
 });
 

@@ -83,7 +83,13 @@ export class TableNode extends ExplorerNode implements TableScoped {
     out.push(new DetailNode(`${base}/stream`, 'Stream', 'pulse', { description: stream.text, tooltip: stream.tooltip }));
     out.push(new DetailNode(`${base}/ttl`, 'Time to live', 'watch', { description: ttl.text, tooltip: ttl.tooltip }));
     out.push(new DetailNode(`${base}/backups`, 'Backups', 'history', { description: backups.text, tooltip: backups.tooltip }));
-    out.push(new DetailNode(`${base}/capacity`, 'Capacity', 'dashboard', { description: capacityText(d), tooltip: capacityTooltip(d) }));
+    out.push(
+      new DetailNode(`${base}/capacity`, 'Capacity', 'dashboard', {
+        description: capacityText(d),
+        tooltip: capacityTooltip(d),
+        command: { command: COMMANDS.openCapacity, title: 'Open Capacity and Cost', arguments: [{ connectionId, tableName }] },
+      }),
+    );
     return out;
   }
 }
