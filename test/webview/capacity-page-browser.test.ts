@@ -52,13 +52,21 @@ describe('the capacity page in Chromium, answered from a real engine', { skip: f
     await db.execute('CreateTable', {
       TableName: 'Orders',
       KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 'status', AttributeType: 'S' }],
       ProvisionedThroughput: { ReadCapacityUnits: 1, WriteCapacityUnits: 1 },
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: 'byStatus',
+          KeySchema: [{ AttributeName: 'status', KeyType: 'HASH' }],
+          Projection: { ProjectionType: 'KEYS_ONLY' },
+          ProvisionedThroughput: { ReadCapacityUnits: 1000, WriteCapacityUnits: 1000 },
+        },
+      ],
     });
     // the burst bucket holds 300 s of 1 WCU: the writes after the 300th throttle
     for (let i = 0; i < 330; i++) {
       try {
-        await db.execute('PutItem', { TableName: 'Orders', Item: { pk: { S: `customer#${i % 4}` }, n: { N: String(i) } } });
+        await db.execute('PutItem', { TableName: 'Orders', Item: { pk: { S: `customer#${i % 4}` }, n: { N: String(i) }, status: { S: i % 3 ? 'open' : 'shipped' } } });
       } catch {
         throttled++;
       }
@@ -141,6 +149,21 @@ describe('the capacity page in Chromium, answered from a real engine', { skip: f
     assert.equal(last.windowId, '15m');
     assert.equal(last.index, undefined);
     assert.deepEqual(await page.evaluate(() => (window as any).__state), { windowId: '15m' });
+  });
+
+  it('shows an index picked in the picker: its capacity and its own hot keys', async () => {
+    const select = page.locator('capacity-app vscode-single-select#resource');
+    await select.evaluate((el) => {
+      (el as HTMLSelectElement).value = 'byStatus';
+      el.dispatchEvent(new Event('change', { bubbles: true }));
+    });
+    await page.locator('capacity-app .summary', { hasText: 'GSI byStatus' }).waitFor();
+    assert.match(await page.locator('capacity-app .summary').innerText(), /^GSI byStatus: provisioned 1000 RCU, 1000 WCU/);
+    assert.equal(seen.filter((s) => s.method === 'snapshot').at(-1)!.params.index, 'byStatus');
+    await page.locator('capacity-app dw-hot-keys th', { hasText: 'status' }).waitFor();
+    const keys = await page.locator('capacity-app dw-hot-keys tbody th').allInnerTexts();
+    assert.deepEqual(keys.sort(), ['open', 'shipped']);
+    assert.deepEqual(await page.evaluate(() => (window as any).__state), { index: 'byStatus', windowId: '15m' });
   });
 
   it('writes no style attribute the CSP refuses', async () => {

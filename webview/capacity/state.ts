@@ -64,7 +64,9 @@ export function summaryOf(s: CapacitySnapshot): string {
   if (s.resource.kind === 'LSI') parts.push(`${what}: shares the table's capacity`);
   else if (s.provisioned) parts.push(`${what}: provisioned ${formatUnits(s.provisioned.read)} RCU, ${formatUnits(s.provisioned.write)} WCU`);
   else parts.push(`${what}: on-demand`);
-  if (s.available) parts.push(`burst left ${formatUnits(Math.round(s.available.read * 10) / 10)} RCU, ${formatUnits(Math.round(s.available.write * 10) / 10)} WCU`);
+  // a bucket may go into debt (a request takes its real units once admitted): none left is 0
+  const left = (v: number) => formatUnits(Math.max(0, Math.round(v * 10) / 10));
+  if (s.available) parts.push(`burst left ${left(s.available.read)} RCU, ${left(s.available.write)} WCU`);
   if (s.partitions > 0) parts.push(`${s.partitions} partition${s.partitions === 1 ? '' : 's'}`);
   const throttled = s.totals.throttledReads + s.totals.throttledWrites;
   parts.push(throttled ? `${throttled.toLocaleString('en-US')} throttled request${throttled === 1 ? '' : 's'} in the window` : 'no throttling in the window');

@@ -373,7 +373,7 @@ export class TimeChart extends LitElement {
     const x1 = plotRight(l);
     const y0 = plotBottom(l);
     const top = plotTop(l);
-    const { ticks: xTicks, interval } = timeTicks(l.start, l.start + l.count * l.step, Math.max(2, Math.floor((x1 - x0) / 90)));
+    const { ticks: xTicks, interval } = timeTicks(l.start, l.start + l.count * l.step, Math.max(2, Math.floor((x1 - x0) / 75)));
     const band = data.band;
     const bandX0 = band ? Math.max(x0, xOf(l, band.from)) : 0;
     const bandX1 = band ? Math.min(x1, xOf(l, band.to)) : 0;
