@@ -16,6 +16,8 @@ export class ThrottleStatus implements vscode.Disposable {
   private readonly subscriptions: vscode.Disposable[];
   /** What the item shows now (the integration tests read it). */
   throttling: ThrottledTable[] = [];
+  /** Whether the item is in the status bar now. */
+  shown = false;
 
   constructor(private readonly manager: ConnectionManager) {
     // just right of the endpoint item (priority 50), which names the same database
@@ -49,6 +51,7 @@ export class ThrottleStatus implements vscode.Disposable {
     found.sort((a, b) => b.throttled - a.throttled);
     this.throttling = found;
     const summary = throttleSummary(found);
+    this.shown = summary !== undefined;
     if (!summary) {
       this.item.hide();
       return;
