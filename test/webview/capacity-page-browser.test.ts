@@ -129,9 +129,37 @@ describe('the capacity page in Chromium, answered from a real engine', { skip: f
     await page.mouse.move(1, 1);
   });
 
+  it('moves along a chart with the keys, showing each step\'s figures', async () => {
+    const plot = page.locator('capacity-app dw-time-chart.throttles .plot-area');
+    await plot.focus();
+    await page.keyboard.press('End');
+    const tip = page.locator('capacity-app dw-time-chart.throttles .tooltip');
+    const last = (await tip.innerText()).split('\n')[0];
+    await page.keyboard.press('ArrowLeft');
+    const before = (await tip.innerText()).split('\n')[0];
+    assert.notEqual(before, last, 'a step back shows another second');
+    assert.equal(await plot.getAttribute('role'), 'img', 'not a slider: nothing to pick on this chart');
+    await page.keyboard.press('Escape');
+    await tip.waitFor({ state: 'detached' });
+  });
+
+  it('refreshes by itself: later throttles show without any action', async () => {
+    const count = async () => Number(/(\d+) throttled requests? in the window/.exec(await page.locator('capacity-app .summary').innerText())?.[1] ?? -1);
+    const before = await count();
+    let more = 0;
+    // the bucket has refilled a unit a second since: 30 writes outrun that
+    for (let i = 0; i < 30; i++) await db.execute('PutItem', { TableName: 'Orders', Item: { pk: { S: 'late' } } }).catch(() => more++);
+    assert.ok(more > 0, 'the table still throttles');
+    const deadline = Date.now() + 10_000;
+    while ((await count()) !== before + more && Date.now() < deadline) await page.waitForTimeout(200);
+    assert.equal(await count(), before + more);
+  });
+
   it('lists the hottest partition keys and the month in both modes and both classes', async () => {
     const keys = await page.locator('capacity-app dw-hot-keys tbody tr').allInnerTexts();
-    assert.equal(keys.length, 4);
+    // four customers, and the key written after the page opened
+    assert.equal(keys.length, 5);
+    assert.ok(keys.some((k) => k.startsWith('late')), keys.join(' | '));
     assert.match(keys[0]!, /^customer#\d/);
     const cost = page.locator('capacity-app dw-cost-table');
     const figures = await cost.locator('td .figure').allInnerTexts();
