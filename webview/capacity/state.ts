@@ -22,28 +22,29 @@ function stepText(ms: number): string {
   return s === 1 ? 'second' : `${s} s`;
 }
 
+const CONSUMED = {
+  read: { yLabel: 'Read capacity units per second', unit: 'RCU', id: 'reads', label: 'Consumed reads', color: '--vscode-charts-blue' },
+  write: { yLabel: 'Write capacity units per second', unit: 'WCU', id: 'writes', label: 'Consumed writes', color: '--vscode-charts-purple' },
+} as const;
+
 /** The three charts of a snapshot: consumed reads and writes against provisioned, and throttles. */
 export function chartsOf(s: CapacitySnapshot): CapacityCharts {
   const { start, step } = s.series;
-  const threshold = (value: number | undefined, unit: string) =>
-    value === undefined ? [] : [{ value, label: `Provisioned ${formatUnits(value)} ${unit}` }];
+  const consumed = (kind: 'read' | 'write', values: number[]): TimeChartData => {
+    const c = CONSUMED[kind];
+    const provisioned = s.provisioned?.[kind];
+    return {
+      start,
+      step,
+      yLabel: c.yLabel,
+      unit: `${c.unit}/s`,
+      series: [{ id: c.id, label: c.label, values, kind: 'area', color: c.color }],
+      thresholds: provisioned === undefined ? [] : [{ value: provisioned, label: `Provisioned ${formatUnits(provisioned)} ${c.unit}` }],
+    };
+  };
   return {
-    reads: {
-      start,
-      step,
-      yLabel: 'Read capacity units per second',
-      unit: 'RCU/s',
-      series: [{ id: 'reads', label: 'Consumed reads', values: s.series.readUnits, kind: 'area', color: '--vscode-charts-blue' }],
-      thresholds: threshold(s.provisioned?.read, 'RCU'),
-    },
-    writes: {
-      start,
-      step,
-      yLabel: 'Write capacity units per second',
-      unit: 'WCU/s',
-      series: [{ id: 'writes', label: 'Consumed writes', values: s.series.writeUnits, kind: 'area', color: '--vscode-charts-purple' }],
-      thresholds: threshold(s.provisioned?.write, 'WCU'),
-    },
+    reads: consumed('read', s.series.readUnits),
+    writes: consumed('write', s.series.writeUnits),
     throttles: {
       start,
       step,
