@@ -128,6 +128,17 @@ async function main(): Promise<number> {
       if (await warning(page).isVisible()) throw new Error('the throttling warning shows before any write');
     });
 
+    await step('the table\'s Capacity row opens its capacity panel, which has seen no throttling yet', async () => {
+      await wb.sideBarTreeItem(page, TABLE).click();
+      const row = wb.sideBarTreeItem(page, /^Capacity/).first();
+      await row.waitFor({ timeout: 15_000 });
+      await row.click();
+      const frame = await capacityFrame();
+      await frame.locator('.summary', { hasText: 'no throttling in the window' }).waitFor({ timeout: 20_000 });
+      await wb.runCommand(page, 'View: Close All Editors');
+      await page.locator('iframe.webview.ready:visible').first().waitFor({ state: 'detached', timeout: 10_000 }).catch(() => undefined);
+    });
+
     await step('writes from an SDK client throttle, and the status bar says so', async () => {
       writer = startWriter(client!);
       const failed = writer.done.catch((e) => e as Error);
