@@ -5,8 +5,6 @@
 // Figures come from the workspace engine's counters (db.metrics); a remote or shared connection
 // has none to give, and the panel says so (`unavailable`). Rates are per second: each step's sum
 // divided by the step's seconds; throttled requests are counts per step.
-import type { RpcError } from './rpc';
-
 /** The windows the panel offers: seconds back from now, and seconds per step. */
 export const CAPACITY_WINDOWS = [
   { id: '5m', label: '5 minutes', window: 300, step: 1 },
@@ -126,19 +124,4 @@ export type CapacityHostNotifications = {
 export type CapacityViewNotifications = {
   /** What the page shows, so a reloaded window brings it back. */
   viewState: { index?: string; windowId: CapacityWindowId };
-  error: RpcError;
 };
-
-/** The state a panel keeps across a window reload (webview setState, the serializer's argument). */
-export interface CapacityPanelState {
-  target: CapacityTarget;
-  windowId?: CapacityWindowId;
-}
-
-export function isCapacityPanelState(v: unknown): v is CapacityPanelState {
-  if (typeof v !== 'object' || v === null) return false;
-  const t = (v as { target?: unknown }).target as Record<string, unknown> | undefined;
-  return (
-    typeof t === 'object' && t !== null && typeof t.connectionId === 'string' && typeof t.tableName === 'string' && (t.index === undefined || typeof t.index === 'string')
-  );
-}

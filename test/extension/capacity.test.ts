@@ -44,6 +44,15 @@ describe('capacity and cost', () => {
     assert.deepEqual(result.snapshot.provisioned, { read: 500, write: 500 });
   });
 
+  it('answers a page that sends odd values with the table over the default hour, and an unknown index with DynamoDB\'s error', async () => {
+    const panel = await panelOf();
+    const odd = await panel.handlers().snapshot({ index: 42, windowId: 'a fortnight' } as never);
+    assert.ok(odd.available);
+    assert.deepEqual(odd.snapshot.resource, { name: tableName, kind: 'TABLE' });
+    assert.equal(odd.snapshot.series.step, 10_000);
+    assert.throws(() => panel.snapshot('nope', '5m'), (e: unknown) => errorInfo(e).type === 'ResourceNotFoundException' && /Index: nope/.test(errorInfo(e).message));
+  });
+
   it('warns in the status bar while the table throttles, and the warning opens its panel', async () => {
     await closeAllEditors();
     let throttled = 0;

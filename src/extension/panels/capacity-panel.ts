@@ -47,9 +47,9 @@ export class CapacityPanel implements vscode.Disposable {
       this.handlers(),
       { connectionId: connection.id, tableName },
     );
-    this.host.onView('viewState', ({ index, windowId }) => {
-      this.index = index;
-      this.windowId = windowSpec(windowId).id;
+    this.host.onView('viewState', (p) => {
+      this.index = typeof p?.index === 'string' ? p.index : undefined;
+      this.windowId = windowSpec(p?.windowId).id;
     });
     this.disposables.push(this.host);
   }
@@ -61,7 +61,8 @@ export class CapacityPanel implements vscode.Disposable {
   /** Requests as the page sends them; also used by the integration tests. */
   readonly handlers = (): Handlers<CapacityRequests> => ({
     ready: () => ({ target: this.target, connectionLabel: this.connection.label, windowId: this.windowId }),
-    snapshot: ({ index, windowId }) => this.snapshot(index, windowId),
+    // checked, not trusted: an index that is not a string means the table, an unknown window the default
+    snapshot: (p) => this.snapshot(typeof p?.index === 'string' ? p.index : undefined, windowSpec(p?.windowId).id),
   });
 
   snapshot(index: string | undefined, windowId: CapacityWindowId): CapacityResult {
