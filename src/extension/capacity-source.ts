@@ -16,10 +16,10 @@ import type { EmbeddedDatabase } from './workspace-db';
 export type MetricsSource = NonNullable<EmbeddedDatabase['metrics']>;
 
 /** The connection's capacity counters, or why it has none (a sentence for the panel). */
-export function metricsOf(connection: Connection): { metrics: MetricsSource } | { reason: string } {
-  // EmbeddedConnection.metrics; the other connections have no such member
-  const metrics = connection.kind === 'workspace' ? (connection as { metrics?: MetricsSource }).metrics : undefined;
-  if (metrics) return { metrics };
+export function metricsOf(connection: Connection): { metrics: MetricsSource; since?: number } | { reason: string } {
+  // EmbeddedConnection.metrics and .openedAt; the other connections have no such members
+  const embedded = connection.kind === 'workspace' ? (connection as { metrics?: MetricsSource; openedAt?: number }) : undefined;
+  if (embedded?.metrics) return { metrics: embedded.metrics, since: embedded.openedAt };
   if (connection.kind === 'shared')
     return {
       reason: `${connection.label}'s database is open in another process (another VS Code window or the CLI), which keeps its capacity counters. Open this panel in that window.`,
@@ -44,9 +44,17 @@ export function keyText(value: AttributeValue | undefined): string {
 
 /**
  * One table's (or index's) figures over the chosen window: consumed units per second, throttled
- * requests per step, the hottest partition keys, and the table's cost estimate.
+ * requests per step, the hottest partition keys, and the table's cost estimate. `countingSince`:
+ * when the engine's counters began (they are kept in memory from the open).
  */
-export function capacitySnapshot(metrics: MetricsSource, tableName: string, index: string | undefined, windowId: CapacityWindowId, now = Date.now()): CapacitySnapshot {
+export function capacitySnapshot(
+  metrics: MetricsSource,
+  tableName: string,
+  index: string | undefined,
+  windowId: CapacityWindowId,
+  now = Date.now(),
+  countingSince?: number,
+): CapacitySnapshot {
   if (!metrics.tables().includes(tableName)) throw notFound(`Table: ${tableName}`);
   const { window, step } = windowSpec(windowId);
   const table = metrics.table(tableName, { window, step });
@@ -101,6 +109,8 @@ export function capacitySnapshot(metrics: MetricsSource, tableName: string, inde
       current: { billingMode: cost.current.billingMode, tableClass: cost.current.tableClass, perMonth: cost.current.perMonth },
     },
     at: now,
+    // only worth saying where the window reaches back before the counters began
+    countingSince: countingSince !== undefined && countingSince > s.start * 1000 ? countingSince : undefined,
   };
 }
 

@@ -35,6 +35,8 @@ export interface EngineBinding {
 
 export class EmbeddedConnection implements Connection {
   readonly kind = 'workspace' as const;
+  /** When the engine was opened here: its capacity counters (in memory) start then. */
+  readonly openedAt = Date.now();
   constructor(
     readonly id: string,
     readonly label: string,

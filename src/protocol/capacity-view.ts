@@ -98,6 +98,8 @@ export interface CapacitySnapshot {
   cost: CostView;
   /** Epoch ms the figures were read at. */
   at: number;
+  /** When the counters began (the database opened), where that is inside the window: before it nothing was counted. */
+  countingSince?: number;
 }
 
 export type CapacityResult = { available: true; snapshot: CapacitySnapshot } | { available: false; reason: string; connectionLabel: string };

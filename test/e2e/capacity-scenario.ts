@@ -213,6 +213,8 @@ async function main(): Promise<number> {
       await frame.locator('dw-time-chart.writes').waitFor({ timeout: 30_000 });
       const pressed = await frame.locator('vscode-button[aria-pressed="true"]').getAttribute('data-window');
       if (pressed !== '5m') throw new Error(`after the reload the panel shows the window ${pressed}`);
+      // the counters live in memory: after the reload they start again, and the panel says so
+      await frame.locator('.updated', { hasText: 'when the database opened' }).waitFor({ timeout: 10_000 });
       await shot('capacity-05-after-reload');
     });
     if (offLoopback.length) console.log(`  (refused requests off loopback: ${offLoopback.length})`);

@@ -136,7 +136,11 @@ export class CapacityApp extends LitElement {
         <dw-time-chart class="writes" .data=${charts.writes}></dw-time-chart>
         <dw-time-chart class="throttles" .data=${charts.throttles}></dw-time-chart>
       </div>
-      <p class="updated">Last ${windowText(w.window)}, updated ${timeLabel(snap.at)}; refreshes every ${REFRESH_MS / 1000} s while shown.</p>
+      <p class="updated">
+        Last ${windowText(w.window)}, updated ${timeLabel(snap.at)}; refreshes every ${REFRESH_MS / 1000} s while shown.${snap.countingSince
+          ? ` Counted since ${timeLabel(snap.countingSince)}, when the database opened: nothing before that was recorded.`
+          : ''}
+      </p>
       <div class="columns">
         <section>
           <h2>Hottest partition keys${snap.resource.kind === 'TABLE' ? '' : ` of ${snap.resource.name}`}</h2>

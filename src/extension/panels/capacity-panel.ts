@@ -68,7 +68,7 @@ export class CapacityPanel implements vscode.Disposable {
   snapshot(index: string | undefined, windowId: CapacityWindowId): CapacityResult {
     const source = metricsOf(this.connection);
     if ('reason' in source) return { available: false, reason: source.reason, connectionLabel: this.connection.label };
-    return { available: true, snapshot: capacitySnapshot(source.metrics, this.tableName, index, windowSpec(windowId).id) };
+    return { available: true, snapshot: capacitySnapshot(source.metrics, this.tableName, index, windowSpec(windowId).id, Date.now(), source.since) };
   }
 
   /** Shows an index (or the table), as when the panel is opened again from an index's menu. */

@@ -54,6 +54,16 @@ describe('the capacity snapshot of a table', () => {
     await db.close();
   });
 
+  it('says since when it counted only where the window reaches back before that', async () => {
+    const { db, clock } = await openDb();
+    await hashTable(db, 'Since', { read: 1, write: 1 });
+    const openedAt = clock.now - 60_000;
+    assert.equal(capacitySnapshot(db.metrics, 'Since', undefined, '5m', clock.now, openedAt).countingSince, openedAt);
+    assert.equal(capacitySnapshot(db.metrics, 'Since', undefined, '5m', clock.now, clock.now - 3_600_000).countingSince, undefined);
+    assert.equal(capacitySnapshot(db.metrics, 'Since', undefined, '5m', clock.now).countingSince, undefined);
+    await db.close();
+  });
+
   it('turns step sums into rates per second for coarser steps', async () => {
     const { db, clock } = await openDb();
     await hashTable(db, 'Rates', { read: 100, write: 100 });
@@ -146,10 +156,11 @@ describe('connections without counters', () => {
     assert.match(shared.reason, /another process/);
   });
 
-  it('reads the workspace engine\'s counters', async () => {
+  it('reads the workspace engine\'s counters, and since when it has kept them', async () => {
     const { db } = await openDb();
-    const got = metricsOf(conn('workspace', { metrics: db.metrics }));
+    const got = metricsOf(conn('workspace', { metrics: db.metrics, openedAt: 1234 }));
     assert.ok('metrics' in got && got.metrics === db.metrics);
+    assert.equal(got.since, 1234);
     await db.close();
   });
 
