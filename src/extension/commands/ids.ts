@@ -21,6 +21,8 @@ export const COMMANDS = {
   putItem: 'dynamoWorkspace.putItem',
   importItems: 'dynamoWorkspace.importItems',
   exportItems: 'dynamoWorkspace.exportItems',
+  // capacity and cost (capacity.ts)
+  openCapacity: 'dynamoWorkspace.openCapacity',
   // time to live (ttl.ts)
   enableTtl: 'dynamoWorkspace.enableTtl',
   disableTtl: 'dynamoWorkspace.disableTtl',
