@@ -44,6 +44,7 @@ export interface VolumeSeries {
 }
 
 export interface TimelineSnapshot {
+  connectionId: string;
   tableName: string;
   connectionLabel: string;
   /** key attribute names, partition key first */
@@ -86,7 +87,7 @@ export type TimelineRequests = {
   ready: [void, TimelineSnapshot];
   refresh: [void, TimelineSnapshot];
   preview: [{ time: number }, PreviewResult];
-  /** resolves once the new table is ACTIVE (or the user stopped waiting: `waiting` false) */
+  /** resolves once the new table is ACTIVE (or the user stopped waiting: `active` false) */
   restore: [{ source: RestoreSource; targetName: string }, { tableName: string; active: boolean }];
   createBackup: [{ name: string }, BackupMark];
   /** asks the user first; false when they declined */
@@ -107,6 +108,9 @@ export type TimelineViewNotifications = {
 
 /** What the webview keeps across reloads (getState/setState). */
 export interface TimelineViewState {
+  /** which panel this is: what brings it back after a window reload */
+  connectionId?: string;
+  tableName?: string;
   selected?: number;
   targetName?: string;
 }
