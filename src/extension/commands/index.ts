@@ -7,6 +7,7 @@ import type { CommandContext } from './context';
 import { registerEndpointCommands } from './endpoint';
 import { registerItemCommands } from './items';
 import { registerTableCommands } from './tables';
+import { registerTimelineCommands } from './timeline';
 
 export type { CommandContext } from './context';
 export { COMMANDS, type CommandId } from './ids';
@@ -17,5 +18,6 @@ export function registerCommands(ctx: CommandContext & { security: EndpointSecur
     ...registerEndpointCommands(ctx),
     ...registerTableCommands(ctx),
     ...registerItemCommands(ctx),
+    ...registerTimelineCommands(ctx),
   ];
 }
