@@ -173,6 +173,14 @@ export class TimelineApp extends LitElement {
     if (this.selected !== undefined) void this.runPreview();
   }
 
+  /** A fresh snapshot after this panel's own action, leaving that action's message in place. */
+  private reload(): void {
+    host.request('refresh', undefined).then(
+      (s) => this.applySnapshot(s),
+      (e: unknown) => this.report('error', errorText(e)),
+    );
+  }
+
   private restoreSelected(): void {
     const time = this.selected;
     if (time === undefined) return;
@@ -195,7 +203,7 @@ export class TimelineApp extends LitElement {
   private createBackup(): void {
     void this.act('backup', () => actions.createBackup(host, this.backupName), (b) => {
       this.backupName = '';
-      void this.refresh();
+      this.reload();
       return `Backup ${b.name} created`;
     });
   }
@@ -203,7 +211,7 @@ export class TimelineApp extends LitElement {
   private deleteBackup(b: BackupMark): void {
     void this.act('backup', () => host.request('deleteBackup', { arn: b.arn, name: b.name }), (deleted) => {
       if (!deleted) return undefined;
-      void this.refresh();
+      this.reload();
       return `Backup ${b.name} deleted`;
     });
   }
