@@ -83,7 +83,15 @@ async function main(): Promise<number> {
 
     await step("the table's menu opens its timeline, which says PITR is off", async () => {
       await wb.sideBarTreeItem(page, TABLE).click({ button: 'right' });
-      await page.locator('.context-view .action-label', { hasText: 'Open Timeline' }).click();
+      const entry = page.locator('.context-view .action-label', { hasText: 'Open Timeline' });
+      await entry.waitFor();
+      // a click that lands while the menu is still being laid out is dropped: hover first, then click while it shows
+      for (let i = 0; i < 3 && (await entry.isVisible()); i++) {
+        await entry.hover();
+        await page.waitForTimeout(150);
+        await entry.click().catch(() => undefined);
+        await page.waitForTimeout(300);
+      }
       const view = timeline(page);
       await view.locator('#pitr-status', { hasText: 'Point-in-time recovery is disabled' }).waitFor({ timeout: 20_000 });
       await view.locator('#pitr-on', { hasText: 'Enable point-in-time recovery' }).waitFor();
@@ -234,6 +242,18 @@ async function main(): Promise<number> {
       if (JSON.stringify(scanned) !== JSON.stringify({ a: '1', b: '1' })) throw new Error(`an SDK scan of ${RESTORED} reads ${JSON.stringify(scanned)}`);
       await wb.sideBarTreeItem(page, RESTORED).waitFor({ timeout: 15_000 });
       await shot('timeline-03-restored');
+    });
+
+    await step('after a window reload the timeline comes back with its picked second and its preview', async () => {
+      await page.locator('.tabs-container .tab[data-resource-name^="webview-dynamoWorkspace.timeline"]').click();
+      await timeline(page).locator('#time input').waitFor({ timeout: 15_000 });
+      await wb.runCommand(page, 'Developer: Reload Window');
+      await page.locator('.monaco-workbench .part.activitybar').waitFor({ timeout: 60_000 });
+      const view = timeline(page);
+      await view.locator('#preview-summary', { hasText: `At ${formatLocal(picked)}: 2 items` }).waitFor({ timeout: 30_000 });
+      const typed = await view.locator('#time input').inputValue();
+      if (typed !== formatLocal(picked)) throw new Error(`after the reload the time field says ${typed}`);
+      await shot('timeline-04-after-reload');
     });
   } catch {
     // the failed step has been recorded with its screenshot
