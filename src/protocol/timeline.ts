@@ -108,9 +108,6 @@ export type TimelineViewNotifications = {
 
 /** What the webview keeps across reloads (getState/setState). */
 export interface TimelineViewState {
-  /** which panel this is: what brings it back after a window reload */
-  connectionId?: string;
-  tableName?: string;
   selected?: number;
   targetName?: string;
 }

@@ -77,7 +77,6 @@ export class TimelineApp extends LitElement {
       const s = await host.request('ready', undefined);
       this.targetName = saved.targetName ?? defaultRestoreName(s.tableName, Date.now());
       this.applySnapshot(s);
-      this.persist();
       if (saved.selected !== undefined && inWindow(saved.selected, s.pitr)) this.select(saved.selected);
     } catch (e) {
       this.report('error', errorText(e));
@@ -98,7 +97,7 @@ export class TimelineApp extends LitElement {
   }
 
   private persist(): void {
-    host.state = { connectionId: this.snapshot?.connectionId, tableName: this.snapshot?.tableName, selected: this.selected, targetName: this.targetName };
+    host.state = { selected: this.selected, targetName: this.targetName };
   }
 
   private report(kind: 'error' | 'info', text: string): void {

@@ -7,7 +7,7 @@
 //   shapes, so a remote service answers the same requests; what it lacks (DynamoDB Local has no
 //   backups or PITR) becomes a sentence in `unavailable`, never a failed panel.
 // - Wire times are epoch seconds; everything handed to the webview is ms (protocol/timeline.ts).
-// - One panel per (connection, table); the snapshot is pushed again after writes to the table's
+// - One panel per (connection, table) (the panel registry); the snapshot is pushed again after writes to the table's
 //   database, at most as often as WorkspaceDatabase.onDidWrite fires.
 import * as vscode from 'vscode';
 import type { Connection } from '../connection';
@@ -16,6 +16,7 @@ import { describeTable, keyElements, listAllTables } from '../tables';
 import { EmbeddedConnection, type TableHistory } from '../workspace-db';
 import { WebviewHost, type Handlers } from './webview-host';
 import { panelTitle } from './items-panel';
+import { panels } from './registry';
 import {
   bucketFor,
   denseSeries,
@@ -48,8 +49,9 @@ const RESTORE_POLL_MS = 500;
 /** Without a PITR window, the chart covers the last hour (and every backup). */
 const DEFAULT_SPAN_MS = 3600_000;
 
-const panels = new Map<string, TimelinePanel>();
-const panelKey = (connectionId: string, tableName: string) => `${connectionId}\u0000${tableName}`;
+export function timelineTitle(tableName: string, connection: Pick<Connection, 'label'>): string {
+  return `${panelTitle(tableName, connection)} — timeline`;
+}
 
 export class TimelinePanel implements vscode.Disposable {
   static readonly viewType = 'dynamoWorkspace.timeline';
@@ -58,41 +60,27 @@ export class TimelinePanel implements vscode.Disposable {
   private refreshTimer: NodeJS.Timeout | undefined;
   lastStatus = '';
 
-  static async show(ctx: TimelinePanelContext, connectionId: string, tableName: string, existing?: vscode.WebviewPanel): Promise<TimelinePanel> {
-    const key = panelKey(connectionId, tableName);
-    const open = panels.get(key);
-    if (open) {
-      open.host.panel.reveal(undefined, false);
-      existing?.dispose();
-      return open;
-    }
-    const connection = await ctx.getConnection(connectionId);
-    const webviewPanel = existing ?? vscode.window.createWebviewPanel(TimelinePanel.viewType, `${panelTitle(tableName, connection)} — timeline`, vscode.ViewColumn.Active, { enableScripts: true });
-    const panel = new TimelinePanel(ctx, connection, tableName, webviewPanel);
-    panels.set(key, panel);
-    webviewPanel.onDidDispose(() => {
-      panels.delete(key);
-      panel.dispose();
-    });
-    return panel;
-  }
-
   static all(): TimelinePanel[] {
-    return [...panels.values()];
+    return panels.all<TimelinePanel>(TimelinePanel.viewType);
   }
 
   static find(connectionId: string, tableName: string): TimelinePanel | undefined {
-    return panels.get(panelKey(connectionId, tableName));
+    return panels.find<TimelinePanel>(TimelinePanel.viewType, { connectionId, tableName });
   }
 
-  private constructor(
+  /** Built by the panel registry (timeline-registration.ts) on a new or revived webview panel. */
+  constructor(
     private readonly ctx: TimelinePanelContext,
     readonly connection: Connection,
     readonly tableName: string,
     panel: vscode.WebviewPanel,
   ) {
     panel.iconPath = { light: vscode.Uri.joinPath(ctx.extensionUri, 'media', 'table-light.svg'), dark: vscode.Uri.joinPath(ctx.extensionUri, 'media', 'table-dark.svg') };
-    this.host = new WebviewHost<TimelineRequests, TimelineHostNotifications, TimelineViewNotifications>(panel, ctx.extensionUri, 'timeline', `${panelTitle(tableName, connection)} — timeline`, this.handlers());
+    const title = timelineTitle(tableName, connection);
+    this.host = new WebviewHost<TimelineRequests, TimelineHostNotifications, TimelineViewNotifications>(panel, ctx.extensionUri, 'timeline', title, this.handlers(), {
+      connectionId: connection.id,
+      tableName,
+    });
     this.host.onView('status', ({ message }) => (this.lastStatus = message));
     this.disposables.push(this.host);
     const watch = ctx.onDidWrite(connection.id, () => this.scheduleRefresh());
