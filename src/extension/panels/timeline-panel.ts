@@ -13,7 +13,7 @@ import * as vscode from 'vscode';
 import type { Connection } from '../connection';
 import { ConnectionError, describeError, isUnsupported } from '../connection';
 import { describeTable, keyElements, listAllTables } from '../tables';
-import { EmbeddedConnection, type TableHistory } from '../workspace-db';
+import type { EmbeddedConnection, TableHistory } from '../workspace-db';
 import { WebviewHost, type Handlers } from './webview-host';
 import { panelTitle } from './items-panel';
 import { panels } from './registry';
@@ -98,8 +98,9 @@ export class TimelinePanel implements vscode.Disposable {
     setPitr: ({ enabled, recoveryPeriodInDays }) => this.setPitr(enabled, recoveryPeriodInDays),
   });
 
+  /** The engine's history, which only a workspace connection opened in this process has (read by shape: tests build panels from their own copy of the classes). */
   private get history(): TableHistory | undefined {
-    return this.connection instanceof EmbeddedConnection ? this.connection.history : undefined;
+    return this.connection.kind === 'workspace' ? (this.connection as Partial<Pick<EmbeddedConnection, 'history'>>).history : undefined;
   }
 
   /** Why this connection has no change volume or preview, or undefined when it has them. */
