@@ -50,23 +50,6 @@ const COMMANDS: Record<Operation, CommandClass> = {
   RestoreTableFromBackup: ddb.RestoreTableFromBackupCommand,
   RestoreTableToPointInTime: ddb.RestoreTableToPointInTimeCommand,
 };
-/**
- * Members the wire carries as epoch seconds but the SDK's serializer takes only as Date: every
- * Connection is called with the wire's numbers, so they become Dates on the way into the SDK.
- */
-const TIMESTAMP_MEMBERS: Partial<Record<Operation, readonly string[]>> = {
-  RestoreTableToPointInTime: ['RestoreDateTime'],
-  ListBackups: ['TimeRangeLowerBound', 'TimeRangeUpperBound'],
-};
-
-function withDates(operation: Operation, input: object): object {
-  const members = TIMESTAMP_MEMBERS[operation];
-  if (!members) return input;
-  const out: Record<string, unknown> = { ...input };
-  for (const m of members) if (typeof out[m] === 'number') out[m] = new Date((out[m] as number) * 1000);
-  return out;
-}
-
 const STREAM_COMMANDS: Record<StreamsOperation, CommandClass> = {
   ListStreams: streams.ListStreamsCommand,
   DescribeStream: streams.DescribeStreamCommand,
@@ -79,7 +62,7 @@ const b64ToBytes = (s: string) => Uint8Array.from(Buffer.from(s, 'base64'));
 /** Wire JSON -> SDK input: binaries ({B: base64}, {BS: [...]}) become bytes. */
 export function toSdk(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(toSdk);
-  if (value && typeof value === 'object' && !(value instanceof Uint8Array) && !(value instanceof Date)) {
+  if (value && typeof value === 'object' && !(value instanceof Uint8Array)) {
     const keys = Object.keys(value);
     const v = value as Record<string, unknown>;
     if (keys.length === 1 && keys[0] === 'B' && typeof v.B === 'string') return { B: b64ToBytes(v.B) };
@@ -133,7 +116,7 @@ export class RemoteConnection implements Connection {
     const Command = COMMANDS[operation];
     if (!Command) throw new ConnectionError('UnknownOperationException', `${operation} is not supported`);
     try {
-      return fromSdk(await this.client.send(new Command(toSdk(withDates(operation, input)))));
+      return fromSdk(await this.client.send(new Command(toSdk(input))));
     } catch (e) {
       throw normalise(e);
     }

@@ -100,7 +100,7 @@ describe('the backup/PITR timeline panel', () => {
       assert.equal(s.unavailable.preview, s.unavailable.volume);
       await assert.rejects(panel.preview(between), /need the workspace database/);
 
-      // the restore's RestoreDateTime goes through the SDK, which takes only a Date
+      // the restore's RestoreDateTime (the wire's epoch seconds) goes through the SDK's serializer
       const target = `${tableName}-then`;
       const restored = await panel.restore({ time: between }, target);
       assert.deepEqual(restored, { tableName: target, active: true });
