@@ -191,6 +191,27 @@ async function main(): Promise<number> {
       await shot('timeline-02-preview');
     });
 
+    await step('in a narrow editor the panel wraps instead of scrolling sideways, and the chart keeps its marks inside the plot', async () => {
+      const view = timeline(page);
+      await page.setViewportSize({ width: 900, height: 1000 });
+      try {
+        await page.waitForTimeout(500);
+        const fits = await view.locator('dw-time-chart').evaluate((el) => {
+          const root = el.shadowRoot!;
+          const plot = root.querySelector('.plot-area svg')!.getBoundingClientRect();
+          return [...root.querySelectorAll('g.marker line')].every((l) => {
+            const r = l.getBoundingClientRect();
+            return r.x >= plot.x - 0.5 && r.right <= plot.right + 0.5;
+          });
+        });
+        if (!fits) throw new Error('a backup marker lies outside the plot');
+        await shot('timeline-02b-narrow');
+      } finally {
+        await page.setViewportSize(WIDE);
+        await page.waitForTimeout(300);
+      }
+    });
+
     await step('dragging along the chart picks a later second and previews it', async () => {
       const view = timeline(page);
       const plot = (await view.locator('dw-time-chart .plot-area').boundingBox())!;

@@ -67,7 +67,11 @@ export class TimelineApp extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
-    host.on('changed', (s) => this.applySnapshot(s));
+    host.on('changed', (s) => {
+      this.applySnapshot(s);
+      // "now" moved on: the picked second's comparison with it is stale
+      if (this.selected !== undefined) this.schedulePreview();
+    });
     void this.start();
   }
 
@@ -118,6 +122,10 @@ export class TimelineApp extends LitElement {
     this.timeText = formatLocal(this.selected);
     this.pickedBackup = backupArn;
     this.persist();
+    this.schedulePreview();
+  }
+
+  private schedulePreview(): void {
     clearTimeout(this.previewTimer);
     this.previewTimer = setTimeout(() => void this.runPreview(), PREVIEW_DELAY_MS);
   }

@@ -75,7 +75,8 @@ export const timelineStyles = css`
   }
   .backups {
     display: grid;
-    grid-template-columns: minmax(8em, 2fr) auto minmax(10em, 1.5fr) auto auto auto;
+    /* every column may shrink below its content (text wraps) so a narrow editor never scrolls sideways */
+    grid-template-columns: minmax(0, 2fr) minmax(0, 1fr) minmax(0, 1.6fr) minmax(0, 0.8fr) minmax(0, 1fr) minmax(0, auto);
     gap: 4px 12px;
     align-items: center;
   }
@@ -88,6 +89,7 @@ export const timelineStyles = css`
   }
   .buttons {
     display: flex;
+    flex-wrap: wrap;
     gap: 4px;
   }
 `;
