@@ -12,7 +12,6 @@
 //   in words the panel shows as they are.
 import { diffLines } from 'diff';
 import type { Item } from './dynamo-json';
-import { tableNameProblem } from './table-designer';
 
 export type BackupType = 'USER' | 'SYSTEM' | 'AWS_BACKUP';
 
@@ -211,21 +210,6 @@ export function zoneLabel(ms: number): string {
   const sign = offset < 0 ? '-' : '+';
   const abs = Math.abs(offset);
   return `${zone} (UTC${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)})`;
-}
-
-/** `<table>-restored-HHMM` (local time), shortened so it stays a valid table name. */
-export function defaultRestoreName(tableName: string, at: number): string {
-  const d = new Date(at);
-  const suffix = `-restored-${pad(d.getHours())}${pad(d.getMinutes())}`;
-  return tableName.slice(0, 255 - suffix.length) + suffix;
-}
-
-/** Why `name` cannot be the restored table's name, or undefined. */
-export function restoreNameProblem(name: string, existing: readonly string[]): string | undefined {
-  const problem = tableNameProblem(name);
-  if (problem) return problem;
-  if (existing.includes(name)) return `Table already exists: ${name}`;
-  return undefined;
 }
 
 export interface DiffCell {

@@ -241,10 +241,10 @@ async function main(): Promise<number> {
     await step('the name of the new table is checked as DynamoDB checks it', async () => {
       const view = timeline(page);
       await view.locator('#target-name input').fill('no');
-      await view.locator('#name-problem', { hasText: '3-255 characters' }).waitFor();
+      await view.locator('#name-problem', { hasText: 'Table names are 3 to 255 characters long' }).waitFor();
       if (!(await view.locator('#restore').evaluate((el) => (el as HTMLButtonElement & { disabled: boolean }).disabled))) throw new Error('Restore is enabled with a bad name');
       await view.locator('#target-name input').fill(TABLE);
-      await view.locator('#name-problem', { hasText: `Table already exists: ${TABLE}` }).waitFor();
+      await view.locator('#name-problem', { hasText: `A table named ${TABLE} already exists` }).waitFor();
     });
 
     await step('restoring the picked second opens the new table with exactly the items it held then', async () => {

@@ -1,19 +1,17 @@
 // The timeline panel's shared logic: bucket sizes, dense series, "just before the last big
-// change", times typed and shown in the local zone, the restore name, and the side-by-side diff.
+// change", times typed and shown in the local zone, and the side-by-side diff (names: names.test.ts).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import {
   bucketFor,
   clampToWindow,
-  defaultRestoreName,
   denseSeries,
   formatLocal,
   formatUtc,
   lastBigChange,
   MAX_BUCKETS,
   parseLocal,
-  restoreNameProblem,
   sideBySide,
   type VolumeSeries,
 } from '../../src/protocol/timeline';
@@ -107,25 +105,6 @@ describe('times in the local zone', () => {
     assert.equal(clampToWindow(5_000, pitr), 11_000);
     assert.equal(clampToWindow(15_432, pitr), 15_000);
     assert.equal(clampToWindow(99_000, pitr), 20_000);
-  });
-});
-
-describe('the restored table name', () => {
-  it('defaults to <table>-restored-HHMM in local time', () => {
-    assert.equal(defaultRestoreName('Orders', new Date(2026, 0, 2, 14, 32).getTime()), 'Orders-restored-1432');
-  });
-
-  it('the default stays a valid table name even for the longest table name', () => {
-    const name = defaultRestoreName('x'.repeat(255), Date.now());
-    assert.equal(name.length, 255);
-    assert.equal(restoreNameProblem(name, []), undefined);
-  });
-
-  it('is checked as DynamoDB checks table names, and against the tables that exist', () => {
-    assert.match(restoreNameProblem('ab', [])!, /3-255 characters/);
-    assert.match(restoreNameProblem('Orders copy', [])!, /letters, digits/);
-    assert.equal(restoreNameProblem('Orders', ['Orders']), 'Table already exists: Orders');
-    assert.equal(restoreNameProblem('Orders_2.v-1', ['Orders']), undefined);
   });
 });
 

@@ -2,8 +2,8 @@
 // wired to a TimelinePanel's handlers. Each checks what the webview can check before sending
 // (a time inside the window, a valid table or backup name) and says why in words.
 import type { RequestMap } from '../../src/protocol/rpc';
-import { clampToWindow, inWindow, restoreNameProblem, type BackupMark, type PreviewResult, type RestoreSource, type TimelineRequests, type TimelineSnapshot } from '../../src/protocol/timeline';
-import { tableNameProblem } from '../../src/protocol/table-designer';
+import { clampToWindow, inWindow, type BackupMark, type PreviewResult, type RestoreSource, type TimelineRequests, type TimelineSnapshot } from '../../src/protocol/timeline';
+import { backupNameProblem, recoveryPeriodProblem, tableNameProblem } from '../../src/protocol/names';
 
 /** The one thing actions need of the webview's Host. */
 export interface Requester<R extends RequestMap> {
@@ -26,14 +26,9 @@ export async function preview(host: TimelineHost, snapshot: TimelineSnapshot, ti
 }
 
 export async function restore(host: TimelineHost, source: RestoreSource, targetName: string, existing: readonly string[] = []): Promise<{ tableName: string; active: boolean }> {
-  const problem = restoreNameProblem(targetName.trim(), existing);
+  const problem = tableNameProblem(targetName.trim(), existing);
   if (problem) throw new ActionProblem(problem);
   return host.request('restore', { source, targetName: targetName.trim() });
-}
-
-/** Why `name` cannot name a backup (the same rule as table names), or undefined. */
-export function backupNameProblem(name: string): string | undefined {
-  return tableNameProblem(name)?.replace('Table names', 'Backup names');
 }
 
 export async function createBackup(host: TimelineHost, name: string): Promise<BackupMark> {
@@ -44,9 +39,9 @@ export async function createBackup(host: TimelineHost, name: string): Promise<Ba
 
 /** Parses the recovery period field: a whole number of days from 1 to 35, as DynamoDB allows. */
 export function recoveryDays(text: string): number {
-  const days = Number(text.trim());
-  if (!/^\d+$/.test(text.trim()) || days < 1 || days > 35) throw new ActionProblem('The recovery period is a whole number of days from 1 to 35');
-  return days;
+  const problem = recoveryPeriodProblem(text);
+  if (problem) throw new ActionProblem(problem);
+  return Number(text.trim());
 }
 
 export async function setPitr(host: TimelineHost, enabled: boolean, daysText?: string): Promise<TimelineSnapshot> {

@@ -17,12 +17,10 @@ import './components/backup-list';
 import { Host, errorText } from '../shared/host';
 import type { MarkerSelectDetail, TimeSelectDetail } from '../shared/components/time-chart';
 import {
-  defaultRestoreName,
   formatLocal,
   formatUtc,
   inWindow,
   parseLocal,
-  restoreNameProblem,
   zoneLabel,
   type BackupMark,
   type PreviewResult,
@@ -32,6 +30,7 @@ import {
   type TimelineViewNotifications,
   type TimelineViewState,
 } from '../../src/protocol/timeline';
+import { defaultBackupName, restoredTableName, tableNameProblem } from '../../src/protocol/names';
 import * as actions from './actions';
 import { chartData, jumpTargets, previewSummary } from './state';
 import { timelineStyles } from './styles';
@@ -79,7 +78,7 @@ export class TimelineApp extends LitElement {
     const saved = host.state ?? {};
     try {
       const s = await host.request('ready', undefined);
-      this.targetName = saved.targetName ?? defaultRestoreName(s.tableName, Date.now());
+      this.targetName = saved.targetName ?? restoredTableName(s.tableName, new Date());
       this.applySnapshot(s);
       if (saved.selected !== undefined && inWindow(saved.selected, s.pitr)) this.select(saved.selected);
     } catch (e) {
@@ -91,7 +90,7 @@ export class TimelineApp extends LitElement {
     const first = this.snapshot === undefined;
     this.snapshot = s;
     if (first || !this.days) this.days = String(s.pitr?.recoveryPeriodInDays ?? '');
-    this.backupName ||= `${s.tableName}-${formatLocal(s.now).replace(/[^0-9]/g, '').slice(0, 12)}`;
+    this.backupName ||= defaultBackupName(s.tableName, new Date(s.now));
     // the window moves on; a pick that fell out of it is no longer restorable
     if (this.selected !== undefined && !inWindow(this.selected, s.pitr)) {
       this.selected = undefined;
@@ -201,8 +200,7 @@ export class TimelineApp extends LitElement {
   private restored(r: { tableName: string; active: boolean }): string {
     const name = r.tableName;
     // the next restore gets a fresh default; the one just used is taken now
-    this.targetName = this.snapshot ? defaultRestoreName(this.snapshot.tableName, Date.now()) : '';
-    if (this.targetName === name) this.targetName = `${name}-2`;
+    this.targetName = this.snapshot ? restoredTableName(this.snapshot.tableName, new Date(), [name]) : '';
     this.persist();
     return r.active ? `Restored into ${name}: it is open in the items panel` : `${name} is still being restored; it appears in the explorer when ready`;
   }
@@ -297,7 +295,7 @@ export class TimelineApp extends LitElement {
   }
 
   private renderRestore(s: TimelineSnapshot) {
-    const problem = restoreNameProblem(this.targetName.trim(), [s.tableName]);
+    const problem = tableNameProblem(this.targetName.trim(), [s.tableName]);
     const restoring = this.busy === 'restore';
     return html`<section aria-label="Restore">
       <h3>Restore into a new table</h3>

@@ -21,6 +21,16 @@ export const COMMANDS = {
   putItem: 'dynamoWorkspace.putItem',
   importItems: 'dynamoWorkspace.importItems',
   exportItems: 'dynamoWorkspace.exportItems',
+  // time to live (ttl.ts)
+  enableTtl: 'dynamoWorkspace.enableTtl',
+  disableTtl: 'dynamoWorkspace.disableTtl',
+  // backups and point-in-time recovery (backups.ts)
+  createBackup: 'dynamoWorkspace.createBackup',
+  deleteBackup: 'dynamoWorkspace.deleteBackup',
+  restoreBackup: 'dynamoWorkspace.restoreBackup',
+  enablePitr: 'dynamoWorkspace.enablePitr',
+  disablePitr: 'dynamoWorkspace.disablePitr',
+  setRecoveryPeriod: 'dynamoWorkspace.setRecoveryPeriod',
   // the backup/PITR timeline (timeline.ts)
   openTimeline: 'dynamoWorkspace.openTimeline',
 } as const;

@@ -2,11 +2,13 @@
 // registerXCommands in its own file here, and one line below.
 import type * as vscode from 'vscode';
 import type { EndpointSecurity } from '../endpoint-security';
+import { registerBackupCommands } from './backups';
 import { registerConnectionCommands } from './connections';
 import type { CommandContext } from './context';
 import { registerEndpointCommands } from './endpoint';
 import { itemsPanelContext, registerItemCommands } from './items';
 import { designerContext, registerTableCommands } from './tables';
+import { registerTtlCommands } from './ttl';
 import { registerTimelineCommands } from './timeline';
 import { registerDesignerPanel } from '../panels/designer-registration';
 import { registerItemsPanel } from '../panels/items-registration';
@@ -26,6 +28,8 @@ export function registerCommands(ctx: CommandContext & { security: EndpointSecur
     ...registerEndpointCommands(ctx),
     ...registerTableCommands(ctx),
     ...registerItemCommands(ctx),
+    ...registerTtlCommands(ctx),
+    ...registerBackupCommands(ctx),
     ...registerTimelineCommands(ctx),
   ];
 }

@@ -20,7 +20,6 @@ import { panels } from './registry';
 import {
   bucketFor,
   denseSeries,
-  restoreNameProblem,
   type BackupMark,
   type PitrState,
   type PreviewResult,
@@ -30,6 +29,7 @@ import {
   type TimelineSnapshot,
   type TimelineViewNotifications,
 } from '../../protocol/timeline';
+import { tableNameProblem } from '../../protocol/names';
 
 export interface TimelinePanelContext {
   extensionUri: vscode.Uri;
@@ -199,7 +199,7 @@ export class TimelinePanel implements vscode.Disposable {
 
   /** Starts the restore, then waits (cancellable) for the new table to be ACTIVE and opens it. */
   async restore(source: RestoreSource, targetName: string): Promise<{ tableName: string; active: boolean }> {
-    const problem = restoreNameProblem(targetName, await listAllTables(this.connection));
+    const problem = tableNameProblem(targetName, await listAllTables(this.connection));
     if (problem) throw new ConnectionError('ValidationException', problem);
     const what = 'time' in source ? `${this.tableName} as of ${new Date(source.time).toLocaleString()}` : `backup ${source.backupName}`;
     return vscode.window.withProgress(
