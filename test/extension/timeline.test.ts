@@ -8,7 +8,7 @@ import type { DynamoWorkspaceApi } from '../../src/extension/activate';
 import type { Connection } from '../../src/extension/connection';
 import { RemoteConnection } from '../../src/extension/remote';
 import { TimelinePanel, type TimelinePanelContext } from '../../src/extension/panels/timeline-panel';
-import { api, closeAllEditors, uniqueName, waitFor } from './helpers';
+import { api, children, closeAllEditors, uniqueName, waitFor } from './helpers';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** Until the clock is `margin` ms past the whole second after `t`: the next write lands in a later second. */
@@ -133,5 +133,16 @@ describe('the backup/PITR timeline panel', () => {
     await waitFor('the timeline tab to be active', () => vscode.window.tabGroups.activeTabGroup.activeTab?.label === title);
     const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.label === title);
     assert.equal(tabs.length, 1);
+  });
+
+  it("Open Timeline on a table's Backups row opens that table's timeline", async () => {
+    const tableName = uniqueName('FromRow');
+    await workspace.send('CreateTable', { TableName: tableName, KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }], AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }], BillingMode: 'PAY_PER_REQUEST' });
+    a.tree.refresh();
+    const root = (await children(a)).find((r) => r.node.type === 'connection' && r.node.entry.id === workspace.id)!;
+    const table = await waitFor('the table row', async () => (await children(a, root.node)).find((c) => c.label === tableName));
+    const backups = await waitFor('its Backups row', async () => (await children(a, table.node)).find((c) => c.label === 'Backups'));
+    const title = await vscode.commands.executeCommand<string>('dynamoWorkspace.openTimeline', backups.node);
+    assert.match(title ?? '', new RegExp(`^${tableName} — .* — timeline$`));
   });
 });
