@@ -43,7 +43,6 @@ export interface VolumeSeries {
 }
 
 export interface TimelineSnapshot {
-  connectionId: string;
   tableName: string;
   connectionLabel: string;
   /** key attribute names, partition key first */

@@ -276,6 +276,26 @@ async function main(): Promise<number> {
       if (typed !== formatLocal(picked)) throw new Error(`after the reload the time field says ${typed}`);
       await shot('timeline-04-after-reload');
     });
+
+    await step('in a dark theme the panel, the chart and the diff follow the theme colours', async () => {
+      const frame = await wb.webviewFrame(page, 'timeline-app');
+      const before = await frame.evaluate(() => getComputedStyle(document.body).backgroundColor);
+      await wb.runCommand(page, 'Preferences: Color Theme');
+      await page.locator('.quick-input-widget input').fill('Dark Modern');
+      await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Dark Modern' }).first().click();
+      await frame.waitForFunction((b) => getComputedStyle(document.body).backgroundColor !== b, before, { timeout: 10_000 });
+      // (no helper functions inside evaluate: the test's bundler would name them with a helper the page lacks)
+      const colours = await timeline(page).locator('timeline-diff').evaluate((el) => ({
+        page: getComputedStyle(document.body).backgroundColor,
+        removed: getComputedStyle(el.shadowRoot!.querySelector('.cell.removed')!).backgroundColor,
+        added: getComputedStyle(el.shadowRoot!.querySelector('.cell.added')!).backgroundColor,
+      }));
+      if (colours.removed === colours.page || colours.added === colours.page || colours.removed === colours.added) throw new Error(`the diff's lines do not stand out: ${JSON.stringify(colours)}`);
+      await shot('timeline-05-dark');
+      const csp = runner!.csp;
+      await csp.collect();
+      if (csp.violations.length) throw new Error(`${csp.violations.length} CSP violations, the first: ${csp.violations[0]}`);
+    });
   } catch {
     // the failed step has been recorded with its screenshot
   } finally {

@@ -10,7 +10,6 @@ const T0 = Date.UTC(2026, 11, 6, 5, 0, 0);
 
 function snapshot(patch: Partial<TimelineSnapshot> = {}): TimelineSnapshot {
   return {
-    connectionId: 'workspace:x',
     tableName: 'Orders',
     connectionLabel: 'ws',
     keyNames: ['id'],

@@ -139,7 +139,6 @@ export class TimelinePanel implements vscode.Disposable {
       }),
     ]);
     const snapshot: TimelineSnapshot = {
-      connectionId: this.connection.id,
       tableName: this.tableName,
       connectionLabel: this.connection.label,
       keyNames: [partition.name, ...(sort ? [sort.name] : [])],
