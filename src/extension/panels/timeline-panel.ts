@@ -12,6 +12,8 @@
 import * as vscode from 'vscode';
 import type { Connection } from '../connection';
 import { ConnectionError, describeError, isUnsupported } from '../connection';
+import { showMessage } from '../notify';
+import { restoreWithProgress } from '../restore-progress';
 import { describeTable, keyElements, listAllTables } from '../tables';
 import type { EmbeddedConnection, TableHistory } from '../workspace-db';
 import { WebviewHost, type Handlers } from './webview-host';
@@ -44,8 +46,6 @@ export interface TimelinePanelContext {
 
 /** At most this many differing items reach the webview per preview. */
 export const PREVIEW_LIMIT = 100;
-/** How often a restore in progress asks whether the new table is ACTIVE. */
-const RESTORE_POLL_MS = 500;
 /** Without a PITR window, the chart covers the last hour (and every backup). */
 const DEFAULT_SPAN_MS = 3600_000;
 
@@ -201,33 +201,23 @@ export class TimelinePanel implements vscode.Disposable {
     const problem = tableNameProblem(targetName, await listAllTables(this.connection));
     if (problem) throw new ConnectionError('ValidationException', problem);
     const what = 'time' in source ? `${this.tableName} as of ${new Date(source.time).toLocaleString()}` : `backup ${source.backupName}`;
-    return vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Restoring ${what} into ${targetName}`, cancellable: true },
-      async (progress, token) => {
-        progress.report({ message: 'reading the history…' });
-        if ('time' in source) {
-          await this.connection.send('RestoreTableToPointInTime', { SourceTableName: this.tableName, TargetTableName: targetName, RestoreDateTime: source.time / 1000 });
-        } else {
-          await this.connection.send('RestoreTableFromBackup', { BackupArn: source.backupArn, TargetTableName: targetName });
-        }
-        this.ctx.onDidChangeTables(this.connection.id);
-        // The service builds the table on its own from here: cancelling stops the waiting, not the restore.
-        while (!token.isCancellationRequested) {
-          const status = (await describeTable(this.connection, targetName)).TableStatus;
-          if (status === 'ACTIVE') break;
-          progress.report({ message: `${targetName} is ${status ?? 'being created'}…` });
-          await new Promise((resolve) => setTimeout(resolve, RESTORE_POLL_MS));
-        }
-        this.ctx.onDidChangeTables(this.connection.id);
-        if (token.isCancellationRequested) {
-          this.lastStatus = `Stopped waiting: ${targetName} is still being restored and appears in the explorer when it is ready`;
-          void vscode.window.showInformationMessage(this.lastStatus);
-          return { tableName: targetName, active: false };
-        }
-        await this.ctx.openItems(this.connection.id, targetName);
-        return { tableName: targetName, active: true };
-      },
-    );
+    const active = await restoreWithProgress(this.connection, {
+      title: `Restoring ${what} into ${targetName}`,
+      targetName,
+      start: () =>
+        'time' in source
+          ? this.connection.send('RestoreTableToPointInTime', { SourceTableName: this.tableName, TargetTableName: targetName, RestoreDateTime: source.time / 1000 })
+          : this.connection.send('RestoreTableFromBackup', { BackupArn: source.backupArn, TargetTableName: targetName }),
+      created: () => this.ctx.onDidChangeTables(this.connection.id),
+    });
+    this.ctx.onDidChangeTables(this.connection.id);
+    if (!active) {
+      this.lastStatus = `Stopped waiting: ${targetName} is still being restored and appears in the explorer when it is ready`;
+      void showMessage('info', this.lastStatus);
+      return { tableName: targetName, active: false };
+    }
+    await this.ctx.openItems(this.connection.id, targetName);
+    return { tableName: targetName, active: true };
   }
 
   async createBackup(name: string): Promise<BackupMark> {
