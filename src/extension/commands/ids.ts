@@ -21,6 +21,8 @@ export const COMMANDS = {
   putItem: 'dynamoWorkspace.putItem',
   importItems: 'dynamoWorkspace.importItems',
   exportItems: 'dynamoWorkspace.exportItems',
+  // capacity and cost (capacity.ts)
+  openCapacity: 'dynamoWorkspace.openCapacity',
   // time to live (ttl.ts)
   enableTtl: 'dynamoWorkspace.enableTtl',
   disableTtl: 'dynamoWorkspace.disableTtl',
@@ -31,6 +33,8 @@ export const COMMANDS = {
   enablePitr: 'dynamoWorkspace.enablePitr',
   disablePitr: 'dynamoWorkspace.disablePitr',
   setRecoveryPeriod: 'dynamoWorkspace.setRecoveryPeriod',
+  // the backup/PITR timeline (timeline.ts)
+  openTimeline: 'dynamoWorkspace.openTimeline',
 } as const;
 
 export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];
