@@ -72,10 +72,14 @@ export interface StreamSession {
   dropped: number;
   cap: number;
   status: ReadingStatus;
+  /** shard id -> last sequence number read */
+  positions: Record<string, string>;
 }
 
 /** The view's own state, kept by VS Code across hides and window reloads (getState/setState). */
 export interface StreamViewState {
+  connectionId?: string;
+  tableName?: string;
   filter: StreamFilter;
   /** arrival number the view froze at, when paused */
   pausedAt?: number;
@@ -109,7 +113,7 @@ export type StreamRequests = {
 
 /** host -> webview notifications */
 export type StreamHostNotifications = {
-  records: { records: StreamRecordView[]; dropped: number };
+  records: { records: StreamRecordView[]; dropped: number; positions: Record<string, string> };
   status: ReadingStatus;
   /** a new session (the stream was enabled, replaced or replayed elsewhere): start over */
   session: StreamSession;
@@ -117,8 +121,8 @@ export type StreamHostNotifications = {
 
 /** webview -> host notifications */
 export type StreamViewNotifications = {
-  /** where each shard was read up to, as the view last saved it (for the serializer) */
-  state: { positions: Record<string, string> };
+  /** what the view shows, in words (for tests and the accessibility of the status line) */
+  status: { message: string };
 };
 
 /** A record of GetRecords' output (wire JSON) as a row; undefined for shapes it cannot read. */

@@ -1,0 +1,239 @@
+// The stream view of one table: the webview app in webview/stream, fed by a StreamTailer that
+// reads the table's latest stream through connection.sendStreams (so a remote DynamoDB stream is
+// tailed the same way as the workspace engine's).
+//
+// Invariants:
+// - One panel per connection and table; it reads only while visible (a hidden panel stops its
+//   tailer and picks up after the last sequence number of each shard when shown again).
+// - The host keeps the records (at most RECORD_CAP) and hands them all to each `ready`, so a page
+//   torn down while hidden comes back whole; notifications carry only what is new, numbered, and
+//   the view ignores numbers it already has.
+// - After a window reload the serializer revives the panel from the view's saved state: its
+//   records and each shard's position, so reading resumes where it stopped.
+import * as vscode from 'vscode';
+import type { Connection } from '../connection';
+import { ConnectionError } from '../connection';
+import { NOT_YET_AVAILABLE } from '../features';
+import { streamsMissing } from '../features';
+import { describeTable } from '../tables';
+import { WebviewHost, type Handlers } from './webview-host';
+import { StreamTailer } from './stream-tailer';
+import type { Item } from '../../protocol/dynamo-json';
+import {
+  appendCapped,
+  RECORD_CAP,
+  STREAM_VIEW_TYPES,
+  type ReadingStatus,
+  type StreamAvailability,
+  type StreamHostNotifications,
+  type StreamRecordView,
+  type StreamRequests,
+  type StreamSession,
+  type StreamStart,
+  type StreamViewNotifications,
+  type StreamViewState,
+  type StreamViewType,
+} from '../../protocol/stream-view';
+
+export interface StreamPanelContext {
+  extensionUri: vscode.Uri;
+  getConnection(id: string): Promise<Connection>;
+  /** opens one item, by its key, in the items panel */
+  openItem(connectionId: string, tableName: string, key: Item): Promise<void>;
+  /** the table's stream was turned on here: the tree shows it */
+  onDidChangeTable?(connectionId: string, tableName: string): void;
+}
+
+const panels = new Map<string, StreamPanel>();
+
+function panelKey(connectionId: string, tableName: string): string {
+  return `${connectionId}\u0000${tableName}`;
+}
+
+export class StreamPanel implements vscode.Disposable {
+  static readonly viewType = 'dynamoWorkspace.stream';
+  readonly host: WebviewHost<StreamRequests, StreamHostNotifications, StreamViewNotifications>;
+  private session: StreamSession | undefined;
+  private tailer: StreamTailer | undefined;
+  private readonly disposables: vscode.Disposable[] = [];
+  /** what the view last said it shows (tests read it) */
+  lastStatus = '';
+
+  static async show(ctx: StreamPanelContext, connectionId: string, tableName: string): Promise<StreamPanel> {
+    const existing = panels.get(panelKey(connectionId, tableName));
+    if (existing) {
+      existing.host.panel.reveal(undefined, false);
+      return existing;
+    }
+    const connection = await ctx.getConnection(connectionId);
+    const webviewPanel = vscode.window.createWebviewPanel(StreamPanel.viewType, panelTitle(tableName, connection), vscode.ViewColumn.Active, { enableScripts: true, enableFindWidget: true });
+    return StreamPanel.adopt(ctx, connection, tableName, webviewPanel);
+  }
+
+  /** A panel VS Code restored after a window reload, with the state its view last saved. */
+  static async revive(ctx: StreamPanelContext, webviewPanel: vscode.WebviewPanel, state: StreamViewState | undefined): Promise<StreamPanel | undefined> {
+    if (!state?.connectionId || !state.tableName) {
+      webviewPanel.dispose();
+      return undefined;
+    }
+    const connection = await ctx.getConnection(state.connectionId);
+    webviewPanel.title = panelTitle(state.tableName, connection);
+    return StreamPanel.adopt(ctx, connection, state.tableName, webviewPanel, state);
+  }
+
+  private static adopt(ctx: StreamPanelContext, connection: Connection, tableName: string, webviewPanel: vscode.WebviewPanel, saved?: StreamViewState): StreamPanel {
+    const key = panelKey(connection.id, tableName);
+    const panel = new StreamPanel(ctx, connection, tableName, webviewPanel, saved);
+    panels.set(key, panel);
+    webviewPanel.onDidDispose(() => {
+      if (panels.get(key) === panel) panels.delete(key);
+      panel.dispose();
+    });
+    return panel;
+  }
+
+  static find(connectionId: string, tableName: string): StreamPanel | undefined {
+    return panels.get(panelKey(connectionId, tableName));
+  }
+
+  static all(): StreamPanel[] {
+    return [...panels.values()];
+  }
+
+  private constructor(
+    private readonly ctx: StreamPanelContext,
+    readonly connection: Connection,
+    readonly tableName: string,
+    panel: vscode.WebviewPanel,
+    private readonly saved?: StreamViewState,
+  ) {
+    this.host = new WebviewHost<StreamRequests, StreamHostNotifications, StreamViewNotifications>(panel, ctx.extensionUri, 'stream', `${panelTitle(tableName, connection)} — stream`, this.handlers());
+    this.host.onView('status', ({ message }) => (this.lastStatus = message));
+    this.disposables.push(
+      this.host,
+      panel.onDidChangeViewState(() => (panel.visible ? this.resume() : this.pause())),
+    );
+  }
+
+  /** Requests as the webview sends them; also used by the integration tests. */
+  readonly handlers = (): Handlers<StreamRequests> => ({
+    ready: () => this.ready(),
+    replay: () => this.restart('TRIM_HORIZON'),
+    tailLatest: () => this.restart('LATEST'),
+    enableStream: ({ viewType }) => this.enableStream(viewType),
+    openItem: ({ keys }) => this.ctx.openItem(this.connection.id, this.tableName, keys),
+  });
+
+  get records(): readonly StreamRecordView[] {
+    return this.session?.records ?? [];
+  }
+
+  get isReading(): boolean {
+    return !!this.tailer?.isRunning;
+  }
+
+  private async ready(): Promise<StreamSession> {
+    if (!this.session) {
+      const saved = this.saved;
+      this.session = await this.newSession(saved?.start ?? 'LATEST', saved?.records ?? [], saved?.dropped ?? 0, saved?.positions ?? {});
+    }
+    if (this.host.panel.visible) this.resume();
+    return this.session;
+  }
+
+  private async newSession(start: StreamStart, records: StreamRecordView[], dropped: number, positions: Record<string, string>): Promise<StreamSession> {
+    const desc = await describeTable(this.connection, this.tableName);
+    const keyNames = ['HASH', 'RANGE'].flatMap((type) => desc.KeySchema.filter((k) => k.KeyType === type).map((k) => k.AttributeName));
+    let availability: StreamAvailability;
+    if (desc.StreamSpecification?.StreamEnabled && desc.LatestStreamArn) {
+      const viewType = desc.StreamSpecification.StreamViewType as StreamViewType | undefined;
+      availability = { state: 'on', stream: { arn: desc.LatestStreamArn, viewType, label: (desc as { LatestStreamLabel?: string }).LatestStreamLabel } };
+    } else if (await streamsMissing(this.connection)) {
+      availability = { state: 'unavailable', reason: this.connection.kind === 'remote' ? 'This database does not answer the DynamoDB Streams API' : NOT_YET_AVAILABLE };
+    } else availability = { state: 'off' };
+    // a reload restored records of a stream that was since replaced: they are kept, the positions are not
+    const sameStream = availability.state === 'on' && this.session?.availability.state === 'on' ? this.session.availability.stream.arn === availability.stream.arn : true;
+    return {
+      connectionId: this.connection.id,
+      connectionLabel: this.connection.label,
+      tableName: this.tableName,
+      keyNames,
+      availability,
+      start,
+      records,
+      dropped,
+      cap: RECORD_CAP,
+      status: { reading: 'stopped' },
+      positions: sameStream ? positions : {},
+    };
+  }
+
+  /** Starts (or restarts after a hide) reading the stream. */
+  private resume(): void {
+    const s = this.session;
+    if (!s || s.availability.state !== 'on' || this.tailer?.isRunning) return;
+    const last = s.records[s.records.length - 1];
+    // a round still in flight when its tailer was replaced (replay, hide) delivers nothing
+    const tailer: StreamTailer = new StreamTailer(this.connection, {
+      arn: s.availability.stream.arn,
+      start: s.start,
+      resume: s.positions,
+      firstN: last ? last.n + 1 : s.dropped,
+      onRecords: (records) => tailer === this.tailer && this.deliver(records),
+      onStatus: (status) => tailer === this.tailer && this.setStatus(status),
+    });
+    this.tailer = tailer;
+    tailer.start();
+  }
+
+  private pause(): void {
+    const tailer = this.tailer;
+    if (!tailer) return;
+    if (this.session) this.session.positions = tailer.positions();
+    this.tailer = undefined;
+    tailer.stop();
+    this.setStatus({ reading: 'stopped' });
+  }
+
+  private deliver(records: StreamRecordView[]): void {
+    const s = this.session;
+    if (!s || !this.tailer) return;
+    s.dropped += appendCapped(s.records, records, s.cap);
+    s.positions = this.tailer.positions();
+    this.host.notify('records', { records, dropped: s.dropped, positions: s.positions });
+  }
+
+  private setStatus(status: ReadingStatus): void {
+    if (!this.session) return;
+    const before = this.session.status;
+    this.session.status = status;
+    // the pace changes with every idle round: only a change of state or error is worth a message
+    if (before.reading !== status.reading || before.error !== status.error || before.shards !== status.shards) this.host.notify('status', status);
+  }
+
+  /** Clears the records and reads again from `start`. */
+  private async restart(start: StreamStart): Promise<StreamSession> {
+    this.pause();
+    this.session = await this.newSession(start, [], 0, {});
+    if (this.host.panel.visible) this.resume();
+    return this.session;
+  }
+
+  private async enableStream(viewType: StreamViewType): Promise<StreamSession> {
+    if (!STREAM_VIEW_TYPES.includes(viewType)) throw new ConnectionError('ValidationException', `StreamViewType must be one of ${STREAM_VIEW_TYPES.join(', ')}`);
+    await this.connection.send('UpdateTable', { TableName: this.tableName, StreamSpecification: { StreamEnabled: true, StreamViewType: viewType } });
+    this.ctx.onDidChangeTable?.(this.connection.id, this.tableName);
+    return this.restart('LATEST');
+  }
+
+  dispose(): void {
+    this.pause();
+    for (const d of this.disposables) d.dispose();
+    this.disposables.length = 0;
+  }
+}
+
+/** The same table on two connections gets two panels: the title says which is which. */
+export function panelTitle(tableName: string, connection: Pick<Connection, 'label'>): string {
+  return `${tableName} stream — ${connection.label}`;
+}
