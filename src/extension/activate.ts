@@ -12,6 +12,8 @@ import { ConnectionManager } from './manager';
 import { DesignerPanel } from './panels/designer-panel';
 import { lastMessage } from './notify';
 import { ItemsPanel } from './panels/items-panel';
+import { StreamPanel } from './panels/stream-panel';
+import { registerStreamPanel } from './panels/stream-registration';
 import { EndpointStatus } from './status';
 import { ExplorerTree } from './tree';
 
@@ -20,6 +22,7 @@ export interface DynamoWorkspaceApi {
   tree: ExplorerTree;
   status: EndpointStatus;
   itemsPanels(): ItemsPanel[];
+  streamPanels(): StreamPanel[];
   designer(): DesignerPanel | undefined;
   /** the last message shown to the user (toasts are hidden in the test host) */
   lastMessage: typeof lastMessage;
@@ -47,6 +50,7 @@ export function activate(context: vscode.ExtensionContext): DynamoWorkspaceApi {
     view,
     status,
     ...registerCommands({ extensionUri: context.extensionUri, manager: m, tree, log, security }),
+    registerStreamPanel({ extensionUri: context.extensionUri, manager: m, tree, log }),
     // endpoint.host beyond loopback is honoured only once the workspace is trusted.
     vscode.workspace.onDidGrantWorkspaceTrust(() => {
       for (const db of m.workspaceDatabases()) if (db.state === 'open') void db.startEndpoint().catch(() => undefined);
@@ -75,6 +79,7 @@ export function activate(context: vscode.ExtensionContext): DynamoWorkspaceApi {
     tree,
     status,
     itemsPanels: () => ItemsPanel.all(),
+    streamPanels: () => StreamPanel.all(),
     designer: () => DesignerPanel.active,
     lastMessage,
     startup: { activateMs, databasesBusyAtReturn: m.workspaceDatabases().filter((d) => d.state !== 'closed').length },

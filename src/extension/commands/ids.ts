@@ -21,6 +21,8 @@ export const COMMANDS = {
   putItem: 'dynamoWorkspace.putItem',
   importItems: 'dynamoWorkspace.importItems',
   exportItems: 'dynamoWorkspace.exportItems',
+  // the stream view (streams.ts)
+  openStream: 'dynamoWorkspace.openStream',
 } as const;
 
 export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];

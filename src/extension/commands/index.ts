@@ -6,6 +6,7 @@ import { registerConnectionCommands } from './connections';
 import type { CommandContext } from './context';
 import { registerEndpointCommands } from './endpoint';
 import { registerItemCommands } from './items';
+import { registerStreamCommands } from './streams';
 import { registerTableCommands } from './tables';
 
 export type { CommandContext } from './context';
@@ -17,5 +18,6 @@ export function registerCommands(ctx: CommandContext & { security: EndpointSecur
     ...registerEndpointCommands(ctx),
     ...registerTableCommands(ctx),
     ...registerItemCommands(ctx),
+    ...registerStreamCommands(ctx),
   ];
 }
