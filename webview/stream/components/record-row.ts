@@ -10,11 +10,11 @@ import { rowStyles } from '../styles';
 
 const ICONS = { INSERT: 'diff-added', MODIFY: 'diff-modified', REMOVE: 'diff-removed' } as const;
 
-/** Local time with seconds and milliseconds; the title gives the UTC time. */
+/** Local time to the second (DynamoDB rounds ApproximateCreationDateTime); the title gives UTC. */
 export function timeText(ms: number): string {
   const d = new Date(ms);
-  const pad = (n: number, w = 2) => String(n).padStart(w, '0');
-  return `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${pad(d.getMilliseconds(), 3)}`;
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
 }
 
 @customElement('stream-record-row')
