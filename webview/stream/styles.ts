@@ -1,33 +1,12 @@
 // The stream view's styles: VS Code theme variables only (the event colours are the SCM
 // decorations' added / modified / deleted, the diff cells the diff editor's backgrounds).
 import { css } from 'lit';
+import { panelLayout } from '../shared/panel-styles';
 
-export const appStyles = css`
-  :host {
-    display: flex;
-    flex-direction: column;
-    height: 100vh;
-    width: 100%;
-    min-width: 0;
-    box-sizing: border-box;
-    overflow-wrap: anywhere;
-  }
-  header {
-    display: flex;
-    align-items: center;
-    gap: 8px;
-    padding: 8px 12px 4px;
-    flex-wrap: wrap;
-  }
-  h1 {
-    font-size: 1.25em;
-    font-weight: 600;
-    margin: 0;
-    display: flex;
-    align-items: center;
-    gap: 6px;
-    min-width: 0;
-  }
+// the shared column and header (panelLayout), then the stream view's own parts
+export const appStyles = [
+  panelLayout,
+  css`
   .muted {
     color: var(--vscode-descriptionForeground);
   }
@@ -88,7 +67,8 @@ export const appStyles = css`
   vscode-progress-bar {
     margin: 0 12px;
   }
-`;
+`,
+];
 
 export const rowStyles = css`
   :host {
