@@ -76,10 +76,15 @@ function assertInOrder(got: Row[], expected: string[]): void {
   }
 }
 
-/** An SDK client on the workspace endpoint (its port changes with every window load). */
-function connect(): DynamoDBClient {
-  const endpoint = fs.readFileSync(path.join(workspace, '.dynamodb', 'ENDPOINT'), 'utf8').trim();
-  return new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
+let endpointUsed = '';
+
+/** An SDK client on the workspace endpoint; its port changes with every window load, so after a reload it waits for a new one. */
+async function connect(page: Page): Promise<DynamoDBClient> {
+  const read = () => fs.readFileSync(path.join(workspace, '.dynamodb', 'ENDPOINT'), 'utf8').trim();
+  for (let i = 0; i < 150 && (!read() || read() === endpointUsed); i++) await page.waitForTimeout(200);
+  if (read() === endpointUsed) throw new Error(`the endpoint is still ${endpointUsed}`);
+  endpointUsed = read();
+  return new DynamoDBClient({ endpoint: endpointUsed, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
 }
 
 /** Answers the .gitignore offer, so the toast does not cover the view in the pictures. */
@@ -103,7 +108,7 @@ async function main(): Promise<number> {
     await step('the workspace endpoint answers an SDK client, which creates a table with a stream of new and old images', async () => {
       await wb.openWorkbench(page, url!, (p) => wb.activityBarItem(p, 'Dynamo Workspace'));
       await page.locator('.statusbar-item', { hasText: /127\.0\.0\.1:\d+/ }).waitFor({ timeout: 30_000 });
-      client = connect();
+      client = await connect(page);
       const schema = {
         KeySchema: [{ AttributeName: 'customer', KeyType: 'HASH' as const }, { AttributeName: 'orderId', KeyType: 'RANGE' as const }],
         AttributeDefinitions: [{ AttributeName: 'customer', AttributeType: 'S' as const }, { AttributeName: 'orderId', AttributeType: 'N' as const }],
@@ -204,7 +209,7 @@ async function main(): Promise<number> {
       await page.locator('.monaco-workbench .part.activitybar').waitFor({ timeout: 60_000 });
       client!.destroy();
       await page.locator('.statusbar-item', { hasText: /127\.0\.0\.1:\d+/ }).waitFor({ timeout: 30_000 });
-      client = connect();
+      client = await connect(page);
       const frame = await streamView(page);
       assertInOrder(await waitForRows(page, frame, 6, 30_000), ['INSERT customer=early · orderId=0', ...written, 'INSERT customer=carol · orderId=3']);
       await frame.locator('stream-record-row[data-event="MODIFY"] tr.changed').waitFor({ timeout: 5_000 });

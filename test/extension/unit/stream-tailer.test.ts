@@ -79,6 +79,20 @@ test('TRIM_HORIZON reads a parent shard to its end before its child, so rollover
   await db.close();
 });
 
+test('a child shard waits until its parent, longer than one page of GetRecords, is read to its end', async () => {
+  const { db, arn, streams, put, rollover } = await openWithStream();
+  for (let i = 0; i < 1100; i++) await put('bulk', i);
+  await rollover();
+  await put('after', 0);
+  const c = collector();
+  const tailer = new StreamTailer(streams, { arn, start: 'TRIM_HORIZON', onRecords: c.onRecords });
+  for (let i = 0; i < 6 && c.got.length < 1101; i++) await tailer.round();
+  assert.equal(c.got.length, 1101);
+  assert.equal(summary(c.got[1100]!), 'INSERT after/0', 'the child shard\'s record comes after all of its parent\'s');
+  assert.deepEqual(c.got.map((r) => r.n), [...Array(1101).keys()]);
+  await db.close();
+});
+
 test('LATEST follows the open shard into the child that replaces it', async () => {
   const { db, arn, streams, put, rollover } = await openWithStream();
   await put('before', 0);
