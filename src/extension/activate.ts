@@ -12,8 +12,8 @@ import { ConnectionManager } from './manager';
 import { DesignerPanel } from './panels/designer-panel';
 import { lastMessage } from './notify';
 import { ItemsPanel } from './panels/items-panel';
-import { StreamPanel } from './panels/stream-panel';
-import { registerStreamPanel } from './panels/stream-registration';
+import type { StreamPanel } from './panels/stream-panel';
+import { streamPanels } from './panels/stream-registration';
 import { EndpointStatus } from './status';
 import { ExplorerTree } from './tree';
 
@@ -50,7 +50,6 @@ export function activate(context: vscode.ExtensionContext): DynamoWorkspaceApi {
     view,
     status,
     ...registerCommands({ extensionUri: context.extensionUri, manager: m, tree, log, security }),
-    registerStreamPanel({ extensionUri: context.extensionUri, manager: m, tree, log }),
     // endpoint.host beyond loopback is honoured only once the workspace is trusted.
     vscode.workspace.onDidGrantWorkspaceTrust(() => {
       for (const db of m.workspaceDatabases()) if (db.state === 'open') void db.startEndpoint().catch(() => undefined);
@@ -79,7 +78,7 @@ export function activate(context: vscode.ExtensionContext): DynamoWorkspaceApi {
     tree,
     status,
     itemsPanels: () => ItemsPanel.all(),
-    streamPanels: () => StreamPanel.all(),
+    streamPanels,
     designer: () => DesignerPanel.active,
     lastMessage,
     startup: { activateMs, databasesBusyAtReturn: m.workspaceDatabases().filter((d) => d.state !== 'closed').length },

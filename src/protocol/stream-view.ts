@@ -78,8 +78,6 @@ export interface StreamSession {
 
 /** The view's own state, kept by VS Code across hides and window reloads (getState/setState). */
 export interface StreamViewState {
-  connectionId?: string;
-  tableName?: string;
   filter: StreamFilter;
   /** arrival number the view froze at, when paused */
   pausedAt?: number;

@@ -125,7 +125,12 @@ async function main(): Promise<number> {
 
     await step("the table's menu opens the stream view, waiting for new records", async () => {
       await wb.sideBarTreeItem(page, TABLE).click({ button: 'right' });
-      await page.locator('.context-view .action-label', { hasText: 'Open Stream View' }).click();
+      const item = page.locator('.context-view .action-label', { hasText: 'Open Stream View' });
+      await item.waitFor();
+      // the menu takes a moment to settle: a click too soon leaves it open with nothing run
+      await page.waitForTimeout(300);
+      await item.hover();
+      await item.click();
       const frame = await streamView(page);
       await frame.locator('#empty', { hasText: 'Waiting for changes' }).waitFor({ timeout: 20_000 });
       await frame.locator('#stream-info', { hasText: 'NEW_AND_OLD_IMAGES' }).waitFor();

@@ -50,11 +50,9 @@ export function filterIsActive(filter: StreamFilter): boolean {
 }
 
 /** What VS Code keeps for the panel: enough for the serializer to bring the same view back. */
-export function savedState(view: Omit<StreamViewState, 'records' | 'dropped' | 'positions' | 'start' | 'connectionId' | 'tableName'>, session: StreamSession, book: RecordBook): StreamViewState {
+export function savedState(view: Omit<StreamViewState, 'records' | 'dropped' | 'positions' | 'start'>, session: StreamSession, book: RecordBook): StreamViewState {
   return {
     ...view,
-    connectionId: session.connectionId,
-    tableName: session.tableName,
     records: book.records,
     dropped: book.dropped,
     positions: session.positions,

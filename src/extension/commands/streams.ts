@@ -2,8 +2,7 @@
 // tree's Stream row, or the palette, which asks for the table).
 import * as vscode from 'vscode';
 import { targetOf } from '../command-args';
-import { streamPanelContext } from '../panels/stream-registration';
-import { StreamPanel } from '../panels/stream-panel';
+import { openStreamPanel, streamPanelContext } from '../panels/stream-registration';
 import { pickers, register, runner, type CommandContext } from './context';
 import { COMMANDS } from './ids';
 
@@ -17,7 +16,7 @@ export function registerStreamCommands(ctx: CommandContext): vscode.Disposable[]
       run(async (arg?: unknown) => {
         const t = await pickTable(targetOf(arg));
         if (!t) return undefined;
-        const panel = await StreamPanel.show(streamContext, t.connection.id, t.tableName);
+        const panel = await openStreamPanel(streamContext, t.connection.id, t.tableName);
         return panel.host.panel.title;
       }),
     ),

@@ -3,13 +3,14 @@
 // tailed the same way as the workspace engine's).
 //
 // Invariants:
-// - One panel per connection and table; it reads only while visible (a hidden panel stops its
+// - One panel per connection and table (the panel registry sees to it); it reads only while visible (a hidden panel stops its
 //   tailer and picks up after the last sequence number of each shard when shown again).
 // - The host keeps the records (at most RECORD_CAP) and hands them all to each `ready`, so a page
 //   torn down while hidden comes back whole; notifications carry only what is new, numbered, and
 //   the view ignores numbers it already has.
-// - After a window reload the serializer revives the panel from the view's saved state: its
-//   records and each shard's position, so reading resumes where it stopped.
+// - After a window reload the registry's serializer rebuilds the panel with the view's saved
+//   state (stream-registration.ts): its records and each shard's position, so reading resumes
+//   where it stopped.
 import * as vscode from 'vscode';
 import type { Connection } from '../connection';
 import { ConnectionError } from '../connection';
@@ -44,12 +45,6 @@ export interface StreamPanelContext {
   onDidChangeTable?(connectionId: string, tableName: string): void;
 }
 
-const panels = new Map<string, StreamPanel>();
-
-function panelKey(connectionId: string, tableName: string): string {
-  return `${connectionId}\u0000${tableName}`;
-}
-
 export class StreamPanel implements vscode.Disposable {
   static readonly viewType = 'dynamoWorkspace.stream';
   readonly host: WebviewHost<StreamRequests, StreamHostNotifications, StreamViewNotifications>;
@@ -59,55 +54,18 @@ export class StreamPanel implements vscode.Disposable {
   /** what the view last said it shows (tests read it) */
   lastStatus = '';
 
-  static async show(ctx: StreamPanelContext, connectionId: string, tableName: string): Promise<StreamPanel> {
-    const existing = panels.get(panelKey(connectionId, tableName));
-    if (existing) {
-      existing.host.panel.reveal(undefined, false);
-      return existing;
-    }
-    const connection = await ctx.getConnection(connectionId);
-    const webviewPanel = vscode.window.createWebviewPanel(StreamPanel.viewType, panelTitle(tableName, connection), vscode.ViewColumn.Active, { enableScripts: true, enableFindWidget: true });
-    return StreamPanel.adopt(ctx, connection, tableName, webviewPanel);
-  }
-
-  /** A panel VS Code restored after a window reload, with the state its view last saved. */
-  static async revive(ctx: StreamPanelContext, webviewPanel: vscode.WebviewPanel, state: StreamViewState | undefined): Promise<StreamPanel | undefined> {
-    if (!state?.connectionId || !state.tableName) {
-      webviewPanel.dispose();
-      return undefined;
-    }
-    const connection = await ctx.getConnection(state.connectionId);
-    webviewPanel.title = panelTitle(state.tableName, connection);
-    return StreamPanel.adopt(ctx, connection, state.tableName, webviewPanel, state);
-  }
-
-  private static adopt(ctx: StreamPanelContext, connection: Connection, tableName: string, webviewPanel: vscode.WebviewPanel, saved?: StreamViewState): StreamPanel {
-    const key = panelKey(connection.id, tableName);
-    const panel = new StreamPanel(ctx, connection, tableName, webviewPanel, saved);
-    panels.set(key, panel);
-    webviewPanel.onDidDispose(() => {
-      if (panels.get(key) === panel) panels.delete(key);
-      panel.dispose();
-    });
-    return panel;
-  }
-
-  static find(connectionId: string, tableName: string): StreamPanel | undefined {
-    return panels.get(panelKey(connectionId, tableName));
-  }
-
-  static all(): StreamPanel[] {
-    return [...panels.values()];
-  }
-
-  private constructor(
+  /** `saved`: the page's own state after a window reload (the registry's serializer hands it over) */
+  constructor(
     private readonly ctx: StreamPanelContext,
     readonly connection: Connection,
     readonly tableName: string,
     panel: vscode.WebviewPanel,
     private readonly saved?: StreamViewState,
   ) {
-    this.host = new WebviewHost<StreamRequests, StreamHostNotifications, StreamViewNotifications>(panel, ctx.extensionUri, 'stream', `${panelTitle(tableName, connection)} — stream`, this.handlers());
+    this.host = new WebviewHost<StreamRequests, StreamHostNotifications, StreamViewNotifications>(panel, ctx.extensionUri, 'stream', `${panelTitle(tableName, connection)} — stream`, this.handlers(), {
+      connectionId: connection.id,
+      tableName,
+    });
     this.host.onView('status', ({ message }) => (this.lastStatus = message));
     this.disposables.push(
       this.host,
