@@ -59,6 +59,8 @@ export interface ReadingStatus {
   pollMs?: number;
   shards?: number;
   error?: string;
+  /** DescribeStream's StreamStatus (ENABLING, ENABLED, DISABLING, DISABLED) */
+  streamStatus?: string;
 }
 
 export interface StreamSession {

@@ -8,7 +8,7 @@
 //   node --import tsx test/e2e/stream-scenario.ts WORKBENCH_URL OUT_DIR RESULTS_JSON
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CreateTableCommand, DeleteItemCommand, DynamoDBClient, PutItemCommand, UpdateItemCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DeleteItemCommand, DynamoDBClient, PutItemCommand, UpdateItemCommand, UpdateTableCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { FrameLocator, Page } from 'playwright-core';
 import * as wb from './lib/workbench';
 import { scenarioSteps } from './scenario-steps';
@@ -29,12 +29,21 @@ let runner: ReturnType<typeof scenarioSteps> | undefined;
 
 type Row = { event: string; key: string; top: number; bottom: number; height: number };
 
-/** The stream view's webview (the visible one holding stream-app). */
-async function streamView(page: Page): Promise<FrameLocator> {
-  await wb.webviewFrame(page, 'stream-app', 30_000);
-  for (let i = 0; ; i++) {
-    const frame = wb.webview(page, i);
-    if ((await frame.locator('stream-app').count()) > 0) return frame;
+/**
+ * The visible stream view of `table` (Orders unless named). Webviews come and go while panels
+ * switch (a frame can detach as it is asked), so this asks again until one answers.
+ */
+async function streamView(page: Page, table = TABLE, timeout = 30_000): Promise<FrameLocator> {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const count = await page.locator('iframe.webview.ready:visible').count();
+    for (let i = 0; i < count; i++) {
+      const frame = wb.webview(page, i);
+      const found = await frame.locator('stream-app h1', { hasText: table }).count().catch(() => 0);
+      if (found) return frame;
+    }
+    if (Date.now() > deadline) throw new Error(`no visible stream view of ${table} within ${timeout} ms`);
+    await page.waitForTimeout(200);
   }
 }
 
@@ -236,12 +245,7 @@ async function main(): Promise<number> {
     await step('a table without a stream says so, and Enable stream turns one on and starts reading', async () => {
       await wb.runCommand(page, 'Dynamo Workspace: Open Stream View');
       await wb.quickInput(page).locator('.monaco-list-row', { hasText: PLAIN }).first().click();
-      let frame = await streamView(page);
-      // the Orders view may still be the first stream-app found while Plain's opens
-      for (let i = 0; i < 50 && !(await frame.locator('h1', { hasText: PLAIN }).count()); i++) {
-        await page.waitForTimeout(200);
-        frame = await streamView(page);
-      }
+      const frame = await streamView(page, PLAIN);
       await frame.locator('#no-stream', { hasText: 'has no stream' }).waitFor({ timeout: 15_000 });
       await shot('stream-09-no-stream');
       await frame.locator('#enable-stream').click();
@@ -249,6 +253,25 @@ async function main(): Promise<number> {
       await put('erin', 5, {}, PLAIN);
       assertInOrder(await waitForRows(page, frame, 1), ['INSERT customer=erin · orderId=5']);
       await shot('stream-10-enabled');
+    });
+
+    await step('turned off and on again from the SDK, the stream is a new one: the view keeps its rows and follows the new stream', async () => {
+      const frame = await streamView(page, PLAIN);
+      await client!.send(new UpdateTableCommand({ TableName: PLAIN, StreamSpecification: { StreamEnabled: false } }));
+      await client!.send(new UpdateTableCommand({ TableName: PLAIN, StreamSpecification: { StreamEnabled: true, StreamViewType: 'KEYS_ONLY' } }));
+      await frame.locator('#stream-info', { hasText: 'KEYS_ONLY' }).waitFor({ timeout: 20_000 });
+      await put('frank', 6, {}, PLAIN);
+      assertInOrder(await waitForRows(page, frame, 2), ['INSERT customer=erin · orderId=5', 'INSERT customer=frank · orderId=6']);
+      // KEYS_ONLY: the row opens on a note, not an empty table
+      await frame.locator('stream-record-row[data-n="1"] button.toggle').click();
+      await frame.locator('stream-record-row[data-n="1"] .diff', { hasText: 'keeps no images' }).waitFor();
+    });
+
+    await step('in a narrow editor the toolbar wraps and nothing scrolls sideways', async () => {
+      await page.setViewportSize({ width: 900, height: 700 });
+      await page.waitForTimeout(400);
+      await shot('stream-11-narrow');
+      await page.setViewportSize(WIDE);
     });
 
     await step('no webview reported a CSP violation during the whole scenario', async () => {

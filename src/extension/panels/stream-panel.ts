@@ -166,7 +166,32 @@ export class StreamPanel implements vscode.Disposable {
     const before = this.session.status;
     this.session.status = status;
     // the pace changes with every idle round: only a change of state or error is worth a message
-    if (before.reading !== status.reading || before.error !== status.error || before.shards !== status.shards) this.host.notify('status', status);
+    if (before.reading !== status.reading || before.error !== status.error || before.shards !== status.shards || before.streamStatus !== status.streamStatus)
+      this.host.notify('status', status);
+    if (status.streamStatus === 'DISABLED' || status.streamStatus === 'DISABLING') void this.followTable();
+  }
+
+  private lastTableCheck = 0;
+
+  /**
+   * The stream was turned off (UpdateTable, from anywhere): once every 10 seconds, see whether the
+   * table has another stream (turned on again: a new ARN) or none, and start over with what it has.
+   */
+  private async followTable(): Promise<void> {
+    const s = this.session;
+    if (!s || s.availability.state !== 'on' || Date.now() - this.lastTableCheck < 10_000) return;
+    this.lastTableCheck = Date.now();
+    const desc = await describeTable(this.connection, this.tableName).catch(() => undefined);
+    if (!desc || this.session !== s) return;
+    const enabled = desc.StreamSpecification?.StreamEnabled && desc.LatestStreamArn;
+    if (enabled && desc.LatestStreamArn === s.availability.stream.arn) return;
+    // the records read so far stay: they are still what happened
+    const records = s.records;
+    const dropped = s.dropped;
+    this.pause();
+    this.session = await this.newSession('TRIM_HORIZON', records, dropped, {});
+    this.host.notify('session', this.session);
+    if (this.host.panel.visible) this.resume();
   }
 
   /** Clears the records and reads again from `start`. */

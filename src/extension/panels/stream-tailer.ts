@@ -57,6 +57,8 @@ export class StreamTailer {
   private nextN: number;
   /** delay before the next round */
   pollMs = MIN_POLL_MS;
+  /** the stream's status as the last DescribeStream gave it */
+  streamStatus: string | undefined;
   /** calls made, by operation (for tests and the status line) */
   readonly calls: Record<'DescribeStream' | 'GetShardIterator' | 'GetRecords', number> = { DescribeStream: 0, GetShardIterator: 0, GetRecords: 0 };
 
@@ -98,7 +100,7 @@ export class StreamTailer {
       try {
         const n = await this.round();
         this.pollMs = n > 0 ? MIN_POLL_MS : Math.min(MAX_POLL_MS, this.pollMs * 2);
-        if (this.running) this.options.onStatus?.({ reading: 'polling', pollMs: this.pollMs, shards: this.shards.size });
+        if (this.running) this.options.onStatus?.({ reading: 'polling', pollMs: this.pollMs, shards: this.shards.size, streamStatus: this.streamStatus });
       } catch (e) {
         // a failed round (network, a deleted stream) is shown and retried at the slowest pace
         this.pollMs = MAX_POLL_MS;
@@ -128,6 +130,7 @@ export class StreamTailer {
       this.calls.DescribeStream++;
       const out = await this.client.sendStreams('DescribeStream', { StreamArn: this.options.arn, ...(exclusiveStartShardId ? { ExclusiveStartShardId: exclusiveStartShardId } : {}) });
       const d = out?.StreamDescription ?? {};
+      this.streamStatus = d.StreamStatus ?? this.streamStatus;
       found.push(...(d.Shards ?? []));
       exclusiveStartShardId = d.LastEvaluatedShardId;
     } while (exclusiveStartShardId);

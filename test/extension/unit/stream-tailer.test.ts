@@ -159,6 +159,21 @@ test('the same reads work through the HTTP endpoint with the AWS SDK, as a remot
   }
 });
 
+test('a stream turned off is read to its end and then reported DISABLED, so the view can look for the next one', async () => {
+  const { db, arn, streams, put } = await openWithStream();
+  const c = collector();
+  const tailer = new StreamTailer(streams, { arn, start: 'LATEST', onRecords: c.onRecords });
+  const status = () => tailer.streamStatus;
+  await tailer.round();
+  assert.equal(status(), 'ENABLED');
+  await put('last', 1);
+  await db.execute('UpdateTable', { TableName: 'Orders', StreamSpecification: { StreamEnabled: false } });
+  for (let i = 0; i < 4 && status() !== 'DISABLED'; i++) await tailer.round();
+  assert.deepEqual(c.got.map(summary), ['INSERT last/1']);
+  assert.equal(status(), 'DISABLED');
+  await db.close();
+});
+
 test('a stream that no longer exists is reported as a failed round, not a crash', async () => {
   const { db, streams } = await openWithStream();
   const tailer = new StreamTailer(streams, { arn: 'arn:aws:dynamodb:ddblocal:000000000000:table/Nope/stream/2026-01-01T00:00:00.000', start: 'LATEST', onRecords: () => undefined });
