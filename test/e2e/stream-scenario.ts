@@ -242,9 +242,13 @@ async function main(): Promise<number> {
       await shot('stream-08-open-item');
     });
 
-    await step('a table without a stream says so, and Enable stream turns one on and starts reading', async () => {
-      await wb.runCommand(page, 'Dynamo Workspace: Open Stream View');
-      await wb.quickInput(page).locator('.monaco-list-row', { hasText: PLAIN }).first().click();
+    await step("a table without a stream: its Stream row (off) opens the view, which says so; Enable stream turns one on and starts reading", async () => {
+      // expand the table by its twistie (a click on the row itself opens the items panel)
+      await page.locator('.part.sidebar .monaco-list-row', { hasText: PLAIN }).first().locator('.monaco-tl-twistie').click();
+      const streamRow = page.locator('.part.sidebar .monaco-list-row', { hasText: /^Stream/ }).first();
+      await streamRow.locator('.label-description', { hasText: 'off' }).waitFor({ timeout: 15_000 });
+      await streamRow.hover();
+      await streamRow.locator('.action-label[aria-label="Open Stream View"]').click();
       const frame = await streamView(page, PLAIN);
       await frame.locator('#no-stream', { hasText: 'has no stream' }).waitFor({ timeout: 15_000 });
       await shot('stream-09-no-stream');

@@ -2,12 +2,14 @@
 // registerXCommands in its own file here, and one line below.
 import type * as vscode from 'vscode';
 import type { EndpointSecurity } from '../endpoint-security';
+import { registerBackupCommands } from './backups';
 import { registerConnectionCommands } from './connections';
 import type { CommandContext } from './context';
 import { registerEndpointCommands } from './endpoint';
 import { itemsPanelContext, registerItemCommands } from './items';
 import { registerStreamCommands } from './streams';
 import { designerContext, registerTableCommands } from './tables';
+import { registerTtlCommands } from './ttl';
 import { registerDesignerPanel } from '../panels/designer-registration';
 import { registerItemsPanel } from '../panels/items-registration';
 import { registerStreamPanel, streamPanelContext } from '../panels/stream-registration';
@@ -27,5 +29,7 @@ export function registerCommands(ctx: CommandContext & { security: EndpointSecur
     ...registerTableCommands(ctx),
     ...registerItemCommands(ctx),
     ...registerStreamCommands(ctx),
+    ...registerTtlCommands(ctx),
+    ...registerBackupCommands(ctx),
   ];
 }
