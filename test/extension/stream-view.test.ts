@@ -1,0 +1,67 @@
+// The stream view's host side in the real extension host, against the workspace database: the
+// panel opened by its command reads the table's stream into its records in write order, stops
+// reading while hidden and picks up what was written meanwhile once shown again, and refuses a
+// bad StreamViewType with DynamoDB's error type instead of sending it.
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { DynamoWorkspaceApi } from '../../src/extension/activate';
+import { COMMANDS } from '../../src/extension/commands/ids';
+import type { Connection } from '../../src/extension/connection';
+import type { StreamPanel } from '../../src/extension/panels/stream-panel';
+import { keyText, type StreamViewType } from '../../src/protocol/stream-view';
+import { api, closeAllEditors, uniqueName, waitFor } from './helpers';
+
+describe('the stream view panel', () => {
+  let a: DynamoWorkspaceApi;
+  let connectionId: string;
+  let connection: Connection;
+  before(async () => {
+    a = await api();
+    connectionId = a.manager.entries().find((e) => e.kind === 'workspace')!.id;
+    connection = await a.manager.get(connectionId);
+  });
+  afterEach(closeAllEditors);
+
+  const create = async (stream?: StreamViewType) => {
+    const tableName = uniqueName('Watched');
+    await vscode.commands.executeCommand(COMMANDS.createTable, { connectionId, draft: { partitionKey: 'id', tableName, ...(stream ? { stream } : {}) } });
+    await waitFor('the table', async () => (await connection.send('DescribeTable', { TableName: tableName })).Table);
+    return tableName;
+  };
+  const open = async (tableName: string): Promise<StreamPanel> => {
+    await vscode.commands.executeCommand(COMMANDS.openStream, { connectionId, tableName });
+    return waitFor('the stream panel reading', () => a.streamPanels().find((p) => p.tableName === tableName && p.isReading));
+  };
+  const seen = (p: StreamPanel) => p.records.map((r) => `${r.event} ${keyText(r.keys, ['id'])}`);
+
+  it('shows each write of the table in order, and reads again what was written while it was hidden', async () => {
+    const tableName = await create('NEW_AND_OLD_IMAGES');
+    const panel = await open(tableName);
+    await connection.send('PutItem', { TableName: tableName, Item: { id: { S: 'a' }, n: { N: '1' } } });
+    await connection.send('UpdateItem', { TableName: tableName, Key: { id: { S: 'a' } }, UpdateExpression: 'SET n = :n', ExpressionAttributeValues: { ':n': { N: '2' } } });
+    await connection.send('DeleteItem', { TableName: tableName, Key: { id: { S: 'a' } } });
+    await waitFor('three records', () => panel.records.length === 3);
+    assert.deepEqual(seen(panel), ['INSERT id=a', 'MODIFY id=a', 'REMOVE id=a']);
+    assert.deepEqual(panel.records[1]!.oldImage, { id: { S: 'a' }, n: { N: '1' } });
+
+    // another editor in the same column hides the panel: it stops reading
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument({ content: 'hide the panel' }), vscode.ViewColumn.Active);
+    await waitFor('reading stopped', () => !panel.isReading);
+    await connection.send('PutItem', { TableName: tableName, Item: { id: { S: 'b' } } });
+    panel.host.panel.reveal(undefined, false);
+    await waitFor('the record written while hidden', () => panel.records.length === 4);
+    assert.deepEqual(seen(panel), ['INSERT id=a', 'MODIFY id=a', 'REMOVE id=a', 'INSERT id=b']);
+  });
+
+  it('refuses a stream view type DynamoDB does not have, and leaves the table without a stream', async () => {
+    const tableName = await create();
+    await vscode.commands.executeCommand(COMMANDS.openStream, { connectionId, tableName });
+    const panel = await waitFor('the panel', () => a.streamPanels().find((p) => p.tableName === tableName));
+    await assert.rejects(
+      async () => panel.handlers().enableStream({ viewType: 'EVERYTHING' as StreamViewType }),
+      (e: { type?: string; message?: string }) => e.type === 'ValidationException' && /NEW_AND_OLD_IMAGES/.test(e.message ?? ''),
+    );
+    const d = (await connection.send('DescribeTable', { TableName: tableName })).Table;
+    assert.notEqual(d.StreamSpecification?.StreamEnabled, true);
+  });
+});
