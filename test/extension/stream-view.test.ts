@@ -1,7 +1,8 @@
 // The stream view's host side in the real extension host, against the workspace database: the
 // panel opened by its command reads the table's stream into its records in write order, stops
-// reading while hidden and picks up what was written meanwhile once shown again, and refuses a
-// bad StreamViewType with DynamoDB's error type instead of sending it.
+// reading while hidden and picks up what was written meanwhile once shown again, tails the same
+// stream through a remote connection (the AWS SDK on the endpoint), and refuses a bad
+// StreamViewType with DynamoDB's error type instead of sending it.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { DynamoWorkspaceApi } from '../../src/extension/activate';
@@ -51,6 +52,26 @@ describe('the stream view panel', () => {
     panel.host.panel.reveal(undefined, false);
     await waitFor('the record written while hidden', () => panel.records.length === 4);
     assert.deepEqual(seen(panel), ['INSERT id=a', 'MODIFY id=a', 'REMOVE id=a', 'INSERT id=b']);
+  });
+
+  it('tails the same stream through a remote connection (the AWS SDK on the endpoint), as it would a DynamoDB table', async () => {
+    const tableName = await create('NEW_IMAGE');
+    const name = uniqueName('StreamRemote');
+    await vscode.commands.executeCommand(COMMANDS.addConnection, { name, endpoint: connection.endpoint, region: 'us-east-1' });
+    try {
+      const remoteId = await waitFor('the remote connection', () => a.manager.entries().find((e) => e.kind === 'remote' && e.label === name)?.id);
+      await vscode.commands.executeCommand(COMMANDS.openStream, { connectionId: remoteId, tableName });
+      const panel = await waitFor('the remote stream panel reading', () => a.streamPanels().find((p) => p.connection.id === remoteId && p.isReading));
+      assert.equal(panel.connection.kind, 'remote');
+      await connection.send('PutItem', { TableName: tableName, Item: { id: { S: 'r1' }, v: { S: 'x' } } });
+      await connection.send('PutItem', { TableName: tableName, Item: { id: { S: 'r1' }, v: { S: 'y' } } });
+      await waitFor('two records through the remote connection', () => panel.records.length === 2);
+      assert.deepEqual(seen(panel), ['INSERT id=r1', 'MODIFY id=r1']);
+      assert.deepEqual(panel.records[1]!.newImage, { id: { S: 'r1' }, v: { S: 'y' } });
+      assert.equal(panel.records[1]!.oldImage, undefined, 'NEW_IMAGE streams carry no old image');
+    } finally {
+      await vscode.commands.executeCommand(COMMANDS.removeConnection, name);
+    }
   });
 
   it('refuses a stream view type DynamoDB does not have, and leaves the table without a stream', async () => {
