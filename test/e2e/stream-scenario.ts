@@ -89,9 +89,16 @@ let endpointUsed = '';
 
 /** An SDK client on the workspace endpoint; its port changes with every window load, so after a reload it waits for a new one. */
 async function connect(page: Page): Promise<DynamoDBClient> {
-  const read = () => fs.readFileSync(path.join(workspace, '.dynamodb', 'ENDPOINT'), 'utf8').trim();
+  // the file is removed while the window reloads and written again once the endpoint listens
+  const read = () => {
+    try {
+      return fs.readFileSync(path.join(workspace, '.dynamodb', 'ENDPOINT'), 'utf8').trim();
+    } catch {
+      return '';
+    }
+  };
   for (let i = 0; i < 150 && (!read() || read() === endpointUsed); i++) await page.waitForTimeout(200);
-  if (read() === endpointUsed) throw new Error(`the endpoint is still ${endpointUsed}`);
+  if (!read() || read() === endpointUsed) throw new Error(`no new endpoint in .dynamodb/ENDPOINT (it was ${endpointUsed})`);
   endpointUsed = read();
   return new DynamoDBClient({ endpoint: endpointUsed, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
 }
@@ -276,6 +283,20 @@ async function main(): Promise<number> {
       await page.waitForTimeout(400);
       await shot('stream-11-narrow');
       await page.setViewportSize(WIDE);
+    });
+
+    await step('the event colours follow the colour theme (dark) through --vscode-* variables', async () => {
+      const frame = await streamView(page, PLAIN);
+      const colour = () => frame.locator('stream-record-row[data-event="INSERT"] .event').first().evaluate((el) => getComputedStyle(el).color);
+      const before = await colour();
+      await wb.runCommand(page, 'Preferences: Color Theme');
+      await page.locator('.quick-input-widget input').fill('Dark Modern');
+      await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Dark Modern' }).first().click();
+      const deadline = Date.now() + 10_000;
+      while ((await colour()) === before && Date.now() < deadline) await page.waitForTimeout(200);
+      const after = await colour();
+      if (after === before) throw new Error(`the INSERT colour stayed ${before} in the dark theme`);
+      await shot('stream-12-dark');
     });
 
     await step('no webview reported a CSP violation during the whole scenario', async () => {
