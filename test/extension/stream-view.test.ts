@@ -31,7 +31,8 @@ describe('the stream view panel', () => {
   };
   const open = async (tableName: string): Promise<StreamPanel> => {
     await vscode.commands.executeCommand(COMMANDS.openStream, { connectionId, tableName });
-    return waitFor('the stream panel reading', () => a.streamPanels().find((p) => p.tableName === tableName && p.isReading));
+    // LATEST starts where the first round places its iterators: writes before that are not new
+    return waitFor('the stream panel reading', () => a.streamPanels().find((p) => p.tableName === tableName && p.isReading && p.status?.reading === 'polling'));
   };
   const seen = (p: StreamPanel) => p.records.map((r) => `${r.event} ${keyText(r.keys, ['id'])}`);
 
@@ -54,6 +55,17 @@ describe('the stream view panel', () => {
     assert.deepEqual(seen(panel), ['INSERT id=a', 'MODIFY id=a', 'REMOVE id=a', 'INSERT id=b']);
   });
 
+  it('misses nothing written while it was hidden before its first record (the LATEST iterator is kept)', async () => {
+    const tableName = await create('KEYS_ONLY');
+    const panel = await open(tableName);
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument({ content: 'hide the panel' }), vscode.ViewColumn.Active);
+    await waitFor('reading stopped', () => !panel.isReading);
+    await connection.send('PutItem', { TableName: tableName, Item: { id: { S: 'while-hidden' } } });
+    panel.host.panel.reveal(undefined, false);
+    await waitFor('the record written while hidden', () => panel.records.length === 1);
+    assert.deepEqual(seen(panel), ['INSERT id=while-hidden']);
+  });
+
   it('tails the same stream through a remote connection (the AWS SDK on the endpoint), as it would a DynamoDB table', async () => {
     const tableName = await create('NEW_IMAGE');
     const name = uniqueName('StreamRemote');
@@ -61,7 +73,7 @@ describe('the stream view panel', () => {
     try {
       const remoteId = await waitFor('the remote connection', () => a.manager.entries().find((e) => e.kind === 'remote' && e.label === name)?.id);
       await vscode.commands.executeCommand(COMMANDS.openStream, { connectionId: remoteId, tableName });
-      const panel = await waitFor('the remote stream panel reading', () => a.streamPanels().find((p) => p.connection.id === remoteId && p.isReading));
+      const panel = await waitFor('the remote stream panel reading', () => a.streamPanels().find((p) => p.connection.id === remoteId && p.isReading && p.status?.reading === 'polling'));
       assert.equal(panel.connection.kind, 'remote');
       await connection.send('PutItem', { TableName: tableName, Item: { id: { S: 'r1' }, v: { S: 'x' } } });
       await connection.send('PutItem', { TableName: tableName, Item: { id: { S: 'r1' }, v: { S: 'y' } } });

@@ -3,8 +3,9 @@
 // tailed the same way as the workspace engine's).
 //
 // Invariants:
-// - One panel per connection and table (the panel registry sees to it); it reads only while visible (a hidden panel stops its
-//   tailer and picks up after the last sequence number of each shard when shown again).
+// - One panel per connection and table (the panel registry sees to it); it reads only while
+//   visible: a hidden panel stops its tailer and, shown again, reads on with the same iterators
+//   (or, once they expired, after the last sequence number of each shard).
 // - The host keeps the records (at most RECORD_CAP) and hands them all to each `ready`, so a page
 //   torn down while hidden comes back whole; notifications carry only what is new, numbered, and
 //   the view ignores numbers it already has.
@@ -90,6 +91,11 @@ export class StreamPanel implements vscode.Disposable {
     return !!this.tailer?.isRunning;
   }
 
+  /** What the tailer last reported: `polling` once its first round has placed its iterators. */
+  get status(): ReadingStatus | undefined {
+    return this.session?.status;
+  }
+
   private async ready(): Promise<StreamSession> {
     if (!this.session) {
       const saved = this.saved;
@@ -109,8 +115,6 @@ export class StreamPanel implements vscode.Disposable {
     } else if (await streamsMissing(this.connection)) {
       availability = { state: 'unavailable', reason: this.connection.kind === 'remote' ? 'This database does not answer the DynamoDB Streams API' : NOT_YET_AVAILABLE };
     } else availability = { state: 'off' };
-    // a reload restored records of a stream that was since replaced: they are kept, the positions are not
-    const sameStream = availability.state === 'on' && this.session?.availability.state === 'on' ? this.session.availability.stream.arn === availability.stream.arn : true;
     return {
       connectionId: this.connection.id,
       connectionLabel: this.connection.label,
@@ -122,14 +126,19 @@ export class StreamPanel implements vscode.Disposable {
       dropped,
       cap: RECORD_CAP,
       status: { reading: 'stopped' },
-      positions: sameStream ? positions : {},
+      // positions of shards another stream had (replaced during a reload) match no shard: they are ignored
+      positions,
     };
   }
 
-  /** Starts (or restarts after a hide) reading the stream. */
+  /** Starts reading the stream, or reads on after a hide with the same iterators. */
   private resume(): void {
     const s = this.session;
-    if (!s || s.availability.state !== 'on' || this.tailer?.isRunning) return;
+    if (!s || s.availability.state !== 'on') return;
+    if (this.tailer) {
+      if (!this.tailer.isRunning) this.tailer.start();
+      return;
+    }
     const last = s.records[s.records.length - 1];
     // a round still in flight when its tailer was replaced (replay, hide) delivers nothing
     const tailer: StreamTailer = new StreamTailer(this.connection, {
@@ -144,7 +153,20 @@ export class StreamPanel implements vscode.Disposable {
     tailer.start();
   }
 
+  /**
+   * Stops reading while the panel is hidden, keeping the tailer: its iterators stay valid for 15
+   * minutes (even one at LATEST in a shard nothing was read from yet), so nothing written
+   * meanwhile is missed; after that it goes on from each shard's last record.
+   */
   private pause(): void {
+    const tailer = this.tailer;
+    if (!tailer) return;
+    if (this.session) this.session.positions = tailer.positions();
+    tailer.stop();
+  }
+
+  /** Stops reading for good (replay, another stream, the panel closing). */
+  private discard(): void {
     const tailer = this.tailer;
     if (!tailer) return;
     if (this.session) this.session.positions = tailer.positions();
@@ -188,7 +210,7 @@ export class StreamPanel implements vscode.Disposable {
     // the records read so far stay: they are still what happened
     const records = s.records;
     const dropped = s.dropped;
-    this.pause();
+    this.discard();
     this.session = await this.newSession('TRIM_HORIZON', records, dropped, {});
     this.host.notify('session', this.session);
     if (this.host.panel.visible) this.resume();
@@ -196,7 +218,7 @@ export class StreamPanel implements vscode.Disposable {
 
   /** Clears the records and reads again from `start`. */
   private async restart(start: StreamStart): Promise<StreamSession> {
-    this.pause();
+    this.discard();
     this.session = await this.newSession(start, [], 0, {});
     if (this.host.panel.visible) this.resume();
     return this.session;
@@ -210,7 +232,7 @@ export class StreamPanel implements vscode.Disposable {
   }
 
   dispose(): void {
-    this.pause();
+    this.discard();
     for (const d of this.disposables) d.dispose();
     this.disposables.length = 0;
   }

@@ -52,6 +52,8 @@ export class StreamTailer {
   private lastDescribe = -Infinity;
   private needDescribe = true;
   private running = false;
+  /** a loop is alive (possibly in a round after stop()) */
+  private looping = false;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private wake: (() => void) | undefined;
   private nextN: number;
@@ -82,9 +84,10 @@ export class StreamTailer {
 
   /** Polls until stop(): rounds back off while nothing arrives. */
   start(): void {
-    if (this.running) return;
     this.running = true;
-    void this.loop();
+    // a loop still finishing its round (stopped and started again meanwhile) just carries on:
+    // two loops would read the same iterators twice
+    if (!this.looping) void this.loop();
   }
 
   stop(): void {
@@ -96,21 +99,27 @@ export class StreamTailer {
   }
 
   private async loop(): Promise<void> {
-    while (this.running) {
-      try {
-        const n = await this.round();
-        this.pollMs = n > 0 ? MIN_POLL_MS : Math.min(MAX_POLL_MS, this.pollMs * 2);
-        if (this.running) this.options.onStatus?.({ reading: 'polling', pollMs: this.pollMs, shards: this.shards.size, streamStatus: this.streamStatus });
-      } catch (e) {
-        // a failed round (network, a deleted stream) is shown and retried at the slowest pace
-        this.pollMs = MAX_POLL_MS;
-        if (this.running) this.options.onStatus?.({ reading: 'failed', error: describeError(e), pollMs: this.pollMs, shards: this.shards.size });
+    this.looping = true;
+    try {
+      while (this.running) {
+        try {
+          const n = await this.round();
+          this.pollMs = n > 0 ? MIN_POLL_MS : Math.min(MAX_POLL_MS, this.pollMs * 2);
+          if (this.running) this.options.onStatus?.({ reading: 'polling', pollMs: this.pollMs, shards: this.shards.size, streamStatus: this.streamStatus });
+        } catch (e) {
+          // a failed round (network, a deleted stream) is shown and retried at the slowest pace
+          this.pollMs = MAX_POLL_MS;
+          if (this.running) this.options.onStatus?.({ reading: 'failed', error: describeError(e), pollMs: this.pollMs, shards: this.shards.size });
+        }
+        if (!this.running) break;
+        await new Promise<void>((resolve) => {
+          this.wake = resolve;
+          this.timer = setTimeout(resolve, this.pollMs);
+        });
       }
-      if (!this.running) break;
-      await new Promise<void>((resolve) => {
-        this.wake = resolve;
-        this.timer = setTimeout(resolve, this.pollMs);
-      });
+    } finally {
+      // in the same turn as the last check of `running`: a start() after it starts a new loop
+      this.looping = false;
     }
   }
 

@@ -138,6 +138,42 @@ test('each round makes at most one GetRecords call per shard, and idle rounds ba
   await db.close();
 });
 
+test('stopped and started again while a round is in flight, the tailer runs one loop and delivers each record once', async () => {
+  const { db, arn, streams, put } = await openWithStream();
+  const c = collector();
+  let inFlight = 0;
+  let most = 0;
+  // every GetRecords takes a while, so stop() and start() land while one is waiting
+  const slow: Pick<Connection, 'sendStreams'> = {
+    sendStreams: async (op, input) => {
+      if (op !== 'GetRecords') return streams.sendStreams(op, input);
+      most = Math.max(most, ++inFlight);
+      await new Promise((r) => setTimeout(r, 30));
+      try {
+        return await streams.sendStreams(op, input);
+      } finally {
+        inFlight--;
+      }
+    },
+  };
+  const tailer = new StreamTailer(slow, { arn, start: 'TRIM_HORIZON', onRecords: c.onRecords });
+  for (let i = 0; i < 5; i++) await put('flip', i);
+  tailer.start();
+  for (let i = 0; i < 5; i++) {
+    await new Promise((r) => setTimeout(r, 10));
+    tailer.stop();
+    tailer.start();
+  }
+  while (c.got.length < 5) await new Promise((r) => setTimeout(r, 20));
+  await put('flip', 5);
+  while (c.got.length < 6) await new Promise((r) => setTimeout(r, 20));
+  await new Promise((r) => setTimeout(r, 600));
+  tailer.stop();
+  assert.deepEqual(c.got.map(summary), [0, 1, 2, 3, 4, 5].map((i) => `INSERT flip/${i}`));
+  assert.equal(most, 1, 'never two GetRecords of the shard at once');
+  await db.close();
+});
+
 test('the same reads work through the HTTP endpoint with the AWS SDK, as a remote connection tails DynamoDB', async () => {
   const { db, arn, put } = await openWithStream();
   const server = await startServer({ db, host: '127.0.0.1', port: 0 });
