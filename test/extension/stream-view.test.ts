@@ -10,16 +10,14 @@ import { COMMANDS } from '../../src/extension/commands/ids';
 import type { Connection } from '../../src/extension/connection';
 import type { StreamPanel } from '../../src/extension/panels/stream-panel';
 import { keyText, type StreamViewType } from '../../src/protocol/stream-view';
-import { api, closeAllEditors, uniqueName, waitFor } from './helpers';
+import { closeAllEditors, uniqueName, waitFor, workspaceConnection } from './helpers';
 
 describe('the stream view panel', () => {
   let a: DynamoWorkspaceApi;
   let connectionId: string;
   let connection: Connection;
   before(async () => {
-    a = await api();
-    connectionId = a.manager.entries().find((e) => e.kind === 'workspace')!.id;
-    connection = await a.manager.get(connectionId);
+    ({ a, connectionId, connection } = await workspaceConnection());
   });
   afterEach(closeAllEditors);
 
