@@ -16,6 +16,10 @@ import type { StreamPanel } from './panels/stream-panel';
 import { streamPanels } from './panels/stream-registration';
 import { EndpointStatus } from './status';
 import { ExplorerTree } from './tree';
+import { throttleStatus } from './commands/capacity';
+import { CapacityPanel } from './panels/capacity-panel';
+import { panels } from './panels/registry';
+import type { ThrottleStatus } from './throttle-status';
 
 export interface DynamoWorkspaceApi {
   manager: ConnectionManager;
@@ -24,6 +28,9 @@ export interface DynamoWorkspaceApi {
   itemsPanels(): ItemsPanel[];
   streamPanels(): StreamPanel[];
   designer(): DesignerPanel | undefined;
+  capacityPanels(): CapacityPanel[];
+  /** the throttling warning in the status bar */
+  throttleStatus(): ThrottleStatus | undefined;
   /** the last message shown to the user (toasts are hidden in the test host) */
   lastMessage: typeof lastMessage;
   /** how long activate() took, and how many databases were already opening or open when it returned (0: none in its path) */
@@ -80,6 +87,8 @@ export function activate(context: vscode.ExtensionContext): DynamoWorkspaceApi {
     itemsPanels: () => ItemsPanel.all(),
     streamPanels,
     designer: () => DesignerPanel.active,
+    capacityPanels: () => panels.all<CapacityPanel>(CapacityPanel.viewType),
+    throttleStatus: () => throttleStatus,
     lastMessage,
     startup: { activateMs, databasesBusyAtReturn: m.workspaceDatabases().filter((d) => d.state !== 'closed').length },
   };

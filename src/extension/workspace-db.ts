@@ -12,11 +12,14 @@ import type { Connection, Operation, StreamsOperation } from './connection';
 import { ConnectionError } from './connection';
 import type { EndpointSecurity } from './endpoint-security';
 import { RemoteConnection } from './remote';
+import type { CapacityMetrics } from '../engine/capacity';
 
 /** What the extension needs from src/engine and src/server (bound in engine-binding.ts). */
 export interface EmbeddedDatabase {
   execute(operation: string, input: unknown): Promise<unknown>;
   streams?: { execute(operation: string, input: unknown): Promise<unknown> };
+  /** The engine's capacity counters (the capacity panel, the throttling status item). */
+  metrics?: Pick<CapacityMetrics, 'tables' | 'table' | 'hotKeys' | 'cost'>;
   advertiseEndpoint(url: string): Promise<void>;
   close(): Promise<void>;
 }
@@ -32,6 +35,8 @@ export interface EngineBinding {
 
 export class EmbeddedConnection implements Connection {
   readonly kind = 'workspace' as const;
+  /** When the engine was opened here: its capacity counters (in memory) start then. */
+  readonly openedAt = Date.now();
   constructor(
     readonly id: string,
     readonly label: string,
@@ -45,6 +50,10 @@ export class EmbeddedConnection implements Connection {
   async send(operation: Operation, input: object): Promise<any> {
     // a structured clone keeps callers from sharing objects with the engine
     return this.db.execute(operation, structuredClone(input));
+  }
+  /** The engine's capacity counters, read in place (the panel copies what it sends on). */
+  get metrics(): EmbeddedDatabase['metrics'] {
+    return this.db.metrics;
   }
   async sendStreams(operation: StreamsOperation, input: object): Promise<any> {
     if (!this.db.streams) throw new ConnectionError('UnknownOperationException', 'DynamoDB Streams is not available in this database yet');

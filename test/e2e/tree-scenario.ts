@@ -3,7 +3,8 @@
 // comes back after a window reload showing the same table, filter and result; a table's Stream
 // (with its shards), Time to live and Backups rows say what the database says; a backup is made
 // from the Backups row, restored from its menu to a new table that opens, and deleted after a
-// confirmation. Screenshots go to OUT_DIR; step results to RESULTS_JSON.
+// confirmation; the create-table form also survives a reload. Screenshots go to OUT_DIR; step
+// results to RESULTS_JSON.
 //   DW_UI_WORKSPACE=DIR node --import tsx test/e2e/tree-scenario.ts WORKBENCH_URL OUT_DIR RESULTS_JSON
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -188,6 +189,25 @@ async function main(): Promise<number> {
       await dialog.locator('a.monaco-button, .monaco-button', { hasText: 'Delete Backup' }).first().click();
       await treeRow(page, backupName).waitFor({ state: 'detached', timeout: 20_000 });
       await rowDescription(page, /^Backups$/, /^1 backup · /).waitFor({ timeout: 10_000 });
+    });
+
+    await step('the create-table form comes back after a window reload with what was typed in it', async () => {
+      await wb.runCommand(page, 'View: Close All Editors');
+      await wb.runCommand(page, 'Dynamo Workspace: Create Table…');
+      let form = wb.webview(page);
+      await form.locator('#tableName input').waitFor({ timeout: 20_000 });
+      await form.locator('#tableName input').fill('Orchard');
+      await form.locator('#partitionKey input').fill('tree');
+      await page.waitForTimeout(500);
+      const reloaded = page.waitForEvent('load', { timeout: 60_000 });
+      await wb.runCommand(page, 'Developer: Reload Window');
+      await reloaded;
+      await page.locator('.tabs-container .tab', { hasText: 'Create Table — tree-ws' }).waitFor({ timeout: 30_000 });
+      form = wb.webview(page);
+      await form.locator('#tableName input').waitFor({ timeout: 30_000 });
+      const typed = [await form.locator('#tableName input').inputValue(), await form.locator('#partitionKey input').inputValue()];
+      if (typed.join(' ') !== 'Orchard tree') throw new Error(`after the reload the form holds ${JSON.stringify(typed)}`);
+      await shot('tree-07-create-form-after-reload');
     });
     return 0;
   } catch {

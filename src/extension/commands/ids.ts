@@ -23,6 +23,8 @@ export const COMMANDS = {
   exportItems: 'dynamoWorkspace.exportItems',
   // the stream view (streams.ts)
   openStream: 'dynamoWorkspace.openStream',
+  // capacity and cost (capacity.ts)
+  openCapacity: 'dynamoWorkspace.openCapacity',
   // time to live (ttl.ts)
   enableTtl: 'dynamoWorkspace.enableTtl',
   disableTtl: 'dynamoWorkspace.disableTtl',

@@ -13,6 +13,8 @@ import { registerTtlCommands } from './ttl';
 import { registerDesignerPanel } from '../panels/designer-registration';
 import { registerItemsPanel } from '../panels/items-registration';
 import { registerStreamPanel, streamPanelContext } from '../panels/stream-registration';
+import { capacityPanelContext, registerCapacityCommands } from './capacity';
+import { registerCapacityPanel } from '../panels/capacity-registration';
 
 export type { CommandContext } from './context';
 export { COMMANDS, type CommandId } from './ids';
@@ -24,11 +26,13 @@ export function registerCommands(ctx: CommandContext & { security: EndpointSecur
     registerItemsPanel(itemsPanelContext(ctx), log),
     registerDesignerPanel(designerContext(ctx), log),
     registerStreamPanel(streamPanelContext(ctx), log),
+    registerCapacityPanel(capacityPanelContext(ctx), log),
     ...registerConnectionCommands(ctx),
     ...registerEndpointCommands(ctx),
     ...registerTableCommands(ctx),
     ...registerItemCommands(ctx),
     ...registerStreamCommands(ctx),
+    ...registerCapacityCommands(ctx),
     ...registerTtlCommands(ctx),
     ...registerBackupCommands(ctx),
   ];
