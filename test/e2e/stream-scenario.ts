@@ -260,7 +260,7 @@ async function main(): Promise<number> {
       await frame.locator('#no-stream', { hasText: 'has no stream' }).waitFor({ timeout: 15_000 });
       await shot('stream-09-no-stream');
       await frame.locator('#enable-stream').click();
-      await frame.locator('#empty', { hasText: 'Waiting for changes' }).waitFor({ timeout: 15_000 });
+      await frame.locator('#empty', { hasText: 'The stream holds no records yet' }).waitFor({ timeout: 15_000 });
       await put('erin', 5, {}, PLAIN);
       assertInOrder(await waitForRows(page, frame, 1), ['INSERT customer=erin · orderId=5']);
       await shot('stream-10-enabled');

@@ -111,7 +111,7 @@ export class StreamPanel implements vscode.Disposable {
     let availability: StreamAvailability;
     if (desc.StreamSpecification?.StreamEnabled && desc.LatestStreamArn) {
       const viewType = desc.StreamSpecification.StreamViewType as StreamViewType | undefined;
-      availability = { state: 'on', stream: { arn: desc.LatestStreamArn, viewType, label: (desc as { LatestStreamLabel?: string }).LatestStreamLabel } };
+      availability = { state: 'on', stream: { arn: desc.LatestStreamArn, viewType, label: desc.LatestStreamLabel } };
     } else if (await streamsMissing(this.connection)) {
       availability = { state: 'unavailable', reason: this.connection.kind === 'remote' ? 'This database does not answer the DynamoDB Streams API' : NOT_YET_AVAILABLE };
     } else availability = { state: 'off' };
@@ -228,7 +228,9 @@ export class StreamPanel implements vscode.Disposable {
     if (!STREAM_VIEW_TYPES.includes(viewType)) throw new ConnectionError('ValidationException', `StreamViewType must be one of ${STREAM_VIEW_TYPES.join(', ')}`);
     await this.connection.send('UpdateTable', { TableName: this.tableName, StreamSpecification: { StreamEnabled: true, StreamViewType: viewType } });
     this.ctx.onDidChangeTable?.(this.connection.id, this.tableName);
-    return this.restart('LATEST');
+    // every record of a stream just turned on is new: read it from its start, so a write that
+    // lands before the first iterator is placed is not missed
+    return this.restart('TRIM_HORIZON');
   }
 
   dispose(): void {
