@@ -1,6 +1,7 @@
 // The stream view's host side in the real extension host, against the workspace database: the
 // panel opened by its command reads the table's stream into its records in write order, stops
-// reading while hidden and picks up what was written meanwhile once shown again, tails the same
+// reading while hidden and picks up what was written meanwhile once shown again, keeps the latest
+// 1,000 records with a note of the rest, tails the same
 // stream through a remote connection (the AWS SDK on the endpoint), and refuses a bad
 // StreamViewType with DynamoDB's error type instead of sending it.
 import * as assert from 'node:assert/strict';
@@ -62,6 +63,20 @@ describe('the stream view panel', () => {
     panel.host.panel.reveal(undefined, false);
     await waitFor('the record written while hidden', () => panel.records.length === 1);
     assert.deepEqual(seen(panel), ['INSERT id=while-hidden']);
+  });
+
+  it('keeps the latest 1,000 records and its view says how many older ones it let go', async () => {
+    const tableName = await create('KEYS_ONLY');
+    const panel = await open(tableName);
+    for (let i = 0; i < 1010; i += 25) {
+      const batch = Array.from({ length: Math.min(25, 1010 - i) }, (_, j) => ({ PutRequest: { Item: { id: { S: `k${String(i + j).padStart(4, '0')}` } } } }));
+      await connection.send('BatchWriteItem', { RequestItems: { [tableName]: batch } });
+    }
+    await waitFor('the last record', () => panel.records.some((r) => r.n === 1009), 30_000);
+    assert.equal(panel.records.length, 1000);
+    assert.equal(panel.records[0]!.n, 10, 'the ten oldest were let go');
+    await waitFor('the note in the view', () => /10 older records let go \(the view keeps the latest 1,000\)/.test(panel.lastStatus) && panel.lastStatus, 15_000);
+    assert.match(panel.lastStatus, /^1,000 of 1,000 records shown/);
   });
 
   it('tails the same stream through a remote connection (the AWS SDK on the endpoint), as it would a DynamoDB table', async () => {
