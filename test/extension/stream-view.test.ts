@@ -1,9 +1,9 @@
-// The stream view's host side in the real extension host, against the workspace database: the
-// panel opened by its command reads the table's stream into its records in write order, stops
-// reading while hidden and picks up what was written meanwhile once shown again, keeps the latest
-// 1,000 records with a note of the rest, tails the same
-// stream through a remote connection (the AWS SDK on the endpoint), and refuses a bad
-// StreamViewType with DynamoDB's error type instead of sending it.
+// The stream view's host side in the real extension host, against the workspace database: the panel
+// opened by its command reads the table's stream into its records in write order, stops reading
+// while hidden and picks up what was written meanwhile once shown again, keeps the latest 1,000
+// records with a note of the rest, tails the same stream through a remote connection (the AWS SDK
+// on the endpoint), and refuses a bad StreamViewType with DynamoDB's error type instead of sending
+// it.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { DynamoWorkspaceApi } from '../../src/extension/activate';
