@@ -35,6 +35,8 @@ export const COMMANDS = {
   enablePitr: 'dynamoWorkspace.enablePitr',
   disablePitr: 'dynamoWorkspace.disablePitr',
   setRecoveryPeriod: 'dynamoWorkspace.setRecoveryPeriod',
+  // the backup/PITR timeline (timeline.ts)
+  openTimeline: 'dynamoWorkspace.openTimeline',
 } as const;
 
 export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];

@@ -10,11 +10,13 @@ import { itemsPanelContext, registerItemCommands } from './items';
 import { registerStreamCommands } from './streams';
 import { designerContext, registerTableCommands } from './tables';
 import { registerTtlCommands } from './ttl';
+import { registerTimelineCommands } from './timeline';
 import { registerDesignerPanel } from '../panels/designer-registration';
 import { registerItemsPanel } from '../panels/items-registration';
 import { registerStreamPanel, streamPanelContext } from '../panels/stream-registration';
 import { capacityPanelContext, registerCapacityCommands } from './capacity';
 import { registerCapacityPanel } from '../panels/capacity-registration';
+import { registerTimelinePanel, timelineContext } from '../panels/timeline-registration';
 
 export type { CommandContext } from './context';
 export { COMMANDS, type CommandId } from './ids';
@@ -27,6 +29,7 @@ export function registerCommands(ctx: CommandContext & { security: EndpointSecur
     registerDesignerPanel(designerContext(ctx), log),
     registerStreamPanel(streamPanelContext(ctx), log),
     registerCapacityPanel(capacityPanelContext(ctx), log),
+    registerTimelinePanel(timelineContext(ctx), log),
     ...registerConnectionCommands(ctx),
     ...registerEndpointCommands(ctx),
     ...registerTableCommands(ctx),
@@ -35,5 +38,6 @@ export function registerCommands(ctx: CommandContext & { security: EndpointSecur
     ...registerCapacityCommands(ctx),
     ...registerTtlCommands(ctx),
     ...registerBackupCommands(ctx),
+    ...registerTimelineCommands(ctx),
   ];
 }
