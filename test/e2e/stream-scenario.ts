@@ -30,22 +30,25 @@ let runner: ReturnType<typeof scenarioSteps> | undefined;
 type Row = { event: string; key: string; top: number; bottom: number; height: number };
 
 /**
- * The visible stream view of `table` (Orders unless named). Webviews come and go while panels
- * switch (a frame can detach as it is asked), so this asks again until one answers.
+ * The visible webview holding `selector` (with `text` in it, when given). Webviews come and go
+ * while panels switch (a frame can detach as it is asked), so this asks again until one answers.
  */
-async function streamView(page: Page, table = TABLE, timeout = 30_000): Promise<FrameLocator> {
+async function viewWith(page: Page, selector: string, text?: string, timeout = 30_000): Promise<FrameLocator> {
   const deadline = Date.now() + timeout;
   for (;;) {
     const count = await page.locator('iframe.webview.ready:visible').count();
     for (let i = 0; i < count; i++) {
       const frame = wb.webview(page, i);
-      const found = await frame.locator('stream-app h1', { hasText: table }).count().catch(() => 0);
+      const found = await frame.locator(selector, text ? { hasText: text } : {}).count().catch(() => 0);
       if (found) return frame;
     }
-    if (Date.now() > deadline) throw new Error(`no visible stream view of ${table} within ${timeout} ms`);
+    if (Date.now() > deadline) throw new Error(`no visible webview with ${selector}${text ? ` reading ${text}` : ''} within ${timeout} ms`);
     await page.waitForTimeout(200);
   }
 }
+
+/** The visible stream view of `table` (Orders unless named). */
+const streamView = (page: Page, table = TABLE) => viewWith(page, 'stream-app h1', table);
 
 /** The rows on screen, top to bottom as drawn: event, key text and their boxes. */
 async function rows(frame: FrameLocator): Promise<Row[]> {
@@ -242,8 +245,7 @@ async function main(): Promise<number> {
     await step("Open Item opens alice's item in the items panel's editor", async () => {
       const frame = await streamView(page);
       await frame.locator('stream-record-row[data-event="MODIFY"] vscode-button.open').click();
-      const items = await wb.webviewFrame(page, 'items-app', 20_000);
-      await items.waitForSelector('#item-json', { timeout: 20_000 });
+      const items = await viewWith(page, '#item-json');
       const text = await items.locator('#item-json').evaluate((el) => (el as HTMLTextAreaElement).value);
       if (!/"shipped"/.test(text) || !/"alice"/.test(text)) throw new Error(`the editor shows ${text}`);
       await shot('stream-08-open-item');
