@@ -21,6 +21,8 @@ export const COMMANDS = {
   putItem: 'dynamoWorkspace.putItem',
   importItems: 'dynamoWorkspace.importItems',
   exportItems: 'dynamoWorkspace.exportItems',
+  // the stream view (streams.ts)
+  openStream: 'dynamoWorkspace.openStream',
   // capacity and cost (capacity.ts)
   openCapacity: 'dynamoWorkspace.openCapacity',
   // time to live (ttl.ts)
