@@ -229,8 +229,7 @@ async function main(): Promise<number> {
     });
 
     await step('after a window reload the stream view comes back with its records and keeps reading', async () => {
-      await wb.runCommand(page, 'Developer: Reload Window');
-      await page.locator('.monaco-workbench .part.activitybar').waitFor({ timeout: 60_000 });
+      await wb.reloadWindow(page);
       client!.destroy();
       await page.locator('.statusbar-item', { hasText: /127\.0\.0\.1:\d+/ }).waitFor({ timeout: 30_000 });
       client = await connect(page);
