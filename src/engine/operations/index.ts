@@ -30,7 +30,11 @@ import { listExports } from './list-exports';
 import { importTable } from './import-table';
 import { describeImport } from './describe-import';
 import { listImports } from './list-imports';
+import { tagResource } from './tag-resource';
+import { untagResource } from './untag-resource';
+import { listTagsOfResource } from './list-tags-of-resource';
+import { describeEndpoints } from './describe-endpoints';
 
-const all: Operation[] = [createTable, describeTable, listTables, deleteTable, updateTable, putItem, getItem, updateItem, deleteItem, query, scan, batchGetItem, batchWriteItem, describeLimits, updateTimeToLive, describeTimeToLive, createBackup, describeBackup, listBackups, deleteBackup, restoreTableFromBackup, updateContinuousBackups, describeContinuousBackups, restoreTableToPointInTime, exportTableToPointInTime, describeExport, listExports, importTable, describeImport, listImports];
+const all: Operation[] = [createTable, describeTable, listTables, deleteTable, updateTable, putItem, getItem, updateItem, deleteItem, query, scan, batchGetItem, batchWriteItem, describeLimits, updateTimeToLive, describeTimeToLive, createBackup, describeBackup, listBackups, deleteBackup, restoreTableFromBackup, updateContinuousBackups, describeContinuousBackups, restoreTableToPointInTime, exportTableToPointInTime, describeExport, listExports, importTable, describeImport, listImports, tagResource, untagResource, listTagsOfResource, describeEndpoints];
 
 export const OPERATIONS: ReadonlyMap<string, Operation> = new Map(all.map((op) => [op.name, op]));
