@@ -93,6 +93,29 @@ test('CreateTable checks a multi-attribute GSI key schema with DynamoDB Local\'s
   await db.close();
 });
 
+test('every missing partition attribute and every gap before the last sort condition is named, in key-schema order', async () => {
+  const db = await memoryDb();
+  await db.execute('CreateTable', tableWith('mat9', K(['a', 'HASH'], ['b', 'HASH'], ['c', 'HASH'], ['d', 'HASH'], ['e', 'RANGE'], ['pk', 'RANGE'], ['f', 'RANGE'], ['g', 'RANGE']), {
+    AttributeDefinitions: [...DEFS, ...AD(['f', 'B'], ['g', 'S'])],
+  }));
+  const q = (KeyConditionExpression: string, ExpressionAttributeValues: Record<string, AttributeValue>) =>
+    outcome(db, 'Query', { TableName: 'mat9', IndexName: 'gsi', KeyConditionExpression, ExpressionAttributeValues });
+  sameAsRecorded('q.two_missing', await q('a = :a', { ':a': { S: 'x' } }));
+  sameAsRecorded('q.two_gaps', await q('a = :a AND b = :b AND c = :c AND d = :d AND g = :g', { ':a': { S: 'x' }, ':b': { N: '1' }, ':c': { S: 'x' }, ':d': { N: '1' }, ':g': { S: 'x' } }));
+  await db.close();
+});
+
+test('UpdateTable applies the same key schema rules to a GSI it creates', async () => {
+  const db = await memoryDb();
+  await db.execute('CreateTable', { TableName: 'mat12', KeySchema: K(['pk', 'HASH']), AttributeDefinitions: DEFS.slice(0, 1), BillingMode: 'PAY_PER_REQUEST' });
+  const create = (KeySchema: unknown, AttributeDefinitions: unknown) => ({
+    TableName: 'mat12', AttributeDefinitions, GlobalSecondaryIndexUpdates: [{ Create: { IndexName: 'gsi3', KeySchema, Projection: { ProjectionType: 'KEYS_ONLY' } } }],
+  });
+  sameAsRecorded('update.5hash', await outcome(db, 'UpdateTable', create(K(['a', 'HASH'], ['b', 'HASH'], ['c', 'HASH'], ['d', 'HASH'], ['e', 'HASH']), DEFS)));
+  sameAsRecorded('update.order', await outcome(db, 'UpdateTable', create(K(['a', 'HASH'], ['c', 'RANGE'], ['b', 'HASH']), DEFS.slice(0, 4))));
+  await db.close();
+});
+
 test('DescribeTable reports the multi-attribute key schema as given, and the index holds only items with every key attribute', async () => {
   const db = await memoryDb();
   await mainTable(db);
@@ -145,6 +168,9 @@ test('Query answers and refusals on a multi-attribute GSI match DynamoDB Local, 
   const eq = (v: AttributeValue) => ({ AttributeValueList: [v], ComparisonOperator: 'EQ' });
   sameAsRecorded('q.legacy', await legacy({ a: eq({ S: 'A' }), b: eq({ N: '0' }) }));
   sameAsRecorded('q.legacy_c', await legacy({ a: eq({ S: 'A' }), b: eq({ N: '0' }), c: { AttributeValueList: [{ S: 'c0' }], ComparisonOperator: 'GT' } }));
+  sameAsRecorded('q.legacy_missing_b', await legacy({ a: eq({ S: 'A' }) }));
+  sameAsRecorded('q.legacy_gap', await legacy({ a: eq({ S: 'A' }), b: eq({ N: '0' }), d: { AttributeValueList: [{ N: '1' }], ComparisonOperator: 'GT' } }));
+  sameAsRecorded('q.scan_esk', await outcome(db, 'Scan', { TableName: 'mat11', IndexName: 'gsi', Limit: 3 }));
   // The same expression with other values reuses the validated form of the first request.
   const again = (await q('a = :a AND b = :b AND c = :c', { ...A, ':b': { N: '1' }, ':c': { S: 'c2' } })).ok!;
   assert.deepEqual(again.Items.map((i: Item) => (i.pk as { S: string }).S), ['p5']);
