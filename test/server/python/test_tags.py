@@ -82,3 +82,34 @@ def test_a_deflate_body_is_read(endpoint, client, table_name):
     )
     with urllib.request.urlopen(request) as res:
         assert json.loads(res.read())["Table"]["TableName"] == table_name
+
+
+def test_every_operation_in_botocores_model_sent_empty_is_a_400_never_a_500(endpoint, session_kwargs):
+    """Whatever an SDK may send: each operation of botocore's DynamoDB model, with no members,
+    answers 400 with a modelled or coral error (UnknownOperationException for those not served)."""
+    import boto3
+    from botocore.config import Config
+
+    kwargs = {**session_kwargs, "config": Config(retries={"max_attempts": 1}, parameter_validation=False)}
+    raw = boto3.client("dynamodb", **kwargs)
+    unknown, not_sent = [], []
+    for operation in raw.meta.service_model.operation_names:
+        try:
+            raw._make_api_call(operation, {})
+            continue  # an operation that needs nothing (ListTables, DescribeLimits, ...)
+        except ClientError as err:
+            status = err.response["ResponseMetadata"]["HTTPStatusCode"]
+            code = err.response["Error"]["Code"]
+        except Exception:
+            # botocore's endpoint rules read some members (BatchGetItem's table names) before sending.
+            not_sent.append(operation)
+            continue
+        assert status == 400, f"{operation}: {status} {code}"
+        assert code.endswith("Exception") or code == "RequestLimitExceeded", f"{operation}: {code}"
+        if code == "UnknownOperationException":
+            unknown.append(operation)
+    # Served operations are never answered as unknown; global tables, resource policies and the like are.
+    for served in ["TagResource", "UntagResource", "ListTagsOfResource", "DescribeEndpoints", "Query", "CreateTable"]:
+        assert served not in unknown
+    assert "ListGlobalTables" in unknown and "PutResourcePolicy" in unknown
+    assert len(not_sent) <= 5, not_sent
