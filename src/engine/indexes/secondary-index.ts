@@ -120,13 +120,23 @@ export class SecondaryIndex {
 
   /** The part of an entry key before the table key, or undefined if the item is not in the index. */
   indexPart(encoded: string): string | undefined {
-    const values: AttributeValue[] = [];
-    for (const k of this.partitionKeys) {
+    // Every write reaches this for every index: the single-attribute partition builds no array.
+    let partition: string;
+    if (this.partitionKeys.length === 1) {
+      const k = this.partitionKeys[0]!;
       const v = this.codec.attribute(encoded, k.name);
       if (!usable(v, k.type)) return undefined;
-      values.push(v!);
+      partition = encodeScalar(k.type, v!);
+    } else {
+      const values: AttributeValue[] = [];
+      for (const k of this.partitionKeys) {
+        const v = this.codec.attribute(encoded, k.name);
+        if (!usable(v, k.type)) return undefined;
+        values.push(v!);
+      }
+      partition = encodeIndexPartition(this.partitionKeys, values);
     }
-    let part = partitionPrefix(encodeIndexPartition(this.partitionKeys, values));
+    let part = partitionPrefix(partition);
     for (const k of this.sortKeys) {
       const v = this.codec.attribute(encoded, k.name);
       if (!usable(v, k.type)) return undefined;
