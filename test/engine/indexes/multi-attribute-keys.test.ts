@@ -10,6 +10,7 @@ import fc from 'fast-check';
 import { Database } from '../../../src/engine/database';
 import type { AttributeValue, Item } from '../../../src/engine/types/attribute-value';
 import { AD, memoryDb, rejects } from './helpers';
+import { withDataDir } from '../ttl/helpers';
 import oracle from './fixtures/ddb-local-multi-attribute-keys.json';
 
 type Outcome = { ok?: Record<string, any>; error?: { Code: string; Message: string } };
@@ -219,11 +220,7 @@ test('Query and ConsumedCapacity on a multi-attribute GSI charge the index as a 
 });
 
 test('the index survives a reopen: rebuilt from the table with the same entries and order', async () => {
-  const fs = await import('node:fs');
-  const os = await import('node:os');
-  const path = await import('node:path');
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dw-mak-'));
-  try {
+  await withDataDir(async (dir) => {
     let db = await Database.open(dir, {});
     await mainTable(db);
     const query = { TableName: 'mat11', IndexName: 'gsi', KeyConditionExpression: 'a = :a AND b = :b', ExpressionAttributeValues: { ':a': { S: 'A' }, ':b': { N: '1' } } };
@@ -233,17 +230,11 @@ test('the index survives a reopen: rebuilt from the table with the same entries 
     assert.deepEqual(((await db.execute('Query', query)) as any).Items, before);
     assert.equal(before.length, 5);
     await db.close();
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });
 
 test('a table restored from a backup has the multi-attribute GSI, rebuilt with the same answers', async () => {
-  const fs = await import('node:fs');
-  const os = await import('node:os');
-  const path = await import('node:path');
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dw-mak-'));
-  try {
+  await withDataDir(async (dir) => {
     const db = await Database.open(dir, {});
     await mainTable(db);
     const { BackupArn } = ((await db.execute('CreateBackup', { TableName: 'mat11', BackupName: 'multi' })) as { BackupDetails: { BackupArn: string } }).BackupDetails;
@@ -271,9 +262,7 @@ test('a table restored from a backup has the multi-attribute GSI, rebuilt with t
     assert.equal(original.length, 2);
     assert.deepEqual((await query('restored')).Items, original);
     await db.close();
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });
 
 // ---------------------------------------------------------------------------------------------
