@@ -11,6 +11,7 @@ import type { StreamState } from './streams/model';
 import { ExpiryIndex } from './ttl/expiry-index';
 import { tracksExpiry, type TtlMeta } from './ttl/expiry';
 import type { PitrSettings } from './backups/pitr';
+import type { Tag } from './tags';
 
 export interface KeySchemaElement {
   AttributeName: string;
@@ -56,6 +57,8 @@ export interface TableMeta {
   priorMeta?: TableMeta;
   /** Set on a table made by a restore (from a backup or to a point in time): DescribeTable's RestoreSummary. */
   restore?: RestoreMeta;
+  /** Tags (src/engine/tags.ts), sorted by key; absent until the table is first tagged. Never copied by a restore. */
+  tags?: Tag[];
   extra?: Record<string, unknown>;
 }
 

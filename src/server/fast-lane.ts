@@ -4,7 +4,7 @@
 // request node:http builds an IncomingMessage and a ServerResponse, runs both through its stream
 // machinery and formats the head header by header: about half of the server's CPU per GetItem.
 //
-// Anything else (a GET health check, an OPTIONS preflight, a chunked or gzip-compressed body,
+// Anything else (a GET health check, an OPTIONS preflight, a chunked or compressed body,
 // Expect: 100-continue, HTTP/1.0, an oversized body or a head this parser does not accept) hands
 // the connection to the node:http server for the rest of its life, with the bytes already read
 // put back, so every unusual case keeps node:http's behaviour. That includes every framing
@@ -204,7 +204,7 @@ function parseHead(buf: Buffer, end: number, maxBytes: number): Head | undefined
     at = next + 2;
   }
   const h = new RequestHeaders(raw);
-  if (lengths > 1 || h.chunked || h.gzip || h.badLength) return undefined;
+  if (lengths > 1 || h.chunked || h.compression !== undefined || h.badLength) return undefined;
   if (h.bodyNotJson) return undefined;
   return { h, url, bodyStart: end + 4, close };
 }

@@ -34,14 +34,22 @@ export function mediaOf(contentType: string): Media {
   }
 }
 
+export type Compression = 'gzip' | 'deflate';
+
+/** The compression a Content-Encoding value names (case and surrounding spaces ignored). */
+export function compressionOf(value: string): Compression | undefined {
+  const v = value.trim().toLowerCase();
+  return v === 'gzip' || v === 'deflate' ? v : undefined;
+}
+
 export class RequestHeaders {
   target: string | undefined = undefined;
   media: Media = Media.None;
   /** -1 when there is no Content-Length header (chunked or no body). */
   contentLength = -1;
   chunked = false;
-  /** Content-Encoding: gzip (DynamoDB accepts gzip-compressed request bodies). */
-  gzip = false;
+  /** Content-Encoding gzip or deflate (DynamoDB accepts request bodies compressed either way); undefined for none or any other. */
+  compression: Compression | undefined = undefined;
   authorized = false;
   origin: string | undefined = undefined;
   host: string | undefined = undefined;
@@ -72,7 +80,7 @@ export class RequestHeaders {
           }
           break;
         case 16:
-          if (name.toLowerCase() === 'content-encoding') this.gzip = raw[i + 1]!.trim().toLowerCase() === 'gzip';
+          if (name.toLowerCase() === 'content-encoding') this.compression = compressionOf(raw[i + 1]!);
           break;
         case 17:
           if (name.toLowerCase() === 'transfer-encoding') this.chunked = true;

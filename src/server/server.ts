@@ -16,11 +16,11 @@
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer as createNetServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { isUtf8 } from 'node:buffer';
-import { gunzipSync } from 'node:zlib';
+import { gunzipSync, inflateRawSync, inflateSync } from 'node:zlib';
 import { AccessPolicy } from './access';
 import { BodyBudget } from './budget';
 import { FastLane, TIMED_OUT, type Reply } from './fast-lane';
-import { hasQueryAuth, Media, RequestHeaders, RESPONSE_CONTENT_TYPE } from './headers';
+import { hasQueryAuth, Media, RequestHeaders, RESPONSE_CONTENT_TYPE, type Compression } from './headers';
 import {
   BODY_TIMEOUT_MS,
   DEFAULT_REGION,
@@ -128,6 +128,18 @@ export interface RunningServer {
   readonly pendingBodyBytes: number;
   /** Stops accepting, lets in-flight requests finish (at most `graceMs`), closes every connection. */
   close(graceMs?: number): Promise<void>;
+}
+
+/**
+ * A compressed request body, inflated up to `maxBytes` (past it zlib throws ERR_BUFFER_TOO_LARGE).
+ * "deflate" is zlib-wrapped per HTTP, but some clients send the raw stream: a valid zlib header
+ * (RFC 1950: method 8, header checksum a multiple of 31) tells which.
+ */
+function decompress(compression: Compression, body: Buffer, maxBytes: number): Buffer {
+  const options = { maxOutputLength: maxBytes };
+  if (compression === 'gzip') return gunzipSync(body, options);
+  const zlibWrapped = body.length >= 2 && (body[0]! & 0x0f) === 8 && ((body[0]! << 8) | body[1]!) % 31 === 0;
+  return zlibWrapped ? inflateSync(body, options) : inflateRawSync(body, options);
 }
 
 /** Operations whose successful answer has an empty body in DynamoDB. */
@@ -450,9 +462,9 @@ function createHandlers(options: ServerOptions, isClosing: () => boolean): Handl
         const sent = rest !== undefined ? Buffer.concat(rest, size) : (first ?? Buffer.alloc(0));
         let body = sent;
         giveBack();
-        if (h.gzip && body.length > 0) {
+        if (h.compression !== undefined && body.length > 0) {
           try {
-            body = gunzipSync(body, { maxOutputLength: maxBytes });
+            body = decompress(h.compression, body, maxBytes);
           } catch (err) {
             const tooBig = (err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE';
             sendError(res, tooBig ? REQUEST_TOO_LARGE : SERIALIZATION, contentType, cors, isClosing());

@@ -19,6 +19,7 @@ import {
   Substitutions,
   checkValues,
   resolveKeyCondition,
+  resolveMultiKeyCondition,
   validateCondition,
   validateKeyCondition,
   validateProjection,
@@ -29,9 +30,10 @@ import {
   type Operand,
   type KeySchemaElement,
   type ResolvedKeyCondition,
+  type ResolvedMultiKeyCondition,
 } from './validate.js';
 
-export type { DocumentPath, KeyOperator, KeySchemaElement, ResolvedKeyCondition };
+export type { DocumentPath, KeyOperator, KeySchemaElement, ResolvedKeyCondition, ResolvedMultiKeyCondition };
 export { getPath, valuesEqual } from './evaluate.js';
 export { compareStrings, formatPath } from './validate.js';
 export { isReservedWord, RESERVED_WORDS } from './reserved-words.js';
@@ -84,6 +86,8 @@ export interface CompiledKeyCondition {
    * unused names/values check, which is where compileExpressions makes them when given the schema.
    */
   resolve(partitionKey: KeySchemaElement, sortKey?: KeySchemaElement): ResolvedKeyCondition;
+  /** The same for a multi-attribute key schema (a GSI with several HASH or RANGE attributes). */
+  resolveMulti(partitionKeys: readonly KeySchemaElement[], sortKeys: readonly KeySchemaElement[]): ResolvedMultiKeyCondition;
   /** Set when compileExpressions was given the key schema. */
   partition?: ResolvedKeyCondition['partition'];
   sort?: ResolvedKeyCondition['sort'];
@@ -194,7 +198,10 @@ export function compileExpressions(input: ExpressionInput, options: CompileOptio
   let keyCondition: Condition | undefined;
   if (input.KeyConditionExpression != null) {
     const condition = (keyCondition = validateKeyCondition(input.KeyConditionExpression, subs));
-    out.keyCondition = { resolve: (partitionKey, sortKey) => resolveKeyCondition(condition, partitionKey, sortKey) };
+    out.keyCondition = {
+      resolve: (partitionKey, sortKey) => resolveKeyCondition(condition, partitionKey, sortKey),
+      resolveMulti: (partitionKeys, sortKeys) => resolveMultiKeyCondition(condition, partitionKeys, sortKeys),
+    };
   }
   subs.checkUnused();
   if (signature !== undefined && !subs.contentChecked) remember(signature, subs, keyCondition, out.projection);
@@ -282,7 +289,10 @@ function fromValidated(entry: ValidatedRequest, values: ReadonlyMap<string, Attr
   const out: CompiledExpressions = {};
   if (entry.projection !== undefined) out.projection = entry.projection;
   if (entry.keyCondition !== undefined) {
-    out.keyCondition = { resolve: (partitionKey, sortKey) => bindKeyCondition(entry, values, partitionKey, sortKey) };
+    out.keyCondition = {
+      resolve: (partitionKey, sortKey) => bindKeyCondition(entry, values, partitionKey, sortKey),
+      resolveMulti: (partitionKeys, sortKeys) => bindMultiKeyCondition(entry, values, partitionKeys, sortKeys),
+    };
     if (options.keySchema) Object.assign(out.keyCondition, out.keyCondition.resolve(options.keySchema.partition, options.keySchema.sort));
   }
   return out;
@@ -305,6 +315,23 @@ function bindKeyCondition(
   }
   const out: ResolvedKeyCondition = { partition: { name: t.partition.name, value: values.get(t.partition.ref)! } };
   if (t.sort) out.sort = { name: t.sort.name, op: t.sort.op, values: t.sort.refs.map((ref) => values.get(ref)!) };
+  return out;
+}
+
+/** bindKeyCondition for a multi-attribute key schema: resolved on the validated form, then given this request's values. */
+function bindMultiKeyCondition(
+  entry: ValidatedRequest,
+  values: ReadonlyMap<string, AttributeValue>,
+  partitionKeys: readonly KeySchemaElement[],
+  sortKeys: readonly KeySchemaElement[],
+): ResolvedMultiKeyCondition {
+  const r = resolveMultiKeyCondition(entry.keyCondition!, partitionKeys, sortKeys);
+  const bind = (v: AttributeValue): AttributeValue => values.get(entry.refs.get(v)!)!;
+  const out: ResolvedMultiKeyCondition = {
+    partition: r.partition.map((p) => ({ name: p.name, value: bind(p.value) })),
+    sortEquals: r.sortEquals.map((p) => ({ name: p.name, value: bind(p.value) })),
+  };
+  if (r.sort) out.sort = { name: r.sort.name, op: r.sort.op, values: r.sort.values.map(bind) };
   return out;
 }
 

@@ -70,7 +70,7 @@ export type UpdateAction =
 
 export type KeyOperator = '=' | '<' | '<=' | '>' | '>=' | 'BETWEEN' | 'BEGINS_WITH';
 
-interface KeyConditionPart {
+export interface KeyConditionPart {
   readonly name: string;
   readonly op: KeyOperator;
   readonly values: AttributeValue[];
@@ -695,7 +695,13 @@ export function resolveKeyCondition(
   partitionKey: KeySchemaElement,
   sortKey?: KeySchemaElement,
 ): ResolvedKeyCondition {
-  const keyNames = new Set([partitionKey.name, ...(sortKey ? [sortKey.name] : [])]);
+  const conditions = keyConditionParts(condition, new Set([partitionKey.name, ...(sortKey ? [sortKey.name] : [])]));
+  if (conditions.length > 2) throw validation('Conditions can be of length 1 or 2 only');
+  return matchKeySchema(conditions, partitionKey, sortKey);
+}
+
+/** The conditions a KeyConditionExpression joins with AND, each checked on its own (steps 1 and 2 of DynamoDB's checks). */
+function keyConditionParts(condition: Condition, keyNames: ReadonlySet<string>): KeyConditionPart[] {
   // 1. A key attribute used as a document (a.b, a[0]) anywhere.
   const paths: DocumentPath[] = [];
   conditionPaths(condition, paths);
@@ -759,8 +765,11 @@ export function resolveKeyCondition(
     if (part.kind === 'compare' && part.left.kind !== 'path') op = FLIPPED[op!];
     conditions.push({ name, op: op as KeyOperator, values });
   }
-  if (conditions.length > 2) throw validation('Conditions can be of length 1 or 2 only');
-  // 3. The key schema.
+  return conditions;
+}
+
+/** Step 3: the conditions matched to a single-attribute key schema. */
+function matchKeySchema(conditions: readonly KeyConditionPart[], partitionKey: KeySchemaElement, sortKey?: KeySchemaElement): ResolvedKeyCondition {
   const hash = conditions.find((p) => p.name === partitionKey.name);
   if (!hash) throw validation(`Query condition missed key schema element: ${partitionKey.name}`);
   if (hash.op !== '=') throw validation('Query key condition not supported');
@@ -777,6 +786,68 @@ export function resolveKeyCondition(
     // validation, or of another type than the key.)
     if (sortKey.type) for (const v of range.values) if (typeOf(v) !== sortKey.type) throw mismatch();
     out.sort = { name: range.name, op: range.op, values: range.values };
+  }
+  return out;
+}
+
+/**
+ * A key condition matched to a multi-attribute key schema (a GSI with several HASH or RANGE
+ * attributes): equality on every partition attribute, then conditions on a leading run of the
+ * sort attributes, all equalities but the last, which may be any key operator.
+ */
+export interface ResolvedMultiKeyCondition {
+  /** One value per partition attribute, in key-schema order. */
+  partition: { name: string; value: AttributeValue }[];
+  /** The leading sort attributes given by equality, in key-schema order (the last condition excluded). */
+  sortEquals: { name: string; value: AttributeValue }[];
+  /** The condition on the last sort attribute given, if any. */
+  sort?: { name: string; op: KeyOperator; values: AttributeValue[] };
+}
+
+/** A KeyConditionExpression matched to a multi-attribute key schema (messages as DynamoDB Local 2026-01-16 gives them). */
+export function resolveMultiKeyCondition(condition: Condition, partitionKeys: readonly KeySchemaElement[], sortKeys: readonly KeySchemaElement[]): ResolvedMultiKeyCondition {
+  const conditions = keyConditionParts(condition, new Set([...partitionKeys, ...sortKeys].map((k) => k.name)));
+  return matchMultiKeySchema(conditions, partitionKeys, sortKeys);
+}
+
+/** Conditions (from an expression or the legacy KeyConditions) matched to a multi-attribute key schema. */
+export function matchMultiKeySchema(
+  conditions: readonly KeyConditionPart[],
+  partitionKeys: readonly KeySchemaElement[],
+  sortKeys: readonly KeySchemaElement[],
+): ResolvedMultiKeyCondition {
+  const byName = new Map(conditions.map((c) => [c.name, c]));
+  for (const c of conditions) {
+    if (!partitionKeys.some((k) => k.name === c.name) && !sortKeys.some((k) => k.name === c.name)) {
+      throw validation('Query condition missed key schema element');
+    }
+  }
+  const notEqual = partitionKeys.filter((k) => byName.get(k.name)?.op !== '=');
+  if (notEqual.length > 0) {
+    throw validation(`HASH key attributes ${notEqual.map((k) => k.name).join(', ')} must have equality conditions specified in the query`);
+  }
+  let last = -1;
+  sortKeys.forEach((k, i) => {
+    if (byName.has(k.name)) last = i;
+  });
+  const gaps = sortKeys.slice(0, Math.max(last, 0)).filter((k) => byName.get(k.name)?.op !== '=');
+  if (gaps.length > 0) {
+    throw validation(
+      `RANGE key attributes ${gaps.map((k) => k.name).join(', ')} must have equality conditions specified in the query because a condition is present on key attribute ${sortKeys[last]!.name}`,
+    );
+  }
+  const mismatch = (): DynamoDBError => validation('One or more parameter values were invalid: Condition parameter type does not match schema type');
+  for (const k of [...partitionKeys, ...sortKeys]) {
+    const c = byName.get(k.name);
+    if (c !== undefined && k.type) for (const v of c.values) if (typeOf(v) !== k.type) throw mismatch();
+  }
+  const out: ResolvedMultiKeyCondition = {
+    partition: partitionKeys.map((k) => ({ name: k.name, value: byName.get(k.name)!.values[0]! })),
+    sortEquals: sortKeys.slice(0, Math.max(last, 0)).map((k) => ({ name: k.name, value: byName.get(k.name)!.values[0]! })),
+  };
+  if (last >= 0) {
+    const c = byName.get(sortKeys[last]!.name)!;
+    out.sort = { name: c.name, op: c.op, values: c.values };
   }
   return out;
 }

@@ -1,12 +1,13 @@
 // Query and Scan with IndexName: the operations' index branch. The operations have already checked
 // the request's own rules (expressions, legacy parameters, Select, parallel-scan segments).
-import { hashOfKey } from '../codec/key-codec';
+import { encodeScalar, hashOfKey } from '../codec/key-codec';
 import { validation } from '../errors';
-import type { CompiledExpressions } from '../expressions';
+import type { CompiledExpressions, CompiledKeyCondition } from '../expressions';
 import { checkKeyConditionValues } from '../operations/legacy';
 import type { Database } from '../database';
 import type { Table } from '../table';
-import { indexPartitionPrefix, indexSortRange, indexStartKey, openIndex, readIndexPage, type SelectMode } from './reads';
+import { indexSortRange, indexStartKey, openIndex, readIndexPage, type SelectMode } from './reads';
+import { KEY_PART_END, escapeKeyPart, type SecondaryIndex } from './secondary-index';
 
 interface IndexQueryInput {
   TableName: string;
@@ -30,14 +31,8 @@ function indexSelect(input: IndexQueryInput, select: SelectMode): SelectMode {
 export function queryIndex(db: Database, table: Table, input: IndexQueryInput, compiled: CompiledExpressions, selected: SelectMode): Record<string, unknown> {
   const idx = openIndex(table, input.IndexName!, input.ConsistentRead);
   const select = indexSelect(input, selected);
-  const s = idx.schema;
-  const resolved = compiled.keyCondition!.resolve(
-    { name: s.partitionName, type: s.partitionType },
-    s.sortName === undefined ? undefined : { name: s.sortName, type: s.sortType },
-  );
-  checkKeyConditionValues(table, resolved);
-  const prefix = indexPartitionPrefix(idx, resolved.partition.value);
-  let [lower, upper] = indexSortRange(idx, prefix, resolved.sort?.op, resolved.sort?.values ?? []);
+  const { prefix, range } = keyRange(idx, compiled.keyCondition!);
+  let [lower, upper] = range;
   const forward = input.ScanIndexForward !== false;
   if (input.ExclusiveStartKey != null) {
     const start = indexStartKey(table, idx, input.ExclusiveStartKey);
@@ -52,6 +47,35 @@ export function queryIndex(db: Database, table: Table, input: IndexQueryInput, c
   const cc = db.capacity.read('Query', input, table, { key: prefix, bytes: page.bytes, consistent: input.ConsistentRead === true, index: idx.name, fetched: page.fetched });
   if (cc) out.ConsumedCapacity = cc;
   return out;
+}
+
+/**
+ * The index partition a Query reads and the entry-key range its key condition selects there. A
+ * multi-attribute key takes every partition attribute by equality and a leading run of sort
+ * attributes (equalities, then any key operator on the last one given), which select one
+ * contiguous range because sort parts are encoded one after another.
+ */
+function keyRange(idx: SecondaryIndex, keyCondition: CompiledKeyCondition): { prefix: string; range: [string, string] } {
+  if (idx.partitionKeys.length === 1 && idx.sortKeys.length <= 1) {
+    const s = idx.schema;
+    const resolved = keyCondition.resolve(
+      { name: s.partitionName, type: s.partitionType },
+      s.sortName === undefined ? undefined : { name: s.sortName, type: s.sortType },
+    );
+    checkKeyConditionValues(undefined, resolved);
+    const prefix = idx.partitionPrefixOf([resolved.partition.value]);
+    return { prefix, range: indexSortRange(s.sortType!, prefix, resolved.sort?.op, resolved.sort?.values ?? []) };
+  }
+  const resolved = keyCondition.resolveMulti(idx.partitionKeys, idx.sortKeys);
+  for (const p of resolved.partition) checkKeyConditionValues(undefined, { partition: p });
+  for (const p of resolved.sortEquals) checkKeyConditionValues(undefined, { partition: p });
+  if (resolved.sort) checkKeyConditionValues(undefined, { partition: { name: resolved.sort.name, value: resolved.sort.values[0]! }, sort: resolved.sort });
+  const prefix = idx.partitionPrefixOf(resolved.partition.map((p) => p.value));
+  let sortPrefix = prefix;
+  for (const e of resolved.sortEquals) sortPrefix += escapeKeyPart(encodeScalar(idx.sortKeys.find((k) => k.name === e.name)!.type, e.value)) + KEY_PART_END;
+  const sort = resolved.sort;
+  const type = sort === undefined ? 'S' : idx.sortKeys.find((k) => k.name === sort.name)!.type;
+  return { prefix, range: indexSortRange(type, sortPrefix, sort?.op, sort?.values ?? []) };
 }
 
 export interface ScanRange {

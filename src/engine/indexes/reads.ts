@@ -3,12 +3,12 @@
 // index the table item itself when the request asks for attributes the index does not project
 // (DynamoDB fetches those from the table, and charges for the fetch). Pages stop after 1 MB of
 // index entries; LastEvaluatedKey carries the index keys and the table keys.
-import { AFTER_PREFIX, encodeScalar, partitionPrefix } from '../codec/key-codec';
+import { AFTER_PREFIX, encodeScalar } from '../codec/key-codec';
 import { EncodedItem, encodedItemSize } from '../codec/item-codec';
 import { invalidParameter, validation } from '../errors';
 import type { CompiledExpressions } from '../expressions';
 import { normalizeAttributeValue } from '../types/attribute-validation';
-import type { AttributeValue, Item } from '../types/attribute-value';
+import type { AttributeValue, Item, ScalarType } from '../types/attribute-value';
 import type { Table } from '../table';
 import { projectItem } from './projection';
 import { AFTER_KEY_PART, KEY_PART_END, escapeKeyPart, type SecondaryIndex } from './secondary-index';
@@ -78,7 +78,7 @@ function plan(idx: SecondaryIndex, input: IndexReadInput, compiled: CompiledExpr
     const filterNames = compiled.filter.topLevelNames();
     if (isQuery) {
       for (const name of filterNames) {
-        if (name === idx.schema.partitionName || name === idx.schema.sortName) {
+        if (idx.keyNames.includes(name)) {
           const what = input.QueryFilter != null ? 'QueryFilter' : 'Filter Expression';
           throw validation(`${what} can only contain non-primary key attributes: Primary key attribute: ${name}`);
         }
@@ -92,10 +92,13 @@ function plan(idx: SecondaryIndex, input: IndexReadInput, compiled: CompiledExpr
   return { countOnly: select === 'COUNT', fetch, charged: fetch };
 }
 
-/** The entry-key range [lower, upper) a key condition selects in one index partition. */
-export function indexSortRange(idx: SecondaryIndex, prefix: string, op: string | undefined, values: AttributeValue[]): [string, string] {
+/**
+ * The entry-key range [lower, upper) a key condition selects in one index partition. `prefix` is
+ * the partition prefix followed by the parts of the sort attributes given by equality (a
+ * multi-attribute sort key); `type` is the type of the sort attribute `op` applies to.
+ */
+export function indexSortRange(type: ScalarType, prefix: string, op: string | undefined, values: AttributeValue[]): [string, string] {
   if (op === undefined) return [prefix, prefix + AFTER_PREFIX];
-  const type = idx.schema.sortType!;
   const e = (v: AttributeValue): string => prefix + escapeKeyPart(encodeScalar(type, v));
   switch (op) {
     case '=':
@@ -139,15 +142,14 @@ export function indexStartKey(table: Table, idx: SecondaryIndex, raw: Record<str
   const ts = table.schema;
   wanted.set(ts.partitionName, ts.partitionType);
   if (ts.sortName !== undefined) wanted.set(ts.sortName, ts.sortType!);
-  const is = idx.schema;
-  wanted.set(is.partitionName, is.partitionType);
-  if (is.sortName !== undefined) wanted.set(is.sortName, is.sortType!);
+  for (const k of idx.partitionKeys) wanted.set(k.name, k.type);
+  for (const k of idx.sortKeys) wanted.set(k.name, k.type);
   if (count !== wanted.size) return undefined;
   for (const [name, type] of wanted) {
     const v = key[name];
     if (v === undefined || typeOf(v) !== type) return undefined;
   }
-  return idx.indexPartOf(key[is.partitionName]!, is.sortName === undefined ? undefined : key[is.sortName]) + table.keyOf(key);
+  return idx.indexPartOf(key) + table.keyOf(key);
 }
 
 export interface IndexPage {
@@ -229,12 +231,7 @@ function lastKey(table: Table, idx: SecondaryIndex, encoded: string): Item {
   };
   add(table.schema.partitionName);
   add(table.schema.sortName);
-  add(idx.schema.partitionName);
-  add(idx.schema.sortName);
+  for (const name of idx.keyNames) add(name);
   return out;
 }
 
-/** The partition prefix of an index partition key value. */
-export function indexPartitionPrefix(idx: SecondaryIndex, value: AttributeValue): string {
-  return partitionPrefix(encodeScalar(idx.schema.partitionType, value));
-}

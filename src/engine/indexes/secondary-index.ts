@@ -6,11 +6,17 @@
 //   hash(index partition) ‖ escape(index partition) ‖ 0x00 0x00 ‖ [escape(index sort) ‖ 0x00 0x00] ‖ table key
 // so one index partition is contiguous and sorted by the index sort key (a Query is a range read),
 // a Scan walks index partitions in hash order, and the table key at the end keeps entries unique.
+//
+// A GSI with a multi-attribute key (up to four HASH and four RANGE elements) encodes its partition
+// as the escaped, terminated parts of its attributes in key-schema order (hashed together), and its
+// sort as one escaped, terminated part per attribute: entries then sort by the sort attributes as a
+// tuple, and the entries whose leading sort attributes equal given values are contiguous. A
+// single-attribute key encodes exactly as before, so existing indexes are unchanged.
 import { encodeScalar, partitionPrefix, type KeySchemaInfo } from '../codec/key-codec';
 import { encodedItemSize, type ItemCodec } from '../codec/item-codec';
 import { SortedIndex } from '../storage/sorted-index';
 import type { AttributeDefinition, KeySchemaElement } from '../table';
-import type { AttributeValue, ScalarType } from '../types/attribute-value';
+import type { AttributeValue, Item, ScalarType } from '../types/attribute-value';
 import { attributeValueSize, utf8Length } from '../types/attribute-validation';
 import { projectionRules, type ProjectionRules } from './projection';
 import type { IndexMeta } from './types';
@@ -48,8 +54,35 @@ export function indexSchemaOf(keySchema: readonly KeySchemaElement[], defs: read
   };
 }
 
+/** One attribute of an index key, with its declared type. */
+export interface IndexKeyPart {
+  name: string;
+  type: ScalarType;
+}
+
+/** The HASH and RANGE attributes of an index key schema, in order (several for a multi-attribute GSI key). */
+export function indexKeyParts(keySchema: readonly KeySchemaElement[], defs: readonly AttributeDefinition[]): { partition: IndexKeyPart[]; sort: IndexKeyPart[] } {
+  const typeOf = (name: string): ScalarType => defs.find((d) => d.AttributeName === name)!.AttributeType;
+  const part = (k: KeySchemaElement): IndexKeyPart => ({ name: k.AttributeName, type: typeOf(k.AttributeName) });
+  return { partition: keySchema.filter((k) => k.KeyType === 'HASH').map(part), sort: keySchema.filter((k) => k.KeyType === 'RANGE').map(part) };
+}
+
+/** The encoded partition of index partition key values (one per partition attribute). */
+export function encodeIndexPartition(parts: readonly IndexKeyPart[], values: readonly AttributeValue[]): string {
+  if (parts.length === 1) return encodeScalar(parts[0]!.type, values[0]!);
+  let out = '';
+  for (let i = 0; i < parts.length; i++) out += escapeKeyPart(encodeScalar(parts[i]!.type, values[i]!)) + KEY_PART_END;
+  return out;
+}
+
 export class SecondaryIndex {
   readonly schema: KeySchemaInfo;
+  /** The partition attributes (one, or up to four for a multi-attribute GSI key). */
+  readonly partitionKeys: IndexKeyPart[];
+  /** The sort attributes (none, one, or up to four). */
+  readonly sortKeys: IndexKeyPart[];
+  /** Every index key attribute, partition first. */
+  readonly keyNames: string[];
   readonly rules: ProjectionRules;
   entries = new SortedIndex<number>();
   /** Sum of the entries' sizes (projected attributes, item-size rules). */
@@ -69,6 +102,10 @@ export class SecondaryIndex {
     private readonly codec: ItemCodec,
   ) {
     this.schema = indexSchemaOf(meta.keySchema, defs);
+    const parts = indexKeyParts(meta.keySchema, defs);
+    this.partitionKeys = parts.partition;
+    this.sortKeys = parts.sort;
+    this.keyNames = [...parts.partition, ...parts.sort].map((k) => k.name);
     this.rules = projectionRules(meta, tableKeySchema);
     this.complete = meta.status !== 'CREATING';
   }
@@ -83,22 +120,41 @@ export class SecondaryIndex {
 
   /** The part of an entry key before the table key, or undefined if the item is not in the index. */
   indexPart(encoded: string): string | undefined {
-    const s = this.schema;
-    const h = this.codec.attribute(encoded, s.partitionName);
-    if (!usable(h, s.partitionType)) return undefined;
-    const prefix = partitionPrefix(encodeScalar(s.partitionType, h!));
-    if (s.sortName === undefined) return prefix;
-    const r = this.codec.attribute(encoded, s.sortName);
-    if (!usable(r, s.sortType)) return undefined;
-    return prefix + escapeKeyPart(encodeScalar(s.sortType!, r!)) + KEY_PART_END;
+    // Every write reaches this for every index: the single-attribute partition builds no array.
+    let partition: string;
+    if (this.partitionKeys.length === 1) {
+      const k = this.partitionKeys[0]!;
+      const v = this.codec.attribute(encoded, k.name);
+      if (!usable(v, k.type)) return undefined;
+      partition = encodeScalar(k.type, v!);
+    } else {
+      const values: AttributeValue[] = [];
+      for (const k of this.partitionKeys) {
+        const v = this.codec.attribute(encoded, k.name);
+        if (!usable(v, k.type)) return undefined;
+        values.push(v!);
+      }
+      partition = encodeIndexPartition(this.partitionKeys, values);
+    }
+    let part = partitionPrefix(partition);
+    for (const k of this.sortKeys) {
+      const v = this.codec.attribute(encoded, k.name);
+      if (!usable(v, k.type)) return undefined;
+      part += escapeKeyPart(encodeScalar(k.type, v!)) + KEY_PART_END;
+    }
+    return part;
   }
 
-  /** The index part for key attribute values (ExclusiveStartKey, key conditions). */
-  indexPartOf(hash: AttributeValue, range: AttributeValue | undefined): string {
-    const s = this.schema;
-    const prefix = partitionPrefix(encodeScalar(s.partitionType, hash));
-    if (s.sortName === undefined) return prefix;
-    return prefix + escapeKeyPart(encodeScalar(s.sortType!, range!)) + KEY_PART_END;
+  /** The index part for an item's key attribute values (ExclusiveStartKey); every index key attribute must be there. */
+  indexPartOf(key: Item): string {
+    let part = partitionPrefix(encodeIndexPartition(this.partitionKeys, this.partitionKeys.map((k) => key[k.name]!)));
+    for (const k of this.sortKeys) part += escapeKeyPart(encodeScalar(k.type, key[k.name]!)) + KEY_PART_END;
+    return part;
+  }
+
+  /** The partition prefix for partition key values (one per partition attribute, in key-schema order). */
+  partitionPrefixOf(values: readonly AttributeValue[]): string {
+    return partitionPrefix(encodeIndexPartition(this.partitionKeys, values));
   }
 
   /** Size of the item's entry in this index (the item must be in it). */
@@ -116,7 +172,7 @@ export class SecondaryIndex {
   /** Where the table key starts in an entry key. */
   tableKeyOffset(entryKey: string): number {
     let p = entryKey.indexOf(KEY_PART_END, 4) + 2;
-    if (this.schema.sortName !== undefined) p = entryKey.indexOf(KEY_PART_END, p) + 2;
+    for (let i = 0; i < this.sortKeys.length; i++) p = entryKey.indexOf(KEY_PART_END, p) + 2;
     return p;
   }
 

@@ -5,7 +5,7 @@
 import { invalidParameter, validation } from '../errors';
 import type { AttributeDefinition, KeySchemaElement } from '../table';
 import type { Spec } from '../validation/shape';
-import { INDEX_NAME as OPTIONAL_INDEX_NAME, KEY_SCHEMA, OPAQUE_STRUCTURE, PROVISIONED_THROUGHPUT, required } from '../validation/members';
+import { GSI_KEY_SCHEMA, INDEX_NAME as OPTIONAL_INDEX_NAME, KEY_SCHEMA, OPAQUE_STRUCTURE, PROVISIONED_THROUGHPUT, required } from '../validation/members';
 import { MAX_GSIS, MAX_LSIS, MAX_PROJECTED_ATTRIBUTES, type IndexKind, type IndexMeta, type IndexProjection } from './types';
 
 
@@ -27,11 +27,14 @@ export const LOCAL_SECONDARY_INDEXES: Spec = {
   member: { type: 'structure', members: { Projection: PROJECTION, IndexName: INDEX_NAME, KeySchema: KEY_SCHEMA } },
 };
 
+/** At most this many HASH, and this many RANGE, elements in a GSI's key schema. */
+export const MAX_GSI_KEY_ATTRIBUTES = 4;
+
 /** One GlobalSecondaryIndex (CreateTable's list, UpdateTable's Create action). */
 export const GLOBAL_SECONDARY_INDEX_MEMBERS: Record<string, Spec> = {
   Projection: PROJECTION,
   IndexName: INDEX_NAME,
-  KeySchema: KEY_SCHEMA,
+  KeySchema: GSI_KEY_SCHEMA,
   ProvisionedThroughput: PROVISIONED_THROUGHPUT,
   OnDemandThroughput: OPAQUE_STRUCTURE,
   WarmThroughput: OPAQUE_STRUCTURE,
@@ -81,6 +84,27 @@ export function checkKeySchemaShape(keys: readonly KeySchemaElement[]): void {
   }
 }
 
+/**
+ * A GSI's key schema: a table-like one (one HASH, an optional RANGE) keeps the table's rules and
+ * messages; a multi-attribute one (DynamoDB, November 2025) has one to four HASH elements followed
+ * by up to four RANGE elements, all of distinct attributes. Messages as DynamoDB Local 2026-01-16
+ * gives them, in its order.
+ */
+export function checkGlobalKeySchema(keys: readonly KeySchemaElement[]): void {
+  const hashes = keys.filter((k) => k.KeyType === 'HASH').length;
+  if (keys.length <= 2 && hashes <= 1) {
+    checkKeySchemaShape(keys);
+    return;
+  }
+  if (keys.length > 2 * MAX_GSI_KEY_ATTRIBUTES) throw validation('Key Schema too big.  Key Schema must at most consist of the hash and range key of a table');
+  if (hashes > MAX_GSI_KEY_ATTRIBUTES) throw validation(`Too many partition keys. GSI can have at most ${MAX_GSI_KEY_ATTRIBUTES} partition keys`);
+  if (keys.length - hashes > MAX_GSI_KEY_ATTRIBUTES) throw validation(`Too many sort keys. GSI can have at most ${MAX_GSI_KEY_ATTRIBUTES} sort keys`);
+  if (keys[0]!.KeyType !== 'HASH' || keys.some((k, i) => k.KeyType === 'HASH' && i >= hashes)) {
+    throw validation('Invalid key order. Hash Key must be specified first in key schema, Range Key must be specifed second');
+  }
+  if (new Set(keys.map((k) => k.AttributeName)).size !== keys.length) throw validation('Two keys can not have the same name');
+}
+
 function checkDefined(keys: readonly KeySchemaElement[], defs: readonly AttributeDefinition[]): void {
   const defined = new Set(defs.map((d) => d.AttributeName));
   if (keys.every((k) => defined.has(k.AttributeName))) return;
@@ -116,7 +140,7 @@ export function checkGlobalIndex(
   billingMode: 'PROVISIONED' | 'PAY_PER_REQUEST',
   operation: 'CreateTable' | 'UpdateTable',
 ): IndexMeta {
-  checkKeySchemaShape(g.KeySchema);
+  checkGlobalKeySchema(g.KeySchema);
   checkDefined(g.KeySchema, defs);
   const projection = checkProjection(g.Projection);
   const tp = g.ProvisionedThroughput;

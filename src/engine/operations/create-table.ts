@@ -6,6 +6,7 @@ import type { AttributeDefinition, KeySchemaElement, TableMeta } from '../table'
 import { ATTRIBUTE_DEFINITIONS, BILLING_MODE, KEY_SCHEMA, OPAQUE_STRUCTURE, PROVISIONED_THROUGHPUT, TABLE_CLASS, TABLE_NAME, required } from '../validation/members';
 import { checkThroughputQuotas } from '../capacity/quotas';
 import { GLOBAL_SECONDARY_INDEXES, LOCAL_SECONDARY_INDEXES, checkCreateTableIndexes, type IndexInput } from '../indexes/validate';
+import { TAG_LIST, checkTags, withTags, type Tag } from '../tags';
 import { STREAM_SPECIFICATION, checkStreamSpecification, streamsAfter, type StreamSpecificationInput } from '../streams/specification';
 
 export interface CreateTableInput {
@@ -19,6 +20,7 @@ export interface CreateTableInput {
   TableClass?: 'STANDARD' | 'STANDARD_INFREQUENT_ACCESS';
   DeletionProtectionEnabled?: boolean;
   StreamSpecification?: StreamSpecificationInput;
+  Tags?: Tag[];
 }
 
 export const createTable: Operation<CreateTableInput> = {
@@ -33,7 +35,7 @@ export const createTable: Operation<CreateTableInput> = {
     LocalSecondaryIndexes: LOCAL_SECONDARY_INDEXES,
     StreamSpecification: STREAM_SPECIFICATION,
     SSESpecification: OPAQUE_STRUCTURE,
-    Tags: { type: 'list' },
+    Tags: TAG_LIST,
     TableClass: TABLE_CLASS,
     DeletionProtectionEnabled: { type: 'boolean' },
   },
@@ -100,6 +102,10 @@ export function newTableMeta(db: Database, input: CreateTableInput): TableMeta {
       deletionProtection: input.DeletionProtectionEnabled ?? false,
     });
     if (indexes) meta.indexes = indexes;
+    if (input.Tags != null && input.Tags.length > 0) {
+      checkTags(input.Tags);
+      meta.tags = withTags(undefined, input.Tags);
+    }
     if (billingMode === 'PAY_PER_REQUEST') meta.lastUpdateToPayPerRequest = undefined;
     checkThroughputQuotas(db, meta, undefined);
     if (input.StreamSpecification !== undefined) {

@@ -1,5 +1,10 @@
 // Every operation the engine serves, by its DynamoDB API name.
 import type { Operation } from './operation';
+// Tags and the rest of the API surface (issue 16).
+import { tagResource } from './tag-resource';
+import { untagResource } from './untag-resource';
+import { listTagsOfResource } from './list-tags-of-resource';
+import { describeEndpoints } from './describe-endpoints';
 import { createTable } from './create-table';
 import { deleteItem } from './delete-item';
 import { deleteTable } from './delete-table';
@@ -32,5 +37,7 @@ import { describeImport } from './describe-import';
 import { listImports } from './list-imports';
 
 const all: Operation[] = [createTable, describeTable, listTables, deleteTable, updateTable, putItem, getItem, updateItem, deleteItem, query, scan, batchGetItem, batchWriteItem, describeLimits, updateTimeToLive, describeTimeToLive, createBackup, describeBackup, listBackups, deleteBackup, restoreTableFromBackup, updateContinuousBackups, describeContinuousBackups, restoreTableToPointInTime, exportTableToPointInTime, describeExport, listExports, importTable, describeImport, listImports];
+
+all.push(tagResource, untagResource, listTagsOfResource, describeEndpoints);
 
 export const OPERATIONS: ReadonlyMap<string, Operation> = new Map(all.map((op) => [op.name, op]));

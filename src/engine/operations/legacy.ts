@@ -21,9 +21,10 @@ import {
   type KeyOperator,
   type KeySchemaElement,
   type ResolvedKeyCondition,
+  type ResolvedMultiKeyCondition,
 } from '../expressions';
 import { compileCondition } from '../expressions/evaluate';
-import { compareScalars, type Condition } from '../expressions/validate';
+import { compareScalars, matchMultiKeySchema, type Condition } from '../expressions/validate';
 import { normalizeAttributeValue } from '../types/attribute-validation';
 import type { AttributeValue, Item } from '../types/attribute-value';
 import { addNumbers } from '../types/number';
@@ -198,6 +199,9 @@ function legacyCondition(
   return { evaluate: (item) => predicate(item ?? EMPTY_ITEM), topLevelNames: () => [...names] };
 }
 
+/** The legacy comparison operators a key condition may use, as key operators. */
+const LEGACY_KEY_OPERATORS: Readonly<Record<string, KeyOperator>> = { EQ: '=', LT: '<', LE: '<=', GT: '>', GE: '>=', BETWEEN: 'BETWEEN', BEGINS_WITH: 'BEGINS_WITH' };
+
 /** KeyConditions matched to a key schema, with DynamoDB's messages for the legacy form. */
 function resolveKeyConditions(raw: Record<string, RawCondition>, partitionKey: KeySchemaElement, sortKey?: KeySchemaElement): ResolvedKeyCondition {
   const names = Object.keys(raw);
@@ -216,13 +220,25 @@ function resolveKeyConditions(raw: Record<string, RawCondition>, partitionKey: K
   const out: ResolvedKeyCondition = { partition: { name: hash.name, value: hash.values[0]! } };
   if (range) {
     if (range.op === 'NULL' || range.op === 'NOT_NULL') throw validation('Only scalar types can be used as Range Key values');
-    const ops: Record<string, KeyOperator> = { EQ: '=', LT: '<', LE: '<=', GT: '>', GE: '>=', BETWEEN: 'BETWEEN', BEGINS_WITH: 'BEGINS_WITH' };
-    const op = ops[range.op];
+    const op = LEGACY_KEY_OPERATORS[range.op];
     if (op === undefined) throw validation('Attempted conditional constraint is not an indexable operation');
     if (sortKey!.type) for (const v of range.values) if (typeOf(v) !== sortKey!.type) throw mismatch();
     out.sort = { name: range.name, op, values: range.values };
   }
   return out;
+}
+
+/** KeyConditions matched to a multi-attribute key schema (a GSI with several HASH or RANGE attributes). */
+function resolveMultiKeyConditions(raw: Record<string, RawCondition>, partitionKeys: readonly KeySchemaElement[], sortKeys: readonly KeySchemaElement[]): ResolvedMultiKeyCondition {
+  const names = Object.keys(raw);
+  if (names.length === 0) throw validation('Conditions must be at least length 1');
+  const parts = names.map((name) => {
+    const op = LEGACY_KEY_OPERATORS[raw[name]!.ComparisonOperator!];
+    const values = checkComparison(raw[name]!.ComparisonOperator, raw[name]!.AttributeValueList);
+    if (op === undefined) throw validation('Attempted conditional constraint is not an indexable operation');
+    return { name, op, values };
+  });
+  return matchMultiKeySchema(parts, partitionKeys, sortKeys);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -405,7 +421,7 @@ export function compileRequest(kind: RequestKind, input: RequestInput, options: 
   if (input.KeyConditions != null && kind === 'Query') {
     const raw = input.KeyConditions;
     // Validate each condition now (the schema-dependent checks come with resolve).
-    const keyCondition: CompiledKeyCondition = { resolve: (p, s) => resolveKeyConditions(raw, p, s) };
+    const keyCondition: CompiledKeyCondition = { resolve: (p, s) => resolveKeyConditions(raw, p, s), resolveMulti: (p, s) => resolveMultiKeyConditions(raw, p, s) };
     if (options.keySchema) Object.assign(keyCondition, keyCondition.resolve(options.keySchema.partition, options.keySchema.sort));
     out.keyCondition = keyCondition;
   }

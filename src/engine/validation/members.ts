@@ -39,6 +39,8 @@ const KEY_SCHEMA_ELEMENT: Spec = {
 
 /** A table's or an index's KeySchema: one HASH element and an optional RANGE element (a null one gets DynamoDB Local's message). */
 export const KEY_SCHEMA: Spec = { type: 'list', required: true, min: 1, max: 2, member: KEY_SCHEMA_ELEMENT, nullMember: () => 'Key schema element is invalid.' };
+/** A GSI's KeySchema: up to four HASH and four RANGE elements (multi-attribute keys), counted by indexes/validate.ts. */
+export const GSI_KEY_SCHEMA: Spec = { type: 'list', required: true, min: 1, member: KEY_SCHEMA_ELEMENT, nullMember: () => 'Key schema element is invalid.' };
 
 export const ATTRIBUTE_DEFINITIONS: Spec = {
   type: 'list',

@@ -17,7 +17,8 @@ test('CreateTable index definitions: DynamoDB messages, in its order', async () 
     ['empty GSI list', { AttributeDefinitions: AD(['pk', 'S'], ['sk', 'S']), GlobalSecondaryIndexes: [] }, `${P}List of GlobalSecondaryIndexes is empty`],
     ['empty LSI list', { AttributeDefinitions: AD(['pk', 'S'], ['sk', 'S']), LocalSecondaryIndexes: [] }, `${P}List of LocalSecondaryIndexes is empty`],
     ['GSI first key not HASH', { GlobalSecondaryIndexes: [gsi('idx', 'g')].map((g) => ({ ...g, KeySchema: [{ AttributeName: 'g', KeyType: 'RANGE' }] })) }, 'Invalid KeySchema: The first KeySchemaElement is not a HASH key type'],
-    ['GSI second key not RANGE', { GlobalSecondaryIndexes: [{ ...gsi('idx', 'g'), KeySchema: [{ AttributeName: 'g', KeyType: 'HASH' }, { AttributeName: 'l', KeyType: 'HASH' }] }] }, 'Invalid KeySchema: The second KeySchemaElement is not a RANGE key type'],
+    // Two HASH elements make a multi-attribute GSI key (multi-attribute-keys.test.ts), but stay refused for an LSI.
+    ['LSI second key not RANGE', { LocalSecondaryIndexes: [{ ...gsi('idx', 'pk'), KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'l', KeyType: 'HASH' }] }] }, 'Invalid KeySchema: The second KeySchemaElement is not a RANGE key type'],
     ['GSI same key twice', { GlobalSecondaryIndexes: [gsi('idx', 'g', 'g')] }, 'Both the Hash Key and the Range Key element in the KeySchema have the same name'],
     ['GSI key undefined', { GlobalSecondaryIndexes: [gsi('idx', 'zz', 'l')] }, `${P}Some index key attributes are not defined in AttributeDefinitions. Keys: [zz, l], AttributeDefinitions: [pk, sk, g, l]`],
     ['no ProjectionType', { GlobalSecondaryIndexes: [gsi('idx', 'g', 'l', {})] }, `${P}Unknown ProjectionType: null`],
