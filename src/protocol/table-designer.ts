@@ -53,6 +53,11 @@ export interface DraftProblem {
 
 const TABLE_NAME = /^[a-zA-Z0-9_.-]{3,255}$/;
 
+/** Why DynamoDB would refuse a table name, or undefined when it takes it. */
+export function tableNameProblem(name: string): string | undefined {
+  return TABLE_NAME.test(name) ? undefined : 'Table names are 3-255 characters: letters, digits, _ . -';
+}
+
 function units(v: string): boolean {
   return /^\d+$/.test(v.trim()) && Number(v) >= 1 && Number(v) <= 40000;
 }
@@ -80,7 +85,8 @@ export function draftFromPartial(partial: Record<string, unknown>): { draft?: Ta
 /** Everything DynamoDB would reject, found before sending. */
 export function validateDraft(d: TableDraft): DraftProblem[] {
   const p: DraftProblem[] = [];
-  if (!TABLE_NAME.test(d.tableName)) p.push({ field: 'tableName', message: 'Table names are 3-255 characters: letters, digits, _ . -' });
+  const nameProblem = tableNameProblem(d.tableName);
+  if (nameProblem) p.push({ field: 'tableName', message: nameProblem });
   if (!d.partitionKey.trim()) p.push({ field: 'partitionKey', message: 'A partition key is required' });
   if (d.partitionKey.length > 255) p.push({ field: 'partitionKey', message: 'Key attribute names are at most 255 bytes' });
   if (d.sortKey && d.sortKey === d.partitionKey) p.push({ field: 'sortKey', message: 'The sort key must differ from the partition key' });
