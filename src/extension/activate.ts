@@ -46,16 +46,10 @@ export function activate(context: vscode.ExtensionContext): DynamoWorkspaceApi {
     tree,
     view,
     status,
-    ...registerCommands({ extensionUri: context.extensionUri, manager: m, tree, log }),
+    ...registerCommands({ extensionUri: context.extensionUri, manager: m, tree, log, security }),
     // endpoint.host beyond loopback is honoured only once the workspace is trusted.
     vscode.workspace.onDidGrantWorkspaceTrust(() => {
       for (const db of m.workspaceDatabases()) if (db.state === 'open') void db.startEndpoint().catch(() => undefined);
-    }),
-    vscode.commands.registerCommand('dynamoWorkspace.setEndpointAccessKey', async () => {
-      if (!(await security.promptAccessKey())) return false;
-      // Endpoints that require signatures pick up the new key now.
-      for (const db of m.workspaceDatabases()) if (db.state === 'open') await db.startEndpoint().catch(() => undefined);
-      return true;
     }),
     // table counts change with the tree (creates, deletes, imports)
     tree.onDidChangeTreeData(() => void status.update()),

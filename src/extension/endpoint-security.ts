@@ -9,6 +9,7 @@
 //   setting on and no key stored, the endpoint refuses every request: it fails closed.
 import * as vscode from 'vscode';
 import { isLoopbackHost } from '../server/access';
+import { COMMANDS } from './commands/ids';
 import { showMessage } from './notify';
 
 /** SecretStorage entry: JSON {"<access key id>": "<secret access key>"}. */
@@ -74,7 +75,7 @@ export class EndpointSecurity {
       this.log(`${folder.name}: signed requests are required but no access key is set: every request is refused until one is ("Set Endpoint Access Key…")`);
       const set = 'Set Endpoint Access Key…';
       void showMessage('warning', `The endpoint of ${folder.name} requires signed requests, but no access key is set: it refuses every request.`, set).then((pick) => {
-        if (pick === set) void vscode.commands.executeCommand('dynamoWorkspace.setEndpointAccessKey');
+        if (pick === set) void vscode.commands.executeCommand(COMMANDS.setEndpointAccessKey);
       });
     }
     return keys;

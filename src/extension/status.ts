@@ -1,5 +1,6 @@
 // The status bar entry of the workspace database: endpoint, table count, click for actions.
 import * as vscode from 'vscode';
+import { COMMANDS } from './commands/ids';
 import type { ConnectionManager } from './manager';
 import { listAllTables } from './tables';
 
@@ -12,7 +13,7 @@ export class EndpointStatus implements vscode.Disposable {
   constructor(private readonly manager: ConnectionManager) {
     this.item = vscode.window.createStatusBarItem('dynamoWorkspace.endpoint', vscode.StatusBarAlignment.Left, 50);
     this.item.name = 'Dynamo Workspace endpoint';
-    this.item.command = 'dynamoWorkspace.statusActions';
+    this.item.command = COMMANDS.statusActions;
     // writes from any client can create or delete tables
     this.subscriptions = [manager.onDidChange(() => void this.update()), manager.onDidWrite(() => void this.update())];
     void this.update();

@@ -75,7 +75,7 @@ count_node_tests() { # parses node --test's closing "ℹ pass N" / "ℹ fail N"
 if [ -z "$only" ] || [ "$only" = unit ]; then
   t=$(ms)
   phase "unit tests (plain Node)"
-  mapfile -t unit_files < <(find test/webview test/extension/unit -name '*.test.ts' 2>/dev/null | sort)
+  mapfile -t unit_files < <(find test/webview test/protocol test/extension/unit -name '*.test.ts' 2>/dev/null | sort)
   if ((${#unit_files[@]})); then
     node --import tsx --test --test-reporter=spec "${unit_files[@]}" 2>&1 | tee "$WORK/unit.log"
     [ "${PIPESTATUS[0]}" = 0 ] || grep -q '^ℹ fail [1-9]' "$WORK/unit.log" || failed=$((failed + 1))

@@ -1,0 +1,11 @@
+// Every contextValue the explorer gives a row. package.json's `view/item/context` menus select rows
+// by these strings (`viewItem == ...`); test/extension/unit/manifest.test.ts checks that each one
+// is used by a menu clause and that each clause names one of them. Rows without menus get none.
+// No vscode import: the manifest test reads this file in plain Node.
+export const CONTEXT_VALUES = {
+  workspaceConnection: 'connection.workspace',
+  remoteConnection: 'connection.remote',
+  table: 'table',
+} as const;
+
+export type ContextValue = (typeof CONTEXT_VALUES)[keyof typeof CONTEXT_VALUES];

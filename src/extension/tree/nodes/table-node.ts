@@ -1,0 +1,116 @@
+// A table row: its figures (items, size; "as of" for remote tables, whose figures DynamoDB
+// refreshes about every six hours) and, as children, what the table is made of: items, keys,
+// indexes, stream, time to live, backups, capacity.
+// Table rows are kept by the provider (one object per table) so that an update of one row finds it.
+import * as vscode from 'vscode';
+import { describeError, errorInfo, isUnsupported, type Connection } from '../../connection';
+import { NOT_YET_AVAILABLE, NOT_YET_AVAILABLE_SHORT, streamsMissing } from '../../features';
+import { describeTable, keyElements, type TableDescription } from '../../tables';
+import { COMMANDS } from '../../commands/ids';
+import { formatBytes } from '../../../protocol/capacity';
+import { capacityText, capacityTooltip } from '../capacity-text';
+import { CONTEXT_VALUES } from '../context-values';
+import { DetailNode } from './detail-node';
+import { IndexNode } from './index-node';
+import { MessageNode } from './message-node';
+import { ExplorerNode, type TableScoped, type TreeContext } from './node';
+
+export const timeOfDay = (t: number, seconds: boolean) => new Date(t).toTimeString().slice(0, seconds ? 8 : 5);
+
+export class TableNode extends ExplorerNode implements TableScoped {
+  readonly type = 'table';
+  constructor(
+    readonly connectionId: string,
+    readonly tableName: string,
+  ) {
+    super();
+  }
+
+  get id(): string {
+    return `${this.connectionId}/table/${this.tableName}`;
+  }
+
+  treeItem(tree: TreeContext): vscode.TreeItem {
+    const item = new vscode.TreeItem(this.tableName, vscode.TreeItemCollapsibleState.Collapsed);
+    item.id = this.id;
+    item.contextValue = CONTEXT_VALUES.table;
+    item.iconPath = new vscode.ThemeIcon('table');
+    const d = tree.description(this.connectionId, this.tableName);
+    if (d) {
+      const count = d.ItemCount ?? 0;
+      const figures = `${count.toLocaleString('en-US')} item${count === 1 ? '' : 's'} · ${formatBytes(d.TableSizeBytes ?? 0)}`;
+      const remote = this.connectionId.startsWith('remote:');
+      const at = tree.describedAt(this.connectionId, this.tableName) ?? Date.now();
+      item.description = remote ? `${figures} · as of ${timeOfDay(at, false)}` : figures;
+      const { partition, sort } = keyElements(d, d.KeySchema);
+      const md = new vscode.MarkdownString(`**${d.TableName}**\n\n`);
+      md.appendMarkdown(`Items: ${count.toLocaleString('en-US')} · size: ${formatBytes(d.TableSizeBytes ?? 0)}`);
+      md.appendMarkdown(
+        remote
+          ? ` — as of ${timeOfDay(at, true)}, when they were fetched; DynamoDB itself updates these figures about every six hours\n\n`
+          : ' — live\n\n',
+      );
+      md.appendMarkdown(`Partition key: \`${partition.name}\` (${partition.type})\n\n`);
+      if (sort) md.appendMarkdown(`Sort key: \`${sort.name}\` (${sort.type})\n\n`);
+      md.appendMarkdown(`Capacity: ${capacityText(d)}\n\n`);
+      md.appendMarkdown(`Status: ${d.TableStatus ?? 'ACTIVE'}`);
+      item.tooltip = md;
+    }
+    item.accessibilityInformation = { label: this.tableName };
+    return item;
+  }
+
+  override async children(tree: TreeContext): Promise<ExplorerNode[]> {
+    const { connectionId, tableName } = this;
+    const connection = await tree.manager.get(connectionId);
+    let d: TableDescription;
+    try {
+      d = await describeTable(connection, tableName);
+      tree.remember(connectionId, d);
+    } catch (e) {
+      return [new MessageNode(`${connectionId}/${tableName}/error`, describeError(e), 'error')];
+    }
+    const base = this.id;
+    const out: ExplorerNode[] = [];
+    out.push(new DetailNode(`${base}/items`, 'Items', 'list-flat', { description: 'browse, query, edit', command: { command: COMMANDS.openItems, title: 'Open Items', arguments: [{ connectionId, tableName }] } }));
+    const { partition, sort } = keyElements(d, d.KeySchema);
+    out.push(new DetailNode(`${base}/pk`, partition.name, 'key', { description: `partition key · ${partition.type}` }));
+    if (sort) out.push(new DetailNode(`${base}/sk`, sort.name, 'list-ordered', { description: `sort key · ${sort.type}` }));
+    const indexes = [...(d.GlobalSecondaryIndexes ?? []).map((ix) => new IndexNode(base, d, ix, 'GSI')), ...(d.LocalSecondaryIndexes ?? []).map((ix) => new IndexNode(base, d, ix, 'LSI'))];
+    out.push(new DetailNode(`${base}/indexes`, 'Indexes', 'symbol-structure', { description: indexes.length ? String(indexes.length) : 'none', children: indexes }));
+    const [ttl, backups, noStreams] = await Promise.all([ttlText(connection, tableName), backupText(connection, tableName), streamsMissing(connection)]);
+    const stream = d.StreamSpecification?.StreamEnabled ? { text: d.StreamSpecification.StreamViewType ?? 'enabled', tooltip: d.LatestStreamArn } : noStreams ? UNAVAILABLE : { text: 'off' };
+    out.push(new DetailNode(`${base}/stream`, 'Stream', 'pulse', { description: stream.text, tooltip: stream.tooltip }));
+    out.push(new DetailNode(`${base}/ttl`, 'Time to live', 'watch', { description: ttl.text, tooltip: ttl.tooltip }));
+    out.push(new DetailNode(`${base}/backups`, 'Backups', 'history', { description: backups.text, tooltip: backups.tooltip }));
+    out.push(new DetailNode(`${base}/capacity`, 'Capacity', 'dashboard', { description: capacityText(d), tooltip: capacityTooltip(d) }));
+    return out;
+  }
+}
+
+interface DetailText {
+  text: string;
+  tooltip?: string;
+}
+/** Stream, TTL and Backups say this the same way where the database lacks them. */
+const UNAVAILABLE: DetailText = { text: NOT_YET_AVAILABLE_SHORT, tooltip: NOT_YET_AVAILABLE };
+
+async function ttlText(connection: Connection, tableName: string): Promise<DetailText> {
+  try {
+    const out = await connection.send('DescribeTimeToLive', { TableName: tableName });
+    const t = out.TimeToLiveDescription ?? {};
+    return { text: t.TimeToLiveStatus === 'ENABLED' || t.TimeToLiveStatus === 'ENABLING' ? `${t.AttributeName} (${t.TimeToLiveStatus.toLowerCase()})` : 'off' };
+  } catch (e) {
+    return isUnsupported(e) ? UNAVAILABLE : { text: `error: ${errorInfo(e).type}`, tooltip: describeError(e) };
+  }
+}
+
+async function backupText(connection: Connection, tableName: string): Promise<DetailText> {
+  try {
+    const out = await connection.send('DescribeContinuousBackups', { TableName: tableName });
+    const pitr = out.ContinuousBackupsDescription?.PointInTimeRecoveryDescription?.PointInTimeRecoveryStatus;
+    return { text: pitr === 'ENABLED' ? 'point-in-time recovery on' : 'point-in-time recovery off' };
+  } catch (e) {
+    return isUnsupported(e) ? UNAVAILABLE : { text: `error: ${errorInfo(e).type}`, tooltip: describeError(e) };
+  }
+}
