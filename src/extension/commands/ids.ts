@@ -21,6 +21,8 @@ export const COMMANDS = {
   putItem: 'dynamoWorkspace.putItem',
   importItems: 'dynamoWorkspace.importItems',
   exportItems: 'dynamoWorkspace.exportItems',
+  // copying tables between connections (copy.ts)
+  copyTable: 'dynamoWorkspace.copyTable',
 } as const;
 
 export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];

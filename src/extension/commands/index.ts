@@ -3,6 +3,7 @@
 import type * as vscode from 'vscode';
 import type { EndpointSecurity } from '../endpoint-security';
 import { registerConnectionCommands } from './connections';
+import { registerCopyCommands } from './copy';
 import type { CommandContext } from './context';
 import { registerEndpointCommands } from './endpoint';
 import { registerItemCommands } from './items';
@@ -17,5 +18,6 @@ export function registerCommands(ctx: CommandContext & { security: EndpointSecur
     ...registerEndpointCommands(ctx),
     ...registerTableCommands(ctx),
     ...registerItemCommands(ctx),
+    ...registerCopyCommands(ctx),
   ];
 }
