@@ -53,7 +53,7 @@ describe('copy a table between connections', () => {
     });
     for (let i = 0; i < 120; i++) await db.execute('PutItem', { TableName: tableName, Item: { pk: { S: `p${i % 9}` }, sk: { N: String(i) }, state: { S: i % 2 ? 'open' : 'done' } } });
 
-    const result = (await vscode.commands.executeCommand('dynamoWorkspace.copyTable', { connectionId: remoteId, tableName, targetConnectionId: workspaceId })) as CopyResult;
+    const result = (await vscode.commands.executeCommand('dynamoWorkspace.copyTable', { connectionId: remoteId, tableName, targetConnectionId: workspaceId, targetTableName: tableName })) as CopyResult;
     assert.equal(result.items, 120);
     assert.equal(result.cancelled, false);
     assert.match(a.lastMessage()?.text ?? '', new RegExp(`^Copied 120 items \\(.+\\) from ${tableName} in ${remoteName} to ${tableName} in `));
