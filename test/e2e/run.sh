@@ -7,7 +7,7 @@
 #   5. the Playwright UI scenarios against the extension installed from its .vsix,
 #      screenshots in test-artifacts/e2e/
 # Ends with "N passed, N failed" and exits non-zero if anything failed.
-# Env: E2E_SKIP_BUILD=1 (reuse dist/), E2E_ONLY=unit|host|ui|ui-host (ui: both scenarios), E2E_KEEP=1 (keep server state dirs).
+# Env: E2E_SKIP_BUILD=1 (reuse dist/), E2E_ONLY=unit|host|ui|ui-host|tree (ui: every scenario), E2E_KEEP=1 (keep server state dirs).
 set -uo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$ROOT"
@@ -155,6 +155,7 @@ run_scenario() { # NAME SCRIPT [WORKSPACE-KIND]
 # the workspace folder names (ui-ws, ui-host-ws) are what the scenarios find in the tree
 if { [ -z "$only" ] || [ "$only" = ui ]; } && [ -f test/e2e/ui-scenario.ts ]; then run_scenario ui test/e2e/ui-scenario.ts; fi
 if [ -z "$only" ] || [ "$only" = ui ] || [ "$only" = ui-host ]; then run_scenario ui-host test/e2e/ui-host-scenario.ts data-folder; fi
+if [ -z "$only" ] || [ "$only" = ui ] || [ "$only" = tree ]; then run_scenario tree test/e2e/tree-scenario.ts; fi
 
 echo "timings: $(IFS=,; echo "${timings[*]}" | sed 's/,/, /g')"
 echo "screenshots: $ARTIFACTS"

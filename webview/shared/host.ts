@@ -1,6 +1,10 @@
 // The webview side of the panel protocol: typed requests to the extension host, notifications
 // from it, and the page state VS Code keeps while the panel is hidden. Creating a Host also keeps
 // the page's dropdown lists inside the webview (shared/dropdowns.ts).
+// The page state also carries which connection and table the panel shows (the extension writes
+// it into the page as <body data-panel>): it is saved at once, before the app saves anything, so
+// a window reloaded the moment after the panel opened still brings the panel back.
+import { parseIdentity, withIdentity, withoutIdentity, type PanelIdentity } from '../../src/protocol/panel-state';
 import type { AnyMessage, NotificationMap, RequestMap, RpcError } from '../../src/protocol/rpc';
 import { keepDropdownsInView } from './dropdowns';
 
@@ -26,7 +30,10 @@ export class Host<R extends RequestMap, HostN extends NotificationMap, ViewN ext
   private readonly pending = new Map<number, { resolve: (v: any) => void; reject: (e: HostError) => void }>();
   private readonly listeners = new Map<string, ((params: any) => void)[]>();
 
+  private readonly identity: PanelIdentity | undefined = readIdentity();
+
   constructor() {
+    if (this.identity) this.api.setState(withIdentity(this.api.getState(), this.identity));
     window.addEventListener('message', (event: MessageEvent) => this.receive(event.data as AnyMessage));
     // every app talks to its host through this class: its forms' dropdowns stay in view too
     keepDropdownsInView();
@@ -51,11 +58,11 @@ export class Host<R extends RequestMap, HostN extends NotificationMap, ViewN ext
   }
 
   get state(): State | undefined {
-    return (this.api.getState() as State | undefined) ?? undefined;
+    return withoutIdentity(this.api.getState()) as State | undefined;
   }
 
   set state(value: State) {
-    this.api.setState(value);
+    this.api.setState(withIdentity(value, this.identity));
   }
 
   private receive(message: AnyMessage): void {
@@ -69,6 +76,16 @@ export class Host<R extends RequestMap, HostN extends NotificationMap, ViewN ext
     } else if (message.kind === 'notification') {
       for (const l of this.listeners.get(message.method) ?? []) l(message.params);
     }
+  }
+}
+
+function readIdentity(): PanelIdentity | undefined {
+  const text = document.body?.dataset.panel;
+  if (!text) return undefined;
+  try {
+    return parseIdentity(JSON.parse(text));
+  } catch {
+    return undefined;
   }
 }
 

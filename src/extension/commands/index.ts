@@ -1,4 +1,4 @@
-// All commands, registered feature by feature. A feature adds its ids to ids.ts, its
+// All commands and panel kinds, registered feature by feature. A feature adds its ids to ids.ts, its
 // registerXCommands in its own file here, and one line below.
 import type * as vscode from 'vscode';
 import type { EndpointSecurity } from '../endpoint-security';
@@ -6,14 +6,20 @@ import { registerConnectionCommands } from './connections';
 import { registerCopyCommands } from './copy';
 import type { CommandContext } from './context';
 import { registerEndpointCommands } from './endpoint';
-import { registerItemCommands } from './items';
-import { registerTableCommands } from './tables';
+import { itemsPanelContext, registerItemCommands } from './items';
+import { designerContext, registerTableCommands } from './tables';
+import { registerDesignerPanel } from '../panels/designer-registration';
+import { registerItemsPanel } from '../panels/items-registration';
 
 export type { CommandContext } from './context';
 export { COMMANDS, type CommandId } from './ids';
 
 export function registerCommands(ctx: CommandContext & { security: EndpointSecurity }): vscode.Disposable[] {
+  const log = (line: string) => ctx.log.appendLine(`${new Date().toISOString()} ${line}`);
   return [
+    // panels first: VS Code revives panels of the last session as soon as their serializer exists
+    registerItemsPanel(itemsPanelContext(ctx), log),
+    registerDesignerPanel(designerContext(ctx), log),
     ...registerConnectionCommands(ctx),
     ...registerEndpointCommands(ctx),
     ...registerTableCommands(ctx),

@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import { objectField, option, stringField, targetOf } from '../command-args';
 import { showMessage } from '../notify';
 import { ItemsPanel, type ItemsPanelContext } from '../panels/items-panel';
+import { openItemsPanel } from '../panels/items-registration';
 import { describeTable, keyElements, tableKeyNames } from '../tables';
 import { EXISTING_ITEMS, formatItems, hasAnyItem, importItems, parseItemsFile, readAllItems, type ExistingItems, type ExportFormat } from '../transfer';
 import type { Item } from '../../protocol/dynamo-json';
@@ -35,7 +36,7 @@ export function registerItemCommands(ctx: CommandContext): vscode.Disposable[] {
       run(async (arg?: unknown) => {
         const t = await pickTable(targetOf(arg));
         if (!t) return undefined;
-        const panel = await ItemsPanel.show(itemsContext, t.connection.id, t.tableName);
+        const panel = await openItemsPanel(itemsContext, t.connection.id, t.tableName);
         return panel.host.panel.title;
       }),
     ),
@@ -59,7 +60,7 @@ export function registerItemCommands(ctx: CommandContext): vscode.Disposable[] {
         const { partition, sort } = keyElements(desc, desc.KeySchema);
         const template: Item = { [partition.name]: partition.type === 'N' ? { N: '0' } : { S: '' } };
         if (sort) template[sort.name] = sort.type === 'N' ? { N: '0' } : { S: '' };
-        await ItemsPanel.show(itemsContext, t.connection.id, t.tableName, { mode: 'create', item: template });
+        await openItemsPanel(itemsContext, t.connection.id, t.tableName, { mode: 'create', item: template });
         return undefined;
       }),
     ),

@@ -3,21 +3,31 @@ import * as vscode from 'vscode';
 import { confirmed, objectField, targetOf } from '../command-args';
 import { ConnectionError } from '../connection';
 import { showMessage } from '../notify';
-import { DesignerPanel, createTableFromDraft, type CreateTableResult } from '../panels/designer-panel';
+import { createTableFromDraft, type CreateTableResult } from '../panels/designer-panel';
+import { openDesigner, type DesignerContext } from '../panels/designer-registration';
 import { ItemsPanel } from '../panels/items-panel';
 import { draftFromPartial } from '../../protocol/table-designer';
 import { pickers, register, runner, type CommandContext } from './context';
 import { COMMANDS } from './ids';
+
+/** What the create-table form needs: a created table shows in the tree, with a message. */
+export function designerContext(ctx: CommandContext): DesignerContext {
+  return {
+    extensionUri: ctx.extensionUri,
+    manager: ctx.manager,
+    onCreated: (label: string, r: CreateTableResult) => {
+      ctx.tree.refresh();
+      void showMessage('info', `Created table ${r.tableName} in ${label}.${r.warnings.length ? ` ${r.warnings.join(' ')}` : ''}`);
+    },
+  };
+}
 
 export function registerTableCommands(ctx: CommandContext): vscode.Disposable[] {
   const { manager, tree } = ctx;
   const { pickEntry, pickTable } = pickers(manager);
   const run = runner(ctx.log);
 
-  const created = (label: string) => (r: CreateTableResult) => {
-    tree.refresh();
-    void showMessage('info', `Created table ${r.tableName} in ${label}.${r.warnings.length ? ` ${r.warnings.join(' ')}` : ''}`);
-  };
+  const designer = designerContext(ctx);
 
   return [
     register(
@@ -25,17 +35,16 @@ export function registerTableCommands(ctx: CommandContext): vscode.Disposable[] 
       run(async (arg?: unknown) => {
         const entry = await pickEntry(targetOf(arg, 'connection'));
         if (!entry) return undefined;
-        const target = { id: entry.id, label: entry.label, open: () => manager.get(entry.id) };
         const partial = objectField(arg, 'draft');
         if (partial) {
           // programmatic use: create directly from a draft (validated exactly as the form does)
           const { draft, problems } = draftFromPartial(partial);
           if (!draft) throw new ConnectionError('ValidationException', problems.map((p) => p.message).join('; '));
-          const result = await createTableFromDraft(await target.open(), draft);
-          created(entry.label)(result);
+          const result = await createTableFromDraft(await manager.get(entry.id), draft);
+          designer.onCreated(entry.label, result);
           return result;
         }
-        DesignerPanel.show(ctx.extensionUri, target, created(entry.label));
+        await openDesigner(designer, entry.id);
         return undefined;
       }),
     ),

@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import type { Connection } from '../connection';
 import { describeError, errorInfo, isUnsupported } from '../connection';
 import { unavailableFeatures } from '../features';
+import { panels } from './registry';
 import { WebviewHost } from './webview-host';
 import { EMPTY_DRAFT, draftToCreateTable, validateDraft, type DesignerHostNotifications, type DesignerRequests, type DesignerViewNotifications, type TableDraft } from '../../protocol/table-designer';
 
@@ -42,36 +43,22 @@ export interface DesignerTarget {
 
 export class DesignerPanel implements vscode.Disposable {
   static readonly viewType = 'dynamoWorkspace.tableDesigner';
-  private static current: DesignerPanel | undefined;
   readonly host: WebviewHost<DesignerRequests, DesignerHostNotifications, DesignerViewNotifications>;
   draft: TableDraft = structuredClone(EMPTY_DRAFT);
 
-  static show(extensionUri: vscode.Uri, connection: DesignerTarget, onCreated: (r: CreateTableResult) => void): DesignerPanel {
-    if (DesignerPanel.current && DesignerPanel.current.connection.id === connection.id) {
-      DesignerPanel.current.host.panel.reveal();
-      return DesignerPanel.current;
-    }
-    DesignerPanel.current?.host.panel.dispose();
-    const panel = vscode.window.createWebviewPanel(DesignerPanel.viewType, `Create Table — ${connection.label}`, vscode.ViewColumn.Active, { enableScripts: true });
-    const designer = new DesignerPanel(extensionUri, connection, panel, onCreated);
-    DesignerPanel.current = designer;
-    panel.onDidDispose(() => {
-      if (DesignerPanel.current === designer) DesignerPanel.current = undefined;
-      designer.dispose();
-    });
-    return designer;
-  }
-
+  /** The form that is open, if any (opened and restored through designer-registration.ts). */
   static get active(): DesignerPanel | undefined {
-    return DesignerPanel.current;
+    return panels.all<DesignerPanel>(DesignerPanel.viewType)[0];
   }
 
-  private constructor(
+  constructor(
     extensionUri: vscode.Uri,
     readonly connection: DesignerTarget,
     panel: vscode.WebviewPanel,
     private readonly onCreated: (r: CreateTableResult) => void,
+    restoredDraft?: TableDraft,
   ) {
+    if (restoredDraft) this.draft = restoredDraft;
     this.host = new WebviewHost<DesignerRequests, DesignerHostNotifications, DesignerViewNotifications>(panel, extensionUri, 'table-designer', 'Create Table', {
       // the draft lives here too, so a hidden-and-shown form keeps what was typed
       ready: async () => ({ connectionLabel: connection.label, draft: this.draft, unavailable: await unavailableFeatures(await connection.open()) }),
@@ -92,7 +79,7 @@ export class DesignerPanel implements vscode.Disposable {
       cancel: () => {
         setTimeout(() => panel.dispose(), 0);
       },
-    });
+    }, { connectionId: connection.id });
     this.host.onView('draftChanged', (d) => (this.draft = d));
   }
 

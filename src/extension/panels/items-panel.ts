@@ -1,8 +1,10 @@
-// The items panel of one table: the webview app in webview/items, answered from here.
+// The items panel of one table: the webview app in webview/items, answered from here. Opened and
+// restored after a reload through the panel registry (items-registration.ts).
 import * as vscode from 'vscode';
 import type { Connection } from '../connection';
 import { ConnectionError, errorInfo, isUnsupported } from '../connection';
 import { describeTable, probeSupport, tableInfo } from '../tables';
+import { panels } from './registry';
 import { WebviewHost, type Handlers } from './webview-host';
 import type { AttributeValue, Item, ItemTextFormat } from '../../protocol/dynamo-json';
 import { keyOf, sameValue } from '../../protocol/dynamo-json';
@@ -17,11 +19,10 @@ export interface ItemsPanelContext {
   onDidWrite(connectionId: string, tableName: string): void;
 }
 
-const panels = new Map<string, ItemsPanel>();
-/** the item editor's format per table (same key as `panels`), kept when its panel closes */
+/** the item editor's format per table, kept when its panel closes */
 const editorFormats = new Map<string, ItemTextFormat>();
 
-function panelKey(connectionId: string, tableName: string): string {
+function formatKey(connectionId: string, tableName: string): string {
   return `${connectionId}\u0000${tableName}`;
 }
 
@@ -33,43 +34,25 @@ export class ItemsPanel implements vscode.Disposable {
   private pendingEditor: PanelSession['openEditor'];
   lastStatus = '';
 
-  static async show(ctx: ItemsPanelContext, connectionId: string, tableName: string, openEditor?: PanelSession['openEditor']): Promise<ItemsPanel> {
-    const key = panelKey(connectionId, tableName);
-    let panel = panels.get(key);
-    if (panel) {
-      panel.host.panel.reveal(undefined, false);
-    } else {
-      const connection = await ctx.getConnection(connectionId);
-      const webviewPanel = vscode.window.createWebviewPanel(ItemsPanel.viewType, panelTitle(tableName, connection), vscode.ViewColumn.Active, { enableScripts: true, enableFindWidget: true });
-      panel = new ItemsPanel(ctx, connection, tableName, webviewPanel);
-      panels.set(key, panel);
-      webviewPanel.onDidDispose(() => {
-        panels.delete(key);
-        panel!.dispose();
-      });
-    }
-    if (openEditor) panel.openEditor(openEditor);
-    return panel;
+  /** The open panel of a table (panels are opened and restored through items-registration.ts). */
+  static find(connectionId: string, tableName: string): ItemsPanel | undefined {
+    return panels.find<ItemsPanel>(ItemsPanel.viewType, { connectionId, tableName });
   }
 
   static all(): ItemsPanel[] {
-    return [...panels.values()];
+    return panels.all<ItemsPanel>(ItemsPanel.viewType);
   }
 
-  static find(connectionId: string, tableName: string): ItemsPanel | undefined {
-    return panels.get(panelKey(connectionId, tableName));
-  }
-
-  private constructor(
+  constructor(
     private readonly ctx: ItemsPanelContext,
     readonly connection: Connection,
     readonly tableName: string,
     panel: vscode.WebviewPanel,
   ) {
     panel.iconPath = { light: vscode.Uri.joinPath(ctx.extensionUri, 'media', 'table-light.svg'), dark: vscode.Uri.joinPath(ctx.extensionUri, 'media', 'table-dark.svg') };
-    this.host = new WebviewHost<ItemsRequests, ItemsHostNotifications, ItemsViewNotifications>(panel, ctx.extensionUri, 'items', `${panelTitle(tableName, connection)} — items`, this.handlers());
+    this.host = new WebviewHost<ItemsRequests, ItemsHostNotifications, ItemsViewNotifications>(panel, ctx.extensionUri, 'items', `${panelTitle(tableName, connection)} — items`, this.handlers(), { connectionId: connection.id, tableName });
     this.host.onView('status', ({ message }) => (this.lastStatus = message));
-    this.host.onView('editorFormat', ({ format }) => editorFormats.set(panelKey(connection.id, tableName), format));
+    this.host.onView('editorFormat', ({ format }) => editorFormats.set(formatKey(connection.id, tableName), format));
     this.disposables.push(this.host);
   }
 
@@ -108,7 +91,7 @@ export class ItemsPanel implements vscode.Disposable {
       const pageSize = vscode.workspace.getConfiguration('dynamoWorkspace').get<number>('items.pageSize') ?? 100;
       this.session = { table: await this.describe(), items: [], pageSizeDefault: pageSize };
     }
-    const session: PanelSession = { ...this.session, editorFormat: editorFormats.get(panelKey(this.connection.id, this.tableName)), openEditor: this.pendingEditor };
+    const session: PanelSession = { ...this.session, editorFormat: editorFormats.get(formatKey(this.connection.id, this.tableName)), openEditor: this.pendingEditor };
     this.pendingEditor = undefined;
     return session;
   }

@@ -4,6 +4,7 @@
 import * as crypto from 'node:crypto';
 import * as vscode from 'vscode';
 import { errorInfo } from '../connection';
+import type { PanelIdentity } from '../../protocol/panel-state';
 import { isMessage, type NotificationMap, type RequestMap } from '../../protocol/rpc';
 
 export type Handlers<R extends RequestMap> = { [K in keyof R]: (params: R[K][0]) => Promise<R[K][1]> | R[K][1] };
@@ -22,6 +23,8 @@ export class WebviewHost<R extends RequestMap, HostN extends NotificationMap, Vi
     private readonly app: string,
     private readonly title: string,
     private readonly handlers: Handlers<R>,
+    /** what the panel shows, kept in the page state so the panel registry can restore it after a reload */
+    private readonly identity?: PanelIdentity,
   ) {
     panel.webview.options = { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist')] };
     panel.webview.html = this.html();
@@ -105,7 +108,7 @@ export class WebviewHost<R extends RequestMap, HostN extends NotificationMap, Vi
 <link rel="stylesheet" href="${asset('webview', 'base.css')}" nonce="${nonce}">
 <title>${escapeHtml(this.title)}</title>
 </head>
-<body>
+<body${this.identity ? ` data-panel="${escapeHtml(JSON.stringify(this.identity))}"` : ''}>
 <${this.app}-app></${this.app}-app>
 <script type="module" nonce="${nonce}" src="${asset('webview', `${this.app}.js`)}"></script>
 </body>
