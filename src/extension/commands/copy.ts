@@ -14,7 +14,7 @@ import { ConnectionError } from '../connection';
 import { copyTable, type CopyProgress, type CopyResult } from '../copy/copy-table';
 import type { ConnectionEntry } from '../manager';
 import { showMessage } from '../notify';
-import { ItemsPanel } from '../panels/items-panel';
+import { openItemsPanel } from '../panels/items-registration';
 import { listAllTables } from '../tables';
 import { formatBytes } from '../../protocol/capacity';
 import { tableNameProblem } from '../../protocol/table-designer';
@@ -126,7 +126,7 @@ export function registerCopyCommands(ctx: CommandContext): vscode.Disposable[] {
           void showMessage('info', `Copied ${copied} from ${source.tableName} in ${source.connection.label} to ${where}.${notes}`);
         }
         const open = !(arg !== null && typeof arg === 'object' && (arg as { open?: unknown }).open === false);
-        if (open) await ItemsPanel.show(itemsPanelContext(ctx), target.id, name);
+        if (open) await openItemsPanel(itemsPanelContext(ctx), target.id, name);
         return result;
       }),
     ),
