@@ -7,6 +7,16 @@ export const NOT_YET_AVAILABLE = 'Not yet available in the workspace database';
 /** short form for tree descriptions; the tooltip carries NOT_YET_AVAILABLE */
 export const NOT_YET_AVAILABLE_SHORT = 'not yet available';
 
+/**
+ * What the tree says where a database lacks an API: the workspace database "not yet" (it is still
+ * growing), a remote service plainly that it does not offer it (DynamoDB Local has no backups,
+ * point-in-time recovery or export, and answers them as unknown operations).
+ */
+export function unavailableText(connection: Pick<Connection, 'kind' | 'label'>): { text: string; tooltip: string } {
+  if (connection.kind !== 'remote') return { text: NOT_YET_AVAILABLE_SHORT, tooltip: NOT_YET_AVAILABLE };
+  return { text: 'not supported by this service', tooltip: `${connection.label} does not offer this API: it answers it as an unknown operation` };
+}
+
 /** Whether a request that changes nothing fails as an unknown operation; any other error means the operation is there. */
 async function missing(send: () => Promise<unknown>): Promise<boolean> {
   try {

@@ -4,7 +4,7 @@
 // Table rows are kept by the provider (one object per table) so that an update of one row finds it.
 import * as vscode from 'vscode';
 import { describeError, errorInfo, isUnsupported, type Connection } from '../../connection';
-import { NOT_YET_AVAILABLE, NOT_YET_AVAILABLE_SHORT, streamsMissing } from '../../features';
+import { streamsMissing, unavailableText } from '../../features';
 import { describeTable, keyElements, type TableDescription } from '../../tables';
 import { COMMANDS } from '../../commands/ids';
 import { formatBytes } from '../../../protocol/capacity';
@@ -79,7 +79,7 @@ export class TableNode extends ExplorerNode implements TableScoped {
     const indexes = [...(d.GlobalSecondaryIndexes ?? []).map((ix) => new IndexNode(base, d, ix, 'GSI')), ...(d.LocalSecondaryIndexes ?? []).map((ix) => new IndexNode(base, d, ix, 'LSI'))];
     out.push(new DetailNode(`${base}/indexes`, 'Indexes', 'symbol-structure', { description: indexes.length ? String(indexes.length) : 'none', children: indexes }));
     const [ttl, backups, noStreams] = await Promise.all([ttlText(connection, tableName), backupText(connection, tableName), streamsMissing(connection)]);
-    const stream = d.StreamSpecification?.StreamEnabled ? { text: d.StreamSpecification.StreamViewType ?? 'enabled', tooltip: d.LatestStreamArn } : noStreams ? UNAVAILABLE : { text: 'off' };
+    const stream = d.StreamSpecification?.StreamEnabled ? { text: d.StreamSpecification.StreamViewType ?? 'enabled', tooltip: d.LatestStreamArn } : noStreams ? unavailableText(connection) : { text: 'off' };
     out.push(new DetailNode(`${base}/stream`, 'Stream', 'pulse', { description: stream.text, tooltip: stream.tooltip }));
     out.push(new DetailNode(`${base}/ttl`, 'Time to live', 'watch', { description: ttl.text, tooltip: ttl.tooltip }));
     out.push(new DetailNode(`${base}/backups`, 'Backups', 'history', { description: backups.text, tooltip: backups.tooltip }));
@@ -92,8 +92,6 @@ interface DetailText {
   text: string;
   tooltip?: string;
 }
-/** Stream, TTL and Backups say this the same way where the database lacks them. */
-const UNAVAILABLE: DetailText = { text: NOT_YET_AVAILABLE_SHORT, tooltip: NOT_YET_AVAILABLE };
 
 async function ttlText(connection: Connection, tableName: string): Promise<DetailText> {
   try {
@@ -101,7 +99,7 @@ async function ttlText(connection: Connection, tableName: string): Promise<Detai
     const t = out.TimeToLiveDescription ?? {};
     return { text: t.TimeToLiveStatus === 'ENABLED' || t.TimeToLiveStatus === 'ENABLING' ? `${t.AttributeName} (${t.TimeToLiveStatus.toLowerCase()})` : 'off' };
   } catch (e) {
-    return isUnsupported(e) ? UNAVAILABLE : { text: `error: ${errorInfo(e).type}`, tooltip: describeError(e) };
+    return isUnsupported(e) ? unavailableText(connection) : { text: `error: ${errorInfo(e).type}`, tooltip: describeError(e) };
   }
 }
 
@@ -111,6 +109,6 @@ async function backupText(connection: Connection, tableName: string): Promise<De
     const pitr = out.ContinuousBackupsDescription?.PointInTimeRecoveryDescription?.PointInTimeRecoveryStatus;
     return { text: pitr === 'ENABLED' ? 'point-in-time recovery on' : 'point-in-time recovery off' };
   } catch (e) {
-    return isUnsupported(e) ? UNAVAILABLE : { text: `error: ${errorInfo(e).type}`, tooltip: describeError(e) };
+    return isUnsupported(e) ? unavailableText(connection) : { text: `error: ${errorInfo(e).type}`, tooltip: describeError(e) };
   }
 }
