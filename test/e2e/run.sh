@@ -156,6 +156,7 @@ run_scenario() { # NAME SCRIPT [WORKSPACE-KIND]
 if { [ -z "$only" ] || [ "$only" = ui ]; } && [ -f test/e2e/ui-scenario.ts ]; then run_scenario ui test/e2e/ui-scenario.ts; fi
 if [ -z "$only" ] || [ "$only" = ui ] || [ "$only" = ui-host ]; then run_scenario ui-host test/e2e/ui-host-scenario.ts data-folder; fi
 if [ -z "$only" ] || [ "$only" = ui ] || [ "$only" = tree ]; then run_scenario tree test/e2e/tree-scenario.ts; fi
+if [ -z "$only" ] || [ "$only" = ui ] || [ "$only" = ddb-local ]; then run_scenario ddb-local test/e2e/ddb-local-scenario.ts; fi
 
 echo "timings: $(IFS=,; echo "${timings[*]}" | sed 's/,/, /g')"
 echo "screenshots: $ARTIFACTS"
