@@ -87,12 +87,21 @@ async function main(): Promise<number> {
       await wb.quickInput(page).locator('.quick-input-title', { hasText: 'Name of the connection' }).waitFor();
       await input.fill(CONNECTION);
       await input.press('Enter');
-      await wb.sideBarTreeItem(page, CONNECTION).waitFor({ timeout: 20_000 });
+      await wb.sideBarTreeItem(page, new RegExp(`^${CONNECTION}`)).waitFor({ timeout: 20_000 });
+      // a wider side bar, so the screenshots show the rows' figures whole
+      const side = await page.locator('.part.sidebar').boundingBox();
+      if (side) {
+        // the sash sits on the side bar's right edge
+        await page.mouse.move(side.x + side.width + 1, side.y + side.height / 2);
+        await page.mouse.down();
+        await page.mouse.move(620, side.y + side.height / 2, { steps: 8 });
+        await page.mouse.up();
+      }
       await shot('ddb-local-01-connection-added');
     });
 
     await step('the explorer lists the DynamoDB Local table with its item count', async () => {
-      const connection = wb.sideBarTreeItem(page, CONNECTION);
+      const connection = wb.sideBarTreeItem(page, new RegExp(`^${CONNECTION}`));
       if ((await connection.getAttribute('aria-expanded')) !== 'true') await connection.click();
       const table = await rowUnder(page, CONNECTION, TABLE);
       await table.locator('.label-description', { hasText: new RegExp(`^${ITEMS} items · .* · as of `) }).waitFor({ timeout: 20_000 });
@@ -147,7 +156,9 @@ async function main(): Promise<number> {
     await step('"Copy Table to Connection…" from the table\'s menu copies it into the workspace database, which lists it with its count', async () => {
       const table = await rowUnder(page, CONNECTION, TABLE);
       await table.click({ button: 'right' });
-      await page.locator('.monaco-menu .action-label', { hasText: 'Copy Table to Connection…' }).click();
+      // VS Code's menus act on the item under the pointer when a key or the mouse button is released
+      await page.locator('.monaco-menu .action-label', { hasText: 'Copy Table to Connection…' }).hover();
+      await page.keyboard.press('Enter');
       const pick = wb.quickInput(page);
       await pick.locator('.quick-input-title', { hasText: 'Copy to which connection?' }).waitFor();
       await pick.locator('.monaco-list-row', { hasText: folder }).first().click();
