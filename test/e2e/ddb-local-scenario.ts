@@ -26,6 +26,7 @@ fs.mkdirSync(out, { recursive: true });
 const CONNECTION = 'DynamoDB Local';
 const TABLE = 'Music';
 const ITEMS = 150;
+const SLOW = 'Slow';
 const folder = path.basename(workspace);
 
 /** The tree row of `label` that sits under the connection row `connection` (rows are flat in the DOM: walk by level). */
@@ -174,6 +175,42 @@ async function main(): Promise<number> {
       // and the copy opened in the items panel, with its items
       await page.locator('.tabs-container .tab.active', { hasText: TABLE }).waitFor({ timeout: 20_000 });
       await shot('ddb-local-07-copied-into-workspace');
+    });
+
+    await step('a copy into a 1-WCU table is paced, shows its progress, and stops on Cancel saying what it copied', async () => {
+      await local!.client.send(
+        new CreateTableCommand({
+          TableName: SLOW,
+          KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+          AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
+          ProvisionedThroughput: { ReadCapacityUnits: 1, WriteCapacityUnits: 1 },
+        }),
+      );
+      for (let i = 0; i < 100; i += 25)
+        await local!.client.send(new BatchWriteItemCommand({ RequestItems: { [SLOW]: Array.from({ length: 25 }, (_, j) => ({ PutRequest: { Item: { id: { S: `id-${i + j}` } } } })) } }));
+      await wb.runCommand(page, 'Dynamo Workspace: Refresh');
+      const table = await rowUnder(page, CONNECTION, SLOW);
+      await table.click({ button: 'right' });
+      await page.locator('.monaco-menu .action-label', { hasText: 'Copy Table to Connection…' }).hover();
+      await page.keyboard.press('Enter');
+      const pick = wb.quickInput(page);
+      await pick.locator('.quick-input-title', { hasText: 'Copy to which connection?' }).waitFor();
+      await pick.locator('.monaco-list-row', { hasText: folder }).first().click();
+      await pick.locator('.quick-input-title', { hasText: `Copy ${SLOW} to ${folder}` }).waitFor();
+      await pick.locator('input').press('Enter');
+      // the new table has the source's 1 WCU: after the first batch the copy waits for capacity
+      const progress = wb.notification(page, `Copying ${SLOW} to ${folder}`);
+      await progress.locator('.notification-list-item-message', { hasText: /\d+ of about 100 items .* paced to 1 WCU/ }).waitFor({ timeout: 30_000 });
+      await shot('ddb-local-08-copy-progress');
+      await progress.hover();
+      await progress.getByRole('button', { name: 'Cancel' }).click();
+      const done = wb.notification(page, new RegExp(`Copy cancelled: (\\d+) items? \\(.*\\) copied into ${SLOW} in ${folder}`));
+      await done.waitFor({ timeout: 20_000 });
+      const copied = Number(/Copy cancelled: (\d+)/.exec(await done.innerText())![1]);
+      if (!(copied > 0 && copied < 100)) throw new Error(`the cancelled copy says it copied ${copied} items`);
+      const copy = await rowUnder(page, new RegExp(folder), SLOW);
+      await copy.locator('.label-description', { hasText: new RegExp(`^${copied} items? · `) }).waitFor({ timeout: 20_000 });
+      await shot('ddb-local-09-copy-cancelled');
     });
     return 0;
   } catch {

@@ -5,7 +5,7 @@
 // connection, the source's own included), the target name (default: the same name, or
 // "<name>-copy" in the same database; checked as DynamoDB checks it while typing), a modal question
 // when that table exists ("Copy into Existing Table" or nothing), then a cancellable progress
-// notification; at the end the explorer refreshes and the copy opens in the items panel.
+// notification; at the end the explorer refreshes and a finished copy opens in the items panel.
 // Programmatic form (tests, other commands): {connectionId, tableName, targetConnectionId,
 // targetTableName?, intoExisting?: true, open?: false}; nothing is asked for what it gives.
 import * as vscode from 'vscode';
@@ -126,7 +126,7 @@ export function registerCopyCommands(ctx: CommandContext): vscode.Disposable[] {
           void showMessage('info', `Copied ${copied} from ${source.tableName} in ${source.connection.label} to ${where}.${notes}`);
         }
         const open = !(arg !== null && typeof arg === 'object' && (arg as { open?: unknown }).open === false);
-        if (open) await openItemsPanel(itemsPanelContext(ctx), target.id, name);
+        if (open && !result.cancelled) await openItemsPanel(itemsPanelContext(ctx), target.id, name);
         return result;
       }),
     ),
