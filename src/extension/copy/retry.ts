@@ -51,10 +51,14 @@ export function isThrottled(error: unknown): boolean {
   return type === 'ProvisionedThroughputExceededException' || type === 'ThrottlingException' || type === 'RequestLimitExceeded';
 }
 
-/** Throttles plus the service's transient failures (DynamoDB asks clients to retry those too). */
+const TRANSIENT = new Set(['InternalServerError', 'ServiceUnavailable', 'ServiceUnavailableException', 'TimeoutError', 'NetworkingError', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE']);
+
+/**
+ * Throttles plus the service's transient failures and dropped connections, which DynamoDB asks
+ * clients to retry (the writes here are puts of whole items: sending one twice does no harm).
+ */
 export function isRetryable(error: unknown): boolean {
-  const type = errorInfo(error).type;
-  return isThrottled(error) || type === 'InternalServerError' || type === 'ServiceUnavailable' || type === 'ServiceUnavailableException';
+  return isThrottled(error) || TRANSIENT.has(errorInfo(error).type);
 }
 
 export interface BackoffOptions {

@@ -12,6 +12,8 @@ import type { Connection } from '../../../src/extension/connection';
 import { RemoteConnection } from '../../../src/extension/remote';
 import { copyTable, type CopyProgress } from '../../../src/extension/copy/copy-table';
 import { CopyCancelled, WritePacer, backoffDelay, type Clock } from '../../../src/extension/copy/retry';
+import { createTableInput, writeRate } from '../../../src/extension/copy/schema';
+import type { TableDescription } from '../../../src/extension/tables';
 import { itemSize } from '../../../src/protocol/capacity';
 import type { AttributeValue, Item } from '../../../src/protocol/dynamo-json';
 
@@ -189,6 +191,34 @@ describe('copyTable', () => {
     assert.equal(merged.created, false);
     assert.equal(merged.items, 260);
     assert.equal((await scanAll(remote, 'Sessions-copy')).length, 261);
+    // and within one database, under another name
+    const twin = await copyTable({ source: local, sourceTable: 'Sessions', target: local, targetTable: 'Sessions-twin', clock });
+    assert.equal(twin.items, 260);
+    assert.deepEqual(await scanAll(local, 'Sessions-twin'), await scanAll(local, 'Sessions'));
+  });
+
+  test('reads from a source whose read capacity is used up wait and retry until the scan goes through', async () => {
+    await remote.send('CreateTable', {
+      TableName: 'Thirsty',
+      KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+      AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
+      ProvisionedThroughput: { ReadCapacityUnits: 1, WriteCapacityUnits: 100 },
+    });
+    await put(remote, 'Thirsty', Array.from({ length: 40 }, (_, i) => ({ id: { S: `t${i}` }, pad: { S: 'z'.repeat(3000) } })));
+    // another reader empties the 300 s read bucket: 40 items of 3 KB cost 15 units a scan
+    let throttledReads = 0;
+    for (let i = 0; i < 100 && !throttledReads; i++) {
+      try {
+        await remoteDb.execute('Scan', { TableName: 'Thirsty', ConsistentRead: true });
+      } catch (e) {
+        assert.equal((e as { type?: string }).type, 'ProvisionedThroughputExceededException');
+        throttledReads++;
+      }
+    }
+    assert.equal(throttledReads, 1, 'the read bucket ran dry');
+    const result = await copyTable({ source: remote, sourceTable: 'Thirsty', target: local, targetTable: 'Thirsty', segments: 1, pageSize: 10, clock, maxAttempts: 40 });
+    assert.equal(result.items, 40);
+    assert.deepEqual(await scanAll(local, 'Thirsty'), await scanAll(remote, 'Thirsty'));
   });
 
   test('refuses bad names and copying a table onto itself with a ValidationException, before touching anything', async () => {
@@ -267,6 +297,47 @@ describe('copyTable', () => {
     });
     assert.deepEqual({ cancelled: result.cancelled, created: result.created, items: result.items }, { cancelled: true, created: true, items: 0 });
     assert.equal((await scanAll(remote, 'Big-early')).length, 0);
+  });
+});
+
+describe('the CreateTable request of a copy', () => {
+  const base: TableDescription = {
+    TableName: 'Src',
+    KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+    AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 'g', AttributeType: 'N' }, { AttributeName: 'unused', AttributeType: 'S' }],
+  };
+
+  test('an on-demand table described with zero throughput gets none, and only the attribute definitions its keys use', () => {
+    const { input, notes } = createTableInput(
+      {
+        ...base,
+        BillingModeSummary: { BillingMode: 'PAY_PER_REQUEST' },
+        ProvisionedThroughput: { ReadCapacityUnits: 0, WriteCapacityUnits: 0 },
+        GlobalSecondaryIndexes: [{ IndexName: 'by-g', KeySchema: [{ AttributeName: 'g', KeyType: 'HASH' }], Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['a'] }, ProvisionedThroughput: { ReadCapacityUnits: 0, WriteCapacityUnits: 0 } }],
+      },
+      'Dst',
+    );
+    assert.deepEqual(input, {
+      TableName: 'Dst',
+      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 'g', AttributeType: 'N' }],
+      BillingMode: 'PAY_PER_REQUEST',
+      GlobalSecondaryIndexes: [{ IndexName: 'by-g', KeySchema: [{ AttributeName: 'g', KeyType: 'HASH' }], Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['a'] } }],
+    });
+    assert.deepEqual(notes, []);
+  });
+
+  test('names what the copy leaves out: deletion protection and a table class other than Standard', () => {
+    const { input, notes } = createTableInput({ ...base, ProvisionedThroughput: { ReadCapacityUnits: 3, WriteCapacityUnits: 4 }, DeletionProtectionEnabled: true, TableClassSummary: { TableClass: 'STANDARD_INFREQUENT_ACCESS' } }, 'Dst');
+    assert.deepEqual(input.ProvisionedThroughput, { ReadCapacityUnits: 3, WriteCapacityUnits: 4 });
+    assert.equal(input.BillingMode, 'PROVISIONED');
+    assert.deepEqual(notes, ['deletion protection is not turned on in the copy', 'the copy uses the STANDARD table class, not STANDARD_INFREQUENT_ACCESS']);
+  });
+
+  test('the write pace is the lowest provisioned write capacity of the table and its GSIs', () => {
+    const gsi = (wcu: number) => ({ IndexName: `i${wcu}`, KeySchema: [{ AttributeName: 'g', KeyType: 'HASH' as const }], ProvisionedThroughput: { ReadCapacityUnits: 1, WriteCapacityUnits: wcu } });
+    assert.equal(writeRate({ ...base, ProvisionedThroughput: { ReadCapacityUnits: 5, WriteCapacityUnits: 50 }, GlobalSecondaryIndexes: [gsi(20), gsi(70)] }), 20);
+    assert.equal(writeRate({ ...base, BillingModeSummary: { BillingMode: 'PAY_PER_REQUEST' } }), Infinity);
   });
 });
 
