@@ -26,9 +26,12 @@ export function connectionNode(arg: unknown): { id: string; kind: string; label:
   return id && kind && label ? { id, kind, label } : undefined;
 }
 
-/** A table row of the explorer: `{type: 'table', connectionId, tableName}`. */
+/** Rows of the explorer that belong to one table (tree/nodes: each has connectionId and tableName). */
+const TABLE_ROWS = ['table', 'stream', 'ttl', 'backups', 'pitr', 'backup'];
+
+/** A table row of the explorer, or a row of one table: `{type: 'table' | 'ttl' | ..., connectionId, tableName}`. */
 function tableNode(arg: unknown): Required<TableTarget> | undefined {
-  if (!isObject(arg) || arg.type !== 'table') return undefined;
+  if (!isObject(arg) || !TABLE_ROWS.includes(arg.type as string)) return undefined;
   const connectionId = str(arg.connectionId);
   const tableName = str(arg.tableName);
   return connectionId && tableName ? { connectionId, tableName } : undefined;
@@ -48,6 +51,24 @@ export function targetOf(arg: unknown, wants: 'table' | 'connection' = 'table'):
   else if (connection) target = { connectionId: connection.id };
   else if (isObject(arg) && !('type' in arg)) target = { connectionId: str(arg.connectionId), tableName: str(arg.tableName) };
   return wants === 'connection' ? { connectionId: target.connectionId } : target;
+}
+
+/** Which backup a command is about: a backup row, or a plain `{connectionId?, backupArn, tableName?}`. */
+export interface BackupTarget extends TableTarget {
+  backupArn: string;
+  backupName?: string;
+}
+
+export function backupTargetOf(arg: unknown): BackupTarget | undefined {
+  if (!isObject(arg)) return undefined;
+  if (arg.type === 'backup') {
+    const target = tableNode(arg);
+    const backupArn = str(arg.backupArn);
+    return target && backupArn ? { ...target, backupArn, backupName: str(arg.backupName) } : undefined;
+  }
+  if ('type' in arg) return undefined;
+  const backupArn = str(arg.backupArn);
+  return backupArn ? { connectionId: str(arg.connectionId), tableName: str(arg.tableName), backupArn, backupName: str(arg.backupName) } : undefined;
 }
 
 /** A named option of a plain-object argument, if it is one of the allowed values. */

@@ -9,7 +9,8 @@ export type Operation =
   | 'Query' | 'Scan' | 'BatchGetItem' | 'BatchWriteItem'
   | 'TransactGetItems' | 'TransactWriteItems'
   | 'DescribeTimeToLive' | 'UpdateTimeToLive' | 'DescribeContinuousBackups' | 'UpdateContinuousBackups' | 'ListBackups'
-  | 'ListTagsOfResource' | 'TagResource' | 'UntagResource' | 'ExecuteStatement';
+  | 'ListTagsOfResource' | 'TagResource' | 'UntagResource' | 'ExecuteStatement'
+  | 'CreateBackup' | 'DeleteBackup' | 'DescribeBackup' | 'RestoreTableFromBackup' | 'RestoreTableToPointInTime';
 
 export type StreamsOperation = 'ListStreams' | 'DescribeStream' | 'GetShardIterator' | 'GetRecords';
 

@@ -1,20 +1,27 @@
 // Features the workspace database does not have yet. The form and the tree say so in these same
 // words, before anything is submitted, instead of an error after it.
 import type { Connection } from './connection';
-import { isUnsupported } from './connection';
+import { describeError, errorInfo, isUnsupported } from './connection';
 
 export const NOT_YET_AVAILABLE = 'Not yet available in the workspace database';
 /** short form for tree descriptions; the tooltip carries NOT_YET_AVAILABLE */
 export const NOT_YET_AVAILABLE_SHORT = 'not yet available';
 
 /**
- * What the tree says where a database lacks an API: the workspace database "not yet" (it is still
- * growing), a remote service plainly that it does not offer it (DynamoDB Local has no backups,
- * point-in-time recovery or export, and answers them as unknown operations).
+ * How a row says that its database lacks an API: the workspace database "not yet", a remote
+ * service plainly (DynamoDB Local has no backups or point-in-time recovery), never an error.
  */
-export function unavailableText(connection: Pick<Connection, 'kind' | 'label'>): { text: string; tooltip: string } {
+export function missingApiText(connection: Pick<Connection, 'kind' | 'label'>, what: string): { text: string; tooltip: string } {
   if (connection.kind !== 'remote') return { text: NOT_YET_AVAILABLE_SHORT, tooltip: NOT_YET_AVAILABLE };
-  return { text: 'not supported by this service', tooltip: `${connection.label} does not offer this API: it answers it as an unknown operation` };
+  return { text: 'not offered by this database', tooltip: `${connection.label} does not offer ${what}: it answers that API as an unknown operation. DynamoDB itself does; DynamoDB Local, for one, does not.` };
+}
+
+/** What a row shows when reading its feature failed: the feature missing, or another error. */
+export type RowFailure = { kind: 'missing' | 'error'; text: string; tooltip: string };
+
+export function rowFailure(connection: Pick<Connection, 'kind' | 'label'>, error: unknown, what: string): RowFailure {
+  if (isUnsupported(error)) return { kind: 'missing', ...missingApiText(connection, what) };
+  return { kind: 'error', text: `error: ${errorInfo(error).type}`, tooltip: describeError(error) };
 }
 
 /** Whether a request that changes nothing fails as an unknown operation; any other error means the operation is there. */

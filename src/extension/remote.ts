@@ -44,6 +44,11 @@ const COMMANDS: Record<Operation, CommandClass> = {
   TagResource: ddb.TagResourceCommand,
   UntagResource: ddb.UntagResourceCommand,
   ExecuteStatement: ddb.ExecuteStatementCommand,
+  CreateBackup: ddb.CreateBackupCommand,
+  DeleteBackup: ddb.DeleteBackupCommand,
+  DescribeBackup: ddb.DescribeBackupCommand,
+  RestoreTableFromBackup: ddb.RestoreTableFromBackupCommand,
+  RestoreTableToPointInTime: ddb.RestoreTableToPointInTimeCommand,
 };
 const STREAM_COMMANDS: Record<StreamsOperation, CommandClass> = {
   ListStreams: streams.ListStreamsCommand,

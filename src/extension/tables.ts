@@ -16,6 +16,7 @@ export interface TableDescription {
   LocalSecondaryIndexes?: IndexDescription[];
   StreamSpecification?: { StreamEnabled?: boolean; StreamViewType?: string };
   LatestStreamArn?: string;
+  LatestStreamLabel?: string;
   TableArn?: string;
   CreationDateTime?: number;
   DeletionProtectionEnabled?: boolean;

@@ -1,4 +1,5 @@
 // Messages and validation of the create-table form (webview/table-designer).
+import { NAME_PATTERN } from './names';
 
 export type ScalarType = 'S' | 'N' | 'B';
 export type Projection = 'ALL' | 'KEYS_ONLY' | 'INCLUDE';
@@ -51,12 +52,6 @@ export interface DraftProblem {
   message: string;
 }
 
-const TABLE_NAME = /^[a-zA-Z0-9_.-]{3,255}$/;
-
-/** Why DynamoDB would refuse a table name, or undefined when it takes it. */
-export function tableNameProblem(name: string): string | undefined {
-  return TABLE_NAME.test(name) ? undefined : 'Table names are 3-255 characters: letters, digits, _ . -';
-}
 
 function units(v: string): boolean {
   return /^\d+$/.test(v.trim()) && Number(v) >= 1 && Number(v) <= 40000;
@@ -85,8 +80,7 @@ export function draftFromPartial(partial: Record<string, unknown>): { draft?: Ta
 /** Everything DynamoDB would reject, found before sending. */
 export function validateDraft(d: TableDraft): DraftProblem[] {
   const p: DraftProblem[] = [];
-  const nameProblem = tableNameProblem(d.tableName);
-  if (nameProblem) p.push({ field: 'tableName', message: nameProblem });
+  if (!NAME_PATTERN.test(d.tableName)) p.push({ field: 'tableName', message: 'Table names are 3-255 characters: letters, digits, _ . -' });
   if (!d.partitionKey.trim()) p.push({ field: 'partitionKey', message: 'A partition key is required' });
   if (d.partitionKey.length > 255) p.push({ field: 'partitionKey', message: 'Key attribute names are at most 255 bytes' });
   if (d.sortKey && d.sortKey === d.partitionKey) p.push({ field: 'sortKey', message: 'The sort key must differ from the partition key' });
@@ -101,7 +95,7 @@ export function validateDraft(d: TableDraft): DraftProblem[] {
   let lsis = 0;
   d.indexes.forEach((ix, i) => {
     const f = (name: string) => `indexes.${i}.${name}`;
-    if (!TABLE_NAME.test(ix.name)) p.push({ field: f('name'), message: 'Index names are 3-255 characters: letters, digits, _ . -' });
+    if (!NAME_PATTERN.test(ix.name)) p.push({ field: f('name'), message: 'Index names are 3-255 characters: letters, digits, _ . -' });
     if (names.has(ix.name)) p.push({ field: f('name'), message: `Duplicate index name ${ix.name}` });
     names.add(ix.name);
     if (ix.kind === 'GSI') gsis++;

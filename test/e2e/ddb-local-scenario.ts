@@ -113,7 +113,7 @@ async function main(): Promise<number> {
 
     await step('the Backups row says plainly that DynamoDB Local does not offer backups', async () => {
       const backups = page.locator('.part.sidebar .monaco-list-row', { hasText: /^Backups/ }).first();
-      await backups.locator('.label-description', { hasText: 'not supported by this service' }).waitFor({ timeout: 20_000 });
+      await backups.locator('.label-description', { hasText: 'not offered by this database' }).waitFor({ timeout: 20_000 });
       const errors = await page.locator('.part.sidebar .monaco-list-row .label-description', { hasText: /^error:/ }).count();
       if (errors) throw new Error(`${errors} rows show an error instead`);
       await shot('ddb-local-03-backups-not-supported');

@@ -106,7 +106,7 @@ async function main(): Promise<number> {
     await step('the Capacity row\'s hover has the same estimate; Stream is off, TTL on the typed attribute, point-in-time recovery off', async () => {
       await wb.sideBarTreeItem(page, TABLE).click();
       await page.mouse.move(700, 400); // away from the table row's own hover
-      for (const [label, description] of [['Stream', /^off$/], ['Time to live', /^expiresAt \((enabling|enabled)\)$/], ['Backups', /^point-in-time recovery off$/]] as const) {
+      for (const [label, description] of [['Stream', /^off$/], ['Time to live', /^expiresAt · (enabling|enabled)$/], ['Backups', /^0 backups · point-in-time recovery off$/]] as const) {
         await wb.sideBarTreeItem(page, new RegExp(`^${label}`)).first().waitFor({ timeout: 10_000 });
         const row = page.locator('.part.sidebar .monaco-list-row', { hasText: label }).first();
         await row.locator('.label-description', { hasText: description }).waitFor({ timeout: 5_000 });

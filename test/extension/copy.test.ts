@@ -92,7 +92,7 @@ describe('copy a table between connections', () => {
     const result = await vscode.commands.executeCommand('dynamoWorkspace.copyTable', { connectionId: workspaceId, tableName: 'anything', targetConnectionId: remoteId, targetTableName: 'x' });
     assert.equal(result, undefined);
     assert.equal(a.lastMessage()?.severity, 'error');
-    assert.match(a.lastMessage()?.text ?? '', /ValidationException: "x": Table names are 3-255 characters/);
+    assert.match(a.lastMessage()?.text ?? '', /ValidationException: "x": Table names are 3 to 255 characters long/);
     assert.equal(((await db.execute('ListTables', {})) as { TableNames: string[] }).TableNames.length, before);
   });
 });

@@ -17,7 +17,7 @@ import { showMessage } from '../notify';
 import { openItemsPanel } from '../panels/items-registration';
 import { listAllTables } from '../tables';
 import { formatBytes } from '../../protocol/capacity';
-import { tableNameProblem } from '../../protocol/table-designer';
+import { tableNameProblem } from '../../protocol/names';
 import { pickers, register, runner, type CommandContext } from './context';
 import { COMMANDS } from './ids';
 import { itemsPanelContext } from './items';

@@ -23,6 +23,16 @@ export const COMMANDS = {
   exportItems: 'dynamoWorkspace.exportItems',
   // copying tables between connections (copy.ts)
   copyTable: 'dynamoWorkspace.copyTable',
+  // time to live (ttl.ts)
+  enableTtl: 'dynamoWorkspace.enableTtl',
+  disableTtl: 'dynamoWorkspace.disableTtl',
+  // backups and point-in-time recovery (backups.ts)
+  createBackup: 'dynamoWorkspace.createBackup',
+  deleteBackup: 'dynamoWorkspace.deleteBackup',
+  restoreBackup: 'dynamoWorkspace.restoreBackup',
+  enablePitr: 'dynamoWorkspace.enablePitr',
+  disablePitr: 'dynamoWorkspace.disablePitr',
+  setRecoveryPeriod: 'dynamoWorkspace.setRecoveryPeriod',
 } as const;
 
 export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];

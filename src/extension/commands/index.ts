@@ -2,12 +2,14 @@
 // registerXCommands in its own file here, and one line below.
 import type * as vscode from 'vscode';
 import type { EndpointSecurity } from '../endpoint-security';
+import { registerBackupCommands } from './backups';
 import { registerConnectionCommands } from './connections';
 import { registerCopyCommands } from './copy';
 import type { CommandContext } from './context';
 import { registerEndpointCommands } from './endpoint';
 import { itemsPanelContext, registerItemCommands } from './items';
 import { designerContext, registerTableCommands } from './tables';
+import { registerTtlCommands } from './ttl';
 import { registerDesignerPanel } from '../panels/designer-registration';
 import { registerItemsPanel } from '../panels/items-registration';
 
@@ -25,5 +27,7 @@ export function registerCommands(ctx: CommandContext & { security: EndpointSecur
     ...registerTableCommands(ctx),
     ...registerItemCommands(ctx),
     ...registerCopyCommands(ctx),
+    ...registerTtlCommands(ctx),
+    ...registerBackupCommands(ctx),
   ];
 }

@@ -22,7 +22,7 @@ import { ConnectionError, errorInfo, type Connection } from '../connection';
 import { describeTable, type TableDescription } from '../tables';
 import { itemSize } from '../../protocol/capacity';
 import type { Item } from '../../protocol/dynamo-json';
-import { tableNameProblem } from '../../protocol/table-designer';
+import { tableNameProblem } from '../../protocol/names';
 import { CopyCancelled, WritePacer, backoffDelay, isRetryable, isThrottled, realClock, throwIfCancelled, withRetries, type Clock } from './retry';
 import { checkSameKeys, createTableInput, writeRate } from './schema';
 

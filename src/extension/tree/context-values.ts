@@ -6,6 +6,16 @@ export const CONTEXT_VALUES = {
   workspaceConnection: 'connection.workspace',
   remoteConnection: 'connection.remote',
   table: 'table',
+  /** time to live is off: it can be enabled */
+  ttlDisabled: 'ttl.disabled',
+  /** time to live is on: it can be disabled (during a transition the row has no menu: DynamoDB refuses changes then) */
+  ttlEnabled: 'ttl.enabled',
+  /** the Backups row of a database that has backups: create one */
+  backups: 'backups',
+  /** an available backup: restore it to a new table, delete it */
+  backup: 'backup',
+  pitrDisabled: 'pitr.disabled',
+  pitrEnabled: 'pitr.enabled',
 } as const;
 
 export type ContextValue = (typeof CONTEXT_VALUES)[keyof typeof CONTEXT_VALUES];

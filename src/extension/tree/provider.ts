@@ -23,6 +23,7 @@ export class ExplorerTree implements vscode.TreeDataProvider<ExplorerNode>, vsco
   private readonly roots = new Map<string, ConnectionNode>();
   private readonly tableNodes = new Map<string, TableNode>();
   private readonly subscriptions: vscode.Disposable[];
+  private readonly timers = new Set<ReturnType<typeof setTimeout>>();
 
   constructor(readonly manager: ConnectionManager) {
     this.subscriptions = [
@@ -41,6 +42,26 @@ export class ExplorerTree implements vscode.TreeDataProvider<ExplorerNode>, vsco
   /** Redraws one row and its children (after a command changed what it shows). */
   refreshNode(node: ExplorerNode): void {
     this.changed.fire(node);
+  }
+
+  /**
+   * Re-reads a table's rows (after a command changed its TTL, backups or PITR): its children if the
+   * tree has shown the table, else the whole tree.
+   */
+  refreshTable(connectionId: string, tableName: string): void {
+    const node = this.tableNode(connectionId, tableName);
+    if (node) this.changed.fire(node);
+    else this.refresh();
+  }
+
+  schedule(fn: () => Promise<void> | void, ms: number): void {
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      void Promise.resolve()
+        .then(fn)
+        .catch(() => undefined);
+    }, ms);
+    this.timers.add(timer);
   }
 
   /** The table row of a table, if the tree has shown it. */
@@ -152,6 +173,8 @@ export class ExplorerTree implements vscode.TreeDataProvider<ExplorerNode>, vsco
   }
 
   dispose(): void {
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
     for (const s of this.subscriptions) s.dispose();
     this.changed.dispose();
   }

@@ -19,6 +19,10 @@ export interface TreeContext {
   tableNames(connectionId: string): readonly string[] | undefined;
   /** records a listing and returns the table rows for it (the same objects as before for known tables) */
   setTables(entry: ConnectionEntry, names: string[]): TableNode[];
+  /** redraws a row (and re-fetches its children if VS Code shows them) */
+  refreshNode(node: ExplorerNode): void;
+  /** runs `fn` after `ms`, unless the tree is disposed first */
+  schedule(fn: () => Promise<void> | void, ms: number): void;
 }
 
 export abstract class ExplorerNode {

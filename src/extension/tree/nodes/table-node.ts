@@ -3,19 +3,20 @@
 // indexes, stream, time to live, backups, capacity.
 // Table rows are kept by the provider (one object per table) so that an update of one row finds it.
 import * as vscode from 'vscode';
-import { describeError, errorInfo, isUnsupported, type Connection } from '../../connection';
-import { streamsMissing, unavailableText } from '../../features';
+import { describeError } from '../../connection';
+import { streamsMissing } from '../../features';
 import { describeTable, keyElements, type TableDescription } from '../../tables';
 import { COMMANDS } from '../../commands/ids';
-import { formatBytes } from '../../../protocol/capacity';
+import { formatBytes, timeOfDay } from '../format';
 import { capacityText, capacityTooltip } from '../capacity-text';
 import { CONTEXT_VALUES } from '../context-values';
 import { DetailNode } from './detail-node';
 import { IndexNode } from './index-node';
 import { MessageNode } from './message-node';
+import { BackupsNode } from './backups-node';
 import { ExplorerNode, type TableScoped, type TreeContext } from './node';
-
-export const timeOfDay = (t: number, seconds: boolean) => new Date(t).toTimeString().slice(0, seconds ? 8 : 5);
+import { StreamNode } from './stream-node';
+import { readTtl, TtlNode } from './ttl-node';
 
 export class TableNode extends ExplorerNode implements TableScoped {
   readonly type = 'table';
@@ -78,37 +79,14 @@ export class TableNode extends ExplorerNode implements TableScoped {
     if (sort) out.push(new DetailNode(`${base}/sk`, sort.name, 'list-ordered', { description: `sort key · ${sort.type}` }));
     const indexes = [...(d.GlobalSecondaryIndexes ?? []).map((ix) => new IndexNode(base, d, ix, 'GSI')), ...(d.LocalSecondaryIndexes ?? []).map((ix) => new IndexNode(base, d, ix, 'LSI'))];
     out.push(new DetailNode(`${base}/indexes`, 'Indexes', 'symbol-structure', { description: indexes.length ? String(indexes.length) : 'none', children: indexes }));
-    const [ttl, backups, noStreams] = await Promise.all([ttlText(connection, tableName), backupText(connection, tableName), streamsMissing(connection)]);
-    const stream = d.StreamSpecification?.StreamEnabled ? { text: d.StreamSpecification.StreamViewType ?? 'enabled', tooltip: d.LatestStreamArn } : noStreams ? unavailableText(connection) : { text: 'off' };
-    out.push(new DetailNode(`${base}/stream`, 'Stream', 'pulse', { description: stream.text, tooltip: stream.tooltip }));
-    out.push(new DetailNode(`${base}/ttl`, 'Time to live', 'watch', { description: ttl.text, tooltip: ttl.tooltip }));
-    out.push(new DetailNode(`${base}/backups`, 'Backups', 'history', { description: backups.text, tooltip: backups.tooltip }));
+    const [stream, ttl, backups] = await Promise.all([
+      streamsMissing(connection).then((missing) => StreamNode.load(connection, d, base, missing)),
+      readTtl(connection, tableName).then((state) => new TtlNode(connectionId, tableName, base, state)),
+      BackupsNode.load(connection, tableName, base),
+    ]);
+    ttl.follow(tree);
+    out.push(stream, ttl, backups);
     out.push(new DetailNode(`${base}/capacity`, 'Capacity', 'dashboard', { description: capacityText(d), tooltip: capacityTooltip(d) }));
     return out;
-  }
-}
-
-interface DetailText {
-  text: string;
-  tooltip?: string;
-}
-
-async function ttlText(connection: Connection, tableName: string): Promise<DetailText> {
-  try {
-    const out = await connection.send('DescribeTimeToLive', { TableName: tableName });
-    const t = out.TimeToLiveDescription ?? {};
-    return { text: t.TimeToLiveStatus === 'ENABLED' || t.TimeToLiveStatus === 'ENABLING' ? `${t.AttributeName} (${t.TimeToLiveStatus.toLowerCase()})` : 'off' };
-  } catch (e) {
-    return isUnsupported(e) ? unavailableText(connection) : { text: `error: ${errorInfo(e).type}`, tooltip: describeError(e) };
-  }
-}
-
-async function backupText(connection: Connection, tableName: string): Promise<DetailText> {
-  try {
-    const out = await connection.send('DescribeContinuousBackups', { TableName: tableName });
-    const pitr = out.ContinuousBackupsDescription?.PointInTimeRecoveryDescription?.PointInTimeRecoveryStatus;
-    return { text: pitr === 'ENABLED' ? 'point-in-time recovery on' : 'point-in-time recovery off' };
-  } catch (e) {
-    return isUnsupported(e) ? unavailableText(connection) : { text: `error: ${errorInfo(e).type}`, tooltip: describeError(e) };
   }
 }
