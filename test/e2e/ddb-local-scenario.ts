@@ -48,12 +48,16 @@ async function rowUnder(page: Page, connection: string | RegExp, label: string):
 
 async function main(): Promise<number> {
   let local: DynamoDbLocal | undefined;
+  // the JVM takes a while to start: the workbench loads meanwhile
+  const starting = startDynamoDbLocal({ log: (line) => console.log(`      ${line}`) });
+  starting.catch(() => undefined);
   const browser = await wb.launchBrowser();
   const { page } = await wb.newPage(browser);
   const { step, shot, writeResults } = scenarioSteps(page, out!, 'ddb-local-');
   try {
-    await step('DynamoDB Local runs on Java 17 on a free loopback port, with a table seeded through the SDK', async () => {
-      local = await startDynamoDbLocal({ log: (line) => console.log(`      ${line}`) });
+    await step('DynamoDB Local runs on Java 17 on a free loopback port, with a table seeded through the SDK, while the workbench loads', async () => {
+      await wb.openWorkbench(page, url!, (p) => wb.activityBarItem(p, 'Dynamo Workspace'));
+      local = await starting;
       await local.client.send(
         new CreateTableCommand({
           TableName: TABLE,
@@ -74,7 +78,6 @@ async function main(): Promise<number> {
     });
 
     await step('"Add Connection…" takes the endpoint URL and a name, and the explorer shows the connection', async () => {
-      await wb.openWorkbench(page, url!, (p) => wb.activityBarItem(p, 'Dynamo Workspace'));
       await wb.activityBarItem(page, 'Dynamo Workspace').click();
       await wb.sideBarTreeItem(page, new RegExp(folder)).first().waitFor({ timeout: 30_000 });
       await wb.runCommand(page, 'Dynamo Workspace: Add Connection…');
@@ -217,7 +220,8 @@ async function main(): Promise<number> {
     return 1;
   } finally {
     await browser.close();
-    await local?.stop();
+    // stopped even when a step failed before the start was awaited
+    await (local ?? (await starting.catch(() => undefined)))?.stop();
     writeResults(resultsFile);
   }
 }
