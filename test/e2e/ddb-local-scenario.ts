@@ -180,6 +180,27 @@ async function main(): Promise<number> {
       await shot('ddb-local-07-copied-into-workspace');
     });
 
+    await step('copying again under the same name says the name is taken, then asks before writing into the existing table', async () => {
+      const table = await rowUnder(page, CONNECTION, TABLE);
+      await table.click({ button: 'right' });
+      await page.locator('.monaco-menu .action-label', { hasText: 'Copy Table to Connection…' }).hover();
+      await page.keyboard.press('Enter');
+      const pick = wb.quickInput(page);
+      await pick.locator('.quick-input-title', { hasText: 'Copy to which connection?' }).waitFor();
+      await pick.locator('.monaco-list-row', { hasText: folder }).first().click();
+      const taken = `${folder} already has ${TABLE}: you will be asked whether to copy into it`;
+      await pick.locator('.quick-input-message', { hasText: taken }).waitFor({ timeout: 10_000 });
+      await pick.locator('input').press('Enter');
+      const dialog = page.locator('.monaco-dialog-box');
+      await dialog.getByText(`${folder} already has a table named ${TABLE}. Copy the items of ${TABLE} into it?`).waitFor({ timeout: 10_000 });
+      await shot('ddb-local-07b-copy-into-existing');
+      await dialog.getByRole('button', { name: 'Copy into Existing Table' }).click();
+      await wb.notification(page, new RegExp(`Copied ${ITEMS} items .* to ${TABLE} in ${folder}`)).first().waitFor({ timeout: 60_000 });
+      // the same keys overwritten: still one copy of each item
+      const copy = await rowUnder(page, new RegExp(folder), TABLE);
+      await copy.locator('.label-description', { hasText: new RegExp(`^${ITEMS} items · `) }).waitFor({ timeout: 20_000 });
+    });
+
     await step('a copy into a 1-WCU table is paced, shows its progress, and stops on Cancel saying what it copied', async () => {
       await local!.client.send(
         new CreateTableCommand({

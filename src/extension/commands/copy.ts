@@ -62,16 +62,19 @@ export function registerCopyCommands(ctx: CommandContext): vscode.Disposable[] {
         let targetTable = stringField(arg, 'targetTableName');
         if (!targetTable) {
           const sameDatabase = target.id === source.connection.id;
+          const suggested = sameDatabase ? `${source.tableName}-copy` : source.tableName;
+          // VS Code validates only what is typed, not the value it opens with: the prompt warns about that one
+          const taken = (name: string) => `${target.label} already has ${name}: you will be asked whether to copy into it`;
           targetTable = await vscode.window.showInputBox({
             title: `Copy ${source.tableName} to ${target.label}`,
-            prompt: 'Name of the table in the target',
-            value: sameDatabase ? `${source.tableName}-copy` : source.tableName,
+            prompt: existing.has(suggested) ? `Name of the table in the target. ${taken(suggested)}` : 'Name of the table in the target',
+            value: suggested,
             validateInput: (value) => {
               const problem = tableNameProblem(value);
               if (problem) return problem;
               if (sameDatabase && value === source.tableName) return 'That is the table being copied: choose another name';
               return existing.has(value)
-                ? { message: `${target.label} already has ${value}: you will be asked whether to copy into it`, severity: vscode.InputBoxValidationSeverity.Warning }
+                ? { message: taken(value), severity: vscode.InputBoxValidationSeverity.Warning }
                 : undefined;
             },
           });
