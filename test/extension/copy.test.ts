@@ -87,6 +87,20 @@ describe('copy a table between connections', () => {
     await waitFor('the copy in the remote connection', () => tableRow(remoteId, `${tableName}-shared`));
   });
 
+  it('asks for the target connection when given none, and copies nothing when the question is dismissed', async () => {
+    const tableName = uniqueName('Asked');
+    await db.execute('CreateTable', { TableName: tableName, KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }], AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }], BillingMode: 'PAY_PER_REQUEST' });
+    const running = vscode.commands.executeCommand('dynamoWorkspace.copyTable', { connectionId: remoteId, tableName });
+    let settled = false;
+    void Promise.resolve(running).finally(() => (settled = true));
+    await new Promise((r) => setTimeout(r, 1_000));
+    assert.equal(settled, false, 'the command waits for a target');
+    await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
+    assert.equal(await running, undefined);
+    const workspace = await a.manager.get(workspaceId);
+    await assert.rejects(workspace.send('DescribeTable', { TableName: tableName }), { name: 'ResourceNotFoundException' });
+  });
+
   it('says why a target name is refused and creates nothing', async () => {
     const before = ((await db.execute('ListTables', {})) as { TableNames: string[] }).TableNames.length;
     const result = await vscode.commands.executeCommand('dynamoWorkspace.copyTable', { connectionId: workspaceId, tableName: 'anything', targetConnectionId: remoteId, targetTableName: 'x' });
