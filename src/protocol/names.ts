@@ -10,7 +10,7 @@ const MAX_NAME = 255;
 function nameProblem(kind: string, name: string): string | undefined {
   if (name.length < 3 || name.length > MAX_NAME) return `${kind} names are 3 to 255 characters long (this one has ${name.length})`;
   const bad = [...new Set(name.replace(/[a-zA-Z0-9_.-]/g, ''))];
-  if (bad.length) return `${kind} names use only letters, digits, _ . - (not ${bad.map((c) => JSON.stringify(c)).join(' ')})`;
+  if (bad.length) return `${kind} names use only letters, digits, _ . - (not ${bad.map((c) => (c === ' ' ? 'a space' : JSON.stringify(c))).join(', ')})`;
   return undefined;
 }
 

@@ -5,8 +5,16 @@
 // reload, rebuilt from the identity the page saved (protocol/panel-state.ts) and with the page's
 // own state, which VS Code hands back to the page itself.
 // Invariants: a panel is in the registry from its creation until its webview is disposed; a
-// revived panel whose identity is missing or whose connection or table is gone is closed, never
-// left blank.
+// revived panel whose identity is missing or whose connection is gone is closed, never left blank.
+//
+// A new panel kind (see items-registration.ts):
+//   1. its host side builds a WebviewHost with the identity as the last argument (that is what the
+//      page saves, and what the serializer reads back);
+//   2. a PanelKind: viewType, title(identity), create(panel, identity, restored?);
+//   3. `panels.register(kind)` once, beside the others in commands/index.ts, and
+//      `onWebviewPanel:<viewType>` in package.json's activationEvents;
+//   4. `panels.show(kind, identity)` to open or reveal it; `panels.find`/`panels.all` to reach it.
+// The page keeps its own view state with host.state (webview/shared/host.ts) as before.
 import * as vscode from 'vscode';
 import { describeError } from '../connection';
 import { identityOf, panelKey, withoutIdentity, type PanelIdentity } from '../../protocol/panel-state';
