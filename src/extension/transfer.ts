@@ -2,8 +2,7 @@
 // and CSV. Values may be DynamoDB JSON or plain JSON; plain numbers keep their exact digits.
 import type { Connection } from './connection';
 import { errorInfo, isUnsupported } from './connection';
-import { writeBatch } from './copy/copy-table';
-import { withRetries } from './copy/retry';
+import { withRetries, writeBatch } from './copy';
 import {
   LosslessNumber, itemFromPlain, itemToPlain, looksLikeDynamoJson, parseLossless, stringifyLossless, validateItem, losslessToJson,
   type Item, type LosslessValue,

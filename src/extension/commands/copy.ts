@@ -11,7 +11,7 @@
 import * as vscode from 'vscode';
 import { stringField, targetOf } from '../command-args';
 import { ConnectionError } from '../connection';
-import { copyTable, type CopyProgress, type CopyResult } from '../copy/copy-table';
+import { copyTable, type CopyProgress, type CopyResult } from '../copy';
 import type { ConnectionEntry } from '../manager';
 import { showMessage } from '../notify';
 import { openItemsPanel } from '../panels/items-registration';

@@ -83,7 +83,7 @@ export async function copyTable(request: CopyRequest): Promise<CopyResult> {
   const clock = request.clock ?? realClock;
   const maxAttempts = request.maxAttempts ?? 12;
   const segments = request.segments ?? 4;
-  const retry = { clock, signal, maxAttempts, random: request.random };
+  const retry: RetryOptions = { clock, signal, maxAttempts, random: request.random };
 
   const nameProblem = tableNameProblem(targetTable);
   if (nameProblem) throw new ConnectionError('ValidationException', `${JSON.stringify(targetTable)}: ${nameProblem}`);
@@ -131,7 +131,9 @@ export async function copyTable(request: CopyRequest): Promise<CopyResult> {
   return result;
 }
 
-async function describeIfExists(connection: Connection, tableName: string, retry: Parameters<typeof withRetries>[1]): Promise<TableDescription | undefined> {
+type RetryOptions = { clock: Clock; signal?: AbortSignal; maxAttempts: number; random?: () => number };
+
+async function describeIfExists(connection: Connection, tableName: string, retry: RetryOptions): Promise<TableDescription | undefined> {
   try {
     return await withRetries(() => describeTable(connection, tableName), retry);
   } catch (e) {
@@ -172,7 +174,7 @@ async function copyTimeToLive(source: Connection, sourceTable: string, target: C
 }
 
 /** Scans every segment and writes what it reads; the first failure stops the other segments. */
-async function copyItems(request: CopyRequest, result: CopyResult, pacer: WritePacer, retry: { clock: Clock; signal?: AbortSignal; maxAttempts: number; random?: () => number }, progressed: () => void): Promise<void> {
+async function copyItems(request: CopyRequest, result: CopyResult, pacer: WritePacer, retry: RetryOptions, progressed: () => void): Promise<void> {
   const segments = request.segments ?? 4;
   const stop = new AbortController();
   const onUserAbort = () => stop.abort();
