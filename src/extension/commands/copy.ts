@@ -9,7 +9,7 @@
 // Programmatic form (tests, other commands): {connectionId, tableName, targetConnectionId,
 // targetTableName?, intoExisting?: true, open?: false}; nothing is asked for what it gives.
 import * as vscode from 'vscode';
-import { stringField, targetOf } from '../command-args';
+import { booleanField, stringField, targetOf } from '../command-args';
 import { ConnectionError } from '../connection';
 import { copyTable, type CopyProgress, type CopyResult } from '../copy';
 import type { ConnectionEntry } from '../manager';
@@ -81,7 +81,7 @@ export function registerCopyCommands(ctx: CommandContext): vscode.Disposable[] {
           if (!targetTable) return undefined;
         }
 
-        let intoExisting = arg !== null && typeof arg === 'object' && !('type' in arg) && (arg as { intoExisting?: unknown }).intoExisting === true;
+        let intoExisting = booleanField(arg, 'intoExisting') === true;
         if (existing.has(targetTable) && !intoExisting) {
           const answer = await vscode.window.showWarningMessage(
             `${target.label} already has a table named ${targetTable}. Copy the items of ${source.tableName} into it?`,
@@ -128,8 +128,7 @@ export function registerCopyCommands(ctx: CommandContext): vscode.Disposable[] {
         } else {
           void showMessage('info', `Copied ${copied} from ${source.tableName} in ${source.connection.label} to ${where}.${notes}`);
         }
-        const open = !(arg !== null && typeof arg === 'object' && (arg as { open?: unknown }).open === false);
-        if (open && !result.cancelled) await openItemsPanel(itemsPanelContext(ctx), target.id, name);
+        if (booleanField(arg, 'open') !== false && !result.cancelled) await openItemsPanel(itemsPanelContext(ctx), target.id, name);
         return result;
       }),
     ),
