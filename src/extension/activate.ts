@@ -14,6 +14,10 @@ import { lastMessage } from './notify';
 import { ItemsPanel } from './panels/items-panel';
 import { EndpointStatus } from './status';
 import { ExplorerTree } from './tree';
+import { throttleStatus } from './commands/capacity';
+import { CapacityPanel } from './panels/capacity-panel';
+import { panels } from './panels/registry';
+import type { ThrottleStatus } from './throttle-status';
 
 export interface DynamoWorkspaceApi {
   manager: ConnectionManager;
@@ -21,6 +25,9 @@ export interface DynamoWorkspaceApi {
   status: EndpointStatus;
   itemsPanels(): ItemsPanel[];
   designer(): DesignerPanel | undefined;
+  capacityPanels(): CapacityPanel[];
+  /** the throttling warning in the status bar */
+  throttleStatus(): ThrottleStatus | undefined;
   /** the last message shown to the user (toasts are hidden in the test host) */
   lastMessage: typeof lastMessage;
   /** how long activate() took, and how many databases were already opening or open when it returned (0: none in its path) */
@@ -76,6 +83,8 @@ export function activate(context: vscode.ExtensionContext): DynamoWorkspaceApi {
     status,
     itemsPanels: () => ItemsPanel.all(),
     designer: () => DesignerPanel.active,
+    capacityPanels: () => panels.all<CapacityPanel>(CapacityPanel.viewType),
+    throttleStatus: () => throttleStatus,
     lastMessage,
     startup: { activateMs, databasesBusyAtReturn: m.workspaceDatabases().filter((d) => d.state !== 'closed').length },
   };

@@ -23,6 +23,8 @@ export const COMMANDS = {
   exportItems: 'dynamoWorkspace.exportItems',
   // copying tables between connections (copy.ts)
   copyTable: 'dynamoWorkspace.copyTable',
+  // capacity and cost (capacity.ts)
+  openCapacity: 'dynamoWorkspace.openCapacity',
   // time to live (ttl.ts)
   enableTtl: 'dynamoWorkspace.enableTtl',
   disableTtl: 'dynamoWorkspace.disableTtl',
@@ -33,6 +35,8 @@ export const COMMANDS = {
   enablePitr: 'dynamoWorkspace.enablePitr',
   disablePitr: 'dynamoWorkspace.disablePitr',
   setRecoveryPeriod: 'dynamoWorkspace.setRecoveryPeriod',
+  // the backup/PITR timeline (timeline.ts)
+  openTimeline: 'dynamoWorkspace.openTimeline',
 } as const;
 
 export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];

@@ -10,8 +10,12 @@ import { registerEndpointCommands } from './endpoint';
 import { itemsPanelContext, registerItemCommands } from './items';
 import { designerContext, registerTableCommands } from './tables';
 import { registerTtlCommands } from './ttl';
+import { registerTimelineCommands } from './timeline';
 import { registerDesignerPanel } from '../panels/designer-registration';
 import { registerItemsPanel } from '../panels/items-registration';
+import { capacityPanelContext, registerCapacityCommands } from './capacity';
+import { registerCapacityPanel } from '../panels/capacity-registration';
+import { registerTimelinePanel, timelineContext } from '../panels/timeline-registration';
 
 export type { CommandContext } from './context';
 export { COMMANDS, type CommandId } from './ids';
@@ -22,12 +26,16 @@ export function registerCommands(ctx: CommandContext & { security: EndpointSecur
     // panels first: VS Code revives panels of the last session as soon as their serializer exists
     registerItemsPanel(itemsPanelContext(ctx), log),
     registerDesignerPanel(designerContext(ctx), log),
+    registerCapacityPanel(capacityPanelContext(ctx), log),
+    registerTimelinePanel(timelineContext(ctx), log),
     ...registerConnectionCommands(ctx),
     ...registerEndpointCommands(ctx),
     ...registerTableCommands(ctx),
     ...registerItemCommands(ctx),
     ...registerCopyCommands(ctx),
+    ...registerCapacityCommands(ctx),
     ...registerTtlCommands(ctx),
     ...registerBackupCommands(ctx),
+    ...registerTimelineCommands(ctx),
   ];
 }

@@ -80,7 +80,11 @@ export class WebviewHost<R extends RequestMap, HostN extends NotificationMap, Vi
     } catch (e) {
       reply = { kind: 'response', id: message.id, error: errorInfo(e) };
     }
-    await this.panel.webview.postMessage(reply);
+    try {
+      await this.panel.webview.postMessage(reply);
+    } catch {
+      return; // the panel was closed while its request ran: no page to answer ("Webview is disposed")
+    }
     if (message.method === 'ready') {
       this.ready = true;
       this.flush();

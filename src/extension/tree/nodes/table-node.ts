@@ -86,7 +86,13 @@ export class TableNode extends ExplorerNode implements TableScoped {
     ]);
     ttl.follow(tree);
     out.push(stream, ttl, backups);
-    out.push(new DetailNode(`${base}/capacity`, 'Capacity', 'dashboard', { description: capacityText(d), tooltip: capacityTooltip(d) }));
+    out.push(
+      new DetailNode(`${base}/capacity`, 'Capacity', 'dashboard', {
+        description: capacityText(d),
+        tooltip: capacityTooltip(d),
+        command: { command: COMMANDS.openCapacity, title: 'Open Capacity and Cost', arguments: [{ connectionId, tableName }] },
+      }),
+    );
     return out;
   }
 }

@@ -1,0 +1,215 @@
+// The capacity panel's page in a real Chromium under the webview CSP, its requests answered from a
+// real engine (capacitySnapshot over db.metrics, as the panel host answers them) after a
+// provisioned table with 1 WCU was written past its burst: the writes chart rises above the
+// provisioned line, the throttles chart has its bars inside the plot, the hot keys and the cost
+// grid list the table's own figures, the window buttons change the step, and a connection without
+// counters gets its reason instead of charts. Screenshot: test-artifacts/webview/capacity-page.png.
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { launchBrowser } from '../e2e/lib/workbench';
+import { ARTIFACTS, CHROMIUM, assertInside, cspViolations, pageHtml, plotRect, yAt } from './lib/browser-page';
+import { capacitySnapshot, metricsOf } from '../../src/extension/capacity-source';
+import type { Connection } from '../../src/extension/connection';
+import type { CapacityRequests, CapacityResult } from '../../src/protocol/capacity-view';
+import { Database } from '../../src/engine/database';
+
+const ENTRY = path.join(import.meta.dirname, '../../webview/capacity/main.ts');
+/** VS Code's webview API, played by the page: requests go to the test through `hostRequest`. */
+const VSCODE_API = `window.__state=undefined;window.acquireVsCodeApi=()=>({
+  postMessage:(m)=>{if(m.kind==='request')window.hostRequest(m).then(r=>window.postMessage(r,'*'));else if(m.kind==='notification')window.hostNotify(m);},
+  getState:()=>window.__state,setState:(s)=>{window.__state=s;}});`;
+
+type Answer = (method: string, params: any) => unknown;
+
+async function openPage(browser: Browser, answer: Answer, seen: { method: string; params: any }[] = []): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+  await page.exposeFunction('hostRequest', async (m: { id: number; method: string; params: any }) => {
+    seen.push({ method: m.method, params: m.params });
+    try {
+      return { kind: 'response', id: m.id, result: await answer(m.method, m.params) };
+    } catch (e) {
+      const err = e as Error;
+      return { kind: 'response', id: m.id, error: { type: err.name, message: err.message } };
+    }
+  });
+  await page.exposeFunction('hostNotify', () => undefined);
+  await page.setContent(await pageHtml(ENTRY, '<capacity-app></capacity-app>', VSCODE_API));
+  return page;
+}
+
+describe('the capacity page in Chromium, answered from a real engine', { skip: fs.existsSync(CHROMIUM) ? false : `no Chromium at ${CHROMIUM}` }, () => {
+  let browser: Browser;
+  let db: Database;
+  let page: Page;
+  const seen: { method: string; params: any }[] = [];
+  let throttled = 0;
+
+  before(async () => {
+    db = await Database.open('', { inMemory: true });
+    await db.execute('CreateTable', {
+      TableName: 'Orders',
+      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 'status', AttributeType: 'S' }],
+      ProvisionedThroughput: { ReadCapacityUnits: 1, WriteCapacityUnits: 1 },
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: 'byStatus',
+          KeySchema: [{ AttributeName: 'status', KeyType: 'HASH' }],
+          Projection: { ProjectionType: 'KEYS_ONLY' },
+          ProvisionedThroughput: { ReadCapacityUnits: 1000, WriteCapacityUnits: 1000 },
+        },
+      ],
+    });
+    // the burst bucket holds 300 s of 1 WCU: the writes after the 300th throttle
+    for (let i = 0; i < 330; i++) {
+      try {
+        await db.execute('PutItem', { TableName: 'Orders', Item: { pk: { S: `customer#${i % 4}` }, n: { N: String(i) }, status: { S: i % 3 ? 'open' : 'shipped' } } });
+      } catch {
+        throttled++;
+      }
+    }
+    assert.ok(throttled >= 25, `${throttled} writes throttled`);
+    browser = await launchBrowser({ executablePath: CHROMIUM });
+    const answer: Answer = (method, params) => {
+      const req = params as CapacityRequests['snapshot'][0];
+      if (method === 'ready') return { target: { connectionId: 'workspace:test', tableName: 'Orders' }, connectionLabel: 'demo-folder', windowId: '5m' };
+      if (method === 'snapshot') return { available: true, snapshot: capacitySnapshot(db.metrics, 'Orders', req.index, req.windowId) } satisfies CapacityResult;
+      throw new Error(`unknown request ${method}`);
+    };
+    page = await openPage(browser, answer, seen);
+    await page.locator('capacity-app dw-time-chart.writes path.series.area').waitFor();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await db?.close();
+  });
+
+  it('says what the table is provisioned with and that it throttled', async () => {
+    const summary = await page.locator('capacity-app .summary').innerText();
+    assert.match(summary, /Table: provisioned 1 RCU, 1 WCU/);
+    assert.match(summary, new RegExp(`${throttled} throttled requests in the window`));
+  });
+
+  it('draws consumed writes rising above the provisioned line, inside the plot', async () => {
+    const chart = 'capacity-app dw-time-chart.writes';
+    const r = await plotRect(page, chart);
+    const area = await page.locator(`${chart} path.series.area`).boundingBox();
+    assertInside(area, r, 'the consumed writes', assert.fail);
+    const threshold = await page.locator(`${chart} .threshold line`).boundingBox();
+    assert.ok(Math.abs(threshold!.y - yAt(r, 1)) < 1.5, 'the provisioned line at 1 WCU/s');
+    assert.ok(area!.y < threshold!.y - 20, 'the burst rises well above the provisioned line');
+    assert.match(await page.locator(`${chart} .threshold text`).textContent() ?? '', /Provisioned 1 WCU/);
+  });
+
+  it('draws the throttled writes as bars inside the throttles plot, at the seconds they happened', async () => {
+    const chart = 'capacity-app dw-time-chart.throttles';
+    const r = await plotRect(page, chart);
+    const bars = await page.locator(`${chart} path.series.bar[data-series="throttledWrites"]`).boundingBox();
+    assertInside(bars, r, 'the throttle bars', assert.fail);
+    // they happened seconds ago: at the right end of a five-minute axis
+    assert.ok(bars!.x > r.left + (r.right - r.left) * 0.9, `bars at x ${bars!.x} near the right end ${r.right}`);
+  });
+
+  it('shows the figures of the step under the pointer', async () => {
+    const chart = page.locator('capacity-app dw-time-chart.throttles');
+    const bars = (await chart.locator('path.series.bar[data-series="throttledWrites"]').boundingBox())!;
+    await page.mouse.move(bars.x + bars.width - 1, bars.y + bars.height - 1);
+    const tip = chart.locator('.tooltip');
+    await tip.waitFor();
+    const text = (await tip.innerText()).replace(/\s+/g, ' ');
+    assert.match(text, /Throttled writes \d+ requests/);
+    const shown = Number(/Throttled writes (\d+)/.exec(text)![1]);
+    assert.ok(shown > 0 && shown <= throttled, `${shown} of ${throttled}`);
+    fs.mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: path.join(ARTIFACTS, 'capacity-page.png'), fullPage: true });
+    await page.mouse.move(1, 1);
+  });
+
+  it('moves along a chart with the keys, showing each step\'s figures', async () => {
+    const plot = page.locator('capacity-app dw-time-chart.throttles .plot-area');
+    await plot.focus();
+    await page.keyboard.press('End');
+    const tip = page.locator('capacity-app dw-time-chart.throttles .tooltip');
+    const last = (await tip.innerText()).split('\n')[0];
+    await page.keyboard.press('ArrowLeft');
+    const before = (await tip.innerText()).split('\n')[0];
+    assert.notEqual(before, last, 'a step back shows another second');
+    assert.equal(await plot.getAttribute('role'), 'img', 'not a slider: nothing to pick on this chart');
+    await page.keyboard.press('Escape');
+    await tip.waitFor({ state: 'detached' });
+  });
+
+  it('refreshes by itself: later throttles show without any action', async () => {
+    const count = async () => Number(/(\d+) throttled requests? in the window/.exec(await page.locator('capacity-app .summary').innerText())?.[1] ?? -1);
+    const before = await count();
+    let more = 0;
+    // the bucket has refilled a unit a second since: 30 writes outrun that
+    for (let i = 0; i < 30; i++) await db.execute('PutItem', { TableName: 'Orders', Item: { pk: { S: 'late' } } }).catch(() => more++);
+    assert.ok(more > 0, 'the table still throttles');
+    const deadline = Date.now() + 10_000;
+    while ((await count()) !== before + more && Date.now() < deadline) await page.waitForTimeout(200);
+    assert.equal(await count(), before + more);
+  });
+
+  it('lists the hottest partition keys and the month in both modes and both classes', async () => {
+    const keys = await page.locator('capacity-app dw-hot-keys tbody tr').allInnerTexts();
+    // four customers, and the key written after the page opened
+    assert.equal(keys.length, 5);
+    assert.ok(keys.some((k) => k.startsWith('late')), keys.join(' | '));
+    assert.match(keys[0]!, /^customer#\d/);
+    const cost = page.locator('capacity-app dw-cost-table');
+    const figures = await cost.locator('td .figure').allInnerTexts();
+    assert.equal(figures.length, 4);
+    for (const f of figures) assert.match(f, /^\$\d/);
+    const configured = cost.locator('tr[data-mode="provisioned"] td[data-class="STANDARD"]');
+    assert.match(await configured.innerText(), /as configured/);
+    assert.match((await configured.locator('.figure').getAttribute('title')) ?? '', /capacity \$.* \+ storage/);
+  });
+
+  it('asks for a coarser step when a longer window is chosen, and keeps the choice in the page state', async () => {
+    await page.locator('capacity-app vscode-button[data-window="15m"]').click();
+    await page.locator('capacity-app dw-time-chart.throttles figcaption', { hasText: 'per 5 s' }).waitFor();
+    const last = seen.filter((s) => s.method === 'snapshot').at(-1)!.params;
+    assert.equal(last.windowId, '15m');
+    assert.equal(last.index, undefined);
+    assert.deepEqual(await page.evaluate(() => (window as any).__state), { windowId: '15m' });
+  });
+
+  it('shows an index picked in the picker: its capacity and its own hot keys', async () => {
+    const select = page.locator('capacity-app vscode-single-select#resource');
+    await select.evaluate((el) => {
+      (el as HTMLSelectElement).value = 'byStatus';
+      el.dispatchEvent(new Event('change', { bubbles: true }));
+    });
+    await page.locator('capacity-app .summary', { hasText: 'GSI byStatus' }).waitFor();
+    assert.match(await page.locator('capacity-app .summary').innerText(), /^GSI byStatus: provisioned 1000 RCU, 1000 WCU/);
+    assert.equal(seen.filter((s) => s.method === 'snapshot').at(-1)!.params.index, 'byStatus');
+    await page.locator('capacity-app dw-hot-keys th', { hasText: 'status' }).waitFor();
+    const keys = await page.locator('capacity-app dw-hot-keys tbody th').allInnerTexts();
+    assert.deepEqual(keys.sort(), ['open', 'shipped']);
+    assert.deepEqual(await page.evaluate(() => (window as any).__state), { index: 'byStatus', windowId: '15m' });
+  });
+
+  it('writes no style attribute the CSP refuses', async () => {
+    assert.deepEqual(await cspViolations(page), []);
+  });
+
+  it('tells a remote connection plainly that the charts need the workspace database', async () => {
+    const remote = { id: 'remote:prod', label: 'prod', kind: 'remote', endpoint: 'https://dynamodb.example', detail: '' } as unknown as Connection;
+    const other = await openPage(browser, (method) => {
+      if (method === 'ready') return { target: { connectionId: remote.id, tableName: 'Orders' }, connectionLabel: 'prod', windowId: '1h' };
+      const source = metricsOf(remote);
+      assert.ok('reason' in source);
+      return { available: false, reason: source.reason, connectionLabel: 'prod' } satisfies CapacityResult;
+    });
+    const note = other.locator('capacity-app .unavailable');
+    await note.waitFor();
+    assert.match(await note.innerText(), /need the workspace database/);
+    assert.equal(await other.locator('capacity-app dw-time-chart').count(), 0);
+    await other.close();
+  });
+});

@@ -1,0 +1,74 @@
+// Webview code in a real Chromium without VS Code: a page bundled from one entry file, under the
+// CSP every panel gets (nonce scripts and styles, no style attributes), with the dark theme's
+// colour variables, and a record of CSP violations (window.cspViolations).
+import * as path from 'node:path';
+import * as esbuild from 'esbuild';
+import type { Page } from 'playwright-core';
+
+export const CHROMIUM = process.env.VSCODE_E2E_CHROMIUM ?? '/usr/bin/chromium';
+export const ARTIFACTS = path.join(import.meta.dirname, '../../../test-artifacts/webview');
+
+const THEME = `:root{--vscode-foreground:#ccc;--vscode-descriptionForeground:#9d9d9d;--vscode-editor-background:#1e1e1e;
+--vscode-charts-blue:#3794ff;--vscode-charts-red:#f14c4c;--vscode-charts-orange:#d18616;--vscode-charts-green:#89d185;
+--vscode-charts-purple:#b180d7;--vscode-charts-yellow:#cca700;--vscode-focusBorder:#007fd4;--vscode-editorHoverWidget-background:#252526;
+--vscode-editorHoverWidget-border:#454545;--vscode-editorWidget-border:#454545;--vscode-font-family:sans-serif;--vscode-font-size:13px;
+--vscode-button-background:#0e639c;--vscode-button-foreground:#fff;--vscode-button-secondaryBackground:#3a3d41;--vscode-button-secondaryForeground:#ccc}
+body{background:var(--vscode-editor-background);color:var(--vscode-foreground);font-family:var(--vscode-font-family);font-size:var(--vscode-font-size);margin:0}`;
+
+/**
+ * The page's HTML: `body` as given, then `entry` bundled. `preamble` runs first (a stand-in for
+ * VS Code's acquireVsCodeApi, say).
+ */
+export async function pageHtml(entry: string, body: string, preamble = ''): Promise<string> {
+  const out = await esbuild.build({ entryPoints: [entry], bundle: true, write: false, format: 'esm', platform: 'browser', target: 'es2022', logLevel: 'silent' });
+  const nonce = 'n0nce';
+  const script = out.outputFiles[0]!.text.replace(/<\/script/g, '<\\/script');
+  return `<!doctype html><html><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'nonce-${nonce}'; script-src 'nonce-${nonce}';">
+<style nonce="${nonce}">${THEME}</style></head><body>
+<script nonce="${nonce}">window.cspViolations=[];document.addEventListener('securitypolicyviolation',e=>window.cspViolations.push(e.violatedDirective+' '+e.blockedURI));${preamble}</script>
+${body}
+<script type="module" nonce="${nonce}">${script}</script></body></html>`;
+}
+
+export async function cspViolations(page: Page): Promise<string[]> {
+  return page.evaluate(() => (window as unknown as { cspViolations: string[] }).cspViolations);
+}
+
+export interface Rect {
+  left: number;
+  right: number;
+  top: number;
+  bottom: number;
+  yMax: number;
+}
+
+/** The plot rectangle of a <dw-time-chart> in page pixels, and its y scale, read from the element. */
+export async function plotRect(page: Page, selector: string): Promise<Rect> {
+  return page.locator(selector).evaluate((el: any) => {
+    const l = el.layout;
+    const box = el.shadowRoot.querySelector('.plot-area').getBoundingClientRect();
+    return { left: box.left + l.margins.left, right: box.left + l.width - l.margins.right, top: box.top + l.margins.top, bottom: box.top + l.height - l.margins.bottom, yMax: l.yMax };
+  });
+}
+
+export interface Box {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/** Fails unless the box has a size and lies within the rectangle (to a pixel and a half). */
+export function assertInside(b: Box | null, r: Omit<Rect, 'yMax'>, what: string, fail: (message: string) => never): void {
+  if (!b) fail(`${what} is not drawn`);
+  const tol = 1.5;
+  if (!(b.width > 0 && b.height > 0)) fail(`${what} has no size`);
+  if (!(b.x >= r.left - tol && b.x + b.width <= r.right + tol)) fail(`${what} [${b.x}, ${b.x + b.width}] is not within x [${r.left}, ${r.right}]`);
+  if (!(b.y >= r.top - tol && b.y + b.height <= r.bottom + tol)) fail(`${what} [${b.y}, ${b.y + b.height}] is not within y [${r.top}, ${r.bottom}]`);
+}
+
+/** y of a value on the chart's scale, in page pixels. */
+export function yAt(r: Rect, value: number): number {
+  return r.bottom - (value / r.yMax) * (r.bottom - r.top);
+}
