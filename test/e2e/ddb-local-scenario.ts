@@ -214,6 +214,9 @@ async function main(): Promise<number> {
         await local!.client.send(new BatchWriteItemCommand({ RequestItems: { [SLOW]: Array.from({ length: 25 }, (_, j) => ({ PutRequest: { Item: { id: { S: `id-${i + j}` } } } })) } }));
       await wb.runCommand(page, 'Dynamo Workspace: Refresh');
       const table = await rowUnder(page, CONNECTION, SLOW);
+      // the refreshed row, drawn with its figures: a menu opened on a row being redrawn gets no table
+      await table.locator('.label-description', { hasText: /^100 items/ }).waitFor({ timeout: 20_000 });
+      await page.waitForTimeout(500);
       await table.click({ button: 'right' });
       await page.locator('.monaco-menu .action-label', { hasText: 'Copy Table to Connection…' }).hover();
       await page.keyboard.press('Enter');
