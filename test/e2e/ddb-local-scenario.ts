@@ -122,6 +122,19 @@ async function main(): Promise<number> {
       await shot('ddb-local-03-backups-not-supported');
     });
 
+    await step('the timeline opened on the DynamoDB Local table says the service has no point-in-time recovery or backups, and fails nothing', async () => {
+      const table = await rowUnder(page, CONNECTION, TABLE);
+      await table.click({ button: 'right' });
+      await page.locator('.monaco-menu .action-label', { hasText: 'Open Timeline' }).hover();
+      await page.keyboard.press('Enter');
+      const v = wb.webview(page);
+      await v.locator('#pitr-unavailable', { hasText: `${CONNECTION} does not offer point-in-time recovery` }).waitFor({ timeout: 30_000 });
+      await v.locator('#backups-unavailable', { hasText: `${CONNECTION} does not offer backups` }).waitFor({ timeout: 10_000 });
+      if (await page.locator('.notifications-toasts .notification-toast .codicon-error').count()) throw new Error('an error notification is shown');
+      await shot('ddb-local-03b-timeline-not-offered');
+      await wb.runCommand(page, 'View: Close Editor');
+    });
+
     await step('the items panel opens on the table and queries it by partition key', async () => {
       await page.locator('.part.sidebar .monaco-list-row', { hasText: /^Items/ }).first().click();
       const v = wb.webview(page);
