@@ -262,6 +262,35 @@ describe('copyTable', () => {
     assert.ok(clock.now() - started >= 55_000, `took ${clock.now() - started} ms`);
   });
 
+  test('an item the target refuses stops the copy with DynamoDB\'s error type and a count of what was copied, which the target holds', async () => {
+    await local.send('CreateTable', { TableName: 'Mixed', KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }], AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }], BillingMode: 'PAY_PER_REQUEST' });
+    await put(local, 'Mixed', Array.from({ length: 120 }, (_, i) => ({ id: { S: `m${i}` }, g: { S: `g${i % 4}` } })));
+    // the last item a Scan returns holds g as a Number, where the target's index keys on g as a String
+    const order: Item[] = [];
+    let start: Item | undefined;
+    do {
+      const page = await local.send('Scan', { TableName: 'Mixed', ...(start ? { ExclusiveStartKey: start } : {}) });
+      order.push(...page.Items);
+      start = page.LastEvaluatedKey;
+    } while (start);
+    await local.send('PutItem', { TableName: 'Mixed', Item: { id: order.at(-1)!.id!, g: { N: '1' } } });
+    await remote.send('CreateTable', {
+      TableName: 'Strict',
+      KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+      AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }, { AttributeName: 'g', AttributeType: 'S' }],
+      BillingMode: 'PAY_PER_REQUEST',
+      GlobalSecondaryIndexes: [{ IndexName: 'by-g', KeySchema: [{ AttributeName: 'g', KeyType: 'HASH' }], Projection: { ProjectionType: 'KEYS_ONLY' } }],
+    });
+    const error = await copyTable({ source: local, sourceTable: 'Mixed', target: remote, targetTable: 'Strict', intoExisting: true, segments: 1, pageSize: 25, clock }).then(
+      () => assert.fail('the copy went through'),
+      (e: Error) => e,
+    );
+    assert.equal(error.name, 'ValidationException');
+    // the batches before the last one went in, 25 at a time
+    assert.match(error.message, /Type mismatch for Index Key g Expected: S Actual: N .* \(after copying 100 items into Strict\)$/);
+    assert.equal((await scanAll(remote, 'Strict')).length, 100);
+  });
+
   test('stops when cancelled mid-way and reports exactly the items that reached the target', async () => {
     await local.send('CreateTable', { TableName: 'Big', KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }], AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'N' }], BillingMode: 'PAY_PER_REQUEST' });
     await put(local, 'Big', Array.from({ length: 300 }, (_, i) => ({ id: { N: String(i) } })));
