@@ -18,6 +18,8 @@
 //   copy then resolves with `cancelled: true`, never rejects. A created table is kept, with what
 //   reached it. Any other failure stops every segment and rejects with DynamoDB's error type and a
 //   message that says how many items had been copied.
+// - It is a Scan, not a snapshot: an item written to the source while the copy runs may or may not
+//   be in the copy (as with DynamoDB's own Scan). A consistent copy of a second is a restore.
 import { ConnectionError, errorInfo, type Connection } from '../connection';
 import { describeTable, type TableDescription } from '../tables';
 import { itemSize } from '../../protocol/capacity';
