@@ -155,6 +155,7 @@ run_scenario() { # NAME SCRIPT [WORKSPACE-KIND]
 # the workspace folder names (ui-ws, ui-host-ws) are what the scenarios find in the tree
 if { [ -z "$only" ] || [ "$only" = ui ]; } && [ -f test/e2e/ui-scenario.ts ]; then run_scenario ui test/e2e/ui-scenario.ts; fi
 if [ -z "$only" ] || [ "$only" = ui ] || [ "$only" = ui-host ]; then run_scenario ui-host test/e2e/ui-host-scenario.ts data-folder; fi
+if [ -z "$only" ] || [ "$only" = ui ] || [ "$only" = stream ]; then run_scenario stream test/e2e/stream-scenario.ts; fi
 if [ -z "$only" ] || [ "$only" = ui ] || [ "$only" = capacity ]; then run_scenario capacity test/e2e/capacity-scenario.ts; fi
 if [ -z "$only" ] || [ "$only" = ui ] || [ "$only" = tree ]; then run_scenario tree test/e2e/tree-scenario.ts; fi
 if [ -z "$only" ] || [ "$only" = ui ] || [ "$only" = ddb-local ]; then run_scenario ddb-local test/e2e/ddb-local-scenario.ts; fi

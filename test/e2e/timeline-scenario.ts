@@ -268,8 +268,7 @@ async function main(): Promise<number> {
     await step('after a window reload the timeline comes back with its picked second and its preview', async () => {
       await page.locator('.tabs-container .tab[data-resource-name^="webview-dynamoWorkspace.timeline"]').click();
       await timeline(page).locator('#time input').waitFor({ timeout: 15_000 });
-      await wb.runCommand(page, 'Developer: Reload Window');
-      await page.locator('.monaco-workbench .part.activitybar').waitFor({ timeout: 60_000 });
+      await wb.reloadWindow(page);
       const view = timeline(page);
       await view.locator('#preview-summary', { hasText: `At ${formatLocal(picked)}: 2 items` }).waitFor({ timeout: 30_000 });
       const typed = await view.locator('#time input').inputValue();

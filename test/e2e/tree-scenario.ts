@@ -102,10 +102,7 @@ async function main(): Promise<number> {
       await page.waitForTimeout(500);
       // VS Code's own reload, which saves the window's state as it goes (a browser reload may
       // cut the storage write short)
-      const reloaded = page.waitForEvent('load', { timeout: 60_000 });
-      await wb.runCommand(page, 'Developer: Reload Window');
-      await reloaded;
-      await page.locator('.monaco-workbench .part.activitybar').waitFor({ timeout: 60_000 });
+      await wb.reloadWindow(page);
       await page.locator('.tabs-container .tab', { hasText: TABLE }).waitFor({ timeout: 30_000 });
       v = itemsView(page);
       await v.locator('h1', { hasText: TABLE }).waitFor({ timeout: 30_000 });
@@ -199,9 +196,7 @@ async function main(): Promise<number> {
       await form.locator('#tableName input').fill('Orchard');
       await form.locator('#partitionKey input').fill('tree');
       await page.waitForTimeout(500);
-      const reloaded = page.waitForEvent('load', { timeout: 60_000 });
-      await wb.runCommand(page, 'Developer: Reload Window');
-      await reloaded;
+      await wb.reloadWindow(page);
       await page.locator('.tabs-container .tab', { hasText: 'Create Table — tree-ws' }).waitFor({ timeout: 30_000 });
       form = wb.webview(page);
       await form.locator('#tableName input').waitFor({ timeout: 30_000 });

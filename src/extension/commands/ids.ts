@@ -23,6 +23,8 @@ export const COMMANDS = {
   exportItems: 'dynamoWorkspace.exportItems',
   // copying tables between connections (copy.ts)
   copyTable: 'dynamoWorkspace.copyTable',
+  // the stream view (streams.ts)
+  openStream: 'dynamoWorkspace.openStream',
   // capacity and cost (capacity.ts)
   openCapacity: 'dynamoWorkspace.openCapacity',
   // time to live (ttl.ts)
