@@ -91,6 +91,13 @@ export function stringField(arg: unknown, name: string): string | undefined {
   return str(arg[name]);
 }
 
+/** A named boolean field of a plain-object argument; anything but true or false is not given. */
+export function booleanField(arg: unknown, name: string): boolean | undefined {
+  if (!isObject(arg) || 'type' in arg) return undefined;
+  const v = arg[name];
+  return typeof v === 'boolean' ? v : undefined;
+}
+
 /** `confirmed: true`, and nothing else, skips a confirmation. */
 export function confirmed(arg: unknown): boolean {
   return isObject(arg) && !('type' in arg) && arg.confirmed === true;

@@ -2,6 +2,7 @@
 // and CSV. Values may be DynamoDB JSON or plain JSON; plain numbers keep their exact digits.
 import type { Connection } from './connection';
 import { errorInfo, isUnsupported } from './connection';
+import { withRetries, writeBatch } from './copy';
 import {
   LosslessNumber, itemFromPlain, itemToPlain, looksLikeDynamoJson, parseLossless, stringifyLossless, validateItem, losslessToJson,
   type Item, type LosslessValue,
@@ -122,15 +123,6 @@ export function formatItems(items: Item[], format: ExportFormat, keyNames: strin
   }
 }
 
-const MAX_THROTTLED_ATTEMPTS = 60;
-
-function isThrottled(error: unknown): boolean {
-  const type = errorInfo(error).type;
-  return type === 'ProvisionedThroughputExceededException' || type === 'ThrottlingException' || type === 'RequestLimitExceeded';
-}
-
-const backOff = (attempt: number) => new Promise((r) => setTimeout(r, Math.min(1000, 50 * 2 ** attempt)));
-
 /** What an import does with an item whose key the table already has. */
 export const EXISTING_ITEMS = ['overwrite', 'skip'] as const;
 export type ExistingItems = (typeof EXISTING_ITEMS)[number];
@@ -148,33 +140,6 @@ export interface ImportResult {
 export async function hasAnyItem(connection: Connection, tableName: string): Promise<boolean> {
   const out = await connection.send('Scan', { TableName: tableName, Limit: 1 });
   return (out.Items?.length ?? 0) > 0 || out.LastEvaluatedKey !== undefined;
-}
-
-/** One PutItem, retried while throttled; rejects with anything else. */
-async function putOne(connection: Connection, input: object): Promise<void> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      await connection.send('PutItem', input);
-      return;
-    } catch (e) {
-      if (!isThrottled(e) || attempt >= MAX_THROTTLED_ATTEMPTS) throw e;
-      await backOff(attempt);
-    }
-  }
-}
-
-/** One BatchWriteItem of up to 25 puts, retrying unprocessed and throttled requests as the SDKs do. */
-async function batchPut(connection: Connection, tableName: string, chunk: Item[]): Promise<void> {
-  let requests: unknown[] = chunk.map((Item) => ({ PutRequest: { Item } }));
-  for (let attempt = 0; requests.length; attempt++) {
-    try {
-      const out = await connection.send('BatchWriteItem', { RequestItems: { [tableName]: requests } });
-      requests = out.UnprocessedItems?.[tableName] ?? [];
-    } catch (e) {
-      if (!isThrottled(e) || attempt >= MAX_THROTTLED_ATTEMPTS) throw e;
-    }
-    if (requests.length) await backOff(attempt);
-  }
 }
 
 const SKIP_CONCURRENCY = 8;
@@ -215,7 +180,7 @@ export async function importItems(
       while (next < chunk.length) {
         const i = next++;
         try {
-          await putOne(connection, { TableName: tableName, Item: chunk[i], ...condition });
+          await withRetries(() => connection.send('PutItem', { TableName: tableName, Item: chunk[i], ...condition }));
           result.written++;
         } catch (e) {
           if (errorInfo(e).type === 'ConditionalCheckFailedException') result.skipped++;
@@ -235,7 +200,7 @@ export async function importItems(
     const chunk = items.slice(i, i + 25);
     if (batch) {
       try {
-        await batchPut(connection, tableName, chunk);
+        await writeBatch(connection, tableName, chunk);
         result.written += chunk.length;
         done += chunk.length;
         progress?.(done);

@@ -158,6 +158,7 @@ if [ -z "$only" ] || [ "$only" = ui ] || [ "$only" = ui-host ]; then run_scenari
 if [ -z "$only" ] || [ "$only" = ui ] || [ "$only" = stream ]; then run_scenario stream test/e2e/stream-scenario.ts; fi
 if [ -z "$only" ] || [ "$only" = ui ] || [ "$only" = capacity ]; then run_scenario capacity test/e2e/capacity-scenario.ts; fi
 if [ -z "$only" ] || [ "$only" = ui ] || [ "$only" = tree ]; then run_scenario tree test/e2e/tree-scenario.ts; fi
+if [ -z "$only" ] || [ "$only" = ui ] || [ "$only" = ddb-local ]; then run_scenario ddb-local test/e2e/ddb-local-scenario.ts; fi
 if [ -z "$only" ] || [ "$only" = ui ] || [ "$only" = timeline ]; then run_scenario timeline test/e2e/timeline-scenario.ts; fi
 
 echo "timings: $(IFS=,; echo "${timings[*]}" | sed 's/,/, /g')"

@@ -1,5 +1,5 @@
 // scripts/debian-packages.sh with stand-ins first on PATH: dpkg-query reporting nothing installed
-// and an apt-get that only records its call on stderr (build tools and python3 stand-ins too). The packages and the reason for each must
+// and an apt-get that only records its call on stderr (build tools, python3 and a java stand-in too). The packages and the reason for each must
 // be printed before apt-get runs; nothing at all may happen when everything is installed.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -18,6 +18,8 @@ function run(installed: boolean) {
   fs.writeFileSync(path.join(bin, 'sudo'), '#!/bin/sh\n"$@"\n', { mode: 0o755 });
   // build tools and python3 present, so only the dpkg answers decide
   for (const tool of ['make', 'g++', 'python3']) fs.writeFileSync(path.join(bin, tool), '#!/bin/sh\n', { mode: 0o755 });
+  // a Java older than 17 (what DynamoDB Local needs) counts as none, like a missing package
+  fs.writeFileSync(path.join(bin, 'java'), `#!/bin/sh\necho 'openjdk version "${installed ? '17.0.15' : '11.0.2'}" 2025-04-15' >&2\n`, { mode: 0o755 });
   const r = spawnSync('bash', [SCRIPT], { env: { ...process.env, PATH: `${bin}${path.delimiter}${process.env.PATH}` }, encoding: 'utf8' });
   fs.rmSync(bin, { recursive: true, force: true });
   return r;
@@ -30,10 +32,11 @@ test('lists the missing packages and why, then installs them', () => {
   const firstApt = lines.findIndex((l) => l.startsWith('APT-GET'));
   assert.ok(firstApt > 0, r.stderr);
   const before = lines.slice(0, firstApt).join('\n');
-  assert.match(before, /installing Debian packages( with sudo)?: chromium libkrb5-dev/);
+  assert.match(before, /installing Debian packages( with sudo)?: chromium libkrb5-dev openjdk-17-jre-headless/);
   assert.match(before, /chromium: the headless browser/);
   assert.match(before, /libkrb5-dev: headers/);
-  assert.match(lines.slice(firstApt).join('\n'), /APT-GET install -y -qq --no-install-recommends chromium libkrb5-dev/);
+  assert.match(before, /openjdk-17-jre-headless: Java 17, to run DynamoDB Local/);
+  assert.match(lines.slice(firstApt).join('\n'), /APT-GET install -y -qq --no-install-recommends chromium libkrb5-dev openjdk-17-jre-headless/);
 });
 
 test('does nothing, silently, when every package is installed', () => {

@@ -21,6 +21,8 @@ export const COMMANDS = {
   putItem: 'dynamoWorkspace.putItem',
   importItems: 'dynamoWorkspace.importItems',
   exportItems: 'dynamoWorkspace.exportItems',
+  // copying tables between connections (copy.ts)
+  copyTable: 'dynamoWorkspace.copyTable',
   // the stream view (streams.ts)
   openStream: 'dynamoWorkspace.openStream',
   // capacity and cost (capacity.ts)

@@ -4,6 +4,7 @@ import type * as vscode from 'vscode';
 import type { EndpointSecurity } from '../endpoint-security';
 import { registerBackupCommands } from './backups';
 import { registerConnectionCommands } from './connections';
+import { registerCopyCommands } from './copy';
 import type { CommandContext } from './context';
 import { registerEndpointCommands } from './endpoint';
 import { itemsPanelContext, registerItemCommands } from './items';
@@ -34,6 +35,7 @@ export function registerCommands(ctx: CommandContext & { security: EndpointSecur
     ...registerEndpointCommands(ctx),
     ...registerTableCommands(ctx),
     ...registerItemCommands(ctx),
+    ...registerCopyCommands(ctx),
     ...registerStreamCommands(ctx),
     ...registerCapacityCommands(ctx),
     ...registerTtlCommands(ctx),
