@@ -8,8 +8,9 @@
 // `PitrKeeper`). The metadata at T (key schema, indexes, settings) is found the same way: every
 // metadata change of a table with PITR on carries the metadata it replaced (`TableMeta.priorMeta`,
 // attached in `Database.commit` by `keepPriorMeta`), so the metadata at T is the prior metadata of
-// the first change after T, or the current one. Nothing about the format changes: metadata is
-// logged and checkpointed as JSON, and priorMeta rides along.
+// the first change after T, or the current one. Metadata is logged and checkpointed as JSON, and
+// priorMeta rides along. The restored table itself is logged as a reference to this history
+// (restore.ts; `replayedRestore` is what replay runs), read by the same steps as the restore.
 //
 // Invariants:
 // - While any table has PITR on, the log retains its history from the earliest window start
@@ -22,6 +23,8 @@
 //   memory but not yet acknowledged by the log (they would be missing from it); callers await
 //   `whenSettled(db)` first, then call `tableAt` (or `stateAt`) in the same synchronous run, or
 //   `stateAtSliced`, which takes the state and the last lsn at once and reads in slices.
+// - A restore's changes go straight into the positions of the table's own arrays
+//   (PositionedChanges), never into a map of every changed key.
 // - Only old images are decoded from the log, and of each key only its first change after T's
 //   (history-frames.ts reads the segments' frames as bytes; table-level changes and records from
 //   memory come as LogRecords, decoded with `newImages: false`): new images are never needed.
@@ -30,7 +33,6 @@
 import { DynamoDBError } from '../errors';
 import type { Database } from '../database';
 import type { FrameDecoder, LoadTableMutation, LogRange, LogRecord, Mutation, Origin, TableContentsSnapshot } from '../log';
-import type { DictionaryAdditions } from '../codec/item-codec';
 import type { Table, TableMeta } from '../table';
 import { positionsIn } from '../storage/sorted-index';
 import { sourceTable } from './source';

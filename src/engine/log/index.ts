@@ -18,6 +18,9 @@
 //   meanwhile share that queued run), never run beside it.
 // - Replayed bytes count toward the next checkpoint, so a log that grows across runs without one
 //   is checkpointed right after an open.
+// - A table restored from history (a `loadTable` with `restoredFrom`, FORMAT.md) is rebuilt at
+//   replay from its source and the log after its restore time: the segments holding that history
+//   are kept as the checkpoint's own are (restorePins) until a checkpoint covers its record.
 import * as path from 'node:path';
 import { nodeFileSystem, type FileSystem } from './file-system';
 import { LogCorruptionError, listSegments, segmentName, type LogPosition } from './format';
