@@ -34,7 +34,7 @@ import { DynamoDBError } from '../errors';
 import type { Database } from '../database';
 import type { FrameDecoder, LoadTableMutation, LogRange, LogRecord, Mutation, Origin, TableContentsSnapshot } from '../log';
 import type { Table, TableMeta } from '../table';
-import { positionsIn } from '../storage/sorted-index';
+import { headOf, positionsIn } from '../storage/sorted-index';
 import { sourceTable } from './source';
 import { sortSteps, type TableContents } from './restore';
 import { historyFrameDecoder, type ChangeSink } from './history-frames';
@@ -225,6 +225,8 @@ class PositionedChanges implements ChangeSink {
   private readonly then: string[];
   private gone = 0;
   private readonly absent = new Map<string, string | undefined>();
+  /** Finds a key by its head (see headBuckets); keys whose heads crowd into one bucket by positionsIn's search. */
+  private readonly buckets: { start: Int32Array; low: number; scale: number };
   private readonly positionOf: (key: string) => number;
   /** The last key looked up and its position: `has` is always followed by `set` of the same key. */
   private lastKey: string | undefined;
@@ -233,19 +235,35 @@ class PositionedChanges implements ChangeSink {
   constructor(private readonly now: { keys: string[]; values: string[]; heads: Float64Array }) {
     this.state = new Uint8Array(now.keys.length);
     this.then = now.values.slice();
+    this.buckets = headBuckets(now.heads);
     this.positionOf = positionsIn(now);
   }
 
   private at(key: string): number {
     if (key === this.lastKey) return this.lastAt;
-    // A history written in key order (a bulk load, keys that grow with time) asks for the key
-    // after the last one found: two comparisons instead of a search.
-    const keys = this.now.keys;
-    const next = this.lastAt + 1;
-    const at = this.lastAt >= 0 && next < keys.length && keys[next] === key ? next : this.positionOf(key);
+    const at = this.search(key);
     this.lastKey = key;
     this.lastAt = at;
     return at;
+  }
+
+  /** `key`'s position, or -1: the keys of its head's bucket searched, or positionsIn's search where a bucket holds too many. */
+  private search(key: string): number {
+    const { keys, heads } = this.now;
+    const { start, low, scale } = this.buckets;
+    const head = headOf(key);
+    const b = Math.floor((head - low) * scale);
+    if (b < 0 || b >= start.length - 1) return -1;
+    let lo = start[b];
+    let hi = start[b + 1];
+    if (hi - lo > BUCKET_SEARCH_LIMIT) return this.positionOf(key);
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      const h = heads[mid];
+      if (h < head || (h === head && keys[mid] < key)) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < keys.length && keys[lo] === key ? lo : -1;
   }
 
   has(key: string): boolean {
@@ -308,6 +326,35 @@ class PositionedChanges implements ChangeSink {
     }
     return { keys, values: out };
   }
+}
+
+/** A bucket holding more keys than this is searched by positionsIn instead (heads that crowd together: keys sharing a long prefix). */
+const BUCKET_SEARCH_LIMIT = 64;
+/** Keys per bucket on average. */
+const KEYS_PER_BUCKET = 4;
+
+/**
+ * The positions of sorted heads by value range: bucket b holds the heads from low + b/scale on,
+ * `start[b]` is the first position whose head is in bucket b or a later one. A table's keys begin
+ * with a hash of the partition key (codec/key-codec.ts), so their heads spread evenly and a key
+ * is found among a few neighbours with one or two cache misses, where a binary search over a
+ * million heads missed the cache at most of its steps.
+ */
+function headBuckets(heads: Float64Array): { start: Int32Array; low: number; scale: number } {
+  const n = heads.length;
+  const count = Math.max(1, Math.ceil(n / KEYS_PER_BUCKET));
+  const low = n > 0 ? heads[0] : 0;
+  const high = n > 0 ? heads[n - 1] : 0;
+  // One past the highest head lands in the last bucket's end.
+  const scale = count / (high - low + 1);
+  const start = new Int32Array(count + 1);
+  let b = 0;
+  for (let i = 0; i < n; i++) {
+    const to = Math.floor((heads[i] - low) * scale);
+    while (b <= to) start[b++] = i;
+  }
+  while (b <= count) start[b++] = n;
+  return { start, low, scale };
 }
 
 const UNCHANGED = 0;

@@ -12,7 +12,7 @@ const MAX_BLOCK = 512;
  * a pointer to a string at every step cost a cache miss each. Keys start with a 4-byte hash, so
  * ties are rare.
  */
-function headOf(key: string): number {
+export function headOf(key: string): number {
   let h = 0;
   for (let i = 0; i < 4; i++) h = h * 258 + (i < key.length ? Math.min(key.charCodeAt(i), 0x100) + 1 : 0);
   return h;
