@@ -299,12 +299,13 @@ class PositionedChanges implements ChangeSink {
   }
 
   /** The items then, in key order. */
-  *result(): Generator<void, { keys: string[]; values: string[] }> {
+  *result(): Generator<void, { keys: string[]; values: string[]; heads?: Float64Array }> {
     const nowKeys = this.now.keys;
     const { state, then } = this;
     const absent: string[] = [];
     for (const [key, value] of this.absent) if (value !== undefined) absent.push(key);
-    if (this.gone === 0 && absent.length === 0) return { keys: nowKeys, values: then };
+    // The same keys as now: their heads go along, for the new table's index.
+    if (this.gone === 0 && absent.length === 0) return { keys: nowKeys, values: then, heads: this.now.heads };
     const sorted = yield* sortSteps(absent);
     const keys: string[] = [];
     const out: string[] = [];

@@ -46,6 +46,8 @@ export interface TableContents {
   dictionary: DictionaryAdditions;
   keys: string[];
   values: string[];
+  /** The keys' heads (storage/sorted-index.ts), when known (a restore's keys are a snapshot's): not recomputed. */
+  heads?: Float64Array;
 }
 
 /** How many plain items are encoded between two turns of the event loop. */

@@ -48,6 +48,8 @@ export interface TableContentsSnapshot {
   dictionary: DictionaryAdditions;
   keys: string[];
   values: string[];
+  /** The keys' heads (storage/sorted-index.ts), when the contents came with them: not recomputed. */
+  heads?: Float64Array;
 }
 
 /** Who made a change: a client's write, TTL expiry, or a restore. */
