@@ -236,7 +236,9 @@ class PositionedChanges implements ChangeSink {
    * time (see flush): `pending` holds (position, UTF-16 length) pairs in arena order, position -1
    * for one taken back; `pendingOf[position]` is its pair's index + 1 while it waits.
    */
-  private readonly arena = Buffer.allocUnsafe(ARENA_BYTES);
+  private readonly arena = Buffer.allocUnsafeSlow(ARENA_BYTES);
+  /** The arena as 32-bit words (its own memory, so aligned), for counting units four ASCII bytes at a time. */
+  private readonly words = new Int32Array(this.arena.buffer, this.arena.byteOffset, ARENA_BYTES / 4);
   private used = 0;
   private readonly pending: number[] = [];
   private readonly pendingOf: Int32Array;
@@ -312,14 +314,10 @@ class PositionedChanges implements ChangeSink {
       return;
     }
     if (this.used + bytes > ARENA_BYTES) this.flush();
-    buf.copy(this.arena, this.used, start, end);
+    const from = this.used;
+    buf.copy(this.arena, from, start, end);
     this.used += bytes;
-    // Its length in UTF-16 units: one per UTF-8 sequence (bytes but continuation bytes), two for a four-byte one.
-    let units = 0;
-    for (let p = start; p < end; p++) {
-      const b = buf[p];
-      if ((b & 0xc0) !== 0x80) units += b >= 0xf0 ? 2 : 1;
-    }
+    const units = this.utf16Length(from, from + bytes);
     this.cancelPending(at);
     if (this.state[at] === GONE) this.gone--;
     this.state[at] = SET;
@@ -337,6 +335,31 @@ class PositionedChanges implements ChangeSink {
     if (this.state[at] === GONE) this.gone--;
     this.state[at] = UNCHANGED;
     this.then[at] = this.now.values[at];
+  }
+
+  /**
+   * The UTF-16 length of the arena's UTF-8 in [from, to): one unit per sequence (every byte but
+   * continuation bytes), two for a four-byte one. Aligned words of ASCII (most of an encoded
+   * item) count four at a time.
+   */
+  private utf16Length(from: number, to: number): number {
+    const arena = this.arena;
+    const words = this.words;
+    let units = 0;
+    let p = from;
+    for (; p < to; ) {
+      if ((p & 3) === 0 && p + 4 <= to) {
+        const w = words[p >> 2];
+        if ((w & 0x80808080) === 0) {
+          units += 4;
+          p += 4;
+          continue;
+        }
+      }
+      const b = arena[p++];
+      if ((b & 0xc0) !== 0x80) units += b >= 0xf0 ? 2 : 1;
+    }
+    return units;
   }
 
   private cancelPending(at: number): void {
