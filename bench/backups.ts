@@ -97,7 +97,7 @@ async function child(task: string, dir: string, arg: string): Promise<unknown> {
       const t = performance.now();
       const cpu = process.cpuUsage();
       await db.execute('RestoreTableToPointInTime', { SourceTableName: TABLE, TargetTableName: target, RestoreDateTime: Number(arg) / 1000 });
-      // Answered once the table at T is known (read from the history); ACTIVE once written whole.
+      // Answered once the table at T is known (read from the history); ACTIVE once its record is durable.
       const answeredMs = performance.now() - t;
       const answeredCpuMs = cpuMs(cpu);
       await until(async () => ((await db.execute('DescribeTable', { TableName: target })) as any).Table.TableStatus === 'ACTIVE');
