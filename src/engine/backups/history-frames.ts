@@ -32,11 +32,6 @@ export interface ChangeSink {
   has(key: string): boolean;
   set(key: string, then: string | undefined): unknown;
   delete(key: string): unknown;
-  /**
-   * As set, with the value then as the UTF-8 bytes buf[start, end) (valid only during the call):
-   * for a sink that makes its strings itself, in bulk. Without it, the decoder makes the string.
-   */
-  setUtf8?(key: string, buf: Buffer, start: number, end: number): void;
 }
 
 /** A frame decoder that fills `changed` with the changes of table `tableId` after `time`; see the file header. */
@@ -46,21 +41,14 @@ export function historyFrameDecoder(tableId: string, time: number, changed: Chan
   /** Keys this frame added to `changed`: taken back out if the frame goes to decodeRecord. */
   const added: string[] = [];
 
-  const setUtf8 = changed.setUtf8?.bind(changed);
-  /** Where the text here is (moving past it), and whether it is UTF-16 code units (text that is not well-formed) rather than UTF-8. */
-  let textStart = 0;
-  const textEnd = (): { end: number; utf16: boolean } => {
+  /** A text as readText makes it: UTF-8, or UTF-16 code units for text that is not well-formed. */
+  const text = (): string => {
     const v = r.varint();
-    textStart = r.pos;
+    const start = r.pos;
     const utf16 = v % 2 === 1;
     const end = (r.pos += utf16 ? v - 1 : v / 2);
     if (end > r.limit) throw FALL_BACK;
-    return { end, utf16 };
-  };
-  /** A text as readText makes it: UTF-8, or UTF-16 code units for text that is not well-formed. */
-  const text = (): string => {
-    const { end, utf16 } = textEnd();
-    return utf16 ? r.buf.toString('utf16le', textStart, end) : r.buf.utf8Slice(textStart, end);
+    return utf16 ? r.buf.toString('utf16le', start, end) : r.buf.utf8Slice(start, end);
   };
   /** Records the change of `key` unless an earlier change after `time` already did: then its old image is skipped, not made. */
   const change = (key: string, hasOld: boolean): void => {
@@ -68,15 +56,8 @@ export function historyFrameDecoder(tableId: string, time: number, changed: Chan
       if (hasOld) r.skipText();
       return;
     }
+    changed.set(key, hasOld ? text() : undefined);
     added.push(key);
-    if (!hasOld) {
-      changed.set(key, undefined);
-      return;
-    }
-    const { end, utf16 } = textEnd();
-    if (utf16) changed.set(key, r.buf.toString('utf16le', textStart, end));
-    else if (setUtf8 !== undefined) setUtf8(key, r.buf, textStart, end);
-    else changed.set(key, r.buf.utf8Slice(textStart, end));
   };
 
   const consume = (frame: Buffer, start: number, end: number): undefined => {

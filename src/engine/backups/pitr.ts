@@ -231,21 +231,9 @@ class PositionedChanges implements ChangeSink {
   /** The last key looked up and its position: `has` is always followed by `set` of the same key. */
   private lastKey: string | undefined;
   private lastAt = -1;
-  /**
-   * Values then given as UTF-8 bytes (setUtf8), gathered here and made into strings an arena at a
-   * time (see flush): `pending` holds (position, UTF-16 length) pairs in arena order, position -1
-   * for one taken back; `pendingOf[position]` is its pair's index + 1 while it waits.
-   */
-  private readonly arena = Buffer.allocUnsafeSlow(ARENA_BYTES);
-  /** The arena as 32-bit words (its own memory, so aligned), for counting units four ASCII bytes at a time. */
-  private readonly words = new Int32Array(this.arena.buffer, this.arena.byteOffset, ARENA_BYTES / 4);
-  private used = 0;
-  private readonly pending: number[] = [];
-  private readonly pendingOf: Int32Array;
 
   constructor(private readonly now: { keys: string[]; values: string[]; heads: Float64Array }) {
     this.state = new Uint8Array(now.keys.length);
-    this.pendingOf = new Int32Array(now.keys.length);
     this.then = now.values.slice();
     this.buckets = headBuckets(now.heads);
     this.positionOf = positionsIn(now);
@@ -289,7 +277,6 @@ class PositionedChanges implements ChangeSink {
       this.absent.set(key, then);
       return;
     }
-    this.cancelPending(at);
     if (this.state[at] === GONE) this.gone--;
     if (then === undefined) {
       this.state[at] = GONE;
@@ -300,98 +287,19 @@ class PositionedChanges implements ChangeSink {
     }
   }
 
-  /**
-   * The value then as UTF-8 bytes: copied into the arena, made into a string with the arena's
-   * others (flush). Half a million old images made one by one were as many strings the young
-   * generation's collector copied twice; an arena's string is one large object, never copied, and
-   * each value a slice of it.
-   */
-  setUtf8(key: string, buf: Buffer, start: number, end: number): void {
-    const at = this.at(key);
-    const bytes = end - start;
-    if (at < 0 || bytes > ARENA_BYTES / 8) {
-      this.set(key, buf.utf8Slice(start, end));
-      return;
-    }
-    if (this.used + bytes > ARENA_BYTES) this.flush();
-    const from = this.used;
-    buf.copy(this.arena, from, start, end);
-    this.used += bytes;
-    const units = this.utf16Length(from, from + bytes);
-    this.cancelPending(at);
-    if (this.state[at] === GONE) this.gone--;
-    this.state[at] = SET;
-    this.pending.push(at, units);
-    this.pendingOf[at] = this.pending.length / 2;
-  }
-
   delete(key: string): void {
     const at = this.at(key);
     if (at < 0) {
       this.absent.delete(key);
       return;
     }
-    this.cancelPending(at);
     if (this.state[at] === GONE) this.gone--;
     this.state[at] = UNCHANGED;
     this.then[at] = this.now.values[at];
   }
 
-  /**
-   * The UTF-16 length of the arena's UTF-8 in [from, to): one unit per sequence (every byte but
-   * continuation bytes), two for a four-byte one. Aligned words of ASCII (most of an encoded
-   * item) count four at a time.
-   */
-  private utf16Length(from: number, to: number): number {
-    const arena = this.arena;
-    const words = this.words;
-    let units = 0;
-    let p = from;
-    for (; p < to; ) {
-      if ((p & 3) === 0 && p + 4 <= to) {
-        const w = words[p >> 2];
-        if ((w & 0x80808080) === 0) {
-          units += 4;
-          p += 4;
-          continue;
-        }
-      }
-      const b = arena[p++];
-      if ((b & 0xc0) !== 0x80) units += b >= 0xf0 ? 2 : 1;
-    }
-    return units;
-  }
-
-  private cancelPending(at: number): void {
-    const i = this.pendingOf[at];
-    if (i === 0) return;
-    this.pending[2 * (i - 1)] = -1;
-    this.pendingOf[at] = 0;
-  }
-
-  /** The arena's values as slices of one string (its texts are whole UTF-8 sequences, so they decode as they did apart). */
-  private flush(): void {
-    const pending = this.pending;
-    if (pending.length > 0) {
-      const all = this.arena.utf8Slice(0, this.used);
-      let offset = 0;
-      for (let i = 0; i < pending.length; i += 2) {
-        const at = pending[i];
-        const units = pending[i + 1];
-        if (at >= 0) {
-          this.then[at] = all.substring(offset, offset + units);
-          this.pendingOf[at] = 0;
-        }
-        offset += units;
-      }
-      pending.length = 0;
-    }
-    this.used = 0;
-  }
-
   /** The items then, in key order. */
   *result(): Generator<void, { keys: string[]; values: string[]; heads?: Float64Array }> {
-    this.flush();
     const nowKeys = this.now.keys;
     const { state, then } = this;
     const absent: string[] = [];
@@ -423,8 +331,6 @@ class PositionedChanges implements ChangeSink {
 
 /** A bucket holding more keys than this is searched by positionsIn instead (heads that crowd together: keys sharing a long prefix). */
 const BUCKET_SEARCH_LIMIT = 64;
-/** Bytes of UTF-8 made into one string at a time: well above the size V8 puts in its large-object space (never copied by the young generation's collector). */
-const ARENA_BYTES = 1 << 20;
 /** Keys per bucket on average. */
 const KEYS_PER_BUCKET = 4;
 
