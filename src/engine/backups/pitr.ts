@@ -212,11 +212,12 @@ function* changeSteps(table: Table, time: number, history: History, changed: Cha
 /**
  * A restore's changed keys, kept where they go: the items `now` (sorted keys, their values and
  * heads: a snapshotWithHeads, fresh arrays this takes over) and, per position, whether the key's
- * value then was set (and to what) or it did not exist then. Each key is found by a search over
- * the heads (positionsIn: numbers side by side; a key string is read only on a tie), so neither
- * a map of every changed key nor a sort of them is made: at a million changes those were most of
- * a restore's time (hashing, and collecting the map's garbage). Only keys that do not exist now
- * (created before T and deleted since) go into a map, to be sorted and merged in.
+ * value then was set (and to what) or it did not exist then. Each key is found by its head
+ * (headBuckets, or positionsIn where heads crowd: numbers side by side; a key string is read only
+ * to confirm), so neither a map of every changed key nor a sort of them is made: at half a million
+ * changes the map and the pass that merged it took over a third of a restore's time (hashing, and
+ * collecting the map's garbage). Only keys that do not exist now (created before T and deleted
+ * since) go into a map, to be sorted and merged in.
  */
 class PositionedChanges implements ChangeSink {
   /** Per position: UNCHANGED, or the key's value then is in `then` (SET) or it did not exist then (GONE). */
