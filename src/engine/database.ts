@@ -26,7 +26,7 @@ import type { Table, TableMeta } from './table';
 import { startIndexWork } from './indexes/backfill';
 import { validateShape } from './validation/shape';
 import { TtlSweeper } from './ttl';
-import { PitrKeeper, keepPriorMeta } from './backups/pitr';
+import { PitrKeeper, keepPriorMeta, replayedRestore } from './backups/pitr';
 import { openBackups } from './backups/catalog';
 
 export { DatabaseLockedError } from './storage/lock';
@@ -167,6 +167,7 @@ export class Database {
           apply: (record) => db.state.applyAll(record.mutations, true),
           snapshot: () => db.state.snapshot(),
           acknowledged: (lsn) => db.state.acknowledged(lsn),
+          restored: (m, history) => replayedRestore(db.state.tableById(m.restoredFrom!.tableId), m, history),
           failed: (e) => db.logFailed(e),
         },
       );
