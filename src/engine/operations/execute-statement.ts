@@ -1,0 +1,18 @@
+import type { Operation } from './operation';
+import { executeStatement, type ExecuteOptions, type StatementInput } from '../partiql';
+import { PAGE_LIMIT, RETURN_CONSUMED, RETURN_ON_CONDITION_FAILURE } from '../validation/members';
+import { PARAMETERS, STATEMENT } from '../partiql/members';
+
+export const executeStatementOperation: Operation<StatementInput & ExecuteOptions> = {
+  name: 'ExecuteStatement',
+  members: {
+    Statement: STATEMENT,
+    Parameters: PARAMETERS,
+    ConsistentRead: { type: 'boolean' },
+    NextToken: { type: 'string', min: 1, max: 32768 },
+    ReturnConsumedCapacity: RETURN_CONSUMED,
+    Limit: PAGE_LIMIT,
+    ReturnValuesOnConditionCheckFailure: RETURN_ON_CONDITION_FAILURE,
+  },
+  run: executeStatement,
+};

@@ -1,0 +1,96 @@
+// BatchExecuteStatement: up to 25 statements, each run on its own (no atomicity, as in DynamoDB);
+// a statement's refusal becomes its response's Error and the others still run. A SELECT must name
+// a whole primary key (it is a GetItem), and a batch holds reads or writes, not both.
+import type { Database } from '../database';
+import { DynamoDBError, validation } from '../errors';
+import { prepare, runPlan, type StatementInput } from './execute';
+import type { Plan } from './plan';
+
+export interface BatchStatement extends StatementInput {
+  ConsistentRead?: boolean;
+  ReturnValuesOnConditionCheckFailure?: string;
+}
+
+export interface BatchInput {
+  Statements: BatchStatement[];
+  ReturnConsumedCapacity?: string;
+}
+
+/** BatchStatementError codes: the exception's name without "Exception", as DynamoDB's enum has them. */
+export function errorCode(e: DynamoDBError): string {
+  switch (e.type) {
+    case 'ValidationException':
+      return 'ValidationError';
+    case 'ThrottlingException':
+      return 'ThrottlingError';
+    default:
+      return e.type.replace(/Exception$/, '');
+  }
+}
+
+/** Adds up ConsumedCapacity entries per table (every numeric member, at any depth). */
+export function sumCapacity(entries: readonly Record<string, unknown>[]): Record<string, unknown>[] {
+  const byTable = new Map<string, Record<string, unknown>>();
+  const add = (into: Record<string, unknown>, from: Record<string, unknown>) => {
+    for (const [k, v] of Object.entries(from)) {
+      if (typeof v === 'number') into[k] = ((into[k] as number | undefined) ?? 0) + v;
+      else if (v !== null && typeof v === 'object') add((into[k] ??= {}) as Record<string, unknown>, v as Record<string, unknown>);
+      else into[k] = v;
+    }
+  };
+  for (const e of entries) {
+    const name = e.TableName as string;
+    const into = byTable.get(name) ?? {};
+    add(into, e);
+    byTable.set(name, into);
+  }
+  return [...byTable.values()];
+}
+
+type Response = Record<string, unknown>;
+
+export function batchExecuteStatement(db: Database, input: BatchInput): Promise<Record<string, unknown>> {
+  const plans: (Plan | DynamoDBError)[] = input.Statements.map((s) => {
+    try {
+      const p = prepare(db, s);
+      if (p.operation === 'Query' || p.operation === 'Scan') {
+        return validation('Must specify all key attributes of the table in the WHERE clause of a SELECT statement in a batch');
+      }
+      return p;
+    } catch (e) {
+      if (e instanceof DynamoDBError) return e;
+      throw e;
+    }
+  });
+  const reads = plans.filter((p) => !(p instanceof DynamoDBError) && p.operation === 'GetItem').length;
+  const writes = plans.filter((p) => !(p instanceof DynamoDBError) && p.operation !== 'GetItem').length;
+  if (reads > 0 && writes > 0) throw validation('Mixing read and write statements in a batch is not supported');
+  const capacity: Record<string, unknown>[] = [];
+  const failed = (e: unknown, table?: string): Response => {
+    if (!(e instanceof DynamoDBError)) throw e;
+    const error: Record<string, unknown> = { Code: errorCode(e), Message: e.message };
+    if (e.extra?.Item !== undefined) error.Item = e.extra.Item;
+    return table === undefined ? { Error: error } : { TableName: table, Error: error };
+  };
+  const responses: (Response | Promise<Response>)[] = plans.map((p, i) => {
+    if (p instanceof DynamoDBError) return failed(p);
+    const table = p.input.TableName as string;
+    const done = (r: Record<string, unknown>): Response => {
+      if (r.ConsumedCapacity !== undefined) capacity.push(r.ConsumedCapacity as Record<string, unknown>);
+      const items = r.Items as unknown[];
+      return p.operation === 'GetItem' && items.length > 0 ? { TableName: table, Item: items[0] } : { TableName: table };
+    };
+    try {
+      const options = { ...input.Statements[i], ReturnConsumedCapacity: input.ReturnConsumedCapacity };
+      const r = runPlan(db, p, options);
+      return r instanceof Promise ? r.then(done, (e) => failed(e, table)) : done(r);
+    } catch (e) {
+      return failed(e, table);
+    }
+  });
+  return Promise.all(responses).then((Responses) => {
+    const out: Record<string, unknown> = { Responses };
+    if (capacity.length > 0) out.ConsumedCapacity = sumCapacity(capacity);
+    return out;
+  });
+}

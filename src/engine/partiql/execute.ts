@@ -1,0 +1,164 @@
+// Runs one PartiQL statement: parse (cached by text), bind `?` parameters, plan the equivalent
+// request (plan.ts) and run it through that operation's own code, then shape the answer as
+// ExecuteStatement returns it. Errors are the operation's, except where DynamoDB's PartiQL says
+// otherwise (a taken key on INSERT is DuplicateItemException).
+import type { Database } from '../database';
+import { DynamoDBError, validation } from '../errors';
+import { EncodedItem } from '../codec/item-codec';
+import { getPath } from '../expressions';
+import { normalizeAttributeValue } from '../types/attribute-validation';
+import type { AttributeValue, Item } from '../types/attribute-value';
+import type { Operation } from '../operations/operation';
+import { getItem } from '../operations/get-item';
+import { query } from '../operations/query';
+import { scan } from '../operations/scan';
+import { putItem } from '../operations/put-item';
+import { updateItem } from '../operations/update-item';
+import { deleteItem } from '../operations/delete-item';
+import { parseStatement, type Parsed } from './parser';
+import { plan, type Plan } from './plan';
+
+const RUNNERS: Record<Exclude<Plan['operation'], 'ConditionCheck'>, Operation> = {
+  GetItem: getItem,
+  Query: query,
+  Scan: scan,
+  PutItem: putItem,
+  UpdateItem: updateItem,
+  DeleteItem: deleteItem,
+};
+
+// Applications send the same few statements with different parameters: parse each text once.
+const CACHE_LIMIT = 1000;
+const parsedCache = new Map<string, Parsed>();
+
+export function parse(text: string): Parsed {
+  let parsed = parsedCache.get(text);
+  if (parsed === undefined) {
+    parsed = parseStatement(text);
+    if (parsedCache.size >= CACHE_LIMIT) parsedCache.delete(parsedCache.keys().next().value!);
+    parsedCache.set(text, parsed);
+  }
+  return parsed;
+}
+
+/** A statement with its parameters, as every PartiQL operation receives them. */
+export interface StatementInput {
+  Statement: string;
+  Parameters?: unknown[];
+}
+
+/** Parses and plans one statement against the database's current tables. */
+export function prepare(db: Database, input: StatementInput): Plan {
+  const parsed = parse(input.Statement);
+  const given = input.Parameters ?? [];
+  // DynamoDB refuses fewer parameters than `?`s (more are ignored).
+  if (given.length < parsed.parameters) throw validation("Number of parameters in request and statement don't match.");
+  const params: AttributeValue[] = given.map((p) => normalizeAttributeValue(p));
+  const s = parsed.statement;
+  const table = db.table(s.kind === 'exists' ? s.select.table : s.table);
+  return plan(s, table, params);
+}
+
+export interface ExecuteOptions {
+  ConsistentRead?: boolean;
+  Limit?: number;
+  NextToken?: string;
+  ReturnConsumedCapacity?: string;
+  ReturnValuesOnConditionCheckFailure?: string;
+}
+
+export const duplicateItem = () => new DynamoDBError('DuplicateItemException', 'Duplicate primary key exists in table');
+
+/** A ConditionalCheckFailed of an INSERT's own condition is DynamoDB's DuplicateItem. */
+function refusal(p: Plan, e: unknown): unknown {
+  return p.insert && e instanceof DynamoDBError && e.type === 'ConditionalCheckFailedException' ? duplicateItem() : e;
+}
+
+const TOKEN_VERSION = 'Q1';
+
+function encodeToken(lastKey: unknown): string {
+  return Buffer.from(JSON.stringify({ v: TOKEN_VERSION, k: lastKey })).toString('base64');
+}
+
+function decodeToken(token: string): Record<string, unknown> {
+  try {
+    const t = JSON.parse(Buffer.from(token, 'base64').toString('utf8'));
+    if (t.v === TOKEN_VERSION && t.k !== null && typeof t.k === 'object') return t.k;
+  } catch {
+    // fall through to DynamoDB's message
+  }
+  throw validation('Invalid NextToken');
+}
+
+const decoded = (i: unknown): Item => (i instanceof EncodedItem ? i.decode() : (i as Item));
+
+function reshape(p: Plan, items: unknown[]): unknown[] {
+  const columns = p.columns;
+  if (columns === undefined) return items;
+  return items.map((raw) => {
+    const item = decoded(raw);
+    const out: Item = {};
+    for (const c of columns) {
+      const v = getPath(item, c.path);
+      if (v !== undefined) out[c.alias] = v;
+    }
+    return out;
+  });
+}
+
+/** The request `p` stands for, with the per-call members a PartiQL request carries. */
+export function requestOf(p: Plan, options: ExecuteOptions): Record<string, unknown> {
+  const input: Record<string, unknown> = { ...p.input };
+  if (options.ReturnConsumedCapacity !== undefined) input.ReturnConsumedCapacity = options.ReturnConsumedCapacity;
+  const read = p.operation === 'GetItem' || p.operation === 'Query' || p.operation === 'Scan';
+  if (p.operation === 'Query' || p.operation === 'Scan') {
+    if (options.Limit !== undefined) input.Limit = options.Limit;
+    if (options.NextToken !== undefined) input.ExclusiveStartKey = decodeToken(options.NextToken);
+  }
+  if (read && options.ConsistentRead !== undefined) input.ConsistentRead = options.ConsistentRead;
+  if (!read && options.ReturnValuesOnConditionCheckFailure !== undefined) {
+    input.ReturnValuesOnConditionCheckFailure = options.ReturnValuesOnConditionCheckFailure;
+  }
+  return input;
+}
+
+function answer(p: Plan, result: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  switch (p.operation) {
+    case 'GetItem':
+      out.Items = result.Item === undefined ? [] : reshape(p, [result.Item]);
+      break;
+    case 'Query':
+    case 'Scan':
+      out.Items = reshape(p, result.Items as unknown[]);
+      if (result.LastEvaluatedKey !== undefined) out.NextToken = encodeToken(result.LastEvaluatedKey);
+      break;
+    default:
+      out.Items = result.Attributes === undefined ? [] : [result.Attributes];
+  }
+  if (result.ConsumedCapacity !== undefined) out.ConsumedCapacity = result.ConsumedCapacity;
+  return out;
+}
+
+/** Runs a planned statement; the answer is ExecuteStatement's (Items, NextToken, ConsumedCapacity). */
+export function runPlan(db: Database, p: Plan, options: ExecuteOptions): Record<string, unknown> | Promise<Record<string, unknown>> {
+  if (p.operation === 'ConditionCheck') throw validation('EXISTS is only supported in ExecuteTransaction');
+  if (options.NextToken !== undefined && p.operation === 'GetItem') decodeToken(options.NextToken);
+  let result: unknown;
+  try {
+    result = RUNNERS[p.operation].run(db, requestOf(p, options));
+  } catch (e) {
+    throw refusal(p, e);
+  }
+  if (result instanceof Promise) {
+    return result.then(
+      (r) => answer(p, r as Record<string, unknown>),
+      (e) => Promise.reject(refusal(p, e)),
+    );
+  }
+  return answer(p, result as Record<string, unknown>);
+}
+
+export function executeStatement(db: Database, input: StatementInput & ExecuteOptions): Record<string, unknown> | Promise<Record<string, unknown>> {
+  return runPlan(db, prepare(db, input), input);
+}

@@ -1,0 +1,82 @@
+// PartiQL tokens as DynamoDB reads them. Keywords are bare identifiers compared without case by
+// the parser; a quoted identifier ("name", with "" for a quote) is never a keyword. Strings are
+// single-quoted ('' for a quote). Anything else that is not a token makes the statement
+// "not well formed", DynamoDB's one message for every syntax error.
+import { validation } from '../errors';
+
+export type TokenKind = 'ident' | 'quoted' | 'string' | 'number' | 'punct' | 'param' | 'end';
+
+export interface Token {
+  readonly kind: TokenKind;
+  readonly text: string;
+  /** Offset in the statement, for the parser's messages. */
+  readonly at: number;
+}
+
+/** DynamoDB's answer to any statement it cannot parse. */
+export const malformed = (statement: string) => validation(`Statement wasn't well formed, can't be processed: ${statement}`);
+
+// Longest first, so '<=' is not read as '<' then '='.
+const PUNCT = ['<<', '>>', '<=', '>=', '<>', '!=', '||', '*', ',', '.', '(', ')', '[', ']', '{', '}', ':', '=', '<', '>', '+', '-', '/', '%', ';'];
+
+export function tokenize(statement: string): Token[] {
+  const out: Token[] = [];
+  const s = statement;
+  let i = 0;
+  while (i < s.length) {
+    const c = s[i];
+    if (c === ' ' || c === '\t' || c === '\n' || c === '\r') {
+      i++;
+      continue;
+    }
+    const start = i;
+    if (/[A-Za-z_]/.test(c)) {
+      while (i < s.length && /[A-Za-z0-9_$]/.test(s[i])) i++;
+      out.push({ kind: 'ident', text: s.slice(start, i), at: start });
+      continue;
+    }
+    if (/[0-9]/.test(c) || (c === '.' && /[0-9]/.test(s[i + 1] ?? ''))) {
+      while (i < s.length && /[0-9]/.test(s[i])) i++;
+      if (s[i] === '.') {
+        i++;
+        while (i < s.length && /[0-9]/.test(s[i])) i++;
+      }
+      if ((s[i] === 'e' || s[i] === 'E') && /[-+0-9]/.test(s[i + 1] ?? '')) {
+        i += 2;
+        while (i < s.length && /[0-9]/.test(s[i])) i++;
+      }
+      out.push({ kind: 'number', text: s.slice(start, i), at: start });
+      continue;
+    }
+    if (c === "'" || c === '"') {
+      let text = '';
+      i++;
+      for (;;) {
+        if (i >= s.length) throw malformed(statement);
+        if (s[i] === c) {
+          if (s[i + 1] === c) {
+            text += c;
+            i += 2;
+            continue;
+          }
+          i++;
+          break;
+        }
+        text += s[i++];
+      }
+      out.push({ kind: c === "'" ? 'string' : 'quoted', text, at: start });
+      continue;
+    }
+    if (c === '?') {
+      out.push({ kind: 'param', text: '?', at: start });
+      i++;
+      continue;
+    }
+    const p = PUNCT.find((q) => s.startsWith(q, i));
+    if (p === undefined) throw malformed(statement);
+    out.push({ kind: 'punct', text: p, at: start });
+    i += p.length;
+  }
+  out.push({ kind: 'end', text: '', at: s.length });
+  return out;
+}
