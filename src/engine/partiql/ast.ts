@@ -9,10 +9,10 @@ export type PathStep = { readonly name: string } | { readonly index: number };
 export type Expr =
   | { readonly k: 'path'; readonly steps: readonly PathStep[] }
   | { readonly k: 'value'; readonly value: AttributeValue }
-  | { readonly k: 'param'; readonly index: number }
+  | { readonly k: 'param'; readonly index: number; /** 1-based line:column in messages. */ readonly at: string }
   | { readonly k: 'map'; readonly entries: ReadonlyArray<readonly [string, Expr]> }
   | { readonly k: 'list'; readonly items: readonly Expr[] }
-  | { readonly k: 'set'; readonly items: readonly Expr[] }
+  | { readonly k: 'set'; readonly items: readonly Expr[]; /** Each item's line:column. */ readonly at: readonly string[] }
   | { readonly k: 'compare'; readonly op: '=' | '<>' | '<' | '<=' | '>' | '>='; readonly left: Expr; readonly right: Expr }
   | { readonly k: 'between'; readonly operand: Expr; readonly low: Expr; readonly high: Expr }
   | { readonly k: 'in'; readonly operand: Expr; readonly items: readonly Expr[] }
@@ -39,6 +39,8 @@ export interface Insert {
   readonly kind: 'insert';
   readonly table: string;
   readonly value: Expr;
+  /** line:column of the value, for DynamoDB's message when it is not a map. */
+  readonly valueAt: string;
 }
 
 export interface SetAction {

@@ -49,6 +49,14 @@ export interface StatementInput {
 
 /** Parses and plans one statement against the database's current tables. */
 export function prepare(db: Database, input: StatementInput): Plan {
+  try {
+    return planStatement(db, input);
+  } catch (e) {
+    throw refusal(undefined, e);
+  }
+}
+
+function planStatement(db: Database, input: StatementInput): Plan {
   const parsed = parse(input.Statement);
   const given = input.Parameters ?? [];
   // DynamoDB refuses fewer parameters than `?`s (more are ignored).
@@ -69,9 +77,20 @@ export interface ExecuteOptions {
 
 export const duplicateItem = () => new DynamoDBError('DuplicateItemException', 'Duplicate primary key exists in table');
 
-/** A ConditionalCheckFailed of an INSERT's own condition is DynamoDB's DuplicateItem. */
-function refusal(p: Plan, e: unknown): unknown {
-  return p.insert && e instanceof DynamoDBError && e.type === 'ConditionalCheckFailedException' ? duplicateItem() : e;
+const EXPRESSION_PREFIX = /^Invalid (?:KeyCondition|Filter|Projection|Condition|Update)Expression: /;
+
+/**
+ * The error a statement gives for its planned operation's error: a ConditionalCheckFailed of an
+ * INSERT's own condition is DuplicateItem, and expression messages lose the name of an
+ * expression the statement never had.
+ */
+function refusal(p: Plan | undefined, e: unknown): unknown {
+  if (!(e instanceof DynamoDBError)) return e;
+  if (p?.insert && e.type === 'ConditionalCheckFailedException') return duplicateItem();
+  if (e.type === 'ValidationException' && EXPRESSION_PREFIX.test(e.message)) {
+    return new DynamoDBError(e.type, e.message.replace(EXPRESSION_PREFIX, ''), e.extra);
+  }
+  return e;
 }
 
 const TOKEN_VERSION = 'Q1';

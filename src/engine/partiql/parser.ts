@@ -6,7 +6,7 @@
 //   select     := SELECT ('*' | path (',' path)*) FROM name ['.' name] [WHERE expr]
 //                 [ORDER BY path [ASC | DESC]]
 //   insert     := INSERT INTO name VALUE map            (RETURNING parsed, then refused)
-//   update     := UPDATE name (SET assign (',' assign)* | REMOVE path (',' path)*)+
+//   update     := UPDATE name (SET assign (',' assign)* | REMOVE path)+
 //                 [WHERE expr] [returning]
 //   delete     := DELETE FROM name [WHERE expr] [returning]
 //   exists     := EXISTS '(' select ')'                      (ExecuteTransaction only)
@@ -37,6 +37,12 @@ class Parser {
 
   constructor(private readonly statement: string) {
     this.tokens = tokenize(statement);
+  }
+
+  /** DynamoDB's "line:column" of an offset. */
+  position(offset: number): string {
+    const before = this.statement.slice(0, offset).split('\n');
+    return `${before.length}:${before[before.length - 1].length + 1}`;
   }
 
   fail(): never {
@@ -131,9 +137,10 @@ class Parser {
     this.keyword('INTO');
     const table = this.name();
     this.keyword('VALUE');
+    const valueAt = this.position(this.peek().at);
     const value = this.primary();
     if (this.returning() !== undefined) throw validation('RETURNING is not supported in INSERT');
-    return { kind: 'insert', table, value };
+    return { kind: 'insert', table, value, valueAt };
   }
 
   private update(): Update {
@@ -148,8 +155,8 @@ class Parser {
           sets.push({ path, value: this.sum() });
         } while (this.acceptPunct(','));
       } else if (this.acceptKeyword('REMOVE')) {
-        do removes.push(this.path());
-        while (this.acceptPunct(','));
+        // One path per REMOVE: DynamoDB refuses "REMOVE a, b".
+        removes.push(this.path());
       } else break;
     }
     if (sets.length === 0 && removes.length === 0) this.fail();
@@ -265,7 +272,7 @@ class Parser {
     switch (t.kind) {
       case 'param':
         this.pos++;
-        return { k: 'param', index: this.params++ };
+        return { k: 'param', index: this.params++, at: this.position(t.at) };
       case 'string':
         this.pos++;
         return { k: 'value', value: { S: t.text } };
@@ -325,8 +332,18 @@ class Parser {
       }
       case '[':
         return { k: 'list', items: this.exprList(']') };
-      case '<<':
-        return { k: 'set', items: this.exprList('>>') };
+      case '<<': {
+        const at: string[] = [];
+        const items: Expr[] = [];
+        if (!this.isPunct('>>')) {
+          do {
+            at.push(this.position(this.peek().at));
+            items.push(this.expr());
+          } while (this.acceptPunct(','));
+        }
+        this.punct('>>');
+        return { k: 'set', items, at };
+      }
       default:
         this.fail();
     }

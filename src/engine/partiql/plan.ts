@@ -18,7 +18,7 @@ import type { Table } from '../table';
 import type { KeySchemaInfo } from '../codec/key-codec';
 import { indexSchemaOf } from '../indexes/secondary-index';
 import { validation } from '../errors';
-import type { DocumentPath } from '../expressions';
+import { compileExpressions, type DocumentPath } from '../expressions';
 
 type PathExpr = Extract<Expr, { k: 'path' }>;
 
@@ -86,29 +86,43 @@ class Placeholders {
   }
 }
 
+const typeOf = (v: AttributeValue) => Object.keys(v)[0];
+
 const SET_TYPES: Record<string, 'SS' | 'NS' | 'BS'> = { S: 'SS', N: 'NS', B: 'BS' };
 
-/** The value of a literal (with its parameters bound), or undefined when `e` is not one. */
-export function bind(e: Expr, params: Parameters): AttributeValue | undefined {
+/**
+ * The value of a literal (with its parameters bound), or undefined when `e` is not one.
+ * DynamoDB takes a `?` only where a whole value goes (and as an INSERT item's attribute: `top`),
+ * never inside a map, list or set literal; `under` is the key path inside such a literal.
+ */
+export function bind(e: Expr, params: Parameters, under?: string, top = false): AttributeValue | undefined {
   switch (e.k) {
     case 'value':
       return e.value;
     case 'param':
+      if (under !== undefined) throw validation(`Unsupported data type: Parameter under key ${under} at ${e.at}:1`);
       return params[e.index];
     case 'map': {
       const M: Record<string, AttributeValue> = {};
-      for (const [k, v] of e.entries) M[k] = need(bind(v, params));
+      for (const [k, v] of e.entries) M[k] = need(bind(v, params, top ? undefined : `${under ?? 'root'}.${k}`));
       return { M };
     }
     case 'list':
-      return { L: e.items.map((i) => need(bind(i, params))) };
+      return { L: e.items.map((i, n) => need(bind(i, params, `${under ?? 'root'}.${n}`))) };
     case 'set': {
+      // Strings or numbers, all of the first one's type, and no `?`: DynamoDB names the first
+      // element that breaks this, with one message for every case.
+      let type: string | undefined;
+      e.items.forEach((item, n) => {
+        const t = item.k === 'value' ? typeOf(item.value) : undefined;
+        if ((t !== 'S' && t !== 'N') || (type !== undefined && t !== type)) {
+          throw validation(`Unsupported data type in Bag. DynamoDB only supports either numbers or strings in bags at ${e.at[n]}:1`);
+        }
+        type = t;
+      });
       const members = e.items.map((i) => need(bind(i, params)));
-      const type = members.length > 0 ? Object.keys(members[0])[0] : undefined;
       const setType = type === undefined ? undefined : SET_TYPES[type];
-      if (setType === undefined || members.some((m) => Object.keys(m)[0] !== type)) {
-        throw validation('Unsupported type passed as a set element');
-      }
+      if (setType === undefined) throw validation('An empty bag is not supported');
       return { [setType]: members.map((m) => (m as Record<string, unknown>)[type!]) } as AttributeValue;
     }
     default:
@@ -254,8 +268,6 @@ function mentions(e: Expr, names: ReadonlySet<string>): boolean {
   }
 }
 
-const typeOf = (v: AttributeValue) => Object.keys(v)[0];
-
 /** DynamoDB's refusal of a key value whose type is not the key attribute's. */
 function checkKeyType(name: string, type: string | undefined, value: AttributeValue): AttributeValue {
   if (typeOf(value) !== type) throw validation(`Key attribute's data type should match its data type in table's schema: Key ${name}`);
@@ -287,6 +299,11 @@ function and(r: Renderer, parts: readonly Expr[]): string | undefined {
   return parts.length === 0 ? undefined : parts.map((p) => (parts.length === 1 ? r.condition(p) : `(${r.condition(p)})`)).join(' AND ');
 }
 
+/** The SELECT list as a ProjectionExpression, last first: DynamoDB names overlapping paths in that order. */
+function projectionText(s: Select, r: Renderer): string | undefined {
+  return s.projection?.map((p) => r.path(p)).reverse().join(', ');
+}
+
 function selectPlan(s: Select, table: Table, params: Parameters): Plan {
   const columns = columnsOf(s.projection);
   if (columns === undefined && s.projection !== undefined) {
@@ -297,8 +314,12 @@ function selectPlan(s: Select, table: Table, params: Parameters): Plan {
       seen.add(name);
     }
   }
-  const planned = selectInput(s, table, params);
-  return columns === undefined ? planned : { ...planned, columns };
+  if (columns === undefined) return selectInput(s, table, params);
+  // Nested paths are read from whole items (a projected list is packed, so l[1] would move):
+  // the projection is only checked, with DynamoDB's messages, and not sent.
+  const ph = new Placeholders();
+  compileExpressions({ ProjectionExpression: projectionText(s, new Renderer(ph, params)), ExpressionAttributeNames: ph.names });
+  return { ...selectInput({ ...s, projection: undefined }, table, params), columns };
 }
 
 function selectInput(s: Select, table: Table, params: Parameters): Plan {
@@ -306,7 +327,7 @@ function selectInput(s: Select, table: Table, params: Parameters): Plan {
   const r = new Renderer(ph, params);
   const base: Record<string, unknown> = { TableName: s.table };
   if (s.index !== undefined) base.IndexName = s.index;
-  const projection = s.projection?.map((p) => r.path(p)).join(', ');
+  const projection = projectionText(s, r);
   const finish = (operation: PlannedOperation, input: Record<string, unknown>): Plan => {
     if (projection !== undefined) input.ProjectionExpression = projection;
     return { operation, input: { ...base, ...input, ...ph.members() } };
@@ -317,7 +338,7 @@ function selectInput(s: Select, table: Table, params: Parameters): Plan {
     const p2 = new Placeholders();
     const r2 = new Renderer(p2, params);
     const input: Record<string, unknown> = { ...base };
-    const proj = s.projection?.map((p) => r2.path(p)).join(', ');
+    const proj = projectionText(s, r2);
     if (s.where !== undefined) input.FilterExpression = r2.condition(s.where);
     if (proj !== undefined) input.ProjectionExpression = proj;
     return { operation: 'Scan' as const, input: { ...input, ...p2.members() } };
@@ -371,9 +392,9 @@ export function plan(s: Statement, table: Table, params: Parameters): Plan {
     case 'select':
       return selectPlan(s, table, params);
     case 'insert': {
-      const value = bind(s.value, params);
+      const value = bind(s.value, params, undefined, true);
       if (value === undefined || !('M' in value)) {
-        throw validation('Unsupported format in item expression. Please use struct format {...} to express item values for insert statement.');
+        throw validation(`Unsupported format in item expression. Please use struct format {...} to express item values for insert statement. at ${s.valueAt}:1`);
       }
       for (const name of keyNames(table.schema)) {
         if (!(name in value.M)) throw validation(`Key attribute should be present in the item: Key ${name}`);
