@@ -32,9 +32,10 @@ import { describeImport } from './describe-import';
 import { listImports } from './list-imports';
 import { executeStatementOperation } from './execute-statement';
 import { batchExecuteStatementOperation } from './batch-execute-statement';
+import { executeTransactionOperation } from './execute-transaction';
 import { transactWriteItems } from './transact-write-items';
 import { transactGetItems } from './transact-get-items';
 
-const all: Operation[] = [createTable, describeTable, listTables, deleteTable, updateTable, putItem, getItem, updateItem, deleteItem, query, scan, batchGetItem, batchWriteItem, describeLimits, updateTimeToLive, describeTimeToLive, createBackup, describeBackup, listBackups, deleteBackup, restoreTableFromBackup, updateContinuousBackups, describeContinuousBackups, restoreTableToPointInTime, exportTableToPointInTime, describeExport, listExports, importTable, describeImport, listImports, transactWriteItems, transactGetItems, executeStatementOperation, batchExecuteStatementOperation];
+const all: Operation[] = [createTable, describeTable, listTables, deleteTable, updateTable, putItem, getItem, updateItem, deleteItem, query, scan, batchGetItem, batchWriteItem, describeLimits, updateTimeToLive, describeTimeToLive, createBackup, describeBackup, listBackups, deleteBackup, restoreTableFromBackup, updateContinuousBackups, describeContinuousBackups, restoreTableToPointInTime, exportTableToPointInTime, describeExport, listExports, importTable, describeImport, listImports, transactWriteItems, transactGetItems, executeStatementOperation, batchExecuteStatementOperation, executeTransactionOperation];
 
 export const OPERATIONS: ReadonlyMap<string, Operation> = new Map(all.map((op) => [op.name, op]));

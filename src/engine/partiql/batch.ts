@@ -1,9 +1,10 @@
 // BatchExecuteStatement: up to 25 statements, each run on its own (no atomicity, as in DynamoDB);
 // a statement's refusal becomes its response's Error and the others still run. A SELECT must name
-// a whole primary key (it is a GetItem), and a batch holds reads or writes, not both.
+// a whole primary key (it is a GetItem), a batch holds reads or writes, not both, and no item
+// twice (those two refuse the whole request, as DynamoDB does).
 import type { Database } from '../database';
 import { DynamoDBError, validation } from '../errors';
-import { prepare, runPlan, type StatementInput } from './execute';
+import { decoded, prepare, runPlan, type StatementInput } from './execute';
 import type { Plan } from './plan';
 
 export interface BatchStatement extends StatementInput {
@@ -49,13 +50,21 @@ export function sumCapacity(entries: readonly Record<string, unknown>[]): Record
 
 type Response = Record<string, unknown>;
 
+/** An INSERT's key, as its table's key attributes in the item (for the duplicate check). */
+function keyOfItem(db: Database, p: Plan): Record<string, unknown> {
+  const item = p.input.Item as Record<string, unknown>;
+  const schema = db.table(p.input.TableName as string).schema;
+  return schema.sortName === undefined
+    ? { [schema.partitionName]: item[schema.partitionName] }
+    : { [schema.partitionName]: item[schema.partitionName], [schema.sortName]: item[schema.sortName] };
+}
+
 export function batchExecuteStatement(db: Database, input: BatchInput): Promise<Record<string, unknown>> {
   const plans: (Plan | DynamoDBError)[] = input.Statements.map((s) => {
     try {
       const p = prepare(db, s);
-      if (p.operation === 'Query' || p.operation === 'Scan') {
-        return validation('Must specify all key attributes of the table in the WHERE clause of a SELECT statement in a batch');
-      }
+      if (p.operation === 'Query' || p.operation === 'Scan') return validation('Only single item select is supported');
+      if (p.operation === 'ConditionCheck') return validation('EXISTS is only supported in ExecuteTransaction');
       return p;
     } catch (e) {
       if (e instanceof DynamoDBError) return e;
@@ -64,7 +73,14 @@ export function batchExecuteStatement(db: Database, input: BatchInput): Promise<
   });
   const reads = plans.filter((p) => !(p instanceof DynamoDBError) && p.operation === 'GetItem').length;
   const writes = plans.filter((p) => !(p instanceof DynamoDBError) && p.operation !== 'GetItem').length;
-  if (reads > 0 && writes > 0) throw validation('Mixing read and write statements in a batch is not supported');
+  if (reads > 0 && writes > 0) throw validation('Read and write requests together in the same batch is not supported.');
+  const keys = new Set<string>();
+  for (const p of plans) {
+    if (p instanceof DynamoDBError) continue;
+    const key = JSON.stringify([p.input.TableName, p.input.Key ?? keyOfItem(db, p)]);
+    if (keys.has(key)) throw validation('Provided list of item keys contains duplicates');
+    keys.add(key);
+  }
   const capacity: Record<string, unknown>[] = [];
   const failed = (e: unknown, table?: string): Response => {
     if (!(e instanceof DynamoDBError)) throw e;
@@ -77,8 +93,9 @@ export function batchExecuteStatement(db: Database, input: BatchInput): Promise<
     const table = p.input.TableName as string;
     const done = (r: Record<string, unknown>): Response => {
       if (r.ConsumedCapacity !== undefined) capacity.push(r.ConsumedCapacity as Record<string, unknown>);
+      // A SELECT's item, or a write's RETURNING item.
       const items = r.Items as unknown[];
-      return p.operation === 'GetItem' && items.length > 0 ? { TableName: table, Item: items[0] } : { TableName: table };
+      return items.length > 0 ? { TableName: table, Item: decoded(items[0]) } : { TableName: table };
     };
     try {
       const options = { ...input.Statements[i], ReturnConsumedCapacity: input.ReturnConsumedCapacity };

@@ -109,9 +109,11 @@ function decodeToken(token: string): Record<string, unknown> {
   throw validation('Invalid NextToken');
 }
 
-const decoded = (i: unknown): Item => (i instanceof EncodedItem ? i.decode() : (i as Item));
+/** A stored item in its plain form (answers nested below the top level are not materialized). */
+export const decoded = (i: unknown): Item => (i instanceof EncodedItem ? i.decode() : (i as Item));
 
-function reshape(p: Plan, items: unknown[]): unknown[] {
+/** Items as a SELECT with nested paths names them (plan.ts `columns`), or as they are. */
+export function reshape(p: Plan, items: unknown[]): unknown[] {
   const columns = p.columns;
   if (columns === undefined) return items;
   return items.map((raw) => {

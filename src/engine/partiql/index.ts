@@ -13,5 +13,6 @@
 // writes exactly as they see the equivalent API call.
 export { executeStatement, prepare, runPlan, requestOf, parse, duplicateItem, type ExecuteOptions, type StatementInput } from './execute';
 export { batchExecuteStatement, errorCode, sumCapacity, type BatchInput, type BatchStatement } from './batch';
+export { executeTransaction, type ExecuteTransactionInput, type TransactionStatement } from './transaction';
 export { parseStatement } from './parser';
 export type { Plan } from './plan';

@@ -35,6 +35,8 @@ export interface Plan {
    * the list indexes after it (m.a -> "a", l[0] -> "l[0]"), as DynamoDB does, not as a document.
    */
   readonly columns?: ReadonlyArray<{ readonly alias: string; readonly path: DocumentPath }>;
+  /** EXISTS: the condition it has with no condition besides the key (which DynamoDB refuses). */
+  readonly existsOnly?: string;
 }
 
 function columnsOf(projection: Select['projection']): Plan['columns'] {
@@ -457,6 +459,7 @@ export function plan(s: Statement, table: Table, params: Parameters): Plan {
       const extra = and(r, rest);
       return {
         operation: 'ConditionCheck',
+        existsOnly: exists,
         input: { TableName: s.select.table, Key: key, ConditionExpression: extra === undefined ? exists : `${exists} AND (${extra})`, ...ph.members() },
       };
     }

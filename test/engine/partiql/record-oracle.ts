@@ -1,9 +1,11 @@
 // Records fixtures/oracle-statements.json by running the generated session against DynamoDB
 // Local over raw HTTP (so the error type is the wire's __type, not an SDK's renaming):
 //   ORACLE_ENDPOINT=http://localhost:8000 node --import tsx test/engine/partiql/record-oracle.ts
+// and fixtures/oracle-batch-transaction.json from the fixed session in batch-transaction-requests.ts.
 // DynamoDB Local 3.3.0 (java -jar DynamoDBLocal.jar -inMemory). Not run by the test suite.
 import { writeFileSync } from 'node:fs';
 import { generate, TABLES } from './generate';
+import { REQUESTS, TX_TABLE } from './batch-transaction-requests';
 
 const endpoint = process.env.ORACLE_ENDPOINT ?? 'http://localhost:8000';
 
@@ -38,6 +40,18 @@ async function main() {
   }
   writeFileSync(new URL('./fixtures/oracle-statements.json', import.meta.url), JSON.stringify(recorded, null, 1) + '\n');
   console.log(`recorded ${recorded.length} statements`);
+
+  await call('DeleteTable', { TableName: TX_TABLE.TableName });
+  const created = await call('CreateTable', TX_TABLE);
+  if (!created.ok) throw new Error(JSON.stringify(created.json));
+  const session = [];
+  for (const [operation, request] of REQUESTS) {
+    const r = await call(operation, request);
+    const expect = r.ok ? { result: r.json } : { errorType: String(r.json.__type).split('#').pop(), error: r.json.message ?? r.json.Message, ...(r.json.CancellationReasons ? { reasons: r.json.CancellationReasons } : {}) };
+    session.push({ operation, request, expect });
+  }
+  writeFileSync(new URL('./fixtures/oracle-batch-transaction.json', import.meta.url), JSON.stringify(session, null, 1) + '\n');
+  console.log(`recorded ${session.length} batch and transaction requests`);
 }
 
 main().catch((e) => {
