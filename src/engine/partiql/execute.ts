@@ -16,7 +16,7 @@ import { putItem } from '../operations/put-item';
 import { updateItem } from '../operations/update-item';
 import { deleteItem } from '../operations/delete-item';
 import { parseStatement, type Parsed } from './parser';
-import { plan, type Plan } from './plan';
+import { plan, pointPlan, pointReadOf, type Plan, type PointRead } from './plan';
 
 const RUNNERS: Record<Exclude<Plan['operation'], 'ConditionCheck'>, Operation> = {
   GetItem: getItem,
@@ -29,12 +29,18 @@ const RUNNERS: Record<Exclude<Plan['operation'], 'ConditionCheck'>, Operation> =
 
 // Applications send the same few statements with different parameters: parse each text once.
 const CACHE_LIMIT = 1000;
-const parsedCache = new Map<string, Parsed>();
 
-export function parse(text: string): Parsed {
+interface Prepared extends Parsed {
+  readonly point: PointRead | undefined;
+}
+
+const parsedCache = new Map<string, Prepared>();
+
+export function parse(text: string): Prepared {
   let parsed = parsedCache.get(text);
   if (parsed === undefined) {
-    parsed = parseStatement(text);
+    const p = parseStatement(text);
+    parsed = { ...p, point: pointReadOf(p.statement) };
     if (parsedCache.size >= CACHE_LIMIT) parsedCache.delete(parsedCache.keys().next().value!);
     parsedCache.set(text, parsed);
   }
@@ -64,7 +70,7 @@ function planStatement(db: Database, input: StatementInput): Plan {
   const params: AttributeValue[] = given.map((p) => normalizeAttributeValue(p));
   const s = parsed.statement;
   const table = db.table(s.kind === 'exists' ? s.select.table : s.table);
-  return plan(s, table, params);
+  return (parsed.point && pointPlan(parsed.point, table, params)) || plan(s, table, params);
 }
 
 export interface ExecuteOptions {

@@ -388,6 +388,48 @@ function returnValues(what: ReturnWhat | undefined): Record<string, unknown> {
   return what === undefined ? {} : { ReturnValues: what };
 }
 
+/**
+ * A SELECT * that is only equalities on one or two attributes: when those are the table's whole
+ * key it is a GetItem, planned by `pointPlan` without the general planner (the common
+ * application read, kept close to GetItem's own cost).
+ */
+export interface PointRead {
+  readonly table: string;
+  readonly names: readonly string[];
+  readonly values: readonly Expr[];
+}
+
+export function pointReadOf(s: Statement): PointRead | undefined {
+  if (s.kind !== 'select' || s.index !== undefined || s.projection !== undefined || s.descending) return undefined;
+  const parts = conjuncts(s.where);
+  if (parts.length < 1 || parts.length > 2) return undefined;
+  const names: string[] = [];
+  const values: Expr[] = [];
+  for (const p of parts) {
+    if (p.k !== 'compare' || p.op !== '=' || p.left.k !== 'path' || p.left.steps.length !== 1 || !('name' in p.left.steps[0])) return undefined;
+    if (p.right.k !== 'value' && p.right.k !== 'param') return undefined;
+    names.push(p.left.steps[0].name);
+    values.push(p.right);
+  }
+  if (names.length === 2 && names[0] === names[1]) return undefined;
+  return { table: s.table, names, values };
+}
+
+/** The GetItem of a point read, or undefined when its attributes are not exactly `table`'s key. */
+export function pointPlan(r: PointRead, table: Table, params: Parameters): Plan | undefined {
+  const schema = table.schema;
+  const keys = keyNames(schema);
+  if (keys.length !== r.names.length) return undefined;
+  const Key: Record<string, AttributeValue> = {};
+  for (let i = 0; i < r.names.length; i++) {
+    const name = r.names[i];
+    const type = name === schema.partitionName ? schema.partitionType : name === schema.sortName ? schema.sortType : undefined;
+    if (type === undefined) return undefined;
+    Key[name] = checkKeyType(name, type, need(bind(r.values[i], params)));
+  }
+  return { operation: 'GetItem', input: { TableName: r.table, Key } };
+}
+
 /** The request equivalent to `s`, its parameters bound. */
 export function plan(s: Statement, table: Table, params: Parameters): Plan {
   switch (s.kind) {

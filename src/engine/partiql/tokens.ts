@@ -16,6 +16,10 @@ export interface Token {
 /** DynamoDB's answer to any statement it cannot parse. */
 export const malformed = (statement: string) => validation(`Statement wasn't well formed, can't be processed: ${statement}`);
 
+const isDigit = (c: number) => c >= 48 && c <= 57;
+const isLetter = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95; // _
+const isWordChar = (c: number) => isLetter(c) || isDigit(c) || c === 36; // $
+
 // Longest first, so '<=' is not read as '<' then '='.
 const PUNCT = ['<<', '>>', '<=', '>=', '<>', '!=', '||', '*', ',', '.', '(', ')', '[', ']', '{', '}', ':', '=', '<', '>', '+', '-', '/', '%', ';'];
 
@@ -30,20 +34,21 @@ export function tokenize(statement: string): Token[] {
       continue;
     }
     const start = i;
-    if (/[A-Za-z_]/.test(c)) {
-      while (i < s.length && /[A-Za-z0-9_$]/.test(s[i])) i++;
+    const code = s.charCodeAt(i);
+    if (isLetter(code)) {
+      while (i < s.length && isWordChar(s.charCodeAt(i))) i++;
       out.push({ kind: 'ident', text: s.slice(start, i), at: start });
       continue;
     }
-    if (/[0-9]/.test(c) || (c === '.' && /[0-9]/.test(s[i + 1] ?? ''))) {
-      while (i < s.length && /[0-9]/.test(s[i])) i++;
+    if (isDigit(code) || (c === '.' && isDigit(s.charCodeAt(i + 1)))) {
+      while (i < s.length && isDigit(s.charCodeAt(i))) i++;
       if (s[i] === '.') {
         i++;
-        while (i < s.length && /[0-9]/.test(s[i])) i++;
+        while (i < s.length && isDigit(s.charCodeAt(i))) i++;
       }
-      if ((s[i] === 'e' || s[i] === 'E') && /[-+0-9]/.test(s[i + 1] ?? '')) {
+      if ((s[i] === 'e' || s[i] === 'E') && (isDigit(s.charCodeAt(i + 1)) || s[i + 1] === '-' || s[i + 1] === '+')) {
         i += 2;
-        while (i < s.length && /[0-9]/.test(s[i])) i++;
+        while (i < s.length && isDigit(s.charCodeAt(i))) i++;
       }
       out.push({ kind: 'number', text: s.slice(start, i), at: start });
       continue;
@@ -52,17 +57,14 @@ export function tokenize(statement: string): Token[] {
       let text = '';
       i++;
       for (;;) {
-        if (i >= s.length) throw malformed(statement);
-        if (s[i] === c) {
-          if (s[i + 1] === c) {
-            text += c;
-            i += 2;
-            continue;
-          }
-          i++;
-          break;
-        }
-        text += s[i++];
+        const close = s.indexOf(c, i);
+        if (close < 0) throw malformed(statement);
+        text += s.slice(i, close);
+        i = close + 1;
+        if (s[i] !== c) break;
+        // A doubled quote stands for one.
+        text += c;
+        i++;
       }
       out.push({ kind: c === "'" ? 'string' : 'quoted', text, at: start });
       continue;
