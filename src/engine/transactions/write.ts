@@ -18,7 +18,7 @@
 // commit publishes them; the database drops unpublished ones when the request ends).
 import type { Database } from '../database';
 import { DynamoDBError, validation } from '../errors';
-import { attributeMapsWithoutExpressions, compileExpressions, type CompiledCondition, type CompiledUpdate } from '../expressions';
+import { attributeMapsWithoutExpressions, compileExpressions, type CompiledCondition, type CompiledExpressions, type CompiledUpdate } from '../expressions';
 import { normalizeItem } from '../types/attribute-validation';
 import type { Item } from '../types/attribute-value';
 import type { Table } from '../table';
@@ -88,7 +88,9 @@ function actionOf(db: Database, raw: TransactWriteItem): Action {
   const body = raw[kind]!;
   const unused = attributeMapsWithoutExpressions(body, kind === 'Update' ? ['UpdateExpression', 'ConditionExpression'] : ['ConditionExpression']);
   if (unused !== undefined) throw validation(unused);
-  const compiled = compileExpressions({
+  // Most Puts and Deletes carry no expression at all: nothing to compile.
+  const expressions = body.ConditionExpression != null || body.UpdateExpression != null || body.ExpressionAttributeNames != null || body.ExpressionAttributeValues != null;
+  const compiled: CompiledExpressions = !expressions ? {} : compileExpressions({
     ConditionExpression: body.ConditionExpression,
     UpdateExpression: kind === 'Update' ? body.UpdateExpression : undefined,
     ExpressionAttributeNames: body.ExpressionAttributeNames,
