@@ -2,6 +2,8 @@
 // run, in process and over HTTP, on a durable folder (default 'process' durability):
 //   tx10     one TransactWriteItems of 10 Puts (one log record), TX_IN_FLIGHT requests in flight
 //   puts10   10 PutItems sent together (10 log records); a unit ends when all 10 are answered
+// In process the phases alternate ROUNDS times (the heap grows as items are added, so whichever
+// runs later is slower): medians per field, and each round's ratio.
 // Figures: units per second, items per second, p50/p99 of a unit, and tx10/puts10 (items/s ratio).
 // Over HTTP, puts10 is measured as single PutItems on 10x the connections (items per second
 // compare directly; the latency is one PutItem's). Prints JSON; writes bench/results/transactions.json.
@@ -19,6 +21,8 @@ import { summarize } from './lib/stats';
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
 const IN_FLIGHT = Number(process.env.TX_IN_FLIGHT ?? 16);
 const ITEMS_PER_UNIT = 10;
+/** In process, the two phases alternate this many times; figures are medians per field. */
+const ROUNDS = Number(process.env.TX_ROUNDS ?? 3);
 const TABLE = 'transfers';
 
 const createTable = {
@@ -28,8 +32,8 @@ const createTable = {
   BillingMode: 'PAY_PER_REQUEST',
 };
 
-/** ~150-byte items; keys cycle over a million so that both put and overwrite happen. */
-const item = (n: number) => ({ pk: { S: `k${n % 1_000_000}` }, n: { N: String(n) }, data: { S: 'x'.repeat(120) } });
+/** ~150-byte items; keys cycle over 200,000, so that after the warm-up both phases mostly overwrite. */
+const item = (n: number) => ({ pk: { S: `k${n % 200_000}` }, n: { N: String(n) }, data: { S: 'x'.repeat(120) } });
 const putInput = (n: number) => ({ TableName: TABLE, Item: item(n) });
 const txInput = (unit: number) => ({
   TransactItems: Array.from({ length: ITEMS_PER_UNIT }, (_, i) => ({ Put: { TableName: TABLE, Item: item(unit * ITEMS_PER_UNIT + i) } })),
@@ -54,6 +58,15 @@ async function measure(unit: (u: number) => Promise<unknown>): Promise<Record<st
   return { unitsPerSec: Math.round(latencies.length / seconds), itemsPerSec: Math.round((latencies.length * ITEMS_PER_UNIT) / seconds), units: latencies.length, p50Ms: s.p50Ms, p99Ms: s.p99Ms, maxMs: s.maxMs };
 }
 
+function median(rounds: Record<string, number>[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const k of Object.keys(rounds[0]!)) {
+    const v = rounds.map((r) => r[k]!).sort((a, b) => a - b);
+    out[k] = v[Math.floor(v.length / 2)]!;
+  }
+  return out;
+}
+
 const ratio = (tx: Record<string, number>, puts: Record<string, number>): number => Math.round((tx.itemsPerSec! / puts.itemsPerSec!) * 100) / 100;
 
 async function inProcess(): Promise<Record<string, unknown>> {
@@ -63,9 +76,15 @@ async function inProcess(): Promise<Record<string, unknown>> {
     await db.execute('CreateTable', createTable);
     // Warm-up of both paths, then alternate the measured phases so neither has the warmer heap.
     await measureOnce(db);
-    const tx10 = await measure((u) => db.execute('TransactWriteItems', txInput(u)));
-    const puts10 = await measure((u) => Promise.all(Array.from({ length: ITEMS_PER_UNIT }, (_, i) => db.execute('PutItem', putInput(2_000_000 + u * ITEMS_PER_UNIT + i)))));
-    return { tx10, puts10, itemsPerSecRatio: ratio(tx10, puts10) };
+    const txRounds: Record<string, number>[] = [];
+    const putRounds: Record<string, number>[] = [];
+    for (let r = 0; r < ROUNDS; r++) {
+      txRounds.push(await measure((u) => db.execute('TransactWriteItems', txInput(r * 1_000_000 + u))));
+      putRounds.push(await measure((u) => Promise.all(Array.from({ length: ITEMS_PER_UNIT }, (_, i) => db.execute('PutItem', putInput(10_000_000 + r * 1_000_000 + u * ITEMS_PER_UNIT + i))))));
+    }
+    const tx10 = median(txRounds);
+    const puts10 = median(putRounds);
+    return { tx10, puts10, itemsPerSecRatio: ratio(tx10, puts10), rounds: ROUNDS, roundRatios: txRounds.map((t, r) => ratio(t, putRounds[r]!)) };
   } finally {
     await db.close();
     fs.rmSync(dir, { recursive: true, force: true });
