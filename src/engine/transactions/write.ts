@@ -20,7 +20,6 @@ import type { Database } from '../database';
 import { DynamoDBError, validation } from '../errors';
 import { attributeMapsWithoutExpressions, compileExpressions, type CompiledCondition, type CompiledExpressions, type CompiledUpdate } from '../expressions';
 import { normalizeItem } from '../types/attribute-validation';
-import type { Item } from '../types/attribute-value';
 import type { Table } from '../table';
 import { addConsumption, consumedCapacity, consumption, readUnits, type Consumption } from '../capacity';
 import { encodedItemSize } from '../codec/item-codec';
