@@ -7,11 +7,11 @@ import { DynamoDBError, validation } from '../errors';
 import { compileRequest } from '../operations/legacy';
 import { encodeKey } from '../operations/common';
 import { EncodedItem, encodedItemSize } from '../codec/item-codec';
-import { addConsumption, consumption, type Consumption } from '../capacity';
+import type { Consumption } from '../capacity';
 import type { CompiledProjection } from '../expressions';
 import type { Table } from '../table';
 import { NONE, throttleReason, transactionCanceled, type CancellationReason } from './cancellation';
-import { MISSING_TABLE, SAME_ITEM, reportCapacity } from './write';
+import { MISSING_TABLE, SAME_ITEM, addUsed, reportCapacity } from './write';
 
 export interface TransactGetItemsInput {
   TransactItems: { Get: { TableName: string; Key: Record<string, unknown>; ProjectionExpression?: string; ExpressionAttributeNames?: Record<string, string> } }[];
@@ -48,9 +48,7 @@ export function transactGet(db: Database, input: TransactGetItemsInput): Record<
       throttled = true;
       return throttleReason(c);
     }
-    let u = used.get(r.table);
-    if (u === undefined) used.set(r.table, (u = consumption()));
-    addConsumption(u, c);
+    addUsed(used, r.table, c);
     return NONE;
   });
   if (throttled) throw transactionCanceled(reasons);

@@ -18,18 +18,16 @@
 // commit publishes them; the database drops unpublished ones when the request ends).
 import type { Database } from '../database';
 import { DynamoDBError, validation } from '../errors';
-import { attributeMapsWithoutExpressions, compileExpressions, type CompiledCondition, type CompiledUpdate } from '../expressions';
+import { attributeMapsWithoutExpressions, compileExpressions, type CompiledCondition, type CompiledExpressions, type CompiledUpdate } from '../expressions';
 import { normalizeItem } from '../types/attribute-validation';
-import type { Item } from '../types/attribute-value';
 import type { Table } from '../table';
 import { addConsumption, consumedCapacity, consumption, readUnits, type Consumption } from '../capacity';
 import { encodedItemSize } from '../codec/item-codec';
 import { addBatchItemCollectionMetrics } from '../indexes/writes';
-import { planDelete, planPut, planUpdate, tryCharge, mutationOf, type WritePlan } from '../operations/write-plan';
+import { commitPlans, planDelete, planPut, planUpdate, tryCharge, type WritePlan } from '../operations/write-plan';
 import { parseKey } from '../operations/common';
 import { NONE, conditionFailed, throttleReason, transactionCanceled, validationReason, type CancellationReason } from './cancellation';
 import { fingerprint, tokensOf } from './idempotency';
-import type { Mutation } from '../log';
 
 export const MAX_TRANSACTION_ACTIONS = 100;
 export const MAX_TRANSACTION_BYTES = 4 * 1024 * 1024;
@@ -88,7 +86,9 @@ function actionOf(db: Database, raw: TransactWriteItem): Action {
   const body = raw[kind]!;
   const unused = attributeMapsWithoutExpressions(body, kind === 'Update' ? ['UpdateExpression', 'ConditionExpression'] : ['ConditionExpression']);
   if (unused !== undefined) throw validation(unused);
-  const compiled = compileExpressions({
+  // Most Puts and Deletes carry no expression at all: nothing to compile.
+  const expressions = body.ConditionExpression != null || body.UpdateExpression != null || body.ExpressionAttributeNames != null || body.ExpressionAttributeValues != null;
+  const compiled: CompiledExpressions = !expressions ? {} : compileExpressions({
     ConditionExpression: body.ConditionExpression,
     UpdateExpression: kind === 'Update' ? body.UpdateExpression : undefined,
     ExpressionAttributeNames: body.ExpressionAttributeNames,
@@ -142,7 +142,7 @@ export function transactWrite(db: Database, input: TransactWriteItemsInput): Rec
   const planned = actions.map((a) => planAction(db, a));
   let cancelled = false;
   const reasons = planned.map((p, i): CancellationReason => {
-    if (!('op' in p)) {
+    if ('Code' in p) {
       cancelled = true;
       return p;
     }
@@ -167,20 +167,13 @@ export function transactWrite(db: Database, input: TransactWriteItemsInput): Rec
       throttled = true;
       return throttleReason(c);
     }
-    let u = used.get(p.table);
-    if (u === undefined) used.set(p.table, (u = consumption()));
-    addConsumption(u, c);
+    addUsed(used, p.table, c);
     return NONE;
   });
   if (throttled) throw transactionCanceled(charged);
 
   // 6. One commit.
-  const mutations: Mutation[] = [];
-  for (const p of plans) {
-    const m = mutationOf(p);
-    if (m !== undefined) mutations.push(m);
-  }
-  const done = mutations.length === 0 ? undefined : db.commit(mutations);
+  const done = commitPlans(db, plans);
   const result: Record<string, unknown> = {};
   addCollectionMetrics(result, input, plans);
   if (token !== undefined) tokensOf(db).remember(token, print!, db.now(), { ...result }, done);
@@ -203,6 +196,13 @@ function addCollectionMetrics(out: Record<string, unknown>, input: TransactWrite
   addBatchItemCollectionMetrics(out, input, tables, tables.map((t) => t.name), tables.map((t) => byTable.get(t)!));
 }
 
+/** Adds `c` to what `table` used, keeping the order in which tables first appear. */
+export function addUsed(used: Map<Table, Consumption>, table: Table, c: Consumption): void {
+  let u = used.get(table);
+  if (u === undefined) used.set(table, (u = consumption()));
+  addConsumption(u, c);
+}
+
 /** ConsumedCapacity of a transaction: one entry per table, in the order the tables first appear. */
 export function reportCapacity(mode: string | undefined, used: ReadonlyMap<Table, Consumption>, kind: 'read' | 'write'): Record<string, unknown>[] | undefined {
   if (mode !== 'TOTAL' && mode !== 'INDEXES') return undefined;
@@ -222,9 +222,7 @@ function replay(db: Database, input: TransactWriteItemsInput, result: Record<str
   for (const raw of input.TransactItems) {
     const a = actionOf(db, raw);
     const stored = a.table.get(a.key);
-    let u = used.get(a.table);
-    if (u === undefined) used.set(a.table, (u = consumption()));
-    addConsumption(u, consumption(readUnits(stored === undefined ? 0 : encodedItemSize(stored), true, true)));
+    addUsed(used, a.table, consumption(readUnits(stored === undefined ? 0 : encodedItemSize(stored), true, true)));
   }
   out.ConsumedCapacity = reportCapacity(input.ReturnConsumedCapacity, used, 'read');
   return out;

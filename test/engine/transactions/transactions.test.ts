@@ -233,3 +233,31 @@ test('transfers between accounts never change the total, and every TransactGetIt
     { numRuns: 30 },
   );
 });
+
+test('a transaction the provisioned throughput cannot carry is cancelled with ThrottlingError reasons and writes nothing', async () => {
+  const db = await Database.open('', { inMemory: true, now: () => 5_000_000 });
+  await db.execute('CreateTable', {
+    TableName: 'slow', KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }], AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+    ProvisionedThroughput: { ReadCapacityUnits: 1, WriteCapacityUnits: 1 },
+  });
+  const tx = (round: number) => ({ TransactItems: Array.from({ length: 100 }, (_, i) => put('slow', { pk: S(`r${round}-${i}`) })) });
+  let cancelled: DynamoDBError | undefined;
+  let round = 0;
+  for (; round < 20 && cancelled === undefined; round++) {
+    try {
+      await db.execute('TransactWriteItems', tx(round));
+    } catch (e) {
+      cancelled = e as DynamoDBError;
+    }
+  }
+  assert.ok(cancelled, 'the bucket of a 1-WCU table runs out within 20 transactions of 100 items');
+  assert.equal(cancelled.type, 'TransactionCanceledException');
+  const codes = (cancelled.extra!.CancellationReasons as { Code: string }[]).map((r) => r.Code);
+  assert.equal(codes.length, 100);
+  assert.ok(codes.includes('ThrottlingError'));
+  assert.ok(codes.every((c) => c === 'None' || c === 'ThrottlingError'));
+  const last = round - 1;
+  const seen = (await db.execute('TransactGetItems', { TransactItems: [0, 99].map((i) => ({ Get: { TableName: 'slow', Key: { pk: S(`r${last}-${i}`) } } })) })) as any;
+  assert.deepEqual(JSON.parse(JSON.stringify(seen.Responses)), [{}, {}]);
+  await db.close();
+});
