@@ -3,6 +3,7 @@
 // function and predicate), UPDATEs, DELETEs and refused statements, mixed. The same seed gives the
 // same session, so the recorded fixture and a regenerated one agree.
 import type { AttributeValue } from '../../../src/engine/types/attribute-value';
+import { seededRandom } from '../log/fault-fs';
 
 export interface StatementCase {
   Statement: string;
@@ -35,19 +36,8 @@ export const TABLES = [
   },
 ];
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export function generate(seed: number, count: number): StatementCase[] {
-  const rnd = mulberry32(seed);
+  const rnd = seededRandom(seed);
   const int = (n: number) => Math.floor(rnd() * n);
   const pick = <T>(xs: readonly T[]): T => xs[int(xs.length)];
   const chance = (p: number) => rnd() < p;
