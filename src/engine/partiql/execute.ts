@@ -27,7 +27,10 @@ const RUNNERS: Record<Exclude<Plan['operation'], 'ConditionCheck'>, Operation> =
   DeleteItem: deleteItem,
 };
 
-// Applications send the same few statements with different parameters: parse each text once.
+// Applications send the same few statements with different parameters: parse each such text
+// once. Statements without `?` are mostly one-offs (values spelled in the text): caching them
+// would only promote each to the old generation and make the collector work (measured: twice
+// the cost per call), so they are parsed each time (a couple of microseconds).
 const CACHE_LIMIT = 1000;
 
 interface Prepared extends Parsed {
@@ -41,8 +44,10 @@ export function parse(text: string): Prepared {
   if (parsed === undefined) {
     const p = parseStatement(text);
     parsed = { ...p, point: pointReadOf(p.statement) };
-    if (parsedCache.size >= CACHE_LIMIT) parsedCache.delete(parsedCache.keys().next().value!);
-    parsedCache.set(text, parsed);
+    if (p.parameters > 0) {
+      if (parsedCache.size >= CACHE_LIMIT) parsedCache.delete(parsedCache.keys().next().value!);
+      parsedCache.set(text, parsed);
+    }
   }
   return parsed;
 }
