@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { Database } from '../../../src/engine/database';
 import { DynamoDBError } from '../../../src/engine/errors';
 import { prepare } from '../../../src/engine/partiql';
+import fc from 'fast-check';
 
 const TABLE = {
   TableName: 'orders',
@@ -155,4 +156,20 @@ test('PartiQL writes go through the log: they are there after the database is re
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('no statement text, however it mixes the grammar\'s pieces, answers with anything but a DynamoDB error', async () => {
+  const db = await seeded();
+  const pieces = ['SELECT', '*', 'FROM', 'orders', '"orders"."by_status"', 'WHERE', 'pk', 'sk', 'status', 'total', 'info.city', 'l[0]', '=', '<>', '<', '>=', "'alice'", '7', '?', 'AND', 'OR', 'NOT', '(', ')', '[', ']', '{', '}', ',', ':', "'k'", '<<', '>>', 'UPDATE', 'SET', 'REMOVE', 'DELETE', 'INSERT', 'INTO', 'VALUE', 'RETURNING', 'ALL', 'OLD', 'NEW', 'MODIFIED', 'IS', 'MISSING', 'BETWEEN', 'IN', 'size(total)', "begins_with(pk, 'a')", 'list_append', '+', '-', 'ORDER', 'BY', 'DESC', 'EXISTS'];
+  await fc.assert(
+    fc.asyncProperty(fc.array(fc.constantFrom(...pieces), { minLength: 1, maxLength: 16 }), fc.array(fc.constantFrom<unknown>({ S: 'alice' }, { N: '3' }, { BOOL: true }, { S: 1 }, {}), { maxLength: 3 }), async (parts, Parameters) => {
+      try {
+        await db.execute('ExecuteStatement', { Statement: parts.join(' '), ...(Parameters.length ? { Parameters } : {}) });
+      } catch (e) {
+        assert.ok(e instanceof DynamoDBError && e.statusCode === 400, `${parts.join(' ')}: ${e instanceof Error ? e.stack : e}`);
+      }
+    }),
+    { numRuns: 1500 },
+  );
+  await db.close();
 });
