@@ -6,6 +6,7 @@ import type { Database } from '../database';
 import { DynamoDBError, validation } from '../errors';
 import { decoded, prepare, runPlan, type StatementInput } from './execute';
 import type { Plan } from './plan';
+import { sumCapacity } from './capacity';
 
 export interface BatchStatement extends StatementInput {
   ConsistentRead?: boolean;
@@ -27,25 +28,6 @@ export function errorCode(e: DynamoDBError): string {
     default:
       return e.type.replace(/Exception$/, '');
   }
-}
-
-/** Adds up ConsumedCapacity entries per table (every numeric member, at any depth). */
-export function sumCapacity(entries: readonly Record<string, unknown>[]): Record<string, unknown>[] {
-  const byTable = new Map<string, Record<string, unknown>>();
-  const add = (into: Record<string, unknown>, from: Record<string, unknown>) => {
-    for (const [k, v] of Object.entries(from)) {
-      if (typeof v === 'number') into[k] = ((into[k] as number | undefined) ?? 0) + v;
-      else if (v !== null && typeof v === 'object') add((into[k] ??= {}) as Record<string, unknown>, v as Record<string, unknown>);
-      else into[k] = v;
-    }
-  };
-  for (const e of entries) {
-    const name = e.TableName as string;
-    const into = byTable.get(name) ?? {};
-    add(into, e);
-    byTable.set(name, into);
-  }
-  return [...byTable.values()];
 }
 
 type Response = Record<string, unknown>;

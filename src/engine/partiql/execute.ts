@@ -16,6 +16,7 @@ import { putItem } from '../operations/put-item';
 import { updateItem } from '../operations/update-item';
 import { deleteItem } from '../operations/delete-item';
 import { parseStatement, type Parsed } from './parser';
+import { sumCapacity } from './capacity';
 import { plan, pointPlan, pointReadOf, type Plan, type PointRead } from './plan';
 
 const RUNNERS: Record<Exclude<Plan['operation'], 'ConditionCheck'>, Operation> = {
@@ -106,14 +107,22 @@ function refusal(p: Plan | undefined, e: unknown): unknown {
 
 const TOKEN_VERSION = 'Q1';
 
-function encodeToken(lastKey: unknown): string {
-  return Buffer.from(JSON.stringify({ v: TOKEN_VERSION, k: lastKey })).toString('base64');
+/** Where a read stopped: the last key read, and for `IN` which partition it was reading. */
+interface Position {
+  k?: Record<string, unknown>;
+  i?: number;
 }
 
-function decodeToken(token: string): Record<string, unknown> {
+function encodeToken(position: Position): string {
+  return Buffer.from(JSON.stringify({ v: TOKEN_VERSION, ...position })).toString('base64');
+}
+
+function decodeToken(token: string): Position {
   try {
     const t = JSON.parse(Buffer.from(token, 'base64').toString('utf8'));
-    if (t.v === TOKEN_VERSION && t.k !== null && typeof t.k === 'object') return t.k;
+    const keyOk = t.k === undefined || (t.k !== null && typeof t.k === 'object' && !Array.isArray(t.k));
+    const partOk = t.i === undefined || (Number.isInteger(t.i) && t.i >= 0);
+    if (t.v === TOKEN_VERSION && keyOk && partOk && (t.k !== undefined || t.i !== undefined)) return { k: t.k, i: t.i };
   } catch {
     // fall through to DynamoDB's message
   }
@@ -145,7 +154,10 @@ export function requestOf(p: Plan, options: ExecuteOptions): Record<string, unkn
   const read = p.operation === 'GetItem' || p.operation === 'Query' || p.operation === 'Scan';
   if (p.operation === 'Query' || p.operation === 'Scan') {
     if (options.Limit !== undefined) input.Limit = options.Limit;
-    if (options.NextToken !== undefined) input.ExclusiveStartKey = decodeToken(options.NextToken);
+    if (options.NextToken !== undefined) {
+      const k = decodeToken(options.NextToken).k;
+      if (k !== undefined) input.ExclusiveStartKey = k;
+    }
   }
   if (read && options.ConsistentRead !== undefined) input.ConsistentRead = options.ConsistentRead;
   if (!read && options.ReturnValuesOnConditionCheckFailure !== undefined) {
@@ -163,7 +175,7 @@ function answer(p: Plan, result: Record<string, unknown>): Record<string, unknow
     case 'Query':
     case 'Scan':
       out.Items = reshape(p, result.Items as unknown[]);
-      if (result.LastEvaluatedKey !== undefined) out.NextToken = encodeToken(result.LastEvaluatedKey);
+      if (result.LastEvaluatedKey !== undefined) out.NextToken = encodeToken({ k: result.LastEvaluatedKey as Record<string, unknown> });
       break;
     default:
       out.Items = result.Attributes === undefined ? [] : [result.Attributes];
@@ -176,6 +188,7 @@ function answer(p: Plan, result: Record<string, unknown>): Record<string, unknow
 export function runPlan(db: Database, p: Plan, options: ExecuteOptions): Record<string, unknown> | Promise<Record<string, unknown>> {
   if (p.operation === 'ConditionCheck') throw validation('EXISTS is only supported in ExecuteTransaction');
   if (options.NextToken !== undefined && p.operation === 'GetItem') decodeToken(options.NextToken);
+  if (p.partitions !== undefined) return runPartitions(db, p, options);
   let result: unknown;
   try {
     result = RUNNERS[p.operation].run(db, requestOf(p, options));
@@ -189,6 +202,45 @@ export function runPlan(db: Database, p: Plan, options: ExecuteOptions): Record<
     );
   }
   return answer(p, result as Record<string, unknown>);
+}
+
+/**
+ * `partition IN [...]`: one Query per value, in order, until Limit items are read; NextToken
+ * names the value reached and the key within it. Capacity is the Queries' sum.
+ */
+function runPartitions(db: Database, p: Plan, options: ExecuteOptions): Record<string, unknown> {
+  const { placeholder, values } = p.partitions!;
+  const start: Position = options.NextToken === undefined ? {} : decodeToken(options.NextToken);
+  let remaining = options.Limit ?? Infinity;
+  const items: unknown[] = [];
+  const capacity: Record<string, unknown>[] = [];
+  let next: Position | undefined;
+  for (let i = start.i ?? 0; i < values.length; i++) {
+    const request = requestOf(p, { ...options, NextToken: undefined, Limit: remaining === Infinity ? undefined : remaining });
+    request.ExpressionAttributeValues = { ...(request.ExpressionAttributeValues as object), [placeholder]: values[i] };
+    if (i === (start.i ?? 0) && start.k !== undefined) request.ExclusiveStartKey = start.k;
+    let r: Record<string, unknown>;
+    try {
+      r = query.run(db, request as never) as Record<string, unknown>;
+    } catch (e) {
+      throw refusal(p, e);
+    }
+    items.push(...(r.Items as unknown[]));
+    if (r.ConsumedCapacity !== undefined) capacity.push(r.ConsumedCapacity as Record<string, unknown>);
+    remaining -= r.ScannedCount as number;
+    if (r.LastEvaluatedKey !== undefined) {
+      next = { i, k: r.LastEvaluatedKey as Record<string, unknown> };
+      break;
+    }
+    if (remaining <= 0) {
+      if (i + 1 < values.length) next = { i: i + 1 };
+      break;
+    }
+  }
+  const out: Record<string, unknown> = { Items: reshape(p, items) };
+  if (next !== undefined) out.NextToken = encodeToken(next);
+  if (capacity.length > 0) out.ConsumedCapacity = sumCapacity(capacity)[0];
+  return out;
 }
 
 export function executeStatement(db: Database, input: StatementInput & ExecuteOptions): Record<string, unknown> | Promise<Record<string, unknown>> {

@@ -37,6 +37,11 @@ export interface Plan {
   readonly columns?: ReadonlyArray<{ readonly alias: string; readonly path: DocumentPath }>;
   /** EXISTS: the condition it has with no condition besides the key (which DynamoDB refuses). */
   readonly existsOnly?: string;
+  /**
+   * `partition IN [...]`: the Query runs once per value, in the order given, each with its value
+   * bound to `placeholder` in ExpressionAttributeValues (DynamoDB runs one Query per value too).
+   */
+  readonly partitions?: { readonly placeholder: string; readonly values: readonly AttributeValue[] };
 }
 
 function columnsOf(projection: Select['projection']): Plan['columns'] {
@@ -348,10 +353,10 @@ function selectInput(s: Select, table: Table, params: Parameters): Plan {
   if (s.index !== undefined && index === undefined) return scan(); // Scan reports the unknown index.
   const schema = index ? indexSchemaOf(index.keySchema, table.meta.attributeDefinitions) : table.schema;
   const parts = conjuncts(s.where);
-  const pk = equality(parts, schema.partitionName);
+  const pk: { at: number; value: Expr; values?: readonly Expr[] } | undefined = equality(parts, schema.partitionName) ?? partitionIn(parts, schema.partitionName);
   if (pk === undefined) return scan();
   const rest = parts.filter((_, i) => i !== pk.at);
-  if (index === undefined && schema.sortName !== undefined && rest.length === 1) {
+  if (pk.values === undefined && index === undefined && schema.sortName !== undefined && rest.length === 1) {
     const sk = equality(rest, schema.sortName);
     if (sk !== undefined) {
       const Key = {
@@ -361,11 +366,12 @@ function selectInput(s: Select, table: Table, params: Parameters): Plan {
       return finish('GetItem', { Key });
     }
   }
-  if (index === undefined && schema.sortName === undefined && rest.length === 0) {
+  if (pk.values === undefined && index === undefined && schema.sortName === undefined && rest.length === 0) {
     return finish('GetItem', { Key: { [schema.partitionName]: checkKeyType(schema.partitionName, schema.partitionType, need(bind(pk.value, params))) } });
   }
-  checkKeyType(schema.partitionName, schema.partitionType, need(bind(pk.value, params)));
-  let key = `${r.ph.name(schema.partitionName)} = ${r.operand(pk.value)}`;
+  const values = (pk.values ?? [pk.value]).map((v: Expr) => checkKeyType(schema.partitionName, schema.partitionType, need(bind(v, params))));
+  const placeholder = r.operand(pk.value);
+  let key = `${r.ph.name(schema.partitionName)} = ${placeholder}`;
   let filterParts = rest;
   if (schema.sortName !== undefined) {
     const sk = sortCondition(rest, schema.sortName, schema.sortType, r, params);
@@ -381,7 +387,19 @@ function selectInput(s: Select, table: Table, params: Parameters): Plan {
   if (s.descending) input.ScanIndexForward = false;
   const filter = and(r, filterParts);
   if (filter !== undefined) input.FilterExpression = filter;
-  return finish('Query', input);
+  const query = finish('Query', input);
+  if (pk.values === undefined) return query;
+  const distinct = [...new Map(values.map((v): [string, AttributeValue] => [JSON.stringify(v), v])).values()];
+  return { ...query, partitions: { placeholder, values: distinct } };
+}
+
+/** `partition IN [literals]`: its index, its first value (to plan with) and all of them. */
+function partitionIn(parts: readonly Expr[], name: string): { at: number; value: Expr; values: readonly Expr[] } | undefined {
+  for (let at = 0; at < parts.length; at++) {
+    const p = parts[at];
+    if (p.k === 'in' && isAttribute(p.operand, name) && p.items.length > 0 && p.items.every(isLiteral)) return { at, value: p.items[0], values: p.items };
+  }
+  return undefined;
 }
 
 function returnValues(what: ReturnWhat | undefined): Record<string, unknown> {

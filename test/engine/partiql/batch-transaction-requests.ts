@@ -40,6 +40,8 @@ export const REQUESTS: [string, Record<string, unknown>][] = [
   ['BatchExecuteStatement', { Statements: [S("SELECT * FROM pq_tx WHERE pk = 'a' AND sk = 1"), S("SELECT * FROM pq_tx WHERE pk = 'a'"), S("SELECT * FROM pq_tx WHERE pk = 'a' AND sk = 8"), S("SELECT x FROM pq_tx WHERE pk = 'b' AND sk = 1"), S("SELECT x FROM pq_nope WHERE pk = 'b' AND sk = 1")] }],
   ['BatchExecuteStatement', { Statements: [S("INSERT INTO pq_tx VALUE {'pk': 'a', 'sk': 1}"), S("UPDATE pq_tx SET x = 1 WHERE pk = 'zz' AND sk = 1"), S("DELETE FROM pq_tx WHERE pk = 'q' AND sk = 3"), S("UPDATE pq_tx SET x = 1 WHERE pk = 'b' AND sk = 1 AND x = 100", { ReturnValuesOnConditionCheckFailure: 'ALL_OLD' }), S("UPDATE pq_nope SET x = 1 WHERE pk = 'a' AND sk = 1"), S("UPDATE pq_tx SET x = 1 WHERE pk = 'a'"), S("INSERT INTO pq_tx VALUE {'pk': 'd', 'sk': 9}"), S("UPDATE pq_tx SET y = 'new' WHERE pk = 'a' AND sk = 3 RETURNING ALL NEW *")] }],
   ['ExecuteStatement', S("SELECT * FROM pq_tx")],
+  ['ExecuteStatement', S("SELECT sk, x FROM pq_tx WHERE pk IN ['b', 'q', 'a'] AND sk < 9")],
+  ['ExecuteStatement', S("SELECT * FROM pq_tx WHERE pk IN [?, 'd'] AND x IS MISSING", { Parameters: [{ S: 'a' }] })],
   // Refusals of the whole batch. (DynamoDB Local applies a batch's writes to one item before it
   // refuses the duplicates, which DynamoDB does not: nothing reads that item afterwards.)
   ['BatchExecuteStatement', { Statements: [S("SELECT * FROM pq_tx WHERE pk = 'a' AND sk = 1"), S("INSERT INTO pq_tx VALUE {'pk': 'e', 'sk': 1}")] }],

@@ -173,3 +173,24 @@ test('no statement text, however it mixes the grammar\'s pieces, answers with an
   );
   await db.close();
 });
+
+test('partition key IN [...] runs one Query per value: their items, their summed capacity, and pages across values', async () => {
+  const db = await seeded();
+  const p = prepare(db, { Statement: "SELECT sk FROM orders WHERE pk IN ['bob', 'zed', 'alice'] AND total > 20" });
+  assert.equal(p.operation, 'Query');
+  assert.deepEqual(p.partitions?.values, [{ S: 'bob' }, { S: 'zed' }, { S: 'alice' }]);
+  const all = await run(db, { Statement: "SELECT sk FROM orders WHERE pk IN ['bob', 'zed', 'alice'] AND total > 20", ReturnConsumedCapacity: 'TOTAL' });
+  assert.deepEqual(all.Items.map((i) => i.sk.N), ['8', '9', '10', '11', '3', '4', '5', '6', '7'], 'each partition in the order given, in key order');
+  const units = async (pk: string) => ((await db.execute('Query', { TableName: 'orders', KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': { S: pk } }, ReturnConsumedCapacity: 'TOTAL' })) as any).ConsumedCapacity.CapacityUnits;
+  assert.deepEqual(all.ConsumedCapacity, { TableName: 'orders', CapacityUnits: (await units('bob')) + (await units('zed')) + (await units('alice')) });
+  const paged: string[] = [];
+  let NextToken: string | undefined;
+  do {
+    const r = await run(db, { Statement: "SELECT sk FROM orders WHERE pk IN ['bob', 'zed', 'alice']", Limit: 3, ...(NextToken ? { NextToken } : {}) });
+    assert.ok(r.Items.length <= 3);
+    paged.push(...r.Items.map((i) => i.sk.N));
+    NextToken = r.NextToken;
+  } while (NextToken);
+  assert.deepEqual(paged, ['8', '9', '10', '11', '0', '1', '2', '3', '4', '5', '6', '7']);
+  await db.close();
+});
