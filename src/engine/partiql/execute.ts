@@ -221,7 +221,7 @@ function runPartitions(db: Database, p: Plan, options: ExecuteOptions): Record<s
     if (i === (start.i ?? 0) && start.k !== undefined) request.ExclusiveStartKey = start.k;
     let r: Record<string, unknown>;
     try {
-      r = query.run(db, request as never) as Record<string, unknown>;
+      r = RUNNERS.Query.run(db, request) as Record<string, unknown>;
     } catch (e) {
       throw refusal(p, e);
     }

@@ -4,6 +4,8 @@
 //   SELECT with equality on the whole primary key and nothing else  -> GetItem
 //   SELECT with equality on the partition key (table or "table"."index") -> Query: the key
 //          predicate (and one sort-key condition) as KeyConditionExpression, the rest as filter
+//          (partition IN [...] -> that Query once per value; a filter naming a key attribute,
+//          which a Query refuses, -> Scan)
 //   any other SELECT                                                  -> Scan with the WHERE as filter
 //   INSERT -> PutItem with attribute_not_exists(partition key) (a refusal is DuplicateItem)
 //   UPDATE -> UpdateItem, DELETE -> DeleteItem: WHERE must hold an equality on every key
