@@ -395,13 +395,28 @@ function selectInput(s: Select, table: Table, params: Parameters): Plan {
   return { ...query, partitions: { placeholder, values: distinct } };
 }
 
-/** `partition IN [literals]`: its index, its first value (to plan with) and all of them. */
+/**
+ * `partition IN [literals]`, or `partition = a OR partition = b ...` (which DynamoDB also reads
+ * as one Query per value): its index, its first value (to plan with) and all of them.
+ */
 function partitionIn(parts: readonly Expr[], name: string): { at: number; value: Expr; values: readonly Expr[] } | undefined {
   for (let at = 0; at < parts.length; at++) {
     const p = parts[at];
-    if (p.k === 'in' && isAttribute(p.operand, name) && p.items.length > 0 && p.items.every(isLiteral)) return { at, value: p.items[0], values: p.items };
+    const values = p.k === 'in' && isAttribute(p.operand, name) && p.items.every(isLiteral) ? p.items : p.k === 'or' ? orEqualities(p, name) : undefined;
+    if (values !== undefined && values.length > 0) return { at, value: values[0], values };
   }
   return undefined;
+}
+
+/** The literals of `name = a OR name = b ...`, or undefined if any branch is something else. */
+function orEqualities(e: Expr, name: string): Expr[] | undefined {
+  if (e.k === 'or') {
+    const left = orEqualities(e.left, name);
+    const right = left && orEqualities(e.right, name);
+    return left && right ? [...left, ...right] : undefined;
+  }
+  const eq = equality([e], name);
+  return eq === undefined ? undefined : [eq.value];
 }
 
 function returnValues(what: ReturnWhat | undefined): Record<string, unknown> {

@@ -42,6 +42,8 @@ export const REQUESTS: [string, Record<string, unknown>][] = [
   ['ExecuteStatement', S("SELECT * FROM pq_tx")],
   ['ExecuteStatement', S("SELECT sk, x FROM pq_tx WHERE pk IN ['b', 'q', 'a'] AND sk < 9")],
   ['ExecuteStatement', S("SELECT * FROM pq_tx WHERE pk IN [?, 'd'] AND x IS MISSING", { Parameters: [{ S: 'a' }] })],
+  ['ExecuteStatement', S("SELECT sk FROM pq_tx WHERE pk = 'b' OR pk = 'a' OR pk = 'zz'")],
+  ['ExecuteStatement', S("SELECT sk FROM pq_tx WHERE pk IN ['a'] AND sk IN [1, 2]")],
   // Refusals of the whole batch. (DynamoDB Local applies a batch's writes to one item before it
   // refuses the duplicates, which DynamoDB does not: nothing reads that item afterwards.)
   ['BatchExecuteStatement', { Statements: [S("SELECT * FROM pq_tx WHERE pk = 'a' AND sk = 1"), S("INSERT INTO pq_tx VALUE {'pk': 'e', 'sk': 1}")] }],

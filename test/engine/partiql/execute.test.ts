@@ -56,7 +56,9 @@ test('each statement becomes the request DynamoDB would run: GetItem, Query (tab
   assert.equal(op("SELECT total FROM orders WHERE pk = 'alice' AND sk > 3 AND total > 10"), 'Query');
   assert.equal(op(`SELECT * FROM "orders"."by_status" WHERE status = 'open'`), 'Query');
   assert.equal(op("SELECT * FROM orders WHERE total > 10"), 'Scan');
-  assert.equal(op("SELECT * FROM orders WHERE pk = 'alice' OR pk = 'bob'"), 'Scan');
+  assert.equal(op("SELECT * FROM orders WHERE pk = 'alice' OR pk = 'bob'"), 'Query');
+  assert.equal(op("SELECT * FROM orders WHERE pk = 'alice' OR total = 3"), 'Scan');
+  assert.equal(op("SELECT * FROM orders WHERE pk IN ['alice'] AND sk IN [1, 2]"), 'Scan');
   assert.equal(op("INSERT INTO orders VALUE {'pk': 'carol', 'sk': 1}"), 'PutItem');
   assert.equal(op("UPDATE orders SET total = total + 1 WHERE pk = 'alice' AND sk = 1"), 'UpdateItem');
   assert.equal(op("DELETE FROM orders WHERE pk = 'alice' AND sk = 1"), 'DeleteItem');
@@ -183,6 +185,8 @@ test('partition key IN [...] runs one Query per value: their items, their summed
   assert.deepEqual(all.Items.map((i) => i.sk.N), ['8', '9', '10', '11', '3', '4', '5', '6', '7'], 'each partition in the order given, in key order');
   const units = async (pk: string) => ((await db.execute('Query', { TableName: 'orders', KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': { S: pk } }, ReturnConsumedCapacity: 'TOTAL' })) as any).ConsumedCapacity.CapacityUnits;
   assert.deepEqual(all.ConsumedCapacity, { TableName: 'orders', CapacityUnits: (await units('bob')) + (await units('zed')) + (await units('alice')) });
+  const ored = await run(db, { Statement: "SELECT sk FROM orders WHERE (pk = 'bob' OR pk = 'zed' OR pk = 'alice') AND total > 20" });
+  assert.deepEqual(ored.Items, all.Items);
   const paged: string[] = [];
   let NextToken: string | undefined;
   do {
