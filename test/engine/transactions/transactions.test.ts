@@ -290,3 +290,25 @@ test("a transaction's writes reach the table's stream, one record per item, read
   assert.deepEqual(events, ['INSERT old', 'INSERT new', 'REMOVE old']);
   await again.close();
 });
+
+test('ReturnItemCollectionMetrics SIZE reports the item collections a transaction wrote in tables with local indexes', async () => {
+  const db = await Database.open('', { inMemory: true });
+  await db.execute('CreateTable', {
+    TableName: 'withlsi', BillingMode: 'PAY_PER_REQUEST',
+    KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
+    AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 'sk', AttributeType: 'S' }, { AttributeName: 'alt', AttributeType: 'S' }],
+    LocalSecondaryIndexes: [{ IndexName: 'byAlt', KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'alt', KeyType: 'RANGE' }], Projection: { ProjectionType: 'ALL' } }],
+  });
+  await db.execute('CreateTable', {
+    TableName: 'plain', BillingMode: 'PAY_PER_REQUEST',
+    KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }], AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+  });
+  const out = (await db.execute('TransactWriteItems', {
+    TransactItems: [put('withlsi', { pk: S('p1'), sk: S('a'), alt: S('x') }), put('withlsi', { pk: S('p2'), sk: S('a') }), put('plain', { pk: S('q') })],
+    ReturnItemCollectionMetrics: 'SIZE',
+  })) as any;
+  const metrics = JSON.parse(JSON.stringify(out.ItemCollectionMetrics));
+  assert.deepEqual(Object.keys(metrics), ['withlsi']);
+  assert.deepEqual(metrics.withlsi.map((m: any) => m.ItemCollectionKey), [{ pk: S('p1') }, { pk: S('p2') }]);
+  await db.close();
+});
