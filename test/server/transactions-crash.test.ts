@@ -107,3 +107,36 @@ test('a server killed during transactions keeps every acknowledged one and no pa
     await cli.stop();
   }
 });
+
+test('a retry with the same ClientRequestToken after the server was killed is answered without a second write', { timeout: 120_000 }, async () => {
+  const folder = mkdtempSync(path.join(tmpdir(), 'dw-tx-token-'));
+  try {
+    const request = () => ({
+      TransactItems: [{ Update: { TableName: TABLE, Key: { pk: { S: 'counter' } }, UpdateExpression: 'ADD c :one', ExpressionAttributeValues: { ':one': { N: '1' } } } }],
+      ClientRequestToken: 'retry-after-crash',
+    });
+    let cli = await serveFolder(folder);
+    let ddb = sdkClient(cli.url);
+    await createHashTable(ddb, TABLE);
+    await ddb.send(new TransactWriteItemsCommand(request()));
+    ddb.destroy();
+    cli.child.kill('SIGKILL');
+    await cli.exited;
+
+    cli = await serveFolder(folder);
+    ddb = sdkClient(cli.url);
+    try {
+      await ddb.send(new TransactWriteItemsCommand(request()));
+      const items = await scanAll(ddb);
+      assert.deepEqual(items, [{ pk: { S: 'counter' }, c: { N: '1' } }]);
+      const changed = request();
+      changed.TransactItems[0]!.Update.ExpressionAttributeValues[':one'] = { N: '2' };
+      await assert.rejects(ddb.send(new TransactWriteItemsCommand(changed)), { name: 'IdempotentParameterMismatchException' });
+    } finally {
+      ddb.destroy();
+      await cli.stop();
+    }
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
+});

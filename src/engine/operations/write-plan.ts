@@ -140,12 +140,15 @@ export function deleteMutation(tableId: string, key: string, old: string): Extra
   return { kind: 'delete', tableId, key, old };
 }
 
-/** Commits the mutations of `plans` (those that change something) as one log record; undefined if none. */
-export function commitPlans(db: Database, plans: readonly WritePlan[]): Promise<void> | undefined {
+/**
+ * Commits the mutations of `plans` (those that change something) as one log record; undefined if
+ * none. `token`: a transaction's idempotency record, logged with them.
+ */
+export function commitPlans(db: Database, plans: readonly WritePlan[], token?: string): Promise<void> | undefined {
   const mutations: Mutation[] = [];
   for (const p of plans) {
     const m = mutationOf(p);
     if (m !== undefined) mutations.push(m);
   }
-  return mutations.length === 0 ? undefined : db.commit(mutations);
+  return mutations.length === 0 ? undefined : db.commit(mutations, undefined, token);
 }

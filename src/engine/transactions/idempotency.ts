@@ -2,13 +2,20 @@
 // first request: the same token with the same request answers what the first answered, writing
 // nothing again; with another request, IdempotentParameterMismatchException. A request whose
 // first attempt is committed but not yet acknowledged by the log waits for that acknowledgement
-// (and, if the log refused it, runs as a new request). Only committed transactions are
-// remembered: a cancelled or refused one may be sent again with its token and runs again.
+// (and fails as it failed, if the log refused it). Only committed transactions are remembered:
+// a cancelled or refused one may be sent again with its token and runs again.
 //
 // "The same request" is the request without ReturnConsumedCapacity and ReturnItemCollectionMetrics,
 // which DynamoDB lets a retry change (a retry asking for capacity is told the read units of
-// checking the items, not the write units of the first attempt). Tokens are kept in memory: a
-// restart forgets them.
+// checking the items, not the write units of the first attempt); it is kept as a SHA-256 of the
+// request's JSON.
+//
+// Durability: a transaction's log record carries `<token> <sha-256>` (`logged`), and replaying the
+// log at open restores the tokens of records less than 10 minutes old (`recovered`), so a client
+// retrying across a crash of the server is answered, not applied twice; what such a retry is told
+// is {} (ItemCollectionMetrics of the first answer are not logged). Records a checkpoint covers are
+// not replayed: after a clean close (which checkpoints) the tokens are forgotten.
+import { createHash } from 'node:crypto';
 import { DynamoDBError } from '../errors';
 
 export const IDEMPOTENCY_WINDOW_MS = 10 * 60 * 1000;
@@ -30,7 +37,12 @@ const IGNORED = new Set(['ReturnConsumedCapacity', 'ReturnItemCollectionMetrics'
 
 /** The request's identity for the token (member order of the JSON as sent). */
 export function fingerprint(input: Record<string, unknown>): string {
-  return JSON.stringify(input, (k, v) => (IGNORED.has(k) ? undefined : v));
+  return createHash('sha256').update(JSON.stringify(input, (k, v) => (IGNORED.has(k) ? undefined : v))).digest('hex');
+}
+
+/** What a transaction's log record carries for its token (tokens are 1 to 36 characters and may hold spaces: the hash goes last). */
+export function logged(token: string, print: string): string {
+  return `${token} ${print}`;
 }
 
 export class IdempotencyTokens {
@@ -47,9 +59,10 @@ export class IdempotencyTokens {
     return e.acknowledged === undefined ? { kind: 'replay', result: e.result } : { kind: 'wait', acknowledged: e.acknowledged, result: e.result };
   }
 
-  /** A transaction with `token` committed; `acknowledged` is its commit's promise. */
+  /** A transaction with `token` committed at `now`; `acknowledged` is its commit's promise. */
   remember(token: string, print: string, now: number, result: Record<string, unknown>, acknowledged: Promise<unknown> | undefined): void {
     const entry: Entry = { fingerprint: print, expires: now + IDEMPOTENCY_WINDOW_MS, result, acknowledged };
+    this.entries.delete(token);
     this.entries.set(token, entry);
     acknowledged?.then(
       () => (entry.acknowledged = undefined),
@@ -59,8 +72,15 @@ export class IdempotencyTokens {
     );
   }
 
+  /** A replayed log record's token (`logged`), committed at `time`. */
+  recovered(record: string, time: number, now: number): void {
+    const at = record.lastIndexOf(' ');
+    if (at < 0 || time + IDEMPOTENCY_WINDOW_MS <= now) return;
+    this.remember(record.slice(0, at), record.slice(at + 1), time, {}, undefined);
+  }
+
   private expire(now: number): void {
-    // Entries are in insertion order, so expiry times increase: stop at the first live one.
+    // Entries are kept in the order they were made, so expiry times increase: stop at the first live one.
     for (const [token, e] of this.entries) {
       if (e.expires > now) break;
       this.entries.delete(token);

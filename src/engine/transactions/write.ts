@@ -27,7 +27,7 @@ import { addBatchItemCollectionMetrics } from '../indexes/writes';
 import { commitPlans, planDelete, planPut, planUpdate, tryCharge, type WritePlan } from '../operations/write-plan';
 import { parseKey } from '../operations/common';
 import { NONE, conditionFailed, throttleReason, transactionCanceled, validationReason, type CancellationReason } from './cancellation';
-import { fingerprint, tokensOf } from './idempotency';
+import { fingerprint, logged, tokensOf } from './idempotency';
 
 export const MAX_TRANSACTION_ACTIONS = 100;
 export const MAX_TRANSACTION_BYTES = 4 * 1024 * 1024;
@@ -173,7 +173,7 @@ export function transactWrite(db: Database, input: TransactWriteItemsInput): Rec
   if (throttled) throw transactionCanceled(charged);
 
   // 6. One commit.
-  const done = commitPlans(db, plans);
+  const done = commitPlans(db, plans, token === undefined ? undefined : logged(token, print!));
   const result: Record<string, unknown> = {};
   addCollectionMetrics(result, input, plans);
   if (token !== undefined) tokensOf(db).remember(token, print!, db.now(), { ...result }, done);

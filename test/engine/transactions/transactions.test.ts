@@ -261,3 +261,54 @@ test('a transaction the provisioned throughput cannot carry is cancelled with Th
   assert.deepEqual(JSON.parse(JSON.stringify(seen.Responses)), [{}, {}]);
   await db.close();
 });
+
+test("a transaction's writes reach the table's stream, one record per item, read back from a log record that carries its token", async () => {
+  const dir = tmp();
+  const db = await Database.open(dir);
+  await db.execute('CreateTable', {
+    TableName: 'streamed', BillingMode: 'PAY_PER_REQUEST', StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' },
+    KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }], AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+  });
+  await db.execute('PutItem', { TableName: 'streamed', Item: { pk: S('old'), v: N(1) } });
+  await db.execute('TransactWriteItems', {
+    TransactItems: [put('streamed', { pk: S('new'), v: N(2) }), { Delete: { TableName: 'streamed', Key: { pk: S('old') } } }],
+    ClientRequestToken: 'streamed-token',
+  });
+  await db.close();
+  const again = await Database.open(dir);
+  const arn = ((await again.execute('DescribeTable', { TableName: 'streamed' })) as any).Table.LatestStreamArn;
+  const shards = ((await again.streams.execute('DescribeStream', { StreamArn: arn })) as any).StreamDescription.Shards;
+  const events: string[] = [];
+  for (const shard of shards) {
+    let iterator = ((await again.streams.execute('GetShardIterator', { StreamArn: arn, ShardId: shard.ShardId, ShardIteratorType: 'TRIM_HORIZON' })) as any).ShardIterator;
+    for (let i = 0; i < 5 && iterator; i++) {
+      const out = (await again.streams.execute('GetRecords', { ShardIterator: iterator })) as any;
+      for (const r of JSON.parse(JSON.stringify(out.Records))) events.push(`${r.eventName} ${r.dynamodb.Keys.pk.S}`);
+      iterator = out.Records.length === 0 ? undefined : out.NextShardIterator;
+    }
+  }
+  assert.deepEqual(events, ['INSERT old', 'INSERT new', 'REMOVE old']);
+  await again.close();
+});
+
+test('ReturnItemCollectionMetrics SIZE reports the item collections a transaction wrote in tables with local indexes', async () => {
+  const db = await Database.open('', { inMemory: true });
+  await db.execute('CreateTable', {
+    TableName: 'withlsi', BillingMode: 'PAY_PER_REQUEST',
+    KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
+    AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 'sk', AttributeType: 'S' }, { AttributeName: 'alt', AttributeType: 'S' }],
+    LocalSecondaryIndexes: [{ IndexName: 'byAlt', KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'alt', KeyType: 'RANGE' }], Projection: { ProjectionType: 'ALL' } }],
+  });
+  await db.execute('CreateTable', {
+    TableName: 'plain', BillingMode: 'PAY_PER_REQUEST',
+    KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }], AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+  });
+  const out = (await db.execute('TransactWriteItems', {
+    TransactItems: [put('withlsi', { pk: S('p1'), sk: S('a'), alt: S('x') }), put('withlsi', { pk: S('p2'), sk: S('a') }), put('plain', { pk: S('q') })],
+    ReturnItemCollectionMetrics: 'SIZE',
+  })) as any;
+  const metrics = JSON.parse(JSON.stringify(out.ItemCollectionMetrics));
+  assert.deepEqual(Object.keys(metrics), ['withlsi']);
+  assert.deepEqual(metrics.withlsi.map((m: any) => m.ItemCollectionKey), [{ pk: S('p1') }, { pk: S('p2') }]);
+  await db.close();
+});
