@@ -1,7 +1,6 @@
 import type { Operation } from './operation';
 import { batchExecuteStatement, type BatchInput } from '../partiql';
-import { RETURN_CONSUMED, RETURN_ON_CONDITION_FAILURE } from '../validation/members';
-import { PARAMETERS, STATEMENT } from '../partiql/members';
+import { PARAMETERS, RETURN_CONSUMED, RETURN_ON_CONDITION_FAILURE, STATEMENT } from '../validation/members';
 
 export const batchExecuteStatementOperation: Operation<BatchInput> = {
   name: 'BatchExecuteStatement',

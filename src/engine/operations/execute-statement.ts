@@ -1,7 +1,6 @@
 import type { Operation } from './operation';
 import { executeStatement, type ExecuteOptions, type StatementInput } from '../partiql';
-import { PAGE_LIMIT, RETURN_CONSUMED, RETURN_ON_CONDITION_FAILURE } from '../validation/members';
-import { PARAMETERS, STATEMENT } from '../partiql/members';
+import { PAGE_LIMIT, PARAMETERS, RETURN_CONSUMED, RETURN_ON_CONDITION_FAILURE, STATEMENT } from '../validation/members';
 
 export const executeStatementOperation: Operation<StatementInput & ExecuteOptions> = {
   name: 'ExecuteStatement',

@@ -1,8 +1,7 @@
 import type { Operation } from './operation';
 import { executeTransaction, type ExecuteTransactionInput } from '../partiql';
 import { MAX_TRANSACTION_ACTIONS } from '../transactions';
-import { RETURN_CONSUMED, RETURN_ON_CONDITION_FAILURE } from '../validation/members';
-import { PARAMETERS, STATEMENT } from '../partiql/members';
+import { PARAMETERS, RETURN_CONSUMED, RETURN_ON_CONDITION_FAILURE, STATEMENT } from '../validation/members';
 
 export const executeTransactionOperation: Operation<ExecuteTransactionInput> = {
   name: 'ExecuteTransaction',

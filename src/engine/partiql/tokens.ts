@@ -20,8 +20,15 @@ const isDigit = (c: number) => c >= 48 && c <= 57;
 const isLetter = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95; // _
 const isWordChar = (c: number) => isLetter(c) || isDigit(c) || c === 36; // $
 
-// Longest first, so '<=' is not read as '<' then '='.
-const PUNCT = ['<<', '>>', '<=', '>=', '<>', '!=', '||', '*', ',', '.', '(', ')', '[', ']', '{', '}', ':', '=', '<', '>', '+', '-', '/', '%', ';'];
+const SINGLE = new Set(['*', ',', '.', '(', ')', '[', ']', '{', '}', ':', '=', '<', '>', '+', '-', '/', '%', ';']);
+const DOUBLE = new Set(['<<', '>>', '<=', '>=', '<>', '!=', '||']);
+
+/** The punctuation token at `i`, two characters before one (so '<=' is not '<' then '='). */
+function punctAt(s: string, i: number): string | undefined {
+  const two = s.slice(i, i + 2);
+  if (DOUBLE.has(two)) return two;
+  return SINGLE.has(s[i]) ? s[i] : undefined;
+}
 
 export function tokenize(statement: string): Token[] {
   const out: Token[] = [];
@@ -74,7 +81,7 @@ export function tokenize(statement: string): Token[] {
       i++;
       continue;
     }
-    const p = PUNCT.find((q) => s.startsWith(q, i));
+    const p = punctAt(s, i);
     if (p === undefined) throw malformed(statement);
     out.push({ kind: 'punct', text: p, at: start });
     i += p.length;
