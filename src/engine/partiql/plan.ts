@@ -20,7 +20,7 @@ import type { Table } from '../table';
 import type { KeySchemaInfo } from '../codec/key-codec';
 import { indexSchemaOf } from '../indexes/secondary-index';
 import { validation } from '../errors';
-import { compileExpressions, type DocumentPath } from '../expressions';
+import { compileExpressions, formatPath, type DocumentPath } from '../expressions';
 
 type PathExpr = Extract<Expr, { k: 'path' }>;
 
@@ -313,6 +313,24 @@ function projectionText(s: Select, r: Renderer): string | undefined {
   return s.projection?.map((p) => r.path(p)).reverse().join(', ');
 }
 
+/**
+ * PartiQL's check of a SELECT list: paths taken from the last to the first, and one that is a
+ * prefix of another taken before it (or the reverse) refused, naming that earlier path first
+ * (DynamoDB Local's order; a ProjectionExpression names them differently).
+ */
+function checkOverlaps(projection: Select['projection']): void {
+  if (projection === undefined) return;
+  const seen: DocumentPath[] = [];
+  for (let i = projection.length - 1; i >= 0; i--) {
+    const path: DocumentPath = projection[i].steps.map((st) => ('index' in st ? st.index : st.name));
+    const clash = seen.find((o) => o.length !== path.length && o.slice(0, path.length).every((x, n) => x === path[n]) || path.slice(0, o.length).every((x, n) => x === o[n]));
+    if (clash !== undefined) {
+      throw validation(`Two document paths overlap with each other; must remove or rewrite one of these paths; path one: ${formatPath(clash)}, path two: ${formatPath(path)}`);
+    }
+    seen.push(path);
+  }
+}
+
 function selectPlan(s: Select, table: Table, params: Parameters): Plan {
   const columns = columnsOf(s.projection);
   if (columns === undefined && s.projection !== undefined) {
@@ -323,6 +341,7 @@ function selectPlan(s: Select, table: Table, params: Parameters): Plan {
       seen.add(name);
     }
   }
+  checkOverlaps(s.projection);
   if (columns === undefined) return selectInput(s, table, params);
   // Nested paths are read from whole items (a projected list is packed, so l[1] would move):
   // the projection is only checked, with DynamoDB's messages, and not sent.

@@ -140,8 +140,17 @@ export function generate(seed: number, count: number): StatementCase[] {
       // Items with equal index keys come in no defined order: compared as a set.
       push(`SELECT ${projection()} FROM "pq_sort"."by_g" WHERE ${where}`, params);
     } else if (k < 58) {
-      push(`SELECT * FROM pq_hash WHERE ${chance(0.5) ? `id = ${str(pick(IDS), params)}` : filter(params)}`, params);
-    } else if (k < 66) {
+      const where = pick([
+        () => `id = ${str(pick(IDS), params)}`,
+        () => filter(params),
+        () => `id IN [${str(pick(IDS), params)}, ${str(pick(IDS), params)}]`,
+        () => `(id = ${str(pick(IDS), params)} OR id = ${str(pick(IDS), params)}) AND ${filter(params)}`,
+      ])();
+      push(`SELECT * FROM pq_hash WHERE ${where}`, params);
+    } else if (k < 61) {
+      // Several partitions: one Query each (compared as a set: DynamoDB Local orders them its way).
+      push(`SELECT ${projection()} FROM pq_sort WHERE pk IN [${str(pick(PKS), params)}, ${str(pick(PKS), params)}]${chance(0.5) ? ` AND ${filter(params)}` : ''}`, params);
+    } else if (k < 67) {
       const key = `'pk': ${str(pick(PKS), params)}, 'sk': ${num(1 + int(8), params)}`;
       push(`INSERT INTO pq_sort VALUE ${item(params, key)}`, params);
     } else if (k < 82) {
