@@ -318,12 +318,14 @@ function projectionText(s: Select, r: Renderer): string | undefined {
  * prefix of another taken before it (or the reverse) refused, naming that earlier path first
  * (DynamoDB Local's order; a ProjectionExpression names them differently).
  */
+const isPrefix = (a: DocumentPath, b: DocumentPath) => a.length <= b.length && a.every((x, n) => x === b[n]);
+
 function checkOverlaps(projection: Select['projection']): void {
   if (projection === undefined) return;
   const seen: DocumentPath[] = [];
   for (let i = projection.length - 1; i >= 0; i--) {
     const path: DocumentPath = projection[i].steps.map((st) => ('index' in st ? st.index : st.name));
-    const clash = seen.find((o) => o.length !== path.length && o.slice(0, path.length).every((x, n) => x === path[n]) || path.slice(0, o.length).every((x, n) => x === o[n]));
+    const clash = seen.find((o) => isPrefix(o, path) || isPrefix(path, o));
     if (clash !== undefined) {
       throw validation(`Two document paths overlap with each other; must remove or rewrite one of these paths; path one: ${formatPath(clash)}, path two: ${formatPath(path)}`);
     }
