@@ -198,3 +198,29 @@ test('partition key IN [...] runs one Query per value: their items, their summed
   assert.deepEqual(paged, ['8', '9', '10', '11', '0', '1', '2', '3', '4', '5', '6', '7']);
   await db.close();
 });
+
+test('PartiQL writes, single and transactional, reach the table\'s stream as the equivalent calls do', async () => {
+  const db = await Database.open('', { inMemory: true });
+  await db.execute('CreateTable', {
+    TableName: 'streamed',
+    KeySchema: TABLE.KeySchema,
+    AttributeDefinitions: TABLE.AttributeDefinitions.slice(0, 2),
+    BillingMode: 'PAY_PER_REQUEST',
+    StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' },
+  });
+  await run(db, { Statement: "INSERT INTO streamed VALUE {'pk': 'a', 'sk': 1, 'n': 1}" });
+  await run(db, { Statement: "UPDATE streamed SET n = n + 1 WHERE pk = 'a' AND sk = 1" });
+  await run(db, { Statement: "UPDATE streamed SET n = 9 WHERE pk = 'a' AND sk = 1 AND n = 100" }).catch(() => undefined);
+  await db.execute('ExecuteTransaction', { TransactStatements: [{ Statement: "DELETE FROM streamed WHERE pk = 'a' AND sk = 1" }, { Statement: "INSERT INTO streamed VALUE {'pk': 'b', 'sk': 1}" }] });
+  const arn = ((await db.streams.execute('ListStreams', { TableName: 'streamed' })) as any).Streams[0].StreamArn;
+  const shard = ((await db.streams.execute('DescribeStream', { StreamArn: arn })) as any).StreamDescription.Shards[0];
+  const it = ((await db.streams.execute('GetShardIterator', { StreamArn: arn, ShardId: shard.ShardId, ShardIteratorType: 'TRIM_HORIZON' })) as any).ShardIterator;
+  const records = ((await db.streams.execute('GetRecords', { ShardIterator: it })) as any).Records;
+  assert.deepEqual(records.map((r: any) => [r.eventName, r.dynamodb.Keys.pk.S, r.dynamodb.NewImage?.n?.N ?? null]), [
+    ['INSERT', 'a', '1'],
+    ['MODIFY', 'a', '2'],
+    ['REMOVE', 'a', null],
+    ['INSERT', 'b', null],
+  ]);
+  await db.close();
+});
