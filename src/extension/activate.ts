@@ -12,6 +12,8 @@ import { ConnectionManager } from './manager';
 import { DesignerPanel } from './panels/designer-panel';
 import { lastMessage } from './notify';
 import { ItemsPanel } from './panels/items-panel';
+import type { StreamPanel } from './panels/stream-panel';
+import { streamPanels } from './panels/stream-registration';
 import { EndpointStatus } from './status';
 import { ExplorerTree } from './tree';
 import { throttleStatus } from './commands/capacity';
@@ -24,6 +26,7 @@ export interface DynamoWorkspaceApi {
   tree: ExplorerTree;
   status: EndpointStatus;
   itemsPanels(): ItemsPanel[];
+  streamPanels(): StreamPanel[];
   designer(): DesignerPanel | undefined;
   capacityPanels(): CapacityPanel[];
   /** the throttling warning in the status bar */
@@ -82,6 +85,7 @@ export function activate(context: vscode.ExtensionContext): DynamoWorkspaceApi {
     tree,
     status,
     itemsPanels: () => ItemsPanel.all(),
+    streamPanels,
     designer: () => DesignerPanel.active,
     capacityPanels: () => panels.all<CapacityPanel>(CapacityPanel.viewType),
     throttleStatus: () => throttleStatus,

@@ -13,6 +13,7 @@ import { ConnectionError } from './connection';
 import type { EndpointSecurity } from './endpoint-security';
 import { RemoteConnection } from './remote';
 import type { CapacityMetrics } from '../engine/capacity';
+import type { PreviewResult } from '../protocol/timeline';
 
 /** What the extension needs from src/engine and src/server (bound in engine-binding.ts). */
 export interface EmbeddedDatabase {
@@ -31,12 +32,24 @@ export interface EngineBinding {
   lockedBy(error: unknown): string | undefined;
   /** `authKeys`: access key id -> secret; when given, every request must be signed with one of them (SigV4). */
   startServer(options: { db: EmbeddedDatabase; host: string; port: number; authKeys?: ReadonlyMap<string, string>; allowedOrigins?: readonly string[] }): Promise<{ url: string; close(): Promise<void> }>;
+  /** the timeline panel's reader of the engine's PITR history (a shared or remote database has none) */
+  history?(db: EmbeddedDatabase): TableHistory;
+}
+
+/** One table's history as the workspace engine keeps it for PITR (src/engine/backups/timeline.ts). */
+export interface TableHistory {
+  /** writes per bucket of `bucketMs`, oldest first, empty buckets left out */
+  volume(tableName: string, options: { from?: number; bucketMs: number }): Promise<{ start: number; inserts: number; modifications: number; removals: number }[]>;
+  /** the table at `time` (ms) against now, at most `limit` differing items */
+  preview(tableName: string, time: number, limit: number): Promise<PreviewResult>;
 }
 
 export class EmbeddedConnection implements Connection {
   readonly kind = 'workspace' as const;
   /** When the engine was opened here: its capacity counters (in memory) start then. */
   readonly openedAt = Date.now();
+  /** set by WorkspaceDatabase when the binding reads history (the timeline panel) */
+  history: TableHistory | undefined;
   constructor(
     readonly id: string,
     readonly label: string,
@@ -226,6 +239,7 @@ export class WorkspaceDatabase implements vscode.Disposable {
       }
       this.db = watchWrites(db, () => this.noteWrite());
       this.conn = new EmbeddedConnection(this.id, this.label, dir, this.db, () => this.server?.url);
+      (this.conn as EmbeddedConnection).history = this.binding.history?.(this.db);
       this.state = 'open';
       this.changed.fire();
       await this.startEndpoint();

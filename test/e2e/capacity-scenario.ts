@@ -207,8 +207,7 @@ async function main(): Promise<number> {
     });
 
     await step('after a window reload the panel comes back, showing the last 5 minutes again', async () => {
-      await wb.runCommand(page, 'Developer: Reload Window');
-      await page.locator('.monaco-workbench .part.activitybar').waitFor({ timeout: 60_000 });
+      await wb.reloadWindow(page);
       const frame = await wb.webviewFrame(page, 'capacity-app', 60_000);
       await frame.locator('dw-time-chart.writes').waitFor({ timeout: 30_000 });
       const pressed = await frame.locator('vscode-button[aria-pressed="true"]').getAttribute('data-window');

@@ -7,7 +7,7 @@
 #   5. the Playwright UI scenarios against the extension installed from its .vsix,
 #      screenshots in test-artifacts/e2e/
 # Ends with "N passed, N failed" and exits non-zero if anything failed.
-# Env: E2E_SKIP_BUILD=1 (reuse dist/), E2E_ONLY=unit|host|ui|ui-host|tree|capacity (ui: every scenario), E2E_KEEP=1 (keep server state dirs).
+# Env: E2E_SKIP_BUILD=1 (reuse dist/), E2E_ONLY=unit|host|ui|ui-host|tree|capacity|timeline (ui: every scenario), E2E_KEEP=1 (keep server state dirs).
 set -uo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$ROOT"
@@ -155,8 +155,10 @@ run_scenario() { # NAME SCRIPT [WORKSPACE-KIND]
 # the workspace folder names (ui-ws, ui-host-ws) are what the scenarios find in the tree
 if { [ -z "$only" ] || [ "$only" = ui ]; } && [ -f test/e2e/ui-scenario.ts ]; then run_scenario ui test/e2e/ui-scenario.ts; fi
 if [ -z "$only" ] || [ "$only" = ui ] || [ "$only" = ui-host ]; then run_scenario ui-host test/e2e/ui-host-scenario.ts data-folder; fi
+if [ -z "$only" ] || [ "$only" = ui ] || [ "$only" = stream ]; then run_scenario stream test/e2e/stream-scenario.ts; fi
 if [ -z "$only" ] || [ "$only" = ui ] || [ "$only" = capacity ]; then run_scenario capacity test/e2e/capacity-scenario.ts; fi
 if [ -z "$only" ] || [ "$only" = ui ] || [ "$only" = tree ]; then run_scenario tree test/e2e/tree-scenario.ts; fi
+if [ -z "$only" ] || [ "$only" = ui ] || [ "$only" = timeline ]; then run_scenario timeline test/e2e/timeline-scenario.ts; fi
 
 echo "timings: $(IFS=,; echo "${timings[*]}" | sed 's/,/, /g')"
 echo "screenshots: $ARTIFACTS"

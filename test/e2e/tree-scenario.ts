@@ -38,8 +38,16 @@ const rowDescription = (page: Page, label: string | RegExp, description: string 
 async function expand(page: Page, label: string | RegExp): Promise<void> {
   const row = treeRow(page, label);
   await row.waitFor({ timeout: 20_000 });
-  if ((await row.getAttribute('aria-expanded')) === 'false') await row.click();
-  await page.waitForFunction((el) => el?.getAttribute('aria-expanded') === 'true', await row.elementHandle(), { timeout: 10_000 });
+  // The tree redraws rows while their figures settle (a TTL change, a refresh), which replaces the
+  // row's element: look the row up again each time rather than holding one element.
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const state = await row.getAttribute('aria-expanded', { timeout: 5_000 }).catch(() => undefined);
+    if (state === 'true') return;
+    if (Date.now() > deadline) throw new Error(`the tree row ${String(label)} did not expand (aria-expanded ${state})`);
+    if (state === 'false') await row.click({ timeout: 5_000 }).catch(() => undefined);
+    await page.waitForTimeout(300);
+  }
 }
 
 /** Runs an entry of a tree row's context menu. */
@@ -102,10 +110,7 @@ async function main(): Promise<number> {
       await page.waitForTimeout(500);
       // VS Code's own reload, which saves the window's state as it goes (a browser reload may
       // cut the storage write short)
-      const reloaded = page.waitForEvent('load', { timeout: 60_000 });
-      await wb.runCommand(page, 'Developer: Reload Window');
-      await reloaded;
-      await page.locator('.monaco-workbench .part.activitybar').waitFor({ timeout: 60_000 });
+      await wb.reloadWindow(page);
       await page.locator('.tabs-container .tab', { hasText: TABLE }).waitFor({ timeout: 30_000 });
       v = itemsView(page);
       await v.locator('h1', { hasText: TABLE }).waitFor({ timeout: 30_000 });
@@ -199,9 +204,7 @@ async function main(): Promise<number> {
       await form.locator('#tableName input').fill('Orchard');
       await form.locator('#partitionKey input').fill('tree');
       await page.waitForTimeout(500);
-      const reloaded = page.waitForEvent('load', { timeout: 60_000 });
-      await wb.runCommand(page, 'Developer: Reload Window');
-      await reloaded;
+      await wb.reloadWindow(page);
       await page.locator('.tabs-container .tab', { hasText: 'Create Table — tree-ws' }).waitFor({ timeout: 30_000 });
       form = wb.webview(page);
       await form.locator('#tableName input').waitFor({ timeout: 30_000 });

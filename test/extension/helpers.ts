@@ -2,6 +2,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { DynamoWorkspaceApi } from '../../src/extension/activate';
+import type { Connection } from '../../src/extension/connection';
 import type { Node } from '../../src/extension/tree';
 
 export const EXTENSION_ID = 'dynamo-workspace.dynamo-workspace';
@@ -56,4 +57,11 @@ export async function closeAllEditors(): Promise<void> {
 
 export function uniqueName(prefix: string): string {
   return `${prefix}-${Date.now().toString(36)}-${Math.floor(Math.random() * 1e4)}`;
+}
+
+/** The extension's API and the connection of the (first) workspace database, which every suite here writes to. */
+export async function workspaceConnection(): Promise<{ a: DynamoWorkspaceApi; connectionId: string; connection: Connection }> {
+  const a = await api();
+  const connectionId = a.manager.entries().find((e) => e.kind === 'workspace')!.id;
+  return { a, connectionId, connection: await a.manager.get(connectionId) };
 }

@@ -81,16 +81,25 @@ describe('table features: stream, time to live, backups, capacity', () => {
     await waitFor('the expired item to be deleted', async () => (await connection.send('GetItem', { TableName: tableName, Key: { id: { S: 'gone' } } })).Item === undefined, 20_000);
     assert.ok((await connection.send('GetItem', { TableName: tableName, Key: { id: { S: 'kept' } } })).Item, 'the item not yet expired stays');
     const arn = (await connection.send('DescribeTable', { TableName: tableName })).Table.LatestStreamArn as string;
-    const shards = (await connection.sendStreams('DescribeStream', { StreamArn: arn })).StreamDescription.Shards as { ShardId: string }[];
-    const removals: any[] = [];
-    for (const shard of shards) {
-      let iterator = (await connection.sendStreams('GetShardIterator', { StreamArn: arn, ShardId: shard.ShardId, ShardIteratorType: 'TRIM_HORIZON' })).ShardIterator;
-      for (let page = 0; iterator && page < 5; page++) {
-        const out = await connection.sendStreams('GetRecords', { ShardIterator: iterator });
-        removals.push(...(out.Records as any[]).filter((r) => r.eventName === 'REMOVE'));
-        iterator = out.Records.length ? out.NextShardIterator : undefined;
+    const readRemovals = async () => {
+      const shards = (await connection.sendStreams('DescribeStream', { StreamArn: arn })).StreamDescription.Shards as { ShardId: string }[];
+      const found: any[] = [];
+      for (const shard of shards) {
+        let iterator = (await connection.sendStreams('GetShardIterator', { StreamArn: arn, ShardId: shard.ShardId, ShardIteratorType: 'TRIM_HORIZON' })).ShardIterator;
+        for (let page = 0; iterator && page < 5; page++) {
+          const out = await connection.sendStreams('GetRecords', { ShardIterator: iterator });
+          found.push(...(out.Records as any[]).filter((r) => r.eventName === 'REMOVE'));
+          iterator = out.Records.length ? out.NextShardIterator : undefined;
+        }
       }
-    }
+      return found;
+    };
+    // a stream record is readable soon after its write, not necessarily at once (on a loaded
+    // machine the log the stream reads from can trail the table by a moment), as in DynamoDB
+    const removals = await waitFor('the removal in the stream', async () => {
+      const found = await readRemovals();
+      return found.length ? found : undefined;
+    }, 10_000);
     assert.equal(removals.length, 1);
     assert.deepEqual(removals[0].dynamodb.Keys, { id: { S: 'gone' } });
     // the Streams API's member names (Lambda's event documents spell them in lower case)

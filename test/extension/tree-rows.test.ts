@@ -8,9 +8,7 @@ import type { DynamoWorkspaceApi } from '../../src/extension/activate';
 import { backupTargetOf, targetOf } from '../../src/extension/command-args';
 import { COMMANDS } from '../../src/extension/commands/ids';
 import type { Connection } from '../../src/extension/connection';
-import { RemoteConnection } from '../../src/extension/remote';
 import { CONTEXT_VALUES, type Node } from '../../src/extension/tree';
-import { BackupsNode } from '../../src/extension/tree/nodes/backups-node';
 import { api, children, closeAllEditors, uniqueName, waitFor } from './helpers';
 
 describe('the Stream, Time to live and Backups rows and their commands', () => {
@@ -150,20 +148,39 @@ describe('the Stream, Time to live and Backups rows and their commands', () => {
     assert.ok(after.has('No backups yet — create one…'));
   });
 
-  it('reads the same rows through the endpoint, as a remote connection to a DynamoDB service does', async () => {
-    const tableName = await create({ tableName: 'Remote' });
-    await vscode.commands.executeCommand(COMMANDS.createBackup, { connectionId, tableName, backupName: 'remote-seen' });
-    await vscode.commands.executeCommand(COMMANDS.enablePitr, { connectionId, tableName });
-    const endpoint = a.manager.workspaceDatabases().find((d) => d.id === connectionId)!.endpoint!;
-    const remote = new RemoteConnection({ id: 'remote:rows', label: 'rows', endpoint, credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
+  it('shows the same rows and runs the same commands on a remote connection, through the AWS SDK', async () => {
+    const tableName = await create({ tableName: 'Remote', stream: 'KEYS_ONLY' });
+    await connection.send('PutItem', { TableName: tableName, Item: { id: { S: 'r1' } } });
+    const endpoint = connection.endpoint!;
+    assert.equal(await vscode.commands.executeCommand(COMMANDS.addConnection, { name: 'RowsRemote', endpoint, region: 'us-east-1' }), 'RowsRemote');
     try {
-      const [local, viaSdk] = await Promise.all([BackupsNode.load(connection, tableName, 'l'), BackupsNode.load(remote, tableName, 'r')]);
-      assert.equal(description(viaSdk.treeItem()), description(local.treeItem()));
-      assert.equal(description(viaSdk.treeItem()), '1 backup · point-in-time recovery on');
-      const names = (n: BackupsNode) => n.children().map((c) => String(c.treeItem({} as never).label));
-      assert.deepEqual(names(viaSdk), names(local));
+      const remoteId = 'remote:RowsRemote';
+      const remote = { connectionId: remoteId, tableName };
+      const arn = await vscode.commands.executeCommand<string>(COMMANDS.createBackup, { ...remote, backupName: 'remote-made' });
+      assert.match(arn ?? '', /\/backup\//, `${a.lastMessage()?.text}`);
+      assert.equal(await vscode.commands.executeCommand(COMMANDS.enablePitr, remote), 'ENABLED');
+      await vscode.commands.executeCommand(COMMANDS.enableTtl, { ...remote, attributeName: 'ttl' });
+
+      const root = await waitFor('the remote connection in the tree', async () => (await children(a)).find((r) => r.label === 'RowsRemote'));
+      const table = await waitFor('the table under it', async () => (await children(a, root.node)).find((c) => c.label === tableName));
+      const viaSdk = await rows(table.node);
+      const local = await rows(await tableRow(tableName));
+      for (const label of ['Stream', 'Backups']) assert.equal(description(viaSdk.get(label)!.item), description(local.get(label)!.item), label);
+      assert.match(description(viaSdk.get('Stream')!.item), /^KEYS_ONLY · enabled · \S+ · 1 shard$/);
+      assert.equal(description(viaSdk.get('Backups')!.item), '1 backup · point-in-time recovery on');
+      assert.match(description(viaSdk.get('Time to live')!.item), /^ttl · (enabling|enabled)$/);
+      const backups = await rows(viaSdk.get('Backups')!.node);
+      assert.ok(backups.has('remote-made'));
+      assert.match(description(backups.get('Point-in-time recovery')!.item), /^on · 35 days · /);
+
+      const target = `${tableName}-via-sdk`;
+      assert.equal(await vscode.commands.executeCommand(COMMANDS.restoreBackup, { connectionId: remoteId, backupArn: arn, targetTableName: target }), target);
+      const restored = (await connection.send('Scan', { TableName: target })).Items as { id: { S: string } }[];
+      assert.deepEqual(restored.map((i) => i.id.S), ['r1']);
     } finally {
-      await remote.dispose();
+      await closeAllEditors();
+      assert.equal(await vscode.commands.executeCommand(COMMANDS.removeConnection, 'RowsRemote'), true);
+      await waitFor('the connection to be gone', async () => !(await children(a)).some((r) => r.label === 'RowsRemote'));
     }
   });
 });

@@ -12,6 +12,7 @@ import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import '@vscode-elements/elements/dist/vscode-textarea/index.js';
 import { Host, errorText } from '../shared/host';
+import { panelLayout } from '../shared/panel-styles';
 import './grid';
 import './editor';
 import { keyString, type CellEdit, type ItemGrid } from './grid';
@@ -103,36 +104,10 @@ export class ItemsApp extends LitElement {
   @query('item-grid') private grid!: ItemGrid;
   private format: EditorFormat = 'plain';
 
-  static override styles = css`
-    /* The panel fits the editor area at any width down to about 600 px: flex children may shrink
-       below their content (min-width: 0), lines wrap, and only the grid scrolls sideways. */
-    :host {
-      display: flex;
-      flex-direction: column;
-      height: 100vh;
-      width: 100%;
-      min-width: 0;
-      box-sizing: border-box;
-      overflow-wrap: anywhere;
-    }
+  // panelLayout: the column that fits the editor area; only the grid scrolls sideways
+  static override styles = [panelLayout, css`
     .loading {
       padding: 12px;
-    }
-    header {
-      display: flex;
-      align-items: center;
-      gap: 8px;
-      padding: 8px 12px 4px;
-      flex-wrap: wrap;
-    }
-    h1 {
-      min-width: 0;
-      font-size: 1.25em;
-      font-weight: 600;
-      margin: 0;
-      display: flex;
-      align-items: center;
-      gap: 6px;
     }
     .keys {
       min-width: 0;
@@ -251,7 +226,7 @@ export class ItemsApp extends LitElement {
       right: 0;
       top: 0;
     }
-  `;
+  `];
 
   override connectedCallback(): void {
     super.connectedCallback();

@@ -3,12 +3,13 @@
 // (with the stored item when the action asked for ReturnValuesOnConditionCheckFailure ALL_OLD);
 // a refusal that depends on the stored item (an update's operand of the wrong type, an item grown
 // past 400 KB, a key attribute in an update, a key value of the wrong type) is ValidationError
-// with the message the single-item operation would give; a throttled table is ThrottlingError.
+// with the message the single-item operation would give; an item collection grown past its limit
+// is ItemCollectionSizeLimitExceeded; a throttled table is ThrottlingError.
 import { DynamoDBError } from '../errors';
 import type { Item } from '../types/attribute-value';
 
 export interface CancellationReason {
-  Code: 'None' | 'ConditionalCheckFailed' | 'ValidationError' | 'ThrottlingError' | 'TransactionConflict';
+  Code: 'None' | 'ConditionalCheckFailed' | 'ValidationError' | 'ItemCollectionSizeLimitExceeded' | 'ThrottlingError' | 'TransactionConflict';
   Message?: string;
   Item?: Item;
 }
@@ -25,6 +26,11 @@ export function conditionFailed(returnOnFailure: string | undefined, old: Item |
 /** The reason for a refusal thrown while planning one action: ValidationError with its message. */
 export function validationReason(e: DynamoDBError): CancellationReason {
   return { Code: 'ValidationError', Message: e.message };
+}
+
+/** An action that would grow an item collection (a partition key's items in a table with local indexes) past its limit. */
+export function collectionReason(e: DynamoDBError): CancellationReason {
+  return { Code: 'ItemCollectionSizeLimitExceeded', Message: e.message };
 }
 
 /** A throttled action: ThrottlingError with the throttle's own message. */

@@ -10,7 +10,7 @@
 // a missing table); a refusal of one action that depends on what is stored is a
 // TransactionCanceledException whose CancellationReasons (cancellation.ts) list, in action order,
 // None, ConditionalCheckFailed (with the item for ReturnValuesOnConditionCheckFailure ALL_OLD),
-// ValidationError or ThrottlingError. ClientRequestToken idempotency: idempotency.ts.
+// ValidationError, ItemCollectionSizeLimitExceeded or ThrottlingError. ClientRequestToken idempotency: idempotency.ts.
 //
 // Invariants: the engine runs one request at a time, and a transaction runs from its first read
 // to its commit in one synchronous turn, so it is serializable against every request (reads,

@@ -26,7 +26,7 @@ import { encodedItemSize } from '../codec/item-codec';
 import { addBatchItemCollectionMetrics } from '../indexes/writes';
 import { commitPlans, planDelete, planPut, planUpdate, tryCharge, type WritePlan } from '../operations/write-plan';
 import { parseKey } from '../operations/common';
-import { NONE, conditionFailed, throttleReason, transactionCanceled, validationReason, type CancellationReason } from './cancellation';
+import { NONE, collectionReason, conditionFailed, throttleReason, transactionCanceled, validationReason, type CancellationReason } from './cancellation';
 import { fingerprint, logged, tokensOf } from './idempotency';
 
 export const MAX_TRANSACTION_ACTIONS = 100;
@@ -72,7 +72,8 @@ interface Action {
   update: CompiledUpdate | undefined;
   /** The encoded primary key. */
   key: string;
-  put: WritePlan | undefined;
+  /** A Put's plan, or its reason when its item collection would outgrow the limit. */
+  put: WritePlan | CancellationReason | undefined;
 }
 
 function actionOf(db: Database, raw: TransactWriteItem): Action {
@@ -96,8 +97,16 @@ function actionOf(db: Database, raw: TransactWriteItem): Action {
   });
   const table = db.table(body.TableName, MISSING_TABLE);
   if (kind === 'Put') {
-    const put = planPut(db, OP, table, normalizeItem(body.Item), compiled.condition, body.ReturnValuesOnConditionCheckFailure === 'ALL_OLD');
-    return { kind, body, table, condition: compiled.condition, update: undefined, key: put.key, put };
+    const item = normalizeItem(body.Item);
+    let put: WritePlan | CancellationReason;
+    try {
+      put = planPut(db, OP, table, item, compiled.condition, body.ReturnValuesOnConditionCheckFailure === 'ALL_OLD');
+    } catch (e) {
+      // The one refusal of a Put that depends on what is stored: its reason, in stage 3.
+      if (!(e instanceof DynamoDBError) || e.type !== 'ItemCollectionSizeLimitExceededException') throw e;
+      put = collectionReason(e);
+    }
+    return { kind, body, table, condition: compiled.condition, update: undefined, key: 'Code' in put ? table.keyOf(item) : put.key, put };
   }
   return { kind, body, table, condition: compiled.condition, update: compiled.update, key: parseKey(table, body.Key).encoded, put: undefined };
 }
@@ -111,6 +120,7 @@ function planAction(db: Database, a: Action): WritePlan | CancellationReason {
     return planDelete(db, OP, a.table, a.key, a.condition, check || a.body.ReturnValuesOnConditionCheckFailure === 'ALL_OLD', check ? 'check' : 'delete');
   } catch (e) {
     if (e instanceof DynamoDBError && e.type === 'ValidationException') return validationReason(e);
+    if (e instanceof DynamoDBError && e.type === 'ItemCollectionSizeLimitExceededException') return collectionReason(e);
     throw e;
   }
 }

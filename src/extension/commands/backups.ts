@@ -8,15 +8,12 @@ import { backupTargetOf, confirmed, stringField, targetOf, type BackupTarget } f
 import { ConnectionError, type Connection } from '../connection';
 import { showMessage } from '../notify';
 import { openItemsPanel } from '../panels/items-registration';
+import { restoreWithProgress } from '../restore-progress';
 import { listAllTables } from '../tables';
 import { backupNameProblem, defaultBackupName, recoveryPeriodProblem, restoredTableName, tableNameProblem } from '../../protocol/names';
 import { pickers, register, runner, type CommandContext } from './context';
 import { COMMANDS } from './ids';
 import { itemsPanelContext } from './items';
-
-/** How often a restore's new table is checked for ACTIVE, at first and at most. */
-const POLL_FIRST_MS = 250;
-const POLL_MAX_MS = 5000;
 
 const refuse = (message: string) => new ConnectionError('ValidationException', message);
 
@@ -111,23 +108,12 @@ export function registerBackupCommands(ctx: CommandContext): vscode.Disposable[]
         });
         if (!target) return undefined;
         const name = target;
-        const finished = await vscode.window.withProgress(
-          { location: vscode.ProgressLocation.Notification, title: `Restoring ${backup.backupName ?? source} to ${name}`, cancellable: true },
-          async (progress, token) => {
-            progress.report({ message: 'starting' });
-            await connection.send('RestoreTableFromBackup', { TargetTableName: name, BackupArn: backup.backupArn });
-            tree.refresh();
-            // DynamoDB creates the table at once and fills it in the background: wait for ACTIVE
-            // (Cancel stops the waiting only; the service goes on restoring)
-            for (let wait = POLL_FIRST_MS; !token.isCancellationRequested; wait = Math.min(wait * 2, POLL_MAX_MS)) {
-              const status = (await connection.send('DescribeTable', { TableName: name })).Table?.TableStatus;
-              if (status === 'ACTIVE') return true;
-              progress.report({ message: `table ${String(status ?? 'creating').toLowerCase()}` });
-              await new Promise((r) => setTimeout(r, wait));
-            }
-            return false;
-          },
-        );
+        const finished = await restoreWithProgress(connection, {
+          title: `Restoring ${backup.backupName ?? source} to ${name}`,
+          targetName: name,
+          start: () => connection.send('RestoreTableFromBackup', { TargetTableName: name, BackupArn: backup.backupArn }),
+          created: () => tree.refresh(),
+        });
         tree.refresh();
         if (!finished) {
           void showMessage('info', `${name} is still being restored; it shows in the explorer and can be opened once active.`);

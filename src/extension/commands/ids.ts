@@ -21,6 +21,8 @@ export const COMMANDS = {
   putItem: 'dynamoWorkspace.putItem',
   importItems: 'dynamoWorkspace.importItems',
   exportItems: 'dynamoWorkspace.exportItems',
+  // the stream view (streams.ts)
+  openStream: 'dynamoWorkspace.openStream',
   // capacity and cost (capacity.ts)
   openCapacity: 'dynamoWorkspace.openCapacity',
   // time to live (ttl.ts)
@@ -33,6 +35,8 @@ export const COMMANDS = {
   enablePitr: 'dynamoWorkspace.enablePitr',
   disablePitr: 'dynamoWorkspace.disablePitr',
   setRecoveryPeriod: 'dynamoWorkspace.setRecoveryPeriod',
+  // the backup/PITR timeline (timeline.ts)
+  openTimeline: 'dynamoWorkspace.openTimeline',
 } as const;
 
 export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];

@@ -7,12 +7,16 @@ import { registerConnectionCommands } from './connections';
 import type { CommandContext } from './context';
 import { registerEndpointCommands } from './endpoint';
 import { itemsPanelContext, registerItemCommands } from './items';
+import { registerStreamCommands } from './streams';
 import { designerContext, registerTableCommands } from './tables';
 import { registerTtlCommands } from './ttl';
+import { registerTimelineCommands } from './timeline';
 import { registerDesignerPanel } from '../panels/designer-registration';
 import { registerItemsPanel } from '../panels/items-registration';
+import { registerStreamPanel, streamPanelContext } from '../panels/stream-registration';
 import { capacityPanelContext, registerCapacityCommands } from './capacity';
 import { registerCapacityPanel } from '../panels/capacity-registration';
+import { registerTimelinePanel, timelineContext } from '../panels/timeline-registration';
 
 export type { CommandContext } from './context';
 export { COMMANDS, type CommandId } from './ids';
@@ -23,13 +27,17 @@ export function registerCommands(ctx: CommandContext & { security: EndpointSecur
     // panels first: VS Code revives panels of the last session as soon as their serializer exists
     registerItemsPanel(itemsPanelContext(ctx), log),
     registerDesignerPanel(designerContext(ctx), log),
+    registerStreamPanel(streamPanelContext(ctx), log),
     registerCapacityPanel(capacityPanelContext(ctx), log),
+    registerTimelinePanel(timelineContext(ctx), log),
     ...registerConnectionCommands(ctx),
     ...registerEndpointCommands(ctx),
     ...registerTableCommands(ctx),
     ...registerItemCommands(ctx),
+    ...registerStreamCommands(ctx),
     ...registerCapacityCommands(ctx),
     ...registerTtlCommands(ctx),
     ...registerBackupCommands(ctx),
+    ...registerTimelineCommands(ctx),
   ];
 }

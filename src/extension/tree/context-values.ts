@@ -16,6 +16,8 @@ export const CONTEXT_VALUES = {
   backup: 'backup',
   pitrDisabled: 'pitr.disabled',
   pitrEnabled: 'pitr.enabled',
+  /** a table's Stream row, on or off (not where the database lacks Streams): opens the stream view */
+  stream: 'stream',
 } as const;
 
 export type ContextValue = (typeof CONTEXT_VALUES)[keyof typeof CONTEXT_VALUES];

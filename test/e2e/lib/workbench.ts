@@ -77,6 +77,18 @@ export async function runCommand(page: Page, title: string, timeout = 15_000): P
   await row.click();
 }
 
+/**
+ * VS Code's own Developer: Reload Window (it saves the window's state as it goes; a browser reload
+ * may cut that write short), resolved once the new page has loaded: waiting for the workbench
+ * alone can find the old page and then lose its execution context.
+ */
+export async function reloadWindow(page: Page): Promise<void> {
+  const reloaded = page.waitForEvent('load', { timeout: 60_000 });
+  await runCommand(page, 'Developer: Reload Window');
+  await reloaded;
+  await page.locator('.monaco-workbench .part.activitybar').waitFor({ timeout: 60_000 });
+}
+
 /** The quick input box (showInputBox / showQuickPick). */
 export function quickInput(page: Page): Locator {
   return page.locator('.quick-input-widget');

@@ -312,3 +312,24 @@ test('ReturnItemCollectionMetrics SIZE reports the item collections a transactio
   assert.deepEqual(metrics.withlsi.map((m: any) => m.ItemCollectionKey), [{ pk: S('p1') }, { pk: S('p2') }]);
   await db.close();
 });
+
+test('a write that would grow an item collection past its limit cancels with ItemCollectionSizeLimitExceeded', async () => {
+  const db = await Database.open('', { inMemory: true, itemCollectionLimitBytes: 3000 });
+  await db.execute('CreateTable', {
+    TableName: 'small', BillingMode: 'PAY_PER_REQUEST',
+    KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
+    AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 'sk', AttributeType: 'S' }, { AttributeName: 'alt', AttributeType: 'S' }],
+    LocalSecondaryIndexes: [{ IndexName: 'byAlt', KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'alt', KeyType: 'RANGE' }], Projection: { ProjectionType: 'ALL' } }],
+  });
+  await db.execute('PutItem', { TableName: 'small', Item: { pk: S('p'), sk: S('1'), alt: S('a'), pad: S('x'.repeat(1000)) } });
+  for (const action of [
+    put('small', { pk: S('p'), sk: S('2'), alt: S('b'), pad: S('x'.repeat(2500)) }),
+    { Update: { TableName: 'small', Key: { pk: S('p'), sk: S('1') }, UpdateExpression: 'SET #pad = :pad', ExpressionAttributeNames: { '#pad': 'pad' }, ExpressionAttributeValues: { ':pad': S('x'.repeat(3500)) } } },
+  ]) {
+    const e = await refusal(db.execute('TransactWriteItems', { TransactItems: [put('small', { pk: S('q'), sk: S('1') }), action] }));
+    assert.equal(e.type, 'TransactionCanceledException', e.message);
+    assert.deepEqual((e.extra!.CancellationReasons as { Code: string }[]).map((r) => r.Code), ['None', 'ItemCollectionSizeLimitExceeded']);
+  }
+  assert.equal(((await db.execute('GetItem', { TableName: 'small', Key: { pk: S('q'), sk: S('1') } })) as any).Item, undefined);
+  await db.close();
+});

@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import type { Connection } from '../../connection';
 import { missingApiText, rowFailure, type RowFailure } from '../../features';
 import type { TableDescription } from '../../tables';
+import { CONTEXT_VALUES } from '../context-values';
 import { rowItem } from './detail-node';
 import { MessageNode } from './message-node';
 import { ExplorerNode, type TableScoped } from './node';
@@ -63,7 +64,15 @@ export class StreamNode extends ExplorerNode implements TableScoped {
 
   treeItem(): vscode.TreeItem {
     const s = this.state;
-    if (s.kind !== 'on') return rowItem(this.id, 'Stream', 'pulse', { description: s.kind === 'off' ? 'off' : s.text, tooltip: s.kind === 'off' ? 'This table has no stream' : s.tooltip }, vscode.TreeItemCollapsibleState.None);
+    // a stream that is on, or off (the view offers to enable it), opens in the stream view
+    if (s.kind !== 'on')
+      return rowItem(
+        this.id,
+        'Stream',
+        'pulse',
+        { description: s.kind === 'off' ? 'off' : s.text, tooltip: s.kind === 'off' ? 'This table has no stream' : s.tooltip, contextValue: s.kind === 'off' ? CONTEXT_VALUES.stream : undefined },
+        vscode.TreeItemCollapsibleState.None,
+      );
     const shards = `${s.shards.length}${s.more ? '+' : ''} shard${s.shards.length === 1 ? '' : 's'}`;
     return rowItem(
       this.id,
@@ -72,6 +81,7 @@ export class StreamNode extends ExplorerNode implements TableScoped {
       {
         description: [s.viewType, s.status.toLowerCase(), s.label, shards].filter(Boolean).join(' · '),
         tooltip: `Stream ${s.label}\nView type: ${s.viewType}\nStatus: ${s.status}\n${shards}\n${s.arn}`,
+        contextValue: CONTEXT_VALUES.stream,
       },
       s.shards.length ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None,
     );

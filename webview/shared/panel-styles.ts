@@ -1,0 +1,32 @@
+// The frame every panel app shares: a full-height column that fits the editor area at any width
+// down to about 600 px (flex children may shrink below their content, long words wrap), and a
+// header row with the panel's title. Theme variables only.
+import { css } from 'lit';
+
+export const panelLayout = css`
+  :host {
+    display: flex;
+    flex-direction: column;
+    height: 100vh;
+    width: 100%;
+    min-width: 0;
+    box-sizing: border-box;
+    overflow-wrap: anywhere;
+  }
+  header {
+    display: flex;
+    align-items: center;
+    gap: 8px;
+    padding: 8px 12px 4px;
+    flex-wrap: wrap;
+  }
+  h1 {
+    min-width: 0;
+    font-size: 1.25em;
+    font-weight: 600;
+    margin: 0;
+    display: flex;
+    align-items: center;
+    gap: 6px;
+  }
+`;
