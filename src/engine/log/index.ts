@@ -256,8 +256,11 @@ export class LogStore {
     return store;
   }
 
-  /** Logs one atomic change; resolves once it is durable as the durability setting defines. */
-  append(mutations: Mutation[], time: number, origin?: Origin): Promise<void> {
+  /**
+   * Logs one atomic change; resolves once it is durable as the durability setting defines.
+   * `token`: a transaction's idempotency record (src/engine/transactions/idempotency.ts).
+   */
+  append(mutations: Mutation[], time: number, origin?: Origin, token?: string): Promise<void> {
     if (time < this.lastTime) time = this.lastTime;
     else this.lastTime = time;
     const record: LogRecord = { lsn: this.nextLsn++, time, mutations: withoutContents(mutations) };
@@ -275,6 +278,7 @@ export class LogStore {
       this.replayedBytes += fileSize(this.fs, path.join(this.dir, m.file));
     }
     if (origin !== undefined && origin !== 'user') record.origin = origin;
+    if (token !== undefined) record.token = token;
     if (!this.failed) this.tail.appended(record);
     const done = this.writer.append(record);
     this.lastLogged = done;
