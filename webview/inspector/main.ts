@@ -266,7 +266,7 @@ export class InspectorApp extends LitElement {
           const marks = rowMarks(r, s.slowMs);
           const cls = ['row', ...marks, r.id === selected ? 'selected' : '', r.client.explorer ? 'explorer' : ''].filter(Boolean).join(' ');
           const capTitle = capacityDetail(r).join('\n');
-          return html`<div class=${cls} role="row" aria-rowindex=${first + i + 2} aria-selected=${r.id === selected ? 'true' : 'false'} tabindex=${r.id === tabId ? 0 : -1} data-id=${r.id}
+          return html`<div class=${cls} role="row" data-index=${first + i} aria-rowindex=${first + i + 2} aria-selected=${r.id === selected ? 'true' : 'false'} tabindex=${r.id === tabId ? 0 : -1} data-id=${r.id}
             data-status=${r.status} @click=${() => this.select(r.id)}>
             <span role="gridcell" title=${new Date(r.time).toISOString()}>${timeText(r.time)}</span>
             <span role="gridcell" class="op">${r.operation}</span>
