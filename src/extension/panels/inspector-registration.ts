@@ -16,8 +16,8 @@ import { InspectorPanel, panelTitle, type InspectorPanelContext, type RequestSou
  * .requests); a remote service or a database another process owns records nothing here.
  */
 export function requestsOf(connection: Connection): RequestSource | { reason: string } {
-  const source = connection.kind === 'workspace' ? (connection as { requests?: RequestSource }).requests : undefined;
-  if (source) return source;
+  const source = connection.kind === 'workspace' ? (connection as { requests?: RequestSource & { enabled?: boolean } }).requests : undefined;
+  if (source && source.enabled !== false) return source;
   if (connection.kind === 'shared') return { reason: `${connection.label} is served by another process (a second window or the CLI): its requests are recorded there, not in this window.` };
   if (connection.kind === 'workspace') return { reason: `${connection.label} records no requests: the setting dynamoWorkspace.inspector.enabled is off.` };
   return { reason: `${connection.label} is a remote service: its requests go straight from your application to it, so the explorer never sees them.` };
