@@ -104,15 +104,16 @@ async function dismissGitignoreOffer(page: Page): Promise<void> {
   if (await toast.waitFor({ timeout: 5_000 }).then(() => true, () => false)) await toast.getByRole('button', { name: 'Not now' }).click();
 }
 
-/** Picks a value of one of the toolbar's dropdowns (vscode-single-select) by its option text. */
-async function choose(page: Page, frame: FrameLocator, id: string, option: string): Promise<void> {
-  await frame.locator(`#${id}`).click();
-  await frame.locator(`#${id} vscode-option`, { hasText: option }).first().waitFor({ state: 'attached' });
-  await frame.locator(`#${id}`).evaluate((el, value) => {
-    (el as HTMLSelectElement).value = value;
+/** Sets one of the toolbar's dropdowns (vscode-single-select) to an option's value ('' for all), as a pick would. */
+async function choose(page: Page, frame: FrameLocator, id: string, value: string): Promise<void> {
+  await frame.locator(`#${id} vscode-option[value="${value}"]`).waitFor({ state: 'attached', timeout: 10_000 });
+  await frame.locator(`#${id}`).evaluate((el, v) => {
+    (el as HTMLSelectElement).value = v;
     el.dispatchEvent(new Event('change', { bubbles: true }));
-  }, option === 'all' ? '' : option);
-  await page.keyboard.press('Escape');
+  }, value);
+  const got = await frame.locator(`#${id}`).evaluate((el) => (el as HTMLSelectElement).value);
+  if (got !== value) throw new Error(`#${id} reads ${JSON.stringify(got)} after choosing ${JSON.stringify(value)}`);
+  await page.waitForTimeout(100);
 }
 
 async function main(): Promise<number> {
@@ -213,7 +214,7 @@ async function main(): Promise<number> {
       assertLaidOut(throttled);
       if (!throttled.every((r) => r.cells[STATUS] === 'Throttled' && r.cells[2] === SLOW)) throw new Error(`throttled rows read ${throttled[0]!.cells.join(' | ')}`);
       await frame.locator('#status-line', { hasText: `${throttledWrites} of` }).waitFor({ timeout: 10_000 });
-      await choose(page, frame, 'filter-status', 'all');
+      await choose(page, frame, 'filter-status', '');
     });
 
     await step('Group shows the GetItem loop as one shape with its count and an N+1 hint, and the Scan with its Query hint', async () => {
