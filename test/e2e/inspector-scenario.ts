@@ -199,6 +199,17 @@ async function main(): Promise<number> {
       if (!/RCU/.test(scan.cells[CAP]!)) throw new Error(`the Scan's capacity reads ${scan.cells[CAP]}`);
       if (!/customer/.test(scan.cells[3]!)) throw new Error(`the Scan's summary reads ${scan.cells[3]}`);
       await shot('inspector-01-list');
+      // keyboard: the arrows move the selection (and the focus) down the rows, Escape closes the detail
+      await frame.locator(`.row[data-id="${got[0]!.id}"]`).focus();
+      await page.keyboard.press('Enter');
+      await frame.locator('#detail h2', { hasText: `#${got[0]!.id} GetItem` }).waitFor();
+      await page.keyboard.press('ArrowDown');
+      await page.keyboard.press('ArrowDown');
+      await frame.locator('#detail h2', { hasText: `#${got[2]!.id} GetItem` }).waitFor();
+      const focused = await frame.locator('inspector-app').evaluate((app) => (app.shadowRoot!.activeElement as HTMLElement | null)?.dataset.id);
+      if (Number(focused) !== got[2]!.id) throw new Error(`after two ArrowDowns the focus is on row #${focused}, not #${got[2]!.id}`);
+      await page.keyboard.press('Escape');
+      await frame.locator('#detail').waitFor({ state: 'detached' });
     });
 
     await step('the status filter finds the failed condition and the throttled writes, each marked with its word and icon', async () => {
