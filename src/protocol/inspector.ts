@@ -9,8 +9,6 @@
 //   host sends never duplicates an id, whatever order notifications and `ready` arrive in.
 // - A shape never contains a value: only the operation, table, index, attribute names and the
 //   expressions' structure (placeholders stay placeholders, names are substituted).
-import type { AttributeValue } from './dynamo-json';
-import { displayValue, stringifyLossless, toPlain, type LosslessValue } from './dynamo-json';
 import type { RequestRecord, RequestStatus } from './request-record';
 
 export const REQUEST_STATUSES: readonly RequestStatus[] = ['ok', 'conditional-check-failed', 'transaction-canceled', 'throttled', 'validation', 'not-found', 'in-use', 'error'];
@@ -389,64 +387,4 @@ export function clientText(r: RequestRecord): string {
 export function countsText(r: RequestRecord): string {
   if (r.count === undefined) return '';
   return r.scannedCount !== undefined && r.scannedCount !== r.count ? `${r.count} of ${r.scannedCount}` : String(r.count);
-}
-
-// ---- the detail pane ----
-
-const AV_TYPES = new Set(['S', 'N', 'B', 'BOOL', 'NULL', 'L', 'M', 'SS', 'NS', 'BS']);
-
-function isAttributeValue(v: unknown): v is AttributeValue {
-  if (!isObject(v)) return false;
-  const keys = Object.keys(v);
-  if (keys.length !== 1 || !AV_TYPES.has(keys[0]!)) return false;
-  const inner = v[keys[0]!];
-  switch (keys[0]) {
-    case 'S':
-    case 'N':
-    case 'B':
-      return typeof inner === 'string';
-    case 'BOOL':
-    case 'NULL':
-      return typeof inner === 'boolean';
-    case 'L':
-      return Array.isArray(inner) && inner.every(isAttributeValue);
-    case 'M':
-      return isObject(inner) && Object.values(inner).every(isAttributeValue);
-    default:
-      return Array.isArray(inner) && inner.every((x) => typeof x === 'string');
-  }
-}
-
-/**
- * The wire JSON with every attribute value written as plain JSON (`{"S": "a"}` -> `"a"`,
- * numbers exact), the rest as it was: the "plain JSON" view of a request or response.
- */
-export function plainJsonText(value: unknown): string {
-  const walk = (v: unknown): LosslessValue => {
-    if (isAttributeValue(v)) return toPlain(v);
-    if (Array.isArray(v)) return v.map(walk);
-    if (isObject(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
-    if (typeof v === 'number') return String(v) as LosslessValue;
-    return (v ?? null) as LosslessValue;
-  };
-  // numbers outside attribute values (Limit, Segment) are written as numbers again
-  return stringifyLossless(walk(value)).replace(/^(\s*"(?:Limit|Segment|TotalSegments|Count|ScannedCount|CapacityUnits|ReadCapacityUnits|WriteCapacityUnits)": )"(\d+(?:\.\d+)?)"/gm, '$1$2');
-}
-
-/** Each expression of the request with its #names and :values written out, for reading. */
-export function substitutedExpressions(request: unknown): { field: string; text: string }[] {
-  if (!isObject(request)) return [];
-  const values = isObject(request.ExpressionAttributeValues) ? request.ExpressionAttributeValues : {};
-  const out: { field: string; text: string }[] = [];
-  for (const field of ['KeyConditionExpression', 'FilterExpression', 'ConditionExpression', 'UpdateExpression', 'ProjectionExpression']) {
-    const e = request[field];
-    if (typeof e !== 'string') continue;
-    const text = nameSubstituted(e, request.ExpressionAttributeNames).replace(/:[A-Za-z0-9_]+/g, (p) => {
-      const v = values[p];
-      if (!isAttributeValue(v)) return p;
-      return 'S' in v ? JSON.stringify(v.S) : displayValue(v);
-    });
-    out.push({ field, text });
-  }
-  return out;
 }

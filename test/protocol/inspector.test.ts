@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import type { RequestRecord } from '../../src/protocol/request-record';
-import { plainJsonText, substitutedExpressions, groupRequests, matchesFilter, mergeNewestFirst, NO_FILTER, requestShape, rowMarks, shownRecords, densestBurst } from '../../src/protocol/inspector';
+import { groupRequests, matchesFilter, mergeNewestFirst, NO_FILTER, requestShape, rowMarks, shownRecords, densestBurst } from '../../src/protocol/inspector';
 
 let nextId = 1;
 function rec(over: Partial<RequestRecord> & { request?: unknown }): RequestRecord {
@@ -119,22 +119,3 @@ test('a Scan that reads far more than it returns gets a hint naming the Query th
   assert.deepEqual(groupRequests([efficient])[0]!.hints, []);
 });
 
-test('the plain JSON view writes attribute values as plain values and keeps exact numbers', () => {
-  const text = plainJsonText({ TableName: 'T', Key: { pk: { S: 'a' }, n: { N: '12345678901234567890' } }, Limit: 5 });
-  const parsed = JSON.parse(text.replace('12345678901234567890', '"big"'));
-  assert.deepEqual(parsed, { TableName: 'T', Key: { pk: 'a', n: 'big' }, Limit: 5 });
-  assert.match(text, /"n": 12345678901234567890/);
-});
-
-test('expressions are shown with names and values written out', () => {
-  const ex = substitutedExpressions({
-    KeyConditionExpression: '#p = :p AND #s > :s',
-    FilterExpression: 'attribute_exists(#p)',
-    ExpressionAttributeNames: { '#p': 'customer', '#s': 'total' },
-    ExpressionAttributeValues: { ':p': { S: 'alice' }, ':s': { N: '10' } },
-  });
-  assert.deepEqual(ex, [
-    { field: 'KeyConditionExpression', text: 'customer = "alice" AND total > 10' },
-    { field: 'FilterExpression', text: 'attribute_exists(customer)' },
-  ]);
-});

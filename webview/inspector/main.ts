@@ -16,6 +16,8 @@ import { Host, errorText } from '../shared/host';
 import * as actions from './actions';
 import { heldBack, moveSelection, restoredState, statusLine, visibleRange, ROW_HEIGHT } from './state';
 import { appStyles } from './styles';
+import { stringifyLossless, type LosslessValue } from '../../src/protocol/dynamo-json';
+import { plainView, substituted } from '../../src/protocol/request-code';
 import type { RequestRecord, RequestStatus } from '../../src/protocol/request-record';
 import {
   CODE_KINDS,
@@ -30,10 +32,8 @@ import {
   filterIsActive,
   groupRequests,
   mergeNewestFirst,
-  plainJsonText,
   rowMarks,
   shownRecords,
-  substitutedExpressions,
   type CodeKind,
   type InspectorFilter,
   type InspectorHostNotifications,
@@ -316,8 +316,8 @@ export class InspectorApp extends LitElement {
   private renderDetail(s: InspectorSession) {
     const r = this.records.find((x) => x.id === this.view.selected);
     if (!r) return nothing;
-    const json = (v: unknown) => (v === undefined ? '(not recorded)' : this.view.jsonFormat === 'plain' ? plainJsonText(v) : JSON.stringify(v, null, 2));
-    const expressions = substitutedExpressions(r.request);
+    const json = (v: unknown) => (v === undefined ? '(not recorded)' : this.view.jsonFormat === 'plain' ? stringifyLossless(plainView(v) as LosslessValue) : JSON.stringify(v, null, 2));
+    const expressions = substituted(r);
     const cap = capacityDetail(r);
     return html`<section class="detail" id="detail" aria-label="Request detail">
       <h2>
@@ -330,7 +330,7 @@ export class InspectorApp extends LitElement {
         <dt>Capacity</dt><dd>${cap.length ? cap.join(' · ') : 'none reported'} · ${dollarsText(r.costUsd)}</dd>
         ${r.count !== undefined ? html`<dt>Items</dt><dd>${r.count} returned${r.scannedCount !== undefined ? ` of ${r.scannedCount} read` : ''}</dd>` : nothing}
         <dt>Client</dt><dd>${clientText(r)}${r.client.userAgent ? html` <span class="muted">(${r.client.userAgent})</span>` : nothing}</dd>
-        ${expressions.map((e) => html`<dt>${e.field}</dt><dd><code>${e.text}</code></dd>`)}
+        ${expressions.map((e) => html`<dt>${e.where}</dt><dd><code>${e.text}</code></dd>`)}
       </dl>
       <div class="actions">
         ${CODE_KINDS.map(
