@@ -257,7 +257,9 @@ async function main(): Promise<number> {
       const code = frame.locator('#code');
       await code.waitFor({ timeout: 10_000 });
       const text = (await code.textContent())!;
-      const output = execFileSync(process.execPath, ['--input-type=module'], { input: text, cwd: process.cwd(), encoding: 'utf8', timeout: 60_000 });
+      // credentials come from the environment, as in a developer's shell: the code names none
+      const env = { ...process.env, AWS_ACCESS_KEY_ID: 'inspector', AWS_SECRET_ACCESS_KEY: 'inspector' };
+      const output = execFileSync(process.execPath, ['--input-type=module'], { input: text, cwd: process.cwd(), env, encoding: 'utf8', timeout: 60_000 });
       if (!/Count/.test(output)) throw new Error(`the code printed ${output.slice(0, 300)}`);
       const both = await waitForRows(page, frame, (r) => r.length === 2, 'the Scan run from the copied code');
       assertLaidOut(both);
