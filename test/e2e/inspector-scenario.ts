@@ -268,13 +268,13 @@ async function main(): Promise<number> {
       fs.copyFileSync(path.join(out!, 'inspector-04-detail-code.png'), path.join(out!, 'inspector.png'));
     });
 
-    await step('after a window reload the inspector comes back with its filter and its records', async () => {
+    await step('after a window reload the inspector comes back with its filter, and shows the new engine’s requests', async () => {
       await wb.reloadWindow(page);
       client!.destroy();
       await page.locator('.statusbar-item', { hasText: /127\.0\.0\.1:\d+/ }).waitFor({ timeout: 30_000 });
       client = await connect(page);
       const frame = await inspector(page);
-      // the engine and its recorder live on across a window reload only if the extension host does; the filter always does
+      // a reload restarts the extension host, its engine and recorder: the records start anew, the view's filter comes back
       await frame.locator('#filter-operation').evaluate((el) => (el as HTMLSelectElement).value).then((v) => {
         if (v !== 'Scan') throw new Error(`the operation filter came back as ${JSON.stringify(v)}`);
       });

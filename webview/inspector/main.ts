@@ -221,8 +221,9 @@ export class InspectorApp extends LitElement {
     const f = this.view.filter;
     const paused = this.view.pausedAfter !== undefined;
     const held = heldBack(this.records, this.view.pausedAfter);
-    const operations = [...new Set(this.records.map((r) => r.operation))].sort();
-    const tables = [...new Set(this.records.flatMap((r) => r.tables ?? (r.table ? [r.table] : [])))].sort();
+    // a chosen value stays an option even when no record has it now (after a reload, or a Clear)
+    const operations = [...new Set([...this.records.map((r) => r.operation), ...f.operations])].sort();
+    const tables = [...new Set([...this.records.flatMap((r) => r.tables ?? (r.table ? [r.table] : [])), ...f.tables])].sort();
     const select = (id: string, label: string, value: string, options: string[], text: (o: string) => string, on: (v: string) => void) => html`
       <vscode-single-select id=${id} aria-label=${label} .value=${value} @change=${(e: Event) => on((e.target as HTMLSelectElement).value)}>
         <vscode-option value="" ?selected=${value === ''}>${label}: all</vscode-option>
