@@ -31,8 +31,11 @@ import { errorBody, OVERLOADED } from './wire-errors';
 /** Where one answer goes: a node:http response, or a slot of a fast-lane connection. */
 export interface Reply {
   readonly sent: boolean;
-  /** `cors` is the origin to grant (Access-Control-Allow-Origin), if any. */
-  send(status: number, contentType: string, json: JsonBody, cors: string | undefined): void;
+  /**
+   * `cors` is the origin to grant (Access-Control-Allow-Origin), if any. Returns the body's length
+   * in bytes when it was written (the request recorder reads it rather than measuring the text again).
+   */
+  send(status: number, contentType: string, json: JsonBody, cors: string | undefined): number | void;
 }
 
 export interface FastLaneOptions {
@@ -136,6 +139,9 @@ function bodyBuffer(body: JsonBody, room: number): { out: Buffer; bodyLength: nu
   return { out, bodyLength: pos - room };
 }
 
+/** The body length of the last `responseBytes` answer (read right after it, so no object is made to return two numbers). */
+let lastBodyLength = 0;
+
 /** Head and body in one buffer, the CRC32 computed over the body bytes where they lie. */
 export function responseBytes(status: number, contentType: string, json: JsonBody, cors: string | undefined, close: boolean): Buffer {
   const start =
@@ -147,6 +153,7 @@ export function responseBytes(status: number, contentType: string, json: JsonBod
   // megabyte of GetRecords or Scan) is never moved.
   const room = start.length + end.length + 2 * 10 + 4; // two lengths of up to 10 digits, then CRLF CRLF
   const { out, bodyLength } = bodyBuffer(json, room);
+  lastBodyLength = bodyLength;
   const body = out.subarray(room, room + bodyLength);
   const head = start + bodyLength + end + crc32(body) + '\r\n\r\n';
   const headStart = room - head.length;
@@ -404,6 +411,7 @@ class Connection {
         if (sent) return;
         sent = true;
         this.answer(slot, responseBytes(status, contentType, json, cors, this.ending || this.lane.isClosing()));
+        return lastBodyLength;
       },
     };
   }

@@ -30,9 +30,12 @@ export function send(res: ServerResponse, status: number, contentType: string, b
   res.end(body);
 }
 
-export function sendJson(res: ServerResponse, status: number, contentType: string, json: JsonBody, cors: string | undefined, close: boolean): void {
+/** Returns the body's length in bytes. */
+export function sendJson(res: ServerResponse, status: number, contentType: string, json: JsonBody, cors: string | undefined, close: boolean): number {
   const text = bodyText(json);
-  send(res, status, contentType, text.length === 0 ? EMPTY : Buffer.from(text, 'utf8'), cors, close);
+  const body = text.length === 0 ? EMPTY : Buffer.from(text, 'utf8');
+  send(res, status, contentType, body, cors, close);
+  return body.length;
 }
 
 export function sendError(res: ServerResponse, err: WireError, contentType: string, cors: string | undefined, close: boolean): void {

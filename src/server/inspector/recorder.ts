@@ -112,15 +112,21 @@ function textOf(json: JsonBody): string {
   return out;
 }
 
-/** One request from its body's arrival to its answer, then kept in the ring until built or dropped. */
-export class PendingRequest implements CapacitySink {
+/**
+ * One request from its body's arrival to its answer, then kept in the ring until built or dropped.
+ * It is also the Reply the request is answered through (no wrapper object per request).
+ */
+export class PendingRequest implements CapacitySink, Reply {
   id = 0;
   readonly time = Date.now();
   private readonly started = performance.now();
   durationMs = 0;
   operation = '';
   private service = '';
+  /** The parsed request (in-process calls), or its bytes (HTTP: parsed only if the record is built). */
   private input: unknown = undefined;
+  private body: Buffer | undefined = undefined;
+  private inner: Reply | undefined = undefined;
   private requestText: string | undefined = undefined;
   private requestTruncated = false;
   private summary: RequestSummary | undefined = undefined;
@@ -155,7 +161,9 @@ export class PendingRequest implements CapacitySink {
   /** The parsed request: kept by reference when its body is within the cap, else summarised now and cut. */
   parsed(input: unknown, body: Buffer | undefined): void {
     if (this.requestBytes <= this.cap) {
-      this.input = input;
+      if (body === undefined) this.input = input;
+      // A slice of a much larger read buffer would keep all of it alive: such a body is copied.
+      else this.body = body.buffer.byteLength > 4 * body.length + 4096 ? Buffer.from(body) : body;
       return;
     }
     this.summary = summarizeRequest(this.operation, input);
@@ -194,12 +202,12 @@ export class PendingRequest implements CapacitySink {
   }
 
   /** The answer, as it is handed to the connection. Records the request once. */
-  finish(httpStatus: number, json: JsonBody): void {
+  finish(httpStatus: number, json: JsonBody, bytes?: number | void): void {
     if (this.finished) return;
     this.finished = true;
     this.durationMs = performance.now() - this.started;
     this.httpStatus = httpStatus;
-    this.responseBytes = byteLengthOf(json);
+    this.responseBytes = typeof bytes === 'number' ? bytes : byteLengthOf(json);
     const ok = httpStatus < 300;
     if (ok && (this.operation === 'Query' || this.operation === 'Scan') && typeof json === 'string') {
       this.count = tailNumber(json, 'Count');
@@ -216,22 +224,37 @@ export class PendingRequest implements CapacitySink {
     this.recorder.add(this);
   }
 
-  /** `reply`, recording this request when it is answered through it. */
-  wrap(reply: Reply): Reply {
-    return {
-      get sent() {
-        return reply.sent;
-      },
-      send: (status, contentType, json, cors) => {
-        if (!reply.sent) this.finish(status, json);
-        reply.send(status, contentType, json, cors);
-      },
-    };
+  /** This request as the Reply to answer it through: the answer goes to `reply` and is recorded. */
+  through(reply: Reply): Reply {
+    this.inner = reply;
+    return this;
+  }
+
+  /** Once answered, the connection's reply is let go (a record must not keep a connection alive). */
+  get sent(): boolean {
+    return this.inner === undefined || this.inner.sent;
+  }
+
+  send(status: number, contentType: string, json: JsonBody, cors: string | undefined): number | void {
+    const inner = this.inner;
+    if (inner === undefined) return;
+    if (inner.sent) return inner.send(status, contentType, json, cors);
+    const bytes = inner.send(status, contentType, json, cors);
+    this.inner = undefined;
+    this.finish(status, json, bytes);
+    return bytes;
   }
 
   /** The record, built once. */
   record(): RequestRecord {
     if (this.built !== undefined) return this.built;
+    if (this.input === undefined && this.body !== undefined) {
+      try {
+        this.input = JSON.parse(this.body.toString('utf8'));
+      } catch {
+        this.input = undefined;
+      }
+    }
     const summary = this.summary ?? summarizeRequest(this.operation, this.input);
     let response: unknown;
     let errorType: string | undefined;
@@ -288,6 +311,8 @@ export class PendingRequest implements CapacitySink {
     }
     // The references are not needed once the record exists.
     this.input = undefined;
+    this.body = undefined;
+    this.inner = undefined;
     this.requestText = undefined;
     this.responseText = undefined;
     this.built = r;
