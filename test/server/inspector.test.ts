@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import {
-  BatchWriteItemCommand, CreateTableCommand, DynamoDBClient, GetItemCommand, PutItemCommand, QueryCommand, ScanCommand,
+  BatchWriteItemCommand, CreateTableCommand, DynamoDBClient, ExecuteStatementCommand, GetItemCommand, PutItemCommand, QueryCommand, ScanCommand,
   TransactWriteItemsCommand, UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { Database } from '../../src/engine/database';
@@ -139,6 +139,20 @@ describe('the recorder on the endpoint, through the AWS SDK', () => {
     assert.match(r.summary, /Put items, ConditionCheck indexed/);
   });
 
+  test('a transaction that commits is recorded with the doubled units DynamoDB charges transactional writes', async () => {
+    await s.client.send(
+      new TransactWriteItemsCommand({
+        TransactItems: [
+          { Put: { TableName: 'items', Item: { pk: { S: 'tx' }, sk: { N: '1' } } } },
+          { Put: { TableName: 'indexed', Item: { pk: { S: 'tx' }, sk: { S: '1' } } } },
+        ],
+      }),
+    );
+    const r = last(s.recorder);
+    assert.equal(r.status, 'ok');
+    assert.equal(r.capacity!.write, 4);
+  });
+
   test('a throttled write on a provisioned table is recorded as throttled, and charges nothing', async () => {
     // 1 WCU keeps 300 units of burst: a 350 KB item takes them all (and more), the next write is refused.
     await s.client.send(new PutItemCommand({ TableName: 'slow', Item: { pk: { S: 'big' }, sk: { N: '1' }, x: { S: 'y'.repeat(350 * 1024) } } }));
@@ -218,6 +232,15 @@ describe('the recorder on the endpoint, through the AWS SDK', () => {
     assert.deepEqual(r.tables, ['items', 'indexed']);
     assert.equal(r.summary, 'items: 1 put, 1 delete, indexed: 1 put');
     assert.equal(r.capacity!.write, 3);
+  });
+
+  test('a PartiQL statement is recorded with the table it names, its parameters and the units it read', async () => {
+    await s.client.send(new ExecuteStatementCommand({ Statement: 'SELECT * FROM "items" WHERE pk = ?', Parameters: [{ S: 'a' }] }));
+    const r = last(s.recorder);
+    assert.equal(r.operation, 'ExecuteStatement');
+    assert.equal(r.table, 'items');
+    assert.equal(r.summary, 'SELECT * FROM "items" WHERE pk = ? ["a"]');
+    assert.ok(r.capacity!.read > 0);
   });
 
   test('an UpdateItem summary shows its key and the update with values substituted', async () => {
