@@ -121,8 +121,6 @@ export class PendingRequest implements CapacitySink, Reply {
   readonly time = Date.now();
   private readonly started = performance.now();
   durationMs = 0;
-  operation = '';
-  private service = '';
   /** The parsed request (in-process calls), or its bytes (HTTP: parsed only if the record is built). */
   private input: unknown = undefined;
   private body: Buffer | undefined = undefined;
@@ -145,17 +143,26 @@ export class PendingRequest implements CapacitySink, Reply {
 
   constructor(
     private readonly recorder: RequestRecorder,
-    target: string | undefined,
+    /** X-Amz-Target as sent: split into service and operation only when the record is built */
+    private readonly target: string | undefined,
     private readonly requestBytes: number,
     private readonly userAgent: string | undefined,
     private readonly explorer: boolean,
     private readonly bodies: boolean,
     private readonly cap: number,
-  ) {
-    const t = target ?? '';
+  ) {}
+
+  /** The operation the target names ('' without one). */
+  get operation(): string {
+    const t = this.target ?? '';
     const dot = t.indexOf('.');
-    this.service = dot < 0 ? t : t.slice(0, dot);
-    this.operation = dot < 0 ? '' : t.slice(dot + 1);
+    return dot < 0 ? '' : t.slice(dot + 1);
+  }
+
+  private get service(): string {
+    const t = this.target ?? '';
+    const dot = t.indexOf('.');
+    return dot < 0 ? t : t.slice(0, dot);
   }
 
   /** The parsed request: kept by reference when its body is within the cap, else summarised now and cut. */
@@ -209,7 +216,8 @@ export class PendingRequest implements CapacitySink, Reply {
     this.httpStatus = httpStatus;
     this.responseBytes = typeof bytes === 'number' ? bytes : byteLengthOf(json);
     const ok = httpStatus < 300;
-    if (ok && (this.operation === 'Query' || this.operation === 'Scan') && typeof json === 'string') {
+    const t = this.target;
+    if (ok && typeof json === 'string' && t !== undefined && (t.endsWith('.Query') || t.endsWith('.Scan'))) {
       this.count = tailNumber(json, 'Count');
       this.scannedCount = tailNumber(json, 'ScannedCount');
     }
@@ -255,7 +263,8 @@ export class PendingRequest implements CapacitySink, Reply {
         this.input = undefined;
       }
     }
-    const summary = this.summary ?? summarizeRequest(this.operation, this.input);
+    const operation = this.operation;
+    const summary = this.summary ?? summarizeRequest(operation, this.input);
     let response: unknown;
     let errorType: string | undefined;
     let errorMessage: string | undefined;
@@ -278,7 +287,7 @@ export class PendingRequest implements CapacitySink, Reply {
       time: this.time,
       durationMs: Math.round(this.durationMs * 1000) / 1000,
       target: this.service,
-      operation: this.operation,
+      operation,
       summary: summary.summary,
       status: statusOf(this.httpStatus, errorType),
       httpStatus: this.httpStatus,
