@@ -15,6 +15,7 @@ import { RequestRecorder, startServer, type RunningServer } from '../../src/serv
 import { sigV4Authorizer } from '../../src/server/auth/index';
 import { parseUserAgent } from '../../src/server/inspector/client';
 import { tailNumber } from '../../src/server/inspector/recorder';
+import { ByteArena } from '../../src/server/inspector/arena';
 import { formatRequestLine } from '../../src/server/inspector/log-line';
 import type { RequestRecord } from '../../src/protocol/request-record';
 import { substitute, summarizeRequest } from '../../src/protocol/request-summary';
@@ -500,6 +501,55 @@ describe('the ring, on random sequences', () => {
         }
       }),
     );
+  });
+});
+
+describe('the byte rings bodies are kept in', () => {
+  test('an entry reads back intact until later writes reach it, and never after', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 16, max: 256 }), fc.array(fc.uint8Array({ minLength: 0, maxLength: 64 }), { maxLength: 60 }), (size, writes) => {
+        const arena = new ByteArena(size);
+        const kept: Array<{ at: number; bytes: Buffer; end: number }> = [];
+        let pos = 0;
+        for (const w of writes) {
+          const bytes = Buffer.from(w);
+          const at = arena.put(bytes);
+          if (bytes.length > size) {
+            assert.equal(at, -1);
+            continue;
+          }
+          assert.ok(at >= pos, 'positions only grow');
+          pos = at + bytes.length;
+          kept.push({ at, bytes, end: pos });
+          for (const k of kept) {
+            const got = arena.get(k.at, k.bytes.length);
+            // Intact exactly while nothing written since has come round to it.
+            if (pos - size <= k.at) assert.deepEqual(got, k.bytes);
+            else assert.equal(got, undefined);
+          }
+        }
+      }),
+    );
+  });
+
+  test('when the rings fill, the oldest records lose their bodies but keep the rest, in order', async () => {
+    const recorder = new RequestRecorder({ requestArenaBytes: 600, responseArenaBytes: 600 });
+    const s = await serve(recorder);
+    try {
+      await s.client.send(new CreateTableCommand({ TableName: 'lap', ...KEYED_TABLE }));
+      for (let i = 0; i < 12; i++) await s.client.send(new PutItemCommand({ TableName: 'lap', Item: { pk: { S: `k${i}` }, sk: { N: '1' }, pad: { S: 'p'.repeat(40) } } }));
+      const records = recorder.recent();
+      assert.equal(records.length, 13);
+      assert.deepEqual(records[0]!.request, { TableName: 'lap', Item: { pk: { S: 'k11' }, sk: { N: '1' }, pad: { S: 'p'.repeat(40) } } });
+      assert.equal(records[0]!.summary, 'pk = "k11", sk = 1, … 3 attributes');
+      const oldest = records.at(-2)!;
+      assert.equal(oldest.request, undefined);
+      assert.equal(oldest.operation, 'PutItem');
+      assert.equal(oldest.status, 'ok');
+      assert.deepEqual(oldest.capacity, { read: 0, write: 1 });
+    } finally {
+      await s.close();
+    }
   });
 });
 
