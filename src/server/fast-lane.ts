@@ -25,7 +25,7 @@ import type { BodyBudget } from './budget';
 import { Media, RequestHeaders, RESPONSE_CONTENT_TYPE } from './headers';
 import { KEEP_ALIVE_TIMEOUT_MS } from './limits';
 import { nextRequestId } from './request-id';
-import { corsGrant } from './respond';
+import { corsGrant, lastWritten } from './respond';
 import { errorBody, OVERLOADED } from './wire-errors';
 
 /** Where one answer goes: a node:http response, or a slot of a fast-lane connection. */
@@ -139,9 +139,6 @@ function bodyBuffer(body: JsonBody, room: number): { out: Buffer; bodyLength: nu
   return { out, bodyLength: pos - room };
 }
 
-/** The body length of the last `responseBytes` answer (read right after it, so no object is made to return two numbers). */
-let lastBodyLength = 0;
-
 /** Head and body in one buffer, the CRC32 computed over the body bytes where they lie. */
 export function responseBytes(status: number, contentType: string, json: JsonBody, cors: string | undefined, close: boolean): Buffer {
   const start =
@@ -153,7 +150,9 @@ export function responseBytes(status: number, contentType: string, json: JsonBod
   // megabyte of GetRecords or Scan) is never moved.
   const room = start.length + end.length + 2 * 10 + 4; // two lengths of up to 10 digits, then CRLF CRLF
   const { out, bodyLength } = bodyBuffer(json, room);
-  lastBodyLength = bodyLength;
+  lastWritten.bytes = out;
+  lastWritten.start = room;
+  lastWritten.length = bodyLength;
   const body = out.subarray(room, room + bodyLength);
   const head = start + bodyLength + end + crc32(body) + '\r\n\r\n';
   const headStart = room - head.length;
@@ -411,7 +410,7 @@ class Connection {
         if (sent) return;
         sent = true;
         this.answer(slot, responseBytes(status, contentType, json, cors, this.ending || this.lane.isClosing()));
-        return lastBodyLength;
+        return lastWritten.length;
       },
     };
   }

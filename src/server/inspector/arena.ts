@@ -16,10 +16,14 @@ export class ByteArena {
 
   /** Copies `bytes` (or the first `max` of them) in; returns its start, or -1 when it cannot fit. */
   put(bytes: Buffer, max = bytes.length): number {
-    const length = Math.min(bytes.length, max);
+    return this.putRange(bytes, 0, Math.min(bytes.length, max));
+  }
+
+  /** Copies `length` bytes of `source` from `from` in; returns its start, or -1 when it cannot fit. */
+  putRange(source: Buffer, from: number, length: number): number {
     const at = this.reserve(length);
     if (at < 0) return -1;
-    bytes.copy(this.buf!, at % this.size, 0, length);
+    source.copy(this.buf!, at % this.size, from, from + length);
     this.pos = at + length;
     return at;
   }

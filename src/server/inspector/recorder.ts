@@ -25,6 +25,7 @@ import { summarizeRequest, type RequestSummary } from '../../protocol/request-su
 import type { Consumption, CapacitySink } from '../../engine/capacity';
 import type { JsonBody } from '../../engine/results';
 import type { Reply } from '../fast-lane';
+import { lastWritten } from '../respond';
 import { errorBody, fromEngineError, INTERNAL_SERVER_ERROR } from '../wire-errors';
 import { ByteArena } from './arena';
 import { EXPLORER_USER_AGENT, parseUserAgent, userAgentOf } from './client';
@@ -235,7 +236,7 @@ export class PendingRequest implements CapacitySink, Reply {
   }
 
   /** The answer, as it is handed to the connection. Records the request once. */
-  finish(httpStatus: number, json: JsonBody, bytes?: number | void): void {
+  finish(httpStatus: number, json: JsonBody, bytes?: number | void, written?: Buffer, writtenAt = 0): void {
     if (this.finished) return;
     this.finished = true;
     this.durationMs = performance.now() - this.started;
@@ -256,7 +257,10 @@ export class PendingRequest implements CapacitySink, Reply {
       }
     } else if (this.bodies && this.responseBytes > 0) {
       const arena = this.recorder.responseArena;
-      if (typeof json === 'string') {
+      if (written !== undefined) {
+        this.responseLength = Math.min(this.responseBytes, this.cap);
+        this.responseAt = arena.putRange(written, writtenAt, this.responseLength);
+      } else if (typeof json === 'string') {
         const put = arena.putText(json, this.cap, this.responseBytes);
         if (put !== -1) [this.responseAt, this.responseLength] = put;
       } else {
@@ -284,9 +288,12 @@ export class PendingRequest implements CapacitySink, Reply {
     const inner = this.inner;
     if (inner === undefined) return;
     if (inner.sent) return inner.send(status, contentType, json, cors);
+    lastWritten.bytes = undefined;
     const bytes = inner.send(status, contentType, json, cors);
     this.inner = undefined;
-    this.finish(status, json, bytes);
+    // The answer's bytes as just written, when they were (not when an outbox holds it for later).
+    const written = lastWritten.bytes !== undefined && lastWritten.length === bytes ? lastWritten.bytes : undefined;
+    this.finish(status, json, bytes, written, lastWritten.start);
     return bytes;
   }
 
