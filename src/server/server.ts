@@ -220,7 +220,7 @@ function httpReply(res: ServerResponse, isClosing: () => boolean): Reply {
       return res.headersSent;
     },
     send(status, contentType, json, cors) {
-      sendJson(res, status, contentType, json, cors, isClosing());
+      return sendJson(res, status, contentType, json, cors, isClosing());
     },
   };
 }
@@ -504,7 +504,7 @@ function createHandlers(options: ServerOptions, isClosing: () => boolean): Handl
 
   function request(h: RequestHeaders, url: string, body: Buffer, reply: Reply, sentBody: Buffer = body): void {
     const rec = recorder !== undefined && recorder.enabled ? recorder.begin(h.target, h.raw, body.length) : undefined;
-    if (rec !== undefined) reply = rec.wrap(reply);
+    if (rec !== undefined) reply = rec.through(reply);
     try {
       dispatch(h, url, body, reply, sentBody, rec);
     } catch (err) {
@@ -517,7 +517,7 @@ function createHandlers(options: ServerOptions, isClosing: () => boolean): Handl
     const refused = access.check(h, port);
     if (refused !== undefined) {
       const rec = recorder !== undefined && recorder.enabled ? recorder.begin(h.target, h.raw, body.length) : undefined;
-      answerError(rec !== undefined ? rec.wrap(reply) : reply, refused, RESPONSE_CONTENT_TYPE[h.media]!, undefined);
+      answerError(rec !== undefined ? rec.through(reply) : reply, refused, RESPONSE_CONTENT_TYPE[h.media]!, undefined);
       return;
     }
     request(h, url, body, reply);

@@ -2,10 +2,12 @@
 // from its HTTP endpoint (both the fast lane and node:http) and from the explorer in process, with
 // a subscription for the inspector panel.
 //
-// Cost: the endpoint's hot path only captures references and numbers (the parsed input when its
-// body is within the size cap, the answer's text when bodies are kept, the units the engine
-// charged, Count/ScannedCount off the answer's tail); the RequestRecord (summary, client, parsed
-// JSON) is built the first time a subscriber or recent() asks for it, and then kept.
+// Cost: the endpoint's hot path copies the request's bytes (and, when bodies are kept, the answer's)
+// into byte rings outside the heap (arena.ts) and keeps numbers: the units the engine charged,
+// Count/ScannedCount off the answer's tail, sizes, times. The RequestRecord (summary, client,
+// parsed JSON) is built from those the first time a subscriber or recent() asks for it, then kept.
+// The rings hold REQUEST_ARENA_BYTES / RESPONSE_ARENA_BYTES: past that the oldest records lose
+// their bodies (and, for requests, what the summary is made from) before they leave the ring.
 //
 // Invariants:
 // - nothing is captured while `enabled` is false; `begin` returns undefined then;
@@ -23,8 +25,15 @@ import { summarizeRequest, type RequestSummary } from '../../protocol/request-su
 import type { Consumption, CapacitySink } from '../../engine/capacity';
 import type { JsonBody } from '../../engine/results';
 import type { Reply } from '../fast-lane';
+import { lastWritten } from '../respond';
 import { errorBody, fromEngineError, INTERNAL_SERVER_ERROR } from '../wire-errors';
+import { ByteArena } from './arena';
 import { EXPLORER_USER_AGENT, parseUserAgent, userAgentOf } from './client';
+
+/** Bytes of recent request bodies kept (each at most the body cap): 16 MiB, about 50,000 requests of 300 bytes. */
+export const REQUEST_ARENA_BYTES = 16 * 1024 * 1024;
+/** Bytes of recent answers kept when bodies are recorded. */
+export const RESPONSE_ARENA_BYTES = 32 * 1024 * 1024;
 
 export interface RecorderOptions {
   /** default true */
@@ -33,8 +42,11 @@ export interface RecorderOptions {
   capacity?: number;
   /** keep request and answer JSON (default true) */
   bodies?: boolean;
-  /** longest body kept whole, in characters (default RECORDER_DEFAULTS.bodyBytes) */
+  /** longest body kept whole, in bytes (default RECORDER_DEFAULTS.bodyBytes) */
   bodyBytes?: number;
+  /** sizes of the byte rings bodies are kept in (defaults REQUEST_ARENA_BYTES, RESPONSE_ARENA_BYTES) */
+  requestArenaBytes?: number;
+  responseArenaBytes?: number;
 }
 
 /** Where the engine reports the units it charges (src/engine/capacity CapacityManager.sink). */
@@ -112,15 +124,25 @@ function textOf(json: JsonBody): string {
   return out;
 }
 
-/** One request from its body's arrival to its answer, then kept in the ring until built or dropped. */
-export class PendingRequest implements CapacitySink {
+/**
+ * One request from its body's arrival to its answer, then kept in the ring until built or dropped.
+ * It is also the Reply the request is answered through (no wrapper object per request).
+ */
+export class PendingRequest implements CapacitySink, Reply {
   id = 0;
   readonly time = Date.now();
   private readonly started = performance.now();
   durationMs = 0;
-  operation = '';
-  private service = '';
+  /** The parsed request (in-process calls), or its bytes (HTTP: parsed only if the record is built). */
   private input: unknown = undefined;
+  /** Request bytes in the recorder's request arena (-1: none), and the answer's in its response arena. */
+  private requestAt = -1;
+  private requestLength = 0;
+  /** The stored request bytes are text to show as is (a body that was not JSON, or one cut at the cap). */
+  private requestIsText = false;
+  private responseAt = -1;
+  private responseLength = 0;
+  private inner: Reply | undefined = undefined;
   private requestText: string | undefined = undefined;
   private requestTruncated = false;
   private summary: RequestSummary | undefined = undefined;
@@ -139,28 +161,42 @@ export class PendingRequest implements CapacitySink {
 
   constructor(
     private readonly recorder: RequestRecorder,
-    target: string | undefined,
+    /** X-Amz-Target as sent: split into service and operation only when the record is built */
+    private readonly target: string | undefined,
     private readonly requestBytes: number,
     private readonly userAgent: string | undefined,
     private readonly explorer: boolean,
     private readonly bodies: boolean,
     private readonly cap: number,
-  ) {
-    const t = target ?? '';
+  ) {}
+
+  /** The operation the target names ('' without one). */
+  get operation(): string {
+    const t = this.target ?? '';
     const dot = t.indexOf('.');
-    this.service = dot < 0 ? t : t.slice(0, dot);
-    this.operation = dot < 0 ? '' : t.slice(dot + 1);
+    return dot < 0 ? '' : t.slice(dot + 1);
+  }
+
+  private get service(): string {
+    const t = this.target ?? '';
+    const dot = t.indexOf('.');
+    return dot < 0 ? t : t.slice(0, dot);
   }
 
   /** The parsed request: kept by reference when its body is within the cap, else summarised now and cut. */
   parsed(input: unknown, body: Buffer | undefined): void {
     if (this.requestBytes <= this.cap) {
-      this.input = input;
+      if (body === undefined) this.input = input;
+      else {
+        this.requestAt = this.recorder.requestArena.put(body);
+        this.requestLength = body.length;
+      }
       return;
     }
     this.summary = summarizeRequest(this.operation, input);
     if (this.bodies) {
-      this.requestText = body !== undefined ? body.toString('utf8', 0, this.cap) : prefixCopy(JSON.stringify(input), this.cap);
+      if (body !== undefined) this.storeText(body);
+      else this.requestText = prefixCopy(JSON.stringify(input), this.cap);
       this.requestTruncated = true;
     }
   }
@@ -168,8 +204,14 @@ export class PendingRequest implements CapacitySink {
   /** A body that is not a JSON object: kept as text (cut to the cap) so the inspector shows what was sent. */
   unparsed(body: Buffer): void {
     if (!this.bodies) return;
-    this.requestText = body.toString('utf8', 0, Math.min(body.length, this.cap));
+    this.storeText(body);
     this.requestTruncated = body.length > this.cap;
+  }
+
+  private storeText(body: Buffer): void {
+    this.requestAt = this.recorder.requestArena.put(body, this.cap);
+    this.requestLength = Math.min(body.length, this.cap);
+    this.requestIsText = true;
   }
 
   charged(kind: 'read' | 'write', units: number | Consumption): void {
@@ -194,45 +236,82 @@ export class PendingRequest implements CapacitySink {
   }
 
   /** The answer, as it is handed to the connection. Records the request once. */
-  finish(httpStatus: number, json: JsonBody): void {
+  finish(httpStatus: number, json: JsonBody, bytes?: number | void, written?: Buffer, writtenAt = 0): void {
     if (this.finished) return;
     this.finished = true;
     this.durationMs = performance.now() - this.started;
     this.httpStatus = httpStatus;
-    this.responseBytes = byteLengthOf(json);
+    this.responseBytes = typeof bytes === 'number' ? bytes : byteLengthOf(json);
     const ok = httpStatus < 300;
-    if (ok && (this.operation === 'Query' || this.operation === 'Scan') && typeof json === 'string') {
+    const t = this.target;
+    if (ok && typeof json === 'string' && t !== undefined && (t.endsWith('.Query') || t.endsWith('.Scan'))) {
       this.count = tailNumber(json, 'Count');
       this.scannedCount = tailNumber(json, 'ScannedCount');
     }
     // An error's text is small and needed for its status; an answer's only when bodies are kept.
-    if (!ok || this.bodies) {
+    if (!ok) {
       if (this.responseBytes <= this.cap) this.responseText = textOf(json);
       else if (this.bodies) {
         this.responseText = prefixCopy(textOf(json), this.cap);
         this.responseTruncated = true;
       }
+    } else if (this.bodies && this.responseBytes > 0) {
+      const arena = this.recorder.responseArena;
+      if (written !== undefined) {
+        this.responseLength = Math.min(this.responseBytes, this.cap);
+        this.responseAt = arena.putRange(written, writtenAt, this.responseLength);
+      } else if (typeof json === 'string') {
+        const put = arena.putText(json, this.cap, this.responseBytes);
+        if (put !== -1) [this.responseAt, this.responseLength] = put;
+      } else {
+        const bytes = Buffer.from(textOf(json), 'utf8');
+        this.responseAt = arena.put(bytes, this.cap);
+        this.responseLength = Math.min(bytes.length, this.cap);
+      }
+      this.responseTruncated = this.responseBytes > this.cap;
     }
     this.recorder.add(this);
   }
 
-  /** `reply`, recording this request when it is answered through it. */
-  wrap(reply: Reply): Reply {
-    return {
-      get sent() {
-        return reply.sent;
-      },
-      send: (status, contentType, json, cors) => {
-        if (!reply.sent) this.finish(status, json);
-        reply.send(status, contentType, json, cors);
-      },
-    };
+  /** This request as the Reply to answer it through: the answer goes to `reply` and is recorded. */
+  through(reply: Reply): Reply {
+    this.inner = reply;
+    return this;
+  }
+
+  /** Once answered, the connection's reply is let go (a record must not keep a connection alive). */
+  get sent(): boolean {
+    return this.inner === undefined || this.inner.sent;
+  }
+
+  send(status: number, contentType: string, json: JsonBody, cors: string | undefined): number | void {
+    const inner = this.inner;
+    if (inner === undefined) return;
+    if (inner.sent) return inner.send(status, contentType, json, cors);
+    lastWritten.bytes = undefined;
+    const bytes = inner.send(status, contentType, json, cors);
+    this.inner = undefined;
+    // The answer's bytes as just written, when they were (not when an outbox holds it for later).
+    const written = lastWritten.bytes !== undefined && lastWritten.length === bytes ? lastWritten.bytes : undefined;
+    this.finish(status, json, bytes, written, lastWritten.start);
+    return bytes;
   }
 
   /** The record, built once. */
   record(): RequestRecord {
     if (this.built !== undefined) return this.built;
-    const summary = this.summary ?? summarizeRequest(this.operation, this.input);
+    const stored = this.recorder.requestArena.get(this.requestAt, this.requestLength)?.toString('utf8');
+    if (this.requestIsText) this.requestText = stored;
+    else if (this.input === undefined && stored !== undefined) {
+      try {
+        this.input = JSON.parse(stored);
+      } catch {
+        this.input = undefined;
+      }
+    }
+    if (this.responseAt >= 0) this.responseText = this.recorder.responseArena.get(this.responseAt, this.responseLength)?.toString('utf8');
+    const operation = this.operation;
+    const summary = this.summary ?? summarizeRequest(operation, this.input);
     let response: unknown;
     let errorType: string | undefined;
     let errorMessage: string | undefined;
@@ -255,7 +334,7 @@ export class PendingRequest implements CapacitySink {
       time: this.time,
       durationMs: Math.round(this.durationMs * 1000) / 1000,
       target: this.service,
-      operation: this.operation,
+      operation,
       summary: summary.summary,
       status: statusOf(this.httpStatus, errorType),
       httpStatus: this.httpStatus,
@@ -288,6 +367,7 @@ export class PendingRequest implements CapacitySink {
     }
     // The references are not needed once the record exists.
     this.input = undefined;
+    this.inner = undefined;
     this.requestText = undefined;
     this.responseText = undefined;
     this.built = r;
@@ -305,12 +385,17 @@ export class RequestRecorder implements RequestLog {
   enabled: boolean;
   bodies: boolean;
   bodyBytes: number;
+  /** Allocated on first use: a recorder that never records holds no bytes. */
+  readonly requestArena: ByteArena;
+  readonly responseArena: ByteArena;
 
   constructor(options: RecorderOptions = {}) {
     this.enabled = options.enabled ?? true;
     this.bodies = options.bodies ?? true;
     this.bodyBytes = Math.max(0, options.bodyBytes ?? RECORDER_DEFAULTS.bodyBytes);
     this.max = RequestRecorder.validCapacity(options.capacity);
+    this.requestArena = new ByteArena(options.requestArenaBytes ?? REQUEST_ARENA_BYTES);
+    this.responseArena = new ByteArena(options.responseArenaBytes ?? RESPONSE_ARENA_BYTES);
   }
 
   private static validCapacity(n: number | undefined): number {
@@ -341,7 +426,25 @@ export class RequestRecorder implements RequestLog {
    */
   begin(target: string | undefined, raw: readonly string[] | undefined, requestBytes: number, explorer = false): PendingRequest | undefined {
     if (!this.enabled) return undefined;
-    return new PendingRequest(this, target, requestBytes, raw === undefined ? undefined : userAgentOf(raw), explorer, this.bodies, this.bodyBytes);
+    const agent = raw === undefined ? undefined : userAgentOf(raw);
+    return new PendingRequest(this, target, requestBytes, agent === undefined ? undefined : this.intern(agent), explorer, this.bodies, this.bodyBytes);
+  }
+
+  /** User-Agents seen, each kept once: a client sends the same one every time. */
+  private readonly agents = new Map<string, string>();
+
+  /**
+   * One shared copy of a User-Agent. The header's own string is a slice of the whole request head
+   * (Authorization included): keeping it would keep the head alive in memory for as long as the record.
+   */
+  private intern(agent: string): string {
+    let kept = this.agents.get(agent);
+    if (kept === undefined) {
+      if (this.agents.size >= 256) this.agents.clear();
+      kept = Buffer.from(agent, 'latin1').toString('latin1');
+      this.agents.set(kept, kept);
+    }
+    return kept;
   }
 
   /** Called by a request when it is answered. */
