@@ -13,7 +13,7 @@ import * as streams from '@aws-sdk/client-dynamodb-streams';
 import fc from 'fast-check';
 import { awsCliCommand, boto3Code, sdkV3Code, type CodeTarget } from '../../src/protocol/request-code';
 import type { RequestRecord } from '../../src/protocol/request-record';
-import { startHarness, type Harness } from '../server/harness';
+import { KEYED_TABLE, startHarness, type Harness } from '../server/harness';
 import { post } from '../server/raw-http';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
@@ -88,15 +88,7 @@ after(async () => {
 async function createTable(name: string, stream = false): Promise<void> {
   await wire('CreateTable', {
     TableName: name,
-    AttributeDefinitions: [
-      { AttributeName: 'pk', AttributeType: 'S' },
-      { AttributeName: 'sk', AttributeType: 'N' },
-    ],
-    KeySchema: [
-      { AttributeName: 'pk', KeyType: 'HASH' },
-      { AttributeName: 'sk', KeyType: 'RANGE' },
-    ],
-    BillingMode: 'PAY_PER_REQUEST',
+    ...KEYED_TABLE,
     ...(stream && { StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' } }),
   });
 }
@@ -108,7 +100,7 @@ const EVERY_TYPE = {
   s: { S: 'unicode ✓ 𝄞 \\ $HOME `x` \n tab\t' },
   n: { N: '123456789012345678901234567890.12345678' },
   small: { N: '-0.000000000000000000000000000001' },
-  b: { B: Buffer.from('bytes ✓').toString('base64') },
+  b: { B: Buffer.from("bytes ✓ ' \\n \0").toString('base64') },
   bool: { BOOL: false },
   nul: { NULL: true },
   ss: { SS: ['x', "y'", 'z"'] },
