@@ -292,7 +292,10 @@ export function replayInput(record: RequestRecord): { operation: string; streams
   return { operation: operationOf(record), streams: isStreamsRecord(record), input: structuredClone(inputOf(record)) };
 }
 
-/** What the items panel needs to show a request's item or query. */
+/**
+ * What the items panel needs to show a request's item or query: the argument of the
+ * `dynamoWorkspace.openItems` command, less the connection (`{connectionId, ...target}`).
+ */
 export type ItemsPanelTarget =
   /** a single-item request: the panel opens its editor on the item (for PutItem, the item as put) */
   | { kind: 'item'; tableName: string; openEditor: { mode: 'edit'; item: Record<string, AttributeValue> } }
