@@ -12,7 +12,7 @@
 // - Where attribute values sit in a request or response is known by field name, except in maps
 //   keyed by user names (tables, attributes, indexes): those are walked by position, so a table or
 //   attribute called "Item" is never mistaken for the field of that name.
-import { toPlain, type AttributeValue, type LosslessValue } from './dynamo-json';
+import { stringifyLossless, toPlain, type AttributeValue, type LosslessValue } from './dynamo-json';
 import type { QuerySpec } from './items';
 import type { RequestRecord } from './request-record';
 import { legacyConditions, requestExpressions, type SubstitutedExpression } from './request-summary';
@@ -285,6 +285,11 @@ export function plainView(json: unknown): unknown {
       return v as unknown as LosslessValue; // not an attribute value after all: shown as it was sent
     }
   });
+}
+
+/** The plain view as text (numbers printed from their exact text), for the detail pane. */
+export function plainText(json: unknown): string {
+  return stringifyLossless(plainView(json) as LosslessValue);
 }
 
 /** What to send again: the operation (and whether it goes to Streams) and its exact input. */

@@ -9,6 +9,7 @@ import {
   boto3Code,
   itemsPanelTarget,
   kebabCase,
+  plainText,
   plainView,
   replayInput,
   sdkV3Code,
@@ -181,6 +182,10 @@ test('the plain view turns attribute values into plain JSON in requests and resp
   assert.equal(view.Count, 1);
   assert.deepEqual(view.Responses, { Item: [{ k: 'v' }] });
   assert.deepEqual(view.ConsumedCapacity, { GlobalSecondaryIndexes: { Item: { CapacityUnits: 1 } } });
+});
+
+test('the plain view as text prints a number beyond a double exactly', () => {
+  assert.equal(plainText({ Item: { n: { N: '12345678901234567890.123' } }, Count: 1 }), '{\n  "Item": {\n    "n": 12345678901234567890.123\n  },\n  "Count": 1\n}');
 });
 
 test('replay gives the operation and a copy of the input, so changing it leaves the record as it was', () => {
