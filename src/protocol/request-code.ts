@@ -12,7 +12,7 @@
 // - Where attribute values sit in a request or response is known by field name, except in maps
 //   keyed by user names (tables, attributes, indexes): those are walked by position, so a table or
 //   attribute called "Item" is never mistaken for the field of that name.
-import { toPlain, type AttributeValue, type LosslessValue } from './dynamo-json';
+import { stringifyLossless, toPlain, type AttributeValue, type LosslessValue } from './dynamo-json';
 import type { QuerySpec } from './items';
 import type { RequestRecord } from './request-record';
 import { legacyConditions, requestExpressions, type SubstitutedExpression } from './request-expressions';
@@ -287,12 +287,20 @@ export function plainView(json: unknown): unknown {
   });
 }
 
+/** The plain view as text (numbers printed from their exact text), for the detail pane. */
+export function plainText(json: unknown): string {
+  return stringifyLossless(plainView(json) as LosslessValue);
+}
+
 /** What to send again: the operation (and whether it goes to Streams) and its exact input. */
 export function replayInput(record: RequestRecord): { operation: string; streams: boolean; input: Record<string, unknown> } {
   return { operation: operationOf(record), streams: isStreamsRecord(record), input: structuredClone(inputOf(record)) };
 }
 
-/** What the items panel needs to show a request's item or query. */
+/**
+ * What the items panel needs to show a request's item or query: the argument of the
+ * `dynamoWorkspace.openItems` command, less the connection (`{connectionId, ...target}`).
+ */
 export type ItemsPanelTarget =
   /** a single-item request: the panel opens its editor on the item (for PutItem, the item as put) */
   | { kind: 'item'; tableName: string; openEditor: { mode: 'edit'; item: Record<string, AttributeValue> } }
