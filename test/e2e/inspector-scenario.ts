@@ -268,6 +268,36 @@ async function main(): Promise<number> {
       fs.copyFileSync(path.join(out!, 'inspector-04-detail-code.png'), path.join(out!, 'inspector.png'));
     });
 
+    await step("Replay sends the Scan again as the explorer's own request (shown once the toggle is on); Open in Items runs it as the items panel's query", async () => {
+      const frame = await inspector(page);
+      await frame.locator('#replay').click();
+      await frame.locator('#info', { hasText: 'Scan sent again: OK' }).waitFor({ timeout: 10_000 });
+      // hidden by default: the user's app is what the list shows
+      await frame.locator('#status-line', { hasText: /explorer's own hidden/ }).waitFor();
+      await frame.locator('#show-explorer').click();
+      const three = await waitForRows(page, frame, (r) => r.length === 3, 'the replayed Scan among the explorer’s own');
+      if (three[0]!.cells[CLIENT] !== 'explorer' || three[0]!.cells[ITEMS] !== '2 of 40') throw new Error(`the replay reads ${three[0]!.cells.join(' | ')}`);
+      await frame.locator('#show-explorer').click();
+      await waitForRows(page, frame, (r) => r.length === 2, 'the explorer’s own hidden again');
+      await frame.locator('#open-items').click();
+      const items = await viewWith(page, 'items-app', undefined, 20_000);
+      await items.locator('items-app').waitFor();
+      // the grid's cells sit in nested shadow roots: read the text of all of them
+      const deepText = () =>
+        items.locator('items-app').evaluate((app) => {
+          const walk = (n: Node): string => [...n.childNodes].map((c) => (c.nodeType === 3 ? c.textContent : walk(c))).join(' ') + ((n as Element).shadowRoot ? walk((n as Element).shadowRoot!) : '');
+          return walk(app);
+        });
+      const deadline = Date.now() + 15_000;
+      while (!/\bbob\b/.test(await deepText())) {
+        if (Date.now() > deadline) throw new Error(`the items panel does not show the query's items (no "bob"): ${(await deepText()).replace(/\s+/g, ' ').slice(0, 300)}`);
+        await page.waitForTimeout(300);
+      }
+      await shot('inspector-06-open-in-items');
+      await page.locator('.tab', { hasText: 'Requests —' }).first().click();
+      await inspector(page);
+    });
+
     await step('after a window reload the inspector comes back with its filter, and shows the new engine’s requests', async () => {
       await wb.reloadWindow(page);
       client!.destroy();

@@ -16,8 +16,7 @@ import { Host, errorText } from '../shared/host';
 import * as actions from './actions';
 import { heldBack, moveSelection, restoredState, statusLine, visibleRange, ROW_HEIGHT } from './state';
 import { appStyles } from './styles';
-import { stringifyLossless, type LosslessValue } from '../../src/protocol/dynamo-json';
-import { plainView, substituted } from '../../src/protocol/request-code';
+import { plainText, substituted } from '../../src/protocol/request-code';
 import type { RequestRecord, RequestStatus } from '../../src/protocol/request-record';
 import {
   CODE_KINDS,
@@ -317,7 +316,7 @@ export class InspectorApp extends LitElement {
   private renderDetail(s: InspectorSession) {
     const r = this.records.find((x) => x.id === this.view.selected);
     if (!r) return nothing;
-    const json = (v: unknown) => (v === undefined ? '(not recorded)' : this.view.jsonFormat === 'plain' ? stringifyLossless(plainView(v) as LosslessValue) : JSON.stringify(v, null, 2));
+    const json = (v: unknown) => (v === undefined ? '(not recorded)' : this.view.jsonFormat === 'plain' ? plainText(v) : JSON.stringify(v, null, 2));
     const expressions = substituted(r);
     const cap = capacityDetail(r);
     return html`<section class="detail" id="detail" aria-label="Request detail">

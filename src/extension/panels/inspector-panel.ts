@@ -15,7 +15,9 @@ import { ConnectionError, errorInfo } from '../connection';
 import { describeTable } from '../tables';
 import { WebviewHost, type Handlers } from './webview-host';
 import { RecordBatcher } from './inspector-batch';
-import type { Item } from '../../protocol/dynamo-json';
+import { keyOf, type Item } from '../../protocol/dynamo-json';
+import type { QuerySpec } from '../../protocol/items';
+import { itemsPanelTarget, replayInput } from '../../protocol/request-code';
 import type { RequestRecord } from '../../protocol/request-record';
 import { RECORDER_DEFAULTS } from '../../protocol/request-record';
 import {
@@ -42,8 +44,8 @@ export interface InspectorPanelContext {
   getConnection(id: string): Promise<Connection>;
   /** the connection's recorder, or why it has none */
   requestsOf(connection: Connection): RequestSource | { reason: string };
-  /** opens the items panel on a table, with one item's editor when `item` is given */
-  openItems(connectionId: string, tableName: string, item?: Item): Promise<void>;
+  /** opens the items panel on a table, with one item's editor when `item` is given, or running `query` */
+  openItems(connectionId: string, tableName: string, item?: Item, query?: QuerySpec): Promise<void>;
   /** the record's request as runnable code (I3's src/protocol/request-code.ts) */
   code(record: RequestRecord, kind: CodeKind, endpoint: string | undefined): string;
   /** the slow threshold (ms), from the settings */
@@ -143,31 +145,38 @@ export class InspectorPanel implements vscode.Disposable {
     return r;
   }
 
+  /** Sends the request again through the connection: the recorder files it as the explorer's own. */
   private async replay(id: number): Promise<{ status: 'ok' | RequestRecord['status']; message: string }> {
-    const r = this.record(id);
-    if (r.request === undefined) throw new ConnectionError('ValidationException', 'This request was recorded without its body (dynamoWorkspace.inspector.bodies is off), so it cannot be sent again.');
-    if (r.requestTruncated) throw new ConnectionError('ValidationException', 'This request was larger than the recorder keeps, so it cannot be sent again as it was.');
+    let replay: ReturnType<typeof replayInput>;
     try {
-      const input = r.request as object;
-      if (r.target.startsWith('DynamoDBStreams')) await this.connection.sendStreams(r.operation as StreamsOperation, input);
-      else await this.connection.send(r.operation as Operation, input);
-      return { status: 'ok', message: `${r.operation} sent again: OK` };
+      replay = replayInput(this.record(id));
+    } catch (e) {
+      throw new ConnectionError('ValidationException', errorInfo(e).message);
+    }
+    try {
+      if (replay.streams) await this.connection.sendStreams(replay.operation as StreamsOperation, replay.input);
+      else await this.connection.send(replay.operation as Operation, replay.input);
+      return { status: 'ok', message: `${replay.operation} sent again: OK` };
     } catch (e) {
       const { type, message } = errorInfo(e);
-      return { status: 'error', message: `${r.operation} sent again: ${type}: ${message}` };
+      return { status: 'error', message: `${replay.operation} sent again: ${type}: ${message}` };
     }
   }
 
+  /** A single-item request opens the item as it is now (its editor); a Query or Scan opens as the items panel's query. */
   private async openInItems(id: number): Promise<void> {
     const r = this.record(id);
-    if (!r.table) throw new ConnectionError('ValidationException', `${r.operation} names no single table to open.`);
-    const req = (r.request ?? {}) as { Key?: Item; Item?: Item };
-    const key = req.Key ?? undefined;
-    if (key) {
-      const item = (await this.connection.send('GetItem', { TableName: r.table, Key: key, ConsistentRead: true })).Item as Item | undefined;
-      return this.ctx.openItems(this.connection.id, r.table, item);
+    const target = itemsPanelTarget(r);
+    if (!target) {
+      if (!r.table) throw new ConnectionError('ValidationException', `${r.operation} names no single table to open.`);
+      return this.ctx.openItems(this.connection.id, r.table);
     }
-    return this.ctx.openItems(this.connection.id, r.table, req.Item);
+    if (target.kind === 'query') return this.ctx.openItems(this.connection.id, target.tableName, undefined, target.spec);
+    const table = await describeTable(this.connection, target.tableName);
+    const key = keyOf(target.openEditor.item, table.KeySchema.map((k) => k.AttributeName));
+    const item = (await this.connection.send('GetItem', { TableName: target.tableName, Key: key, ConsistentRead: true })).Item as Item | undefined;
+    // an item deleted since (or never written: a failed put) opens the table, its editor on the request's item
+    return this.ctx.openItems(this.connection.id, target.tableName, item ?? target.openEditor.item);
   }
 
   dispose(): void {

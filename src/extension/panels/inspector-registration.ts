@@ -29,8 +29,8 @@ export function inspectorPanelContext(ctx: CommandContext): InspectorPanelContex
     extensionUri: ctx.extensionUri,
     getConnection: (id) => ctx.manager.get(id),
     requestsOf,
-    openItems: async (connectionId, tableName, item) => {
-      await openItemsPanel(itemsContext, connectionId, tableName, item ? { mode: 'edit', item } : undefined);
+    openItems: async (connectionId, tableName, item, query) => {
+      await openItemsPanel(itemsContext, connectionId, tableName, item ? { mode: 'edit', item } : undefined, query);
     },
     code: requestCode,
     slowMs: () => vscode.workspace.getConfiguration('dynamoWorkspace').get<number>('inspector.slowMs') ?? 100,
