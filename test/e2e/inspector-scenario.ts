@@ -284,10 +284,10 @@ async function main(): Promise<number> {
       await items.locator('items-app').waitFor();
       // the grid's cells sit in nested shadow roots: read the text of all of them
       const deepText = () =>
-        items.locator('items-app').evaluate((app) => {
-          const walk = (n: Node): string => [...n.childNodes].map((c) => (c.nodeType === 3 ? c.textContent : walk(c))).join(' ') + ((n as Element).shadowRoot ? walk((n as Element).shadowRoot!) : '');
-          return walk(app);
-        });
+        // a string, not a function: tsx would wrap a named inner function in a helper the page lacks
+        items.locator('items-app').evaluate<string>(
+          "(app) => { const walk = (n) => [...n.childNodes].map((c) => (c.nodeType === 3 ? c.textContent : walk(c))).join(' ') + (n.shadowRoot ? walk(n.shadowRoot) : ''); return walk(app); }",
+        );
       const deadline = Date.now() + 15_000;
       while (!/\bbob\b/.test(await deepText())) {
         if (Date.now() > deadline) throw new Error(`the items panel does not show the query's items (no "bob"): ${(await deepText()).replace(/\s+/g, ' ').slice(0, 300)}`);
