@@ -284,9 +284,9 @@ async function main(): Promise<number> {
       await items.locator('items-app').waitFor();
       // the grid's cells sit in nested shadow roots: read the text of all of them
       const deepText = () =>
-        // a string, not a function: tsx would wrap a named inner function in a helper the page lacks
-        items.locator('items-app').evaluate<string>(
-          "(app) => { const walk = (n) => [...n.childNodes].map((c) => (c.nodeType === 3 ? c.textContent : walk(c))).join(' ') + (n.shadowRoot ? walk(n.shadowRoot) : ''); return walk(app); }",
+        // built from text: tsx would wrap a named inner function in a __name helper the page lacks
+        items.locator('items-app').evaluate(
+          new Function('app', "const walk = (n) => [...n.childNodes].map((c) => (c.nodeType === 3 ? c.textContent : walk(c))).join(' ') + (n.shadowRoot ? walk(n.shadowRoot) : ''); return walk(app);") as (app: Element) => string,
         );
       const deadline = Date.now() + 15_000;
       while (!/\bbob\b/.test(await deepText())) {
