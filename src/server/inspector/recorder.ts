@@ -427,15 +427,17 @@ export class RequestRecorder implements RequestLog {
   begin(target: string | undefined, raw: readonly string[] | undefined, requestBytes: number, explorer = false): PendingRequest | undefined {
     if (!this.enabled) return undefined;
     const agent = raw === undefined ? undefined : userAgentOf(raw);
-    return new PendingRequest(this, target, requestBytes, agent === undefined ? undefined : this.intern(agent), explorer, this.bodies, this.bodyBytes);
+    return new PendingRequest(
+      this, target === undefined ? undefined : this.intern(target), requestBytes, agent === undefined ? undefined : this.intern(agent), explorer, this.bodies, this.bodyBytes,
+    );
   }
 
-  /** User-Agents seen, each kept once: a client sends the same one every time. */
+  /** Targets and User-Agents seen, each kept once: a client sends the same few every time. */
   private readonly agents = new Map<string, string>();
 
   /**
-   * One shared copy of a User-Agent. The header's own string is a slice of the whole request head
-   * (Authorization included): keeping it would keep the head alive in memory for as long as the record.
+   * One shared copy of a header value. The header's own string is a slice of the whole request
+   * head (Authorization included): keeping it would keep the head alive for as long as the record.
    */
   private intern(agent: string): string {
     let kept = this.agents.get(agent);
