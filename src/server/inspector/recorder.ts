@@ -30,10 +30,10 @@ import { ByteArena } from './arena';
 import { userAgentOf } from './client';
 import { RecordRing, type Finished } from './ring';
 
-/** Bytes of recent request bodies kept (each at most the body cap): 16 MiB, about 50,000 requests of 300 bytes. */
-export const REQUEST_ARENA_BYTES = 16 * 1024 * 1024;
-/** Bytes of recent answers kept when bodies are recorded. */
-export const RESPONSE_ARENA_BYTES = 32 * 1024 * 1024;
+/** Bytes of recent request bodies kept (each at most the body cap): 8 MiB, about 25,000 requests of 300 bytes. */
+export const REQUEST_ARENA_BYTES = 8 * 1024 * 1024;
+/** Bytes of recent answers kept when bodies are recorded: 10,000 answers of 1.6 KB, or 1,000 cut at 16 KB. */
+export const RESPONSE_ARENA_BYTES = 16 * 1024 * 1024;
 
 export interface RecorderOptions {
   /** default true */
