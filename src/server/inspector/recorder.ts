@@ -15,14 +15,15 @@
 //   the order they finished (each answer is recorded once, when it is handed to the connection);
 // - no header but the User-Agent is read, so no Authorization, signature, access key or session
 //   token can reach a record; request and answer bodies are what the client sent and was sent;
-// - no body over `bodyBytes` is kept whole: its first `bodyBytes` characters are kept as a string,
+// - no body over `bodyBytes` is kept whole: its first `bodyBytes` bytes are kept, shown as text,
 //   with requestTruncated / responseTruncated set;
+// - finished requests are stored by column in ring.ts, no object of their own kept alive;
 // - consumed capacity is what the engine charged during the request's synchronous run, whatever
 //   ReturnConsumedCapacity said (the answer itself is untouched).
 import { RECORDER_DEFAULTS, type RequestRecord } from '../../protocol/request-record';
 import { summarizeRequest, type RequestSummary } from '../../protocol/request-summary';
 import type { Consumption, CapacitySink } from '../../engine/capacity';
-import type { JsonBody } from '../../engine/results';
+import { bodyText, type JsonBody } from '../../engine/results';
 import type { Reply } from '../fast-lane';
 import { lastWritten } from '../respond';
 import { errorBody, fromEngineError, INTERNAL_SERVER_ERROR } from '../wire-errors';
@@ -101,12 +102,6 @@ function prefixCopy(text: string, length: number): string {
   return Buffer.from(text.slice(0, length), 'utf8').toString('utf8');
 }
 
-function textOf(json: JsonBody): string {
-  if (typeof json === 'string') return json;
-  let out = '';
-  for (const piece of json) out += typeof piece === 'string' ? piece : piece.toString('utf8');
-  return out;
-}
 
 /**
  * One request from its body's arrival to its answer, then kept in the ring until built or dropped.
@@ -226,9 +221,9 @@ export class PendingRequest implements CapacitySink, Reply, Finished {
     }
     // An error's text is small and needed for its status; an answer's only when bodies are kept.
     if (!ok) {
-      if (this.responseBytes <= this.cap) this.responseText = textOf(json);
+      if (this.responseBytes <= this.cap) this.responseText = bodyText(json);
       else if (this.bodies) {
-        this.responseText = prefixCopy(textOf(json), this.cap);
+        this.responseText = prefixCopy(bodyText(json), this.cap);
         this.responseTruncated = true;
       }
     } else if (this.bodies && this.responseBytes > 0) {
@@ -240,7 +235,7 @@ export class PendingRequest implements CapacitySink, Reply, Finished {
         const put = arena.putText(json, this.cap, this.responseBytes);
         if (put !== -1) [this.responseAt, this.responseLength] = put;
       } else {
-        const bytes = Buffer.from(textOf(json), 'utf8');
+        const bytes = Buffer.from(bodyText(json), 'utf8');
         this.responseAt = arena.put(bytes, this.cap);
         this.responseLength = Math.min(bytes.length, this.cap);
       }
