@@ -15,25 +15,26 @@
 //   the order they finished (each answer is recorded once, when it is handed to the connection);
 // - no header but the User-Agent is read, so no Authorization, signature, access key or session
 //   token can reach a record; request and answer bodies are what the client sent and was sent;
-// - no body over `bodyBytes` is kept whole: its first `bodyBytes` characters are kept as a string,
+// - no body over `bodyBytes` is kept whole: its first `bodyBytes` bytes are kept, shown as text,
 //   with requestTruncated / responseTruncated set;
+// - finished requests are stored by column in ring.ts, no object of their own kept alive;
 // - consumed capacity is what the engine charged during the request's synchronous run, whatever
 //   ReturnConsumedCapacity said (the answer itself is untouched).
-import { onDemandPrice } from '../../protocol/capacity';
-import { RECORDER_DEFAULTS, type RecordedCapacity, type RequestRecord, type RequestStatus } from '../../protocol/request-record';
+import { RECORDER_DEFAULTS, type RequestRecord } from '../../protocol/request-record';
 import { summarizeRequest, type RequestSummary } from '../../protocol/request-summary';
 import type { Consumption, CapacitySink } from '../../engine/capacity';
-import type { JsonBody } from '../../engine/results';
+import { bodyText, type JsonBody } from '../../engine/results';
 import type { Reply } from '../fast-lane';
 import { lastWritten } from '../respond';
 import { errorBody, fromEngineError, INTERNAL_SERVER_ERROR } from '../wire-errors';
 import { ByteArena } from './arena';
-import { EXPLORER_USER_AGENT, parseUserAgent, userAgentOf } from './client';
+import { userAgentOf } from './client';
+import { RecordRing, type Finished } from './ring';
 
-/** Bytes of recent request bodies kept (each at most the body cap): 16 MiB, about 50,000 requests of 300 bytes. */
-export const REQUEST_ARENA_BYTES = 16 * 1024 * 1024;
-/** Bytes of recent answers kept when bodies are recorded. */
-export const RESPONSE_ARENA_BYTES = 32 * 1024 * 1024;
+/** Bytes of recent request bodies kept (each at most the body cap): 8 MiB, about 25,000 requests of 300 bytes. */
+export const REQUEST_ARENA_BYTES = 8 * 1024 * 1024;
+/** Bytes of recent answers kept when bodies are recorded: 10,000 answers of 1.6 KB, or 1,000 cut at 16 KB. */
+export const RESPONSE_ARENA_BYTES = 16 * 1024 * 1024;
 
 export interface RecorderOptions {
   /** default true */
@@ -65,23 +66,7 @@ export interface RequestLog {
   readonly size: number;
 }
 
-const STATUS_BY_ERROR: Record<string, RequestStatus> = {
-  ConditionalCheckFailedException: 'conditional-check-failed',
-  TransactionCanceledException: 'transaction-canceled',
-  ProvisionedThroughputExceededException: 'throttled',
-  ThrottlingException: 'throttled',
-  RequestLimitExceeded: 'throttled',
-  ResourceNotFoundException: 'not-found',
-  ResourceInUseException: 'in-use',
-};
-
-/** The status an answer gets in the inspector, from its HTTP status and DynamoDB's exception name. */
-export function statusOf(httpStatus: number, errorType: string | undefined): RequestStatus {
-  if (httpStatus < 300) return 'ok';
-  const known = errorType !== undefined ? STATUS_BY_ERROR[errorType] : undefined;
-  if (known !== undefined) return known;
-  return httpStatus < 500 ? 'validation' : 'error';
-}
+export { statusOf } from './ring';
 
 /** UTF-8 bytes of a body as it goes on the wire. */
 function byteLengthOf(json: JsonBody): number {
@@ -117,56 +102,48 @@ function prefixCopy(text: string, length: number): string {
   return Buffer.from(text.slice(0, length), 'utf8').toString('utf8');
 }
 
-function textOf(json: JsonBody): string {
-  if (typeof json === 'string') return json;
-  let out = '';
-  for (const piece of json) out += typeof piece === 'string' ? piece : piece.toString('utf8');
-  return out;
-}
 
 /**
  * One request from its body's arrival to its answer, then kept in the ring until built or dropped.
  * It is also the Reply the request is answered through (no wrapper object per request).
  */
-export class PendingRequest implements CapacitySink, Reply {
-  id = 0;
+export class PendingRequest implements CapacitySink, Reply, Finished {
   readonly time = Date.now();
   private readonly started = performance.now();
   durationMs = 0;
-  /** The parsed request (in-process calls), or its bytes (HTTP: parsed only if the record is built). */
-  private input: unknown = undefined;
+  /** The parsed request (in-process calls only: HTTP requests keep their bytes in the arena). */
+  input: unknown = undefined;
   /** Request bytes in the recorder's request arena (-1: none), and the answer's in its response arena. */
-  private requestAt = -1;
-  private requestLength = 0;
+  requestAt = -1;
+  requestLength = 0;
   /** The stored request bytes are text to show as is (a body that was not JSON, or one cut at the cap). */
-  private requestIsText = false;
-  private responseAt = -1;
-  private responseLength = 0;
+  requestIsText = false;
+  responseAt = -1;
+  responseLength = 0;
   private inner: Reply | undefined = undefined;
-  private requestText: string | undefined = undefined;
-  private requestTruncated = false;
-  private summary: RequestSummary | undefined = undefined;
-  private httpStatus = 0;
-  private responseBytes = 0;
-  private responseText: string | undefined = undefined;
-  private responseTruncated = false;
-  private count: number | undefined = undefined;
-  private scannedCount: number | undefined = undefined;
-  private charged_ = false;
-  private read = 0;
-  private write = 0;
-  private indexes: Record<string, { read: number; write: number }> | undefined = undefined;
+  requestText: string | undefined = undefined;
+  requestTruncated = false;
+  summary: RequestSummary | undefined = undefined;
+  httpStatus = 0;
+  responseBytes = 0;
+  responseText: string | undefined = undefined;
+  responseTruncated = false;
+  count: number | undefined = undefined;
+  scannedCount: number | undefined = undefined;
+  hasCapacity = false;
+  read = 0;
+  write = 0;
+  indexes: Record<string, { read: number; write: number }> | undefined = undefined;
   private finished = false;
-  private built: RequestRecord | undefined = undefined;
 
   constructor(
     private readonly recorder: RequestRecorder,
-    /** X-Amz-Target as sent: split into service and operation only when the record is built */
-    private readonly target: string | undefined,
-    private readonly requestBytes: number,
-    private readonly userAgent: string | undefined,
-    private readonly explorer: boolean,
-    private readonly bodies: boolean,
+    /** X-Amz-Target as sent (interned): split into service and operation only when the record is built */
+    readonly target: string | undefined,
+    readonly requestBytes: number,
+    readonly userAgent: string | undefined,
+    readonly explorer: boolean,
+    readonly bodies: boolean,
     private readonly cap: number,
   ) {}
 
@@ -175,12 +152,6 @@ export class PendingRequest implements CapacitySink, Reply {
     const t = this.target ?? '';
     const dot = t.indexOf('.');
     return dot < 0 ? '' : t.slice(dot + 1);
-  }
-
-  private get service(): string {
-    const t = this.target ?? '';
-    const dot = t.indexOf('.');
-    return dot < 0 ? t : t.slice(0, dot);
   }
 
   /** The parsed request: kept by reference when its body is within the cap, else summarised now and cut. */
@@ -215,7 +186,7 @@ export class PendingRequest implements CapacitySink, Reply {
   }
 
   charged(kind: 'read' | 'write', units: number | Consumption): void {
-    this.charged_ = true;
+    this.hasCapacity = true;
     if (typeof units === 'number') {
       if (kind === 'read') this.read += units;
       else this.write += units;
@@ -250,9 +221,9 @@ export class PendingRequest implements CapacitySink, Reply {
     }
     // An error's text is small and needed for its status; an answer's only when bodies are kept.
     if (!ok) {
-      if (this.responseBytes <= this.cap) this.responseText = textOf(json);
+      if (this.responseBytes <= this.cap) this.responseText = bodyText(json);
       else if (this.bodies) {
-        this.responseText = prefixCopy(textOf(json), this.cap);
+        this.responseText = prefixCopy(bodyText(json), this.cap);
         this.responseTruncated = true;
       }
     } else if (this.bodies && this.responseBytes > 0) {
@@ -264,7 +235,7 @@ export class PendingRequest implements CapacitySink, Reply {
         const put = arena.putText(json, this.cap, this.responseBytes);
         if (put !== -1) [this.responseAt, this.responseLength] = put;
       } else {
-        const bytes = Buffer.from(textOf(json), 'utf8');
+        const bytes = Buffer.from(bodyText(json), 'utf8');
         this.responseAt = arena.put(bytes, this.cap);
         this.responseLength = Math.min(bytes.length, this.cap);
       }
@@ -297,88 +268,11 @@ export class PendingRequest implements CapacitySink, Reply {
     return bytes;
   }
 
-  /** The record, built once. */
-  record(): RequestRecord {
-    if (this.built !== undefined) return this.built;
-    const stored = this.recorder.requestArena.get(this.requestAt, this.requestLength)?.toString('utf8');
-    if (this.requestIsText) this.requestText = stored;
-    else if (this.input === undefined && stored !== undefined) {
-      try {
-        this.input = JSON.parse(stored);
-      } catch {
-        this.input = undefined;
-      }
-    }
-    if (this.responseAt >= 0) this.responseText = this.recorder.responseArena.get(this.responseAt, this.responseLength)?.toString('utf8');
-    const operation = this.operation;
-    const summary = this.summary ?? summarizeRequest(operation, this.input);
-    let response: unknown;
-    let errorType: string | undefined;
-    let errorMessage: string | undefined;
-    if (this.responseText !== undefined && !this.responseTruncated && this.responseText !== '') {
-      try {
-        response = JSON.parse(this.responseText);
-      } catch {
-        response = this.responseText;
-      }
-    } else if (this.responseText !== undefined && this.responseTruncated) response = this.responseText;
-    if (this.httpStatus >= 300 && typeof response === 'object' && response !== null) {
-      const e = response as { __type?: unknown; message?: unknown; Message?: unknown };
-      if (typeof e.__type === 'string') errorType = e.__type.slice(e.__type.lastIndexOf('#') + 1);
-      const m = e.message ?? e.Message;
-      if (typeof m === 'string') errorMessage = m;
-    }
-    const ua = parseUserAgent(this.userAgent);
-    const r: RequestRecord = {
-      id: this.id,
-      time: this.time,
-      durationMs: Math.round(this.durationMs * 1000) / 1000,
-      target: this.service,
-      operation,
-      summary: summary.summary,
-      status: statusOf(this.httpStatus, errorType),
-      httpStatus: this.httpStatus,
-      requestBytes: this.requestBytes,
-      responseBytes: this.responseBytes,
-      client: { explorer: this.explorer || (this.userAgent?.includes(EXPLORER_USER_AGENT) ?? false) },
-    };
-    if (summary.table !== undefined) r.table = summary.table;
-    if (summary.tables !== undefined) r.tables = summary.tables;
-    if (summary.index !== undefined) r.index = summary.index;
-    if (errorType !== undefined) r.errorType = errorType;
-    if (errorMessage !== undefined) r.errorMessage = errorMessage;
-    if (this.charged_) {
-      const capacity: RecordedCapacity = { read: this.read, write: this.write };
-      if (this.indexes !== undefined) capacity.indexes = this.indexes;
-      r.capacity = capacity;
-      r.costUsd = onDemandPrice(this.read, this.write);
-    }
-    if (this.count !== undefined) r.count = this.count;
-    if (this.scannedCount !== undefined) r.scannedCount = this.scannedCount;
-    if (this.userAgent !== undefined) r.client.userAgent = this.userAgent;
-    if (ua.sdk !== undefined) r.client.sdk = ua.sdk;
-    if (ua.sdkVersion !== undefined) r.client.sdkVersion = ua.sdkVersion;
-    if (this.bodies) {
-      if (this.requestText !== undefined) r.request = this.requestText;
-      else if (this.input !== undefined) r.request = this.input;
-      if (this.requestTruncated) r.requestTruncated = true;
-      if (response !== undefined) r.response = response;
-      if (this.responseTruncated) r.responseTruncated = true;
-    }
-    // The references are not needed once the record exists.
-    this.input = undefined;
-    this.inner = undefined;
-    this.requestText = undefined;
-    this.responseText = undefined;
-    this.built = r;
-    return r;
-  }
 }
 
 export class RequestRecorder implements RequestLog {
-  private ring: PendingRequest[] = [];
-  /** The oldest record's slot once the ring is full. */
-  private start = 0;
+  /** Made on the first record: a recorder that never records holds no columns. */
+  private ring: RecordRing | undefined;
   private max: number;
   private nextId = 1;
   private readonly listeners = new Set<(record: RequestRecord) => void>();
@@ -410,14 +304,12 @@ export class RequestRecorder implements RequestLog {
   set capacity(n: number) {
     const max = RequestRecorder.validCapacity(n);
     if (max === this.max) return;
-    const kept = this.ordered().slice(-max);
-    this.ring = kept;
-    this.start = 0;
+    this.ring = this.ring?.resized(max);
     this.max = max;
   }
 
   get size(): number {
-    return this.ring.length;
+    return this.ring?.size ?? 0;
   }
 
   /**
@@ -427,15 +319,17 @@ export class RequestRecorder implements RequestLog {
   begin(target: string | undefined, raw: readonly string[] | undefined, requestBytes: number, explorer = false): PendingRequest | undefined {
     if (!this.enabled) return undefined;
     const agent = raw === undefined ? undefined : userAgentOf(raw);
-    return new PendingRequest(this, target, requestBytes, agent === undefined ? undefined : this.intern(agent), explorer, this.bodies, this.bodyBytes);
+    return new PendingRequest(
+      this, target === undefined ? undefined : this.intern(target), requestBytes, agent === undefined ? undefined : this.intern(agent), explorer, this.bodies, this.bodyBytes,
+    );
   }
 
-  /** User-Agents seen, each kept once: a client sends the same one every time. */
+  /** Targets and User-Agents seen, each kept once: a client sends the same few every time. */
   private readonly agents = new Map<string, string>();
 
   /**
-   * One shared copy of a User-Agent. The header's own string is a slice of the whole request head
-   * (Authorization included): keeping it would keep the head alive in memory for as long as the record.
+   * One shared copy of a header value. The header's own string is a slice of the whole request
+   * head (Authorization included): keeping it would keep the head alive for as long as the record.
    */
   private intern(agent: string): string {
     let kept = this.agents.get(agent);
@@ -449,14 +343,10 @@ export class RequestRecorder implements RequestLog {
 
   /** Called by a request when it is answered. */
   add(p: PendingRequest): void {
-    p.id = this.nextId++;
-    if (this.ring.length < this.max) this.ring.push(p);
-    else {
-      this.ring[this.start] = p;
-      this.start = this.start + 1 === this.max ? 0 : this.start + 1;
-    }
+    const ring = (this.ring ??= new RecordRing(this.max));
+    const slot = ring.push(this.nextId++, p);
     if (this.listeners.size === 0) return;
-    const record = p.record();
+    const record = ring.record(slot, this.requestArena, this.responseArena);
     for (const listener of this.listeners) {
       try {
         listener(record);
@@ -466,20 +356,12 @@ export class RequestRecorder implements RequestLog {
     }
   }
 
-  /** Oldest first. */
-  private ordered(): PendingRequest[] {
-    return this.start === 0 ? this.ring.slice() : this.ring.slice(this.start).concat(this.ring.slice(0, this.start));
-  }
-
   /** The most recent records, newest first (at most `limit`). */
   recent(limit = Infinity): RequestRecord[] {
     const out: RequestRecord[] = [];
-    const n = this.ring.length;
-    for (let k = 0; k < n && out.length < limit; k++) {
-      // newest is just before `start` (or last, while the ring is filling)
-      const slot = (this.start - 1 - k + 2 * n) % n;
-      out.push(this.ring[slot]!.record());
-    }
+    const ring = this.ring;
+    if (ring === undefined) return out;
+    for (let k = 0; k < ring.size && out.length < limit; k++) out.push(ring.record(ring.newest(k), this.requestArena, this.responseArena));
     return out;
   }
 
@@ -493,8 +375,7 @@ export class RequestRecorder implements RequestLog {
   }
 
   clear(): void {
-    this.ring = [];
-    this.start = 0;
+    this.ring?.clear();
   }
 
   /**
