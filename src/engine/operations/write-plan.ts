@@ -153,7 +153,7 @@ export function deleteMutation(tableId: string, key: string, old: string): Extra
  * Commits the mutations of `plans` (those that change something) as one log record; undefined if
  * none. `token`: a transaction's idempotency record, logged with them.
  */
-export function commitPlans(db: Database, plans: readonly WritePlan[], token?: string): Promise<void> | undefined {
+export function commitPlans(db: Database, plans: readonly WritePlan[], token?: string | (() => string)): Promise<void> | undefined {
   const mutations: Mutation[] = [];
   for (const p of plans) {
     const m = mutationOf(p);

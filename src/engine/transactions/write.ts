@@ -172,10 +172,12 @@ export function transactWrite(db: Database, input: TransactWriteItemsInput): Rec
   // 5. Capacity, per table in the order tables first appear.
   const used = chargeActions(db, plans.map((p) => writeAccess(p, true)));
 
-  // 6. One commit.
-  const done = commitPlans(db, plans, token === undefined ? undefined : logged(token, print!));
-  const result: Record<string, unknown> = {};
-  addCollectionMetrics(result, input, plans);
+  // 6. One commit. Its token's log record carries the answer (so a retry after a crash or a close
+  // gets it too), made once the mutations are applied: ItemCollectionMetrics are of the new sizes.
+  let answer: Record<string, unknown> | undefined;
+  const answered = () => (answer ??= collectionMetrics(input, plans));
+  const done = commitPlans(db, plans, token === undefined ? undefined : () => logged(token, print!, answered()));
+  const result = answered();
   if (token !== undefined) tokensOf(db).remember(token, print!, db.now(), { ...result }, done);
   const out: Record<string, unknown> = { ...result };
   const capacity = reportCapacity(input.ReturnConsumedCapacity, used, 'write');
@@ -183,8 +185,10 @@ export function transactWrite(db: Database, input: TransactWriteItemsInput): Rec
   return done === undefined ? out : done.then(() => out);
 }
 
-function addCollectionMetrics(out: Record<string, unknown>, input: TransactWriteItemsInput, plans: readonly WritePlan[]): void {
-  if (input.ReturnItemCollectionMetrics !== 'SIZE') return;
+/** The answer's ItemCollectionMetrics, if asked for (as of the stored items now). */
+function collectionMetrics(input: TransactWriteItemsInput, plans: readonly WritePlan[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (input.ReturnItemCollectionMetrics !== 'SIZE') return out;
   const byTable = new Map<Table, WritePlan[]>();
   for (const p of plans) {
     if (p.action === 'check') continue;
@@ -194,6 +198,7 @@ function addCollectionMetrics(out: Record<string, unknown>, input: TransactWrite
   }
   const tables = [...byTable.keys()];
   addBatchItemCollectionMetrics(out, input, tables, tables.map((t) => t.name), tables.map((t) => byTable.get(t)!));
+  return out;
 }
 
 /**
