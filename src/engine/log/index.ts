@@ -214,7 +214,7 @@ export class LogStore {
       // Leftovers of an upgrade that a crash cut short after its checkpoint was durable.
       if (legacy.length > 0) removeLegacyFiles(fs, dir);
       if (checkpoint) owner.load(checkpoint.tables);
-      if (checkpoint && checkpoint.tokens.length > 0) owner.loadTokens?.(checkpoint.tokens);
+      if (checkpoint?.tokens !== undefined) owner.loadTokens?.(checkpoint.tokens);
       const from = checkpoint?.from as CheckpointFrom | undefined;
       const loaded = new Map<string, number>();
       let loadedBytes = 0;

@@ -84,8 +84,8 @@ export interface Checkpoint {
   lsn: number;
   from: CheckpointPosition;
   tables: TableSnapshot[];
-  /** The owner's remembered request tokens (FORMAT.md "Request tokens"); empty when the manifest has none. */
-  tokens: CheckpointToken[];
+  /** The owner's remembered request tokens (FORMAT.md "Request tokens"); left out when the manifest has none. */
+  tokens?: CheckpointToken[];
 }
 
 /**
@@ -221,7 +221,10 @@ export function readCheckpoint(fs: FileSystem, dir: string): Checkpoint | undefi
     if (table.keys.length !== entry.items) throw new CorruptSnapshotError(file, 0, `it holds ${table.keys.length} items, the checkpoint says ${entry.items}`);
     tables.push(entry.retired === true ? { ...table, retired: true } : table);
   }
-  return { lsn: manifest.lsn, from: manifest.from, tables, tokens: manifestTokens(path.join(dir, MANIFEST_FILE), manifest) };
+  const checkpoint: Checkpoint = { lsn: manifest.lsn, from: manifest.from, tables };
+  const tokens = manifestTokens(path.join(dir, MANIFEST_FILE), manifest);
+  if (tokens.length > 0) checkpoint.tokens = tokens;
+  return checkpoint;
 }
 
 /** The manifest's request tokens, checked: a version this build does not read, or a malformed entry, is refused by name. */
