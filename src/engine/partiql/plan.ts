@@ -4,14 +4,16 @@
 //   SELECT with equality on the whole primary key and nothing else  -> GetItem
 //   SELECT with equality on the partition key (table or "table"."index") -> Query: the key
 //          predicate (and one sort-key condition) as KeyConditionExpression, the rest as filter
-//          (partition IN [...] -> that Query once per value; a filter naming a key attribute,
-//          which a Query refuses, -> Scan)
+//          (partition IN [...] -> that Query once per value, at most 50 values as DynamoDB
+//          documents; any IN takes at most 100 operands, the parser's check; a filter naming a
+//          key attribute, which a Query refuses, -> Scan)
 //   any other SELECT                                                  -> Scan with the WHERE as filter
 //   INSERT -> PutItem with attribute_not_exists(partition key) (a refusal is DuplicateItem)
 //   UPDATE -> UpdateItem, DELETE -> DeleteItem: WHERE must hold an equality on every key
 //          attribute; the rest of it becomes the ConditionExpression (UPDATE also requires the
 //          item to exist; DELETE of an absent item succeeds, as DynamoDB does)
-//   EXISTS(SELECT ...) -> a ConditionCheck (ExecuteTransaction)
+//   EXISTS(SELECT ...) -> a ConditionCheck (ExecuteTransaction; elsewhere refused before the
+//          table is looked up, execute.ts)
 // Names and values reach the operation as #n / :v placeholders, never spliced into text, so no
 // attribute name can change an expression's meaning.
 import type { Expr, PathStep, ReturnWhat, Select, Statement } from './ast';
