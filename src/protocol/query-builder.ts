@@ -1,7 +1,7 @@
 // Turns the items panel's Scan/Query form (QuerySpec) into the DynamoDB request it stands for.
 import type { AttributeType, AttributeValue, Item } from './dynamo-json';
 import { validateAttributeValue } from './dynamo-json';
-import type { FilterClause, FilterValueType, KeyElement, QuerySpec, SortCondition, TableInfo } from './items';
+import type { FilterClause, FilterValueType, KeyElement, KeyOperator, QuerySpec, SortCondition, TableInfo } from './items';
 
 export class SpecError extends Error {}
 
@@ -72,6 +72,13 @@ export function trimSortConditions(keys: QueryKeys, conditions: readonly SortCon
   return conditions.slice(0, sortFieldsShown(keys, conditions));
 }
 
+const KEY_OPERATORS: readonly KeyOperator[] = ['=', '<', '<=', '>', '>=', 'BETWEEN', 'begins_with'];
+
+/** The conditions a sort key attribute takes: begins_with only on a String or Binary one. */
+export function keyOperatorsFor(key: KeyElement): readonly KeyOperator[] {
+  return key.type === 'N' ? KEY_OPERATORS.filter((o) => o !== 'begins_with') : KEY_OPERATORS;
+}
+
 /** The KeyConditionExpression's parts: an equality per partition attribute, then the sort run. */
 function keyCondition(keys: QueryKeys, spec: QuerySpec, ph: Placeholders): string {
   const { partitionValues, sortConditions } = keyInputs(spec);
@@ -90,8 +97,13 @@ function keyCondition(keys: QueryKeys, spec: QuerySpec, ph: Placeholders): strin
     if (n < used.length - 1 && c!.operator !== '=') {
       throw new SpecError(`${k.name} ${c!.operator} is a range condition, but ${used[n + 1]![0].name} follows it: only the last sort key attribute with a condition may have one other than =`);
     }
+    if (!keyOperatorsFor(k).includes(c!.operator)) throw new SpecError(`begins_with takes a String or Binary sort key; ${k.name} is a Number`);
     const s = ph.name(k.name);
-    const v = (i: number) => ph.value(typed(c!.values[i] ?? '', k.type, k.name));
+    const bound = (i: number) => typed(c!.values[i] ?? '', k.type, k.name);
+    const v = (i: number) => ph.value(bound(i));
+    if (c!.operator === 'BETWEEN' && compareValues(bound(0), bound(1)) > 0) {
+      throw new SpecError(`${k.name} BETWEEN ${c!.values[0]} AND ${c!.values[1]}: the lower bound must not be greater than the upper bound`);
+    }
     if (c!.operator === 'BETWEEN') parts.push(`${s} BETWEEN ${v(0)} AND ${v(1)}`);
     else if (c!.operator === 'begins_with') parts.push(`begins_with(${s}, ${v(0)})`);
     else parts.push(`${s} ${c!.operator} ${v(0)}`);

@@ -21,7 +21,7 @@ import type { AttributeValue, Item } from '../../src/protocol/dynamo-json';
 import { itemText, keyOf, parseItemText } from '../../src/protocol/dynamo-json';
 import type { ConsumedCapacity, FilterClause, FilterOperator, ItemsHostNotifications, ItemsRequests, ItemsViewNotifications, KeyOperator, PageResult, QuerySpec, SortCondition, TableInfo } from '../../src/protocol/items';
 import { DEFAULT_SPEC } from '../../src/protocol/items';
-import { compareValues, explainEmpty, inferColumns, inferValueType, keyInputs, keysOf, sortFieldsShown, trimSortConditions, type QueryKeys } from '../../src/protocol/query-builder';
+import { compareValues, explainEmpty, inferColumns, inferValueType, keyInputs, keyOperatorsFor, keysOf, sortFieldsShown, trimSortConditions, type QueryKeys } from '../../src/protocol/query-builder';
 import { formatBytes, formatDollars, formatUnits, itemSize, ON_DEMAND_PRICE, onDemandPrice } from '../../src/protocol/capacity';
 
 /** What every page since the last fresh run added up to (Load more and Load all add pages). */
@@ -75,7 +75,6 @@ function addPage(t: Totals, r: Omit<PageResult, 'items'>): Totals {
   };
 }
 
-const KEY_OPERATORS: KeyOperator[] = ['=', '<', '<=', '>', '>=', 'BETWEEN', 'begins_with'];
 const FILTER_OPERATORS: FilterOperator[] = ['=', '<>', '<', '<=', '>', '>=', 'BETWEEN', 'begins_with', 'contains', 'IN', 'attribute_exists', 'attribute_not_exists', 'attribute_type'];
 
 @customElement('items-app')
@@ -513,7 +512,7 @@ export class ItemsApp extends LitElement {
       ${keys.sorts.slice(0, shown).map((k, i) => {
         const c = sortConditions[i] ?? { operator: '=' as KeyOperator, values: [] };
         return html`<label for=${id('sk-value', i)}>${k.name}</label>
-          ${this.select(`Sort key condition on ${k.name}`, c.operator, KEY_OPERATORS.map((o) => [o, o]), (v) => setSort(i, { operator: v as KeyOperator }), id('sk-op', i))}
+          ${this.select(`Sort key condition on ${k.name}`, c.operator, keyOperatorsFor(k).map((o) => [o, o]), (v) => setSort(i, { operator: v as KeyOperator }), id('sk-op', i))}
           <vscode-textfield id=${id('sk-value', i)} placeholder="${k.name} (${k.type})" .value=${c.values[0] ?? ''}
             @input=${(e: Event) => setSort(i, { values: [(e.target as HTMLInputElement).value, c.values[1] ?? ''] })}></vscode-textfield>
           ${c.operator === 'BETWEEN'
