@@ -148,6 +148,16 @@ export class ItemsApp extends LitElement {
       width: 80px;
       min-width: 60px;
     }
+    /* a key attribute's label, operator and value(s) wrap to the next line together */
+    .key-field {
+      display: inline-flex;
+      align-items: center;
+      gap: 6px;
+    }
+    vscode-single-select.key-op {
+      width: 120px;
+      min-width: 90px;
+    }
     .raw vscode-textarea {
       width: 100%;
       font-family: var(--vscode-editor-font-family);
@@ -506,27 +516,27 @@ export class ItemsApp extends LitElement {
     const id = (base: string, i: number) => (i ? `${base}-${i + 1}` : base);
     const shown = sortFieldsShown(keys, sortConditions);
     const nextSort = keys.sorts[shown];
-    return html`${keys.partitions.map((k, i) => html`<label for=${id('pk-value', i)}>${k.name} =</label>
+    return html`${keys.partitions.map((k, i) => html`<span class="key-field"><label for=${id('pk-value', i)}>${k.name} =</label>
         <vscode-textfield id=${id('pk-value', i)} placeholder="${k.name} (${k.type})" .value=${partitionValues[i] ?? ''}
-          @input=${(e: Event) => setPartition(i, (e.target as HTMLInputElement).value)}></vscode-textfield>`)}
+          @input=${(e: Event) => setPartition(i, (e.target as HTMLInputElement).value)}></vscode-textfield></span>`)}
       ${keys.sorts.slice(0, shown).map((k, i) => {
         const c = sortConditions[i] ?? { operator: '=' as KeyOperator, values: [] };
-        return html`<label for=${id('sk-value', i)}>${k.name}</label>
-          ${this.select(`Sort key condition on ${k.name}`, c.operator, keyOperatorsFor(k).map((o) => [o, o]), (v) => setSort(i, { operator: v as KeyOperator }), id('sk-op', i))}
+        return html`<span class="key-field"><label for=${id('sk-value', i)}>${k.name}</label>
+          ${this.select(`Sort key condition on ${k.name}`, c.operator, keyOperatorsFor(k).map((o) => [o, o]), (v) => setSort(i, { operator: v as KeyOperator }), id('sk-op', i), 'key-op')}
           <vscode-textfield id=${id('sk-value', i)} placeholder="${k.name} (${k.type})" .value=${c.values[0] ?? ''}
             @input=${(e: Event) => setSort(i, { values: [(e.target as HTMLInputElement).value, c.values[1] ?? ''] })}></vscode-textfield>
           ${c.operator === 'BETWEEN'
             ? html`<label>and</label><vscode-textfield id=${id('sk-value2', i)} aria-label="upper bound of ${k.name}" .value=${c.values[1] ?? ''}
                 @input=${(e: Event) => setSort(i, { values: [c.values[0] ?? '', (e.target as HTMLInputElement).value] })}></vscode-textfield>`
-            : nothing}`;
+            : nothing}</span>`;
       })}
       ${multi && nextSort
         ? html`<span class="key-hint" id="sort-hint">${nextSort.name}: set ${keys.sorts[shown - 1]!.name} with = first (DynamoDB takes sort conditions on a leading run of the sort key attributes, a range only on the last)</span>`
         : nothing}`;
   }
 
-  private select(label: string, value: string, options: [string, string][], onChange: (v: string) => void, id?: string): unknown {
-    return html`<vscode-single-select id=${id ?? nothing} aria-label=${label} .value=${value} @change=${(e: Event) => onChange((e.target as HTMLSelectElement).value)}>
+  private select(label: string, value: string, options: [string, string][], onChange: (v: string) => void, id?: string, cls?: string): unknown {
+    return html`<vscode-single-select id=${id ?? nothing} class=${cls ?? nothing} aria-label=${label} .value=${value} @change=${(e: Event) => onChange((e.target as HTMLSelectElement).value)}>
       ${options.map(([v, l]) => html`<vscode-option value=${v} ?selected=${v === value}>${l}</vscode-option>`)}
     </vscode-single-select>`;
   }
