@@ -12,6 +12,10 @@
 // Every step runs in a fresh child process through the public API (Database.open, db.execute),
 // so one step's heap and caches never flatter the next. Sizes (env): BENCH_BACKUP_ITEMS,
 // BENCH_BACKUP_PUTS (200,000), BENCH_BACKUP_ROUNDS (3), BENCH_BACKUP_PUT_ROUNDS (5). Output: bench/results/backups.json.
+// For working on the restore: BENCH_BACKUP_ONLY=restore measures only the open and the restore
+// (no result file written), and BENCH_BACKUP_KEEP=<dir> builds the two folders there once and
+// reuses them in later runs (building them takes minutes). BENCH_BACKUP_PROFILE=<dir> runs the
+// restore children with --cpu-prof, writing their profiles there.
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -28,6 +32,9 @@ const ROUNDS = Number(process.env.BENCH_BACKUP_ROUNDS ?? 3);
 const PUT_ROUNDS = Number(process.env.BENCH_BACKUP_PUT_ROUNDS ?? 5);
 const IN_FLIGHT = 1024;
 const HALF = Math.floor(N / 2);
+const ONLY_RESTORE = process.env.BENCH_BACKUP_ONLY === 'restore';
+const KEEP = process.env.BENCH_BACKUP_KEEP;
+const PROFILE = process.env.BENCH_BACKUP_PROFILE;
 const NO_CHECKPOINT = { checkpointBytes: Number.MAX_SAFE_INTEGER };
 
 const key = (i: number) => `p${String(i).padStart(8, '0')}`;
@@ -90,7 +97,7 @@ async function child(task: string, dir: string, arg: string): Promise<unknown> {
       const t = performance.now();
       const cpu = process.cpuUsage();
       await db.execute('RestoreTableToPointInTime', { SourceTableName: TABLE, TargetTableName: target, RestoreDateTime: Number(arg) / 1000 });
-      // Answered once the table at T is known (read from the history); ACTIVE once written whole.
+      // Answered once the table at T is known (read from the history); ACTIVE once its record is durable.
       const answeredMs = performance.now() - t;
       const answeredCpuMs = cpuMs(cpu);
       await until(async () => ((await db.execute('DescribeTable', { TableName: target })) as any).Table.TableStatus === 'ACTIVE');
@@ -150,7 +157,8 @@ async function child(task: string, dir: string, arg: string): Promise<unknown> {
 // ---- parent ----
 
 function run(task: string, dir: string, arg = ''): Record<string, number> {
-  const args = [...process.execArgv, '--max-old-space-size=8192', __filename, 'child', task, dir, arg];
+  const profile = PROFILE !== undefined && task === 'restore' ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE}`] : [];
+  const args = [...process.execArgv, ...profile, '--max-old-space-size=8192', __filename, 'child', task, dir, arg];
   const out = execFileSync(process.execPath, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
   return JSON.parse(out.trim().split('\n').pop()!) as Record<string, number>;
 }
@@ -160,12 +168,21 @@ const log = (s: string) => console.error(`[backups] ${s}`);
 async function main(): Promise<void> {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'dw-backups-bench-'));
   try {
-    const plain = path.join(work, 'plain');
-    const pitr = path.join(work, 'pitr');
-    log(`building a folder of ${N} items (the reference)`);
-    run('build-plain', plain);
-    log(`building a PITR folder of ${N} items and ${N} changes`);
-    const built = run('build-pitr', pitr);
+    const kept = KEEP === undefined ? work : path.join(KEEP, String(N));
+    const plain = path.join(kept, 'plain');
+    const pitr = path.join(kept, 'pitr');
+    const builtFile = path.join(kept, 'built.json');
+    let built: Record<string, number>;
+    if (KEEP !== undefined && fs.existsSync(builtFile)) built = JSON.parse(fs.readFileSync(builtFile, 'utf8'));
+    else {
+      fs.rmSync(kept, { recursive: true, force: true });
+      fs.mkdirSync(kept, { recursive: true });
+      log(`building a folder of ${N} items (the reference)`);
+      run('build-plain', plain);
+      log(`building a PITR folder of ${N} items and ${N} changes`);
+      built = run('build-pitr', pitr);
+      if (KEEP !== undefined) fs.writeFileSync(builtFile, JSON.stringify(built));
+    }
 
     execFileSync('sync');
     const opens: number[] = [];
@@ -190,6 +207,13 @@ async function main(): Promise<void> {
       answered.push(rs.answeredMs!);
       answeredCpus.push(rs.answeredCpuMs!);
       log(`round ${r + 1}: open ${round(o.openMs!)} ms (CPU ${round(o.openCpuMs!)}), restore ${round(rs.restoreMs!)} ms (CPU ${round(rs.restoreCpuMs!)}; answered after ${round(rs.answeredMs!)} ms)`);
+    }
+
+    if (ONLY_RESTORE) {
+      const restoreMs = median(restores);
+      const openMs = median(opens);
+      console.log(JSON.stringify({ openMs: round(openMs), restoreMs: round(restoreMs), ratioToOpen: round(restoreMs / openMs, 2), cpuRatioToOpen: round(median(restoreCpus) / median(openCpus), 2) }));
+      return;
     }
 
     const on: Record<string, number>[] = [];

@@ -9,6 +9,7 @@ import * as fs from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { CapacityManager, CapacityMetrics } from './capacity';
 import { settleDictionaries } from './codec/item-codec';
+import { tokensOf } from './transactions/idempotency';
 import { DynamoDBError, resourceNotFound } from './errors';
 import { OPERATIONS } from './operations';
 import type { Operation } from './operations/operation';
@@ -26,7 +27,7 @@ import type { Table, TableMeta } from './table';
 import { startIndexWork } from './indexes/backfill';
 import { validateShape } from './validation/shape';
 import { TtlSweeper } from './ttl';
-import { PitrKeeper, keepPriorMeta } from './backups/pitr';
+import { PitrKeeper, keepPriorMeta, replayedRestore } from './backups/pitr';
 import { openBackups } from './backups/catalog';
 
 export { DatabaseLockedError } from './storage/lock';
@@ -164,9 +165,14 @@ export class Database {
         },
         {
           load: (tables) => db.state.load(tables),
-          apply: (record) => db.state.applyAll(record.mutations, true),
+          apply: (record) => {
+            db.state.applyAll(record.mutations, true);
+            // A transaction committed shortly before a crash keeps its ClientRequestToken.
+            if (record.token !== undefined) tokensOf(db).recovered(record.token, record.time, db.now());
+          },
           snapshot: () => db.state.snapshot(),
           acknowledged: (lsn) => db.state.acknowledged(lsn),
+          restored: (m, history) => replayedRestore(db.state.tableById(m.restoredFrom!.tableId), m, history),
           failed: (e) => db.logFailed(e),
         },
       );
@@ -305,9 +311,10 @@ export class Database {
 
   /**
    * Applies mutations in memory at once and resolves when they are durable (see `durability`).
+   * `token`: a transaction's idempotency record, logged with the mutations.
    * Refused with InternalServerError, changing nothing, once the log has failed.
    */
-  commit(mutations: Mutation[], origin?: Origin): Promise<void> {
+  commit(mutations: Mutation[], origin?: Origin, token?: string): Promise<void> {
     if (this.refusal) throw this.refusal;
     if (this.closed) throw new DynamoDBError('InternalServerError', 'The database is closed');
     keepPriorMeta(this.state, mutations);
@@ -330,7 +337,7 @@ export class Database {
       this.pitr.refresh();
     }
     // Rejected, if the log fails, with the refusal logFailed returns, not the system's error.
-    return log.append(mutations, this.now(), origin);
+    return log.append(mutations, this.now(), origin, token);
   }
 
   /** The lsn the next commit will be logged at (an operation that commits at once may name its own record). */

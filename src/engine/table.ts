@@ -179,8 +179,8 @@ export class Table {
    * waits for it (a loaded table's log record being acknowledged first); reads meanwhile are
    * answered as during the background work.
    */
-  load(keys: string[], values: string[], startAfter?: Promise<unknown>): void {
-    this.index = SortedIndex.fromSorted(keys, values);
+  load(keys: string[], values: string[], startAfter?: Promise<unknown>, heads?: Float64Array): void {
+    this.index = SortedIndex.fromSorted(keys, values, heads);
     for (let i = 0; i < values.length; i++) this.sizeBytes += encodedItemSize(values[i]);
     if (!this.secondary.isEmpty) this.secondary.load(keys, values, startAfter);
     // The loaded items are visited by the expiry index's build, in slices (ttl/sweeper.ts).

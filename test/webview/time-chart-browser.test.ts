@@ -67,6 +67,23 @@ describe('the time chart in Chromium', { skip: fs.existsSync(CHROMIUM) ? false :
     assert.ok(line!.y < expectedY, 'the line rises above the threshold');
   });
 
+  it('labels the shaded band at its start, inside the plot, on top of any mark drawn there', async () => {
+    const r = await plotRect(page, '#chart');
+    const label = page.locator('dw-time-chart .band-label text');
+    assert.equal(await label.textContent(), 'Recovery window');
+    const box = await label.boundingBox();
+    assertInside(box, r, 'the band label', assert.fail);
+    const step = (r.right - r.left) / 60;
+    assert.ok(Math.abs(box!.x - (r.left + 5 * step)) < step, `the label starts where the band does (${box!.x})`);
+    // what is painted at the label's centre is the label itself, not a bar or the band
+    const hit = await page.evaluate(([x, y]) => {
+      const chart = document.querySelector('dw-time-chart')!;
+      const el = (chart.shadowRoot ?? document).elementFromPoint(x!, y!);
+      return el?.closest('g')?.getAttribute('class') ?? el?.tagName;
+    }, [box!.x + box!.width / 2, box!.y + box!.height / 2]);
+    assert.equal(hit, 'band-label');
+  });
+
   it('labels the time axis in local time and the value axis in units', async () => {
     const labels = await page.locator('dw-time-chart .axis.x text').allTextContents();
     assert.ok(labels.length >= 3, `${labels.length} time ticks`);

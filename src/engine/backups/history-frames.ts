@@ -24,8 +24,18 @@ const PUT = 4;
 const DELETE = 5;
 const HAS_TOKEN = 4;
 
+/**
+ * Where a history reader puts each key's value then: a Map, or anything that answers as one (a
+ * restore's `PositionedChanges`, pitr.ts, which writes straight into the table's arrays).
+ */
+export interface ChangeSink {
+  has(key: string): boolean;
+  set(key: string, then: string | undefined): unknown;
+  delete(key: string): unknown;
+}
+
 /** A frame decoder that fills `changed` with the changes of table `tableId` after `time`; see the file header. */
-export function historyFrameDecoder(tableId: string, time: number, changed: Map<string, string | undefined>): FrameDecoder<LogRecord | undefined> {
+export function historyFrameDecoder(tableId: string, time: number, changed: ChangeSink): FrameDecoder<LogRecord | undefined> {
   const wanted = Buffer.from(tableId, 'utf8');
   const r = new FrameBytes();
   /** Keys this frame added to `changed`: taken back out if the frame goes to decodeRecord. */

@@ -8,8 +8,9 @@
 // `PitrKeeper`). The metadata at T (key schema, indexes, settings) is found the same way: every
 // metadata change of a table with PITR on carries the metadata it replaced (`TableMeta.priorMeta`,
 // attached in `Database.commit` by `keepPriorMeta`), so the metadata at T is the prior metadata of
-// the first change after T, or the current one. Nothing about the format changes: metadata is
-// logged and checkpointed as JSON, and priorMeta rides along.
+// the first change after T, or the current one. Metadata is logged and checkpointed as JSON, and
+// priorMeta rides along. The restored table itself is logged as a reference to this history
+// (restore.ts; `replayedRestore` is what replay runs), read by the same steps as the restore.
 //
 // Invariants:
 // - While any table has PITR on, the log retains its history from the earliest window start
@@ -22,6 +23,8 @@
 //   memory but not yet acknowledged by the log (they would be missing from it); callers await
 //   `whenSettled(db)` first, then call `tableAt` (or `stateAt`) in the same synchronous run, or
 //   `stateAtSliced`, which takes the state and the last lsn at once and reads in slices.
+// - A restore's changes go straight into the positions of the table's own arrays
+//   (PositionedChanges), never into a map of every changed key.
 // - Only old images are decoded from the log, and of each key only its first change after T's
 //   (history-frames.ts reads the segments' frames as bytes; table-level changes and records from
 //   memory come as LogRecords, decoded with `newImages: false`): new images are never needed.
@@ -29,13 +32,12 @@
 //   `logHistoryBytes` (default 64 MiB in memory); what the bound drops moves the window's start.
 import { DynamoDBError } from '../errors';
 import type { Database } from '../database';
-import type { FrameDecoder, LogRange, LogRecord, Mutation, Origin } from '../log';
-import type { DictionaryAdditions } from '../codec/item-codec';
+import type { FrameDecoder, LoadTableMutation, LogRange, LogRecord, Mutation, Origin, TableContentsSnapshot } from '../log';
 import type { Table, TableMeta } from '../table';
-import { positionsIn } from '../storage/sorted-index';
+import { headOf, positionsIn } from '../storage/sorted-index';
 import { sourceTable } from './source';
 import { sortSteps, type TableContents } from './restore';
-import { historyFrameDecoder } from './history-frames';
+import { historyFrameDecoder, type ChangeSink } from './history-frames';
 
 /** `TableMeta.pitr`: set by UpdateContinuousBackups. */
 export interface PitrSettings {
@@ -122,15 +124,39 @@ export function stateAtSliced(db: Database, table: Table, time: number): Promise
 /** How many records or keys are handled between two turns of the event loop. */
 export const SLICE = 20_000;
 
-type Changes = { changed: Map<string, string | undefined>; metaThen: TableMeta | undefined };
+type Changes<S extends ChangeSink = Map<string, string | undefined>> = { changed: S; metaThen: TableMeta | undefined };
+
+/** The history from a time on, its segments' frames read by `decodeFrame` (LogStore.read, PitrKeeper.range, or replay's reader). */
+export type History = <T>(decodeFrame: FrameDecoder<T>) => Iterable<LogRecord | T>;
+
+/** The records of `range` of the database's history (the log's, or the one kept in memory). */
+function historyOf(db: Database, range: LogRange): History {
+  if (!db.pitr.settledNow()) throw new Error('the history was read while writes were still unacknowledged: await whenSettled(db) first');
+  // Only old images are read: the value at T of a key is the old image of its first change after T.
+  return (decodeFrame) => db.pitr.range({ ...range, newImages: false }, decodeFrame);
+}
 
 function* restoreSteps(db: Database, table: Table, time: number): Generator<void, { meta: TableMeta; contents: PitrContents }> {
-  // The state now, taken in the same turn as the lsn the history is read up to (changeSteps's first step).
-  const now = table.index.snapshotWithHeads();
+  // The state now, taken in the same turn as the lsn the history is read up to (historyOf's range).
+  return yield* tableSteps(table, time, historyOf(db, { fromTime: time, toLsn: db.nextLsn - 1 }));
+}
+
+/** The table at `time` from its state now and `history`, every change after `time` up to now. */
+function* tableSteps(table: Table, time: number, history: History): Generator<void, { meta: TableMeta; contents: PitrContents }> {
   const metaNow = table.meta;
   const dictionary = table.codec.dictionary();
-  const { changed, metaThen } = yield* changeSteps(db, table, time);
-  return { meta: withoutHistory(metaThen ?? metaNow), contents: yield* mergeSteps(now, dictionary, changed) };
+  const { changed, metaThen } = yield* changeSteps(table, time, history, new PositionedChanges(table.index.snapshotWithHeads()));
+  return { meta: withoutHistory(metaThen ?? metaNow), contents: { dictionary, ...(yield* changed.result()) } };
+}
+
+/**
+ * At the log's replay (LogOwner.restored), the items of a table restored to a point in time: its
+ * source table as replay has it just before the record, taken back with the history up to it.
+ */
+export function replayedRestore(source: Table | undefined, m: LoadTableMutation, history: History): TableContentsSnapshot {
+  const from = m.restoredFrom!;
+  if (source === undefined) throw new Error(`table ${m.tableId} is restored from table ${from.tableId}, which replay does not have at that point`);
+  return runAtOnce(tableSteps(source, from.time, history)).contents;
 }
 
 /**
@@ -138,36 +164,31 @@ function* restoreSteps(db: Database, table: Table, time: number): Generator<void
  * exist), and its metadata then if that changed (else undefined: the current one). Read at once.
  */
 export function changesAfter(db: Database, table: Table, time: number): Changes {
-  return runAtOnce(changeSteps(db, table, time));
+  return runAtOnce(changeSteps(table, time, historyOf(db, { fromTime: time, toLsn: db.nextLsn - 1 })));
 }
 
 /** As changesAfter, read in slices; `toLsn` is the last lsn read (the last one logged at the call). */
 export function changesAfterSliced(db: Database, table: Table, time: number): Promise<Changes & { toLsn: number }> {
   const toLsn = db.nextLsn - 1;
-  return runSliced(db, changeSteps(db, table, time, { fromTime: time, toLsn })).then((changes) => ({ ...changes, toLsn }));
+  return runSliced(db, changeSteps(table, time, historyOf(db, { fromTime: time, toLsn }))).then((changes) => ({ ...changes, toLsn }));
 }
 
 /** The changes logged after lsn `lsn` (read at once): per key changed, its value as of `lsn`. */
 export function changesSinceLsn(db: Database, table: Table, lsn: number): Changes {
-  return runAtOnce(changeSteps(db, table, -Infinity, { fromLsn: lsn + 1 }));
+  return runAtOnce(changeSteps(table, -Infinity, historyOf(db, { fromLsn: lsn + 1 })));
 }
 
-/**
- * changesAfter, pausing (a `yield`) every SLICE records: the records of `range` (by default from
- * `time` up to the lsn of the call) with a time after `time`.
- */
-function* changeSteps(db: Database, table: Table, time: number, range: LogRange = { fromTime: time, toLsn: db.nextLsn - 1 }): Generator<void, Changes> {
-  // Only old images are read: the value at T of a key is the old image of its first change after T.
-  range = { ...range, newImages: false };
-  if (!db.pitr.settledNow()) throw new Error('the history was read while writes were still unacknowledged: await whenSettled(db) first');
+/** changesAfter, pausing (a `yield`) every SLICE records: the records of `history` with a time after `time`. */
+function changeSteps(table: Table, time: number, history: History): Generator<void, Changes>;
+function changeSteps<S extends ChangeSink>(table: Table, time: number, history: History, changed: S): Generator<void, Changes<S>>;
+function* changeSteps(table: Table, time: number, history: History, changed: ChangeSink = new Map<string, string | undefined>()): Generator<void, Changes<ChangeSink>> {
   const id = table.meta.id;
   const name = table.name;
-  const changed = new Map<string, string | undefined>();
   let metaThen: TableMeta | undefined;
   let count = 0;
   // Puts and deletes of the log's frames go straight into `changed`; what comes back as a record
   // is a table-level change, or a record of the in-memory history or the log's tail.
-  for (const record of db.pitr.range(range, historyFrameDecoder(id, time, changed))) {
+  for (const record of history(historyFrameDecoder(id, time, changed))) {
     if (++count % SLICE === 0) yield;
     if (record === undefined || record.time <= time) continue;
     for (const m of record.mutations) {
@@ -189,54 +210,158 @@ function* changeSteps(db: Database, table: Table, time: number, range: LogRange 
 }
 
 /**
- * The items `now` (sorted keys, their values and heads: a snapshotWithHeads, fresh arrays this
- * takes over), with the keys in `changed` set to their values then (or left out). Each changed
- * key is found by a search over the heads (positionsIn: numbers side by side; a key string is
- * read only on a tie): looking every key now up in `changed`, or sorting the changed keys, read a million
- * scattered strings and cost several times more. Only keys that do not exist now (deleted since
- * T) are sorted, to be merged in.
+ * A restore's changed keys, kept where they go: the items `now` (sorted keys, their values and
+ * heads: a snapshotWithHeads, fresh arrays this takes over) and, per position, whether the key's
+ * value then was set (and to what) or it did not exist then. Each key is found by its head
+ * (headBuckets, or positionsIn where heads crowd: numbers side by side; a key string is read only
+ * to confirm), so neither a map of every changed key nor a sort of them is made: at half a million
+ * changes the map and the pass that merged it took over a third of a restore's time (hashing, and
+ * collecting the map's garbage). Only keys that do not exist now (created before T and deleted
+ * since) go into a map, to be sorted and merged in.
  */
-function* mergeSteps(now: { keys: string[]; values: string[]; heads: Float64Array }, dictionary: DictionaryAdditions, changed: Map<string, string | undefined>): Generator<void, PitrContents> {
-  const nowKeys = now.keys;
-  const values = now.values;
-  const removed = new Uint8Array(nowKeys.length);
-  let removedCount = 0;
-  const absent: string[] = [];
-  let count = 0;
-  const positionOf = positionsIn(now);
-  for (const [key, then] of changed) {
-    if (++count % SLICE === 0) yield;
-    const at = positionOf(key);
-    if (at >= 0) {
-      if (then !== undefined) values[at] = then;
-      else {
-        removed[at] = 1;
-        removedCount++;
-      }
-    } else if (then !== undefined) absent.push(key);
+class PositionedChanges implements ChangeSink {
+  /** Per position: UNCHANGED, or the key's value then is in `then` (SET) or it did not exist then (GONE). */
+  private readonly state: Uint8Array;
+  /** The values then: a copy of the values now, changed keys' overwritten (`now.values` keeps the ones now, for `delete`). */
+  private readonly then: string[];
+  private gone = 0;
+  private readonly absent = new Map<string, string | undefined>();
+  /** Finds a key by its head (see headBuckets); keys whose heads crowd into one bucket by positionsIn's search. */
+  private readonly buckets: { start: Int32Array; low: number; scale: number };
+  private readonly positionOf: (key: string) => number;
+  /** The last key looked up and its position: `has` is always followed by `set` of the same key. */
+  private lastKey: string | undefined;
+  private lastAt = -1;
+
+  constructor(private readonly now: { keys: string[]; values: string[]; heads: Float64Array }) {
+    this.state = new Uint8Array(now.keys.length);
+    this.then = now.values.slice();
+    this.buckets = headBuckets(now.heads);
+    this.positionOf = positionsIn(now);
   }
-  if (removedCount === 0 && absent.length === 0) return { dictionary, keys: nowKeys, values };
-  const sorted = yield* sortSteps(absent);
-  const keys: string[] = [];
-  const out: string[] = [];
-  let j = 0;
-  for (let i = 0; i < nowKeys.length; i++) {
-    if (i % (SLICE * 10) === SLICE * 10 - 1) yield;
-    const key = nowKeys[i];
-    for (; j < sorted.length && sorted[j] < key; j++) {
-      keys.push(sorted[j]);
-      out.push(changed.get(sorted[j])!);
+
+  private at(key: string): number {
+    if (key === this.lastKey) return this.lastAt;
+    const at = this.search(key);
+    this.lastKey = key;
+    this.lastAt = at;
+    return at;
+  }
+
+  /** `key`'s position, or -1: the keys of its head's bucket searched, or positionsIn's search where a bucket holds too many. */
+  private search(key: string): number {
+    const { keys, heads } = this.now;
+    const { start, low, scale } = this.buckets;
+    const head = headOf(key);
+    const b = Math.floor((head - low) * scale);
+    if (b < 0 || b >= start.length - 1) return -1;
+    let lo = start[b];
+    let hi = start[b + 1];
+    if (hi - lo > BUCKET_SEARCH_LIMIT) return this.positionOf(key);
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      const h = heads[mid];
+      if (h < head || (h === head && keys[mid] < key)) lo = mid + 1;
+      else hi = mid;
     }
-    if (removed[i] === 1) continue;
-    keys.push(key);
-    out.push(values[i]);
+    return lo < keys.length && keys[lo] === key ? lo : -1;
   }
-  for (; j < sorted.length; j++) {
-    keys.push(sorted[j]);
-    out.push(changed.get(sorted[j])!);
+
+  has(key: string): boolean {
+    const at = this.at(key);
+    return at >= 0 ? this.state[at] !== UNCHANGED : this.absent.has(key);
   }
-  return { dictionary, keys, values: out };
+
+  set(key: string, then: string | undefined): void {
+    const at = this.at(key);
+    if (at < 0) {
+      this.absent.set(key, then);
+      return;
+    }
+    if (this.state[at] === GONE) this.gone--;
+    if (then === undefined) {
+      this.state[at] = GONE;
+      this.gone++;
+    } else {
+      this.state[at] = SET;
+      this.then[at] = then;
+    }
+  }
+
+  delete(key: string): void {
+    const at = this.at(key);
+    if (at < 0) {
+      this.absent.delete(key);
+      return;
+    }
+    if (this.state[at] === GONE) this.gone--;
+    this.state[at] = UNCHANGED;
+    this.then[at] = this.now.values[at];
+  }
+
+  /** The items then, in key order. */
+  *result(): Generator<void, { keys: string[]; values: string[]; heads?: Float64Array }> {
+    const nowKeys = this.now.keys;
+    const { state, then } = this;
+    const absent: string[] = [];
+    for (const [key, value] of this.absent) if (value !== undefined) absent.push(key);
+    // The same keys as now: their heads go along, for the new table's index.
+    if (this.gone === 0 && absent.length === 0) return { keys: nowKeys, values: then, heads: this.now.heads };
+    const sorted = yield* sortSteps(absent);
+    const keys: string[] = [];
+    const out: string[] = [];
+    let j = 0;
+    for (let i = 0; i < nowKeys.length; i++) {
+      if (i % (SLICE * 10) === SLICE * 10 - 1) yield;
+      const key = nowKeys[i];
+      for (; j < sorted.length && sorted[j] < key; j++) {
+        keys.push(sorted[j]);
+        out.push(this.absent.get(sorted[j])!);
+      }
+      if (state[i] === GONE) continue;
+      keys.push(key);
+      out.push(then[i]);
+    }
+    for (; j < sorted.length; j++) {
+      keys.push(sorted[j]);
+      out.push(this.absent.get(sorted[j])!);
+    }
+    return { keys, values: out };
+  }
 }
+
+/** A bucket holding more keys than this is searched by positionsIn instead (heads that crowd together: keys sharing a long prefix). */
+const BUCKET_SEARCH_LIMIT = 64;
+/** Keys per bucket on average. */
+const KEYS_PER_BUCKET = 4;
+
+/**
+ * The positions of sorted heads by value range: bucket b holds the heads from low + b/scale on,
+ * `start[b]` is the first position whose head is in bucket b or a later one. A table's keys begin
+ * with a hash of the partition key (codec/key-codec.ts), so their heads spread evenly and a key
+ * is found among a few neighbours with one or two cache misses, where a binary search over a
+ * million heads missed the cache at most of its steps.
+ */
+function headBuckets(heads: Float64Array): { start: Int32Array; low: number; scale: number } {
+  const n = heads.length;
+  const count = Math.max(1, Math.ceil(n / KEYS_PER_BUCKET));
+  const low = n > 0 ? heads[0] : 0;
+  const high = n > 0 ? heads[n - 1] : 0;
+  // One past the highest head lands in the last bucket's end.
+  const scale = count / (high - low + 1);
+  const start = new Int32Array(count + 1);
+  let b = 0;
+  for (let i = 0; i < n; i++) {
+    const to = Math.floor((heads[i] - low) * scale);
+    while (b <= to) start[b++] = i;
+  }
+  while (b <= count) start[b++] = n;
+  return { start, low, scale };
+}
+
+const UNCHANGED = 0;
+const SET = 1;
+const GONE = 2;
 
 /** Runs steps (a generator that yields where it may pause) to their end without pausing. */
 export function runAtOnce<T>(steps: Generator<void, T>): T {

@@ -8,6 +8,10 @@
 // a checkpoint covers the table afterwards and the file is then removed; a file no record names
 // (a crash before the record) is removed at the next open. So a crash at any moment leaves the
 // whole table or no table, and the log never holds a million put records for a restore.
+// A point-in-time restore skips the file when it can (FORMAT.md, "Tables restored from history"):
+// its record names the source table and the time instead, and replay rebuilds the items from the
+// source and the log, which keeps that history until a checkpoint covers the record. Writing and
+// syncing a copy of every item was half of such a restore's time.
 //
 // Invariants:
 // - From the call until the load is durable the name is taken: `db.creating` holds it, CreateTable
@@ -42,6 +46,8 @@ export interface TableContents {
   dictionary: DictionaryAdditions;
   keys: string[];
   values: string[];
+  /** The keys' heads (storage/sorted-index.ts), when known (a restore's keys are a snapshot's): not recomputed. */
+  heads?: Float64Array;
 }
 
 /** How many plain items are encoded between two turns of the event loop. */
@@ -59,7 +65,7 @@ export async function createTableWithItems(
   db: Database,
   meta: TableMeta,
   contents: TableContents | Promise<TableContents> | AsyncIterable<Item>,
-  options: { origin?: Origin } = {},
+  options: { origin?: Origin; restoredFrom?: { table: Table; time: number } } = {},
 ): Promise<Table> {
   if (db.isClosed) throw closedError();
   refuseNameTaken(db, meta.name);
@@ -70,14 +76,23 @@ export async function createTableWithItems(
     // Contents still being read (a backup read in slices) keep the name reserved meanwhile.
     const given = isPromise(contents) ? await contents : contents;
     if (db.isClosed) throw closedError();
-    const loaded = isContents(given) ? await inKeyOrder(given) : await encodeItems(db, meta, given);
-    if (log !== undefined) file = await log.stageTable(meta.id, { meta, ...loaded });
+    let loaded = isContents(given) ? await inKeyOrder(given) : await encodeItems(db, meta, given);
+    // A point-in-time restore is logged as a reference to the history it was read from when it
+    // still can be (see historyStillThere); no await from here to the commit, so that holds then.
+    const from = options.restoredFrom;
+    const fromHistory = log !== undefined && from !== undefined && historyStillThere(db, from.table, from.time);
+    if (fromHistory) {
+      // Replay rebuilds the items with the source's dictionary as it is at the record (a superset
+      // of the one they were read with: entries are never removed); the run uses the same one.
+      loaded = { ...loaded, dictionary: from.table.codec.dictionary() };
+    } else if (log !== undefined) file = await log.stageTable(meta.id, { meta, ...loaded });
     // Durable as every write is (the database's `durability`): a kill in 'process' mode, a power
     // loss too in 'disk' mode. The table's background building waits for that, not the reverse.
     let acknowledged!: () => void;
     const startAfter = new Promise<void>((resolve) => (acknowledged = resolve));
     try {
-      await db.commit([{ kind: 'loadTable', tableId: meta.id, meta, file: file ?? '', contents: loaded, startAfter }], options.origin ?? 'restore');
+      const restoredFrom = fromHistory ? { restoredFrom: { tableId: from!.table.meta.id, time: from!.time } } : {};
+      await db.commit([{ kind: 'loadTable', tableId: meta.id, meta, file: file ?? '', contents: loaded, startAfter, ...restoredFrom }], options.origin ?? 'restore');
     } finally {
       acknowledged();
     }
@@ -92,6 +107,17 @@ export async function createTableWithItems(
   // A GSI the caller left CREATING is backfilled as after UpdateTable (restores pass them ACTIVE).
   startIndexWork(db, table);
   return table;
+}
+
+/**
+ * Whether a table restored from `source` as it was at `time` can be logged as a reference to the
+ * history (FORMAT.md, "Tables restored from history"): replay takes the source as it is just
+ * before the record back to `time` with the log after it, so the source must still be that table
+ * (not deleted, not replaced by another of the same name) and the log must still reach back to
+ * `time` (the size cap may have cut it since the window was checked).
+ */
+function historyStillThere(db: Database, source: Table, time: number): boolean {
+  return db.tables.get(source.name) === source && (db.logStore?.earliestRetainedTime ?? Infinity) <= time;
 }
 
 /** 'CREATING' while `createTableWithItems` fills the table, 'ACTIVE' once it exists, undefined when there is no such table. */

@@ -195,8 +195,8 @@ export class CapacityManager {
   }
 
   /** As `write`, for one request of a batch: a throttle comes back as the error instead of thrown. */
-  tryWrite(op: string, table: Table, key: string, oldEncoded: string | undefined, newItem: Item | undefined, newSize: number): Consumption | DynamoDBError {
-    const c = this.chargeWrite(op, table, key, oldEncoded, newItem, newSize, false, false);
+  tryWrite(op: string, table: Table, key: string, oldEncoded: string | undefined, newItem: Item | undefined, newSize: number, transactional = false, failed = false): Consumption | DynamoDBError {
+    const c = this.chargeWrite(op, table, key, oldEncoded, newItem, newSize, failed, transactional);
     return c instanceof DynamoDBError ? c : asConsumption(c);
   }
 

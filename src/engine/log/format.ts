@@ -14,7 +14,7 @@
 import { crc32 } from 'node:zlib';
 import type { FileSystem } from './file-system';
 
-export const FORMAT_VERSION = 2;
+export const FORMAT_VERSION = 3;
 export const SEGMENT_MAGIC = 'DWLOGSEG';
 export const HEADER_BYTES = 64;
 /** u32 payload length, u32 running CRC. */

@@ -18,18 +18,21 @@
 //   meanwhile share that queued run), never run beside it.
 // - Replayed bytes count toward the next checkpoint, so a log that grows across runs without one
 //   is checkpointed right after an open.
+// - A table restored from history (a `loadTable` with `restoredFrom`, FORMAT.md) is rebuilt at
+//   replay from its source and the log after its restore time: the segments holding that history
+//   are kept as the checkpoint's own are (restorePins) until a checkpoint covers its record.
 import * as path from 'node:path';
 import { nodeFileSystem, type FileSystem } from './file-system';
-import { listSegments, segmentName, type LogPosition } from './format';
+import { LogCorruptionError, listSegments, segmentName, type LogPosition } from './format';
 import { readFrom, readRange, type FrameDecoder, type LogRange, type ReadCursor } from './reader';
 import { TailCache } from './tail-cache';
 import { applyRepair, planRepair, recover, type CheckpointFrom, type RepairPlan } from './recovery';
-import type { LogRecord, Mutation, Origin } from './records';
+import type { LoadTableMutation, LogRecord, Mutation, Origin, TableContentsSnapshot } from './records';
 import { Retention, type RetainFrom } from './retention';
 import { CorruptSnapshotError, readCheckpoint, readTableSnapshot, writeCheckpoint, writeTableSnapshot, type TableSnapshot } from './snapshot';
 import { TimeIndex } from './time-index';
 import { legacyFiles, readLegacyCheckpoint, readLegacyLog, removeLegacyFiles } from './upgrade';
-import { LogWriter, type Durability, type SegmentStart } from './writer';
+import { LogWriter, type Durability, type SegmentSpan, type SegmentStart } from './writer';
 
 export { FORMAT_VERSION, LogCorruptionError, LogFormatError, type LogPosition } from './format';
 export type { LoadTableMutation, LogRecord, Mutation, Origin, TableContentsSnapshot } from './records';
@@ -79,6 +82,13 @@ export interface LogOwner {
   /** Every record up to `lsn` is acknowledged. */
   acknowledged(lsn: number): void;
   /**
+   * At replay, the items of a table restored to a point in time (a `loadTable` with
+   * `restoredFrom`): its source table as replay has it now (just before the record), taken back to
+   * `restoredFrom.time` with `history`, the log's records after that time up to the record, read by
+   * `decodeFrame`. An owner that restores no tables may leave it out.
+   */
+  restored?(m: LoadTableMutation, history: <T>(decodeFrame: FrameDecoder<T>) => Iterable<LogRecord | T>): TableContentsSnapshot;
+  /**
    * The log failed; records not acknowledged will never be. Called before any append hears of it;
    * appends are rejected with what it returns (the failure itself if nothing).
    */
@@ -106,6 +116,12 @@ export class LogStore {
    * replay needs each until a checkpoint covers its record, and then it is removed.
    */
   private readonly loadedFiles = new Map<string, number>();
+  /**
+   * Point-in-time restores logged as a reference to history (`restoredFrom`), by lsn, with the time
+   * they go back to: until a checkpoint covers its record, replay reads the log from that time on,
+   * so those segments are kept as the checkpoint's own are, whatever retention and the size cap say.
+   */
+  private readonly restorePins = new Map<number, number>();
   /** Loaded-table files being written: close waits for them, so nothing is written into the folder after it. */
   private readonly staging = new Set<Promise<unknown>>();
   /** Consumers that read the newest records from the in-memory tail (see retain). */
@@ -194,9 +210,15 @@ export class LogStore {
       const from = checkpoint?.from as CheckpointFrom | undefined;
       const loaded = new Map<string, number>();
       let loadedBytes = 0;
-      const replay = (r: LogRecord): void => {
+      const pins = new Map<number, number>();
+      const replay = (r: LogRecord, spansBefore: () => SegmentSpan[]): void => {
         for (const m of r.mutations) {
           if (m.kind !== 'loadTable') continue;
+          if (m.restoredFrom !== undefined) {
+            m.contents = replayRestore(fs, dir, owner, m, r.lsn, spansBefore());
+            pins.set(r.lsn, m.restoredFrom.time);
+            continue;
+          }
           m.contents = readLoadedTable(fs, dir, m.file, m.tableId);
           loaded.set(m.file, r.lsn);
           loadedBytes += fileSize(fs, path.join(dir, m.file));
@@ -226,6 +248,7 @@ export class LogStore {
       store = new LogStore(fs, dir, writer, owner, options, recovered.start, startFrom, recovered.replayedBytes + loadedBytes);
       for (const span of recovered.spans) store.index.add(span);
       for (const [file, lsn] of loaded) store.loadedFiles.set(file, lsn);
+      for (const [lsn, time] of pins) store.restorePins.set(lsn, time);
     }
     listenerStore = store;
     // A long replay is checkpointed at once rather than replayed again at the next open.
@@ -233,18 +256,29 @@ export class LogStore {
     return store;
   }
 
-  /** Logs one atomic change; resolves once it is durable as the durability setting defines. */
-  append(mutations: Mutation[], time: number, origin?: Origin): Promise<void> {
+  /**
+   * Logs one atomic change; resolves once it is durable as the durability setting defines.
+   * `token`: a transaction's idempotency record (src/engine/transactions/idempotency.ts).
+   */
+  append(mutations: Mutation[], time: number, origin?: Origin, token?: string): Promise<void> {
     if (time < this.lastTime) time = this.lastTime;
     else this.lastTime = time;
     const record: LogRecord = { lsn: this.nextLsn++, time, mutations: withoutContents(mutations) };
     for (const m of mutations) {
-      if (m.kind !== 'loadTable' || m.file === '') continue;
+      if (m.kind !== 'loadTable') continue;
+      if (m.restoredFrom !== undefined) {
+        this.restorePins.set(record.lsn, m.restoredFrom.time);
+        // The next open would read that history again: it counts toward the next checkpoint.
+        for (const span of this.index.spansFrom(-Infinity, m.restoredFrom.time)) this.replayedBytes += span.end;
+        continue;
+      }
+      if (m.file === '') continue;
       this.loadedFiles.set(m.file, record.lsn);
       // The next open would read the file too: it counts toward the next checkpoint.
       this.replayedBytes += fileSize(this.fs, path.join(this.dir, m.file));
     }
     if (origin !== undefined && origin !== 'user') record.origin = origin;
+    if (token !== undefined) record.token = token;
     if (!this.failed) this.tail.appended(record);
     const done = this.writer.append(record);
     this.lastLogged = done;
@@ -345,6 +379,7 @@ export class LogStore {
     this.replayedBytes -= replayed;
     this.checkpointFrom = from;
     this.removeLoadedFiles(lsn);
+    for (const pinned of this.restorePins.keys()) if (pinned <= lsn) this.restorePins.delete(pinned);
     this.prune();
   }
 
@@ -420,7 +455,9 @@ export class LogStore {
     // An abandoned folder may hold another owner's segments under the same names.
     if (this.failure !== undefined) return;
     const cap = this.options.logHistoryBytes ?? DEFAULT_LOG_HISTORY_BYTES;
-    for (const segment of this.retention.removable(this.index.sealed(), this.checkpointFrom.segment, cap)) {
+    let recoveryFrom = this.checkpointFrom.segment;
+    for (const time of this.restorePins.values()) recoveryFrom = Math.min(recoveryFrom, this.index.spansFrom(-Infinity, time)[0]?.segment ?? recoveryFrom);
+    for (const segment of this.retention.removable(this.index.sealed(), recoveryFrom, cap)) {
       this.fs.remove(path.join(this.dir, segmentName(segment)));
       this.index.remove(segment);
     }
@@ -539,10 +576,28 @@ function readLoadedTable(fs: FileSystem, dir: string, file: string, tableId: str
   return { meta, dictionary, keys, values };
 }
 
+/**
+ * The items of the table a `restoredFrom` record restored, at replay: the owner takes its source
+ * back in time with the history before the record (`spans`: the segments up to it), which must
+ * reach back to the restore's time (the record's pin keeps those segments until a checkpoint
+ * covers the record).
+ */
+function replayRestore(fs: FileSystem, dir: string, owner: LogOwner, m: LoadTableMutation, lsn: number, spans: SegmentSpan[]): TableContentsSnapshot {
+  const time = m.restoredFrom!.time;
+  const index = new TimeIndex();
+  for (const span of spans) index.add(span);
+  const first = index.spans()[0];
+  if (first !== undefined && first.firstTime > time && first.firstLsn > 1) {
+    throw new LogCorruptionError(path.join(dir, segmentName(first.segment)), first.segment, 0, `record ${lsn} restores table ${m.tableId} from the history after ${new Date(time).toISOString()}, but the log kept starts later`);
+  }
+  if (owner.restored === undefined) throw new Error(`record ${lsn} restores table ${m.tableId} to a point in time, which this log's owner cannot replay`);
+  return owner.restored(m, (decodeFrame) => readRange(fs, dir, index, { fromTime: time, toLsn: lsn - 1 }, decodeFrame));
+}
+
 /** The mutations as the log keeps them: a loaded table's items stay out of the tail cache (they are in its file), and so does what only the writer uses. */
 function withoutContents(mutations: Mutation[]): Mutation[] {
   if (!mutations.some((m) => m.kind === 'loadTable' && (m.contents !== undefined || m.startAfter !== undefined))) return mutations;
-  return mutations.map((m) => (m.kind === 'loadTable' ? { kind: m.kind, tableId: m.tableId, meta: m.meta, file: m.file } : m));
+  return mutations.map((m) => (m.kind === 'loadTable' ? { kind: m.kind, tableId: m.tableId, meta: m.meta, file: m.file, ...(m.restoredFrom && { restoredFrom: m.restoredFrom }) } : m));
 }
 
 function* yieldAll<T>(list: readonly T[]): Generator<T> {

@@ -15,6 +15,14 @@ const FRAME = FRAME_HEADER;
 const chainCrc = frameCrc;
 const decode = decodeRecord;
 
+/**
+ * buf.readUInt32LE(pos) for a position known to be inside buf: read twice per frame, and Buffer's
+ * own (with its bounds check) was a tenth of the time to scan a segment.
+ */
+function u32(buf: Buffer, pos: number): number {
+  return (buf[pos] | (buf[pos + 1] << 8) | (buf[pos + 2] << 16)) + buf[pos + 3] * 0x1000000;
+}
+
 /** What scanning a segment found. */
 export interface SegmentScan {
   header: SegmentHeader;
@@ -81,7 +89,7 @@ function readWritten(fs: FileSystem, file: string, start: number, limit: number 
       filled += n;
       chunk *= 2;
       while (pos + FRAME <= filled) {
-        const len = buf.readUInt32LE(pos);
+        const len = u32(buf, pos);
         if (len === 0) return { buf: buf.subarray(0, filled), size };
         if (pos + FRAME + len > filled) break;
         pos += FRAME + len;
@@ -124,7 +132,7 @@ export function scanSegment(
       bad = { offset: start + pos, reason: 'a frame header is cut short' };
       break;
     }
-    const len = buf.readUInt32LE(pos);
+    const len = u32(buf, pos);
     if (len === 0) break;
     const payload = pos + FRAME;
     if (payload + len > buf.length || len < 17) {
@@ -132,7 +140,7 @@ export function scanSegment(
       break;
     }
     const next = chainCrc(buf.subarray(payload, payload + len), crc);
-    if (next !== buf.readUInt32LE(pos + 4)) {
+    if (next !== u32(buf, pos + 4)) {
       bad = { offset: start + pos, reason: 'a frame fails its running CRC' };
       break;
     }

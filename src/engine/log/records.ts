@@ -19,16 +19,21 @@ export type Mutation =
 
 /**
  * A new table created whole with its items (src/engine/backups/restore.ts): the log carries its
- * metadata and the name of a table snapshot file in the data folder that holds the items, never
- * the items themselves. `contents` is not logged: the writer's in-memory copy (applied at once),
- * or, at replay, the file read back by the log store before the record is applied.
+ * metadata and where its items come from, never the items themselves: the name of a table
+ * snapshot file in the data folder that holds them, or (`restoredFrom`, a point-in-time restore)
+ * another table and a time, the items being that table's as they were at that time, which replay
+ * rebuilds from that table's state just before this record and the log's history after the time.
+ * `contents` is not logged: the writer's in-memory copy (applied at once), or, at replay, what
+ * the log store read back (the file, or the table and its history) before the record is applied.
  */
 export interface LoadTableMutation {
   kind: 'loadTable';
   tableId: string;
   meta: unknown;
-  /** The snapshot file's name inside the data folder ('' in memory, where there is none). */
+  /** The snapshot file's name inside the data folder ('' in memory, where there is none, and with `restoredFrom`). */
   file: string;
+  /** Logged as kind 7 (restoreTable): the items are table `tableId`'s as they were at `time` (ms). */
+  restoredFrom?: { tableId: string; time: number };
   contents?: TableContentsSnapshot;
   /**
    * Not logged: when the new table's background building (its point-read map, its indexes) may
@@ -43,6 +48,8 @@ export interface TableContentsSnapshot {
   dictionary: DictionaryAdditions;
   keys: string[];
   values: string[];
+  /** The keys' heads (storage/sorted-index.ts), when the contents came with them: not recomputed. */
+  heads?: Float64Array;
 }
 
 /** Who made a change: a client's write, TTL expiry, or a restore. */
@@ -61,7 +68,7 @@ export interface LogRecord {
   token?: string;
 }
 
-const KIND = { createTable: 1, updateTable: 2, deleteTable: 3, put: 4, delete: 5, loadTable: 6 } as const;
+const KIND = { createTable: 1, updateTable: 2, deleteTable: 3, put: 4, delete: 5, loadTable: 6, restoreTable: 7 } as const;
 
 interface WithWellFormed {
   isWellFormed(): boolean;
@@ -168,7 +175,7 @@ export function encodeRecordInto(w: BinaryWriter, record: LogRecord): void {
   if (record.token !== undefined) writeText(w, record.token);
   w.varint(record.mutations.length);
   for (const m of record.mutations) {
-    w.u8(KIND[m.kind]);
+    w.u8(m.kind === 'loadTable' && m.restoredFrom !== undefined ? KIND.restoreTable : KIND[m.kind]);
     writeText(w, m.tableId);
     switch (m.kind) {
       case 'createTable':
@@ -179,7 +186,11 @@ export function encodeRecordInto(w: BinaryWriter, record: LogRecord): void {
         break;
       case 'loadTable':
         writeJson(w, m.meta);
-        writeText(w, m.file);
+        if (m.restoredFrom === undefined) writeText(w, m.file);
+        else {
+          writeText(w, m.restoredFrom.tableId);
+          w.f64(m.restoredFrom.time);
+        }
         break;
       case 'put': {
         writeText(w, m.key);
@@ -232,6 +243,11 @@ export function decodeRecord(buf: Buffer, start: number, end: number, newImages 
       case KIND.loadTable:
         mutations.push({ kind: 'loadTable', tableId, meta: JSON.parse(readText(r)), file: readText(r) });
         break;
+      case KIND.restoreTable: {
+        const meta = JSON.parse(readText(r));
+        mutations.push({ kind: 'loadTable', tableId, meta, file: '', restoredFrom: { tableId: readText(r), time: r.f64() } });
+        break;
+      }
       case KIND.put: {
         const key = readText(r);
         const item = newImages ? readText(r) : skipText(r);

@@ -49,7 +49,7 @@ export function recover(
   dir: string,
   checkpoint: { lsn: number; from: CheckpointFrom } | undefined,
   now: number,
-  apply: (record: LogRecord) => void,
+  apply: (record: LogRecord, spansBefore: () => SegmentSpan[]) => void,
 ): Recovered {
   const segments = listSegments(fs, dir);
   const fileOf = (n: number): string => path.join(dir, segmentName(n));
@@ -135,7 +135,10 @@ export function recover(
         } catch (err) {
           throw corrupt(n, offset, `record ${lsn} cannot be decoded (${(err as Error).message})`);
         }
-        apply(record);
+        // The segments before this record, this one's up to it included: what a record that
+        // refers to the history before it (a point-in-time restore) reads.
+        const spansBefore = (): SegmentSpan[] => [...spans, { segment: n, firstLsn: header.firstLsn, firstTime: header.firstTime, lastLsn: lsn - 1, lastTime: record.time, end: offset }];
+        apply(record, spansBefore);
         replayedBytes += e - s + FRAME_HEADER;
       },
       start,

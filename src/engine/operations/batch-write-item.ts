@@ -3,12 +3,12 @@
 // own, as in DynamoDB, which makes no atomicity promise either way). Requests refused by
 // provisioned throughput come back in UnprocessedItems (src/engine/capacity).
 import type { Operation } from './operation';
-import { addBatchItemCollectionMetrics, checkIndexKeysForPut, checkItemCollection } from '../indexes/writes';
+import { addBatchItemCollectionMetrics } from '../indexes/writes';
 import { DynamoDBError, validation } from '../errors';
-import { itemSize, normalizeItem } from '../types/attribute-validation';
+import { normalizeItem } from '../types/attribute-validation';
 import type { Item } from '../types/attribute-value';
-import type { Mutation } from '../log';
-import { checkItemSize, encodeKey, parseKey } from './common';
+import { encodeKey, parseKey } from './common';
+import { commitPlans, planDelete, planPut, tryCharge, type WritePlan } from './write-plan';
 import { ATTRIBUTE_MAP, RETURN_CONSUMED, RETURN_METRICS, required } from '../validation/members';
 import { addConsumption, consumedCapacity, consumption } from '../capacity';
 import { checkBatchTableName } from './batch-get-item';
@@ -28,10 +28,6 @@ interface BatchWriteItemInput {
 export const MAX_BATCH_WRITE_REQUESTS = 25;
 const NULL_OR_EMPTY = 'The batch write request list for a table cannot be null or empty';
 const MORE_THAN_ONE = 'Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported datatypes';
-
-type Planned =
-  | { kind: 'put'; key: string; item: Item; size: number }
-  | { kind: 'delete'; key: string };
 
 /** A PutRequest's item: its key attributes must be the table's, with the declared types. */
 function checkPutKey(table: Table, item: Item): void {
@@ -80,20 +76,16 @@ export const batchWriteItem: Operation<BatchWriteItemInput> = {
       for (const r of requestItems[name]!) if ((r.PutRequest == null) === (r.DeleteRequest == null)) throw validation(MORE_THAN_ONE);
     }
     const tables = names.map((name) => db.table(name));
-    const plans: Planned[][] = tables.map((table, t) => {
+    const plans: WritePlan[][] = tables.map((table, t) => {
       const seen = new Set<string>();
-      return requestItems[names[t]!]!.map((r): Planned => {
-        let plan: Planned;
+      return requestItems[names[t]!]!.map((r): WritePlan => {
+        let plan: WritePlan;
         if (r.PutRequest != null) {
           const item = normalizeItem(r.PutRequest.Item);
           checkPutKey(table, item);
-          checkIndexKeysForPut(table, item);
-          const size = itemSize(item);
-          checkItemSize(size);
-          plan = { kind: 'put', key: table.keyOf(item), item, size };
-          checkItemCollection(db.options.itemCollectionLimitBytes, table, plan.key, table.get(plan.key), item, size);
+          plan = planPut(db, 'BatchWriteItem', table, item, undefined);
         } else {
-          plan = { kind: 'delete', key: encodeKey(table, r.DeleteRequest!.Key) };
+          plan = planDelete(db, 'BatchWriteItem', table, encodeKey(table, r.DeleteRequest!.Key), undefined);
         }
         if (seen.has(plan.key)) throw validation('Provided list of item keys contains duplicates');
         seen.add(plan.key);
@@ -101,44 +93,36 @@ export const batchWriteItem: Operation<BatchWriteItemInput> = {
       });
     });
 
-    const mutations: Mutation[] = [];
+    const done: WritePlan[] = [];
     const capacity: Record<string, unknown>[] = [];
     const unprocessed: Record<string, WriteRequest[]> = {};
     // Each request is charged as its own write; requests a throttled table, partition or GSI
     // refuses come back in UnprocessedItems, and only a batch refused entirely fails.
     let throttle: DynamoDBError | undefined;
-    let processed = 0;
     tables.forEach((table, t) => {
       const used = consumption();
       const list = requestItems[names[t]!]!;
       const left: WriteRequest[] = [];
       plans[t]!.forEach((p, i) => {
-        const old = table.get(p.key);
-        const c = db.capacity.tryWrite('BatchWriteItem', table, p.key, old, p.kind === 'put' ? p.item : undefined, p.kind === 'put' ? p.size : 0);
+        const c = tryCharge(db, p);
         if (c instanceof DynamoDBError) {
           throttle ??= c;
           left.push(list[i]!);
           return;
         }
-        processed++;
+        done.push(p);
         addConsumption(used, c);
-        if (p.kind === 'put') {
-          const added = { names: [] as string[], shapes: [] as number[][] };
-          const encoded = table.codec.encode(p.item, p.size, added);
-          mutations.push({ kind: 'put', tableId: table.meta.id, key: p.key, item: encoded, old, added });
-        } else if (old !== undefined) {
-          mutations.push({ kind: 'delete', tableId: table.meta.id, key: p.key, old });
-        }
       });
       if (left.length > 0) unprocessed[names[t]!] = left;
       const cc = consumedCapacity(input.ReturnConsumedCapacity, names[t]!, used, { kind: 'write' });
       if (cc) capacity.push(cc);
     });
+    const processed = done.length;
     if (processed === 0 && throttle !== undefined) throw throttle;
     const out: Record<string, unknown> = { UnprocessedItems: unprocessed };
     if (capacity.length > 0) out.ConsumedCapacity = capacity;
-    const done = mutations.length === 0 ? undefined : db.commit(mutations);
+    const committed = commitPlans(db, done);
     addBatchItemCollectionMetrics(out, input, tables, names, plans);
-    return done === undefined ? out : done.then(() => out);
+    return committed === undefined ? out : committed.then(() => out);
   },
 };

@@ -148,8 +148,9 @@ export function checkReturnValues(value: string | undefined, allowed: readonly s
   return v;
 }
 
-export function checkItemSize(size: number): void {
-  if (size > MAX_ITEM_BYTES) throw validation('Item size has exceeded the maximum allowed size');
+/** UpdateItem words it 'Item size to update has exceeded the maximum allowed size', as DynamoDB does. */
+export function checkItemSize(size: number, message = 'Item size has exceeded the maximum allowed size'): void {
+  if (size > MAX_ITEM_BYTES) throw validation(message);
 }
 
 /** Top-level attributes of `item` whose names are in `names`. */

@@ -35,8 +35,13 @@ import { listExports } from './list-exports';
 import { importTable } from './import-table';
 import { describeImport } from './describe-import';
 import { listImports } from './list-imports';
+import { executeStatementOperation } from './execute-statement';
+import { batchExecuteStatementOperation } from './batch-execute-statement';
+import { executeTransactionOperation } from './execute-transaction';
+import { transactWriteItems } from './transact-write-items';
+import { transactGetItems } from './transact-get-items';
 
-const all: Operation[] = [createTable, describeTable, listTables, deleteTable, updateTable, putItem, getItem, updateItem, deleteItem, query, scan, batchGetItem, batchWriteItem, describeLimits, updateTimeToLive, describeTimeToLive, createBackup, describeBackup, listBackups, deleteBackup, restoreTableFromBackup, updateContinuousBackups, describeContinuousBackups, restoreTableToPointInTime, exportTableToPointInTime, describeExport, listExports, importTable, describeImport, listImports];
+const all: Operation[] = [createTable, describeTable, listTables, deleteTable, updateTable, putItem, getItem, updateItem, deleteItem, query, scan, batchGetItem, batchWriteItem, describeLimits, updateTimeToLive, describeTimeToLive, createBackup, describeBackup, listBackups, deleteBackup, restoreTableFromBackup, updateContinuousBackups, describeContinuousBackups, restoreTableToPointInTime, exportTableToPointInTime, describeExport, listExports, importTable, describeImport, listImports, transactWriteItems, transactGetItems, executeStatementOperation, batchExecuteStatementOperation, executeTransactionOperation];
 
 all.push(tagResource, untagResource, listTagsOfResource, describeEndpoints);
 

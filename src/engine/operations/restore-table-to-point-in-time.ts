@@ -49,7 +49,7 @@ export const restoreTableToPointInTime: Operation<RestoreTableToPointInTimeInput
     refuseTargetInUse(db, input.TargetTableName);
     const meta = restoredMeta(db, then.meta, input.TargetTableName, input, { sourceTableArn: then.meta.arn, restoredAt: time / 1000 });
     // The table is CREATING from here (its name reserved) until its items are durable.
-    createTableWithItems(db, meta, then.contents, { origin: 'restore' }).catch((e: unknown) => {
+    createTableWithItems(db, meta, then.contents, { origin: 'restore', restoredFrom: { table: source, time } }).catch((e: unknown) => {
       console.error(`dynamo-workspace: restoring ${then.meta.name} to ${new Date(time).toISOString()} into ${input.TargetTableName} failed:`, e);
     });
     return { TableDescription: describeCreating(db, input.TargetTableName) };

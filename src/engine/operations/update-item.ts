@@ -1,14 +1,10 @@
 import type { Operation } from './operation';
-import { addItemCollectionMetrics, checkIndexKeysForUpdate, checkItemCollection } from '../indexes/writes';
+import { addItemCollectionMetrics } from '../indexes/writes';
 import { compileRequest } from './legacy';
-import { itemSize } from '../types/attribute-validation';
 import type { Item } from '../types/attribute-value';
-import {
-  CONDITIONAL_WRITE_MEMBERS, ConditionalCheckFailed, type ConditionalWriteInput,
-  checkItemSize, checkReturnValues, parseKey, pick,
-} from './common';
+import { CONDITIONAL_WRITE_MEMBERS, type ConditionalWriteInput, checkReturnValues, pick } from './common';
 import { ATTRIBUTE_MAP, ATTRIBUTE_UPDATES_MAP, EXPRESSION, required } from '../validation/members';
-import { invalidParameter } from '../errors';
+import { charge, mutationOf, planUpdate, refuseFailed, type WritePlan } from './write-plan';
 
 interface UpdateItemInput extends ConditionalWriteInput {
   Key: Record<string, unknown>;
@@ -16,6 +12,21 @@ interface UpdateItemInput extends ConditionalWriteInput {
 }
 
 const RETURN_VALUES = ['NONE', 'ALL_OLD', 'UPDATED_OLD', 'ALL_NEW', 'UPDATED_NEW'] as const;
+
+/** The Attributes an update returns for ReturnValues (shared with a transaction's and PartiQL's updates). */
+export function updateAttributes(returnValues: string, plan: WritePlan): Item | undefined {
+  switch (returnValues) {
+    case 'ALL_OLD':
+      return plan.old;
+    case 'ALL_NEW':
+      return plan.item;
+    case 'UPDATED_OLD':
+      return pick(plan.old, plan.touched);
+    case 'UPDATED_NEW':
+      return pick(plan.item, plan.touched);
+  }
+  return undefined;
+}
 
 export const updateItem: Operation<UpdateItemInput> = {
   name: 'UpdateItem',
@@ -29,48 +40,15 @@ export const updateItem: Operation<UpdateItemInput> = {
     const returnValues = checkReturnValues(input.ReturnValues, RETURN_VALUES, '');
     const expressions = compileRequest('UpdateItem', input);
     const table = db.table(input.TableName);
-    const { key, encoded: keyString } = parseKey(table, input.Key);
-    const touched = expressions.update?.topLevelNames() ?? [];
-    for (const name of touched) {
-      if (name === table.schema.partitionName || name === table.schema.sortName) {
-        throw invalidParameter(`Cannot update attribute ${name}. This attribute is part of the key`);
-      }
-    }
-    const oldEncoded = table.get(keyString);
-    const old: Item | undefined = oldEncoded !== undefined ? table.codec.decode(oldEncoded) : undefined;
-    if (expressions.condition && !expressions.condition.evaluate(old)) {
-      db.capacity.conditionFailed('UpdateItem', table, keyString, oldEncoded);
-      throw ConditionalCheckFailed(input.ReturnValuesOnConditionCheckFailure, old);
-    }
-    const base: Item = old ? { ...old } : { ...key };
-    const updated = expressions.update ? expressions.update.apply(base) : base;
-    checkIndexKeysForUpdate(table, updated, touched);
-    const size = itemSize(updated);
-    checkItemSize(size);
-    const cc = db.capacity.write('UpdateItem', input, table, keyString, oldEncoded, updated, size);
-    checkItemCollection(db.options.itemCollectionLimitBytes, table, keyString, oldEncoded, updated, size);
-    const added = { names: [], shapes: [] };
-    const encoded = table.codec.encode(updated, size, added);
-    const done = db.commit([{ kind: 'put', tableId: table.meta.id, key: keyString, item: encoded, old: oldEncoded, added }]);
+    const plan = planUpdate(db, 'UpdateItem', table, input.Key, expressions.update, expressions.condition);
+    if (plan.failed) refuseFailed(db, plan, input.ReturnValuesOnConditionCheckFailure);
+    const cc = charge(db, plan, input);
+    const done = db.commit([mutationOf(plan)!]);
     const out: Record<string, unknown> = {};
-    let attributes: Item | undefined;
-    switch (returnValues) {
-      case 'ALL_OLD':
-        attributes = old;
-        break;
-      case 'ALL_NEW':
-        attributes = updated;
-        break;
-      case 'UPDATED_OLD':
-        attributes = pick(old, touched);
-        break;
-      case 'UPDATED_NEW':
-        attributes = pick(updated, touched);
-        break;
-    }
+    const attributes = updateAttributes(returnValues, plan);
     if (attributes) out.Attributes = attributes;
     if (cc) out.ConsumedCapacity = cc;
-    addItemCollectionMetrics(out, input, table, keyString);
+    addItemCollectionMetrics(out, input, table, plan.key);
     return done.then(() => out);
   },
 };

@@ -12,7 +12,7 @@ const MAX_BLOCK = 512;
  * a pointer to a string at every step cost a cache miss each. Keys start with a 4-byte hash, so
  * ties are rare.
  */
-function headOf(key: string): number {
+export function headOf(key: string): number {
   let h = 0;
   for (let i = 0; i < 4; i++) h = h * 258 + (i < key.length ? Math.min(key.charCodeAt(i), 0x100) + 1 : 0);
   return h;
@@ -37,8 +37,11 @@ export class SortedIndex<V> {
     return this.count;
   }
 
-  /** Builds an index from entries already in ascending key order (checkpoint loading). */
-  static fromSorted<V>(keys: string[], values: V[]): SortedIndex<V> {
+  /**
+   * Builds an index from entries already in ascending key order (checkpoint loading); `heads`,
+   * when the caller has them (a snapshotWithHeads of the same keys), are copied, not recomputed.
+   */
+  static fromSorted<V>(keys: string[], values: V[], heads?: Float64Array): SortedIndex<V> {
     const index = new SortedIndex<V>();
     if (keys.length === 0) return index;
     index.blocks = [];
@@ -46,7 +49,9 @@ export class SortedIndex<V> {
     const half = MAX_BLOCK >> 1;
     for (let i = 0; i < keys.length; i += half) {
       const blockKeys = keys.slice(i, i + half);
-      index.blocks.push({ keys: blockKeys, heads: blockKeys.map(headOf), values: values.slice(i, i + half) });
+      // A snapshot taken without heads has an empty array: only a full set of them is used.
+      const blockHeads = heads?.length === keys.length ? Array.from(heads.subarray(i, i + half)) : blockKeys.map(headOf);
+      index.blocks.push({ keys: blockKeys, heads: blockHeads, values: values.slice(i, i + half) });
       index.heads.push(headOf(keys[i]));
     }
     index.count = keys.length;

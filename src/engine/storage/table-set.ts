@@ -145,7 +145,7 @@ export class TableSet {
         if (m.contents === undefined) throw new Error(`the loadTable mutation of table ${m.tableId} came without its contents`);
         const table = this.add(m.meta as TableMeta);
         table.codec.restore(m.contents.dictionary);
-        table.load(m.contents.keys, m.contents.values, replay ? undefined : m.startAfter);
+        table.load(m.contents.keys, m.contents.values, replay ? undefined : m.startAfter, m.contents.heads);
         return;
       }
       case 'updateTable': {

@@ -18,6 +18,7 @@
 // - No slice holds the event loop for more than a few milliseconds; a pass stops as soon as the
 //   database closes; what a pass did not finish (a crash, a close) the next one does, also
 //   after a reopen, since everything it needs is derived from the tables.
+import { deleteMutation } from '../operations/write-plan';
 import type { Database } from '../database';
 import type { Mutation } from '../log';
 import type { Table } from '../table';
@@ -159,7 +160,7 @@ export function expiredDeletions(table: Table, keys: readonly string[], nowMs: n
     const encoded = table.get(key);
     if (encoded === undefined) continue;
     if (!isExpired(table.codec.attribute(encoded, expiry.attributeName), nowMs, range)) continue;
-    out.push({ kind: 'delete', tableId: table.meta.id, key, old: encoded });
+    out.push(deleteMutation(table.meta.id, key, encoded));
   }
   return out;
 }

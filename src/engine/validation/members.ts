@@ -75,6 +75,9 @@ export const ATTRIBUTE_MAP: Spec = { type: 'map' };
 export const RETURN_CONSUMED: Spec = { type: 'string', enum: ['INDEXES', 'TOTAL', 'NONE'] };
 export const RETURN_METRICS: Spec = { type: 'string', enum: ['SIZE', 'NONE'] };
 export const RETURN_ON_CONDITION_FAILURE: Spec = { type: 'string', enum: ['ALL_OLD', 'NONE'] };
+/** PartiQL: a statement's text and its `?` values (ExecuteStatement, batches, transactions). */
+export const STATEMENT: Spec = { type: 'string', required: true, min: 1, max: 8192 };
+export const PARAMETERS: Spec = { type: 'list', min: 1 };
 export const RETURN_VALUES: Spec = { type: 'string', enum: ['NONE', 'ALL_OLD', 'UPDATED_OLD', 'ALL_NEW', 'UPDATED_NEW'] };
 export const SELECT: Spec = { type: 'string', enum: ['ALL_ATTRIBUTES', 'ALL_PROJECTED_ATTRIBUTES', 'SPECIFIC_ATTRIBUTES', 'COUNT'] };
 export const PAGE_LIMIT: Spec = { type: 'integer', min: 1 };

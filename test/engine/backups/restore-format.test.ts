@@ -91,7 +91,7 @@ test(`segments are written in format version ${FORMAT_VERSION}; a folder of vers
   assert.equal(segments.length, 1, 'one run, one segment, no checkpoint');
   const name = `${DIR}/${segmentName(segments[0])}`;
   assert.equal(files.readFile(name).readUInt16LE(8), FORMAT_VERSION);
-  assert.equal(FORMAT_VERSION, 2);
+  assert.equal(FORMAT_VERSION, 3);
   relabelAsVersion1(files, name);
   db = await Database.open(DIR, { fileSystem: files, checkpointBytes: Number.MAX_SAFE_INTEGER });
   assert.equal((await scanAll(db, 'Old')).length, 20);

@@ -1,5 +1,6 @@
 // Log record payloads round-trip exactly: any UTF-16 string (lone surrogates included, problem 5),
-// the origin and transaction token of the flags byte, and dictionary additions with their ids.
+// the origin and transaction token of the flags byte, dictionary additions with their ids, and
+// loaded tables by file or (a point-in-time restore) by their source table and time.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
@@ -14,6 +15,15 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   fc.record({ kind: fc.constant('delete' as const), tableId: units, key: units, old: units }),
   fc.record({ kind: fc.constant('createTable' as const), tableId: units, meta: fc.record({ name: units, n: fc.integer() }) }),
   fc.record({ kind: fc.constant('deleteTable' as const), tableId: units }),
+  fc.record({ kind: fc.constant('loadTable' as const), tableId: units, meta: fc.record({ name: units }), file: units }),
+  // A point-in-time restore logged as a reference to its source's history (kind 7).
+  fc.record({
+    kind: fc.constant('loadTable' as const),
+    tableId: units,
+    meta: fc.record({ name: units }),
+    file: fc.constant(''),
+    restoredFrom: fc.record({ tableId: units, time: fc.integer({ min: 0, max: 2 ** 45 }) }),
+  }),
   fc.record({
     kind: fc.constant('put' as const),
     tableId: units,
@@ -44,7 +54,10 @@ test('a record comes back exactly from its payload, whatever its strings, origin
       const back = decodeRecord(w.buf, 1, w.pos);
       // Metadata goes through JSON (which keeps lone surrogates, escaped): compare it as plain objects.
       // (fast-check's records have no prototype; decoded ones are plain objects.)
-      const expected = { ...r, mutations: r.mutations.map((m) => ('meta' in m ? { ...m, meta: JSON.parse(JSON.stringify(m.meta)) } : { ...m })) };
+      const expected = {
+        ...r,
+        mutations: r.mutations.map((m) => ({ ...m, ...('meta' in m && { meta: JSON.parse(JSON.stringify(m.meta)) }), ...(m.kind === 'loadTable' && m.restoredFrom && { restoredFrom: { ...m.restoredFrom } }) })),
+      };
       assert.deepEqual(back, expected);
     }),
     { numRuns: 300, seed: 11 },

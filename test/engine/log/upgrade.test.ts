@@ -91,7 +91,7 @@ test('a log segment of a newer format version is refused, saying which version, 
   bytes.writeUInt32LE(crc32(bytes.subarray(0, 60)), 60);
   fs.writeFileSync(segment, bytes);
   const listing = fs.readdirSync(dir).sort();
-  await assert.rejects(Database.open(dir), /format version 7.*reads only up to version 2.*newer Dynamo Workspace/s);
+  await assert.rejects(Database.open(dir), /format version 7.*reads only up to version 3.*newer Dynamo Workspace/s);
   assert.deepEqual(fs.readdirSync(dir).filter((f) => f !== 'LOCK').sort(), listing.filter((f) => f !== 'LOCK'));
   assert.deepEqual(fs.readFileSync(segment), bytes);
   fs.rmSync(dir, { recursive: true, force: true });

@@ -164,9 +164,13 @@ export class TimeChart extends LitElement {
       fill: var(--vscode-charts-green);
       fill-opacity: 0.12;
     }
-    .band text {
+    .band-label text {
       fill: var(--vscode-charts-green);
       font-size: 10px;
+      paint-order: stroke;
+      stroke: var(--vscode-editor-background);
+      stroke-width: 3px;
+      stroke-linejoin: round;
     }
     .threshold line {
       stroke: var(--vscode-charts-orange);
@@ -380,8 +384,7 @@ export class TimeChart extends LitElement {
     return html`<svg width=${l.width} height=${l.height} aria-hidden="true">
       <g class="grid">${yTicks.map((v) => svg`<line x1=${x0} x2=${x1} y1=${yOf(l, v)} y2=${yOf(l, v)}></line>`)}</g>
       ${band && bandX1 > bandX0
-        ? svg`<g class="band"><rect x=${bandX0} y=${top} width=${bandX1 - bandX0} height=${y0 - top}></rect>
-            <text x=${bandX0 + 4} y=${top + 10}>${band.label}</text></g>`
+        ? svg`<g class="band"><rect x=${bandX0} y=${top} width=${bandX1 - bandX0} height=${y0 - top}></rect></g>`
         : nothing}
       <g class="axis y">
         ${yTicks.map((v) => svg`<text x=${x0 - 6} y=${yOf(l, v)} text-anchor="end" dominant-baseline="middle">${axisValue(v)}</text>`)}
@@ -410,6 +413,10 @@ export class TimeChart extends LitElement {
           <line x1=${x0} x2=${x1} y1=${yOf(l, t.value)} y2=${yOf(l, t.value)}></line>
           <text x=${x1 - 2} y=${yOf(l, t.value) - 3} text-anchor="end">${t.label}</text></g>`,
       )}
+      ${band && bandX1 > bandX0
+        ? // the band's label is drawn over the marks, with a halo, so a bar at the band's start cannot hide it
+          svg`<g class="band-label"><text x=${bandX0 + 4} y=${top + 12}>${band.label}</text></g>`
+        : nothing}
       ${this.hover !== undefined
         ? svg`<g class="cursor"><line x1=${xOf(l, l.start + (this.hover + 0.5) * l.step)} x2=${xOf(l, l.start + (this.hover + 0.5) * l.step)} y1=${top} y2=${y0}></line></g>`
         : nothing}
