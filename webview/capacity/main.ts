@@ -11,13 +11,14 @@ import { Host, errorText } from '../shared/host';
 import '../shared/components/time-chart';
 import './components/hot-keys';
 import './components/cost-table';
+import './components/resource-capacity';
 import {
   CAPACITY_WINDOWS, REFRESH_MS, windowSpec, type CapacityHostNotifications, type CapacityRequests, type CapacityResult,
   type CapacitySession, type CapacityViewNotifications, type CapacityWindowId,
 } from '../../src/protocol/capacity-view';
 import { timeLabel } from '../shared/components/time-chart-model';
 import { everyWhileVisible, loadSnapshot } from './actions';
-import { chartsOf, summaryOf, windowText, type CapacityViewState } from './state';
+import { chartsOf, describedSummary, summaryOf, windowText, type CapacityViewState } from './state';
 import { appStyles } from './styles';
 
 const host = new Host<CapacityRequests, CapacityHostNotifications, CapacityViewNotifications, CapacityViewState>();
@@ -93,8 +94,25 @@ export class CapacityApp extends LitElement {
         ${r?.available ? this.renderControls(r.snapshot.indexes) : nothing}
       </header>
       ${this.error ? html`<div class="banner" role="alert">${this.error}</div>` : nothing}
-      ${r === undefined ? html`<p>Loading…</p>` : r.available ? this.renderSnapshot(r.snapshot) : html`<p class="unavailable" role="note">${r.reason}</p>`}
+      ${r === undefined ? html`<p>Loading…</p>` : r.available ? this.renderSnapshot(r.snapshot) : this.renderUnavailable(r)}
     `;
+  }
+
+  /** No counters: the reason for the missing charts, then what DescribeTable told (a remote table). */
+  private renderUnavailable(r: Extract<CapacityResult, { available: false }>): TemplateResult {
+    const d = r.described;
+    return html`<p class="unavailable" role="note">${r.reason}</p>
+      ${d
+        ? html`<p class="summary">${describedSummary(d)}</p>
+            <section>
+              <h2>Provisioned capacity of the table and its indexes</h2>
+              <dw-resource-capacity .resources=${d.resources}></dw-resource-capacity>
+            </section>
+            <section>
+              <h2>Estimated monthly cost of the table</h2>
+              <dw-cost-table .cost=${d.cost}></dw-cost-table>
+            </section>`
+        : nothing}`;
   }
 
   private renderControls(indexes: { name: string; kind: string }[]): TemplateResult {
