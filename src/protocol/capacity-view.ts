@@ -22,6 +22,11 @@ export function windowSpec(id: string | undefined): (typeof CAPACITY_WINDOWS)[nu
 
 /** Live refresh period of a visible panel. */
 export const REFRESH_MS = 3000;
+/**
+ * Refresh period of a panel without charts (a remote table's DescribeTable figures): the
+ * configuration changes rarely, and each refresh is a control-plane call to the service.
+ */
+export const DESCRIBED_REFRESH_MS = 30_000;
 
 export interface CapacityTarget {
   connectionId: string;

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { capacitySnapshot, describedCapacity } from '../../src/extension/capacity-source';
 import { Database } from '../../src/engine/database';
+import { refreshDue } from '../../webview/capacity/actions';
 import { chartsOf, costFootnote, costRows, describedSummary, resourceRows, summaryOf, windowText } from '../../webview/capacity/state';
 
 async function snapshotOf(create: Record<string, unknown>, writes: number) {
@@ -128,5 +129,15 @@ describe('the capacity page state', () => {
     assert.equal(d.billingMode, 'PROVISIONED');
     assert.deepEqual(d.resources[0]!.provisioned, { read: 0, write: 0 });
     for (const r of costRows(d.cost)) for (const cell of Object.values(r.cells)) assert.doesNotMatch(cell.total + cell.detail, /NaN|undefined/);
+  });
+
+  it('refreshes charts at every tick, but asks a remote service for DescribeTable only every half minute', () => {
+    const charts = { available: true } as never;
+    const described = { available: false, reason: 'remote', connectionLabel: 'prod' } as const;
+    assert.equal(refreshDue(undefined, 0, 0), true, 'nothing loaded yet');
+    assert.equal(refreshDue(charts, 10_000, 13_000), true);
+    assert.equal(refreshDue(described, 10_000, 13_000), false);
+    assert.equal(refreshDue(described, 10_000, 37_000), false);
+    assert.equal(refreshDue(described, 10_000, 40_000), true);
   });
 });

@@ -17,7 +17,7 @@ import {
   type CapacitySession, type CapacityViewNotifications, type CapacityWindowId,
 } from '../../src/protocol/capacity-view';
 import { timeLabel } from '../shared/components/time-chart-model';
-import { everyWhileVisible, loadSnapshot } from './actions';
+import { everyWhileVisible, loadSnapshot, refreshDue } from './actions';
 import { chartsOf, describedSummary, summaryOf, windowText, type CapacityViewState } from './state';
 import { appStyles } from './styles';
 
@@ -31,6 +31,8 @@ export class CapacityApp extends LitElement {
   @state() private result: CapacityResult | undefined;
   @state() private error: string | undefined;
   private stop: (() => void) | undefined;
+  /** When the shown result was asked for (epoch ms). */
+  private loadedAt = 0;
   /** Answers to requests older than the last change of index or window are dropped. */
   private generation = 0;
 
@@ -58,11 +60,12 @@ export class CapacityApp extends LitElement {
     this.index = saved ? saved.index : this.session.target.index;
     this.windowId = windowSpec(saved?.windowId ?? this.session.windowId).id;
     await this.refresh();
-    this.stop = everyWhileVisible(() => this.refresh(), REFRESH_MS);
+    this.stop = everyWhileVisible(() => (refreshDue(this.result, this.loadedAt, Date.now()) ? this.refresh() : Promise.resolve()), REFRESH_MS);
   }
 
   private async refresh(): Promise<void> {
     const generation = this.generation;
+    this.loadedAt = Date.now();
     try {
       const result = await loadSnapshot(host, this.index, this.windowId);
       if (generation !== this.generation) return;
