@@ -15,7 +15,7 @@
 import { stringifyLossless, toPlain, type AttributeValue, type LosslessValue } from './dynamo-json';
 import type { QuerySpec } from './items';
 import type { RequestRecord } from './request-record';
-import { legacyConditions, requestExpressions, type SubstitutedExpression } from './request-summary';
+import { legacyConditions, requestExpressions, type SubstitutedExpression } from './request-expressions';
 
 type Loose = Record<string, unknown>;
 const isObject = (v: unknown): v is Loose => typeof v === 'object' && v !== null && !Array.isArray(v);

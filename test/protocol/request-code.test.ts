@@ -18,7 +18,7 @@ import {
   substituted,
 } from '../../src/protocol/request-code';
 import type { RequestRecord } from '../../src/protocol/request-record';
-import { requestSummary, substituteExpression, substituteStatement } from '../../src/protocol/request-summary';
+import { requestSummary, substituteExpression, substituteStatement } from '../../src/protocol/request-expressions';
 import { LosslessNumber } from '../../src/protocol/dynamo-json';
 
 const TARGET = { endpoint: 'http://127.0.0.1:8000', region: 'eu-west-1' };
