@@ -388,7 +388,12 @@ export class CapacityManager {
     );
     const refused = pending.map((p) => this.admit(p));
     if (refused.some((r) => r !== undefined)) return refused.map((r) => r ?? consumption());
-    return pending.map((p) => asConsumption(this.settle(p) as number | Consumption));
+    return pending.map((p) => {
+      const c = this.settle(p) as number | Consumption;
+      // the request inspector's recorder hears transactional charges as it hears single ones
+      if (this.sink !== undefined) this.sink.charged(p.kind, c);
+      return asConsumption(c);
+    });
   }
 
   /** Admission then the charge: the throttle, or what was charged. */
