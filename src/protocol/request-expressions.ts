@@ -1,15 +1,15 @@
-// (I3's request-summary.ts, renamed when merged beside I1's request-summary.ts of the same name.)
-// A recorded request's expressions as a person reads them: `#n` and `:v` placeholders replaced by
-// the attribute names and values they stand for, and the legacy parameters (KeyConditions,
-// QueryFilter, ScanFilter, Expected, AttributeUpdates, AttributesToGet) written as the expression
-// they mean. Also a one-line summary of a request (the key, or the key condition and filter).
-// Pure functions over the wire JSON: the recorder, the inspector panel and the code generators
-// share them.
+// A recorded request's expressions as a person reads them, each on its own: every expression of
+// the request (its transaction items, batch tables and PartiQL statements too) with `#n` and `:v`
+// placeholders replaced (request-summary.ts `substitute`, the recorder's one-line summary uses the
+// same), and the legacy parameters (KeyConditions, QueryFilter, ScanFilter, Expected,
+// AttributeUpdates, AttributesToGet) written as the expression they mean. Pure functions over the
+// wire JSON, for the inspector's detail pane and request-code.ts.
 //
 // Invariants: nothing here throws on odd input (a record may hold any JSON a client sent); a
 // placeholder with no definition is left as written, so a request that DynamoDB refused for that
 // reason still reads as it was sent.
-import { displayValue, type AttributeValue } from './dynamo-json';
+import type { AttributeValue } from './dynamo-json';
+import { showValue, substitute } from './request-summary';
 
 type Loose = Record<string, unknown>;
 const isObject = (v: unknown): v is Loose => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -25,30 +25,6 @@ export interface SubstitutedExpression {
   text: string;
 }
 
-/** A value as it reads inside an expression: strings quoted, numbers bare, the rest compact. */
-export function valueText(value: AttributeValue): string {
-  if ('S' in value) return JSON.stringify(value.S);
-  return displayValue(value);
-}
-
-const NAME_TOKEN = /#[A-Za-z0-9_]+/g;
-const VALUE_TOKEN = /:[A-Za-z0-9_]+/g;
-const PLAIN_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-
-/** An attribute name as it reads in an expression: bare when it could be written so, quoted otherwise. */
-function nameText(name: string): string {
-  return PLAIN_NAME.test(name) ? name : JSON.stringify(name);
-}
-
-/** `expression` with its placeholders replaced from `names` and `values` (the request's maps). */
-export function substituteExpression(expression: string, names: unknown, values: unknown): string {
-  const n = isObject(names) ? names : {};
-  const v = isObject(values) ? values : {};
-  return expression
-    .replace(NAME_TOKEN, (t) => (typeof n[t] === 'string' ? nameText(n[t] as string) : t))
-    .replace(VALUE_TOKEN, (t) => (isAv(v[t]) ? valueText(v[t] as AttributeValue) : t));
-}
-
 /** A PartiQL statement with its `?` parameters written in, in order (a `?` inside a quoted literal stays). */
 export function substituteStatement(statement: string, parameters: unknown): string {
   const params = Array.isArray(parameters) ? parameters : [];
@@ -62,7 +38,7 @@ export function substituteStatement(statement: string, parameters: unknown): str
     } else if (ch === "'" || ch === '"') {
       quote = ch;
       out += ch;
-    } else if (ch === '?' && next < params.length && isAv(params[next])) out += valueText(params[next++] as AttributeValue);
+    } else if (ch === '?' && next < params.length && isAv(params[next])) out += showValue(params[next++]);
     else out += ch;
   }
   return out;
@@ -150,13 +126,13 @@ function expressionsOf(req: Loose, prefix: string): SubstitutedExpression[] {
   const out: SubstitutedExpression[] = [];
   for (const field of EXPRESSIONS) {
     const e = req[field];
-    if (typeof e === 'string') out.push({ where: prefix + field, expression: e, text: substituteExpression(e, req.ExpressionAttributeNames, req.ExpressionAttributeValues) });
+    if (typeof e === 'string') out.push({ where: prefix + field, expression: e, text: substitute(e, req.ExpressionAttributeNames, req.ExpressionAttributeValues) });
   }
   const legacy = (field: string, text: (p: Placeholders) => string) => {
     if (!(field in req)) return;
     const p = new Placeholders();
     const expression = text(p);
-    out.push({ where: prefix + field, expression, text: substituteExpression(expression, p.names, p.values) });
+    out.push({ where: prefix + field, expression, text: substitute(expression, p.names, p.values) });
   };
   legacy('KeyConditions', (p) => legacyConditions(req.KeyConditions, 'AND', p).expression);
   legacy('QueryFilter', (p) => legacyConditions(req.QueryFilter, req.ConditionalOperator, p).expression);
@@ -181,41 +157,4 @@ export function requestExpressions(request: unknown): SubstitutedExpression[] {
   if (isObject(request.RequestItems))
     for (const [table, body] of Object.entries(request.RequestItems)) if (isObject(body)) out.push(...expressionsOf(body, `RequestItems[${JSON.stringify(table)}].`));
   return out;
-}
-
-/** A key as one line: `pk = "a", sk = 5`. */
-export function keyText(key: unknown): string {
-  if (!isObject(key)) return '';
-  return Object.entries(key)
-    .map(([name, v]) => `${nameText(name)} = ${isAv(v) ? valueText(v) : '?'}`)
-    .join(', ');
-}
-
-/**
- * One line for a request in a list: the key for single-item operations, the key condition and
- * filter for Query and Scan, the statement for PartiQL, the table count for batches.
- */
-export function requestSummary(operation: string, request: unknown): string {
-  if (!isObject(request)) return '';
-  if (isObject(request.Key)) return keyText(request.Key);
-  const exprs = requestExpressions(request).filter((e) => !e.where.includes('.') && !e.where.includes('['));
-  const pick = (...fields: string[]) => exprs.filter((e) => fields.includes(e.where)).map((e) => e.text);
-  if (operation === 'Query' || operation === 'Scan') {
-    const [key] = pick('KeyConditionExpression', 'KeyConditions');
-    const [filter] = pick('FilterExpression', 'QueryFilter', 'ScanFilter');
-    const segment = typeof request.Segment === 'number' ? `segment ${request.Segment}/${request.TotalSegments}` : '';
-    return [key, filter && `filter ${filter}`, segment].filter(Boolean).join('; ');
-  }
-  if (operation === 'ExecuteStatement') return pick('Statement')[0] ?? '';
-  if (isObject(request.RequestItems)) {
-    const tables = Object.entries(request.RequestItems);
-    const count = tables.reduce((n, [, v]) => n + (Array.isArray(v) ? v.length : isObject(v) && Array.isArray(v.Keys) ? v.Keys.length : 0), 0);
-    return `${count} request${count === 1 ? '' : 's'} on ${tables.length} table${tables.length === 1 ? '' : 's'}`;
-  }
-  for (const field of ['TransactItems', 'Statements', 'TransactStatements']) {
-    const list = request[field];
-    if (Array.isArray(list)) return `${list.length} action${list.length === 1 ? '' : 's'}`;
-  }
-  if (isObject(request.Item)) return `${Object.keys(request.Item).length} attributes`;
-  return '';
 }

