@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import type { CommandContext } from '../commands/context';
 import { itemsPanelContext } from '../commands/items';
 import type { Connection } from '../connection';
+import { SLOW_MS } from '../../protocol/inspector';
 import { requestCode } from '../../protocol/inspector-code';
 import { openItemsPanel } from './items-registration';
 import { panels, type PanelKind } from './registry';
@@ -33,7 +34,10 @@ export function inspectorPanelContext(ctx: CommandContext): InspectorPanelContex
       await openItemsPanel(itemsContext, connectionId, tableName, item ? { mode: 'edit', item } : undefined, query);
     },
     code: requestCode,
-    slowMs: () => vscode.workspace.getConfiguration('dynamoWorkspace').get<number>('inspector.slowMs') ?? 100,
+    slowMs: () => {
+      const ms = vscode.workspace.getConfiguration('dynamoWorkspace').get<number>('inspector.slowMs');
+      return typeof ms === 'number' && ms > 0 ? ms : SLOW_MS;
+    },
   };
 }
 
