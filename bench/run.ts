@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { buildSync } from 'esbuild';
 
-const BENCHES = ['engine', 'http', 'open', 'query-scan-batch', 'indexes', 'capacity', 'log', 'streams', 'backups', 'transactions', 'partiql'];
+const BENCHES = ['engine', 'http', 'open', 'query-scan-batch', 'indexes', 'capacity', 'log', 'streams', 'backups', 'transactions', 'partiql', 'inspector'];
 
 const root = path.resolve(__dirname, '..');
 const out = path.join(root, 'dist', 'bench');

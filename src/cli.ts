@@ -2,7 +2,7 @@
 //
 //   dynamo-workspace serve [--dir D] [--port P] [--host H] [--in-memory] [--durability process|disk] [--log-history-mb N]
 //                          [--ttl-sweep-seconds S] [--allow-origin O]... [--allow-host N]... [--auth-keys FILE]
-//                          [--buckets D]
+//                          [--buckets D] [--record-requests[=N]]
 //   dynamo-workspace repair [--dir D] [--yes]
 //
 // The first line on stdout is always `Dynamo Workspace endpoint: <url>` once serving, so scripts
@@ -16,7 +16,8 @@ import { segmentName } from './engine/log/format';
 import { DirectoryLock } from './engine/storage/lock';
 import { AuthKeysError, parseKeysFile, parseKeysList, sigV4Authorizer } from './server/auth/index';
 import { isLoopbackHost } from './server/access';
-import { startServer } from './server/index';
+import { RequestRecorder, startServer } from './server/index';
+import { formatRequestLine } from './server/inspector/log-line';
 
 const USAGE = `Usage: dynamo-workspace <command> [options]
 
@@ -51,6 +52,10 @@ Options for serve:
                       AWS credentials-style INI file (aws_access_key_id, aws_secret_access_key).
                       The environment variable DYNAMO_WORKSPACE_AUTH_KEYS=<id>:<secret>[,...]
                       does the same (both: the keys of both are accepted)
+  --record-requests[=<n>]  Record the requests served (the last <n>, default 10000) and
+                      print one line per request to stderr: time, operation, table, key or
+                      key condition, status, capacity, latency and client. Off by default
+                      (recording costs a little throughput); credentials are never recorded
 
 Options for repair:
   --dir <path>      Data folder (default: .dynamodb in the current folder)
@@ -88,6 +93,28 @@ interface ServeOptions {
   authKeys: Map<string, string> | undefined;
   /** The buckets root for export and import (undefined: the engine's default). */
   bucketsRoot: string | undefined;
+  /** --record-requests: how many requests to keep (undefined: not recorded). */
+  recordRequests: number | undefined;
+}
+
+/**
+ * `--record-requests` takes an optional value, which parseArgs cannot express: it is taken out of
+ * the arguments here. Returns the remaining arguments and the ring size (undefined: not given).
+ */
+function takeRecordRequests(args: string[]): { rest: string[]; size: number | undefined } {
+  const rest: string[] = [];
+  let size: number | undefined;
+  for (const arg of args) {
+    if (arg === '--record-requests') size = 10_000;
+    else if (arg.startsWith('--record-requests=')) {
+      const value = arg.slice('--record-requests='.length);
+      if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 1_000_000) {
+        throw new UsageError(`--record-requests takes a number of requests from 1 to 1000000, not '${value}'`);
+      }
+      size = Number(value);
+    } else rest.push(arg);
+  }
+  return { rest, size };
 }
 
 /** Keys from --auth-keys and DYNAMO_WORKSPACE_AUTH_KEYS together; undefined when neither is given. */
@@ -139,7 +166,8 @@ function parseHostName(value: string): string {
   return value;
 }
 
-function parseServe(args: string[]): ServeOptions | 'help' {
+function parseServe(allArgs: string[]): ServeOptions | 'help' {
+  const { rest: args, size: recordRequests } = takeRecordRequests(allArgs);
   let parsed;
   try {
     parsed = parseArgs({
@@ -198,6 +226,7 @@ function parseServe(args: string[]): ServeOptions | 'help' {
     allowHosts: (v['allow-host'] ?? []).map(parseHostName),
     authKeys: loadAuthKeys(v['auth-keys'], process.env.DYNAMO_WORKSPACE_AUTH_KEYS),
     bucketsRoot: v.buckets === undefined ? undefined : path.resolve(v.buckets),
+    recordRequests,
   };
 }
 
@@ -232,10 +261,16 @@ async function serve(options: ServeOptions): Promise<number> {
     return EXIT_FAILURE;
   }
 
+  let recorder: RequestRecorder | undefined;
+  if (options.recordRequests !== undefined) {
+    recorder = new RequestRecorder({ capacity: options.recordRequests, bodies: false });
+    recorder.subscribe((r) => process.stderr.write(formatRequestLine(r) + '\n'));
+  }
   let server;
   try {
     server = await startServer({
       db,
+      recorder,
       host: options.host,
       port: options.port,
       allowedOrigins: options.allowOrigins,

@@ -10,6 +10,8 @@ export interface ServerChild {
   readonly port: number;
   /** CPU microseconds (user + system) the child has used so far. */
   cpuMicros(): Promise<number>;
+  /** Sends `command` over IPC and resolves with the child's answer (`{done: command, ...}`). */
+  command(command: string): Promise<Record<string, unknown>>;
   stop(): Promise<void>;
 }
 
@@ -51,6 +53,17 @@ export async function startChild(mode: string, dir?: string, checkout?: string):
         };
         child.on('message', onMessage);
         child.send('cpu');
+      }),
+    command: (command) =>
+      new Promise((resolve) => {
+        const onMessage = (m: any): void => {
+          if (m && m.done === command) {
+            child.off('message', onMessage);
+            resolve(m);
+          }
+        };
+        child.on('message', onMessage);
+        child.send(command);
       }),
     async stop() {
       if (child.exitCode === null) child.kill('SIGTERM');

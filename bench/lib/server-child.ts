@@ -8,10 +8,13 @@
 //                our server batches its answers: shows what that batching alone is worth
 //   null-engine  our server over an engine that answers `{}` at once (protocol overhead alone)
 //   memory/disk  our server over a real Database, in memory or in `dir`
+//   memory-recorded  `memory` with a request recorder (src/server/inspector), off until the parent
+//                sends 'record-on' / 'record-on-nobodies' ('record-off' stops it): bench/inspector.ts
+//                compares the three states in one process
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { crc32 } from 'node:zlib';
-import { startServer, type Engine } from '../../src/server/index';
+import { RequestRecorder, startServer, type Engine } from '../../src/server/index';
 
 const BASELINE_BODY = Buffer.from('{}');
 const BASELINE_HEADERS = [
@@ -56,6 +59,8 @@ function startBaseline(batched: boolean): Promise<{ url: string; close(): Promis
   });
 }
 
+let recorder: RequestRecorder | undefined;
+
 async function main(): Promise<void> {
   const mode = process.argv[2] ?? 'baseline';
   let stop: () => Promise<void>;
@@ -74,9 +79,10 @@ async function main(): Promise<void> {
       const { Database } = (await import('../../src/engine/database')) as typeof import('../../src/engine/database');
       const dir = process.argv[3];
       if (mode === 'disk' && !dir) throw new Error('disk mode needs a directory');
-      db = await Database.open(dir ?? '', { inMemory: mode === 'memory' });
+      db = await Database.open(dir ?? '', { inMemory: mode === 'memory' || mode === 'memory-recorded' });
     }
-    const s = await startServer({ db, port: 0 });
+    recorder = mode === 'memory-recorded' ? new RequestRecorder({ enabled: false, capacity: process.env.BENCH_RECORDER_CAPACITY ? Number(process.env.BENCH_RECORDER_CAPACITY) : undefined }) : undefined;
+    const s = await startServer({ db, port: 0, recorder });
     url = s.url;
     stop = async () => {
       await s.close(1000);
@@ -104,6 +110,11 @@ async function main(): Promise<void> {
   if (process.send) {
     process.on('message', (m) => {
       if (m === 'cpu') process.send!({ cpu: process.cpuUsage() });
+      else if (typeof m === 'string' && m.startsWith('record-') && recorder !== undefined) {
+        recorder.enabled = m !== 'record-off';
+        recorder.bodies = m === 'record-on';
+        process.send!({ done: m, recorded: recorder.size });
+      }
     });
     process.on('disconnect', shutdown);
   }

@@ -6,6 +6,7 @@
 import * as ddb from '@aws-sdk/client-dynamodb';
 import * as streams from '@aws-sdk/client-dynamodb-streams';
 import { ConnectionError, type Connection, type ConnectionKind, type Operation, type StreamsOperation } from './connection';
+import { EXPLORER_USER_AGENT } from '../server/inspector/client';
 
 export interface RemoteOptions {
   id: string;
@@ -105,7 +106,8 @@ export class RemoteConnection implements Connection {
     this.endpoint = options.endpoint;
     const region = options.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? (options.endpoint ? 'us-east-1' : undefined);
     this.region = region;
-    const config: ddb.DynamoDBClientConfig = { region, maxAttempts: 2 };
+    // The User-Agent mark lets a workspace endpoint's request inspector show the explorer's own calls apart.
+    const config: ddb.DynamoDBClientConfig = { region, maxAttempts: 2, customUserAgent: EXPLORER_USER_AGENT };
     if (options.endpoint) config.endpoint = options.endpoint;
     if (options.credentials) config.credentials = options.credentials;
     else if (options.profile) config.profile = options.profile;

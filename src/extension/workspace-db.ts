@@ -14,6 +14,7 @@ import type { EndpointSecurity } from './endpoint-security';
 import { RemoteConnection } from './remote';
 import type { CapacityMetrics } from '../engine/capacity';
 import type { PreviewResult } from '../protocol/timeline';
+import type { CapacityTap, RecorderOptions, RequestRecorder } from '../server/inspector/recorder';
 
 /** What the extension needs from src/engine and src/server (bound in engine-binding.ts). */
 export interface EmbeddedDatabase {
@@ -21,6 +22,8 @@ export interface EmbeddedDatabase {
   streams?: { execute(operation: string, input: unknown): Promise<unknown> };
   /** The engine's capacity counters (the capacity panel, the throttling status item). */
   metrics?: Pick<CapacityMetrics, 'tables' | 'table' | 'hotKeys' | 'cost'>;
+  /** where the engine reports each request's charged units (the request inspector's recorder reads them) */
+  capacity?: CapacityTap;
   advertiseEndpoint(url: string): Promise<void>;
   close(): Promise<void>;
 }
@@ -31,9 +34,19 @@ export interface EngineBinding {
   /** for a "directory is locked" error: the owner's endpoint ('' if it has none); undefined for other errors */
   lockedBy(error: unknown): string | undefined;
   /** `authKeys`: access key id -> secret; when given, every request must be signed with one of them (SigV4). */
-  startServer(options: { db: EmbeddedDatabase; host: string; port: number; authKeys?: ReadonlyMap<string, string>; allowedOrigins?: readonly string[] }): Promise<{ url: string; close(): Promise<void> }>;
+  startServer(options: {
+    db: EmbeddedDatabase;
+    host: string;
+    port: number;
+    authKeys?: ReadonlyMap<string, string>;
+    allowedOrigins?: readonly string[];
+    /** the request inspector's recorder: the endpoint records every request into it */
+    recorder?: RequestRecorder;
+  }): Promise<{ url: string; close(): Promise<void> }>;
   /** the timeline panel's reader of the engine's PITR history (a shared or remote database has none) */
   history?(db: EmbeddedDatabase): TableHistory;
+  /** the request inspector's recorder, kept for the database's life (endpoint restarts keep its records) */
+  requests?(options: RecorderOptions): RequestRecorder;
 }
 
 /** One table's history as the workspace engine keeps it for PITR (src/engine/backups/timeline.ts). */
@@ -50,6 +63,8 @@ export class EmbeddedConnection implements Connection {
   readonly openedAt = Date.now();
   /** set by WorkspaceDatabase when the binding reads history (the timeline panel) */
   history: TableHistory | undefined;
+  /** the request inspector's log of this database's requests (the endpoint's and the explorer's own); set by WorkspaceDatabase */
+  requests: RequestRecorder | undefined;
   constructor(
     readonly id: string,
     readonly label: string,
@@ -62,7 +77,9 @@ export class EmbeddedConnection implements Connection {
   }
   async send(operation: Operation, input: object): Promise<any> {
     // a structured clone keeps callers from sharing objects with the engine
-    return this.db.execute(operation, structuredClone(input));
+    const cloned = structuredClone(input);
+    if (this.requests?.enabled) return this.requests.track('DynamoDB_20120810', operation, cloned, () => this.db.execute(operation, cloned), this.db.capacity);
+    return this.db.execute(operation, cloned);
   }
   /** The engine's capacity counters, read in place (the panel copies what it sends on). */
   get metrics(): EmbeddedDatabase['metrics'] {
@@ -70,7 +87,10 @@ export class EmbeddedConnection implements Connection {
   }
   async sendStreams(operation: StreamsOperation, input: object): Promise<any> {
     if (!this.db.streams) throw new ConnectionError('UnknownOperationException', 'DynamoDB Streams is not available in this database yet');
-    return this.db.streams.execute(operation, structuredClone(input));
+    const streams = this.db.streams;
+    const cloned = structuredClone(input);
+    if (this.requests?.enabled) return this.requests.track('DynamoDBStreams_20120810', operation, cloned, () => streams.execute(operation, cloned));
+    return streams.execute(operation, cloned);
   }
   async dispose(): Promise<void> {
     /* the WorkspaceDatabase owns the engine */
@@ -133,6 +153,9 @@ export class WorkspaceDatabase implements vscode.Disposable {
   private sharedPoll: NodeJS.Timeout | undefined;
   private firstWrite = 0;
   private lastWrite = 0;
+  /** the request inspector's recorder while the engine is open here (none for a shared database) */
+  private recorder: RequestRecorder | undefined;
+  private readonly settingsWatch: vscode.Disposable;
 
   constructor(
     readonly folder: vscode.WorkspaceFolder,
@@ -141,6 +164,25 @@ export class WorkspaceDatabase implements vscode.Disposable {
     private readonly security?: EndpointSecurity,
   ) {
     this.id = `workspace:${folder.uri.toString()}`;
+    this.settingsWatch = vscode.workspace.onDidChangeConfiguration((e) => {
+      if (this.recorder && e.affectsConfiguration('dynamoWorkspace.inspector', this.folder.uri)) {
+        const s = this.recorderSettings;
+        this.recorder.enabled = s.enabled!;
+        this.recorder.bodies = s.bodies!;
+        this.recorder.capacity = s.capacity!;
+      }
+    });
+  }
+
+  /** `dynamoWorkspace.inspector.*`: whether requests are recorded, how many are kept, and their JSON bodies. */
+  get recorderSettings(): Required<Pick<RecorderOptions, 'enabled' | 'bodies' | 'capacity'>> {
+    const config = vscode.workspace.getConfiguration('dynamoWorkspace', this.folder.uri);
+    const capacity = config.get<number>('inspector.capacity');
+    return {
+      enabled: config.get<boolean>('inspector.enabled', true) !== false,
+      bodies: config.get<boolean>('inspector.bodies', true) !== false,
+      capacity: typeof capacity === 'number' && Number.isFinite(capacity) && capacity >= 1 ? Math.min(Math.floor(capacity), 1_000_000) : 10_000,
+    };
   }
 
   get label(): string {
@@ -240,6 +282,8 @@ export class WorkspaceDatabase implements vscode.Disposable {
       this.db = watchWrites(db, () => this.noteWrite());
       this.conn = new EmbeddedConnection(this.id, this.label, dir, this.db, () => this.server?.url);
       (this.conn as EmbeddedConnection).history = this.binding.history?.(this.db);
+      this.recorder = this.binding.requests?.(this.recorderSettings);
+      (this.conn as EmbeddedConnection).requests = this.recorder;
       this.state = 'open';
       this.changed.fire();
       await this.startEndpoint();
@@ -269,12 +313,12 @@ export class WorkspaceDatabase implements vscode.Disposable {
     await this.server?.close();
     this.server = undefined;
     try {
-      this.server = await this.binding.startServer({ db: this.db, host, port, authKeys, allowedOrigins });
+      this.server = await this.binding.startServer({ db: this.db, host, port, authKeys, allowedOrigins, recorder: this.recorder });
       this.endpointNote = undefined;
     } catch (e) {
       if (port === 0) throw e;
       // the configured port is taken: serve on a free one rather than not at all
-      this.server = await this.binding.startServer({ db: this.db, host, port: 0, authKeys, allowedOrigins });
+      this.server = await this.binding.startServer({ db: this.db, host, port: 0, authKeys, allowedOrigins, recorder: this.recorder });
       this.endpointNote = `port ${port} was busy`;
     }
     await this.db.advertiseEndpoint(this.server.url);
@@ -293,6 +337,7 @@ export class WorkspaceDatabase implements vscode.Disposable {
     this.server = undefined;
     this.db = undefined;
     this.conn = undefined;
+    this.recorder = undefined;
     this.state = 'closed';
     clearInterval(this.sharedPoll);
     this.sharedPoll = undefined;
@@ -304,6 +349,7 @@ export class WorkspaceDatabase implements vscode.Disposable {
 
   dispose(): void {
     clearTimeout(this.writeTimer);
+    this.settingsWatch.dispose();
     void this.close();
     this.changed.dispose();
     this.wrote.dispose();

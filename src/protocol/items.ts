@@ -133,6 +133,8 @@ export interface PanelSession {
   editorFormat?: ItemTextFormat;
   /** an editor the host asked to open (put item command) */
   openEditor?: { mode: 'create' | 'edit'; item?: Item };
+  /** a query the host asked to show (a request opened from the request inspector): it replaces the page's saved one */
+  showQuery?: QuerySpec;
 }
 
 /** webview -> host requests: method -> [params, result] */
@@ -151,6 +153,8 @@ export type ItemsRequests = {
 /** host -> webview notifications */
 export type ItemsHostNotifications = {
   openEditor: { mode: 'create' | 'edit'; item?: Item };
+  /** show and run this query (a Query or Scan opened from the request inspector) */
+  showQuery: QuerySpec;
   tableChanged: TableInfo;
   refresh: void;
 };

@@ -20,7 +20,11 @@ export type RequestStatus =
   | 'in-use' // ResourceInUseException
   | 'error'; // anything else (a server-side failure)
 
-/** Capacity units a request consumed: the table's and each index's, as ConsumedCapacity INDEXES reports them. */
+/**
+ * Capacity units a request consumed: the table's and each index's, as ConsumedCapacity INDEXES reports them.
+ * `read` / `write` are the totals (CapacityUnits: the table and every index together, what is billed);
+ * `indexes` is each index's share of them, so do not add the two.
+ */
 export interface RecordedCapacity {
   read: number;
   write: number;
@@ -68,10 +72,12 @@ export interface RequestRecord {
     /** the explorer's own request (in process, or marked by it), shown apart in the inspector */
     explorer: boolean;
   };
-  /** the request's JSON as received (undefined when recording bodies is off) */
+  /** the request's JSON as received (undefined when recording bodies is off); when requestTruncated, the first
+   *  RECORDER_DEFAULTS.bodyBytes characters of its text, as a string (and so for a body that was not JSON) */
   request?: unknown;
   requestTruncated?: boolean;
-  /** the answer's JSON (undefined when recording bodies is off) */
+  /** the answer's JSON (undefined when recording bodies is off: errorType and errorMessage are kept even then);
+   *  when responseTruncated, the first characters of its text, as a string */
   response?: unknown;
   responseTruncated?: boolean;
 }

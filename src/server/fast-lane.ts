@@ -25,14 +25,17 @@ import type { BodyBudget } from './budget';
 import { Media, RequestHeaders, RESPONSE_CONTENT_TYPE } from './headers';
 import { KEEP_ALIVE_TIMEOUT_MS } from './limits';
 import { nextRequestId } from './request-id';
-import { corsGrant } from './respond';
+import { corsGrant, lastWritten } from './respond';
 import { errorBody, OVERLOADED } from './wire-errors';
 
 /** Where one answer goes: a node:http response, or a slot of a fast-lane connection. */
 export interface Reply {
   readonly sent: boolean;
-  /** `cors` is the origin to grant (Access-Control-Allow-Origin), if any. */
-  send(status: number, contentType: string, json: JsonBody, cors: string | undefined): void;
+  /**
+   * `cors` is the origin to grant (Access-Control-Allow-Origin), if any. Returns the body's length
+   * in bytes when it was written (the request recorder reads it rather than measuring the text again).
+   */
+  send(status: number, contentType: string, json: JsonBody, cors: string | undefined): number | void;
 }
 
 export interface FastLaneOptions {
@@ -147,6 +150,9 @@ export function responseBytes(status: number, contentType: string, json: JsonBod
   // megabyte of GetRecords or Scan) is never moved.
   const room = start.length + end.length + 2 * 10 + 4; // two lengths of up to 10 digits, then CRLF CRLF
   const { out, bodyLength } = bodyBuffer(json, room);
+  lastWritten.bytes = out;
+  lastWritten.start = room;
+  lastWritten.length = bodyLength;
   const body = out.subarray(room, room + bodyLength);
   const head = start + bodyLength + end + crc32(body) + '\r\n\r\n';
   const headStart = room - head.length;
@@ -404,6 +410,7 @@ class Connection {
         if (sent) return;
         sent = true;
         this.answer(slot, responseBytes(status, contentType, json, cors, this.ending || this.lane.isClosing()));
+        return lastWritten.length;
       },
     };
   }

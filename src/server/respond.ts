@@ -8,6 +8,13 @@ import { errorBody, type WireError } from './wire-errors';
 
 const EMPTY = Buffer.alloc(0);
 
+/**
+ * The body bytes of the answer written last (by either path), valid right after the write: the
+ * request recorder copies them from here rather than encoding the text a second time. `bytes` is
+ * undefined until an answer is written; a reader clears it first to know the write was its own.
+ */
+export const lastWritten: { bytes: Buffer | undefined; start: number; length: number } = { bytes: undefined, start: 0, length: 0 };
+
 /** CORS headers for an origin the access policy allows; the SDK reads the request id and checksum. */
 export function corsGrant(origin: string): string[] {
   return ['Access-Control-Allow-Origin', origin, 'Vary', 'Origin', 'Access-Control-Expose-Headers', 'x-amzn-RequestId, x-amz-crc32'];
@@ -30,9 +37,15 @@ export function send(res: ServerResponse, status: number, contentType: string, b
   res.end(body);
 }
 
-export function sendJson(res: ServerResponse, status: number, contentType: string, json: JsonBody, cors: string | undefined, close: boolean): void {
+/** Returns the body's length in bytes. */
+export function sendJson(res: ServerResponse, status: number, contentType: string, json: JsonBody, cors: string | undefined, close: boolean): number {
   const text = bodyText(json);
-  send(res, status, contentType, text.length === 0 ? EMPTY : Buffer.from(text, 'utf8'), cors, close);
+  const body = text.length === 0 ? EMPTY : Buffer.from(text, 'utf8');
+  send(res, status, contentType, body, cors, close);
+  lastWritten.bytes = body;
+  lastWritten.start = 0;
+  lastWritten.length = body.length;
+  return body.length;
 }
 
 export function sendError(res: ServerResponse, err: WireError, contentType: string, cors: string | undefined, close: boolean): void {

@@ -32,6 +32,7 @@ import {
   MAX_REQUEST_BYTES,
 } from './limits';
 import type { JsonBody } from '../engine/results';
+import type { CapacityTap, PendingRequest, RequestRecorder } from './inspector/recorder';
 import { sendError, sendHealth, sendJson, sendNotFound, sendPreflight } from './respond';
 import { routeOf, type Route } from './targets';
 import {
@@ -62,6 +63,8 @@ export interface Executor {
 /** The engine as the server sees it. `streams` serves DynamoDBStreams_20120810 when present. */
 export interface Engine extends Executor {
   readonly streams?: Executor;
+  /** Where the engine reports the units each request is charged (the request recorder reads them). */
+  readonly capacity?: CapacityTap;
 }
 
 export interface ServerOptions {
@@ -103,6 +106,8 @@ export interface ServerOptions {
   authorize?: (request: AuthorizeRequest) => WireError | undefined | Promise<WireError | undefined>;
   /** false: node:http serves every connection (tests compare the two paths). Default true. */
   fastLane?: boolean;
+  /** Keeps the recent requests for the request inspector (src/server/inspector); none by default. */
+  recorder?: RequestRecorder;
 }
 
 /** What an authorizer sees of a request. */
@@ -215,7 +220,7 @@ function httpReply(res: ServerResponse, isClosing: () => boolean): Reply {
       return res.headersSent;
     },
     send(status, contentType, json, cors) {
-      sendJson(res, status, contentType, json, cors, isClosing());
+      return sendJson(res, status, contentType, json, cors, isClosing());
     },
   };
 }
@@ -243,10 +248,16 @@ function createHandlers(options: ServerOptions, isClosing: () => boolean): Handl
   const authorize = options.authorize;
   const budget = new BodyBudget(options.maxPendingBodyBytes ?? MAX_PENDING_BODY_BYTES);
   const bodyTimeoutMs = options.bodyTimeoutMs ?? BODY_TIMEOUT_MS;
+  const recorder = options.recorder;
 
   function answer(reply: Reply, status: number, contentType: string, json: JsonBody, cors: string | undefined): void {
     if (outbox) outbox.push(reply, status, contentType, json, cors);
     else reply.send(status, contentType, json, cors);
+  }
+
+  /** A request refused before it reached dispatch (node:http's path): recorded with its answer. */
+  function recordRefused(h: RequestHeaders, err: WireError, requestBytes: number): void {
+    if (recorder !== undefined && recorder.enabled) recorder.begin(h.target, h.raw, requestBytes)?.finish(err.status, errorBody(err));
   }
 
   function answerError(reply: Reply, err: WireError, contentType: string, cors: string | undefined): void {
@@ -268,7 +279,7 @@ function createHandlers(options: ServerOptions, isClosing: () => boolean): Handl
   }
 
   /** Runs a complete request that passed the access policy; `cors` is the origin to grant, if any. */
-  function dispatch(h: RequestHeaders, url: string, body: Buffer, reply: Reply, sentBody: Buffer): void {
+  function dispatch(h: RequestHeaders, url: string, body: Buffer, reply: Reply, sentBody: Buffer, rec: PendingRequest | undefined): void {
     const contentType = RESPONSE_CONTENT_TYPE[h.media]!;
     const cors = h.origin;
     let input: unknown;
@@ -277,24 +288,29 @@ function createHandlers(options: ServerOptions, isClosing: () => boolean): Handl
     } else {
       // JSON.parse would read invalid bytes as U+FFFD and store them; DynamoDB refuses the request.
       if (!isUtf8(body)) {
+        rec?.unparsed(body);
         answerError(reply, SERIALIZATION_UTF8, contentType, cors);
         return;
       }
       try {
         input = JSON.parse(body.toString('utf8'));
       } catch {
+        rec?.unparsed(body);
         answerError(reply, SERIALIZATION, contentType, cors);
         return;
       }
       if (typeof input !== 'object' || input === null) {
+        rec?.unparsed(body);
         answerError(reply, SERIALIZATION_SCALAR, contentType, cors);
         return;
       }
       if (Array.isArray(input)) {
+        rec?.unparsed(body);
         answerError(reply, SERIALIZATION_LIST, contentType, cors);
         return;
       }
     }
+    if (rec !== undefined) rec.parsed(input, body);
     const route = routeOf(h.target);
     if (route === undefined) {
       answerError(reply, UNKNOWN_OPERATION, contentType, cors);
@@ -311,7 +327,7 @@ function createHandlers(options: ServerOptions, isClosing: () => boolean): Handl
         verdict.then(
           (refused) => {
             if (refused !== undefined) answerError(reply, refused, contentType, cors);
-            else execute(route, input, reply, contentType, cors);
+            else execute(route, input, reply, contentType, cors, rec);
           },
           (err: unknown) => fail(reply, err, route.operation, contentType, cors),
         );
@@ -322,11 +338,11 @@ function createHandlers(options: ServerOptions, isClosing: () => boolean): Handl
         return;
       }
     }
-    execute(route, input, reply, contentType, cors);
+    execute(route, input, reply, contentType, cors, rec);
   }
 
   /** Runs an operation that passed every check and answers with its result. */
-  function execute(route: Route, input: unknown, reply: Reply, contentType: string, cors: string | undefined): void {
+  function execute(route: Route, input: unknown, reply: Reply, contentType: string, cors: string | undefined, rec: PendingRequest | undefined): void {
     const executor = route.service === 'dynamodb' ? db : db.streams;
     if (executor === undefined) {
       answerError(reply, UNKNOWN_OPERATION, contentType, cors);
@@ -336,11 +352,16 @@ function createHandlers(options: ServerOptions, isClosing: () => boolean): Handl
     let pending: Promise<unknown>;
     const asBody = executor.executeBody !== undefined;
     const asText = asBody || executor.executeJson !== undefined;
+    // The engine charges capacity during the operation's synchronous run: the recorder listens only then.
+    const tap = rec !== undefined && executor === db ? db.capacity : undefined;
+    if (tap !== undefined) tap.sink = rec;
     try {
       pending = asBody ? executor.executeBody!(operation, input) : asText ? executor.executeJson!(operation, input) : executor.execute(operation, input);
     } catch (err) {
       fail(reply, err, operation, contentType, cors);
       return;
+    } finally {
+      if (tap !== undefined) tap.sink = undefined;
     }
     pending.then(
       (result) => {
@@ -360,6 +381,7 @@ function createHandlers(options: ServerOptions, isClosing: () => boolean): Handl
   /** Answers 413 at once, then reads and discards the rest of the upload (bounded in time) so the
    *  client gets to read the answer instead of a connection reset. */
   function tooLarge(req: IncomingMessage, res: ServerResponse, h: RequestHeaders, err: WireError): void {
+    recordRefused(h, err, Math.max(0, h.contentLength));
     sendError(res, err, RESPONSE_CONTENT_TYPE[h.media]!, h.origin, isClosing());
     answeredEarly.add(req.socket);
     req.once('end', () => answeredEarly.delete(req.socket));
@@ -404,6 +426,7 @@ function createHandlers(options: ServerOptions, isClosing: () => boolean): Handl
       }
       const refused = access.check(h, req.socket.localPort ?? 0);
       if (refused !== undefined) {
+        if (req.method === 'POST') recordRefused(h, refused, Math.max(0, h.contentLength));
         sendError(res, refused, contentType, undefined, isClosing());
         return;
       }
@@ -467,6 +490,7 @@ function createHandlers(options: ServerOptions, isClosing: () => boolean): Handl
             body = decompress(h.compression, body, maxBytes);
           } catch (err) {
             const tooBig = (err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE';
+            recordRefused(h, tooBig ? REQUEST_TOO_LARGE : SERIALIZATION, sent.length);
             sendError(res, tooBig ? REQUEST_TOO_LARGE : SERIALIZATION, contentType, cors, isClosing());
             return;
           }
@@ -479,8 +503,10 @@ function createHandlers(options: ServerOptions, isClosing: () => boolean): Handl
   }
 
   function request(h: RequestHeaders, url: string, body: Buffer, reply: Reply, sentBody: Buffer = body): void {
+    const rec = recorder !== undefined && recorder.enabled ? recorder.begin(h.target, h.raw, body.length) : undefined;
+    if (rec !== undefined) reply = rec.through(reply);
     try {
-      dispatch(h, url, body, reply, sentBody);
+      dispatch(h, url, body, reply, sentBody, rec);
     } catch (err) {
       fail(reply, err, h.target ?? '', RESPONSE_CONTENT_TYPE[h.media]!, h.origin);
     }
@@ -490,7 +516,8 @@ function createHandlers(options: ServerOptions, isClosing: () => boolean): Handl
   function fastRequest(h: RequestHeaders, url: string, body: Buffer, reply: Reply, port: number): void {
     const refused = access.check(h, port);
     if (refused !== undefined) {
-      answerError(reply, refused, RESPONSE_CONTENT_TYPE[h.media]!, undefined);
+      const rec = recorder !== undefined && recorder.enabled ? recorder.begin(h.target, h.raw, body.length) : undefined;
+      answerError(rec !== undefined ? rec.through(reply) : reply, refused, RESPONSE_CONTENT_TYPE[h.media]!, undefined);
       return;
     }
     request(h, url, body, reply);

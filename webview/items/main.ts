@@ -245,6 +245,10 @@ export class ItemsApp extends LitElement {
     super.connectedCallback();
     host.on('openEditor', ({ mode, item }) => this.openEditor(mode, item));
     host.on('refresh', () => void this.run(false));
+    host.on('showQuery', (spec) => {
+      this.spec = spec;
+      void this.run(false);
+    });
     host.on('tableChanged', (t) => (this.table = t));
     void this.start();
   }
@@ -257,7 +261,7 @@ export class ItemsApp extends LitElement {
       // what this database answers, for keyboard users (aria) and for the UI tests
       this.dataset.supports = Object.entries(session.table.supports).filter(([, v]) => v).map(([k]) => k).join(' ');
       this.format = saved.format ?? session.editorFormat ?? 'plain';
-      this.spec = saved.spec ?? session.spec ?? DEFAULT_SPEC(session.pageSizeDefault);
+      this.spec = session.showQuery ?? saved.spec ?? session.spec ?? DEFAULT_SPEC(session.pageSizeDefault);
       this.sort = saved.sort;
       this.items = session.items;
       this.lastKey = session.lastEvaluatedKey;

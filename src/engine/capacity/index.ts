@@ -54,7 +54,7 @@
 export { READ_UNIT_BYTES, WRITE_UNIT_BYTES, indexWriteUnits, readUnits, writeUnits } from './units';
 export { addConsumption, addIndexUnits, consumedCapacity, consumption, totalUnits, type Consumption } from './consumed';
 export {
-  CapacityManager, GSI_THROTTLE_MESSAGE, INDEX_READ_THROTTLE_MESSAGE, TABLE_THROTTLE_MESSAGE,
+  CapacityManager, type CapacitySink, GSI_THROTTLE_MESSAGE, INDEX_READ_THROTTLE_MESSAGE, TABLE_THROTTLE_MESSAGE,
   type CapacityOptions, type CapacityRequest, type ReadSpec, type TogetherAccess,
 } from './manager';
 export { CapacityMetrics, type CostEstimate, type HotKey, type OperationMetrics, type PartitionMetrics, type ResourceMetrics, type TableMetrics } from './report';

@@ -36,6 +36,15 @@ export interface CapacityRequest {
 }
 
 /**
+ * Told every charge made while it is set (the endpoint's request recorder sets it around one
+ * operation's synchronous run): a number is units on the base table alone. Whatever the request
+ * asked for in ReturnConsumedCapacity, so the recorder sees the cost without the answer changing.
+ */
+export interface CapacitySink {
+  charged(kind: 'read' | 'write', units: number | Consumption): void;
+}
+
+/**
  * Hot keys are counted exactly up to this many requests a second per table or index; above it,
  * one request in every (last second's requests / this) is counted, weighted to stand for the
  * others. Counting every key of a busy table cost more than the rest of a GetItem's accounting.
@@ -166,6 +175,8 @@ export function partitionKeyOf(key: string): string {
 
 export class CapacityManager {
   readonly throttling: boolean;
+  /** Set only while a recorded request runs; one test of it per charge otherwise. */
+  sink: CapacitySink | undefined = undefined;
   private readonly states = new WeakMap<Table, TableState>();
 
   constructor(
@@ -211,13 +222,16 @@ export class CapacityManager {
   ): Record<string, unknown> | undefined {
     const c = this.chargeWrite(op, table, key, oldEncoded, newItem, newSize, false, transactional);
     if (c instanceof DynamoDBError) throw c;
+    if (this.sink !== undefined) this.sink.charged('write', c);
     return this.reported(req, table, c, 'write', transactional);
   }
 
   /** As `write`, for one request of a batch: a throttle comes back as the error instead of thrown. */
   tryWrite(op: string, table: Table, key: string, oldEncoded: string | undefined, newItem: Item | undefined, newSize: number, transactional = false, failed = false): Consumption | DynamoDBError {
     const c = this.chargeWrite(op, table, key, oldEncoded, newItem, newSize, failed, transactional);
-    return c instanceof DynamoDBError ? c : asConsumption(c);
+    if (c instanceof DynamoDBError) return c;
+    if (this.sink !== undefined) this.sink.charged('write', c);
+    return asConsumption(c);
   }
 
   /**
@@ -227,19 +241,23 @@ export class CapacityManager {
   conditionFailed(op: string, table: Table, key: string, oldEncoded: string | undefined, transactional = false): void {
     const c = this.chargeWrite(op, table, key, oldEncoded, undefined, 0, true, transactional);
     if (c instanceof DynamoDBError) throw c;
+    if (this.sink !== undefined) this.sink.charged('write', c);
   }
 
   /** A read that has been served: throws when throttled, else charges and returns ConsumedCapacity. */
   read(op: string, req: CapacityRequest, table: Table, spec: ReadSpec): Record<string, unknown> | undefined {
     const c = this.chargeRead(op, table, spec);
     if (c instanceof DynamoDBError) throw c;
+    if (this.sink !== undefined) this.sink.charged('read', c);
     return this.reported(req, table, c, 'read', spec.transactional);
   }
 
   /** As `read`, for one key of a BatchGetItem. */
   tryRead(op: string, table: Table, spec: ReadSpec): Consumption | DynamoDBError {
     const c = this.chargeRead(op, table, spec);
-    return c instanceof DynamoDBError ? c : asConsumption(c);
+    if (c instanceof DynamoDBError) return c;
+    if (this.sink !== undefined) this.sink.charged('read', c);
+    return asConsumption(c);
   }
 
   private reported(req: CapacityRequest, table: Table, c: number | Consumption, kind: 'read' | 'write', transactional: boolean | undefined): Record<string, unknown> | undefined {
@@ -370,7 +388,12 @@ export class CapacityManager {
     );
     const refused = pending.map((p) => this.admit(p));
     if (refused.some((r) => r !== undefined)) return refused.map((r) => r ?? consumption());
-    return pending.map((p) => asConsumption(this.settle(p) as number | Consumption));
+    return pending.map((p) => {
+      const c = this.settle(p) as number | Consumption;
+      // the request inspector's recorder hears transactional charges as it hears single ones
+      if (this.sink !== undefined) this.sink.charged(p.kind, c);
+      return asConsumption(c);
+    });
   }
 
   /** Admission then the charge: the throttle, or what was charged. */
