@@ -171,6 +171,11 @@ export class Database {
             if (record.token !== undefined) tokensOf(db).recovered(record.token, record.time, db.now());
           },
           snapshot: () => db.state.snapshot(),
+          // Tokens of records a checkpoint covers would be forgotten: the checkpoint keeps them.
+          tokens: () => tokensOf(db).checkpointed(db.now()),
+          loadTokens: (tokens) => {
+            for (const t of tokens) tokensOf(db).recovered(t.text, t.time, db.now());
+          },
           acknowledged: (lsn) => db.state.acknowledged(lsn),
           restored: (m, history) => replayedRestore(db.state.tableById(m.restoredFrom!.tableId), m, history),
           failed: (e) => db.logFailed(e),
@@ -314,7 +319,8 @@ export class Database {
    * `token`: a transaction's idempotency record, logged with the mutations.
    * Refused with InternalServerError, changing nothing, once the log has failed.
    */
-  commit(mutations: Mutation[], origin?: Origin, token?: string): Promise<void> {
+  /** `token`: the record's request token, or a function making it once the mutations are applied (an answer of the new state). */
+  commit(mutations: Mutation[], origin?: Origin, token?: string | (() => string)): Promise<void> {
     if (this.refusal) throw this.refusal;
     if (this.closed) throw new DynamoDBError('InternalServerError', 'The database is closed');
     keepPriorMeta(this.state, mutations);
@@ -337,7 +343,7 @@ export class Database {
       this.pitr.refresh();
     }
     // Rejected, if the log fails, with the refusal logFailed returns, not the system's error.
-    return log.append(mutations, this.now(), origin, token);
+    return log.append(mutations, this.now(), origin, typeof token === 'function' ? token() : token);
   }
 
   /** The lsn the next commit will be logged at (an operation that commits at once may name its own record). */

@@ -7,7 +7,12 @@
 // tests run it against a real engine.
 
 import type { AttributeValue } from '../protocol/dynamo-json';
-import { windowSpec, type CapacitySnapshot, type CapacityWindowId, type HotKeyRow, type ResourceRef } from '../protocol/capacity-view';
+import {
+  windowSpec, type CapacitySnapshot, type CapacityWindowId, type CostBreakdown, type CostClass, type CostView, type DescribedCapacity, type HotKeyRow,
+  type ResourceCapacity, type ResourceRef,
+} from '../protocol/capacity-view';
+// pure price rules (a JSON price list and arithmetic), shared with the engine's own estimate
+import { HOURS_PER_MONTH, PRICE_SOURCE, STORAGE_OVERHEAD_BYTES_PER_ITEM, TABLE_CLASSES, priceList, provisionedHourCost, storageHourCost } from '../engine/capacity/cost';
 import { ConnectionError, type Connection } from './connection';
 // type-only: this file stays free of 'vscode', so Node tests run it against a real engine
 import type { EmbeddedDatabase } from './workspace-db';
@@ -112,6 +117,79 @@ export function capacitySnapshot(
     // only worth saying where the window reaches back before the counters began
     countingSince: countingSince !== undefined && countingSince > s.start * 1000 ? countingSince : undefined,
   };
+}
+
+/** DescribeTable's answer, as far as the estimate reads it (numbers may be missing on other services). */
+interface DescribedTable {
+  TableName?: string;
+  BillingModeSummary?: { BillingMode?: string };
+  ProvisionedThroughput?: { ReadCapacityUnits?: number; WriteCapacityUnits?: number };
+  TableSizeBytes?: number;
+  ItemCount?: number;
+  TableClassSummary?: { TableClass?: string };
+  GlobalSecondaryIndexes?: { IndexName?: string; ProvisionedThroughput?: { ReadCapacityUnits?: number; WriteCapacityUnits?: number }; IndexSizeBytes?: number; ItemCount?: number }[];
+  LocalSecondaryIndexes?: { IndexName?: string; IndexSizeBytes?: number; ItemCount?: number }[];
+}
+
+const ON_DEMAND_UNKNOWN =
+  'billed per request: what the table is sent, which the service reports through CloudWatch, and this panel does not read CloudWatch';
+const PROVISIONED_UNKNOWN = 'the table is on-demand, so it has no provisioned capacity to price: that would be sized to its traffic';
+
+/**
+ * The month a table costs as DescribeTable states it: each resource's provisioned capacity in
+ * both table classes, and storage from the reported sizes (with DynamoDB's per-item overhead, as
+ * the engine's estimate counts it). Traffic is unknown here, so on-demand requests are priced per
+ * million only, and an on-demand table's provisioned alternative is left unknown too.
+ */
+export function describedCapacity(table: DescribedTable, region?: string): DescribedCapacity {
+  const list = priceList(region);
+  // DynamoDB leaves BillingModeSummary out of tables that were always provisioned
+  const billingMode = table.BillingModeSummary?.BillingMode === 'PAY_PER_REQUEST' ? 'PAY_PER_REQUEST' : 'PROVISIONED';
+  const tableClass: CostClass = table.TableClassSummary?.TableClass === 'STANDARD_INFREQUENT_ACCESS' ? 'STANDARD_INFREQUENT_ACCESS' : 'STANDARD';
+  const provisioned = billingMode === 'PROVISIONED';
+  const monthOf = (read: number, write: number) =>
+    Object.fromEntries(TABLE_CLASSES.map((c) => [c, provisionedHourCost(read, write, list.classes[c]) * HOURS_PER_MONTH])) as Record<CostClass, number>;
+  const resource = (name: string, kind: ResourceCapacity['kind'], t: DescribedTable['ProvisionedThroughput'] | undefined, sizeBytes = 0, itemCount = 0): ResourceCapacity => {
+    const p = provisioned && kind !== 'LSI' ? { read: t?.ReadCapacityUnits ?? 0, write: t?.WriteCapacityUnits ?? 0 } : undefined;
+    return { name, kind, provisioned: p, sizeBytes, itemCount, capacityPerMonth: p ? monthOf(p.read, p.write) : undefined };
+  };
+  const resources = [
+    resource(table.TableName ?? '', 'TABLE', table.ProvisionedThroughput, table.TableSizeBytes, table.ItemCount),
+    ...(table.GlobalSecondaryIndexes ?? []).map((i) => resource(i.IndexName ?? '', 'GSI', i.ProvisionedThroughput, i.IndexSizeBytes, i.ItemCount)),
+    ...(table.LocalSecondaryIndexes ?? []).map((i) => resource(i.IndexName ?? '', 'LSI', undefined, i.IndexSizeBytes, i.ItemCount)),
+  ];
+  const sum = (f: (r: ResourceCapacity) => number) => resources.reduce((n, r) => n + f(r), 0);
+  const bytes = sum((r) => r.sizeBytes);
+  const items = sum((r) => r.itemCount);
+  const provisionedRead = sum((r) => r.provisioned?.read ?? 0);
+  const provisionedWrite = sum((r) => r.provisioned?.write ?? 0);
+  const perMonth = {} as CostView['perMonth'];
+  const requestPrices = {} as NonNullable<CostView['requestPrices']>;
+  for (const cls of TABLE_CLASSES) {
+    const p = list.classes[cls];
+    const storage = storageHourCost(bytes, items, p) * HOURS_PER_MONTH;
+    const capacity = provisioned ? provisionedHourCost(provisionedRead, provisionedWrite, p) * HOURS_PER_MONTH : 0;
+    const onDemand: CostBreakdown = { requests: 0, capacity: 0, storage, total: storage };
+    perMonth[cls] = { onDemand, provisioned: { requests: 0, capacity, storage, total: capacity + storage } };
+    requestPrices[cls] = { readPerMillion: p.readRequestUnitsPerMillion, writePerMillion: p.writeRequestUnitsPerMillion };
+  }
+  const cost: CostView = {
+    region: list.region,
+    regionFallback: list.fallback,
+    currency: list.currency,
+    priceSource: PRICE_SOURCE,
+    window: 0,
+    readUnits: 0,
+    writeUnits: 0,
+    storageBytes: bytes + items * STORAGE_OVERHEAD_BYTES_PER_ITEM,
+    provisionedRead,
+    provisionedWrite,
+    perMonth,
+    current: { billingMode, tableClass, perMonth: provisioned ? perMonth[tableClass].provisioned.total : perMonth[tableClass].onDemand.total },
+    unknown: provisioned ? { onDemand: ON_DEMAND_UNKNOWN } : { onDemand: ON_DEMAND_UNKNOWN, provisioned: PROVISIONED_UNKNOWN },
+    requestPrices,
+  };
+  return { billingMode, tableClass, resources, cost };
 }
 
 /** How long a throttle keeps the status-bar warning up after it happened. */

@@ -4,6 +4,7 @@
 // Commands read their arguments only through these functions, which accept a tree node of an
 // expected kind or the documented plain-object form, and reduce everything else to "nothing
 // given", i.e. the palette flow that asks. No function here throws on odd input.
+import type { QuerySpec } from '../protocol/items';
 import type { RemoteSetting } from './manager';
 
 /** Which connection and table a command is about; either may be missing (then the command asks). */
@@ -134,4 +135,34 @@ export function remoteSetting(arg: unknown): RemoteSetting | undefined {
   if (out.endpoint && endpointProblem(out.endpoint)) return undefined;
   if (!out.endpoint && !out.region) return undefined;
   return out;
+}
+
+/**
+ * The query of a plain-object argument's `spec` (the request inspector's "open in items panel"):
+ * a Scan or Query on the table or a named index, in raw expressions or none. Fields of the wrong
+ * type make it nothing, so the panel opens on its own query instead.
+ */
+export function querySpecField(arg: unknown): QuerySpec | undefined {
+  if (!isObject(arg) || 'type' in arg || !isObject(arg.spec)) return undefined;
+  const s = arg.spec;
+  if (s.mode !== 'scan' && s.mode !== 'query') return undefined;
+  if (typeof s.pageSize !== 'number' || !Number.isInteger(s.pageSize) || s.pageSize < 1) return undefined;
+  if (s.indexName !== undefined && !str(s.indexName)) return undefined;
+  let raw: QuerySpec['raw'];
+  if (s.raw !== undefined) {
+    const r = s.raw;
+    if (!isObject(r)) return undefined;
+    const fields = ['keyConditionExpression', 'filterExpression', 'names', 'values'];
+    if (Object.entries(r).some(([k, v]) => !fields.includes(k) || typeof v !== 'string')) return undefined;
+    raw = r as QuerySpec['raw'];
+  }
+  return {
+    mode: s.mode,
+    filters: [],
+    pageSize: s.pageSize,
+    ...(s.indexName !== undefined && { indexName: s.indexName as string }),
+    ...(raw && { raw }),
+    ...(s.descending === true && { descending: true }),
+    ...(s.consistentRead === true && { consistentRead: true }),
+  };
 }

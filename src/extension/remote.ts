@@ -93,6 +93,8 @@ export class RemoteConnection implements Connection {
   readonly kind: ConnectionKind;
   readonly endpoint: string | undefined;
   readonly detail: string;
+  /** The region the client signs for (the price list the capacity panel uses). */
+  readonly region: string | undefined;
   private client: ddb.DynamoDBClient;
   private streamsClient: streams.DynamoDBStreamsClient | undefined;
   private readonly config: ddb.DynamoDBClientConfig;
@@ -103,6 +105,7 @@ export class RemoteConnection implements Connection {
     this.kind = options.kind ?? 'remote';
     this.endpoint = options.endpoint;
     const region = options.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? (options.endpoint ? 'us-east-1' : undefined);
+    this.region = region;
     // The User-Agent mark lets a workspace endpoint's request inspector show the explorer's own calls apart.
     const config: ddb.DynamoDBClientConfig = { region, maxAttempts: 2, customUserAgent: EXPLORER_USER_AGENT };
     if (options.endpoint) config.endpoint = options.endpoint;

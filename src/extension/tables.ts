@@ -33,14 +33,22 @@ export interface IndexDescription {
   ProvisionedThroughput?: { ReadCapacityUnits?: number; WriteCapacityUnits?: number };
 }
 
-export function keyElements(desc: Pick<TableDescription, 'AttributeDefinitions'>, schema: IndexDescription['KeySchema']): { partition: KeyElement; sort?: KeyElement } {
+/**
+ * A key schema's attributes with their types: every HASH attribute in `partitions` and every RANGE
+ * attribute in `sorts`, in key-schema order (a GSI's multi-attribute key has up to 4 of each; a
+ * table's key one and at most one); `partition` and `sort` are the first of each.
+ */
+export function keyElements(desc: Pick<TableDescription, 'AttributeDefinitions'>, schema: IndexDescription['KeySchema']): { partition: KeyElement; sort?: KeyElement; partitions: KeyElement[]; sorts: KeyElement[] } {
   const type = (name: string) => desc.AttributeDefinitions?.find((d) => d.AttributeName === name)?.AttributeType ?? 'S';
-  const hash = schema.find((k) => k.KeyType === 'HASH')!;
-  const range = schema.find((k) => k.KeyType === 'RANGE');
-  return {
-    partition: { name: hash.AttributeName, type: type(hash.AttributeName) },
-    sort: range ? { name: range.AttributeName, type: type(range.AttributeName) } : undefined,
-  };
+  const of = (keyType: 'HASH' | 'RANGE') => schema.filter((k) => k.KeyType === keyType).map((k) => ({ name: k.AttributeName, type: type(k.AttributeName) }));
+  const partitions = of('HASH');
+  const sorts = of('RANGE');
+  return { partition: partitions[0]!, sort: sorts[0], partitions, sorts };
+}
+
+/** "a + b" for one key part's attributes (how the tree and the panels write a multi-attribute key). */
+export function keyText(elements: readonly KeyElement[]): string {
+  return elements.map((k) => k.name).join(' + ');
 }
 
 /** The table's key attribute names, partition key first (what import and export order items by and match on). */
@@ -63,8 +71,8 @@ export function projectionText(p: IndexDescription['Projection']): string {
 
 export function indexInfos(desc: TableDescription): IndexInfo[] {
   const map = (kind: 'GSI' | 'LSI') => (ix: IndexDescription): IndexInfo => {
-    const { partition, sort } = keyElements(desc, ix.KeySchema);
-    return { name: ix.IndexName, kind, partitionKey: partition, sortKey: sort, projection: projectionText(ix.Projection) };
+    const { partition, sort, partitions, sorts } = keyElements(desc, ix.KeySchema);
+    return { name: ix.IndexName, kind, partitionKey: partition, sortKey: sort, partitionKeys: partitions, sortKeys: sorts, projection: projectionText(ix.Projection) };
   };
   return [...(desc.GlobalSecondaryIndexes ?? []).map(map('GSI')), ...(desc.LocalSecondaryIndexes ?? []).map(map('LSI'))];
 }

@@ -3,7 +3,9 @@
 // window, and what the table would cost a month in each capacity mode and table class.
 //
 // Figures come from the workspace engine's counters (db.metrics); a remote or shared connection
-// has none to give, and the panel says so (`unavailable`). Rates are per second: each step's sum
+// has none to give, and the panel says so (`unavailable`). A remote connection's answer still
+// carries what DescribeTable states (`described`): each resource's provisioned capacity and size,
+// and the month they cost; what traffic would cost is left unknown, said in words, never guessed. Rates are per second: each step's sum
 // divided by the step's seconds; throttled requests are counts per step.
 /** The windows the panel offers: seconds back from now, and seconds per step. */
 export const CAPACITY_WINDOWS = [
@@ -20,6 +22,11 @@ export function windowSpec(id: string | undefined): (typeof CAPACITY_WINDOWS)[nu
 
 /** Live refresh period of a visible panel. */
 export const REFRESH_MS = 3000;
+/**
+ * Refresh period of a panel without charts (a remote table's DescribeTable figures): the
+ * configuration changes rarely, and each refresh is a control-plane call to the service.
+ */
+export const DESCRIBED_REFRESH_MS = 30_000;
 
 export interface CapacityTarget {
   connectionId: string;
@@ -79,6 +86,36 @@ export interface CostView {
   provisionedWrite: number;
   perMonth: Record<CostClass, { onDemand: CostBreakdown; provisioned: CostBreakdown }>;
   current: { billingMode: string; tableClass: CostClass; perMonth: number };
+  /**
+   * Modes whose figures would need traffic nobody here counted, with why (a sentence); their
+   * breakdowns then hold the storage alone. Absent: every figure is estimated.
+   */
+  unknown?: Partial<Record<CostMode, string>>;
+  /** Unit prices of on-demand requests, USD per million, shown where on-demand is unknown. */
+  requestPrices?: Record<CostClass, { readPerMillion: number; writePerMillion: number }>;
+}
+
+export type CostMode = 'onDemand' | 'provisioned';
+
+/** One resource's capacity as DescribeTable states it, and the month its provisioned capacity costs. */
+export interface ResourceCapacity {
+  name: string;
+  kind: 'TABLE' | 'GSI' | 'LSI';
+  /** Undefined: on-demand, or an LSI (it uses the table's capacity). */
+  provisioned?: { read: number; write: number };
+  sizeBytes: number;
+  itemCount: number;
+  /** Its provisioned capacity a month, in each table class; undefined where it has none of its own. */
+  capacityPerMonth?: Record<CostClass, number>;
+}
+
+/** What a connection without counters can still show: the table's configuration and its price. */
+export interface DescribedCapacity {
+  billingMode: 'PROVISIONED' | 'PAY_PER_REQUEST';
+  tableClass: CostClass;
+  /** The table first, then its global and local indexes. */
+  resources: ResourceCapacity[];
+  cost: CostView;
 }
 
 export interface CapacitySnapshot {
@@ -102,7 +139,9 @@ export interface CapacitySnapshot {
   countingSince?: number;
 }
 
-export type CapacityResult = { available: true; snapshot: CapacitySnapshot } | { available: false; reason: string; connectionLabel: string };
+export type CapacityResult =
+  | { available: true; snapshot: CapacitySnapshot }
+  | { available: false; reason: string; connectionLabel: string; described?: DescribedCapacity };
 
 export interface CapacitySession {
   target: CapacityTarget;

@@ -10,8 +10,14 @@ export interface KeyElement {
 export interface IndexInfo {
   name: string;
   kind: 'GSI' | 'LSI';
+  /** the first partition attribute (the only one for an LSI and most GSIs) */
   partitionKey: KeyElement;
+  /** the first sort attribute */
   sortKey?: KeyElement;
+  /** every partition attribute of a multi-attribute GSI key, in key-schema order (1 to 4); absent means [partitionKey] */
+  partitionKeys?: KeyElement[];
+  /** every sort attribute, in key-schema order (0 to 4); absent means [sortKey] or [] */
+  sortKeys?: KeyElement[];
   projection: string;
 }
 
@@ -45,6 +51,12 @@ export interface FilterClause {
 
 export type FilterValueType = 'S' | 'N' | 'BOOL' | 'NULL';
 
+export interface SortCondition {
+  operator: KeyOperator;
+  /** one value, or two for BETWEEN */
+  values: string[];
+}
+
 export interface QuerySpec {
   mode: 'scan' | 'query';
   /** undefined = the table itself */
@@ -53,6 +65,16 @@ export interface QuerySpec {
   partitionValue?: string;
   sortOperator?: KeyOperator;
   sortValues?: string[];
+  /**
+   * Query of a multi-attribute key: one value per partition attribute, in key-schema order; when
+   * set it replaces `partitionValue`.
+   */
+  partitionValues?: string[];
+  /**
+   * Query: one condition per sort attribute, in key-schema order, on a leading run of them (every
+   * one but the last an equality); when set it replaces `sortOperator`/`sortValues`.
+   */
+  sortConditions?: SortCondition[];
   /** builder clauses, ANDed */
   filters: FilterClause[];
   /** raw-expression mode: used instead of the builder when set */
@@ -111,6 +133,8 @@ export interface PanelSession {
   editorFormat?: ItemTextFormat;
   /** an editor the host asked to open (put item command) */
   openEditor?: { mode: 'create' | 'edit'; item?: Item };
+  /** a query the host asked to show (a request opened from the request inspector): it replaces the page's saved one */
+  showQuery?: QuerySpec;
 }
 
 /** webview -> host requests: method -> [params, result] */
@@ -129,6 +153,8 @@ export type ItemsRequests = {
 /** host -> webview notifications */
 export type ItemsHostNotifications = {
   openEditor: { mode: 'create' | 'edit'; item?: Item };
+  /** show and run this query (a Query or Scan opened from the request inspector) */
+  showQuery: QuerySpec;
   tableChanged: TableInfo;
   refresh: void;
 };

@@ -1,7 +1,7 @@
 // Turns the items panel's Scan/Query form (QuerySpec) into the DynamoDB request it stands for.
 import type { AttributeType, AttributeValue, Item } from './dynamo-json';
 import { validateAttributeValue } from './dynamo-json';
-import type { FilterClause, FilterValueType, KeyElement, QuerySpec, TableInfo } from './items';
+import type { FilterClause, FilterValueType, KeyElement, KeyOperator, QuerySpec, SortCondition, TableInfo } from './items';
 
 export class SpecError extends Error {}
 
@@ -22,11 +22,93 @@ function typed(text: string, type: 'S' | 'N' | 'B' | 'BOOL' | 'NULL', what: stri
   }
 }
 
-export function keysOf(table: TableInfo, indexName?: string): { partition: KeyElement; sort?: KeyElement } {
-  if (!indexName) return { partition: table.partitionKey, sort: table.sortKey };
+/**
+ * The key attributes a Query of the table or of one index names: `partitions` are every HASH
+ * attribute and `sorts` every RANGE attribute in key-schema order (a multi-attribute GSI key has
+ * up to 4 of each); `partition` and `sort` are the first of each.
+ */
+export interface QueryKeys {
+  partition: KeyElement;
+  sort?: KeyElement;
+  partitions: KeyElement[];
+  sorts: KeyElement[];
+}
+
+export function keysOf(table: TableInfo, indexName?: string): QueryKeys {
+  if (!indexName) return { partition: table.partitionKey, sort: table.sortKey, partitions: [table.partitionKey], sorts: table.sortKey ? [table.sortKey] : [] };
   const ix = table.indexes.find((i) => i.name === indexName);
   if (!ix) throw new SpecError(`No index named ${indexName}`);
-  return { partition: ix.partitionKey, sort: ix.sortKey };
+  const partitions = ix.partitionKeys?.length ? ix.partitionKeys : [ix.partitionKey];
+  const sorts = ix.sortKeys ?? (ix.sortKey ? [ix.sortKey] : []);
+  return { partition: partitions[0]!, sort: sorts[0], partitions, sorts };
+}
+
+/** The spec's partition values and sort conditions, whether written in the one-key or the multi-attribute fields. */
+export function keyInputs(spec: QuerySpec): { partitionValues: string[]; sortConditions: SortCondition[] } {
+  const partitionValues = spec.partitionValues ?? [spec.partitionValue ?? ''];
+  const sortConditions = spec.sortConditions ?? (spec.sortOperator ? [{ operator: spec.sortOperator, values: spec.sortValues ?? [] }] : []);
+  return { partitionValues, sortConditions };
+}
+
+/** A sort condition counts once its first value is typed. */
+function isSet(c: SortCondition | undefined): c is SortCondition {
+  return !!c && (c.values[0] ?? '') !== '';
+}
+
+/**
+ * How many sort attributes the form offers a condition for: the first, and each next one only once
+ * every one before it holds an equality with a value. DynamoDB accepts conditions on a leading run
+ * of the sort attributes only, with a range condition (<, BETWEEN, begins_with...) on the last of
+ * the run alone, so the form never shows a field whose condition the service would refuse.
+ */
+export function sortFieldsShown(keys: QueryKeys, conditions: readonly SortCondition[]): number {
+  let shown = Math.min(1, keys.sorts.length);
+  while (shown < keys.sorts.length && isSet(conditions[shown - 1]) && conditions[shown - 1]!.operator === '=') shown++;
+  return shown;
+}
+
+/** The conditions with those the form no longer offers dropped (after an earlier one changed). */
+export function trimSortConditions(keys: QueryKeys, conditions: readonly SortCondition[]): SortCondition[] {
+  return conditions.slice(0, sortFieldsShown(keys, conditions));
+}
+
+const KEY_OPERATORS: readonly KeyOperator[] = ['=', '<', '<=', '>', '>=', 'BETWEEN', 'begins_with'];
+
+/** The conditions a sort key attribute takes: begins_with only on a String or Binary one. */
+export function keyOperatorsFor(key: KeyElement): readonly KeyOperator[] {
+  return key.type === 'N' ? KEY_OPERATORS.filter((o) => o !== 'begins_with') : KEY_OPERATORS;
+}
+
+/** The KeyConditionExpression's parts: an equality per partition attribute, then the sort run. */
+function keyCondition(keys: QueryKeys, spec: QuerySpec, ph: Placeholders): string {
+  const { partitionValues, sortConditions } = keyInputs(spec);
+  const missing = keys.partitions.filter((_, i) => (partitionValues[i] ?? '') === '').map((k) => k.name);
+  if (missing.length) {
+    const which = keys.partitions.length === 1 ? `the partition key ${missing[0]}` : `every partition key attribute (missing ${missing.join(', ')})`;
+    throw new SpecError(`A Query needs a value for ${which}`);
+  }
+  const parts = keys.partitions.map((k, i) => `${ph.name(k.name)} = ${ph.value(typed(partitionValues[i]!, k.type, k.name))}`);
+  const used = keys.sorts.map((k, i) => [k, sortConditions[i]] as const).filter(([, c]) => isSet(c));
+  used.forEach(([k, c], n) => {
+    const position = keys.sorts.indexOf(k);
+    if (position !== n) {
+      throw new SpecError(`A condition on ${k.name} needs conditions on every sort key attribute before it (${keys.sorts.slice(0, position).map((s) => s.name).join(', ')}): DynamoDB takes sort conditions on a leading run of the sort key attributes only`);
+    }
+    if (n < used.length - 1 && c!.operator !== '=') {
+      throw new SpecError(`${k.name} ${c!.operator} is a range condition, but ${used[n + 1]![0].name} follows it: only the last sort key attribute with a condition may have one other than =`);
+    }
+    if (!keyOperatorsFor(k).includes(c!.operator)) throw new SpecError(`begins_with takes a String or Binary sort key; ${k.name} is a Number`);
+    const s = ph.name(k.name);
+    const bound = (i: number) => typed(c!.values[i] ?? '', k.type, k.name);
+    const v = (i: number) => ph.value(bound(i));
+    if (c!.operator === 'BETWEEN' && compareValues(bound(0), bound(1)) > 0) {
+      throw new SpecError(`${k.name} BETWEEN ${c!.values[0]} AND ${c!.values[1]}: the lower bound must not be greater than the upper bound`);
+    }
+    if (c!.operator === 'BETWEEN') parts.push(`${s} BETWEEN ${v(0)} AND ${v(1)}`);
+    else if (c!.operator === 'begins_with') parts.push(`begins_with(${s}, ${v(0)})`);
+    else parts.push(`${s} ${c!.operator} ${v(0)}`);
+  });
+  return parts.join(' AND ');
 }
 
 class Placeholders {
@@ -122,17 +204,7 @@ export function buildRequest(table: TableInfo, spec: QuerySpec, withCapacity = t
 
   const ph = new Placeholders();
   if (operation === 'Query') {
-    const { partition, sort } = keysOf(table, spec.indexName);
-    if (spec.partitionValue === undefined || spec.partitionValue === '') throw new SpecError(`A Query needs a value for the partition key ${partition.name}`);
-    const parts = [`${ph.name(partition.name)} = ${ph.value(typed(spec.partitionValue, partition.type, partition.name))}`];
-    if (sort && spec.sortOperator && (spec.sortValues?.[0] ?? '') !== '') {
-      const s = ph.name(sort.name);
-      const v = (i: number) => ph.value(typed(spec.sortValues?.[i] ?? '', sort.type, sort.name));
-      if (spec.sortOperator === 'BETWEEN') parts.push(`${s} BETWEEN ${v(0)} AND ${v(1)}`);
-      else if (spec.sortOperator === 'begins_with') parts.push(`begins_with(${s}, ${v(0)})`);
-      else parts.push(`${s} ${spec.sortOperator} ${v(0)}`);
-    }
-    input.KeyConditionExpression = parts.join(' AND ');
+    input.KeyConditionExpression = keyCondition(keysOf(table, spec.indexName), spec, ph);
   }
   if (spec.filters.length) input.FilterExpression = spec.filters.map((c) => clause(c, ph)).join(' AND ');
   if (Object.keys(ph.names).length) input.ExpressionAttributeNames = ph.names;
@@ -247,7 +319,7 @@ function filterTypeFor(type: AttributeType): FilterValueType | undefined {
 export function inferValueType(table: TableInfo, items: readonly Item[], attribute: string): FilterValueType | undefined {
   const name = attribute.trim();
   if (!name) return undefined;
-  const keys = [table.partitionKey, table.sortKey, ...table.indexes.flatMap((ix) => [ix.partitionKey, ix.sortKey])];
+  const keys = [table.partitionKey, table.sortKey, ...table.indexes.flatMap((ix) => [ix.partitionKey, ix.sortKey, ...(ix.partitionKeys ?? []), ...(ix.sortKeys ?? [])])];
   const key = keys.find((k) => k?.name === name);
   if (key) return key.type === 'B' ? undefined : key.type;
   for (const [type] of typesAt(items, name)) {

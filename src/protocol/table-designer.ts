@@ -7,8 +7,10 @@ export type Projection = 'ALL' | 'KEYS_ONLY' | 'INCLUDE';
 export interface IndexDraft {
   kind: 'GSI' | 'LSI';
   name: string;
+  /** a GSI's may name up to 4 attributes, comma-separated (a multi-attribute key), each of partitionKeyType */
   partitionKey: string;
   partitionKeyType: ScalarType;
+  /** a GSI's may name up to 4 attributes, comma-separated, each of sortKeyType */
   sortKey: string;
   sortKeyType: ScalarType;
   projection: Projection;
@@ -77,6 +79,14 @@ export function draftFromPartial(partial: Record<string, unknown>): { draft?: Ta
   return problems.length ? { problems } : { draft: draft as unknown as TableDraft, problems };
 }
 
+/** The attribute names of one key part of an index draft: "a, b" names a and b. */
+export function keyParts(text: string): string[] {
+  return text.split(',').map((s) => s.trim()).filter(Boolean);
+}
+
+/** DynamoDB's limit on the attributes of each part (HASH, RANGE) of a GSI's key. */
+export const MAX_KEY_ATTRIBUTES = 4;
+
 /** Everything DynamoDB would reject, found before sending. */
 export function validateDraft(d: TableDraft): DraftProblem[] {
   const p: DraftProblem[] = [];
@@ -106,15 +116,24 @@ export function validateDraft(d: TableDraft): DraftProblem[] {
       if (!ix.sortKey) p.push({ field: f('sortKey'), message: 'A local index needs a sort key' });
     }
     if (!ix.partitionKey.trim()) p.push({ field: f('partitionKey'), message: 'An index needs a partition key' });
-    if (ix.sortKey && ix.sortKey === ix.partitionKey) p.push({ field: f('sortKey'), message: 'The sort key must differ from the partition key' });
-    for (const [attr, type, field] of [
-      [ix.partitionKey, ix.partitionKeyType, 'partitionKeyType'],
-      [ix.sortKey, ix.sortKeyType, 'sortKeyType'],
+    // a GSI's key parts may each hold up to 4 attributes; an LSI's key is the table's partition key and one sort key
+    const partition = ix.kind === 'GSI' ? keyParts(ix.partitionKey) : [ix.partitionKey];
+    const sort = ix.kind === 'GSI' ? keyParts(ix.sortKey) : ix.sortKey ? [ix.sortKey] : [];
+    for (const [part, field, what] of [[partition, 'partitionKey', 'partition'], [sort, 'sortKey', 'sort']] as const) {
+      if (part.length > MAX_KEY_ATTRIBUTES) p.push({ field: f(field), message: `A ${what} key has at most ${MAX_KEY_ATTRIBUTES} attributes` });
+    }
+    const all = [...partition, ...sort];
+    const repeated = all.filter((a, j) => all.indexOf(a) !== j);
+    if (repeated.length) p.push({ field: f('sortKey'), message: `${[...new Set(repeated)].join(', ')} appears more than once in the index key` });
+    for (const [attrs, type, field] of [
+      [partition, ix.partitionKeyType, 'partitionKeyType'],
+      [sort, ix.sortKeyType, 'sortKeyType'],
     ] as const) {
-      if (!attr) continue;
-      const known = types.get(attr);
-      if (known && known !== type) p.push({ field: f(field), message: `${attr} is already defined as ${known}` });
-      types.set(attr, type);
+      for (const attr of attrs) {
+        const known = types.get(attr);
+        if (known && known !== type) p.push({ field: f(field), message: `${attr} is already defined as ${known}` });
+        types.set(attr, type);
+      }
     }
     if (ix.projection === 'INCLUDE' && !ix.nonKeyAttributes.trim()) p.push({ field: f('nonKeyAttributes'), message: 'INCLUDE needs at least one attribute' });
     if (ix.kind === 'GSI' && d.billingMode === 'PROVISIONED') {
@@ -145,12 +164,16 @@ export function provisionedUnits(d: TableDraft): { read: number; write: number }
 /** The CreateTable input for a valid draft (TTL is a separate UpdateTimeToLive call). */
 export function draftToCreateTable(d: TableDraft): Record<string, unknown> {
   const defs = new Map<string, ScalarType>();
-  const keySchema = (pk: string, pkt: ScalarType, sk: string, skt: ScalarType) => {
-    defs.set(pk, pkt);
-    const ks: { AttributeName: string; KeyType: 'HASH' | 'RANGE' }[] = [{ AttributeName: pk, KeyType: 'HASH' }];
-    if (sk) {
-      defs.set(sk, skt);
-      ks.push({ AttributeName: sk, KeyType: 'RANGE' });
+  // a GSI's key parts may list several attributes ("a, b"): each becomes a HASH or RANGE element, in
+  // order; the table's and an LSI's key attributes are taken whole (a comma is legal in a name)
+  const keySchema = (pk: string, pkt: ScalarType, sk: string, skt: ScalarType, multi = false) => {
+    const ks: { AttributeName: string; KeyType: 'HASH' | 'RANGE' }[] = [];
+    const parts = (text: string) => (multi ? keyParts(text) : text ? [text] : []);
+    for (const [names, type, KeyType] of [[parts(pk), pkt, 'HASH'], [parts(sk), skt, 'RANGE']] as const) {
+      for (const AttributeName of names) {
+        defs.set(AttributeName, type);
+        ks.push({ AttributeName, KeyType });
+      }
     }
     return ks;
   };
@@ -170,7 +193,7 @@ export function draftToCreateTable(d: TableDraft): Record<string, unknown> {
   if (gsis.length)
     input.GlobalSecondaryIndexes = gsis.map((ix) => ({
       IndexName: ix.name,
-      KeySchema: keySchema(ix.partitionKey, ix.partitionKeyType, ix.sortKey, ix.sortKeyType),
+      KeySchema: keySchema(ix.partitionKey, ix.partitionKeyType, ix.sortKey, ix.sortKeyType, true),
       Projection: projection(ix),
       ...(provisioned ? { ProvisionedThroughput: { ReadCapacityUnits: Number(ix.readCapacity), WriteCapacityUnits: Number(ix.writeCapacity) } } : {}),
     }));

@@ -160,6 +160,7 @@ if [ -z "$only" ] || [ "$only" = ui ] || [ "$only" = capacity ]; then run_scenar
 if [ -z "$only" ] || [ "$only" = ui ] || [ "$only" = tree ]; then run_scenario tree test/e2e/tree-scenario.ts; fi
 if [ -z "$only" ] || [ "$only" = ui ] || [ "$only" = ddb-local ]; then run_scenario ddb-local test/e2e/ddb-local-scenario.ts; fi
 if [ -z "$only" ] || [ "$only" = ui ] || [ "$only" = timeline ]; then run_scenario timeline test/e2e/timeline-scenario.ts; fi
+if [ -z "$only" ] || [ "$only" = ui ] || [ "$only" = inspector ]; then run_scenario inspector test/e2e/inspector-scenario.ts; fi
 
 echo "timings: $(IFS=,; echo "${timings[*]}" | sed 's/,/, /g')"
 echo "screenshots: $ARTIFACTS"

@@ -11,6 +11,7 @@ import { WorkspaceDatabase } from '../../src/extension/workspace-db';
 import { isUnsupported } from '../../src/extension/connection';
 import { engineBinding } from '../../src/extension/engine-binding';
 import { NOT_YET_AVAILABLE_SHORT, unavailableFeatures } from '../../src/extension/features';
+import { itemsPanelTarget } from '../../src/protocol/request-code';
 import { activeTabLabel, api, children, closeAllEditors, uniqueName, waitFor } from './helpers';
 
 /** Whether the database answers an operation (the embedded engine grows operation by operation). */
@@ -278,6 +279,21 @@ describe('items panel', () => {
     assert.equal(p.host.pending, 1);
     p.host.panel.reveal();
     await waitFor('the queued message to be delivered', () => p.host.isReady && p.host.pending === 0 && p.host.delivered === delivered + 1, 30_000);
+  });
+
+  it('shows and runs the query of a recorded request handed to its open command (the request inspector)', async () => {
+    const p = await panel();
+    const request = {
+      TableName: tableName,
+      KeyConditionExpression: '#p = :p AND sk BETWEEN :a AND :b',
+      ExpressionAttributeNames: { '#p': 'pk' },
+      ExpressionAttributeValues: { ':p': { S: 'p' }, ':a': { S: 's1' }, ':b': { S: 's2' } },
+      ScanIndexForward: false,
+    };
+    const record = { id: 1, time: 0, durationMs: 1, target: 'DynamoDB_20120810', operation: 'Query', summary: '', status: 'ok' as const, httpStatus: 200, requestBytes: 0, responseBytes: 0, client: { explorer: false }, request };
+    await vscode.commands.executeCommand('dynamoWorkspace.openItems', { connectionId, ...itemsPanelTarget(record) });
+    // the page runs it itself: its items are the Query's, in its (descending) order
+    await waitFor('the query to run in the panel', () => p.loadedItems.map((i) => (i.sk as { S: string }).S).join(',') === 's2,s1', 30_000);
   });
 });
 

@@ -4,6 +4,8 @@
 // the restart every acknowledged receipt is there, and the balances are exactly the starting ones
 // with every receipt present applied: a receipt without its transfer, or a transfer without its
 // receipt, or one of its two updates alone, would show. Through the real CLI, endpoint and SDK.
+// A ClientRequestToken retry is answered without a second write after a kill and after a clean
+// restart (whose close checkpoints, so the token must come from the checkpoint).
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -129,6 +131,38 @@ test('a retry with the same ClientRequestToken after the server was killed is an
       await ddb.send(new TransactWriteItemsCommand(request()));
       const items = await scanAll(ddb);
       assert.deepEqual(items, [{ pk: { S: 'counter' }, c: { N: '1' } }]);
+      const changed = request();
+      changed.TransactItems[0]!.Update.ExpressionAttributeValues[':one'] = { N: '2' };
+      await assert.rejects(ddb.send(new TransactWriteItemsCommand(changed)), { name: 'IdempotentParameterMismatchException' });
+    } finally {
+      ddb.destroy();
+      await cli.stop();
+    }
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
+});
+
+test('a retry with the same ClientRequestToken after a clean restart (which checkpoints) is answered without a second write', { timeout: 120_000 }, async () => {
+  const folder = mkdtempSync(path.join(tmpdir(), 'dw-tx-token-'));
+  try {
+    const request = () => ({
+      TransactItems: [{ Update: { TableName: TABLE, Key: { pk: { S: 'counter' } }, UpdateExpression: 'ADD c :one', ExpressionAttributeValues: { ':one': { N: '1' } } } }],
+      ClientRequestToken: 'retry-after-restart',
+    });
+    let cli = await serveFolder(folder);
+    let ddb = sdkClient(cli.url);
+    await createHashTable(ddb, TABLE);
+    await ddb.send(new TransactWriteItemsCommand(request()));
+    ddb.destroy();
+    // A clean stop closes the database, which checkpoints: the record is not replayed at the next open.
+    await cli.stop();
+
+    cli = await serveFolder(folder);
+    ddb = sdkClient(cli.url);
+    try {
+      await ddb.send(new TransactWriteItemsCommand(request()));
+      assert.deepEqual(await scanAll(ddb), [{ pk: { S: 'counter' }, c: { N: '1' } }]);
       const changed = request();
       changed.TransactItems[0]!.Update.ExpressionAttributeValues[':one'] = { N: '2' };
       await assert.rejects(ddb.send(new TransactWriteItemsCommand(changed)), { name: 'IdempotentParameterMismatchException' });

@@ -2,8 +2,10 @@
 // real engine (capacitySnapshot over db.metrics, as the panel host answers them) after a
 // provisioned table with 1 WCU was written past its burst: the writes chart rises above the
 // provisioned line, the throttles chart has its bars inside the plot, the hot keys and the cost
-// grid list the table's own figures, the window buttons change the step, and a connection without
-// counters gets its reason instead of charts. Screenshot: test-artifacts/webview/capacity-page.png.
+// grid list the table's own figures, the window buttons change the step, and a remote connection
+// (an SDK client of the real HTTP endpoint) gets the reason there are no charts, then the table's
+// and each index's provisioned capacity and monthly cost from DescribeTable.
+// Screenshots: test-artifacts/webview/capacity-page.png, capacity-remote.png.
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -11,8 +13,10 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser } from '../e2e/lib/workbench';
 import { ARTIFACTS, CHROMIUM, assertInside, cspViolations, pageHtml, plotRect, yAt } from './lib/browser-page';
-import { capacitySnapshot, metricsOf } from '../../src/extension/capacity-source';
 import type { Connection } from '../../src/extension/connection';
+import { capacitySnapshot, describedCapacity, metricsOf } from '../../src/extension/capacity-source';
+import { RemoteConnection } from '../../src/extension/remote';
+import { startServer } from '../../src/server';
 import type { CapacityRequests, CapacityResult } from '../../src/protocol/capacity-view';
 import { Database } from '../../src/engine/database';
 
@@ -198,18 +202,63 @@ describe('the capacity page in Chromium, answered from a real engine', { skip: f
     assert.deepEqual(await cspViolations(page), []);
   });
 
-  it('tells a remote connection plainly that the charts need the workspace database', async () => {
-    const remote = { id: 'remote:prod', label: 'prod', kind: 'remote', endpoint: 'https://dynamodb.example', detail: '' } as unknown as Connection;
+  it('shows a remote table\'s and each index\'s provisioned capacity and monthly cost, and says on-demand depends on traffic', async () => {
+    const server = await startServer({ db, host: '127.0.0.1', port: 0 });
+    const remote = new RemoteConnection({ id: 'remote:prod', label: 'prod', endpoint: server.url });
+    try {
+      const other = await openPage(browser, async (method) => {
+        if (method === 'ready') return { target: { connectionId: remote.id, tableName: 'Orders' }, connectionLabel: 'prod', windowId: '1h' };
+        // as CapacityPanel answers a remote connection: the reason, and what DescribeTable says
+        const source = metricsOf(remote);
+        assert.ok('reason' in source);
+        const { Table } = await remote.send('DescribeTable', { TableName: 'Orders' });
+        return { available: false, reason: source.reason, connectionLabel: 'prod', described: describedCapacity(Table, remote.region) } satisfies CapacityResult;
+      });
+      const note = other.locator('capacity-app .unavailable');
+      await note.waitFor();
+      assert.match(await note.innerText(), /Capacity charts need the workspace database/);
+      assert.equal(await other.locator('capacity-app dw-time-chart').count(), 0);
+      await other.locator('capacity-app dw-resource-capacity tbody tr').first().waitFor();
+      // 1 RCU + 1 WCU a month at $0.00013 and $0.00065 an hour, 730 hours: $0.09 + $0.47
+      const table = await other.locator('capacity-app dw-resource-capacity tr[data-resource="Orders"]').innerText();
+      // four customers and the late key, each item rewritten in place
+      assert.match(table, /Table Orders\s+1 RCU, 1 WCU\s+[1-9][\d.]* K?B, 5 items\s+\$0\.57\s+\$0\.71/);
+      // 1000 RCU + 1000 WCU: $94.90 + $474.50 Standard; $116.80 + $591.30 Standard-IA
+      const index = await other.locator('capacity-app dw-resource-capacity tr[data-resource="byStatus"]').innerText();
+      assert.match(index, /GSI byStatus\s+1000 RCU, 1000 WCU\s+.*\$569\.40\s+\$708\.10/);
+      assert.match(await other.locator('capacity-app .summary').innerText(), /From DescribeTable: provisioned, Standard table class · \$569\.9\d a month as configured/);
+      const cost = other.locator('capacity-app dw-cost-table');
+      const provisioned = await cost.locator('tr[data-mode="provisioned"] td .figure').allInnerTexts();
+      assert.equal(provisioned.length, 2);
+      assert.match(provisioned[0]!, /^\$569\.9\d$/);
+      assert.match(provisioned[1]!, /^\$708\.8\d$/);
+      assert.match(await cost.locator('tr[data-mode="provisioned"] td[data-class="STANDARD"]').innerText(), /as configured/);
+      const onDemand = cost.locator('tr[data-mode="onDemand"]');
+      assert.deepEqual(await onDemand.locator('td .figure').allInnerTexts(), ['depends on traffic', 'depends on traffic']);
+      assert.match(await onDemand.locator('th').innerText(), /CloudWatch/);
+      assert.equal(await onDemand.locator('.tag.cheapest').count(), 0, 'an unknown figure is never the cheapest');
+      assert.match(await cost.locator('.note').innerText(), /\$0\.125 per million read and \$0\.625 per million write request units \(Standard\)/);
+      assert.deepEqual(await cspViolations(other), []);
+      await other.screenshot({ path: path.join(ARTIFACTS, 'capacity-remote.png'), fullPage: true });
+      await other.close();
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('tells a shared database plainly that the charts need the workspace database, and shows no figures', async () => {
+    const shared = { id: 'shared:demo', label: 'demo', kind: 'shared', endpoint: undefined, detail: '' } as unknown as Connection;
     const other = await openPage(browser, (method) => {
-      if (method === 'ready') return { target: { connectionId: remote.id, tableName: 'Orders' }, connectionLabel: 'prod', windowId: '1h' };
-      const source = metricsOf(remote);
+      if (method === 'ready') return { target: { connectionId: shared.id, tableName: 'Orders' }, connectionLabel: 'demo', windowId: '1h' };
+      const source = metricsOf(shared);
       assert.ok('reason' in source);
-      return { available: false, reason: source.reason, connectionLabel: 'prod' } satisfies CapacityResult;
+      return { available: false, reason: source.reason, connectionLabel: 'demo' } satisfies CapacityResult;
     });
     const note = other.locator('capacity-app .unavailable');
     await note.waitFor();
-    assert.match(await note.innerText(), /need the workspace database/);
+    assert.match(await note.innerText(), /open in another process/);
     assert.equal(await other.locator('capacity-app dw-time-chart').count(), 0);
+    assert.equal(await other.locator('capacity-app dw-cost-table').count(), 0);
     await other.close();
   });
 });

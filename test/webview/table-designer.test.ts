@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { EMPTY_DRAFT, draftToCreateTable, validateDraft, type TableDraft } from '../../src/protocol/table-designer';
+import { Database } from '../../src/engine/database';
+import { EMPTY_DRAFT, draftToCreateTable, validateDraft, type IndexDraft, type TableDraft } from '../../src/protocol/table-designer';
 
 const draft = (patch: Partial<TableDraft>): TableDraft => ({ ...structuredClone(EMPTY_DRAFT), tableName: 'Orders', ...patch });
 const gsi = { kind: 'GSI' as const, name: 'byStatus', partitionKey: 'status', partitionKeyType: 'S' as const, sortKey: '', sortKeyType: 'S' as const, projection: 'ALL' as const, nonKeyAttributes: '', readCapacity: '5', writeCapacity: '5' };
@@ -47,5 +48,31 @@ describe('create-table form', () => {
       { AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 'sk', AttributeType: 'N' },
       { AttributeName: 'status', AttributeType: 'S' }, { AttributeName: 'total', AttributeType: 'N' }, { AttributeName: 'date', AttributeType: 'S' },
     ]);
+  });
+
+  it('builds a GSI whose key parts list several attributes, in order, each of the part\'s type, which the engine creates', async () => {
+    const ix = { ...gsi, name: 'byTenantRegion', partitionKey: 'tenant, region', sortKey: 'day,seq', sortKeyType: 'N' as const };
+    assert.deepEqual(validateDraft(draft({ indexes: [ix] })), []);
+    const input = draftToCreateTable(draft({ indexes: [ix] }));
+    assert.deepEqual((input.GlobalSecondaryIndexes as { KeySchema: unknown }[])[0]!.KeySchema, [
+      { AttributeName: 'tenant', KeyType: 'HASH' }, { AttributeName: 'region', KeyType: 'HASH' },
+      { AttributeName: 'day', KeyType: 'RANGE' }, { AttributeName: 'seq', KeyType: 'RANGE' },
+    ]);
+    assert.deepEqual(input.AttributeDefinitions, [
+      { AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 'tenant', AttributeType: 'S' }, { AttributeName: 'region', AttributeType: 'S' },
+      { AttributeName: 'day', AttributeType: 'N' }, { AttributeName: 'seq', AttributeType: 'N' },
+    ]);
+    const db = await Database.open('', { inMemory: true, throttling: false });
+    await db.execute('CreateTable', input);
+    const described = (await db.execute('DescribeTable', { TableName: 'Orders' })) as { Table: { GlobalSecondaryIndexes: { KeySchema: unknown }[] } };
+    assert.deepEqual(described.Table.GlobalSecondaryIndexes[0]!.KeySchema, (input.GlobalSecondaryIndexes as { KeySchema: unknown }[])[0]!.KeySchema);
+    await db.close();
+  });
+
+  it('refuses a GSI key part of more than four attributes, an attribute twice in one key, and a type clash inside a part', () => {
+    const problems = (patch: Partial<IndexDraft>) => validateDraft(draft({ indexes: [{ ...gsi, ...patch }] })).map((p) => `${p.field}: ${p.message}`);
+    assert.deepEqual(problems({ partitionKey: 'a, b, c, d, e' }), ['indexes.0.partitionKey: A partition key has at most 4 attributes']);
+    assert.deepEqual(problems({ partitionKey: 'a, b', sortKey: 'b' }), ['indexes.0.sortKey: b appears more than once in the index key']);
+    assert.deepEqual(problems({ partitionKey: 'a, pk', partitionKeyType: 'N' }), ['indexes.0.partitionKeyType: pk is already defined as S']);
   });
 });

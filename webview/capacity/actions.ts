@@ -1,6 +1,6 @@
 // The capacity panel's calls to its host, with the host passed in (a Host in the page, a stand-in
 // that answers from a real engine in tests), so the page's wiring stays in main.ts.
-import type { CapacityRequests, CapacityResult, CapacityViewNotifications, CapacityWindowId } from '../../src/protocol/capacity-view';
+import { DESCRIBED_REFRESH_MS, REFRESH_MS, type CapacityRequests, type CapacityResult, type CapacityViewNotifications, type CapacityWindowId } from '../../src/protocol/capacity-view';
 
 /** The part of webview/shared/host.ts's Host these actions use. */
 export interface CapacityHost {
@@ -15,6 +15,17 @@ export interface CapacityHost {
 export async function loadSnapshot(host: CapacityHost, index: string | undefined, windowId: CapacityWindowId): Promise<CapacityResult> {
   host.notify('viewState', { index, windowId });
   return host.request('snapshot', { index, windowId });
+}
+
+/**
+ * Whether the live refresh should ask again now: at every tick while there are charts, but a page
+ * showing only DescribeTable's figures (no counters) asks every DESCRIBED_REFRESH_MS.
+ */
+export function refreshDue(last: CapacityResult | undefined, loadedAt: number, now: number): boolean {
+  if (!last) return true;
+  const period = last.available ? REFRESH_MS : DESCRIBED_REFRESH_MS;
+  // a tick comes a little before or after the period: within half a tick counts as due
+  return now - loadedAt >= period - REFRESH_MS / 2;
 }
 
 /**

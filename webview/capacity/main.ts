@@ -11,13 +11,14 @@ import { Host, errorText } from '../shared/host';
 import '../shared/components/time-chart';
 import './components/hot-keys';
 import './components/cost-table';
+import './components/resource-capacity';
 import {
   CAPACITY_WINDOWS, REFRESH_MS, windowSpec, type CapacityHostNotifications, type CapacityRequests, type CapacityResult,
   type CapacitySession, type CapacityViewNotifications, type CapacityWindowId,
 } from '../../src/protocol/capacity-view';
 import { timeLabel } from '../shared/components/time-chart-model';
-import { everyWhileVisible, loadSnapshot } from './actions';
-import { chartsOf, summaryOf, windowText, type CapacityViewState } from './state';
+import { everyWhileVisible, loadSnapshot, refreshDue } from './actions';
+import { chartsOf, describedSummary, summaryOf, windowText, type CapacityViewState } from './state';
 import { appStyles } from './styles';
 
 const host = new Host<CapacityRequests, CapacityHostNotifications, CapacityViewNotifications, CapacityViewState>();
@@ -30,6 +31,8 @@ export class CapacityApp extends LitElement {
   @state() private result: CapacityResult | undefined;
   @state() private error: string | undefined;
   private stop: (() => void) | undefined;
+  /** When the shown result was asked for (epoch ms). */
+  private loadedAt = 0;
   /** Answers to requests older than the last change of index or window are dropped. */
   private generation = 0;
 
@@ -57,11 +60,12 @@ export class CapacityApp extends LitElement {
     this.index = saved ? saved.index : this.session.target.index;
     this.windowId = windowSpec(saved?.windowId ?? this.session.windowId).id;
     await this.refresh();
-    this.stop = everyWhileVisible(() => this.refresh(), REFRESH_MS);
+    this.stop = everyWhileVisible(() => (refreshDue(this.result, this.loadedAt, Date.now()) ? this.refresh() : Promise.resolve()), REFRESH_MS);
   }
 
   private async refresh(): Promise<void> {
     const generation = this.generation;
+    this.loadedAt = Date.now();
     try {
       const result = await loadSnapshot(host, this.index, this.windowId);
       if (generation !== this.generation) return;
@@ -93,8 +97,25 @@ export class CapacityApp extends LitElement {
         ${r?.available ? this.renderControls(r.snapshot.indexes) : nothing}
       </header>
       ${this.error ? html`<div class="banner" role="alert">${this.error}</div>` : nothing}
-      ${r === undefined ? html`<p>Loading…</p>` : r.available ? this.renderSnapshot(r.snapshot) : html`<p class="unavailable" role="note">${r.reason}</p>`}
+      ${r === undefined ? html`<p>Loading…</p>` : r.available ? this.renderSnapshot(r.snapshot) : this.renderUnavailable(r)}
     `;
+  }
+
+  /** No counters: the reason for the missing charts, then what DescribeTable told (a remote table). */
+  private renderUnavailable(r: Extract<CapacityResult, { available: false }>): TemplateResult {
+    const d = r.described;
+    return html`<p class="unavailable" role="note">${r.reason}</p>
+      ${d
+        ? html`<p class="summary">${describedSummary(d)}</p>
+            <section>
+              <h2>Provisioned capacity of the table and its indexes</h2>
+              <dw-resource-capacity .resources=${d.resources}></dw-resource-capacity>
+            </section>
+            <section>
+              <h2>Estimated monthly cost of the table</h2>
+              <dw-cost-table .cost=${d.cost}></dw-cost-table>
+            </section>`
+        : nothing}`;
   }
 
   private renderControls(indexes: { name: string; kind: string }[]): TemplateResult {

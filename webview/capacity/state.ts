@@ -1,8 +1,8 @@
 // The capacity panel's pure state: what a snapshot turns into on screen (the three charts' data,
 // the summary line, the cost grid) and what the page keeps across a reload. No DOM, no host:
 // test/webview/capacity-view.test.ts runs it in Node.
-import type { CapacitySnapshot, CapacityWindowId, CostBreakdown, CostClass, CostView } from '../../src/protocol/capacity-view';
-import { formatEstimate, formatUnits } from '../../src/protocol/capacity';
+import type { CapacitySnapshot, CapacityWindowId, CostBreakdown, CostClass, CostView, DescribedCapacity, ResourceCapacity } from '../../src/protocol/capacity-view';
+import { formatBytes, formatDollars, formatEstimate, formatUnits } from '../../src/protocol/capacity';
 import type { TimeChartData } from '../shared/components/time-chart-model';
 
 /** What the page saves with setState (and the registry hands back after a reload). */
@@ -85,8 +85,10 @@ export interface CostCell {
   detail: string;
   /** The table is configured this way. */
   current: boolean;
-  /** The lowest of the four. */
+  /** The lowest of the figures that could be estimated. */
   cheapest: boolean;
+  /** Needs traffic nobody counted: `total` says so in words, `detail` has what is known. */
+  unknown: boolean;
 }
 
 export interface CostRow {
@@ -105,7 +107,17 @@ function breakdownText(b: CostBreakdown): string {
   return `${formatEstimate(b.total)} a month: ${parts.join(' + ')}`;
 }
 
-/** The 2 × 2 grid of monthly estimates: on-demand and provisioned, Standard and Standard-IA. */
+/** The request prices of a class, as a person reads them. */
+function requestPriceText(c: CostView, cls: CostClass): string | undefined {
+  const p = c.requestPrices?.[cls];
+  return p && `${formatDollars(p.readPerMillion)} per million read and ${formatDollars(p.writePerMillion)} per million write request units`;
+}
+
+/**
+ * The 2 × 2 grid of monthly estimates: on-demand and provisioned, Standard and Standard-IA. A mode
+ * the view cannot estimate (no traffic counted) says so in each cell; its hover keeps the storage
+ * and, for on-demand, the unit prices, and it is never called the cheapest.
+ */
 export function costRows(c: CostView): CostRow[] {
   const modes = [
     {
@@ -122,19 +134,57 @@ export function costRows(c: CostView): CostRow[] {
     },
   ];
   let cheapest = Infinity;
-  for (const m of modes) for (const cls of COST_CLASSES) cheapest = Math.min(cheapest, c.perMonth[cls.id][m.mode].total);
+  for (const m of modes) if (!c.unknown?.[m.mode]) for (const cls of COST_CLASSES) cheapest = Math.min(cheapest, c.perMonth[cls.id][m.mode].total);
   return modes.map((m) => {
+    const why = c.unknown?.[m.mode];
     const cells = {} as Record<CostClass, CostCell>;
     for (const cls of COST_CLASSES) {
       const b = c.perMonth[cls.id][m.mode];
+      const prices = m.mode === 'onDemand' ? requestPriceText(c, cls.id) : undefined;
       cells[cls.id] = {
-        total: formatEstimate(b.total),
-        detail: breakdownText(b),
+        total: why ? 'depends on traffic' : formatEstimate(b.total),
+        detail: why ? `storage ${formatEstimate(b.storage)} a month, plus ${prices ?? 'the capacity its traffic needs'}` : breakdownText(b),
         current: c.current.billingMode === m.billing && c.current.tableClass === cls.id,
-        cheapest: b.total === cheapest,
+        cheapest: !why && b.total === cheapest,
+        unknown: why !== undefined,
       };
     }
-    return { mode: m.mode, label: m.label, basis: m.basis, cells };
+    return { mode: m.mode, label: m.label, basis: why ?? m.basis, cells };
+  });
+}
+
+/** One line over a described table's figures: mode, class, what it is billed a month as configured. */
+export function describedSummary(d: DescribedCapacity): string {
+  const cls = COST_CLASSES.find((c) => c.id === d.tableClass)!.label;
+  const mode = d.billingMode === 'PROVISIONED' ? 'provisioned' : 'on-demand';
+  const month = d.billingMode === 'PROVISIONED' ? `${formatEstimate(d.cost.current.perMonth)} a month as configured` : `storage ${formatEstimate(d.cost.current.perMonth)} a month, plus its requests`;
+  return `From DescribeTable: ${mode}, ${cls} table class · ${month}`;
+}
+
+/** One row of the per-resource grid: its configured capacity, size and the month that capacity costs. */
+export interface ResourceRow {
+  name: string;
+  kind: string;
+  capacity: string;
+  size: string;
+  month: Record<CostClass, string>;
+}
+
+/** The table and each index side by side, as DescribeTable states them. */
+export function resourceRows(resources: readonly ResourceCapacity[]): ResourceRow[] {
+  return resources.map((r) => {
+    const capacity = r.provisioned
+      ? `${formatUnits(r.provisioned.read)} RCU, ${formatUnits(r.provisioned.write)} WCU`
+      : r.kind === 'LSI'
+        ? "the table's"
+        : 'on-demand';
+    const month = {} as Record<CostClass, string>;
+    for (const cls of COST_CLASSES) {
+      const m = r.capacityPerMonth?.[cls.id];
+      month[cls.id] = m !== undefined ? formatEstimate(m) : r.kind === 'LSI' ? 'in the table' : 'per request';
+    }
+    const items = `${r.itemCount.toLocaleString('en-US')} item${r.itemCount === 1 ? '' : 's'}`;
+    return { name: r.name, kind: r.kind === 'TABLE' ? 'Table' : r.kind, capacity, size: `${formatBytes(r.sizeBytes)}, ${items}`, month };
   });
 }
 
@@ -151,5 +201,8 @@ export function windowText(seconds: number): string {
 /** The footnote under the cost grid: prices, region, what is left out. */
 export function costFootnote(c: CostView): string {
   const region = c.regionFallback ? `${c.region} prices (no price list for this region)` : `${c.region} list prices`;
-  return `Estimates at ${region} in ${c.currency}; a month is 730 hours; storage counts 100 bytes more per item, as DynamoDB bills it; before the free tier and reserved capacity.`;
+  const perRequest = c.unknown?.onDemand && c.requestPrices
+    ? ` On-demand requests cost ${COST_CLASSES.map((cls) => `${requestPriceText(c, cls.id)} (${cls.label})`).join('; ')}.`
+    : '';
+  return `Estimates at ${region} in ${c.currency}; a month is 730 hours; storage counts 100 bytes more per item, as DynamoDB bills it; before the free tier and reserved capacity.${perRequest}`;
 }

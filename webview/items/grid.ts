@@ -37,6 +37,8 @@ export class ItemGrid extends LitElement {
   @property({ attribute: false }) items: Item[] = [];
   @property({ attribute: false }) columns: string[] = [];
   @property({ attribute: false }) keyNames: string[] = [];
+  /** the key attributes of the index being read (every one of a multi-attribute key): shown with the key icon, yet editable, since the table key alone names an item */
+  @property({ attribute: false }) indexKeyNames: string[] = [];
   @property({ attribute: false }) selected = new Set<string>();
   @property({ attribute: false }) sort: { column: string; descending: boolean } | undefined;
   @state() private offset = 0;
@@ -241,7 +243,11 @@ export class ItemGrid extends LitElement {
   }
 
   private columnWidth(c: string): number {
-    return this.keyNames.includes(c) ? 180 : 160;
+    return this.isKeyColumn(c) ? 180 : 160;
+  }
+
+  private isKeyColumn(c: string): boolean {
+    return this.keyNames.includes(c) || this.indexKeyNames.includes(c);
   }
 
   private onScroll(): void {
@@ -413,10 +419,11 @@ export class ItemGrid extends LitElement {
           </div>
           ${cols.map((c) => {
             const sorted = this.sort?.column === c;
-            return html`<div class="cell ${this.keyNames.includes(c) ? 'key' : ''}" role="columnheader" title=${c}
+            const keyKind = this.keyNames.includes(c) ? 'table key' : this.indexKeyNames.includes(c) ? 'index key' : '';
+            return html`<div class="cell ${keyKind ? 'key' : ''}" role="columnheader" title=${keyKind ? `${c} (${keyKind})` : c}
               aria-sort=${sorted ? (this.sort!.descending ? 'descending' : 'ascending') : 'none'}
               ${cssProps({ width: `${this.columnWidth(c)}px` })} @click=${() => this.emit('sort', c)}>
-              ${this.keyNames.includes(c) ? html`<vscode-icon name="key" aria-hidden="true"></vscode-icon>` : nothing}
+              ${keyKind ? html`<vscode-icon name="key" aria-label=${keyKind}></vscode-icon>` : nothing}
               <span>${c}</span>
               ${sorted ? html`<vscode-icon name=${this.sort!.descending ? 'arrow-down' : 'arrow-up'} aria-hidden="true"></vscode-icon>` : nothing}
             </div>`;

@@ -19,9 +19,9 @@ import { keyString, type CellEdit, type ItemGrid } from './grid';
 import type { EditorFormat, EditorState } from './editor';
 import type { AttributeValue, Item } from '../../src/protocol/dynamo-json';
 import { itemText, keyOf, parseItemText } from '../../src/protocol/dynamo-json';
-import type { ConsumedCapacity, FilterClause, FilterOperator, ItemsHostNotifications, ItemsRequests, ItemsViewNotifications, KeyOperator, PageResult, QuerySpec, TableInfo } from '../../src/protocol/items';
+import type { ConsumedCapacity, FilterClause, FilterOperator, ItemsHostNotifications, ItemsRequests, ItemsViewNotifications, KeyOperator, PageResult, QuerySpec, SortCondition, TableInfo } from '../../src/protocol/items';
 import { DEFAULT_SPEC } from '../../src/protocol/items';
-import { compareValues, explainEmpty, inferColumns, inferValueType, keysOf } from '../../src/protocol/query-builder';
+import { compareValues, explainEmpty, inferColumns, inferValueType, keyInputs, keyOperatorsFor, keysOf, sortFieldsShown, trimSortConditions, type QueryKeys } from '../../src/protocol/query-builder';
 import { formatBytes, formatDollars, formatUnits, itemSize, ON_DEMAND_PRICE, onDemandPrice } from '../../src/protocol/capacity';
 
 /** What every page since the last fresh run added up to (Load more and Load all add pages). */
@@ -75,7 +75,6 @@ function addPage(t: Totals, r: Omit<PageResult, 'items'>): Totals {
   };
 }
 
-const KEY_OPERATORS: KeyOperator[] = ['=', '<', '<=', '>', '>=', 'BETWEEN', 'begins_with'];
 const FILTER_OPERATORS: FilterOperator[] = ['=', '<>', '<', '<=', '>', '>=', 'BETWEEN', 'begins_with', 'contains', 'IN', 'attribute_exists', 'attribute_not_exists', 'attribute_type'];
 
 @customElement('items-app')
@@ -116,6 +115,10 @@ export class ItemsApp extends LitElement {
     .spacer {
       flex: 1;
     }
+    .key-hint {
+      color: var(--vscode-descriptionForeground);
+      font-size: 0.9em;
+    }
     form {
       display: flex;
       flex-direction: column;
@@ -144,6 +147,16 @@ export class ItemsApp extends LitElement {
     vscode-textfield.narrow {
       width: 80px;
       min-width: 60px;
+    }
+    /* a key attribute's label, operator and value(s) wrap to the next line together */
+    .key-field {
+      display: inline-flex;
+      align-items: center;
+      gap: 6px;
+    }
+    vscode-single-select.key-op {
+      width: 120px;
+      min-width: 90px;
     }
     .raw vscode-textarea {
       width: 100%;
@@ -232,6 +245,10 @@ export class ItemsApp extends LitElement {
     super.connectedCallback();
     host.on('openEditor', ({ mode, item }) => this.openEditor(mode, item));
     host.on('refresh', () => void this.run(false));
+    host.on('showQuery', (spec) => {
+      this.spec = spec;
+      void this.run(false);
+    });
     host.on('tableChanged', (t) => (this.table = t));
     void this.start();
   }
@@ -244,7 +261,7 @@ export class ItemsApp extends LitElement {
       // what this database answers, for keyboard users (aria) and for the UI tests
       this.dataset.supports = Object.entries(session.table.supports).filter(([, v]) => v).map(([k]) => k).join(' ');
       this.format = saved.format ?? session.editorFormat ?? 'plain';
-      this.spec = saved.spec ?? session.spec ?? DEFAULT_SPEC(session.pageSizeDefault);
+      this.spec = session.showQuery ?? saved.spec ?? session.spec ?? DEFAULT_SPEC(session.pageSizeDefault);
       this.sort = saved.sort;
       this.items = session.items;
       this.lastKey = session.lastEvaluatedKey;
@@ -299,6 +316,18 @@ export class ItemsApp extends LitElement {
   private get keyNames(): string[] {
     const t = this.table;
     return t ? [t.partitionKey.name, ...(t.sortKey ? [t.sortKey.name] : [])] : [];
+  }
+
+  /** The chosen index's key attributes that are not the table's: the grid marks them as keys too. */
+  private get indexKeyNames(): string[] {
+    const t = this.table;
+    if (!t || !this.spec.indexName) return [];
+    try {
+      const keys = keysOf(t, this.spec.indexName);
+      return [...keys.partitions, ...keys.sorts].map((k) => k.name).filter((n) => !this.keyNames.includes(n));
+    } catch {
+      return []; // the index is gone (tableChanged): the form says so when run
+    }
   }
 
   private get view(): Item[] {
@@ -446,28 +475,12 @@ export class ItemsApp extends LitElement {
     const s = this.spec;
     const keys = keysOf(t, s.indexName);
     const raw = this.showRaw || !!s.raw;
-    const select = (label: string, value: string, options: [string, string][], onChange: (v: string) => void, id?: string) =>
-      html`<vscode-single-select id=${id ?? nothing} aria-label=${label} .value=${value} @change=${(e: Event) => onChange((e.target as HTMLSelectElement).value)}>
-        ${options.map(([v, l]) => html`<vscode-option value=${v} ?selected=${v === value}>${l}</vscode-option>`)}
-      </vscode-single-select>`;
     return html`<form @submit=${(e: Event) => { e.preventDefault(); void this.run(false); }}>
       <div class="line">
-        ${select('Operation', s.mode, [['scan', 'Scan'], ['query', 'Query']], (v) => this.patchSpec({ mode: v as 'scan' | 'query' }), 'mode')}
-        ${select('Index', s.indexName ?? '', [['', `Table ${t.tableName}`], ...t.indexes.map((ix) => [ix.name, `${ix.kind} ${ix.name}`] as [string, string])], (v) => this.patchSpec({ indexName: v || undefined }), 'index')}
+        ${this.select('Operation', s.mode, [['scan', 'Scan'], ['query', 'Query']], (v) => this.patchSpec({ mode: v as 'scan' | 'query' }), 'mode')}
+        ${this.select('Index', s.indexName ?? '', [['', `Table ${t.tableName}`], ...t.indexes.map((ix) => [ix.name, `${ix.kind} ${ix.name}`] as [string, string])], (v) => this.patchSpec({ indexName: v || undefined }), 'index')}
         ${s.mode === 'query' && !raw
-          ? html`<label for="pk-value">${keys.partition.name} =</label>
-              <vscode-textfield id="pk-value" placeholder="${keys.partition.name} (${keys.partition.type})" .value=${s.partitionValue ?? ''}
-                @input=${(e: Event) => this.patchSpec({ partitionValue: (e.target as HTMLInputElement).value })}></vscode-textfield>
-              ${keys.sort
-                ? html`<label>${keys.sort.name}</label>
-                    ${select('Sort key condition', s.sortOperator ?? '=', KEY_OPERATORS.map((o) => [o, o]), (v) => this.patchSpec({ sortOperator: v as KeyOperator }), 'sk-op')}
-                    <vscode-textfield id="sk-value" placeholder="${keys.sort.name} (${keys.sort.type})" .value=${s.sortValues?.[0] ?? ''}
-                      @input=${(e: Event) => this.patchSpec({ sortOperator: s.sortOperator ?? '=', sortValues: [(e.target as HTMLInputElement).value, s.sortValues?.[1] ?? ''] })}></vscode-textfield>
-                    ${s.sortOperator === 'BETWEEN'
-                      ? html`<label>and</label><vscode-textfield id="sk-value2" aria-label="upper bound" .value=${s.sortValues?.[1] ?? ''}
-                          @input=${(e: Event) => this.patchSpec({ sortValues: [s.sortValues?.[0] ?? '', (e.target as HTMLInputElement).value] })}></vscode-textfield>`
-                      : nothing}`
-                : nothing}
+          ? html`${this.renderKeyFields(keys)}
               <vscode-checkbox label="Descending" ?checked=${!!s.descending} @change=${(e: Event) => this.patchSpec({ descending: (e.target as HTMLInputElement).checked })}></vscode-checkbox>`
           : nothing}
         <label for="page-size">Page size</label>
@@ -484,6 +497,52 @@ export class ItemsApp extends LitElement {
       </div>
       ${raw ? this.renderRaw() : this.renderFilters()}
     </form>`;
+  }
+
+  /**
+   * One equality field per partition attribute, then sort conditions on a leading run of the sort
+   * attributes: the next sort attribute's field appears only once the one before holds an equality
+   * (sortFieldsShown), so the form cannot express a condition DynamoDB would refuse.
+   */
+  private renderKeyFields(keys: QueryKeys): unknown {
+    const { partitionValues, sortConditions } = keyInputs(this.spec);
+    const multi = keys.partitions.length > 1 || keys.sorts.length > 1;
+    const setPartition = (i: number, value: string) => {
+      const values = keys.partitions.map((_, j) => (j === i ? value : partitionValues[j] ?? ''));
+      this.patchSpec({ partitionValues: values, partitionValue: values[0] });
+    };
+    const setSort = (i: number, patch: Partial<SortCondition>) => {
+      const next = keys.sorts.map((_, j) => sortConditions[j] ?? { operator: '=' as KeyOperator, values: [] });
+      next[i] = { ...next[i]!, ...patch };
+      const kept = trimSortConditions(keys, next);
+      this.patchSpec({ sortConditions: kept, sortOperator: kept[0]?.operator, sortValues: kept[0]?.values });
+    };
+    const id = (base: string, i: number) => (i ? `${base}-${i + 1}` : base);
+    const shown = sortFieldsShown(keys, sortConditions);
+    const nextSort = keys.sorts[shown];
+    return html`${keys.partitions.map((k, i) => html`<span class="key-field"><label for=${id('pk-value', i)}>${k.name} =</label>
+        <vscode-textfield id=${id('pk-value', i)} placeholder="${k.name} (${k.type})" .value=${partitionValues[i] ?? ''}
+          @input=${(e: Event) => setPartition(i, (e.target as HTMLInputElement).value)}></vscode-textfield></span>`)}
+      ${keys.sorts.slice(0, shown).map((k, i) => {
+        const c = sortConditions[i] ?? { operator: '=' as KeyOperator, values: [] };
+        return html`<span class="key-field"><label for=${id('sk-value', i)}>${k.name}</label>
+          ${this.select(`Sort key condition on ${k.name}`, c.operator, keyOperatorsFor(k).map((o) => [o, o]), (v) => setSort(i, { operator: v as KeyOperator }), id('sk-op', i), 'key-op')}
+          <vscode-textfield id=${id('sk-value', i)} placeholder="${k.name} (${k.type})" .value=${c.values[0] ?? ''}
+            @input=${(e: Event) => setSort(i, { values: [(e.target as HTMLInputElement).value, c.values[1] ?? ''] })}></vscode-textfield>
+          ${c.operator === 'BETWEEN'
+            ? html`<label>and</label><vscode-textfield id=${id('sk-value2', i)} aria-label="upper bound of ${k.name}" .value=${c.values[1] ?? ''}
+                @input=${(e: Event) => setSort(i, { values: [c.values[0] ?? '', (e.target as HTMLInputElement).value] })}></vscode-textfield>`
+            : nothing}</span>`;
+      })}
+      ${multi && nextSort
+        ? html`<span class="key-hint" id="sort-hint">${nextSort.name}: set ${keys.sorts[shown - 1]!.name} with = first (DynamoDB takes sort conditions on a leading run of the sort key attributes, a range only on the last)</span>`
+        : nothing}`;
+  }
+
+  private select(label: string, value: string, options: [string, string][], onChange: (v: string) => void, id?: string, cls?: string): unknown {
+    return html`<vscode-single-select id=${id ?? nothing} class=${cls ?? nothing} aria-label=${label} .value=${value} @change=${(e: Event) => onChange((e.target as HTMLSelectElement).value)}>
+      ${options.map(([v, l]) => html`<vscode-option value=${v} ?selected=${v === value}>${l}</vscode-option>`)}
+    </vscode-single-select>`;
   }
 
   private renderRaw(): unknown {
@@ -607,8 +666,9 @@ export class ItemsApp extends LitElement {
       <main>
         <item-grid
           .items=${view}
-          .columns=${inferColumns(this.items, this.keyNames)}
+          .columns=${inferColumns(this.items, [...this.keyNames, ...this.indexKeyNames])}
           .keyNames=${this.keyNames}
+          .indexKeyNames=${this.indexKeyNames}
           .selected=${this.selected}
           .sort=${this.sort}
           @selection-change=${(e: CustomEvent<Set<string>>) => (this.selected = e.detail)}

@@ -15,6 +15,9 @@ import { PRICE_BASIS, monthlyText } from '../../src/protocol/pricing';
 
 const host = new Host<DesignerRequests, DesignerHostNotifications, DesignerViewNotifications, { draft: TableDraft; touched: string[] }>();
 
+/** A GSI's key parts take up to 4 attributes each (a multi-attribute key), comma-separated. */
+const MULTI_KEY_HINT = 'one attribute, or up to 4: a, b';
+
 @customElement('table-designer-app')
 export class TableDesignerApp extends LitElement {
   @state() private draft: TableDraft = structuredClone(EMPTY_DRAFT);
@@ -232,9 +235,9 @@ export class TableDesignerApp extends LitElement {
             </div>
             ${this.problemsFor(`indexes.${i}.kind`, problems)}
             <div class="row">
-              ${this.text(`indexes.${i}.partitionKey`, 'Partition key', ix.partitionKey, (v) => this.setIndex(i, { partitionKey: v }, 'partitionKey'), problems)}
+              ${this.text(`indexes.${i}.partitionKey`, 'Partition key', ix.partitionKey, (v) => this.setIndex(i, { partitionKey: v }, 'partitionKey'), problems, ix.kind === 'GSI' ? MULTI_KEY_HINT : '')}
               ${this.select(`indexes.${i}.partitionKeyType`, 'Type', ix.partitionKeyType, types, (v) => this.setIndex(i, { partitionKeyType: v }, 'partitionKeyType'))}
-              ${this.text(`indexes.${i}.sortKey`, 'Sort key', ix.sortKey, (v) => this.setIndex(i, { sortKey: v }, 'sortKey'), problems)}
+              ${this.text(`indexes.${i}.sortKey`, 'Sort key', ix.sortKey, (v) => this.setIndex(i, { sortKey: v }, 'sortKey'), problems, ix.kind === 'GSI' ? MULTI_KEY_HINT : '')}
               ${this.select(`indexes.${i}.sortKeyType`, 'Type', ix.sortKeyType, types, (v) => this.setIndex(i, { sortKeyType: v }, 'sortKeyType'))}
             </div>
             ${this.problemsFor(`indexes.${i}.partitionKeyType`, problems)}${this.problemsFor(`indexes.${i}.sortKeyType`, problems)}

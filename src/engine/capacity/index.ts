@@ -33,6 +33,7 @@
 //   conditionFailed(op, table, key, oldEncoded)                 before throwing the condition error
 //   read(op, input, table, {consistent, bytes, key | hashRange, index?, fetched?})  after reading
 //   tryWrite / tryRead                                          the batch forms: a throttle is returned
+//   chargeTogether(accesses)                                    a transaction's accesses: all admitted, then all charged, or none
 //
 // Metrics (report.ts, db.metrics), all over the last hour (window ≤ 3600 s):
 //   tables()                                   table names
@@ -54,7 +55,7 @@ export { READ_UNIT_BYTES, WRITE_UNIT_BYTES, indexWriteUnits, readUnits, writeUni
 export { addConsumption, addIndexUnits, consumedCapacity, consumption, totalUnits, type Consumption } from './consumed';
 export {
   CapacityManager, type CapacitySink, GSI_THROTTLE_MESSAGE, INDEX_READ_THROTTLE_MESSAGE, TABLE_THROTTLE_MESSAGE,
-  type CapacityOptions, type CapacityRequest, type ReadSpec,
+  type CapacityOptions, type CapacityRequest, type ReadSpec, type TogetherAccess,
 } from './manager';
 export { CapacityMetrics, type CostEstimate, type HotKey, type OperationMetrics, type PartitionMetrics, type ResourceMetrics, type TableMetrics } from './report';
 export { priceList, type TableClass } from './cost';

@@ -138,6 +138,26 @@ function throttleError(table: Table, gsi: IndexInfo | undefined, kind: 'read' | 
  */
 type Charge = number | Consumption | DynamoDBError;
 
+/**
+ * An item access costed but not yet admitted or charged: `hits` undefined is the common access
+ * with nothing to admit (the base table alone, `c` a number of units); otherwise `c` is a Consumption.
+ */
+interface Pending {
+  op: string;
+  table: Table;
+  ts: TableState;
+  kind: 'read' | 'write';
+  hits: Hit[] | undefined;
+  key: string | undefined;
+  c: number | Consumption;
+  now: number;
+}
+
+/** One access of `chargeTogether`: a read as `read` takes it, or a write as `tryWrite` takes it. */
+export type TogetherAccess =
+  | { kind: 'read'; op: string; table: Table; spec: ReadSpec }
+  | { kind: 'write'; op: string; table: Table; key: string; oldEncoded: string | undefined; newItem: Item | undefined; newSize: number; transactional: boolean; failed: boolean };
+
 function asConsumption(c: number | Consumption): Consumption {
   return typeof c === 'number' ? consumption(c) : c;
 }
@@ -251,12 +271,15 @@ export class CapacityManager {
   }
 
   private chargeRead(op: string, table: Table, spec: ReadSpec): Charge {
+    return this.settle(this.planRead(op, table, spec));
+  }
+
+  /** What a read will cost and which buckets it touches; nothing is admitted or charged yet. */
+  private planRead(op: string, table: Table, spec: ReadSpec): Pending {
     const now = this.host.now();
     const ts = this.state(table, now);
     if (spec.index === undefined && spec.hashRange === undefined && !this.throttles(table)) {
-      const units = readUnits(spec.bytes, spec.consistent, spec.transactional);
-      this.chargeTable(op, ts, 'read', spec.key, units, now);
-      return units;
+      return { op, table, ts, kind: 'read', hits: undefined, key: spec.key, c: readUnits(spec.bytes, spec.consistent, spec.transactional), now };
     }
     const hits: Hit[] = [];
     let c: Consumption;
@@ -278,7 +301,7 @@ export class CapacityManager {
       c = consumption(readUnits(spec.bytes, spec.consistent, spec.transactional));
       hits.push({ state: ts.table, key: spec.key, hashRange: spec.hashRange, units: c.table, request: true, gsi: undefined });
     }
-    return this.apply(op, table, ts, 'read', hits, c, now);
+    return { op, table, ts, kind: 'read', hits, key: spec.key, c, now };
   }
 
   private chargeWrite(
@@ -291,13 +314,26 @@ export class CapacityManager {
     failed: boolean,
     transactional: boolean,
   ): Charge {
+    return this.settle(this.planWrite(op, table, key, oldEncoded, newItem, newSize, failed, transactional));
+  }
+
+  /** What a write will cost and which buckets it touches; nothing is admitted or charged yet. */
+  private planWrite(
+    op: string,
+    table: Table,
+    key: string,
+    oldEncoded: string | undefined,
+    newItem: Item | undefined,
+    newSize: number,
+    failed: boolean,
+    transactional: boolean,
+  ): Pending {
     const now = this.host.now();
     const ts = this.state(table, now);
     const oldSize = oldEncoded === undefined ? 0 : encodedItemSize(oldEncoded);
     const units = writeUnits(failed ? oldSize : Math.max(oldSize, newSize), transactional);
     if ((failed || !hasIndexes(table)) && !this.throttles(table)) {
-      this.chargeTable(op, ts, 'write', key, units, now);
-      return units;
+      return { op, table, ts, kind: 'write', hits: undefined, key, c: units, now };
     }
     const c = consumption(units);
     const hits: Hit[] = [];
@@ -335,24 +371,66 @@ export class CapacityManager {
         }
       }
     }
-    return this.apply(op, table, ts, 'write', hits, c, now);
+    return { op, table, ts, kind: 'write', hits, key, c, now };
   }
 
-  /** Admission, then the charge and the counters. */
-  private apply(op: string, table: Table, ts: TableState, kind: 'read' | 'write', hits: Hit[], c: Consumption, now: number): Consumption | DynamoDBError {
+  /**
+   * Item accesses that stand or fall together (the actions of one transaction): every bucket any
+   * of them touches must admit before any is charged, so a throttled action leaves the others
+   * uncharged. Each entry is the access's Consumption, or its throttle; when any entry is a
+   * throttle, nothing was charged (the throttles are counted).
+   */
+  chargeTogether(accesses: readonly TogetherAccess[]): (Consumption | DynamoDBError)[] {
+    const pending = accesses.map((a) =>
+      a.kind === 'read'
+        ? this.planRead(a.op, a.table, a.spec)
+        : this.planWrite(a.op, a.table, a.key, a.oldEncoded, a.newItem, a.newSize, a.failed, a.transactional),
+    );
+    const refused = pending.map((p) => this.admit(p));
+    if (refused.some((r) => r !== undefined)) return refused.map((r) => r ?? consumption());
+    return pending.map((p) => {
+      const c = this.settle(p) as number | Consumption;
+      // the request inspector's recorder hears transactional charges as it hears single ones
+      if (this.sink !== undefined) this.sink.charged(p.kind, c);
+      return asConsumption(c);
+    });
+  }
+
+  /** Admission then the charge: the throttle, or what was charged. */
+  private settle(p: Pending): Charge {
+    if (p.hits === undefined) {
+      this.chargeTable(p.op, p.ts, p.kind, p.key, p.c as number, p.now);
+      return p.c;
+    }
+    return this.admit(p) ?? this.apply(p);
+  }
+
+  /** Whether every bucket `p` touches admits it (the throttle, counted, if one does not). */
+  private admit(p: Pending): DynamoDBError | undefined {
+    if (p.hits === undefined) return undefined;
+    const { op, table, ts, kind, hits, now } = p;
     const second = Math.floor(now / 1000);
     for (const h of hits) this.locate(h);
-    if (this.throttles(table)) {
-      // Every bucket must admit before any is charged.
-      for (const h of hits) {
-        const t = h.state.throughput;
-        const bucket = h.gsi === undefined && h.state !== ts.table ? undefined : t.bucket(kind);
-        if (bucket === undefined) continue; // an LSI's own counters: its units are in the table's hit
-        if (!bucket.admits(now)) return this.throttled(op, table, ts, kind, hits, h, false, second);
-        for (let p = h.first!; p >= 0 && p <= h.last!; p++) {
-          if (!t.partitionBucket(p, kind, now).admits(now)) return this.throttled(op, table, ts, kind, hits, h, true, second);
-        }
+    if (!this.throttles(table)) return undefined;
+    for (const h of hits) {
+      const t = h.state.throughput;
+      const bucket = h.gsi === undefined && h.state !== ts.table ? undefined : t.bucket(kind);
+      if (bucket === undefined) continue; // an LSI's own counters: its units are in the table's hit
+      if (!bucket.admits(now)) return this.throttled(op, table, ts, kind, hits, h, false, second);
+      for (let p = h.first!; p >= 0 && p <= h.last!; p++) {
+        if (!t.partitionBucket(p, kind, now).admits(now)) return this.throttled(op, table, ts, kind, hits, h, true, second);
       }
+    }
+    return undefined;
+  }
+
+  /** The charge and the counters of an admitted access. */
+  private apply(p: Pending): Consumption {
+    const { op, table, ts, kind, now } = p;
+    const hits = p.hits!;
+    const c = p.c as Consumption;
+    const second = Math.floor(now / 1000);
+    if (this.throttles(table)) {
       for (const h of hits) {
         const t = h.state.throughput;
         const bucket = h.gsi === undefined && h.state !== ts.table ? undefined : t.bucket(kind);

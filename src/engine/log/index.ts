@@ -29,7 +29,7 @@ import { TailCache } from './tail-cache';
 import { applyRepair, planRepair, recover, type CheckpointFrom, type RepairPlan } from './recovery';
 import type { LoadTableMutation, LogRecord, Mutation, Origin, TableContentsSnapshot } from './records';
 import { Retention, type RetainFrom } from './retention';
-import { CorruptSnapshotError, readCheckpoint, readTableSnapshot, writeCheckpoint, writeTableSnapshot, type TableSnapshot } from './snapshot';
+import { CorruptSnapshotError, readCheckpoint, readTableSnapshot, writeCheckpoint, writeTableSnapshot, type CheckpointToken, type TableSnapshot } from './snapshot';
 import { TimeIndex } from './time-index';
 import { legacyFiles, readLegacyCheckpoint, readLegacyLog, removeLegacyFiles } from './upgrade';
 import { LogWriter, type Durability, type SegmentSpan, type SegmentStart } from './writer';
@@ -39,7 +39,7 @@ export type { LoadTableMutation, LogRecord, Mutation, Origin, TableContentsSnaps
 export type { Durability } from './writer';
 export type { FrameDecoder, LogRange, ReadCursor } from './reader';
 export type { RetainFrom } from './retention';
-export type { TableSnapshot } from './snapshot';
+export type { CheckpointToken, TableSnapshot } from './snapshot';
 export type { RepairPlan } from './recovery';
 
 /**
@@ -79,6 +79,13 @@ export interface LogOwner {
   apply(record: LogRecord): void;
   /** The state now, for a checkpoint; taken at once (it must not change while written). */
   snapshot(): TableSnapshot[];
+  /**
+   * Request tokens to keep in the checkpoint (taken with `snapshot`): those of records the
+   * checkpoint covers that must outlive it, since replay will not read those records again.
+   */
+  tokens?(): CheckpointToken[];
+  /** A checkpoint's tokens, given before any record is replayed. */
+  loadTokens?(tokens: CheckpointToken[]): void;
   /** Every record up to `lsn` is acknowledged. */
   acknowledged(lsn: number): void;
   /**
@@ -197,7 +204,7 @@ export class LogStore {
       const from: CheckpointFrom = { ...writer.segmentStart, time: start.firstTime, epoch: 1, headerCrc: writer.segmentStart.crc };
       store = new LogStore(fs, dir, writer, owner, options, start, from, 0);
       try {
-        await writeCheckpoint(fs, dir, lsn, from, owner.snapshot());
+        await writeCheckpoint(fs, dir, lsn, from, owner.snapshot(), {}, owner.tokens?.());
       } catch (e) {
         await writer.close();
         throw e;
@@ -207,6 +214,7 @@ export class LogStore {
       // Leftovers of an upgrade that a crash cut short after its checkpoint was durable.
       if (legacy.length > 0) removeLegacyFiles(fs, dir);
       if (checkpoint) owner.load(checkpoint.tables);
+      if (checkpoint?.tokens !== undefined) owner.loadTokens?.(checkpoint.tokens);
       const from = checkpoint?.from as CheckpointFrom | undefined;
       const loaded = new Map<string, number>();
       let loadedBytes = 0;
@@ -369,12 +377,13 @@ export class LogStore {
     const position: LogPosition = atClose ? this.writer.position : this.writer.segmentStart;
     const from: CheckpointFrom = { ...position, time: this.lastTime, epoch: this.writer.epochOfRun, headerCrc: this.writer.segmentStart.crc };
     const tables = this.owner.snapshot();
+    const tokens = this.owner.tokens?.();
     const appended = this.writer.appendedBytes;
     const replayed = this.replayedBytes;
     // The checkpoint must not get ahead of what is on disk in the log.
     await logged;
     await this.writer.sync();
-    await writeCheckpoint(this.fs, this.dir, lsn, from, tables);
+    await writeCheckpoint(this.fs, this.dir, lsn, from, tables, {}, tokens);
     this.bytesAtCheckpoint = appended;
     this.replayedBytes -= replayed;
     this.checkpointFrom = from;

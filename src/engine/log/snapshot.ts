@@ -84,7 +84,21 @@ export interface Checkpoint {
   lsn: number;
   from: CheckpointPosition;
   tables: TableSnapshot[];
+  /** The owner's remembered request tokens (FORMAT.md "Request tokens"); left out when the manifest has none. */
+  tokens?: CheckpointToken[];
 }
+
+/**
+ * A request token the checkpoint keeps for its owner: `text` exactly as a log record carries it
+ * (LogRecord.token, opaque here) and the time of the record that carried it.
+ */
+export interface CheckpointToken {
+  text: string;
+  time: number;
+}
+
+/** The version of the manifest's `tokens` member; readers refuse others by name. */
+export const TOKENS_FORMAT_VERSION = 1;
 
 /** A snapshot or manifest that fails its checks: torn, truncated, corrupted, or not one at all. */
 export class CorruptSnapshotError extends Error {
@@ -186,9 +200,12 @@ function* snapshotReading(fs: FileSystem, file: string, itemsPerTurn: number): G
  * Writes one snapshot file per table, then the manifest naming them, atomically: a crash at any
  * point leaves the previous checkpoint readable. Serialized per file system and folder.
  */
-export function writeCheckpoint(fs: FileSystem, dir: string, lsn: number, from: CheckpointPosition, tables: Iterable<TableSnapshot>, options: SnapshotOptions = {}): Promise<void> {
+export function writeCheckpoint(
+  fs: FileSystem, dir: string, lsn: number, from: CheckpointPosition, tables: Iterable<TableSnapshot>, options: SnapshotOptions = {}, tokens: readonly CheckpointToken[] = [],
+): Promise<void> {
   const list = [...tables];
-  return writerFor(fs, dir).run(() => writeCheckpointNow(fs, dir, lsn, from, list, options));
+  const kept = tokens.map((t) => ({ text: t.text, time: t.time }));
+  return writerFor(fs, dir).run(() => writeCheckpointNow(fs, dir, lsn, from, list, options, kept));
 }
 
 /** The last checkpoint written to `dir`, or undefined if there is none. Throws `CorruptSnapshotError` if it fails a check. */
@@ -204,7 +221,22 @@ export function readCheckpoint(fs: FileSystem, dir: string): Checkpoint | undefi
     if (table.keys.length !== entry.items) throw new CorruptSnapshotError(file, 0, `it holds ${table.keys.length} items, the checkpoint says ${entry.items}`);
     tables.push(entry.retired === true ? { ...table, retired: true } : table);
   }
-  return { lsn: manifest.lsn, from: manifest.from, tables };
+  const checkpoint: Checkpoint = { lsn: manifest.lsn, from: manifest.from, tables };
+  const tokens = manifestTokens(path.join(dir, MANIFEST_FILE), manifest);
+  if (tokens.length > 0) checkpoint.tokens = tokens;
+  return checkpoint;
+}
+
+/** The manifest's request tokens, checked: a version this build does not read, or a malformed entry, is refused by name. */
+function manifestTokens(file: string, manifest: Manifest): CheckpointToken[] {
+  const block = manifest.tokens;
+  if (block === undefined) return [];
+  if (block.version !== TOKENS_FORMAT_VERSION) throw new CorruptSnapshotError(file, 16, `its request tokens are of format version ${block.version}, not one this build reads`);
+  if (!Array.isArray(block.records)) throw new CorruptSnapshotError(file, 16, 'its request tokens are not a list');
+  for (const t of block.records) {
+    if (typeof t?.text !== 'string' || !Number.isFinite(t?.time)) throw new CorruptSnapshotError(file, 16, 'a request token is not {text, time}');
+  }
+  return block.records;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -435,6 +467,8 @@ interface Manifest {
   lsn: number;
   from: CheckpointPosition;
   tables: { file: string; items: number; retired?: true }[];
+  /** Left out when there is none, so such a manifest is byte for byte what earlier builds write. */
+  tokens?: { version: number; records: CheckpointToken[] };
 }
 
 const writers = new WeakMap<FileSystem, Map<string, SnapshotWriter>>();
@@ -448,7 +482,7 @@ function writerFor(fs: FileSystem, dir: string): SnapshotWriter {
   return writer;
 }
 
-async function writeCheckpointNow(fs: FileSystem, dir: string, lsn: number, from: CheckpointPosition, tables: TableSnapshot[], options: SnapshotOptions): Promise<void> {
+async function writeCheckpointNow(fs: FileSystem, dir: string, lsn: number, from: CheckpointPosition, tables: TableSnapshot[], options: SnapshotOptions, tokens: CheckpointToken[]): Promise<void> {
   // A run number, not the lsn, names the files: two checkpoints of one lsn (nothing written
   // between them) must not overwrite the files the current manifest names.
   const run = nextRun(fs, dir);
@@ -460,7 +494,9 @@ async function writeCheckpointNow(fs: FileSystem, dir: string, lsn: number, from
     entries.push(retired ? { file: name, items: table.keys.length, retired: true } : { file: name, items: table.keys.length });
   }
   const version = entries.some((e) => e.retired) ? MANIFEST_RETIRED_VERSION : SNAPSHOT_FORMAT_VERSION;
-  writeManifest(fs, dir, { version, lsn, from, tables: entries });
+  const manifest: Manifest = { version, lsn, from, tables: entries };
+  if (tokens.length > 0) manifest.tokens = { version: TOKENS_FORMAT_VERSION, records: tokens };
+  writeManifest(fs, dir, manifest);
   // Only now is the old checkpoint no longer needed. A removal a crash undoes is redone next time.
   const keep = new Set(entries.map((e) => e.file));
   for (const name of fs.list(dir)) {

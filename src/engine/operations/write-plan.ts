@@ -23,7 +23,7 @@ import type { Mutation } from '../log';
 import type { CompiledCondition, CompiledUpdate } from '../expressions';
 import type { Database } from '../database';
 import type { Table } from '../table';
-import type { Consumption } from '../capacity';
+import type { Consumption, TogetherAccess } from '../capacity';
 import { DynamoDBError } from '../errors';
 import { ConditionalCheckFailed, checkItemKey, checkItemSize, parseKey } from './common';
 
@@ -113,10 +113,19 @@ export function charge(db: Database, plan: WritePlan, request: { ReturnConsumedC
   return db.capacity.write(plan.op, request, plan.table, plan.key, plan.oldEncoded, plan.item, plan.size, transactional);
 }
 
-/** As `charge`, for one request of a batch or one action of a transaction: the throttle comes back instead of thrown. */
+/** As `charge`, for one request of a batch: the throttle comes back instead of thrown. */
 export function tryCharge(db: Database, plan: WritePlan, transactional = false): Consumption | DynamoDBError {
+  const a = writeAccess(plan, transactional);
+  return db.capacity.tryWrite(a.op, a.table, a.key, a.oldEncoded, a.newItem, a.newSize, a.transactional, a.failed);
+}
+
+/** The plan as one access of a transaction (db.capacity.chargeTogether): a failed plan or a check is charged for the stored item. */
+export function writeAccess(plan: WritePlan, transactional = false): Extract<TogetherAccess, { kind: 'write' }> {
   const failed = plan.failed || plan.action === 'check';
-  return db.capacity.tryWrite(plan.op, plan.table, plan.key, plan.oldEncoded, failed ? undefined : plan.item, failed ? 0 : plan.size, transactional, failed);
+  return {
+    kind: 'write', op: plan.op, table: plan.table, key: plan.key, oldEncoded: plan.oldEncoded,
+    newItem: failed ? undefined : plan.item, newSize: failed ? 0 : plan.size, transactional, failed,
+  };
 }
 
 /** A single write's condition failed: charge it, then DynamoDB's ConditionalCheckFailedException. */
@@ -144,7 +153,7 @@ export function deleteMutation(tableId: string, key: string, old: string): Extra
  * Commits the mutations of `plans` (those that change something) as one log record; undefined if
  * none. `token`: a transaction's idempotency record, logged with them.
  */
-export function commitPlans(db: Database, plans: readonly WritePlan[], token?: string): Promise<void> | undefined {
+export function commitPlans(db: Database, plans: readonly WritePlan[], token?: string | (() => string)): Promise<void> | undefined {
   const mutations: Mutation[] = [];
   for (const p of plans) {
     const m = mutationOf(p);

@@ -46,7 +46,6 @@ export function batchExecuteStatement(db: Database, input: BatchInput): Promise<
     try {
       const p = prepare(db, s);
       if (p.operation === 'Query' || p.operation === 'Scan') return validation('Only single item select is supported');
-      if (p.operation === 'ConditionCheck') return validation('EXISTS is only supported in ExecuteTransaction');
       return p;
     } catch (e) {
       if (e instanceof DynamoDBError) return e;

@@ -59,17 +59,21 @@ export interface StatementInput {
   Parameters?: unknown[];
 }
 
-/** Parses and plans one statement against the database's current tables. */
-export function prepare(db: Database, input: StatementInput): Plan {
+/** DynamoDB's refusal of EXISTS outside ExecuteTransaction (before it looks the table up). */
+export const existsOutsideTransaction = () => validation('EXISTS can only be used in ExecuteTransaction write requests.');
+
+/** Parses and plans one statement against the database's current tables; `transaction`: EXISTS is allowed (ExecuteTransaction). */
+export function prepare(db: Database, input: StatementInput, transaction = false): Plan {
   try {
-    return planStatement(db, input);
+    return planStatement(db, input, transaction);
   } catch (e) {
     throw refusal(undefined, e);
   }
 }
 
-function planStatement(db: Database, input: StatementInput): Plan {
+function planStatement(db: Database, input: StatementInput, transaction: boolean): Plan {
   const parsed = parse(input.Statement);
+  if (parsed.statement.kind === 'exists' && !transaction) throw existsOutsideTransaction();
   const given = input.Parameters ?? [];
   // DynamoDB refuses fewer parameters than `?`s (more are ignored).
   if (given.length < parsed.parameters) throw validation("Number of parameters in request and statement don't match.");
@@ -186,7 +190,7 @@ function answer(p: Plan, result: Record<string, unknown>): Record<string, unknow
 
 /** Runs a planned statement; the answer is ExecuteStatement's (Items, NextToken, ConsumedCapacity). */
 export function runPlan(db: Database, p: Plan, options: ExecuteOptions): Record<string, unknown> | Promise<Record<string, unknown>> {
-  if (p.operation === 'ConditionCheck') throw validation('EXISTS is only supported in ExecuteTransaction');
+  if (p.operation === 'ConditionCheck') throw existsOutsideTransaction();
   if (options.NextToken !== undefined && p.operation === 'GetItem') decodeToken(options.NextToken);
   if (p.partitions !== undefined) return runPartitions(db, p, options);
   let result: unknown;

@@ -30,9 +30,20 @@ import { validation } from '../errors';
 
 type PathExpr = Extract<Expr, { k: 'path' }>;
 
+/** DynamoDB's limit on the operands of one IN, whatever they test (the partition key's own, 50, is plan.ts's). */
+export const MAX_IN_OPERANDS = 100;
+
+/** How both IN refusals begin: ExecuteTransaction names the statement in front of them (and not of a syntax error). */
+export const TOO_MANY_IN = 'The IN operator is provided with too many';
+
+/** DynamoDB's refusal of an IN with `count` operands, over one of its limits. */
+export const tooManyInOperands = (count: number) => validation(`${TOO_MANY_IN} operands; number of operands: ${count}`);
+
 class Parser {
   private pos = 0;
   private params = 0;
+  /** The operand count of the first IN over MAX_IN_OPERANDS: refused once the statement is known to be well formed, as DynamoDB does. */
+  private oversizedIn: number | undefined;
   private readonly tokens: Token[];
 
   constructor(private readonly statement: string) {
@@ -102,6 +113,7 @@ class Parser {
     } else this.fail();
     this.acceptPunct(';');
     if (this.peek().kind !== 'end') this.fail();
+    if (this.oversizedIn !== undefined) throw tooManyInOperands(this.oversizedIn);
     return s;
   }
 
@@ -234,6 +246,7 @@ class Parser {
         while (this.acceptPunct(','));
       }
       this.punct(close);
+      if (items.length > MAX_IN_OPERANDS) this.oversizedIn ??= items.length;
       e = { k: 'in', operand: left, items };
     } else if (this.acceptKeyword('IS')) {
       const not = this.acceptKeyword('NOT');

@@ -4,14 +4,16 @@
 //   SELECT with equality on the whole primary key and nothing else  -> GetItem
 //   SELECT with equality on the partition key (table or "table"."index") -> Query: the key
 //          predicate (and one sort-key condition) as KeyConditionExpression, the rest as filter
-//          (partition IN [...] -> that Query once per value; a filter naming a key attribute,
-//          which a Query refuses, -> Scan)
+//          (partition IN [...] -> that Query once per value, at most 50 values as DynamoDB
+//          documents; any IN takes at most 100 operands, the parser's check; a filter naming a
+//          key attribute, which a Query refuses, -> Scan)
 //   any other SELECT                                                  -> Scan with the WHERE as filter
 //   INSERT -> PutItem with attribute_not_exists(partition key) (a refusal is DuplicateItem)
 //   UPDATE -> UpdateItem, DELETE -> DeleteItem: WHERE must hold an equality on every key
 //          attribute; the rest of it becomes the ConditionExpression (UPDATE also requires the
 //          item to exist; DELETE of an absent item succeeds, as DynamoDB does)
-//   EXISTS(SELECT ...) -> a ConditionCheck (ExecuteTransaction)
+//   EXISTS(SELECT ...) -> a ConditionCheck (ExecuteTransaction; elsewhere refused before the
+//          table is looked up, execute.ts)
 // Names and values reach the operation as #n / :v placeholders, never spliced into text, so no
 // attribute name can change an expression's meaning.
 import type { Expr, PathStep, ReturnWhat, Select, Statement } from './ast';
@@ -20,6 +22,7 @@ import type { Table } from '../table';
 import type { KeySchemaInfo } from '../codec/key-codec';
 import { indexSchemaOf } from '../indexes/secondary-index';
 import { validation } from '../errors';
+import { TOO_MANY_IN } from './parser';
 import { compileExpressions, formatPath, type DocumentPath } from '../expressions';
 
 type PathExpr = Extract<Expr, { k: 'path' }>;
@@ -416,6 +419,17 @@ function selectInput(s: Select, table: Table, params: Parameters): Plan {
   return { ...query, partitions: { placeholder, values: distinct } };
 }
 
+/** DynamoDB's documented limit on the partition-key values of one IN. */
+export const MAX_PARTITION_IN = 50;
+
+/**
+ * The refusal of a partition-key IN over 50 values. DynamoDB documents the limit but neither its
+ * documentation nor DynamoDB Local (which accepts up to 100) gives the text: this one follows the
+ * shape of DynamoDB's message for the 100-operand limit and names the partition key's own limit.
+ */
+export const tooManyPartitionValues = (count: number) =>
+  validation(`${TOO_MANY_IN} partition key operands; number of operands: ${count}, maximum: ${MAX_PARTITION_IN}`);
+
 /**
  * `partition IN [literals]`, or `partition = a OR partition = b ...` (which DynamoDB also reads
  * as one Query per value): its index, its first value (to plan with) and all of them.
@@ -424,6 +438,8 @@ function partitionIn(parts: readonly Expr[], name: string): { at: number; value:
   for (let at = 0; at < parts.length; at++) {
     const p = parts[at];
     const values = p.k === 'in' && isAttribute(p.operand, name) && p.items.every(isLiteral) ? p.items : p.k === 'or' ? orEqualities(p, name) : undefined;
+    // DynamoDB documents at most 50 partition-key values for IN (one Query each); OR equalities are not IN.
+    if (p.k === 'in' && values !== undefined && values.length > MAX_PARTITION_IN) throw tooManyPartitionValues(values.length);
     if (values !== undefined && values.length > 0) return { at, value: values[0], values };
   }
   return undefined;

@@ -12,6 +12,7 @@ import { transactGet, transactWrite, transactionCanceled, type CancellationReaso
 import type { TransactWriteItem } from '../transactions/write';
 import { decoded, prepare, reshape, type StatementInput } from './execute';
 import type { Plan } from './plan';
+import { TOO_MANY_IN } from './parser';
 
 export interface TransactionStatement extends StatementInput {
   ReturnValuesOnConditionCheckFailure?: string;
@@ -35,7 +36,13 @@ const inStatement = (i: number, message: string) => validation(`Validation faile
 export function executeTransaction(db: Database, input: ExecuteTransactionInput): Record<string, unknown> | Promise<Record<string, unknown>> {
   const statements = input.TransactStatements;
   const plans: Plan[] = statements.map((s, i) => {
-    const p = prepare(db, s);
+    let p: Plan;
+    try {
+      p = prepare(db, s, true);
+    } catch (e) {
+      if (e instanceof DynamoDBError && e.type === 'ValidationException' && e.message.startsWith(TOO_MANY_IN)) throw inStatement(i, e.message);
+      throw e;
+    }
     if (p.operation === 'Query' || p.operation === 'Scan') throw inStatement(i, 'Select statements within ExecuteTransaction must specify the primary key in the where clause.');
     if (p.input.ReturnValues !== undefined) throw inStatement(i, 'RETURNING clause is not supported in ExecuteTransaction.');
     if (p.operation === 'ConditionCheck' && p.input.ConditionExpression === p.existsOnly) {

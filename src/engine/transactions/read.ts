@@ -3,15 +3,13 @@
 // sides of another transaction), each charged as a transactional strongly consistent read (two
 // units per 4 KB). Items come back in request order, {} for an absent one.
 import type { Database } from '../database';
-import { DynamoDBError, validation } from '../errors';
+import { validation } from '../errors';
 import { compileRequest } from '../operations/legacy';
 import { encodeKey } from '../operations/common';
 import { EncodedItem, encodedItemSize } from '../codec/item-codec';
-import type { Consumption } from '../capacity';
 import type { CompiledProjection } from '../expressions';
 import type { Table } from '../table';
-import { NONE, throttleReason, transactionCanceled, type CancellationReason } from './cancellation';
-import { MISSING_TABLE, SAME_ITEM, addUsed, reportCapacity } from './write';
+import { MISSING_TABLE, SAME_ITEM, chargeActions, reportCapacity } from './write';
 
 export interface TransactGetItemsInput {
   TransactItems: { Get: { TableName: string; Key: Record<string, unknown>; ProjectionExpression?: string; ExpressionAttributeNames?: Record<string, string> } }[];
@@ -38,20 +36,11 @@ export function transactGet(db: Database, input: TransactGetItemsInput): Record<
     if (seen.has(id)) throw validation(SAME_ITEM);
     seen.add(id);
   }
-  const used = new Map<Table, Consumption>();
-  let throttled = false;
   const stored = reads.map((r) => r.table.get(r.key));
-  const reasons = reads.map((r, i): CancellationReason => {
-    const bytes = stored[i] === undefined ? 0 : encodedItemSize(stored[i]!);
-    const c = db.capacity.tryRead('TransactGetItems', r.table, { key: r.key, bytes, consistent: true, transactional: true });
-    if (c instanceof DynamoDBError) {
-      throttled = true;
-      return throttleReason(c);
-    }
-    addUsed(used, r.table, c);
-    return NONE;
-  });
-  if (throttled) throw transactionCanceled(reasons);
+  const used = chargeActions(db, reads.map((r, i) => ({
+    kind: 'read' as const, op: 'TransactGetItems', table: r.table,
+    spec: { key: r.key, bytes: stored[i] === undefined ? 0 : encodedItemSize(stored[i]!), consistent: true, transactional: true },
+  })));
   const responses = reads.map((r, i) => {
     const s = stored[i];
     if (s === undefined) return {};

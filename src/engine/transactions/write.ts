@@ -9,7 +9,8 @@
 //      on the stored item becomes that action's CancellationReason; any reason other than None
 //      cancels the transaction (TransactionCanceledException, reasons in action order);
 //   4. the 4 MB aggregate of the items written;
-//   5. capacity, two units per 1 KB per item (a throttled action cancels with ThrottlingError);
+//   5. capacity, two units per 1 KB per item, every bucket the transaction touches admitted before
+//      any is charged (a throttled action cancels with ThrottlingError and nothing is charged);
 //   6. one db.commit of every mutation.
 // All of it runs in one synchronous turn of the engine, which runs one request at a time, so a
 // transaction is serializable against every other request: nothing runs between its reads and
@@ -21,10 +22,10 @@ import { DynamoDBError, validation } from '../errors';
 import { attributeMapsWithoutExpressions, compileExpressions, type CompiledCondition, type CompiledExpressions, type CompiledUpdate } from '../expressions';
 import { normalizeItem } from '../types/attribute-validation';
 import type { Table } from '../table';
-import { addConsumption, consumedCapacity, consumption, readUnits, type Consumption } from '../capacity';
+import { addConsumption, consumedCapacity, consumption, readUnits, type Consumption, type TogetherAccess } from '../capacity';
 import { encodedItemSize } from '../codec/item-codec';
 import { addBatchItemCollectionMetrics } from '../indexes/writes';
-import { commitPlans, planDelete, planPut, planUpdate, tryCharge, type WritePlan } from '../operations/write-plan';
+import { commitPlans, planDelete, planPut, planUpdate, writeAccess, type WritePlan } from '../operations/write-plan';
 import { parseKey } from '../operations/common';
 import { NONE, collectionReason, conditionFailed, throttleReason, transactionCanceled, validationReason, type CancellationReason } from './cancellation';
 import { fingerprint, logged, tokensOf } from './idempotency';
@@ -169,23 +170,14 @@ export function transactWrite(db: Database, input: TransactWriteItemsInput): Rec
   if (bytes > MAX_TRANSACTION_BYTES) throw validation(`Transaction payload size cannot exceed 4MB. Payload Size: ${bytes}`);
 
   // 5. Capacity, per table in the order tables first appear.
-  const used = new Map<Table, Consumption>();
-  let throttled = false;
-  const charged = plans.map((p): CancellationReason => {
-    const c = tryCharge(db, p, true);
-    if (c instanceof DynamoDBError) {
-      throttled = true;
-      return throttleReason(c);
-    }
-    addUsed(used, p.table, c);
-    return NONE;
-  });
-  if (throttled) throw transactionCanceled(charged);
+  const used = chargeActions(db, plans.map((p) => writeAccess(p, true)));
 
-  // 6. One commit.
-  const done = commitPlans(db, plans, token === undefined ? undefined : logged(token, print!));
-  const result: Record<string, unknown> = {};
-  addCollectionMetrics(result, input, plans);
+  // 6. One commit. Its token's log record carries the answer (so a retry after a crash or a close
+  // gets it too), made once the mutations are applied: ItemCollectionMetrics are of the new sizes.
+  let answer: Record<string, unknown> | undefined;
+  const answered = () => (answer ??= collectionMetrics(input, plans));
+  const done = commitPlans(db, plans, token === undefined ? undefined : () => logged(token, print!, answered()));
+  const result = answered();
   if (token !== undefined) tokensOf(db).remember(token, print!, db.now(), { ...result }, done);
   const out: Record<string, unknown> = { ...result };
   const capacity = reportCapacity(input.ReturnConsumedCapacity, used, 'write');
@@ -193,8 +185,10 @@ export function transactWrite(db: Database, input: TransactWriteItemsInput): Rec
   return done === undefined ? out : done.then(() => out);
 }
 
-function addCollectionMetrics(out: Record<string, unknown>, input: TransactWriteItemsInput, plans: readonly WritePlan[]): void {
-  if (input.ReturnItemCollectionMetrics !== 'SIZE') return;
+/** The answer's ItemCollectionMetrics, if asked for (as of the stored items now). */
+function collectionMetrics(input: TransactWriteItemsInput, plans: readonly WritePlan[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (input.ReturnItemCollectionMetrics !== 'SIZE') return out;
   const byTable = new Map<Table, WritePlan[]>();
   for (const p of plans) {
     if (p.action === 'check') continue;
@@ -204,6 +198,23 @@ function addCollectionMetrics(out: Record<string, unknown>, input: TransactWrite
   }
   const tables = [...byTable.keys()];
   addBatchItemCollectionMetrics(out, input, tables, tables.map((t) => t.name), tables.map((t) => byTable.get(t)!));
+  return out;
+}
+
+/**
+ * Charges a transaction's item accesses as one: every bucket any of them touches admits before any
+ * is charged, so when one is throttled nothing is charged and the transaction is cancelled with a
+ * ThrottlingError reason for each throttled action (None for the others). What each table used,
+ * in the order the tables first appear.
+ */
+export function chargeActions(db: Database, accesses: readonly TogetherAccess[]): Map<Table, Consumption> {
+  const charged = db.capacity.chargeTogether(accesses);
+  if (charged.some((c) => c instanceof DynamoDBError)) {
+    throw transactionCanceled(charged.map((c) => (c instanceof DynamoDBError ? throttleReason(c) : NONE)));
+  }
+  const used = new Map<Table, Consumption>();
+  charged.forEach((c, i) => addUsed(used, accesses[i]!.table, c as Consumption));
+  return used;
 }
 
 /** Adds `c` to what `table` used, keeping the order in which tables first appear. */

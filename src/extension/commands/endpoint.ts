@@ -58,6 +58,7 @@ export function registerEndpointCommands(ctx: CommandContext & { security: Endpo
           { label: '$(code) Copy SDK / CLI Snippet…', command: COMMANDS.copySnippet },
           { label: '$(add) Create Table…', command: COMMANDS.createTable },
           { label: '$(list-flat) Open Items…', command: COMMANDS.openItems },
+          { label: '$(pulse) Inspect Requests', command: COMMANDS.openInspector },
           { label: '$(refresh) Refresh Explorer', command: COMMANDS.refresh },
           { label: '$(gear) Settings', command: 'workbench.action.openSettings', args: ['dynamoWorkspace'] },
         ];

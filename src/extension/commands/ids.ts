@@ -39,6 +39,8 @@ export const COMMANDS = {
   setRecoveryPeriod: 'dynamoWorkspace.setRecoveryPeriod',
   // the backup/PITR timeline (timeline.ts)
   openTimeline: 'dynamoWorkspace.openTimeline',
+  // the request inspector (inspector.ts)
+  openInspector: 'dynamoWorkspace.openInspector',
 } as const;
 
 export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];

@@ -18,6 +18,8 @@ import { registerStreamPanel, streamPanelContext } from '../panels/stream-regist
 import { capacityPanelContext, registerCapacityCommands } from './capacity';
 import { registerCapacityPanel } from '../panels/capacity-registration';
 import { registerTimelinePanel, timelineContext } from '../panels/timeline-registration';
+import { registerInspectorCommands } from './inspector';
+import { inspectorPanelContext, registerInspectorPanel } from '../panels/inspector-registration';
 
 export type { CommandContext } from './context';
 export { COMMANDS, type CommandId } from './ids';
@@ -31,6 +33,7 @@ export function registerCommands(ctx: CommandContext & { security: EndpointSecur
     registerStreamPanel(streamPanelContext(ctx), log),
     registerCapacityPanel(capacityPanelContext(ctx), log),
     registerTimelinePanel(timelineContext(ctx), log),
+    registerInspectorPanel(inspectorPanelContext(ctx), log),
     ...registerConnectionCommands(ctx),
     ...registerEndpointCommands(ctx),
     ...registerTableCommands(ctx),
@@ -41,5 +44,6 @@ export function registerCommands(ctx: CommandContext & { security: EndpointSecur
     ...registerTtlCommands(ctx),
     ...registerBackupCommands(ctx),
     ...registerTimelineCommands(ctx),
+    ...registerInspectorCommands(ctx),
   ];
 }

@@ -2,7 +2,7 @@
 // items from a file and export them to one.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { objectField, option, stringField, targetOf } from '../command-args';
+import { objectField, option, querySpecField, stringField, targetOf } from '../command-args';
 import { showMessage } from '../notify';
 import { ItemsPanel, type ItemsPanelContext } from '../panels/items-panel';
 import { openItemsPanel } from '../panels/items-registration';
@@ -36,7 +36,10 @@ export function registerItemCommands(ctx: CommandContext): vscode.Disposable[] {
       run(async (arg?: unknown) => {
         const t = await pickTable(targetOf(arg));
         if (!t) return undefined;
-        const panel = await openItemsPanel(itemsContext, t.connection.id, t.tableName);
+        // the request inspector opens a request's item (`openEditor: {mode: 'edit', item}`) or its query (`spec`)
+        const editor = objectField(arg, 'openEditor');
+        const item = editor?.mode === 'edit' ? validateItem(editor.item).item : undefined;
+        const panel = await openItemsPanel(itemsContext, t.connection.id, t.tableName, item && { mode: 'edit', item }, querySpecField(arg));
         return panel.host.panel.title;
       }),
     ),

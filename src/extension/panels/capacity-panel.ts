@@ -3,10 +3,12 @@
 // (a hidden webview has no page), so the host keeps no timer of its own.
 //
 // Invariant: a connection without counters (remote, shared) still gets a panel, whose every
-// answer says why there are no charts; nothing is sent to that connection.
+// answer says why there are no charts. A remote connection is sent DescribeTable only (no
+// traffic), so the page can show the table's configured capacity and what it costs; a shared
+// database is left alone (the process that owns it has the charts).
 import * as vscode from 'vscode';
 import type { Connection } from '../connection';
-import { capacitySnapshot, metricsOf } from '../capacity-source';
+import { capacitySnapshot, describedCapacity, metricsOf } from '../capacity-source';
 import { WebviewHost, type Handlers } from './webview-host';
 import {
   DEFAULT_WINDOW, windowSpec, type CapacityHostNotifications, type CapacityRequests, type CapacityResult, type CapacityTarget,
@@ -65,9 +67,16 @@ export class CapacityPanel implements vscode.Disposable {
     snapshot: (p) => this.snapshot(typeof p?.index === 'string' ? p.index : undefined, windowSpec(p?.windowId).id),
   });
 
-  snapshot(index: string | undefined, windowId: CapacityWindowId): CapacityResult {
+  async snapshot(index: string | undefined, windowId: CapacityWindowId): Promise<CapacityResult> {
     const source = metricsOf(this.connection);
-    if ('reason' in source) return { available: false, reason: source.reason, connectionLabel: this.connection.label };
+    if ('reason' in source) {
+      const unavailable = { available: false as const, reason: source.reason, connectionLabel: this.connection.label };
+      if (this.connection.kind === 'shared') return unavailable;
+      const { Table } = await this.connection.send('DescribeTable', { TableName: this.tableName });
+      // RemoteConnection's region; other connections have none and get the default price list
+      const region = (this.connection as { region?: string }).region;
+      return { ...unavailable, described: describedCapacity(Table, region) };
+    }
     return { available: true, snapshot: capacitySnapshot(source.metrics, this.tableName, index, windowSpec(windowId).id, Date.now(), source.since) };
   }
 

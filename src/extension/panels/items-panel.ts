@@ -32,6 +32,7 @@ export class ItemsPanel implements vscode.Disposable {
   private session: PanelSession | undefined;
   private readonly disposables: vscode.Disposable[] = [];
   private pendingEditor: PanelSession['openEditor'];
+  private pendingQuery: PanelSession['showQuery'];
   lastStatus = '';
 
   /** The open panel of a table (panels are opened and restored through items-registration.ts). */
@@ -74,6 +75,12 @@ export class ItemsPanel implements vscode.Disposable {
     else this.pendingEditor = editor;
   }
 
+  /** Shows and runs a query (one opened from the request inspector), now or as the page opens. */
+  showQuery(spec: QuerySpec): void {
+    if (this.host.isReady) this.host.notify('showQuery', spec);
+    else this.pendingQuery = spec;
+  }
+
   get loadedItems(): readonly Item[] {
     return this.session?.items ?? [];
   }
@@ -91,8 +98,9 @@ export class ItemsPanel implements vscode.Disposable {
       const pageSize = vscode.workspace.getConfiguration('dynamoWorkspace').get<number>('items.pageSize') ?? 100;
       this.session = { table: await this.describe(), items: [], pageSizeDefault: pageSize };
     }
-    const session: PanelSession = { ...this.session, editorFormat: editorFormats.get(formatKey(this.connection.id, this.tableName)), openEditor: this.pendingEditor };
+    const session: PanelSession = { ...this.session, editorFormat: editorFormats.get(formatKey(this.connection.id, this.tableName)), openEditor: this.pendingEditor, showQuery: this.pendingQuery };
     this.pendingEditor = undefined;
+    this.pendingQuery = undefined;
     return session;
   }
 

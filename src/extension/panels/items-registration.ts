@@ -2,7 +2,7 @@
 // a window reload. The page restores its own query, filters, sort and scroll from its saved state
 // and runs the query again, so the host side starts from the identity alone.
 import type * as vscode from 'vscode';
-import type { PanelSession } from '../../protocol/items';
+import type { PanelSession, QuerySpec } from '../../protocol/items';
 import { ItemsPanel, panelTitle, type ItemsPanelContext } from './items-panel';
 import { panels, type PanelKind } from './registry';
 
@@ -22,9 +22,10 @@ export function registerItemsPanel(ctx: ItemsPanelContext, log?: (line: string) 
   return panels.register(itemsPanelKind(ctx), log);
 }
 
-/** Opens (or reveals) the items panel of a table, optionally with its editor open. */
-export async function openItemsPanel(ctx: ItemsPanelContext, connectionId: string, tableName: string, openEditor?: PanelSession['openEditor']): Promise<ItemsPanel> {
+/** Opens (or reveals) the items panel of a table, optionally with its editor open or showing a query. */
+export async function openItemsPanel(ctx: ItemsPanelContext, connectionId: string, tableName: string, openEditor?: PanelSession['openEditor'], query?: QuerySpec): Promise<ItemsPanel> {
   const panel = await panels.show(itemsPanelKind(ctx), { connectionId, tableName });
   if (openEditor) panel.openEditor(openEditor);
+  if (query) panel.showQuery(query);
   return panel;
 }

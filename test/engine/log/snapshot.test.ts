@@ -265,6 +265,28 @@ test('a crash at any point of a checkpoint leaves the previous one or the new on
   );
 });
 
+test('request tokens travel with their checkpoint: a crash at any point leaves the previous tokens or the new ones, whole', async () => {
+  const before = tables(1, 2);
+  const after = tables(2, 2);
+  const old = [{ text: 'a 00', time: 1 }];
+  await fc.assert(
+    fc.asyncProperty(
+      fc.array(fc.record({ text: fc.string({ unit: 'binary', maxLength: 120 }), time: fc.integer({ min: 0, max: 2 ** 50 }) }), { minLength: 1, maxLength: 20 }),
+      fc.nat(40), fc.boolean(), fc.nat(),
+      async (tokens, point, onSync, seed) => {
+        const ffs = fresh();
+        await writeCheckpoint(ffs, DIR, 10, { segment: 1, offset: 0 }, before, { chunkSize: 512 }, old);
+        ffs.failAfter(onSync ? { syncs: point % 10, code: 'EIO' } : { writes: point, code: 'EIO' });
+        const finished = await writeCheckpoint(ffs, DIR, 20, { segment: 2, offset: 5 }, after, { chunkSize: 512 }, tokens).then(() => true, () => false);
+        const survivor = readCheckpoint(ffs.crash({ seed }), DIR)!;
+        if (finished) assert.equal(survivor.lsn, 20);
+        assert.deepEqual(survivor.tokens, survivor.lsn === 10 ? old : tokens.map((t) => ({ ...t })));
+      },
+    ),
+    { numRuns: 100 },
+  );
+});
+
 test('a checkpoint whose snapshot file went missing or holds another lsn is refused, naming the file', async () => {
   const ffs = fresh();
   await writeCheckpoint(ffs, DIR, 10, { segment: 1, offset: 0 }, tables(1, 2));

@@ -224,3 +224,57 @@ test('PartiQL writes, single and transactional, reach the table\'s stream as the
   ]);
   await db.close();
 });
+
+const strings = (n: number, prefix = 'v') => Array.from({ length: n }, (_, i) => `'${prefix}${i}'`).join(', ');
+
+test('IN takes at most 100 operands anywhere, counted before the table is looked up, with DynamoDB\'s message', async () => {
+  const db = await seeded();
+  const tooMany = 'The IN operator is provided with too many operands; number of operands: 101';
+  assert.deepEqual((await run(db, { Statement: `SELECT * FROM orders WHERE status IN [${strings(100)}]` })).Items, []);
+  for (const Statement of [
+    `SELECT * FROM orders WHERE status IN [${strings(101)}]`,
+    `SELECT * FROM nowhere WHERE status IN (${strings(101)})`,
+    `SELECT * FROM orders WHERE pk = 'alice' AND NOT (sk IN [${Array.from({ length: 101 }, (_, i) => i).join(', ')}])`,
+    `UPDATE orders SET total = 1 WHERE pk = 'alice' AND sk = 1 AND status IN [${strings(101)}]`,
+  ]) {
+    const e = await refusal(run(db, { Statement }));
+    assert.equal(e.type, 'ValidationException');
+    assert.equal(e.message, tooMany, Statement.slice(0, 60));
+  }
+  const params = await refusal(run(db, { Statement: `SELECT * FROM orders WHERE status IN [${Array(101).fill('?').join(', ')}]`, Parameters: Array(101).fill({ S: 'open' }) }));
+  assert.equal(params.message, tooMany, 'parameters are operands too');
+  const tx = await refusal(db.execute('ExecuteTransaction', { TransactStatements: [{ Statement: `EXISTS(SELECT * FROM orders WHERE pk = 'alice' AND sk = 1 AND status IN [${strings(101)}])` }] }));
+  assert.equal(tx.message, `Validation failed in TransactStatements[0]: ${tooMany}`);
+  await db.close();
+});
+
+test('a partition key IN takes at most 50 values, as DynamoDB documents; other attributes keep the 100 limit', async () => {
+  const db = await seeded();
+  const fifty = await run(db, { Statement: `SELECT * FROM orders WHERE pk IN ['alice', ${strings(49, 'nobody')}]` });
+  assert.equal(fifty.Items.length, 8);
+  const e = await refusal(run(db, { Statement: `SELECT * FROM orders WHERE pk IN ['alice', ${strings(50, 'nobody')}]` }));
+  assert.equal(e.type, 'ValidationException');
+  assert.match(e.message, /too many partition key operands; number of operands: 51, maximum: 50/);
+  const index = await refusal(run(db, { Statement: `SELECT * FROM "orders"."by_status" WHERE status IN ['open', ${strings(50)}]` }));
+  assert.match(index.message, /number of operands: 51, maximum: 50/, "an index's partition key has the same limit");
+  await db.close();
+});
+
+test('EXISTS outside ExecuteTransaction is refused as DynamoDB refuses it, before the table is looked up', async () => {
+  const db = await seeded();
+  const message = 'EXISTS can only be used in ExecuteTransaction write requests.';
+  for (const table of ['orders', 'nowhere']) {
+    const e = await refusal(run(db, { Statement: `EXISTS(SELECT * FROM ${table} WHERE pk = 'alice' AND sk = 1 AND total = 10)` }));
+    assert.equal(e.type, 'ValidationException');
+    assert.equal(e.message, message, table);
+  }
+  const batch = (await db.execute('BatchExecuteStatement', { Statements: [{ Statement: "EXISTS(SELECT * FROM orders WHERE pk = 'alice' AND sk = 1 AND total = 10)" }] })) as any;
+  assert.deepEqual(batch.Responses, [{ Error: { Code: 'ValidationError', Message: message } }]);
+  // Inside ExecuteTransaction it is a condition check: this one holds, so the transaction commits.
+  await db.execute('ExecuteTransaction', { TransactStatements: [
+    { Statement: "EXISTS(SELECT * FROM orders WHERE pk = 'alice' AND sk = 1 AND total = 10)" },
+    { Statement: "UPDATE orders SET checked = true WHERE pk = 'alice' AND sk = 2" },
+  ] });
+  assert.deepEqual((await run(db, { Statement: "SELECT checked FROM orders WHERE pk = 'alice' AND sk = 2" })).Items, [{ checked: { BOOL: true } }]);
+  await db.close();
+});

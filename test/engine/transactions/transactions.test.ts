@@ -262,6 +262,58 @@ test('a transaction the provisioned throughput cannot carry is cancelled with Th
   await db.close();
 });
 
+/** A database at a fixed clock with on-demand tables aaa, bbb and a 1-RCU/1-WCU table `slow` whose buckets are spent. */
+async function withSpentTable(): Promise<Database> {
+  const db = await openWithTables({ now: () => 5_000_000 });
+  await db.execute('CreateTable', {
+    TableName: 'slow', KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }], AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+    ProvisionedThroughput: { ReadCapacityUnits: 1, WriteCapacityUnits: 1 },
+  });
+  // The clock stands still, so the 300 s of burst each bucket starts with is all there is.
+  const spend = async (op: string, req: (i: number) => Record<string, unknown>) => {
+    for (let i = 0; i < 2000; i++) {
+      try {
+        await db.execute(op, req(i));
+      } catch (e) {
+        if ((e as DynamoDBError).type === 'ProvisionedThroughputExceededException') return;
+        throw e;
+      }
+    }
+    assert.fail(`the ${op} bucket of a 1-unit table runs out within 2000 requests`);
+  };
+  await spend('PutItem', (i) => ({ TableName: 'slow', Item: { pk: S(`w${i}`) } }));
+  await spend('GetItem', () => ({ TableName: 'slow', Key: { pk: S('w0') }, ConsistentRead: true }));
+  return db;
+}
+
+const units = (db: Database, table: string) => db.metrics.table(table).series;
+
+test('a write transaction with one throttled action charges nothing for the actions before or after it', async () => {
+  const db = await withSpentTable();
+  const e = await refusal(db.execute('TransactWriteItems', {
+    TransactItems: [put('aaa', { pk: S('a') }), put('slow', { pk: S('s') }), put('bbb', { pk: S('b') })],
+  }));
+  assert.equal(e.type, 'TransactionCanceledException');
+  assert.deepEqual((e.extra!.CancellationReasons as { Code: string }[]).map((r) => r.Code), ['None', 'ThrottlingError', 'None']);
+  assert.equal(units(db, 'aaa').writeUnits, 0, 'the action before the throttled one is not charged');
+  assert.equal(units(db, 'bbb').writeUnits, 0, 'the action after the throttled one is not charged');
+  // Once admitted, the same actions on tables with room are charged two units each.
+  await db.execute('TransactWriteItems', { TransactItems: [put('aaa', { pk: S('a') }), put('bbb', { pk: S('b') })] });
+  assert.equal(units(db, 'aaa').writeUnits, 2);
+  await db.close();
+});
+
+test('a read transaction with one throttled Get charges nothing for the other Gets', async () => {
+  const db = await withSpentTable();
+  const e = await refusal(db.execute('TransactGetItems', {
+    TransactItems: [{ Get: { TableName: 'aaa', Key: { pk: S('a') } } }, { Get: { TableName: 'slow', Key: { pk: S('w0') } } }],
+  }));
+  assert.equal(e.type, 'TransactionCanceledException');
+  assert.deepEqual((e.extra!.CancellationReasons as { Code: string }[]).map((r) => r.Code), ['None', 'ThrottlingError']);
+  assert.equal(units(db, 'aaa').readUnits, 0);
+  await db.close();
+});
+
 test("a transaction's writes reach the table's stream, one record per item, read back from a log record that carries its token", async () => {
   const dir = tmp();
   const db = await Database.open(dir);

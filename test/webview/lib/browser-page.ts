@@ -3,7 +3,7 @@
 // colour variables, and a record of CSP violations (window.cspViolations).
 import * as path from 'node:path';
 import * as esbuild from 'esbuild';
-import type { Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 
 export const CHROMIUM = process.env.VSCODE_E2E_CHROMIUM ?? '/usr/bin/chromium';
 export const ARTIFACTS = path.join(import.meta.dirname, '../../../test-artifacts/webview');
@@ -71,4 +71,29 @@ export function assertInside(b: Box | null, r: Omit<Rect, 'yMax'>, what: string,
 /** y of a value on the chart's scale, in page pixels. */
 export function yAt(r: Rect, value: number): number {
   return r.bottom - (value / r.yMax) * (r.bottom - r.top);
+}
+
+/** VS Code's webview API, played by the page: requests go to the test through `hostRequest`. */
+const VSCODE_API = `window.__state=undefined;window.acquireVsCodeApi=()=>({
+  postMessage:(m)=>{if(m.kind==='request')window.hostRequest(m).then(r=>window.postMessage(r,'*'));else if(m.kind==='notification')window.hostNotify(m);},
+  getState:()=>window.__state,setState:(s)=>{window.__state=s;}});`;
+
+/** How the test plays a panel host: a request's method and params in, its result out (a throw is an error response). */
+export type HostAnswer = (method: string, params: any) => unknown;
+
+/** A panel's page (`entry` bundled, `body` as given) whose host requests `answer` answers; each request is noted in `seen`. */
+export async function openPanelPage(browser: Browser, entry: string, body: string, answer: HostAnswer, seen: { method: string; params: any }[] = []): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1100, height: 700 } });
+  await page.exposeFunction('hostRequest', async (m: { id: number; method: string; params: any }) => {
+    seen.push({ method: m.method, params: m.params });
+    try {
+      return { kind: 'response', id: m.id, result: await answer(m.method, m.params) };
+    } catch (e) {
+      const err = e as Error & { type?: string };
+      return { kind: 'response', id: m.id, error: { type: err.type ?? err.name, message: err.message } };
+    }
+  });
+  await page.exposeFunction('hostNotify', () => undefined);
+  await page.setContent(await pageHtml(entry, body, VSCODE_API));
+  return page;
 }

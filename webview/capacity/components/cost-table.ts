@@ -1,6 +1,7 @@
 // <dw-cost-table>: the table's estimated month in each capacity mode and table class, side by
 // side; the way it is configured and the cheapest way are marked in words, not colour alone, and
-// each figure's parts are in its hover hint.
+// each figure's parts are in its hover hint. A mode that needs uncounted traffic says so in its
+// cells instead of a figure.
 import { LitElement, css, html, nothing, type TemplateResult } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import type { CostView } from '../../../src/protocol/capacity-view';
@@ -56,7 +57,7 @@ export class CostTable extends LitElement {
               <th scope="row">${r.label}<span class="basis">${r.basis}</span></th>
               ${COST_CLASSES.map((cls) => {
                 const cell = r.cells[cls.id];
-                return html`<td class=${cell.current ? 'current' : ''} data-class=${cls.id}>
+                return html`<td class=${cell.current ? 'current' : ''} data-class=${cls.id} ?data-unknown=${cell.unknown}>
                   <span class="figure" title=${cell.detail}>${cell.total}</span>
                   ${cell.current ? html`<span class="tag">as configured</span>` : nothing}
                   ${cell.cheapest ? html`<span class="tag cheapest">cheapest</span>` : nothing}

@@ -1,6 +1,7 @@
 // One secondary index of a table (GSI or LSI): its keys and projection as children.
 import * as vscode from 'vscode';
-import { keyElements, projectionText, type IndexDescription, type TableDescription } from '../../tables';
+import { keyElements, keyText, projectionText, type IndexDescription, type TableDescription } from '../../tables';
+import type { KeyElement } from '../../../protocol/items';
 import { DetailNode, rowItem } from './detail-node';
 import { ExplorerNode } from './node';
 
@@ -25,8 +26,9 @@ export class IndexNode extends ExplorerNode {
       ix.IndexName,
       this.kind === 'GSI' ? 'globe' : 'symbol-namespace',
       {
-        description: `${this.kind} · ${k.partition.name}${k.sort ? ` + ${k.sort.name}` : ''} · ${projectionText(ix.Projection)}`,
-        tooltip: `${this.kind === 'GSI' ? 'Global' : 'Local'} secondary index ${ix.IndexName}\nPartition key: ${k.partition.name} (${k.partition.type})${k.sort ? `\nSort key: ${k.sort.name} (${k.sort.type})` : ''}\nProjection: ${projectionText(ix.Projection)}${ix.IndexStatus ? `\nStatus: ${ix.IndexStatus}` : ''}`,
+        // a multi-attribute key reads "a + b / c + d": partition attributes, then sort attributes
+        description: `${this.kind} · ${keyText(k.partitions)}${k.sorts.length ? ` / ${keyText(k.sorts)}` : ''} · ${projectionText(ix.Projection)}`,
+        tooltip: `${this.kind === 'GSI' ? 'Global' : 'Local'} secondary index ${ix.IndexName}\n${typedList('Partition key', k.partitions)}${k.sorts.length ? `\n${typedList('Sort key', k.sorts)}` : ''}\nProjection: ${projectionText(ix.Projection)}${ix.IndexStatus ? `\nStatus: ${ix.IndexStatus}` : ''}`,
       },
       vscode.TreeItemCollapsibleState.Collapsed,
     );
@@ -35,9 +37,18 @@ export class IndexNode extends ExplorerNode {
   override children(): ExplorerNode[] {
     const k = keyElements(this.table, this.index.KeySchema);
     return [
-      new DetailNode(`${this.id}/pk`, k.partition.name, 'key', { description: `partition key · ${k.partition.type}` }),
-      ...(k.sort ? [new DetailNode(`${this.id}/sk`, k.sort.name, 'list-ordered', { description: `sort key · ${k.sort.type}` })] : []),
+      ...k.partitions.map((p, i) => new DetailNode(`${this.id}/pk${i ? i + 1 : ''}`, p.name, 'key', { description: `${ordinal('partition key', i, k.partitions.length)} · ${p.type}` })),
+      ...k.sorts.map((s, i) => new DetailNode(`${this.id}/sk${i ? i + 1 : ''}`, s.name, 'list-ordered', { description: `${ordinal('sort key', i, k.sorts.length)} · ${s.type}` })),
       new DetailNode(`${this.id}/projection`, 'Projection', 'eye', { description: projectionText(this.index.Projection) }),
     ];
   }
+}
+
+/** "partition key" for a one-attribute key part, "partition key 2 of 3" for a multi-attribute one. */
+function ordinal(part: string, i: number, count: number): string {
+  return count > 1 ? `${part} ${i + 1} of ${count}` : part;
+}
+
+function typedList(label: string, elements: readonly KeyElement[]): string {
+  return `${label}${elements.length > 1 ? ' attributes' : ''}: ${elements.map((e) => `${e.name} (${e.type})`).join(', ')}`;
 }
