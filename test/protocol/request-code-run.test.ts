@@ -2,7 +2,9 @@
 // (from the project folder, so @aws-sdk resolves), boto3 scripts through `python3 -c`, CLI
 // commands through `bash -c` with the real `aws` (v1) on PATH. Each runs against the real
 // endpoint (test/server/harness.ts) for every operation kind the inspector shows; writes are
-// checked by reading the table back, reads by comparing the printed answer with a direct call's.
+// checked by reading the table back, reads by comparing the printed answer with a direct call's;
+// and every run is checked at the endpoint: its request recorder (src/server/inspector) got the
+// same operation with the same input, from the client the code was for.
 // Credentials reach the children only through their environment, never through the code.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -13,7 +15,9 @@ import * as streams from '@aws-sdk/client-dynamodb-streams';
 import fc from 'fast-check';
 import { awsCliCommand, boto3Code, sdkV3Code, type CodeTarget } from '../../src/protocol/request-code';
 import type { RequestRecord } from '../../src/protocol/request-record';
-import { KEYED_TABLE, startHarness, type Harness } from '../server/harness';
+import { Database } from '../../src/engine/database';
+import { RequestRecorder, startServer } from '../../src/server/index';
+import { KEYED_TABLE, sdkClient } from '../server/harness';
 import { post } from '../server/raw-http';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
@@ -40,14 +44,37 @@ function record(operation: string, request: Record<string, unknown>, target = DY
   return { id: 1, time: Date.now(), durationMs: 1, target, operation, summary: '', status: 'ok', httpStatus: 200, requestBytes: JSON.stringify(request).length, responseBytes: 0, client: { explorer: false }, request };
 }
 
-type Generator = { name: string; run(r: RequestRecord, t: CodeTarget): Promise<string>; jsonOutput: boolean };
+/** `sdk`: the client the recorder reads off the User-Agent of the generated code's request. */
+type Generator = { name: string; sdk: string; code(r: RequestRecord, t: CodeTarget): Promise<string>; jsonOutput: boolean; run(r: RequestRecord, t: CodeTarget): Promise<string> };
+const generator = (g: Omit<Generator, 'run'>): Generator => ({
+  ...g,
+  /** Runs the code, then checks what the endpoint recorded: this request, as recorded, from this client. */
+  async run(r, t) {
+    const before = recorder.recent(1)[0]?.id ?? 0;
+    const printed = await g.code(r, t);
+    const [got] = recorder.recent(1);
+    assert.ok(got && got.id > before, 'the request reached the endpoint');
+    assert.equal(got.operation, r.operation);
+    // SDKs add an idempotency token to a TransactWriteItems that has none; the rest is the input as written
+    const sent = { ...(got.request as Record<string, unknown>) };
+    if (r.operation === 'TransactWriteItems' && !('ClientRequestToken' in (r.request as object))) {
+      assert.match(String(sent.ClientRequestToken), /^[0-9a-f-]{36}$/);
+      delete sent.ClientRequestToken;
+    }
+    assert.deepEqual(sent, JSON.parse(JSON.stringify(r.request)));
+    assert.equal(got.client.sdk, g.sdk);
+    return printed;
+  },
+});
 const GENERATORS: Generator[] = [
-  { name: 'SDK v3', run: (r, t) => run('node', ['--input-type=module'], sdkV3Code(r, t)), jsonOutput: false },
-  { name: 'boto3', run: (r, t) => run('python3', ['-c', boto3Code(r, t)]), jsonOutput: true },
-  { name: 'AWS CLI', run: (r, t) => run('bash', ['-c', awsCliCommand(r, t)]), jsonOutput: true },
+  generator({ name: 'SDK v3', sdk: 'aws-sdk-js', code: (r, t) => run('node', ['--input-type=module'], sdkV3Code(r, t)), jsonOutput: false }),
+  generator({ name: 'boto3', sdk: 'Boto3', code: (r, t) => run('python3', ['-c', boto3Code(r, t)]), jsonOutput: true }),
+  generator({ name: 'AWS CLI', sdk: 'aws-cli', code: (r, t) => run('bash', ['-c', awsCliCommand(r, t)]), jsonOutput: true }),
 ];
 
-let h: Harness;
+/** The real endpoint, recording every request with its body (bodies this test sends are kept whole). */
+let recorder: RequestRecorder;
+let h: { url: string; client: dynamodb.DynamoDBClient; name(prefix: string): string; close(): Promise<void> };
 let target: CodeTarget;
 let streamsClient: streams.DynamoDBStreamsClient;
 
@@ -76,7 +103,21 @@ async function item(table: string, key: Record<string, unknown>): Promise<any> {
 }
 
 before(async () => {
-  h = await startHarness();
+  recorder = new RequestRecorder({ bodyBytes: 1 << 20 });
+  const db = await Database.open('', { inMemory: true });
+  const server = await startServer({ db, port: 0, recorder });
+  const client = sdkClient(server.url);
+  let counter = 0;
+  h = {
+    url: server.url,
+    client,
+    name: (prefix) => `${prefix}-${++counter}`,
+    async close() {
+      client.destroy();
+      await server.close();
+      await db.close();
+    },
+  };
   target = { endpoint: h.url, region: 'us-east-1' };
   streamsClient = new streams.DynamoDBStreamsClient({ endpoint: h.url, region: 'us-east-1', credentials: { accessKeyId: ENV.AWS_ACCESS_KEY_ID, secretAccessKey: ENV.AWS_SECRET_ACCESS_KEY }, maxAttempts: 1 });
 });

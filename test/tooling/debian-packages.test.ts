@@ -20,7 +20,10 @@ function run(installed: boolean) {
   for (const tool of ['make', 'g++', 'python3']) fs.writeFileSync(path.join(bin, tool), '#!/bin/sh\n', { mode: 0o755 });
   // a Java older than 17 (what DynamoDB Local needs) counts as none, like a missing package
   fs.writeFileSync(path.join(bin, 'java'), `#!/bin/sh\necho 'openjdk version "${installed ? '17.0.15' : '11.0.2'}" 2025-04-15' >&2\n`, { mode: 0o755 });
-  const r = spawnSync('bash', [SCRIPT], { env: { ...process.env, PATH: `${bin}${path.delimiter}${process.env.PATH}` }, encoding: 'utf8' });
+  // the AWS CLI: a stand-in when "installed"; otherwise none, so PATH holds only the system's own
+  // directories (a user's aws, as pip or pyenv put it elsewhere, must not count)
+  if (installed) fs.writeFileSync(path.join(bin, 'aws'), '#!/bin/sh\n', { mode: 0o755 });
+  const r = spawnSync('bash', [SCRIPT], { env: { ...process.env, PATH: [bin, '/usr/bin', '/bin'].join(path.delimiter) }, encoding: 'utf8' });
   fs.rmSync(bin, { recursive: true, force: true });
   return r;
 }
@@ -32,11 +35,12 @@ test('lists the missing packages and why, then installs them', () => {
   const firstApt = lines.findIndex((l) => l.startsWith('APT-GET'));
   assert.ok(firstApt > 0, r.stderr);
   const before = lines.slice(0, firstApt).join('\n');
-  assert.match(before, /installing Debian packages( with sudo)?: chromium libkrb5-dev openjdk-17-jre-headless/);
+  assert.match(before, /installing Debian packages( with sudo)?: chromium libkrb5-dev openjdk-17-jre-headless awscli/);
   assert.match(before, /chromium: the headless browser/);
   assert.match(before, /libkrb5-dev: headers/);
   assert.match(before, /openjdk-17-jre-headless: Java 17, to run DynamoDB Local/);
-  assert.match(lines.slice(firstApt).join('\n'), /APT-GET install -y -qq --no-install-recommends chromium libkrb5-dev openjdk-17-jre-headless/);
+  assert.match(before, /awscli: the AWS CLI/);
+  assert.match(lines.slice(firstApt).join('\n'), /APT-GET install -y -qq --no-install-recommends chromium libkrb5-dev openjdk-17-jre-headless awscli/);
 });
 
 test('does nothing, silently, when every package is installed', () => {

@@ -318,14 +318,17 @@ export class RequestRecorder implements RequestLog {
    */
   begin(target: string | undefined, raw: readonly string[] | undefined, requestBytes: number, explorer = false): PendingRequest | undefined {
     if (!this.enabled) return undefined;
-    const agent = raw === undefined ? undefined : userAgentOf(raw);
-    return new PendingRequest(
-      this, target === undefined ? undefined : this.intern(target), requestBytes, agent === undefined ? undefined : this.intern(agent), explorer, this.bodies, this.bodyBytes,
-    );
+    let agent = raw === undefined ? undefined : userAgentOf(raw);
+    // A client sends the same User-Agent every time: comparing with the last costs less than hashing.
+    if (agent !== undefined) agent = agent === this.lastAgent ? this.lastAgent : (this.lastAgent = this.intern(agent));
+    if (target !== undefined) target = target === this.lastTarget ? this.lastTarget : (this.lastTarget = this.intern(target));
+    return new PendingRequest(this, target, requestBytes, agent, explorer, this.bodies, this.bodyBytes);
   }
 
   /** Targets and User-Agents seen, each kept once: a client sends the same few every time. */
   private readonly agents = new Map<string, string>();
+  private lastAgent: string | undefined;
+  private lastTarget: string | undefined;
 
   /**
    * One shared copy of a header value. The header's own string is a slice of the whole request
