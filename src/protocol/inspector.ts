@@ -368,10 +368,27 @@ export function unitText(n: number): string {
   return Number.isInteger(n) ? String(n) : n.toFixed(2).replace(/0+$/, '').replace(/\.$/, '');
 }
 
+/**
+ * A request's price. One request costs millionths of a cent, which no one reads well as a number
+ * (6.2e-8): below a hundredth of a cent it is given as what a million such requests cost, the way
+ * DynamoDB's own prices are quoted.
+ */
+/** A sum of requests' prices (a group's total), written out in full: "per 1M" would read as per group. */
+export function amountText(usd: number | undefined): string {
+  if (usd === undefined) return '—';
+  if (usd === 0) return '$0';
+  if (usd >= 0.01) return `$${usd.toFixed(2)}`;
+  return `$${usd.toFixed(Math.min(12, 1 - Math.floor(Math.log10(usd))))}`;
+}
+
 export function dollarsText(usd: number | undefined): string {
   if (usd === undefined) return '—';
   if (usd === 0) return '$0';
-  return usd < 0.0001 ? `$${usd.toExponential(1)}` : `$${usd.toFixed(6).replace(/0+$/, '')}`;
+  if (usd >= 0.01) return `$${usd.toFixed(2)}`;
+  if (usd >= 0.0001) return `$${usd.toPrecision(2)}`;
+  const perMillion = usd * 1e6;
+  const digits = perMillion >= 100 ? 0 : perMillion >= 1 ? 2 : Math.min(6, 1 - Math.floor(Math.log10(perMillion)));
+  return `$${perMillion.toFixed(digits)} per 1M`;
 }
 
 export function bytesText(n: number): string {

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import type { RequestRecord } from '../../src/protocol/request-record';
-import { groupRequests, matchesFilter, mergeNewestFirst, NO_FILTER, requestShape, rowMarks, shownRecords, densestBurst } from '../../src/protocol/inspector';
+import { amountText, dollarsText, groupRequests, matchesFilter, mergeNewestFirst, NO_FILTER, requestShape, rowMarks, shownRecords, densestBurst } from '../../src/protocol/inspector';
 
 let nextId = 1;
 function rec(over: Partial<RequestRecord> & { request?: unknown }): RequestRecord {
@@ -119,3 +119,26 @@ test('a Scan that reads far more than it returns gets a hint naming the Query th
   assert.deepEqual(groupRequests([efficient])[0]!.hints, []);
 });
 
+
+test('a request\'s price reads as dollars, or as what a million of them cost when it is under a hundredth of a cent', () => {
+  // one eventually consistent read unit on demand: $0.125 per million units, half a unit
+  assert.equal(dollarsText(0.5 * 0.125e-6), '$0.063 per 1M');
+  assert.equal(dollarsText(0.625e-6), '$0.63 per 1M');
+  assert.equal(dollarsText(0.000125), '$0.00013');
+  assert.equal(dollarsText(1.5), '$1.50');
+  assert.equal(dollarsText(0), '$0');
+  assert.equal(dollarsText(undefined), '—');
+  // never the exponent form, whatever the amount
+  fc.assert(fc.property(fc.double({ min: 1e-12, max: 1e4, noNaN: true }), (usd) => !/\de[-+]?\d/i.test(dollarsText(usd))));
+});
+
+test('a group\'s total price is written out in full, with two significant digits when under a cent', () => {
+  assert.equal(amountText(80 * 0.625e-6), '$0.000050');
+  assert.equal(amountText(6.3e-8), '$0.000000063');
+  assert.equal(amountText(0.0123), '$0.01');
+  assert.equal(amountText(12.345), '$12.35');
+  fc.assert(fc.property(fc.double({ min: 1e-10, max: 1e4, noNaN: true }), (usd) => {
+    const text = amountText(usd);
+    return /^\$\d+\.\d+$/.test(text) && Math.abs(Number(text.slice(1)) - usd) <= Math.max(0.005, usd * 0.05);
+  }));
+});

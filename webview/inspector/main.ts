@@ -27,6 +27,7 @@ import {
   capacityText,
   clientText,
   countsText,
+  amountText,
   dollarsText,
   filterIsActive,
   groupRequests,
@@ -302,7 +303,7 @@ export class InspectorApp extends LitElement {
             (g) => html`<div class="group" role="listitem" data-operation=${g.operation}>
               <div><span class="count">${g.count}×</span> <span class="shape">${g.shape}</span></div>
               <div class="totals">
-                ${g.read || g.write ? `${g.read ? `${+g.read.toFixed(2)} RCU` : ''}${g.read && g.write ? ' · ' : ''}${g.write ? `${+g.write.toFixed(2)} WCU` : ''} · ` : ''}${dollarsText(g.costUsd)} ·
+                ${g.read || g.write ? `${g.read ? `${+g.read.toFixed(2)} RCU` : ''}${g.read && g.write ? ' · ' : ''}${g.write ? `${+g.write.toFixed(2)} WCU` : ''} · ` : ''}${amountText(g.costUsd)} ·
                 ${(g.durationMs / g.count).toFixed(1)} ms average${g.scanned ? ` · ${g.items} returned of ${g.scanned} read` : g.items ? ` · ${g.items} items` : ''}${g.failed ? ` · ${g.failed} failed` : ''}${g.throttled ? ` · ${g.throttled} throttled` : ''}
                 <vscode-button secondary class="latest" @click=${() => this.update_({ selected: g.latestId })}>Latest</vscode-button>
               </div>

@@ -50,7 +50,7 @@ export const appStyles = [
     .row,
     .head {
       display: grid;
-      grid-template-columns: 7.6em 8em 10em minmax(12em, 1fr) 9.5em 5em 8em 5.5em 5em 5em 11.5em;
+      grid-template-columns: 7.6em 8em 10em minmax(12em, 1fr) 9.5em 5em 8em 8em 5em 5em 11.5em;
       column-gap: 8px;
       align-items: center;
       padding: 0 12px;
