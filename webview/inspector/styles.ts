@@ -10,17 +10,6 @@ const rowHeight = unsafeCSS(`${ROW_HEIGHT}px`);
 export const appStyles = [
   panelLayout,
   css`
-    .muted {
-      color: var(--vscode-descriptionForeground);
-    }
-    .toolbar {
-      display: flex;
-      align-items: center;
-      gap: 8px;
-      padding: 4px 12px 6px;
-      flex-wrap: wrap;
-      border-bottom: 1px solid var(--vscode-panel-border, transparent);
-    }
     .toolbar vscode-textfield {
       width: 200px;
       max-width: 100%;

@@ -230,9 +230,6 @@ export class ItemsApp extends LitElement {
         flex-direction: column;
       }
     }
-    .muted {
-      color: var(--vscode-descriptionForeground);
-    }
     vscode-progress-bar {
       position: absolute;
       left: 0;

@@ -1,6 +1,7 @@
 // The frame every panel app shares: a full-height column that fits the editor area at any width
-// down to about 600 px (flex children may shrink below their content, long words wrap), and a
-// header row with the panel's title. Theme variables only.
+// down to about 600 px (flex children may shrink below their content, long words wrap), a
+// header row with the panel's title, a wrapping toolbar under it, and muted text. Theme
+// variables only.
 import { css } from 'lit';
 
 export const panelLayout = css`
@@ -28,5 +29,16 @@ export const panelLayout = css`
     display: flex;
     align-items: center;
     gap: 6px;
+  }
+  .toolbar {
+    display: flex;
+    align-items: center;
+    gap: 8px;
+    padding: 4px 12px 6px;
+    flex-wrap: wrap;
+    border-bottom: 1px solid var(--vscode-panel-border, transparent);
+  }
+  .muted {
+    color: var(--vscode-descriptionForeground);
   }
 `;

@@ -7,17 +7,6 @@ import { panelLayout } from '../shared/panel-styles';
 export const appStyles = [
   panelLayout,
   css`
-  .muted {
-    color: var(--vscode-descriptionForeground);
-  }
-  .toolbar {
-    display: flex;
-    align-items: center;
-    gap: 10px;
-    padding: 4px 12px 8px;
-    flex-wrap: wrap;
-    border-bottom: 1px solid var(--vscode-panel-border, transparent);
-  }
   .toolbar vscode-textfield {
     width: 220px;
     max-width: 100%;
