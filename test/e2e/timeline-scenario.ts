@@ -82,16 +82,7 @@ async function main(): Promise<number> {
     });
 
     await step("the table's menu opens its timeline, which says PITR is off", async () => {
-      await wb.sideBarTreeItem(page, TABLE).click({ button: 'right' });
-      const entry = page.locator('.context-view .action-label', { hasText: 'Open Timeline' });
-      await entry.waitFor();
-      // a click that lands while the menu is still being laid out is dropped: hover first, then click while it shows
-      for (let i = 0; i < 3 && (await entry.isVisible()); i++) {
-        await entry.hover();
-        await page.waitForTimeout(150);
-        await entry.click().catch(() => undefined);
-        await page.waitForTimeout(300);
-      }
+      await wb.contextMenuEntry(page, wb.sideBarTreeItem(page, TABLE), 'Open Timeline');
       const view = timeline(page);
       await view.locator('#pitr-status', { hasText: 'Point-in-time recovery is disabled' }).waitFor({ timeout: 20_000 });
       await view.locator('#pitr-on', { hasText: 'Enable point-in-time recovery' }).waitFor();

@@ -52,8 +52,7 @@ async function expand(page: Page, label: string | RegExp): Promise<void> {
 
 /** Runs an entry of a tree row's context menu. */
 async function contextMenu(page: Page, label: string | RegExp, entry: string): Promise<void> {
-  await treeRow(page, label).click({ button: 'right' });
-  await page.locator('.monaco-menu .action-item', { hasText: entry }).first().click();
+  await wb.contextMenuEntry(page, treeRow(page, label), entry);
 }
 
 /** An SDK client of the workspace's endpoint once it answers (its port changes with each window). */

@@ -89,6 +89,24 @@ export async function reloadWindow(page: Page): Promise<void> {
   await page.locator('.monaco-workbench .part.activitybar').waitFor({ timeout: 60_000 });
 }
 
+/**
+ * Runs an entry of the context menu `row` opens. A click that lands while the menu is still being
+ * laid out is dropped (the entry is then only highlighted): hover first, then click, again while
+ * the entry still shows.
+ */
+export async function contextMenuEntry(page: Page, row: Locator, entry: string): Promise<void> {
+  await row.click({ button: 'right' });
+  const item = page.locator('.context-view .action-label', { hasText: entry }).first();
+  await item.waitFor({ timeout: 10_000 });
+  for (let i = 0; i < 3 && (await item.isVisible()); i++) {
+    await item.hover();
+    await page.waitForTimeout(150);
+    await item.click({ timeout: 2_000 }).catch(() => undefined);
+    await page.waitForTimeout(300);
+  }
+  if (await item.isVisible()) throw new Error(`the context menu entry ${entry} did not run`);
+}
+
 /** The quick input box (showInputBox / showQuickPick). */
 export function quickInput(page: Page): Locator {
   return page.locator('.quick-input-widget');
