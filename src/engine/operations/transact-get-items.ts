@@ -1,25 +1,16 @@
 import type { Operation } from './operation';
 import { MAX_TRANSACTION_ACTIONS, transactGet, type TransactGetItemsInput } from '../transactions';
-import { ATTRIBUTE_MAP, EXPRESSION, EXPRESSION_MAP, RETURN_CONSUMED, TABLE_NAME, required } from '../validation/members';
+import { ATTRIBUTE_MAP, actionList, EXPRESSION, EXPRESSION_MAP, RETURN_CONSUMED, TABLE_NAME, required } from '../validation/members';
 
 export const transactGetItems: Operation<TransactGetItemsInput> = {
   name: 'TransactGetItems',
   members: {
-    TransactItems: {
-      type: 'list',
-      required: true,
-      min: 1,
-      max: MAX_TRANSACTION_ACTIONS,
-      member: {
+    TransactItems: actionList(MAX_TRANSACTION_ACTIONS, {
+      Get: required({
         type: 'structure',
-        members: {
-          Get: required({
-            type: 'structure',
-            members: { TableName: TABLE_NAME, Key: required(ATTRIBUTE_MAP), ProjectionExpression: EXPRESSION, ExpressionAttributeNames: EXPRESSION_MAP },
-          }),
-        },
-      },
-    },
+        members: { TableName: TABLE_NAME, Key: required(ATTRIBUTE_MAP), ProjectionExpression: EXPRESSION, ExpressionAttributeNames: EXPRESSION_MAP },
+      }),
+    }),
     ReturnConsumedCapacity: RETURN_CONSUMED,
   },
   run: transactGet,

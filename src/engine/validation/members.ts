@@ -73,6 +73,13 @@ export const OPAQUE_STRUCTURE: Spec = { type: 'structure', members: {} };
 /** An item, a key or an ExclusiveStartKey: attribute values are checked by types/attribute-validation. */
 export const ATTRIBUTE_MAP: Spec = { type: 'map' };
 export const RETURN_CONSUMED: Spec = { type: 'string', enum: ['INDEXES', 'TOTAL', 'NONE'] };
+/** TransactWriteItems' and ExecuteTransaction's idempotency token. */
+export const CLIENT_REQUEST_TOKEN: Spec = { type: 'string', min: 1, max: 36 };
+
+/** A required list of 1 to `max` actions, each a structure of `members` (transactions, statement batches). */
+export function actionList(max: number, members: Record<string, Spec>): Spec {
+  return { type: 'list', required: true, min: 1, max, member: { type: 'structure', members } };
+}
 export const RETURN_METRICS: Spec = { type: 'string', enum: ['SIZE', 'NONE'] };
 export const RETURN_ON_CONDITION_FAILURE: Spec = { type: 'string', enum: ['ALL_OLD', 'NONE'] };
 /** PartiQL: a statement's text and its `?` values (ExecuteStatement, batches, transactions). */
