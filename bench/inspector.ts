@@ -1,52 +1,122 @@
 // What the request recorder (src/server/inspector) costs the HTTP endpoint: one server process over
-// an in-memory Database with a recorder, measured by the lean client with recording off, on with
-// bodies (the extension's default) and on without bodies, switched over IPC between phases, in
-// alternating order over several rounds. Same process, same data, same client: only the recorder
-// differs. Goal: recording costs at most 5% of throughput (ratio >= 0.95).
+// an in-memory Database with a recorder, loaded by the lean client, while the recorder is switched
+// between states in short slices of one continuous run: off, on with bodies (the extension's
+// default), on without bodies, and off again under a second name (the noise floor: two names for
+// the same state should measure the same). Same process, same data, same client, same moments:
+// only the recorder differs. Goal: recording costs at most 5% of throughput (ratio >= 0.95).
 //
-//   node --import tsx bench/inspector.ts [--quick]
+// Why slices: on this kind of machine a whole phase of a second or two varies by 5-10% from the
+// next for reasons of its own (other tenants, timers, GC), which is as large as the effect
+// measured. Slices of a quarter second, the states in rotating order, spread that drift over every
+// state alike. Each slice's server CPU is read as the state changes (the child answers the switch
+// with its cpuUsage) and its answers are counted by the client as they arrive.
 //
-// Rows per op (PutItem, GetItem, Query of bench/lib/workload.ts, 32 connections in flight):
-// medianOpsPerSec per state, `ratio` = median over rounds of (state ops/s / off ops/s in the same
-// round), `cpuUsPerOp` = median server CPU per request and `cpuRatio` = state CPU / off CPU.
-// No subscriber is attached (the panel closed): records are built only when something reads them.
+// Where the machine has two cores or more, the server runs pinned to the last one and this client
+// to the others (taskset), so that the two take no turns from each other: the server then sets the
+// pace, and its cost per request is what moves the throughput. BENCH_NO_PIN=1 turns that off.
+//
+//   node --import tsx bench/inspector.ts [--quick]     (BENCH_INSPECTOR_OPS=GetItem,Query: some ops only)
+//
+// Per op (PutItem, GetItem, Query of bench/lib/workload.ts, 32 connections in flight) and state:
+// opsPerSec = answers / time over all its slices, ratio = that / the same with recording off,
+// cpuUsPerOp = server CPU per answer, cpuRatio = that / off's, and the quartiles of the ratio over
+// the rounds (one slice of each state per round). No subscriber is attached (the panel closed):
+// records are built only when something reads them.
 // Writes JSON to stdout and to bench/results/inspector.json.
+import { execFileSync } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import { writeResult } from './lib/results';
 import { startChild, type ServerChild } from './lib/children';
-import { runLoad, sendAll, type LoadResult } from './lib/raw-client';
+import { runLoad, sendAll } from './lib/raw-client';
 import { createTableRequest, DEFAULT_WORKLOAD, OPS, preloadRequests, rawRequests } from './lib/workload';
 
 const quick = process.argv.includes('--quick');
 const CONFIG = {
   connections: 32,
-  rounds: quick ? 2 : 8,
-  phaseMs: quick ? 700 : 1500,
-  warmupMs: quick ? 250 : 400,
+  sliceMs: 250,
+  /** Rounds per op: each round is one slice of every state. */
+  rounds: quick ? 6 : 40,
+  warmupMs: quick ? 300 : 1000,
   workload: DEFAULT_WORKLOAD,
 };
-const STATES = ['record-off', 'record-on', 'record-on-nobodies'] as const;
+/** `record-off#2` is sent to the server as `record-off`. */
+const STATES = ['record-off', 'record-on', 'record-on-nobodies', 'record-off#2'] as const;
 type State = (typeof STATES)[number];
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-}
 const round1 = (x: number): number => Math.round(x * 10) / 10;
 const round3 = (x: number): number => Math.round(x * 1000) / 1000;
+function quantile(xs: number[], q: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const at = (s.length - 1) * q;
+  const lo = Math.floor(at);
+  return s[lo]! + (s[Math.min(lo + 1, s.length - 1)]! - s[lo]!) * (at - lo);
+}
 
-async function measure(server: ServerChild, state: State, requests: Buffer[]): Promise<LoadResult & { cpuUsPerOp: number }> {
-  await server.command(state);
-  const cpu0 = await server.cpuMicros();
-  const r = await runLoad({ host: server.host, port: server.port, connections: CONFIG.connections, requests, durationMs: CONFIG.phaseMs, warmupMs: CONFIG.warmupMs });
-  const cpu1 = await server.cpuMicros();
-  return { ...r, cpuUsPerOp: (cpu1 - cpu0) / Math.max(1, r.total) };
+/** Pins the server to the last core and this process to the others; returns whether it could. */
+function pin(): boolean {
+  const n = cpus().length;
+  if (process.env.BENCH_NO_PIN || n < 2) return false;
+  try {
+    execFileSync('taskset', ['-a', '-p', '-c', n === 2 ? '0' : `0-${n - 2}`, String(process.pid)], { stdio: 'ignore' });
+  } catch {
+    return false;
+  }
+  process.env.BENCH_SERVER_CPU = String(n - 1);
+  return true;
+}
+
+interface Tally {
+  answers: number;
+  ms: number;
+  cpuUs: number;
+}
+
+async function switchTo(server: ServerChild, state: State): Promise<{ at: number; cpuUs: number }> {
+  const done = await server.command(state.split('#')[0]!);
+  const cpu = done.cpu as { user: number; system: number };
+  return { at: performance.now(), cpuUs: cpu.user + cpu.system };
+}
+
+/** One continuous run of `requests`, the recorder switched every slice; tallies per state and per round. */
+async function measure(server: ServerChild, requests: Buffer[], log: (msg: string) => void): Promise<{ totals: Map<State, Tally>; rounds: Map<State, Tally>[] }> {
+  let answers = 0;
+  const totalMs = CONFIG.warmupMs + CONFIG.rounds * STATES.length * CONFIG.sliceMs + 2000;
+  const load = runLoad({ host: server.host, port: server.port, connections: CONFIG.connections, requests, durationMs: totalMs, warmupMs: 0, onAnswer: () => answers++ });
+  const totals = new Map<State, Tally>(STATES.map((s) => [s, { answers: 0, ms: 0, cpuUs: 0 }]));
+  const rounds: Map<State, Tally>[] = [];
+  await new Promise((r) => setTimeout(r, CONFIG.warmupMs));
+  for (let round = 0; round < CONFIG.rounds; round++) {
+    // Rotated and reversed in turn, so that no state always follows the same one.
+    const rot = round % STATES.length;
+    let order = [...STATES.slice(rot), ...STATES.slice(0, rot)];
+    if (round % 2 === 1) order = order.reverse();
+    const perRound = new Map<State, Tally>();
+    for (const state of order) {
+      const start = await switchTo(server, state);
+      const answersAt = answers;
+      await new Promise((r) => setTimeout(r, CONFIG.sliceMs));
+      // The next switch ends this slice; reading the CPU is that switch's answer.
+      const end = await switchTo(server, state);
+      const t: Tally = { answers: answers - answersAt, ms: end.at - start.at, cpuUs: end.cpuUs - start.cpuUs };
+      perRound.set(state, t);
+      const sum = totals.get(state)!;
+      sum.answers += t.answers;
+      sum.ms += t.ms;
+      sum.cpuUs += t.cpuUs;
+    }
+    rounds.push(perRound);
+  }
+  log(`${CONFIG.rounds} rounds done`);
+  await server.command('record-off');
+  const r = await load;
+  if (r.errors) throw new Error(`${r.errors} errors, first: ${r.firstError}`);
+  return { totals, rounds };
 }
 
 async function main(): Promise<void> {
   const started = Date.now();
   const log = (msg: string): void => void process.stderr.write(`[bench/inspector ${((Date.now() - started) / 1000).toFixed(1)}s] ${msg}\n`);
+  const pinned = pin();
   const server = await startChild('memory-recorded');
   try {
     const created = await sendAll(server.host, server.port, 1, [createTableRequest()]);
@@ -54,42 +124,33 @@ async function main(): Promise<void> {
     const loaded = await sendAll(server.host, server.port, CONFIG.connections, preloadRequests(CONFIG.workload));
     if (loaded.length) throw new Error(`preload: ${loaded.length} failures, first: ${loaded[0]}`);
     const ops: Record<string, Record<string, unknown>> = {};
-    const summary: Record<string, Record<string, number>> = { ratio: {}, ratioNoBodies: {}, cpuRatio: {}, cpuRatioNoBodies: {} };
-    for (const op of OPS) {
-      const requests = rawRequests(op, CONFIG.workload);
-      const samples = new Map<State, (LoadResult & { cpuUsPerOp: number })[]>(STATES.map((s) => [s, []]));
-      for (let round = 0; round < CONFIG.rounds; round++) {
-        // Alternate the order so that drift in the machine's load favours no state.
-        for (const state of round % 2 === 0 ? STATES : [...STATES].reverse()) {
-          const r = await measure(server, state, requests);
-          log(`${op} ${state} round ${round + 1}: ${Math.round(r.opsPerSec)} ops/s, ${round1(r.cpuUsPerOp)} us CPU/op${r.errors ? `, ${r.errors} errors: ${r.firstError}` : ''}`);
-          samples.get(state)!.push(r);
-        }
-      }
-      const off = samples.get('record-off')!;
-      const offCpu = median(off.map((r) => r.cpuUsPerOp));
+    const summary: Record<string, Record<string, number>> = { ratio: {}, ratioNoBodies: {}, noiseFloor: {}, cpuRatio: {}, cpuRatioNoBodies: {} };
+    for (const op of (process.env.BENCH_INSPECTOR_OPS?.split(',') ?? OPS) as typeof OPS) {
+      const { totals, rounds } = await measure(server, rawRequests(op, CONFIG.workload), (m) => log(`${op}: ${m}`));
+      const rate = (t: Tally): number => t.answers / (t.ms / 1000);
+      const cpuPerOp = (t: Tally): number => t.cpuUs / Math.max(1, t.answers);
+      const off = totals.get('record-off')!;
       ops[op] = Object.fromEntries(
         STATES.map((state) => {
-          const runs = samples.get(state)!;
-          const cpu = median(runs.map((r) => r.cpuUsPerOp));
-          return [
-            state,
-            {
-              medianOpsPerSec: Math.round(median(runs.map((r) => r.opsPerSec))),
-              rounds: runs.map((r) => Math.round(r.opsPerSec)),
-              p50Ms: median(runs.map((r) => r.p50Ms)),
-              p99Ms: median(runs.map((r) => r.p99Ms)),
-              cpuUsPerOp: round1(cpu),
-              ratio: round3(median(runs.map((r, i) => r.opsPerSec / off[i]!.opsPerSec))),
-              cpuRatio: round3(cpu / offCpu),
-              errors: runs.reduce((n, r) => n + r.errors, 0),
-            },
-          ];
+          const t = totals.get(state)!;
+          const perRound = rounds.map((r) => rate(r.get(state)!) / rate(r.get('record-off')!));
+          const row = {
+            opsPerSec: Math.round(rate(t)),
+            cpuUsPerOp: round1(cpuPerOp(t)),
+            ratio: round3(rate(t) / rate(off)),
+            cpuRatio: round3(cpuPerOp(t) / cpuPerOp(off)),
+            roundRatioQuartiles: [0.25, 0.5, 0.75].map((q) => round3(quantile(perRound, q))),
+            slices: rounds.length,
+            seconds: round1(t.ms / 1000),
+          };
+          log(`${op} ${state}: ${row.opsPerSec} ops/s, ratio ${row.ratio}, ${row.cpuUsPerOp} us CPU/op (x${row.cpuRatio})`);
+          return [state, row];
         }),
       );
       const row = ops[op] as Record<State, { ratio: number; cpuRatio: number }>;
       summary.ratio![op] = row['record-on'].ratio;
       summary.ratioNoBodies![op] = row['record-on-nobodies'].ratio;
+      summary.noiseFloor![op] = row['record-off#2'].ratio;
       summary.cpuRatio![op] = row['record-on'].cpuRatio;
       summary.cpuRatioNoBodies![op] = row['record-on-nobodies'].cpuRatio;
     }
@@ -99,13 +160,15 @@ async function main(): Promise<void> {
       date: new Date().toISOString(),
       node: process.version,
       cpus: cpus().length,
+      pinned,
       loadAverageAtStart: loadavg().map(round1),
       durationSeconds: round1((Date.now() - started) / 1000),
       config: CONFIG,
       notes: [
-        'one server process with a request recorder switched between phases: off, on with bodies (the extension default), on without bodies',
-        'ratio = median over rounds of (ops/s in that state / ops/s with recording off in the same round); goal >= 0.95',
-        'cpuUsPerOp = median server CPU (user + system) per request; cpuRatio = that / the same with recording off',
+        'one server process, one continuous run per op; the recorder is switched every slice between off, on with bodies (the extension default), on without bodies, and off again (record-off#2, the noise floor)',
+        'ratio = answers per second over all slices in that state / the same with recording off; goal >= 0.95',
+        'cpuUsPerOp = server CPU (user + system) per answer; cpuRatio = that / the same with recording off',
+        'roundRatioQuartiles: the ratio of single slices against the off slice of the same round (25th, 50th, 75th percentile)',
         `the recorder held ${String(recorded)} records at the end (ring of 10,000, no subscriber)`,
       ],
       summary,

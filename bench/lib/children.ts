@@ -30,7 +30,12 @@ export async function startChild(mode: string, dir?: string, checkout?: string):
   // BENCH_SERVER_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the server child alone.
   const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter((a) => a !== '');
   const args = [...nodeArgs, ...(bundled ? [] : ['--import', 'tsx']), script, mode, ...(dir ? [dir] : [])];
-  const child: ChildProcess = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'inherit', 'ipc'] });
+  // BENCH_SERVER_CPU (e.g. "1") pins the child to that core with taskset, so that a client pinned to
+  // the other core takes no turns from it: throughput then follows the server's own cost per request.
+  const cpu = process.env.BENCH_SERVER_CPU;
+  const child: ChildProcess = cpu
+    ? spawn('taskset', ['-c', cpu, process.execPath, ...args], { stdio: ['pipe', 'pipe', 'inherit', 'ipc'] })
+    : spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'inherit', 'ipc'] });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const line = await new Promise<string>((resolve, reject) => {
     const rl = createInterface({ input: child.stdout! });

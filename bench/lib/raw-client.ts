@@ -45,6 +45,8 @@ export interface LoadOptions {
   warmupMs: number;
   /** Stop after this many measured requests even if the window is not over. */
   maxRequests?: number;
+  /** Called for each answer inside the measured window (bench/inspector.ts counts them per slice). */
+  onAnswer?: () => void;
 }
 
 export interface LoadResult extends LatencySummary {
@@ -83,6 +85,7 @@ function parseResponse(buf: Buffer): { length: number; status: number } | undefi
 export function runLoad(options: LoadOptions): Promise<LoadResult> {
   const { host, port, connections, requests, durationMs, warmupMs } = options;
   const maxRequests = options.maxRequests ?? Number.POSITIVE_INFINITY;
+  const onAnswer = options.onAnswer;
   const latencies: number[] = [];
   let next = 0;
   let errors = 0;
@@ -138,6 +141,7 @@ export function runLoad(options: LoadOptions): Promise<LoadResult> {
           if (now >= measureFrom && now < measureTo) {
             latencies.push(now - sentAt);
             lastCompletion = now;
+            onAnswer?.();
             if (r.status >= 300) {
               errors++;
               if (firstError === undefined) firstError = `${r.status} ${pending.subarray(0, r.length).toString('latin1').split('\r\n\r\n')[1]}`;

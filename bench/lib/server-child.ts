@@ -113,7 +113,9 @@ async function main(): Promise<void> {
       else if (typeof m === 'string' && m.startsWith('record-') && recorder !== undefined) {
         recorder.enabled = m !== 'record-off';
         recorder.bodies = m === 'record-on';
-        process.send!({ done: m, recorded: recorder.size });
+        // The CPU used so far, read as the state changes: bench/inspector.ts charges each slice of a
+        // run to the state it ran in.
+        process.send!({ done: m, recorded: recorder.size, cpu: process.cpuUsage() });
       }
     });
     process.on('disconnect', shutdown);

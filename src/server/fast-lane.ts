@@ -150,10 +150,8 @@ export function responseBytes(status: number, contentType: string, json: JsonBod
   // megabyte of GetRecords or Scan) is never moved.
   const room = start.length + end.length + 2 * 10 + 4; // two lengths of up to 10 digits, then CRLF CRLF
   const { out, bodyLength } = bodyBuffer(json, room);
-  lastWritten.bytes = out;
-  lastWritten.start = room;
-  lastWritten.length = bodyLength;
   const body = out.subarray(room, room + bodyLength);
+  lastWritten.body = body;
   const head = start + bodyLength + end + crc32(body) + '\r\n\r\n';
   const headStart = room - head.length;
   out.latin1Write(head, headStart);
@@ -410,7 +408,7 @@ class Connection {
         if (sent) return;
         sent = true;
         this.answer(slot, responseBytes(status, contentType, json, cors, this.ending || this.lane.isClosing()));
-        return lastWritten.length;
+        return lastWritten.body!.length;
       },
     };
   }

@@ -10,10 +10,10 @@ const EMPTY = Buffer.alloc(0);
 
 /**
  * The body bytes of the answer written last (by either path), valid right after the write: the
- * request recorder copies them from here rather than encoding the text a second time. `bytes` is
+ * request recorder copies them from here rather than encoding the text a second time. `body` is
  * undefined until an answer is written; a reader clears it first to know the write was its own.
  */
-export const lastWritten: { bytes: Buffer | undefined; start: number; length: number } = { bytes: undefined, start: 0, length: 0 };
+export const lastWritten: { body: Buffer | undefined } = { body: undefined };
 
 /** CORS headers for an origin the access policy allows; the SDK reads the request id and checksum. */
 export function corsGrant(origin: string): string[] {
@@ -42,9 +42,7 @@ export function sendJson(res: ServerResponse, status: number, contentType: strin
   const text = bodyText(json);
   const body = text.length === 0 ? EMPTY : Buffer.from(text, 'utf8');
   send(res, status, contentType, body, cors, close);
-  lastWritten.bytes = body;
-  lastWritten.start = 0;
-  lastWritten.length = body.length;
+  lastWritten.body = body;
   return body.length;
 }
 

@@ -42,6 +42,8 @@ export interface CapacityRequest {
  */
 export interface CapacitySink {
   charged(kind: 'read' | 'write', units: number | Consumption): void;
+  /** A Query or Scan page's items returned and items evaluated (reported with its charge). */
+  counted(count: number, scanned: number): void;
 }
 
 /**
@@ -109,6 +111,9 @@ export interface ReadSpec {
   /** Sizes of the table items an LSI query fetched for unprojected attributes (each its own read). */
   fetched?: number[];
   transactional?: boolean;
+  /** A Query or Scan page: items returned and items evaluated, for the sink (the request recorder). */
+  count?: number;
+  scanned?: number;
 }
 
 interface Hit {
@@ -248,7 +253,10 @@ export class CapacityManager {
   read(op: string, req: CapacityRequest, table: Table, spec: ReadSpec): Record<string, unknown> | undefined {
     const c = this.chargeRead(op, table, spec);
     if (c instanceof DynamoDBError) throw c;
-    if (this.sink !== undefined) this.sink.charged('read', c);
+    if (this.sink !== undefined) {
+      this.sink.charged('read', c);
+      if (spec.scanned !== undefined) this.sink.counted(spec.count ?? 0, spec.scanned);
+    }
     return this.reported(req, table, c, 'read', spec.transactional);
   }
 

@@ -44,7 +44,7 @@ export function queryIndex(db: Database, table: Table, input: IndexQueryInput, c
   const entries = lower >= upper ? [] : idx.entries.range(lower, upper, !forward);
   const page = readIndexPage(table, idx, entries, input, compiled, select, true);
   const out = pageOutput(page, select);
-  const cc = db.capacity.read('Query', input, table, { key: prefix, bytes: page.bytes, consistent: input.ConsistentRead === true, index: idx.name, fetched: page.fetched });
+  const cc = db.capacity.read('Query', input, table, { key: prefix, bytes: page.bytes, consistent: input.ConsistentRead === true, index: idx.name, fetched: page.fetched, count: page.count, scanned: page.scanned });
   if (cc) out.ConsumedCapacity = cc;
   return out;
 }
@@ -115,6 +115,7 @@ export function scanIndex(db: Database, table: Table, input: IndexQueryInput, co
   const to = page.lastEntryKey !== undefined ? hashOfKey(page.lastEntryKey) + 1 : range.high;
   const cc = db.capacity.read('Scan', input, table, {
     hashRange: [from, Math.max(to, from + 1)], bytes: page.bytes, consistent: input.ConsistentRead === true, index: idx.name, fetched: page.fetched,
+    count: page.count, scanned: page.scanned,
   });
   if (cc) out.ConsumedCapacity = cc;
   return out;

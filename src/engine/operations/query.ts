@@ -113,7 +113,7 @@ export const query: Operation<QueryInput> = {
     out.Count = page.count;
     out.ScannedCount = page.scanned;
     if (page.lastRead !== undefined) out.LastEvaluatedKey = primaryKeyOf(table, page.lastRead);
-    const cc = db.capacity.read('Query', input, table, { key: prefix, bytes: page.bytes, consistent: input.ConsistentRead === true });
+    const cc = db.capacity.read('Query', input, table, { key: prefix, bytes: page.bytes, consistent: input.ConsistentRead === true, count: page.count, scanned: page.scanned });
     if (cc) out.ConsumedCapacity = cc;
     return out;
   },

@@ -109,7 +109,7 @@ export const scan: Operation<ScanInput> = {
     if (page.lastRead) out.LastEvaluatedKey = primaryKeyOf(table, page.lastRead);
     // The page walked the hash range from its start to its last item (or the segment's end).
     const to = out.LastEvaluatedKey ? hashOfKey(table.keyOf(out.LastEvaluatedKey as Item)) + 1 : high;
-    const cc = db.capacity.read('Scan', input, table, { hashRange: [Math.max(low, from), Math.max(to, from + 1)], bytes: page.bytes, consistent: input.ConsistentRead === true });
+    const cc = db.capacity.read('Scan', input, table, { hashRange: [Math.max(low, from), Math.max(to, from + 1)], bytes: page.bytes, consistent: input.ConsistentRead === true, count: page.count, scanned: page.scanned });
     if (cc) out.ConsumedCapacity = cc;
     return out;
   },

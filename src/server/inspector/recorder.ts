@@ -3,10 +3,10 @@
 // a subscription for the inspector panel.
 //
 // Cost: the endpoint's hot path copies the request's bytes (and, when bodies are kept, the answer's)
-// into byte rings outside the heap (arena.ts) and keeps numbers: the units the engine charged,
-// Count/ScannedCount off the answer's tail, sizes, times. The RequestRecord (summary, client,
-// parsed JSON) is built from those the first time a subscriber or recent() asks for it, then kept.
-// The rings hold REQUEST_ARENA_BYTES / RESPONSE_ARENA_BYTES: past that the oldest records lose
+// into byte rings outside the heap (arena.ts) and keeps numbers: the units the engine charged and
+// the items a Query or Scan counted (both reported through the capacity sink), sizes, times. The
+// RequestRecord (summary, client, parsed JSON) is built from those the first time a subscriber or
+// recent() asks for it, then kept. The rings hold REQUEST_ARENA_BYTES / RESPONSE_ARENA_BYTES: past that the oldest records lose
 // their bodies (and, for requests, what the summary is made from) before they leave the ring.
 //
 // Invariants:
@@ -29,7 +29,7 @@ import { lastWritten } from '../respond';
 import { errorBody, fromEngineError, INTERNAL_SERVER_ERROR } from '../wire-errors';
 import { ByteArena } from './arena';
 import { userAgentOf } from './client';
-import { RecordRing, type Finished } from './ring';
+import { BODIES, CHARGED, EXPLORER, RecordRing, REQUEST_IS_TEXT, REQUEST_TRUNCATED, RESPONSE_TRUNCATED, type Extra, type Finished } from './ring';
 
 /** Bytes of recent request bodies kept (each at most the body cap): 8 MiB, about 25,000 requests of 300 bytes. */
 export const REQUEST_ARENA_BYTES = 8 * 1024 * 1024;
@@ -105,47 +105,45 @@ function prefixCopy(text: string, length: number): string {
 
 /**
  * One request from its body's arrival to its answer, then kept in the ring until built or dropped.
- * It is also the Reply the request is answered through (no wrapper object per request).
+ * It is also the Reply the request is answered through (no wrapper object per request). Its
+ * members are numbers and few: it is made for every request recorded; what is rare lives in `extra`.
  */
 export class PendingRequest implements CapacitySink, Reply, Finished {
-  readonly time = Date.now();
-  private readonly started = performance.now();
+  readonly time: number;
   durationMs = 0;
-  /** The parsed request (in-process calls only: HTTP requests keep their bytes in the arena). */
-  input: unknown = undefined;
   /** Request bytes in the recorder's request arena (-1: none), and the answer's in its response arena. */
   requestAt = -1;
   requestLength = 0;
-  /** The stored request bytes are text to show as is (a body that was not JSON, or one cut at the cap). */
-  requestIsText = false;
   responseAt = -1;
   responseLength = 0;
-  private inner: Reply | undefined = undefined;
-  requestText: string | undefined = undefined;
-  requestTruncated = false;
-  summary: RequestSummary | undefined = undefined;
   httpStatus = 0;
   responseBytes = 0;
-  responseText: string | undefined = undefined;
-  responseTruncated = false;
-  count: number | undefined = undefined;
-  scannedCount: number | undefined = undefined;
-  hasCapacity = false;
   read = 0;
   write = 0;
-  indexes: Record<string, { read: number; write: number }> | undefined = undefined;
-  private finished = false;
+  count = -1;
+  scanned = -1;
+  /** EXPLORER | BODIES | REQUEST_IS_TEXT | ... (ring.ts) */
+  flags: number;
+  /** The parsed input of an in-process call, texts cut at the cap, per-index units: rare, so apart. */
+  extra: Extra | undefined = undefined;
+  private inner: Reply | undefined = undefined;
 
   constructor(
     private readonly recorder: RequestRecorder,
+    private readonly started: number,
     /** X-Amz-Target as sent (interned): split into service and operation only when the record is built */
     readonly target: string | undefined,
     readonly requestBytes: number,
     readonly userAgent: string | undefined,
-    readonly explorer: boolean,
-    readonly bodies: boolean,
-    private readonly cap: number,
-  ) {}
+    flags: number,
+  ) {
+    this.time = recorder.wallClock(started);
+    this.flags = flags;
+  }
+
+  private get bodies(): boolean {
+    return (this.flags & BODIES) !== 0;
+  }
 
   /** The operation the target names ('' without one). */
   get operation(): string {
@@ -156,19 +154,20 @@ export class PendingRequest implements CapacitySink, Reply, Finished {
 
   /** The parsed request: kept by reference when its body is within the cap, else summarised now and cut. */
   parsed(input: unknown, body: Buffer | undefined): void {
-    if (this.requestBytes <= this.cap) {
-      if (body === undefined) this.input = input;
+    const cap = this.recorder.bodyBytes;
+    if (this.requestBytes <= cap) {
+      if (body === undefined) (this.extra ??= {}).input = input;
       else {
         this.requestAt = this.recorder.requestArena.put(body);
         this.requestLength = body.length;
       }
       return;
     }
-    this.summary = summarizeRequest(this.operation, input);
+    (this.extra ??= {}).summary = summarizeRequest(this.operation, input);
     if (this.bodies) {
       if (body !== undefined) this.storeText(body);
-      else this.requestText = prefixCopy(JSON.stringify(input), this.cap);
-      this.requestTruncated = true;
+      else this.extra.requestText = prefixCopy(JSON.stringify(input), cap);
+      this.flags |= REQUEST_TRUNCATED;
     }
   }
 
@@ -176,17 +175,18 @@ export class PendingRequest implements CapacitySink, Reply, Finished {
   unparsed(body: Buffer): void {
     if (!this.bodies) return;
     this.storeText(body);
-    this.requestTruncated = body.length > this.cap;
+    if (body.length > this.recorder.bodyBytes) this.flags |= REQUEST_TRUNCATED;
   }
 
   private storeText(body: Buffer): void {
-    this.requestAt = this.recorder.requestArena.put(body, this.cap);
-    this.requestLength = Math.min(body.length, this.cap);
-    this.requestIsText = true;
+    const cap = this.recorder.bodyBytes;
+    this.requestAt = this.recorder.requestArena.put(body, cap);
+    this.requestLength = Math.min(body.length, cap);
+    this.flags |= REQUEST_IS_TEXT;
   }
 
   charged(kind: 'read' | 'write', units: number | Consumption): void {
-    this.hasCapacity = true;
+    this.flags |= CHARGED;
     if (typeof units === 'number') {
       if (kind === 'read') this.read += units;
       else this.write += units;
@@ -198,7 +198,7 @@ export class PendingRequest implements CapacitySink, Reply, Finished {
       for (const name in map) {
         const u = map[name]!;
         total += u;
-        const entry = ((this.indexes ??= {})[name] ??= { read: 0, write: 0 });
+        const entry = (((this.extra ??= {}).indexes ??= {})[name] ??= { read: 0, write: 0 });
         entry[kind] += u;
       }
     }
@@ -206,40 +206,47 @@ export class PendingRequest implements CapacitySink, Reply, Finished {
     else this.write += total;
   }
 
+  counted(count: number, scanned: number): void {
+    this.count = (this.count < 0 ? 0 : this.count) + count;
+    this.scanned = (this.scanned < 0 ? 0 : this.scanned) + scanned;
+  }
+
   /** The answer, as it is handed to the connection. Records the request once. */
-  finish(httpStatus: number, json: JsonBody, bytes?: number | void, written?: Buffer, writtenAt = 0): void {
-    if (this.finished) return;
-    this.finished = true;
+  finish(httpStatus: number, json: JsonBody, bytes?: number | void, written?: Buffer): void {
+    if (this.httpStatus !== 0) return;
     this.durationMs = performance.now() - this.started;
     this.httpStatus = httpStatus;
     this.responseBytes = typeof bytes === 'number' ? bytes : byteLengthOf(json);
     const ok = httpStatus < 300;
+    const cap = this.recorder.bodyBytes;
+    // An answer the engine did not count (the explorer's in-process calls report through the same
+    // sink; this is for any other path): its Count is read off the text.
     const t = this.target;
-    if (ok && typeof json === 'string' && t !== undefined && (t.endsWith('.Query') || t.endsWith('.Scan'))) {
-      this.count = tailNumber(json, 'Count');
-      this.scannedCount = tailNumber(json, 'ScannedCount');
+    if (this.count < 0 && ok && typeof json === 'string' && t !== undefined && (t.endsWith('.Query') || t.endsWith('.Scan'))) {
+      this.count = tailNumber(json, 'Count') ?? -1;
+      this.scanned = tailNumber(json, 'ScannedCount') ?? -1;
     }
     // An error's text is small and needed for its status; an answer's only when bodies are kept.
     if (!ok) {
-      if (this.responseBytes <= this.cap) this.responseText = bodyText(json);
+      if (this.responseBytes <= cap) (this.extra ??= {}).responseText = bodyText(json);
       else if (this.bodies) {
-        this.responseText = prefixCopy(bodyText(json), this.cap);
-        this.responseTruncated = true;
+        (this.extra ??= {}).responseText = prefixCopy(bodyText(json), cap);
+        this.flags |= RESPONSE_TRUNCATED;
       }
     } else if (this.bodies && this.responseBytes > 0) {
       const arena = this.recorder.responseArena;
       if (written !== undefined) {
-        this.responseLength = Math.min(this.responseBytes, this.cap);
-        this.responseAt = arena.putRange(written, writtenAt, this.responseLength);
+        this.responseLength = Math.min(this.responseBytes, cap);
+        this.responseAt = arena.putRange(written, 0, this.responseLength);
       } else if (typeof json === 'string') {
-        const put = arena.putText(json, this.cap, this.responseBytes);
+        const put = arena.putText(json, cap, this.responseBytes);
         if (put !== -1) [this.responseAt, this.responseLength] = put;
       } else {
-        const bytes = Buffer.from(bodyText(json), 'utf8');
-        this.responseAt = arena.put(bytes, this.cap);
-        this.responseLength = Math.min(bytes.length, this.cap);
+        const text = Buffer.from(bodyText(json), 'utf8');
+        this.responseAt = arena.put(text, cap);
+        this.responseLength = Math.min(text.length, cap);
       }
-      this.responseTruncated = this.responseBytes > this.cap;
+      if (this.responseBytes > cap) this.flags |= RESPONSE_TRUNCATED;
     }
     this.recorder.add(this);
   }
@@ -259,15 +266,15 @@ export class PendingRequest implements CapacitySink, Reply, Finished {
     const inner = this.inner;
     if (inner === undefined) return;
     if (inner.sent) return inner.send(status, contentType, json, cors);
-    lastWritten.bytes = undefined;
+    lastWritten.body = undefined;
     const bytes = inner.send(status, contentType, json, cors);
     this.inner = undefined;
     // The answer's bytes as just written, when they were (not when an outbox holds it for later).
-    const written = lastWritten.bytes !== undefined && lastWritten.length === bytes ? lastWritten.bytes : undefined;
-    this.finish(status, json, bytes, written, lastWritten.start);
+    const body = lastWritten.body as Buffer | undefined; // set again by inner.send
+    const written = body !== undefined && body.length === bytes ? body : undefined;
+    this.finish(status, json, bytes, written);
     return bytes;
   }
-
 }
 
 export class RequestRecorder implements RequestLog {
@@ -322,7 +329,23 @@ export class RequestRecorder implements RequestLog {
     // A client sends the same User-Agent every time: comparing with the last costs less than hashing.
     if (agent !== undefined) agent = agent === this.lastAgent ? this.lastAgent : (this.lastAgent = this.intern(agent));
     if (target !== undefined) target = target === this.lastTarget ? this.lastTarget : (this.lastTarget = this.intern(target));
-    return new PendingRequest(this, target, requestBytes, agent, explorer, this.bodies, this.bodyBytes);
+    return new PendingRequest(this, performance.now(), target, requestBytes, agent, (explorer ? EXPLORER : 0) | (this.bodies ? BODIES : 0));
+  }
+
+  private clockOffset = 0;
+  private clockAt = -Infinity;
+
+  /**
+   * Wall-clock milliseconds at `now` (a performance.now() reading), without asking the system
+   * clock for every request: the offset between the two clocks is taken again each second, which
+   * also follows a wall clock that was set or a machine that slept.
+   */
+  wallClock(now: number): number {
+    if (now - this.clockAt >= 1000) {
+      this.clockOffset = Date.now() - now;
+      this.clockAt = now;
+    }
+    return Math.round(this.clockOffset + now);
   }
 
   /** Targets and User-Agents seen, each kept once: a client sends the same few every time. */

@@ -1,6 +1,6 @@
-// The recorder's ring of finished requests, stored by column: numbers in typed arrays, the few
-// strings (interned targets and User-Agents) and the rare objects (index units, an in-process
-// call's input, an error's text) in plain arrays, bodies in the byte arenas. A finished request
+// The recorder's ring of finished requests: each slot's numbers side by side in one Float64Array,
+// its few references (interned target and User-Agent, the rare extras such as index units, an
+// in-process call's input, an error's text) side by side in one array, bodies in the byte arenas. A finished request
 // leaves no object of its own behind, so the thousands of records alive at once are not copied
 // and promoted by every young-generation GC (an object per record was the recorder's main cost).
 // A RequestRecord is built from a slot when asked for, then cached in the slot.
@@ -15,36 +15,31 @@ import { EXPLORER_USER_AGENT, parseUserAgent } from './client';
 
 /** What a finished request hands to the ring. */
 export interface Finished {
+  /** Wall-clock milliseconds when its body arrived. */
   readonly time: number;
   readonly durationMs: number;
   readonly target: string | undefined;
   readonly userAgent: string | undefined;
-  readonly explorer: boolean;
-  readonly bodies: boolean;
+  /** EXPLORER | BODIES | ... below */
+  readonly flags: number;
   readonly requestBytes: number;
   readonly responseBytes: number;
   readonly httpStatus: number;
+  /** Position in the request arena, or -1 */
   readonly requestAt: number;
   readonly requestLength: number;
-  readonly requestIsText: boolean;
-  readonly requestTruncated: boolean;
   readonly responseAt: number;
   readonly responseLength: number;
-  readonly responseTruncated: boolean;
-  readonly hasCapacity: boolean;
   readonly read: number;
   readonly write: number;
-  readonly count: number | undefined;
-  readonly scannedCount: number | undefined;
-  readonly indexes: Record<string, { read: number; write: number }> | undefined;
-  readonly input: unknown;
-  readonly summary: RequestSummary | undefined;
-  readonly requestText: string | undefined;
-  readonly responseText: string | undefined;
+  /** Query and Scan: items returned and evaluated (-1: none) */
+  readonly count: number;
+  readonly scanned: number;
+  readonly extra: Extra | undefined;
 }
 
 /** The rare members, kept in an object only when a request has one. */
-interface Extra {
+export interface Extra {
   indexes?: Record<string, { read: number; write: number }>;
   input?: unknown;
   summary?: RequestSummary;
@@ -52,12 +47,37 @@ interface Extra {
   responseText?: string;
 }
 
-const EXPLORER = 1;
-const BODIES = 2;
-const REQUEST_IS_TEXT = 4;
-const REQUEST_TRUNCATED = 8;
-const RESPONSE_TRUNCATED = 16;
-const CHARGED = 32;
+export const EXPLORER = 1;
+export const BODIES = 2;
+export const REQUEST_IS_TEXT = 4;
+export const REQUEST_TRUNCATED = 8;
+export const RESPONSE_TRUNCATED = 16;
+export const CHARGED = 32;
+
+// A record's numbers lie together (one Float64Array, NUMBERS per slot) and its references
+// together (one array, REFS per slot): recording a request writes two or three neighbouring cache
+// lines, not one line in each of twenty columns.
+const ID = 0;
+const TIME = 1;
+const DURATION = 2;
+const READ = 3;
+const WRITE = 4;
+const COUNT = 5;
+const SCANNED = 6;
+const REQUEST_AT = 7;
+const RESPONSE_AT = 8;
+const REQUEST_BYTES = 9;
+const RESPONSE_BYTES = 10;
+const REQUEST_LENGTH = 11;
+const RESPONSE_LENGTH = 12;
+const HTTP_STATUS = 13;
+const FLAGS = 14;
+const NUMBERS = 16;
+const TARGET = 0;
+const AGENT = 1;
+const EXTRA = 2;
+const BUILT = 3;
+const REFS = 4;
 
 const STATUS_BY_ERROR: Record<string, RequestStatus> = {
   ConditionalCheckFailedException: 'conditional-check-failed',
@@ -81,49 +101,12 @@ export class RecordRing {
   /** Slot of the oldest record. */
   private start = 0;
   size = 0;
-  private readonly id: Float64Array;
-  private readonly time: Float64Array;
-  private readonly duration: Float64Array;
-  private readonly read: Float64Array;
-  private readonly write: Float64Array;
-  /** NaN: none */
-  private readonly count: Float64Array;
-  private readonly scanned: Float64Array;
-  private readonly requestAt: Float64Array;
-  private readonly responseAt: Float64Array;
-  private readonly requestBytes: Float64Array;
-  private readonly responseBytes: Float64Array;
-  private readonly requestLength: Int32Array;
-  private readonly responseLength: Int32Array;
-  private readonly httpStatus: Int32Array;
-  private readonly flags: Int32Array;
-  private readonly target: Array<string | undefined>;
-  private readonly agent: Array<string | undefined>;
-  private readonly extra: Array<Extra | undefined>;
-  private readonly built: Array<RequestRecord | undefined>;
+  private readonly nums: Float64Array;
+  private readonly refs: unknown[];
 
   constructor(readonly max: number) {
-    const f = (): Float64Array => new Float64Array(max);
-    const i = (): Int32Array => new Int32Array(max);
-    this.id = f();
-    this.time = f();
-    this.duration = f();
-    this.read = f();
-    this.write = f();
-    this.count = f();
-    this.scanned = f();
-    this.requestAt = f();
-    this.responseAt = f();
-    this.requestBytes = f();
-    this.responseBytes = f();
-    this.requestLength = i();
-    this.responseLength = i();
-    this.httpStatus = i();
-    this.flags = i();
-    this.target = new Array<string | undefined>(max).fill(undefined);
-    this.agent = new Array<string | undefined>(max).fill(undefined);
-    this.extra = new Array<Extra | undefined>(max).fill(undefined);
-    this.built = new Array<RequestRecord | undefined>(max).fill(undefined);
+    this.nums = new Float64Array(max * NUMBERS);
+    this.refs = new Array<unknown>(max * REFS).fill(undefined);
   }
 
   /** Stores `f` as record `id`, dropping the oldest when full; returns its slot. */
@@ -134,40 +117,29 @@ export class RecordRing {
       slot = this.start;
       this.start = this.start + 1 === this.max ? 0 : this.start + 1;
     }
-    this.id[slot] = id;
-    this.time[slot] = f.time;
-    this.duration[slot] = f.durationMs;
-    this.read[slot] = f.read;
-    this.write[slot] = f.write;
-    this.count[slot] = f.count ?? NaN;
-    this.scanned[slot] = f.scannedCount ?? NaN;
-    this.requestAt[slot] = f.requestAt;
-    this.responseAt[slot] = f.responseAt;
-    this.requestBytes[slot] = f.requestBytes;
-    this.responseBytes[slot] = f.responseBytes;
-    this.requestLength[slot] = f.requestLength;
-    this.responseLength[slot] = f.responseLength;
-    this.httpStatus[slot] = f.httpStatus;
-    this.flags[slot] =
-      (f.explorer ? EXPLORER : 0) |
-      (f.bodies ? BODIES : 0) |
-      (f.requestIsText ? REQUEST_IS_TEXT : 0) |
-      (f.requestTruncated ? REQUEST_TRUNCATED : 0) |
-      (f.responseTruncated ? RESPONSE_TRUNCATED : 0) |
-      (f.hasCapacity ? CHARGED : 0);
-    this.target[slot] = f.target;
-    this.agent[slot] = f.userAgent;
-    let extra: Extra | undefined;
-    if (f.indexes !== undefined || f.input !== undefined || f.summary !== undefined || f.requestText !== undefined || f.responseText !== undefined) {
-      extra = {};
-      if (f.indexes !== undefined) extra.indexes = f.indexes;
-      if (f.input !== undefined) extra.input = f.input;
-      if (f.summary !== undefined) extra.summary = f.summary;
-      if (f.requestText !== undefined) extra.requestText = f.requestText;
-      if (f.responseText !== undefined) extra.responseText = f.responseText;
-    }
-    this.extra[slot] = extra;
-    this.built[slot] = undefined;
+    const n = this.nums;
+    const at = slot * NUMBERS;
+    n[at + ID] = id;
+    n[at + TIME] = f.time;
+    n[at + DURATION] = f.durationMs;
+    n[at + READ] = f.read;
+    n[at + WRITE] = f.write;
+    n[at + COUNT] = f.count;
+    n[at + SCANNED] = f.scanned;
+    n[at + REQUEST_AT] = f.requestAt;
+    n[at + RESPONSE_AT] = f.responseAt;
+    n[at + REQUEST_BYTES] = f.requestBytes;
+    n[at + RESPONSE_BYTES] = f.responseBytes;
+    n[at + REQUEST_LENGTH] = f.requestLength;
+    n[at + RESPONSE_LENGTH] = f.responseLength;
+    n[at + HTTP_STATUS] = f.httpStatus;
+    n[at + FLAGS] = f.flags;
+    const r = this.refs;
+    const ref = slot * REFS;
+    r[ref + TARGET] = f.target;
+    r[ref + AGENT] = f.userAgent;
+    r[ref + EXTRA] = f.extra;
+    r[ref + BUILT] = undefined;
     return slot;
   }
 
@@ -179,10 +151,7 @@ export class RecordRing {
   clear(): void {
     this.start = 0;
     this.size = 0;
-    this.target.fill(undefined);
-    this.agent.fill(undefined);
-    this.extra.fill(undefined);
-    this.built.fill(undefined);
+    this.refs.fill(undefined);
   }
 
   /** A ring of `max` slots holding this ring's newest records, in order. */
@@ -191,59 +160,51 @@ export class RecordRing {
     const kept = Math.min(this.size, max);
     for (let k = kept - 1; k >= 0; k--) {
       const from = this.newest(k);
-      const to = out.push(this.id[from]!, this.finishedAt(from));
-      out.built[to] = this.built[from];
+      const to = out.push(this.nums[from * NUMBERS + ID]!, this.finishedAt(from));
+      out.refs[to * REFS + BUILT] = this.refs[from * REFS + BUILT];
     }
     return out;
   }
 
   private finishedAt(slot: number): Finished {
-    const flags = this.flags[slot]!;
-    const extra = this.extra[slot];
-    const count = this.count[slot]!;
-    const scanned = this.scanned[slot]!;
+    const n = this.nums;
+    const at = slot * NUMBERS;
+    const ref = slot * REFS;
     return {
-      time: this.time[slot]!,
-      durationMs: this.duration[slot]!,
-      target: this.target[slot],
-      userAgent: this.agent[slot],
-      explorer: (flags & EXPLORER) !== 0,
-      bodies: (flags & BODIES) !== 0,
-      requestBytes: this.requestBytes[slot]!,
-      responseBytes: this.responseBytes[slot]!,
-      httpStatus: this.httpStatus[slot]!,
-      requestAt: this.requestAt[slot]!,
-      requestLength: this.requestLength[slot]!,
-      requestIsText: (flags & REQUEST_IS_TEXT) !== 0,
-      requestTruncated: (flags & REQUEST_TRUNCATED) !== 0,
-      responseAt: this.responseAt[slot]!,
-      responseLength: this.responseLength[slot]!,
-      responseTruncated: (flags & RESPONSE_TRUNCATED) !== 0,
-      hasCapacity: (flags & CHARGED) !== 0,
-      read: this.read[slot]!,
-      write: this.write[slot]!,
-      count: Number.isNaN(count) ? undefined : count,
-      scannedCount: Number.isNaN(scanned) ? undefined : scanned,
-      indexes: extra?.indexes,
-      input: extra?.input,
-      summary: extra?.summary,
-      requestText: extra?.requestText,
-      responseText: extra?.responseText,
+      time: n[at + TIME]!,
+      durationMs: n[at + DURATION]!,
+      target: this.refs[ref + TARGET] as string | undefined,
+      userAgent: this.refs[ref + AGENT] as string | undefined,
+      flags: n[at + FLAGS]!,
+      requestBytes: n[at + REQUEST_BYTES]!,
+      responseBytes: n[at + RESPONSE_BYTES]!,
+      httpStatus: n[at + HTTP_STATUS]!,
+      requestAt: n[at + REQUEST_AT]!,
+      requestLength: n[at + REQUEST_LENGTH]!,
+      responseAt: n[at + RESPONSE_AT]!,
+      responseLength: n[at + RESPONSE_LENGTH]!,
+      read: n[at + READ]!,
+      write: n[at + WRITE]!,
+      count: n[at + COUNT]!,
+      scanned: n[at + SCANNED]!,
+      extra: this.refs[ref + EXTRA] as Extra | undefined,
     };
   }
 
   /** The record in `slot`, built from its columns (and the arenas' bytes) once. */
   record(slot: number, requests: ByteArena, responses: ByteArena): RequestRecord {
-    const cached = this.built[slot];
+    const cached = this.refs[slot * REFS + BUILT] as RequestRecord | undefined;
     if (cached !== undefined) return cached;
     const f = this.finishedAt(slot);
+    const flags = f.flags;
+    const x: Extra = f.extra ?? {};
     const t = f.target ?? '';
     const dot = t.indexOf('.');
     const operation = dot < 0 ? '' : t.slice(dot + 1);
-    let input = f.input;
-    let requestText = f.requestText;
+    let input = x.input;
+    let requestText = x.requestText;
     const stored = requests.get(f.requestAt, f.requestLength)?.toString('utf8');
-    if (f.requestIsText) requestText ??= stored;
+    if (flags & REQUEST_IS_TEXT) requestText ??= stored;
     else if (input === undefined && stored !== undefined) {
       try {
         input = JSON.parse(stored);
@@ -251,10 +212,10 @@ export class RecordRing {
         input = undefined;
       }
     }
-    const responseText = f.responseText ?? (f.responseAt >= 0 ? responses.get(f.responseAt, f.responseLength)?.toString('utf8') : undefined);
+    const responseText = x.responseText ?? (f.responseAt >= 0 ? responses.get(f.responseAt, f.responseLength)?.toString('utf8') : undefined);
     let response: unknown;
     if (responseText !== undefined && responseText !== '') {
-      if (f.responseTruncated) response = responseText;
+      if (flags & RESPONSE_TRUNCATED) response = responseText;
       else {
         try {
           response = JSON.parse(responseText);
@@ -271,10 +232,10 @@ export class RecordRing {
       const m = e.message ?? e.Message;
       if (typeof m === 'string') errorMessage = m;
     }
-    const summary = f.summary ?? summarizeRequest(operation, input);
+    const summary = x.summary ?? summarizeRequest(operation, input);
     const ua = parseUserAgent(f.userAgent);
     const r: RequestRecord = {
-      id: this.id[slot]!,
+      id: this.nums[slot * NUMBERS + ID]!,
       time: f.time,
       durationMs: Math.round(f.durationMs * 1000) / 1000,
       target: dot < 0 ? t : t.slice(0, dot),
@@ -284,34 +245,34 @@ export class RecordRing {
       httpStatus: f.httpStatus,
       requestBytes: f.requestBytes,
       responseBytes: f.responseBytes,
-      client: { explorer: f.explorer || (f.userAgent?.includes(EXPLORER_USER_AGENT) ?? false) },
+      client: { explorer: (flags & EXPLORER) !== 0 || (f.userAgent?.includes(EXPLORER_USER_AGENT) ?? false) },
     };
     if (summary.table !== undefined) r.table = summary.table;
     if (summary.tables !== undefined) r.tables = summary.tables;
     if (summary.index !== undefined) r.index = summary.index;
     if (errorType !== undefined) r.errorType = errorType;
     if (errorMessage !== undefined) r.errorMessage = errorMessage;
-    if (f.hasCapacity) {
+    if (flags & CHARGED) {
       const capacity: RecordedCapacity = { read: f.read, write: f.write };
-      if (f.indexes !== undefined) capacity.indexes = f.indexes;
+      if (x.indexes !== undefined) capacity.indexes = x.indexes;
       r.capacity = capacity;
       r.costUsd = onDemandPrice(f.read, f.write);
     }
-    if (f.count !== undefined) r.count = f.count;
-    if (f.scannedCount !== undefined) r.scannedCount = f.scannedCount;
+    if (f.count >= 0) r.count = f.count;
+    if (f.scanned >= 0) r.scannedCount = f.scanned;
     if (f.userAgent !== undefined) r.client.userAgent = f.userAgent;
     if (ua.sdk !== undefined) r.client.sdk = ua.sdk;
     if (ua.sdkVersion !== undefined) r.client.sdkVersion = ua.sdkVersion;
-    if (f.bodies) {
+    if (flags & BODIES) {
       if (requestText !== undefined) r.request = requestText;
       else if (input !== undefined) r.request = input;
-      if (f.requestTruncated) r.requestTruncated = true;
+      if (flags & REQUEST_TRUNCATED) r.requestTruncated = true;
       if (response !== undefined) r.response = response;
-      if (f.responseTruncated) r.responseTruncated = true;
+      if (flags & RESPONSE_TRUNCATED) r.responseTruncated = true;
     }
     // The record stands for the objects now: they are let go.
-    this.extra[slot] = undefined;
-    this.built[slot] = r;
+    this.refs[slot * REFS + EXTRA] = undefined;
+    this.refs[slot * REFS + BUILT] = r;
     return r;
   }
 }
