@@ -44,7 +44,7 @@ export function activate(context: vscode.ExtensionContext): DynamoWorkspaceApi {
   const log = vscode.window.createOutputChannel('Dynamo Workspace');
   const logLine = (message: string): void => log.appendLine(`${new Date().toISOString()} ${message}`);
   const security = new EndpointSecurity(context.secrets, context.workspaceState, logLine);
-  manager = new ConnectionManager(engineBinding, logLine, security);
+  manager = new ConnectionManager(engineBinding, logLine, security, (context.storageUri ?? context.globalStorageUri).fsPath);
   const tree = new ExplorerTree(manager);
   const view = vscode.window.createTreeView('dynamoWorkspace.explorer', { treeDataProvider: tree, showCollapseAll: true });
   const status = new EndpointStatus(manager);

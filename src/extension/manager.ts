@@ -36,6 +36,8 @@ export class ConnectionManager implements vscode.Disposable {
     private readonly binding: EngineBinding | undefined,
     private readonly log: (message: string) => void = () => undefined,
     readonly security?: EndpointSecurity,
+    /** the extension's storage for this window: the inspector's records wait out a reload there */
+    private readonly stateDir?: string,
   ) {
     this.syncFolders();
     this.syncRemotes();
@@ -70,7 +72,7 @@ export class ConnectionManager implements vscode.Disposable {
       const key = folder.uri.toString();
       seen.add(key);
       if (!this.workspaces.has(key)) {
-        const ws = new WorkspaceDatabase(folder, this.binding, this.log, this.security);
+        const ws = new WorkspaceDatabase(folder, this.binding, this.log, this.security, this.stateDir);
         ws.onDidChange(() => this.changed.fire());
         ws.onDidWrite(() => this.wrote.fire(ws.id));
         this.workspaces.set(key, ws);

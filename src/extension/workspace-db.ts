@@ -5,6 +5,7 @@
 // watched handle on the engine, so `onDidWrite` fires (debounced) after writes from anyone.
 // A database shared with its owner process cannot be watched from here: `onDidWrite` then fires
 // every SHARED_POLL_MS, and listeners re-read what they show.
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -48,6 +49,9 @@ export interface EngineBinding {
   /** the request inspector's recorder, kept for the database's life (endpoint restarts keep its records) */
   requests?(options: RecorderOptions): RequestRecorder;
 }
+
+/** Records saved at a window's close come back if it opens again within this long (a reload, not the next day). */
+const RESTORE_WITHIN_MS = 10 * 60_000;
 
 /** One table's history as the workspace engine keeps it for PITR (src/engine/backups/timeline.ts). */
 export interface TableHistory {
@@ -162,6 +166,8 @@ export class WorkspaceDatabase implements vscode.Disposable {
     private readonly binding: EngineBinding | undefined,
     private readonly log: (message: string) => void = () => undefined,
     private readonly security?: EndpointSecurity,
+    /** where the inspector's records wait out a window reload (the extension's workspace storage) */
+    private readonly stateDir?: string,
   ) {
     this.id = `workspace:${folder.uri.toString()}`;
     this.settingsWatch = vscode.workspace.onDidChangeConfiguration((e) => {
@@ -284,6 +290,7 @@ export class WorkspaceDatabase implements vscode.Disposable {
       (this.conn as EmbeddedConnection).history = this.binding.history?.(this.db);
       this.recorder = this.binding.requests?.(this.recorderSettings);
       (this.conn as EmbeddedConnection).requests = this.recorder;
+      if (this.recorder) await this.restoreRequests(this.recorder);
       this.state = 'open';
       this.changed.fire();
       await this.startEndpoint();
@@ -330,10 +337,45 @@ export class WorkspaceDatabase implements vscode.Disposable {
     this.changed.fire();
   }
 
+  /** The file the inspector's records are saved in while the window reloads (one per folder). */
+  private get requestsFile(): string | undefined {
+    if (!this.stateDir) return undefined;
+    const name = createHash('sha256').update(this.folder.uri.toString()).digest('hex').slice(0, 16);
+    return path.join(this.stateDir, `requests-${name}.json`);
+  }
+
+  /** Records the last session saved come back (once: the file is removed). */
+  private async restoreRequests(recorder: RequestRecorder): Promise<void> {
+    const file = this.requestsFile;
+    if (!file) return;
+    try {
+      const text = await fs.promises.readFile(file, 'utf8');
+      await fs.promises.rm(file, { force: true });
+      const n = recorder.restore(text, RESTORE_WITHIN_MS);
+      if (n) this.log(`${this.folder.name}: the request inspector's ${n} records from before the reload are back`);
+    } catch {
+      // nothing saved (the usual case), or unreadable: start empty
+    }
+  }
+
+  /** Saves the inspector's records for the next session of this window (a reload); written whole, then renamed. */
+  private async saveRequests(recorder: RequestRecorder): Promise<void> {
+    const file = this.requestsFile;
+    if (!file || recorder.size === 0) return;
+    try {
+      await fs.promises.mkdir(path.dirname(file), { recursive: true });
+      await fs.promises.writeFile(`${file}.tmp`, recorder.saved());
+      await fs.promises.rename(`${file}.tmp`, file);
+    } catch (e) {
+      this.log(`${this.folder.name}: could not keep the request inspector's records for the next session: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+
   async close(): Promise<void> {
     const server = this.server;
     const db = this.db;
     const conn = this.conn;
+    const recorder = this.recorder;
     this.server = undefined;
     this.db = undefined;
     this.conn = undefined;
@@ -342,6 +384,7 @@ export class WorkspaceDatabase implements vscode.Disposable {
     clearInterval(this.sharedPoll);
     this.sharedPoll = undefined;
     await server?.close().catch(() => undefined);
+    if (recorder) await this.saveRequests(recorder);
     await conn?.dispose().catch(() => undefined);
     await db?.close().catch(() => undefined);
     this.changed.fire();

@@ -26,7 +26,7 @@ import { Media, RequestHeaders, RESPONSE_CONTENT_TYPE } from './headers';
 import { KEEP_ALIVE_TIMEOUT_MS } from './limits';
 import { nextRequestId } from './request-id';
 import { corsGrant, lastWritten } from './respond';
-import { errorBody, OVERLOADED } from './wire-errors';
+import { BODY_TIMED_OUT, errorBody, OVERLOADED, type WireError } from './wire-errors';
 
 /** Where one answer goes: a node:http response, or a slot of a fast-lane connection. */
 export interface Reply {
@@ -48,6 +48,8 @@ export interface FastLaneOptions {
   budget: BodyBudget;
   /** Hand every connection to node:http at once (tests compare the two paths). */
   direct?: boolean;
+  /** A request refused after its head was read (408 at the body's deadline, 503 over the budget): for the request recorder. */
+  refused?(h: RequestHeaders, err: WireError): void;
   /** A complete request: headers, request target, body, and the local port it came in on. */
   request(h: RequestHeaders, url: string, body: Buffer, reply: Reply, port: number): void;
 }
@@ -290,6 +292,7 @@ class Connection {
     const { budget } = this.lane;
     if (this.size > this.charged) {
       if (!budget.take(this.size - this.charged)) {
+        if (this.head !== undefined) this.lane.refused?.(this.head.h, OVERLOADED);
         this.refuse(responseBytes(OVERLOADED.status, RESPONSE_CONTENT_TYPE[Media.AmzJson10]!, errorBody(OVERLOADED), undefined, true));
         return;
       }
@@ -318,6 +321,7 @@ class Connection {
 
   private readonly onDeadline = (): void => {
     this.deadline = undefined;
+    if (this.head !== undefined) this.lane.refused?.(this.head.h, BODY_TIMED_OUT);
     this.refuse(TIMED_OUT);
   };
 

@@ -42,6 +42,7 @@ import {
   INTERNAL_SERVER_ERROR,
   MISSING_AUTHENTICATION_TOKEN,
   OVERLOADED,
+  BODY_TIMED_OUT,
   REQUEST_TOO_LARGE,
   SERIALIZATION,
   SERIALIZATION_LIST,
@@ -231,6 +232,8 @@ interface Handlers {
   /** A complete request read by the fast lane. */
   request(h: RequestHeaders, url: string, body: Buffer, reply: Reply, port: number): void;
   budget: BodyBudget;
+  /** A request the fast lane refused after reading its head (408, 503): recorded. */
+  refused(h: RequestHeaders, err: WireError): void;
 }
 
 /** Creates the request listener; exported so tests can mount it on their own server. */
@@ -398,10 +401,11 @@ function createHandlers(options: ServerOptions, isClosing: () => boolean): Handl
   }
 
   /** node:http's own deadline runs from the first byte of the head; this one gives the body its own. */
-  function bodyDeadline(req: IncomingMessage, res: ServerResponse): void {
+  function bodyDeadline(req: IncomingMessage, res: ServerResponse, h: RequestHeaders): void {
     const timer = setTimeout(() => {
       if (req.complete) return;
       if (!res.headersSent) {
+        recordRefused(h, BODY_TIMED_OUT, Math.max(0, h.contentLength));
         answeredEarly.add(req.socket);
         res.writeHead(408, { 'Content-Length': '0', Connection: 'close' });
         res.end();
@@ -455,7 +459,7 @@ function createHandlers(options: ServerOptions, isClosing: () => boolean): Handl
         size = 0;
       };
       req.once('close', giveBack);
-      if (!req.complete) bodyDeadline(req, res);
+      if (!req.complete) bodyDeadline(req, res, h);
       req.on('data', (chunk: Buffer) => {
         if (rejected) return;
         if (!budget.take(chunk.length)) {
@@ -463,6 +467,7 @@ function createHandlers(options: ServerOptions, isClosing: () => boolean): Handl
           first = undefined;
           rest = undefined;
           giveBack();
+          recordRefused(h, OVERLOADED, Math.max(0, h.contentLength));
           sendError(res, OVERLOADED, contentType, cors, true);
           req.socket.destroySoon();
           return;
@@ -523,7 +528,7 @@ function createHandlers(options: ServerOptions, isClosing: () => boolean): Handl
     request(h, url, body, reply);
   }
 
-  return { http: handle, request: fastRequest, budget };
+  return { http: handle, request: fastRequest, budget, refused: (h: RequestHeaders, err: WireError) => recordRefused(h, err, Math.max(0, h.contentLength)) };
 }
 
 /** Starts serving `db` over HTTP. Resolves once listening. */
@@ -565,6 +570,7 @@ export function startServer(options: ServerOptions): Promise<RunningServer> {
     bodyTimeoutMs,
     budget: handlers.budget,
     request: handlers.request,
+    refused: handlers.refused,
     direct: options.fastLane === false,
   });
   const server = createNetServer({ noDelay: true }, lane.accept);

@@ -54,6 +54,11 @@ export const OVERLOADED = wire(
   'ServiceUnavailable',
   'The endpoint is holding its limit of partially received request bodies; retry shortly',
 );
+/**
+ * A body that did not arrive within the deadline. The client is sent an empty 408 (as node:http
+ * sends); this names it in the request inspector's record.
+ */
+export const BODY_TIMED_OUT = wire(408, CORAL_SERVICE, 'RequestTimeout', 'The request body did not arrive in time; the connection was closed');
 export const REQUEST_TOO_LARGE = wire(413, CORAL_SERVICE, 'RequestEntityTooLargeException', 'Request size exceeded 16777216 bytes');
 
 /** Maps anything thrown by the engine to a wire error; undefined means "not a DynamoDB error". */

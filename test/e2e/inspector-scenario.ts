@@ -298,18 +298,24 @@ async function main(): Promise<number> {
       await inspector(page);
     });
 
-    await step('after a window reload the inspector comes back with its filter, and shows the new engine’s requests', async () => {
+    await step('after a window reload the inspector comes back with its filter and its records, and shows the new engine’s requests', async () => {
+      const before = await rows(await inspector(page));
+      if (!before.length) throw new Error('no Scan rows before the reload');
       await wb.reloadWindow(page);
       client!.destroy();
       await page.locator('.statusbar-item', { hasText: /127\.0\.0\.1:\d+/ }).waitFor({ timeout: 30_000 });
       client = await connect(page);
       const frame = await inspector(page);
-      // a reload restarts the extension host, its engine and recorder: the records start anew, the view's filter comes back
+      // a reload restarts the extension host, its engine and recorder: the records saved as it closed come back, and so does the view's filter
       await frame.locator('#filter-operation').evaluate((el) => (el as HTMLSelectElement).value).then((v) => {
         if (v !== 'Scan') throw new Error(`the operation filter came back as ${JSON.stringify(v)}`);
       });
+      const back = await waitForRows(page, frame, (r) => r.length >= before.length, 'the Scans from before the reload');
+      const text = (r: Row) => r.cells.filter((_, i) => i !== 0).join(' | ');
+      if (back.map(text).join('\n') !== before.map(text).join('\n')) throw new Error(`the rows came back as ${back.map(text).join(' // ')}, not ${before.map(text).join(' // ')}`);
       await client.send(new ScanCommand({ TableName: ORDERS, Limit: 1 }));
-      await waitForRows(page, frame, (r) => r.length >= 1 && r[0]!.cells[OP] === 'Scan', 'a Scan after the reload');
+      const after = await waitForRows(page, frame, (r) => r.length === before.length + 1 && r[0]!.cells[OP] === 'Scan', 'a Scan after the reload, above the earlier ones');
+      assertLaidOut(after);
       await shot('inspector-05-after-reload');
     });
 

@@ -504,6 +504,66 @@ describe('the ring, on random sequences', () => {
   });
 });
 
+describe('records kept across a window reload (saved, then restored into a new recorder)', () => {
+  test('what the endpoint recorded comes back whole, older than what the new recorder records, ids growing', async () => {
+    const first = new RequestRecorder();
+    const a = await serve(first);
+    let before: RequestRecord[];
+    let text: string;
+    try {
+      await a.client.send(new CreateTableCommand({ TableName: 'kept', ...KEYED_TABLE }));
+      await a.client.send(new PutItemCommand({ TableName: 'kept', Item: { pk: { S: 'a' }, sk: { N: '1' } } }));
+      await assert.rejects(a.client.send(new PutItemCommand({ TableName: 'kept', Item: { pk: { S: 'a' }, sk: { N: '1' } }, ConditionExpression: 'attribute_not_exists(pk)' })));
+      await a.client.send(new QueryCommand({ TableName: 'kept', KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': { S: 'a' } } }));
+      before = first.recent();
+      text = first.saved();
+    } finally {
+      await a.close();
+    }
+    const second = new RequestRecorder();
+    const b = await serve(second);
+    try {
+      assert.equal(second.restore(text, 60_000), before.length);
+      assert.deepEqual(second.recent(), before, 'every record as it was: status, capacity, counts, bodies, client');
+      await b.client.send(new CreateTableCommand({ TableName: 'kept', ...KEYED_TABLE }));
+      const now = second.recent();
+      assert.equal(now.length, before.length + 1);
+      assert.equal(now[0]!.operation, 'CreateTable');
+      assert.ok(now[0]!.id > before[0]!.id, `the new record's id ${now[0]!.id} follows the restored ${before[0]!.id}`);
+      assert.equal(now[1]!.status, 'ok');
+      assert.equal(now[1]!.count, 1);
+      assert.equal(now[2]!.status, 'conditional-check-failed');
+    } finally {
+      await b.close();
+    }
+  });
+
+  test('a file too old, not JSON, or of another shape restores nothing; bad records are skipped; the byte budget keeps the newest', () => {
+    const r = new RequestRecorder({ capacity: 5 });
+    for (let i = 0; i < 8; i++) {
+      const p = r.begin('DynamoDB_20120810.GetItem', [], 2)!;
+      p.parsed({ TableName: `t${i}` }, undefined);
+      p.finish(200, '{}');
+    }
+    const text = r.saved();
+    const fresh = () => new RequestRecorder({ capacity: 5 });
+    assert.equal(fresh().restore('not json'), 0);
+    assert.equal(fresh().restore('{"version":2,"savedAt":0,"records":[]}'), 0);
+    const old = JSON.parse(text);
+    old.savedAt = Date.now() - 11 * 60_000;
+    assert.equal(fresh().restore(JSON.stringify(old), 10 * 60_000), 0);
+    const mixed = JSON.parse(text);
+    mixed.records.splice(1, 0, { id: 'x' }, null, 7);
+    const m = fresh();
+    assert.equal(m.restore(JSON.stringify(mixed)), 5);
+    assert.deepEqual(m.recent().map((x) => x.table), ['t7', 't6', 't5', 't4', 't3']);
+    const oneRecord = JSON.stringify(r.recent(1)[0]).length;
+    const small = fresh();
+    small.restore(r.saved(oneRecord * 2 + 2));
+    assert.deepEqual(small.recent().map((x) => x.table), ['t7', 't6']);
+  });
+});
+
 describe('the byte rings bodies are kept in', () => {
   test('an entry reads back intact until later writes reach it, and never after', () => {
     fc.assert(

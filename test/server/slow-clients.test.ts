@@ -6,7 +6,7 @@ import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect, type Socket } from 'node:net';
 import { Database } from '../../src/engine/database';
-import { startServer, type RunningServer, type ServerOptions } from '../../src/server/index';
+import { RequestRecorder, startServer, type RunningServer, type ServerOptions } from '../../src/server/index';
 import { parseResponses } from './raw-socket';
 
 /** Far beyond the short deadlines: a connection still open then was never cut off. */
@@ -105,13 +105,21 @@ for (const fastLane of [true, false]) {
       assert.equal(parseResponses(c.received()).responses[0]?.status, 408);
     });
 
-    test('a body sent a byte at a time is cut off at the body deadline with 408', async () => {
-      const server = await serve({ fastLane, headerTimeoutMs: 60_000, bodyTimeoutMs: 300 });
+    test('a body sent a byte at a time is cut off at the body deadline with 408, and the request inspector records it', async () => {
+      const recorder = new RequestRecorder();
+      const server = await serve({ fastLane, headerTimeoutMs: 60_000, bodyTimeoutMs: 300, recorder });
       const c = await client(server.port);
       c.socket.write(head(server.port, 'Content-Length: 4000'));
       trickle(c.socket, Buffer.from('{' + ' '.repeat(3998) + '}'), 40);
       assert.equal(await c.closedWithin(BOUND_MS), true, 'the connection must be closed');
       assert.equal(parseResponses(c.received()).responses[0]?.status, 408);
+      const [r, ...rest] = recorder.recent();
+      assert.equal(rest.length, 0, 'one record');
+      assert.equal(r?.operation, 'ListTables');
+      assert.equal(r.httpStatus, 408);
+      assert.equal(r.status, 'error');
+      assert.equal(r.errorType, 'RequestTimeout');
+      assert.equal(r.requestBytes, 4000);
     });
 
     test('requests that arrive in time are not cut off by the deadlines', async () => {
@@ -129,7 +137,8 @@ for (const fastLane of [true, false]) {
 
   describe(`memory held by partial bodies (${path})`, () => {
     test('a partial body that would pass the budget gets 503 and its connection is closed; the memory is given back', async () => {
-      const server = await serve({ fastLane, maxPendingBodyBytes: 1_000_000 });
+      const recorder = new RequestRecorder();
+      const server = await serve({ fastLane, maxPendingBodyBytes: 1_000_000, recorder });
       const a = await client(server.port);
       a.socket.write(head(server.port, 'Content-Length: 900000') + '{' + ' '.repeat(600_000));
       await until(() => server.pendingBodyBytes >= 600_000, 'the first partial body to be held');
@@ -140,6 +149,12 @@ for (const fastLane of [true, false]) {
       assert.equal(refused?.status, 503);
       assert.equal(JSON.parse(refused!.body).__type, 'com.amazonaws.dynamodb.v20120810#ServiceUnavailable');
       assert.ok(server.pendingBodyBytes <= 1_000_000);
+      // the request inspector shows the refusal, with the message the client got
+      const [r] = recorder.recent();
+      assert.equal(r?.httpStatus, 503);
+      assert.equal(r.operation, 'ListTables');
+      assert.equal(r.errorType, 'ServiceUnavailable');
+      assert.match(r.errorMessage ?? '', /partially received request bodies/);
       // The first one finishes normally, and everything it held is given back.
       a.socket.write(' '.repeat(900_000 - 600_001 - 1) + '}');
       await until(() => parseResponses(a.received()).responses.length === 1, 'the first answer');

@@ -68,6 +68,20 @@ export interface RequestLog {
 
 export { statusOf } from './ring';
 
+/** At most this much of the newest records is saved across a window reload (a few thousand with bodies). */
+export const SAVED_BYTES = 16 * 1024 * 1024;
+
+function isRecord(r: unknown): r is RequestRecord {
+  if (typeof r !== 'object' || r === null) return false;
+  const x = r as Partial<RequestRecord>;
+  return (
+    typeof x.id === 'number' && Number.isSafeInteger(x.id) && x.id > 0 &&
+    typeof x.time === 'number' && typeof x.durationMs === 'number' && typeof x.operation === 'string' && typeof x.target === 'string' &&
+    typeof x.summary === 'string' && typeof x.status === 'string' && typeof x.httpStatus === 'number' &&
+    typeof x.requestBytes === 'number' && typeof x.responseBytes === 'number' && typeof x.client === 'object' && x.client !== null
+  );
+}
+
 /** UTF-8 bytes of a body as it goes on the wire. */
 function byteLengthOf(json: JsonBody): number {
   if (typeof json === 'string') return Buffer.byteLength(json, 'utf8');
@@ -402,6 +416,54 @@ export class RequestRecorder implements RequestLog {
 
   clear(): void {
     this.ring?.clear();
+  }
+
+  /**
+   * The newest records as the text of a file (`{"version":1,"savedAt":ms,"records":[newest first]}`), at most
+   * about `maxBytes` of it: what a window reload hands to the next recorder through `restore`.
+   */
+  saved(maxBytes = SAVED_BYTES): string {
+    const parts: string[] = [];
+    let bytes = 0;
+    for (const r of this.recent(this.max)) {
+      const text = JSON.stringify(r);
+      bytes += text.length + 1;
+      if (bytes > maxBytes) break;
+      parts.push(text);
+    }
+    return `{"version":1,"savedAt":${Date.now()},"records":[${parts.join(',')}]}`;
+  }
+
+  /**
+   * Brings back records `saved` wrote (newest first), older than anything recorded since: they
+   * keep their ids, and ids go on from the largest. Anything that is not such a record is skipped;
+   * so is a file saved more than `maxAgeMs` ago (a reload brings records back, a new day does not).
+   */
+  restore(text: string, maxAgeMs = Infinity): number {
+    let records: unknown;
+    try {
+      const file = JSON.parse(text) as { version?: unknown; savedAt?: unknown; records?: unknown };
+      if (file.version !== 1 || typeof file.savedAt !== 'number' || !(Date.now() - file.savedAt <= maxAgeMs)) return 0;
+      records = file.records;
+    } catch {
+      return 0;
+    }
+    if (!Array.isArray(records)) return 0;
+    const valid = records.filter(isRecord).slice(0, this.max);
+    // Oldest first, and before what is already here: the ring is rebuilt in that order.
+    const current = this.recent(this.max).reverse();
+    const all = [...valid.reverse(), ...current].slice(-this.max);
+    const ring = new RecordRing(this.max);
+    let next = 1;
+    for (const r of all) {
+      // Ids must grow from oldest to newest: records made before the restore are numbered on.
+      if (r.id < next) r.id = next;
+      next = r.id + 1;
+      ring.pushBuilt(r);
+    }
+    this.ring = ring;
+    this.nextId = Math.max(this.nextId, next);
+    return valid.length;
   }
 
   /**

@@ -94,7 +94,8 @@ export function statusOf(httpStatus: number, errorType: string | undefined): Req
   if (httpStatus < 300) return 'ok';
   const known = errorType !== undefined ? STATUS_BY_ERROR[errorType] : undefined;
   if (known !== undefined) return known;
-  return httpStatus < 500 ? 'validation' : 'error';
+  // A body that never arrived (408) is no fault in what was sent.
+  return httpStatus < 500 && httpStatus !== 408 ? 'validation' : 'error';
 }
 
 export class RecordRing {
@@ -141,6 +142,16 @@ export class RecordRing {
     r[ref + EXTRA] = f.extra;
     r[ref + BUILT] = undefined;
     return slot;
+  }
+
+  /** Stores an already built record (one brought back from a saved file) as the newest. */
+  pushBuilt(record: RequestRecord): void {
+    const slot = this.push(record.id, {
+      time: record.time, durationMs: record.durationMs, target: undefined, userAgent: undefined, flags: 0,
+      requestBytes: record.requestBytes, responseBytes: record.responseBytes, httpStatus: record.httpStatus,
+      requestAt: -1, requestLength: 0, responseAt: -1, responseLength: 0, read: 0, write: 0, count: -1, scanned: -1, extra: undefined,
+    });
+    this.refs[slot * REFS + BUILT] = record;
   }
 
   /** The slot of the k-th newest record (0: the newest). */
