@@ -115,7 +115,7 @@ async function main(): Promise<void> {
         recorder.bodies = m === 'record-on';
         // The CPU used so far, read as the state changes: bench/inspector.ts charges each slice of a
         // run to the state it ran in.
-        process.send!({ done: m, recorded: recorder.size, cpu: process.cpuUsage() });
+        process.send!({ done: m, recorded: recorder.size, cpu: process.cpuUsage(), monoUs: Number(process.hrtime.bigint() / 1000n) });
       }
     });
     process.on('disconnect', shutdown);
