@@ -57,6 +57,8 @@ export class RequestHeaders {
   badLength = false;
   corsRequestHeaders: string | undefined = undefined;
   corsRequestMethod: string | undefined = undefined;
+  /** Read here, in the one pass, for the request recorder (the only other header it may see). */
+  userAgent: string | undefined = undefined;
 
   /** The raw name/value list, for an authorizer that needs every header. */
   constructor(readonly raw: string[]) {
@@ -87,6 +89,9 @@ export class RequestHeaders {
           break;
         case 6:
           if (name.toLowerCase() === 'origin') this.origin = raw[i + 1];
+          break;
+        case 10:
+          if (name === 'User-Agent' || name.toLowerCase() === 'user-agent') this.userAgent = raw[i + 1];
           break;
         case 4:
           if (name === 'Host' || name.toLowerCase() === 'host') this.host = raw[i + 1];

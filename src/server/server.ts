@@ -260,7 +260,7 @@ function createHandlers(options: ServerOptions, isClosing: () => boolean): Handl
 
   /** A request refused before it reached dispatch (node:http's path): recorded with its answer. */
   function recordRefused(h: RequestHeaders, err: WireError, requestBytes: number): void {
-    if (recorder !== undefined && recorder.enabled) recorder.begin(h.target, h.raw, requestBytes)?.finish(err.status, errorBody(err));
+    if (recorder !== undefined && recorder.enabled) recorder.begin(h.target, h.userAgent, requestBytes)?.finish(err.status, errorBody(err));
   }
 
   function answerError(reply: Reply, err: WireError, contentType: string, cors: string | undefined): void {
@@ -508,7 +508,7 @@ function createHandlers(options: ServerOptions, isClosing: () => boolean): Handl
   }
 
   function request(h: RequestHeaders, url: string, body: Buffer, reply: Reply, sentBody: Buffer = body): void {
-    const rec = recorder !== undefined && recorder.enabled ? recorder.begin(h.target, h.raw, body.length) : undefined;
+    const rec = recorder !== undefined && recorder.enabled ? recorder.begin(h.target, h.userAgent, body.length) : undefined;
     if (rec !== undefined) reply = rec.through(reply);
     try {
       dispatch(h, url, body, reply, sentBody, rec);
@@ -521,7 +521,7 @@ function createHandlers(options: ServerOptions, isClosing: () => boolean): Handl
   function fastRequest(h: RequestHeaders, url: string, body: Buffer, reply: Reply, port: number): void {
     const refused = access.check(h, port);
     if (refused !== undefined) {
-      const rec = recorder !== undefined && recorder.enabled ? recorder.begin(h.target, h.raw, body.length) : undefined;
+      const rec = recorder !== undefined && recorder.enabled ? recorder.begin(h.target, h.userAgent, body.length) : undefined;
       answerError(rec !== undefined ? rec.through(reply) : reply, refused, RESPONSE_CONTENT_TYPE[h.media]!, undefined);
       return;
     }

@@ -28,7 +28,6 @@ import type { Reply } from '../fast-lane';
 import { lastWritten } from '../respond';
 import { errorBody, fromEngineError, INTERNAL_SERVER_ERROR } from '../wire-errors';
 import { ByteArena } from './arena';
-import { userAgentOf } from './client';
 import { BODIES, CHARGED, EXPLORER, RecordRing, REQUEST_IS_TEXT, REQUEST_TRUNCATED, RESPONSE_TRUNCATED, type Extra, type Finished } from './ring';
 
 /** Bytes of recent request bodies kept (each at most the body cap): 8 MiB, about 25,000 requests of 300 bytes. */
@@ -88,27 +87,6 @@ function byteLengthOf(json: JsonBody): number {
   let n = 0;
   for (const piece of json) n += typeof piece === 'string' ? Buffer.byteLength(piece, 'utf8') : piece.length;
   return n;
-}
-
-/**
- * A top-level number member ("Count":12) read off the end of an answer: Query and Scan write it
- * after their Items, so searching backwards finds it after the short tail. An item attribute of
- * the same name has an object value, and a quote inside a string is escaped, so only the
- * top-level member matches `"Name":<digit>`.
- */
-export function tailNumber(text: string, name: string): number | undefined {
-  const needle = `"${name}":`;
-  for (let at = text.lastIndexOf(needle); at >= 0; at = at === 0 ? -1 : text.lastIndexOf(needle, at - 1)) {
-    const c = text.charCodeAt(at + needle.length);
-    if (c < 48 || c > 57) continue;
-    let backslashes = 0;
-    for (let k = at - 1; k >= 0 && text.charCodeAt(k) === 92; k--) backslashes++;
-    if (backslashes % 2 === 1) continue;
-    let end = at + needle.length;
-    while (end < text.length && text.charCodeAt(end) >= 48 && text.charCodeAt(end) <= 57) end++;
-    return Number(text.slice(at + needle.length, end));
-  }
-  return undefined;
 }
 
 /** A fresh copy of a string's first characters: a slice of a large string would keep all of it alive. */
@@ -233,13 +211,6 @@ export class PendingRequest implements CapacitySink, Reply, Finished {
     this.responseBytes = typeof bytes === 'number' ? bytes : byteLengthOf(json);
     const ok = httpStatus < 300;
     const cap = this.recorder.bodyBytes;
-    // An answer the engine did not count (the explorer's in-process calls report through the same
-    // sink; this is for any other path): its Count is read off the text.
-    const t = this.target;
-    if (this.count < 0 && ok && typeof json === 'string' && t !== undefined && (t.endsWith('.Query') || t.endsWith('.Scan'))) {
-      this.count = tailNumber(json, 'Count') ?? -1;
-      this.scanned = tailNumber(json, 'ScannedCount') ?? -1;
-    }
     // An error's text is small and needed for its status; an answer's only when bodies are kept.
     if (!ok) {
       if (this.responseBytes <= cap) (this.extra ??= {}).responseText = bodyText(json);
@@ -271,18 +242,20 @@ export class PendingRequest implements CapacitySink, Reply, Finished {
     return this;
   }
 
-  /** Once answered, the connection's reply is let go (a record must not keep a connection alive). */
+  /**
+   * Every answer to the request goes through here once `through` was called, so it is sent once
+   * the connection's reply is let go (a record must not keep a connection alive).
+   */
   get sent(): boolean {
-    return this.inner === undefined || this.inner.sent;
+    return this.inner === undefined;
   }
 
   send(status: number, contentType: string, json: JsonBody, cors: string | undefined): number | void {
     const inner = this.inner;
     if (inner === undefined) return;
-    if (inner.sent) return inner.send(status, contentType, json, cors);
+    this.inner = undefined;
     lastWritten.body = undefined;
     const bytes = inner.send(status, contentType, json, cors);
-    this.inner = undefined;
     // The answer's bytes as just written, when they were (not when an outbox holds it for later).
     const body = lastWritten.body as Buffer | undefined; // set again by inner.send
     const written = body !== undefined && body.length === bytes ? body : undefined;
@@ -334,12 +307,12 @@ export class RequestRecorder implements RequestLog {
   }
 
   /**
-   * A request whose body has arrived (undefined while recording is off). `raw` are its headers as
-   * name/value pairs: only the User-Agent is read from them.
+   * A request whose body has arrived (undefined while recording is off), with its target and
+   * User-Agent headers: the only headers a record is made from.
    */
-  begin(target: string | undefined, raw: readonly string[] | undefined, requestBytes: number, explorer = false): PendingRequest | undefined {
+  begin(target: string | undefined, userAgent: string | undefined, requestBytes: number, explorer = false): PendingRequest | undefined {
     if (!this.enabled) return undefined;
-    let agent = raw === undefined ? undefined : userAgentOf(raw);
+    let agent = userAgent;
     // A client sends the same User-Agent every time: comparing with the last costs less than hashing.
     if (agent !== undefined) agent = agent === this.lastAgent ? this.lastAgent : (this.lastAgent = this.intern(agent));
     if (target !== undefined) target = target === this.lastTarget ? this.lastTarget : (this.lastTarget = this.intern(target));
