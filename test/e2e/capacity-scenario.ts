@@ -10,9 +10,10 @@ import * as path from 'node:path';
 import { CreateTableCommand, DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import type { Frame, Page } from 'playwright-core';
 import * as wb from './lib/workbench';
-import { scenarioSteps } from './scenario-steps';
+import { runScenario, scenarioSteps, type ScenarioRunner } from './scenario-steps';
 
 const [url, out, resultsFile] = process.argv.slice(2);
+let runner: ScenarioRunner | undefined;
 if (!url || !out) {
   console.error('usage: capacity-scenario.ts WORKBENCH_URL OUT_DIR [RESULTS_JSON]');
   process.exit(2);
@@ -100,7 +101,8 @@ function startWriter(client: DynamoDBClient) {
 async function main(): Promise<number> {
   const browser = await wb.launchBrowser();
   const { page, offLoopback } = await wb.newPage(browser, { width: 1400, height: 950 });
-  const { step, shot, writeResults } = scenarioSteps(page, out!, 'capacity-');
+  runner = scenarioSteps(page, out!, 'capacity-');
+  const { step, shot } = runner;
   let client: DynamoDBClient | undefined;
   let writer: ReturnType<typeof startWriter> | undefined;
   const capacityFrame = () => wb.webviewFrame(page, 'capacity-app', 30_000);
@@ -224,14 +226,7 @@ async function main(): Promise<number> {
     await writer?.stop().catch(() => undefined);
     client?.destroy();
     await browser.close();
-    writeResults(resultsFile);
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (e) => {
-    console.error(e);
-    process.exit(1);
-  },
-);
+runScenario('capacity', main, () => runner, resultsFile, out);

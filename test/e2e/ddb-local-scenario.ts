@@ -13,9 +13,10 @@ import { BatchWriteItemCommand, CreateTableCommand, GetItemCommand } from '@aws-
 import type { Locator, Page } from 'playwright-core';
 import { startDynamoDbLocal, type DynamoDbLocal } from './lib/ddb-local';
 import * as wb from './lib/workbench';
-import { scenarioSteps } from './scenario-steps';
+import { runScenario, scenarioSteps, type ScenarioRunner } from './scenario-steps';
 
 const [url, out, resultsFile] = process.argv.slice(2);
+let runner: ScenarioRunner | undefined;
 const workspace = process.env.DW_UI_WORKSPACE ?? '';
 if (!url || !out || !workspace) {
   console.error('usage: DW_UI_WORKSPACE=DIR ddb-local-scenario.ts WORKBENCH_URL OUT_DIR [RESULTS_JSON]');
@@ -53,7 +54,8 @@ async function main(): Promise<number> {
   starting.catch(() => undefined);
   const browser = await wb.launchBrowser();
   const { page } = await wb.newPage(browser);
-  const { step, shot, writeResults } = scenarioSteps(page, out!, 'ddb-local-');
+  runner = scenarioSteps(page, out!, 'ddb-local-');
+  const { step, shot } = runner;
   try {
     await step('DynamoDB Local runs on Java 17 on a free loopback port, with a table seeded through the SDK, while the workbench loads', async () => {
       await wb.openWorkbench(page, url!, (p) => wb.activityBarItem(p, 'Dynamo Workspace'));
@@ -259,11 +261,7 @@ async function main(): Promise<number> {
     await browser.close();
     // stopped even when a step failed before the start was awaited
     await (local ?? (await starting.catch(() => undefined)))?.stop();
-    writeResults(resultsFile);
   }
 }
 
-main().then((code) => process.exit(code), (e) => {
-  console.error(e);
-  process.exit(1);
-});
+runScenario('ddb-local', main, () => runner, resultsFile, out);

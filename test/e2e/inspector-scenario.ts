@@ -13,7 +13,7 @@ import * as path from 'node:path';
 import { BatchWriteItemCommand, CreateTableCommand, DynamoDBClient, GetItemCommand, PutItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import type { FrameLocator, Page } from 'playwright-core';
 import * as wb from './lib/workbench';
-import { scenarioSteps } from './scenario-steps';
+import { runScenario, scenarioSteps, type ScenarioRunner } from './scenario-steps';
 
 const [url, out, resultsFile] = process.argv.slice(2);
 if (!url || !out) {
@@ -26,7 +26,7 @@ const WIDE = { width: 1600, height: 950 };
 const ORDERS = 'Orders';
 const SLOW = 'Ledger';
 
-let runner: ReturnType<typeof scenarioSteps> | undefined;
+let runner: ScenarioRunner | undefined;
 
 type Row = { id: number; cells: string[]; top: number; bottom: number; height: number };
 
@@ -320,9 +320,7 @@ async function main(): Promise<number> {
     });
 
     await step('no webview reported a CSP violation during the whole scenario', async () => {
-      const csp = runner!.csp;
-      await csp.collect();
-      if (csp.violations.length) throw new Error(`${csp.violations.length} CSP violations, the first: ${csp.violations[0]}`);
+      await runner!.assertNoCspViolations();
     });
     return runner!.counts().failures ? 1 : 0;
   } catch {
@@ -333,10 +331,4 @@ async function main(): Promise<number> {
   }
 }
 
-const started = Date.now();
-main().then((code) => {
-  const c = runner?.counts() ?? { passes: 0, failures: 0, skipped: 0 };
-  runner?.writeResults(resultsFile, code !== 0);
-  console.log(`inspector scenario: ${c.passes} steps passed, ${c.failures} failed, ${c.skipped} skipped, ${Date.now() - started} ms; screenshots in ${out}`);
-  process.exit(code);
-});
+runScenario('inspector', main, () => runner, resultsFile, out);

@@ -1,4 +1,4 @@
-// Named steps of a Playwright scenario, shared by both scenarios: each is timed, logged with ✔/✘,
+// Named steps of a Playwright scenario, shared by every scenario: each is timed, logged with ✔/✘,
 // and on failure leaves a screenshot; the list becomes the RESULTS_JSON run.sh counts
 // ({passes, failures, skipped, steps}). A failed step rethrows, so a scenario stops at the first
 // failure (later steps build on it), unless `keepGoing` asks to run the rest (to see every step
@@ -61,5 +61,31 @@ export function scenarioSteps(page: Page, out: string, prefix: string, options: 
     const c = counts();
     if (file) fs.writeFileSync(file, JSON.stringify({ ...c, failures: c.failures || (failedOutside ? 1 : 0), steps }, null, 2));
   };
-  return { step, skip, shot, steps, counts, writeResults, csp };
+  /** Fails unless no webview has reported a CSP violation since the scenario began. */
+  const assertNoCspViolations = async (): Promise<void> => {
+    await csp.collect();
+    if (csp.violations.length) throw new Error(`${csp.violations.length} CSP violations, the first: ${csp.violations[0]}`);
+  };
+  return { step, skip, shot, steps, counts, writeResults, csp, assertNoCspViolations };
+}
+
+export type ScenarioRunner = ReturnType<typeof scenarioSteps>;
+
+/**
+ * Runs a scenario's `main` and exits with its code, after writing the steps' results to
+ * `resultsFile` (a failure outside any step counts as one) and one summary line.
+ */
+export function runScenario(name: string, main: () => Promise<number>, runner: () => ScenarioRunner | undefined, resultsFile: string | undefined, out: string | undefined): void {
+  const started = Date.now();
+  const end = (code: number): void => {
+    const r = runner();
+    const c = r?.counts() ?? { passes: 0, failures: 0, skipped: 0 };
+    r?.writeResults(resultsFile, code !== 0);
+    console.log(`${name} scenario: ${c.passes} steps passed, ${c.failures} failed, ${c.skipped} skipped, ${Date.now() - started} ms; screenshots in ${out}`);
+    process.exit(code);
+  };
+  main().then(end, (e: unknown) => {
+    console.error(e);
+    end(1);
+  });
 }

@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import { CreateTableCommand, DeleteItemCommand, DynamoDBClient, PutItemCommand, UpdateItemCommand, UpdateTableCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { FrameLocator, Page } from 'playwright-core';
 import * as wb from './lib/workbench';
-import { scenarioSteps } from './scenario-steps';
+import { runScenario, scenarioSteps, type ScenarioRunner } from './scenario-steps';
 
 const [url, out, resultsFile] = process.argv.slice(2);
 if (!url || !out) {
@@ -25,7 +25,7 @@ const TABLE = 'Orders';
 const PLAIN = 'Plain';
 const WIDE = { width: 1400, height: 900 };
 
-let runner: ReturnType<typeof scenarioSteps> | undefined;
+let runner: ScenarioRunner | undefined;
 
 type Row = { event: string; key: string; top: number; bottom: number; height: number };
 
@@ -301,9 +301,7 @@ async function main(): Promise<number> {
     });
 
     await step('no webview reported a CSP violation during the whole scenario', async () => {
-      const csp = runner!.csp;
-      await csp.collect();
-      if (csp.violations.length) throw new Error(`${csp.violations.length} CSP violations, the first: ${csp.violations[0]}`);
+      await runner!.assertNoCspViolations();
     });
     return runner!.counts().failures ? 1 : 0;
   } catch {
@@ -314,10 +312,4 @@ async function main(): Promise<number> {
   }
 }
 
-const started = Date.now();
-main().then((code) => {
-  const c = runner?.counts() ?? { passes: 0, failures: 0, skipped: 0 };
-  runner?.writeResults(resultsFile, code !== 0);
-  console.log(`stream scenario: ${c.passes} steps passed, ${c.failures} failed, ${c.skipped} skipped, ${Date.now() - started} ms; screenshots in ${out}`);
-  process.exit(code);
-});
+runScenario('stream', main, () => runner, resultsFile, out);

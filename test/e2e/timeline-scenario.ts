@@ -12,7 +12,7 @@ import * as path from 'node:path';
 import { CreateBackupCommand, CreateTableCommand, DeleteItemCommand, DescribeContinuousBackupsCommand, DescribeTableCommand, DynamoDBClient, ListBackupsCommand, PutItemCommand, ScanCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import type { FrameLocator, Page } from 'playwright-core';
 import * as wb from './lib/workbench';
-import { scenarioSteps } from './scenario-steps';
+import { runScenario, scenarioSteps, type ScenarioRunner } from './scenario-steps';
 import { formatLocal, parseLocal } from '../../src/protocol/timeline';
 
 const [url, out, resultsFile] = process.argv.slice(2);
@@ -25,7 +25,7 @@ fs.mkdirSync(out, { recursive: true });
 const TABLE = 'Orders';
 const RESTORED = 'Orders-then';
 const WIDE = { width: 1400, height: 1000 };
-let runner: ReturnType<typeof scenarioSteps> | undefined;
+let runner: ScenarioRunner | undefined;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** Waits until the clock is past the whole second after `t` by `margin` ms: the next write lands in a later second. */
@@ -282,9 +282,7 @@ async function main(): Promise<number> {
       }));
       if (colours.removed === colours.page || colours.added === colours.page || colours.removed === colours.added) throw new Error(`the diff's lines do not stand out: ${JSON.stringify(colours)}`);
       await shot('timeline-05-dark');
-      const csp = runner!.csp;
-      await csp.collect();
-      if (csp.violations.length) throw new Error(`${csp.violations.length} CSP violations, the first: ${csp.violations[0]}`);
+      await runner!.assertNoCspViolations();
     });
   } catch {
     // the failed step has been recorded with its screenshot
@@ -295,10 +293,4 @@ async function main(): Promise<number> {
   return runner.counts().failures ? 1 : 0;
 }
 
-const started = Date.now();
-main().then((code) => {
-  const c = runner?.counts() ?? { passes: 0, failures: 0, skipped: 0 };
-  runner?.writeResults(resultsFile, code !== 0);
-  console.log(`timeline scenario: ${c.passes} steps passed, ${c.failures} failed, ${c.skipped} skipped, ${Date.now() - started} ms; screenshots in ${out}`);
-  process.exit(code);
-});
+runScenario('timeline', main, () => runner, resultsFile, out);

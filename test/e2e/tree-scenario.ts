@@ -11,9 +11,10 @@ import * as path from 'node:path';
 import { BatchWriteItemCommand, CreateBackupCommand, CreateTableCommand, DynamoDBClient, ListTablesCommand, UpdateContinuousBackupsCommand, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
 import type { Page } from 'playwright-core';
 import * as wb from './lib/workbench';
-import { scenarioSteps } from './scenario-steps';
+import { runScenario, scenarioSteps, type ScenarioRunner } from './scenario-steps';
 
 const [url, out, resultsFile] = process.argv.slice(2);
+let runner: ScenarioRunner | undefined;
 const workspace = process.env.DW_UI_WORKSPACE ?? '';
 if (!url || !out || !workspace) {
   console.error('usage: DW_UI_WORKSPACE=DIR tree-scenario.ts WORKBENCH_URL OUT_DIR [RESULTS_JSON]');
@@ -75,7 +76,8 @@ async function main(): Promise<number> {
   const browser = await wb.launchBrowser();
   const { page } = await wb.newPage(browser);
   let client: DynamoDBClient | undefined;
-  const { step, shot, writeResults } = scenarioSteps(page, out!, 'tree-');
+  runner = scenarioSteps(page, out!, 'tree-');
+  const { step, shot } = runner;
   try {
     await step('a table made through the endpoint shows in the explorer', async () => {
       await wb.openWorkbench(page, url!, (p) => wb.activityBarItem(p, 'Dynamo Workspace'));
@@ -217,11 +219,7 @@ async function main(): Promise<number> {
   } finally {
     client?.destroy();
     await browser.close();
-    writeResults(resultsFile);
   }
 }
 
-main().then((code) => process.exit(code), (e) => {
-  console.error(e);
-  process.exit(1);
-});
+runScenario('tree', main, () => runner, resultsFile, out);

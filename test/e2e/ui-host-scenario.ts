@@ -11,9 +11,10 @@ import * as path from 'node:path';
 import { DynamoDBClient, ListTablesCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import type { FrameLocator, Page } from 'playwright-core';
 import * as wb from './lib/workbench';
-import { scenarioSteps } from './scenario-steps';
+import { runScenario, scenarioSteps, type ScenarioRunner } from './scenario-steps';
 
 const [url, out, resultsFile] = process.argv.slice(2);
+let runner: ScenarioRunner | undefined;
 const workspace = process.env.DW_UI_WORKSPACE ?? '';
 const state = process.env.DW_UI_STATE;
 if (!url || !out || !workspace) {
@@ -39,7 +40,8 @@ async function main(): Promise<number> {
   const browser = await wb.launchBrowser();
   const { page, offLoopback } = await wb.newPage(browser);
   let client: DynamoDBClient | undefined;
-  const { step, shot, writeResults } = scenarioSteps(page, out!, 'host-');
+  runner = scenarioSteps(page, out!, 'host-');
+  const { step, shot } = runner;
   try {
     await step('the endpoint answers once the window has loaded, before the explorer is opened', async () => {
       await wb.openWorkbench(page, url!, (p) => wb.activityBarItem(p, 'Dynamo Workspace'));
@@ -144,11 +146,7 @@ async function main(): Promise<number> {
   } finally {
     client?.destroy();
     await browser.close();
-    writeResults(resultsFile);
   }
 }
 
-main().then((code) => process.exit(code), (e) => {
-  console.error(e);
-  process.exit(1);
-});
+runScenario('ui-host', main, () => runner, resultsFile, out);

@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { FrameLocator, Locator, Page } from 'playwright-core';
 import * as wb from './lib/workbench';
-import { scenarioSteps } from './scenario-steps';
+import { runScenario, scenarioSteps, type ScenarioRunner } from './scenario-steps';
 
 const [url, out, resultsFile] = process.argv.slice(2);
 if (!url || !out) {
@@ -19,7 +19,7 @@ fs.mkdirSync(out, { recursive: true });
 
 const TABLE = 'Orders';
 const WIDE = { width: 1400, height: 900 };
-let runner: ReturnType<typeof scenarioSteps> | undefined;
+let runner: ScenarioRunner | undefined;
 
 /** A screenshot, saved, then checked (layout and CSP: see scenario-steps.ts). */
 async function shot(_page: Page, name: string): Promise<void> {
@@ -566,9 +566,7 @@ async function main(): Promise<number> {
     });
 
     await step('no webview reported a CSP violation during the whole scenario', async () => {
-      const csp = runner!.csp;
-      await csp.collect();
-      if (csp.violations.length) throw new Error(`${csp.violations.length} CSP violations, the first: ${csp.violations[0]}`);
+      await runner!.assertNoCspViolations();
     });
 
     if (offLoopback.length) console.log(`requests refused (not loopback): ${[...new Set(offLoopback)].join(' ')}`);
@@ -580,10 +578,4 @@ async function main(): Promise<number> {
   }
 }
 
-const started = Date.now();
-main().then((code) => {
-  const c = runner?.counts() ?? { passes: 0, failures: 0, skipped: 0 };
-  runner?.writeResults(resultsFile, code !== 0);
-  console.log(`ui scenario: ${c.passes} steps passed, ${c.failures} failed, ${c.skipped} skipped, ${Date.now() - started} ms; screenshots in ${out}`);
-  process.exit(code);
-});
+runScenario('ui', main, () => runner, resultsFile, out);
