@@ -10,7 +10,7 @@ import type { DynamoWorkspaceApi } from '../../src/extension/activate';
 import { errorInfo, type Connection } from '../../src/extension/connection';
 import { CapacityPanel } from '../../src/extension/panels/capacity-panel';
 import { RemoteConnection } from '../../src/extension/remote';
-import { api, closeAllEditors, uniqueName, waitFor } from './helpers';
+import { api, closeAllEditors, uniqueName, waitFor, workspaceId } from './helpers';
 
 describe('capacity and cost', () => {
   let a: DynamoWorkspaceApi;
@@ -20,7 +20,7 @@ describe('capacity and cost', () => {
 
   before(async () => {
     a = await api();
-    connectionId = a.manager.entries().find((e) => e.kind === 'workspace')!.id;
+    connectionId = workspaceId(a);
     conn = await a.manager.get(connectionId);
     await conn.send('CreateTable', {
       TableName: tableName,

@@ -5,7 +5,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { DynamoWorkspaceApi } from '../../src/extension/activate';
-import { EXTENSION_ID, api, children, closeAllEditors, waitFor } from './helpers';
+import { api, children, closeAllEditors, EXTENSION_ID, waitFor, workspaceId } from './helpers';
 
 /** For assertion messages: tree nodes hold the live database, which JSON cannot print. */
 const show = (v: unknown) => (v && typeof v === 'object' && 'type' in v ? `a ${String((v as { type: unknown }).type)} node` : JSON.stringify(v));
@@ -26,7 +26,7 @@ async function runDismissing(id: string, ...args: unknown[]): Promise<unknown> {
 }
 
 async function tableNames(a: DynamoWorkspaceApi): Promise<string[]> {
-  const id = a.manager.entries().find((e) => e.kind === 'workspace')!.id;
+  const id = workspaceId(a);
   return ((await (await a.manager.get(id)).send('ListTables', {})).TableNames as string[]).sort();
 }
 
@@ -35,7 +35,7 @@ describe('commands given the wrong arguments', () => {
   before(async () => {
     a = await api();
     // one table, so the table pickers have something to offer
-    const id = a.manager.entries().find((e) => e.kind === 'workspace')!.id;
+    const id = workspaceId(a);
     await vscode.commands.executeCommand('dynamoWorkspace.createTable', { connectionId: id, draft: { tableName: 'ArgsProbe', partitionKey: 'id' } });
   });
   after(closeAllEditors);
@@ -84,7 +84,7 @@ describe('commands given the wrong arguments', () => {
 
   it('a draft of the wrong shape is refused as a ValidationException that names the fields, and nothing is created', async () => {
     const before = await tableNames(a);
-    const id = a.manager.entries().find((e) => e.kind === 'workspace')!.id;
+    const id = workspaceId(a);
     const result = await vscode.commands.executeCommand('dynamoWorkspace.createTable', { connectionId: id, draft: { tableName: 42, partitionKey: null } });
     assert.equal(result, undefined);
     assert.equal(a.lastMessage()?.severity, 'error');

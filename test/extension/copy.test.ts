@@ -8,7 +8,7 @@ import type { DynamoWorkspaceApi } from '../../src/extension/activate';
 import type { CopyResult } from '../../src/extension/copy/copy-table';
 import { Database } from '../../src/engine/database';
 import { startServer } from '../../src/server/index';
-import { api, children, closeAllEditors, uniqueName, waitFor } from './helpers';
+import { api, children, closeAllEditors, uniqueName, waitFor, workspaceId as workspaceIdOf } from './helpers';
 
 describe('copy a table between connections', () => {
   let a: DynamoWorkspaceApi;
@@ -22,7 +22,7 @@ describe('copy a table between connections', () => {
 
   before(async () => {
     a = await api();
-    workspaceId = a.manager.entries().find((e) => e.kind === 'workspace')!.id;
+    workspaceId = workspaceIdOf(a);
     db = await Database.open('', { inMemory: true });
     server = await startServer({ db, port: 0 });
     savedConnections = config().inspect('connections')?.globalValue;

@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import { BatchWriteItemCommand, CreateTableCommand, DynamoDBClient, ListTablesCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import type { DynamoWorkspaceApi } from '../../src/extension/activate';
 import type { Node } from '../../src/extension/tree';
-import { api, children, uniqueName, waitFor } from './helpers';
+import { api, children, uniqueName, waitFor, workspaceId } from './helpers';
 
 describe('live counts', () => {
   let a: DynamoWorkspaceApi;
@@ -17,7 +17,7 @@ describe('live counts', () => {
 
   before(async () => {
     a = await api();
-    connectionId = a.manager.entries().find((e) => e.kind === 'workspace')!.id;
+    connectionId = workspaceId(a);
     endpoint = await waitFor('the endpoint', async () => (await a.manager.get(connectionId)).endpoint);
     client = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
   });

@@ -60,8 +60,13 @@ export function uniqueName(prefix: string): string {
 }
 
 /** The extension's API and the connection of the (first) workspace database, which every suite here writes to. */
+/** The id of the workspace folder's database connection. */
+export function workspaceId(a: DynamoWorkspaceApi): string {
+  return a.manager.entries().find((e) => e.kind === 'workspace')!.id;
+}
+
 export async function workspaceConnection(): Promise<{ a: DynamoWorkspaceApi; connectionId: string; connection: Connection }> {
   const a = await api();
-  const connectionId = a.manager.entries().find((e) => e.kind === 'workspace')!.id;
+  const connectionId = workspaceId(a);
   return { a, connectionId, connection: await a.manager.get(connectionId) };
 }

@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { DynamoWorkspaceApi } from '../../src/extension/activate';
-import { api, uniqueName } from './helpers';
+import { api, uniqueName, workspaceId } from './helpers';
 
 describe('import into a table with existing keys', () => {
   let a: DynamoWorkspaceApi;
@@ -16,7 +16,7 @@ describe('import into a table with existing keys', () => {
 
   beforeEach(async () => {
     a = await api();
-    connectionId = a.manager.entries().find((e) => e.kind === 'workspace')!.id;
+    connectionId = workspaceId(a);
     tableName = uniqueName('Existing');
     await vscode.commands.executeCommand('dynamoWorkspace.createTable', { connectionId, draft: { tableName, partitionKey: 'id' } });
     await vscode.commands.executeCommand('dynamoWorkspace.putItem', { connectionId, tableName, item: { id: { S: 'kept' }, v: { S: 'edited by hand' } } });

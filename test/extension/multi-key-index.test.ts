@@ -4,14 +4,14 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { DynamoWorkspaceApi } from '../../src/extension/activate';
-import { api, children, closeAllEditors, uniqueName, waitFor } from './helpers';
+import { api, children, closeAllEditors, uniqueName, waitFor, workspaceId } from './helpers';
 
 describe('multi-attribute GSI keys in the tree', () => {
   let a: DynamoWorkspaceApi;
   let connectionId: string;
   before(async () => {
     a = await api();
-    connectionId = a.manager.entries().find((e) => e.kind === 'workspace')!.id;
+    connectionId = workspaceId(a);
   });
   after(closeAllEditors);
 

@@ -8,7 +8,7 @@ import type { DynamoWorkspaceApi } from '../../src/extension/activate';
 import type { Connection } from '../../src/extension/connection';
 import { RemoteConnection } from '../../src/extension/remote';
 import { TimelinePanel, type TimelinePanelContext } from '../../src/extension/panels/timeline-panel';
-import { api, children, closeAllEditors, uniqueName, waitFor } from './helpers';
+import { api, children, closeAllEditors, uniqueName, waitFor, workspaceId } from './helpers';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** Until the clock is `margin` ms past the whole second after `t`: the next write lands in a later second. */
@@ -25,7 +25,7 @@ describe('the backup/PITR timeline panel', () => {
 
   before(async () => {
     a = await api();
-    const id = a.manager.entries().find((e) => e.kind === 'workspace')!.id;
+    const id = workspaceId(a);
     workspace = await a.manager.get(id);
     extensionUri = vscode.extensions.getExtension('dynamo-workspace.dynamo-workspace')!.extensionUri;
   });

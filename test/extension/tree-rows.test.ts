@@ -9,16 +9,14 @@ import { backupTargetOf, targetOf } from '../../src/extension/command-args';
 import { COMMANDS } from '../../src/extension/commands/ids';
 import type { Connection } from '../../src/extension/connection';
 import { CONTEXT_VALUES, type Node } from '../../src/extension/tree';
-import { api, children, closeAllEditors, uniqueName, waitFor } from './helpers';
+import { children, closeAllEditors, uniqueName, waitFor, workspaceConnection } from './helpers';
 
 describe('the Stream, Time to live and Backups rows and their commands', () => {
   let a: DynamoWorkspaceApi;
   let connectionId: string;
   let connection: Connection;
   before(async () => {
-    a = await api();
-    connectionId = a.manager.entries().find((e) => e.kind === 'workspace')!.id;
-    connection = await a.manager.get(connectionId);
+    ({ a, connectionId, connection } = await workspaceConnection());
   });
   after(closeAllEditors);
 

@@ -12,7 +12,7 @@ import { isUnsupported } from '../../src/extension/connection';
 import { engineBinding } from '../../src/extension/engine-binding';
 import { NOT_YET_AVAILABLE_SHORT, unavailableFeatures } from '../../src/extension/features';
 import { itemsPanelTarget } from '../../src/protocol/request-code';
-import { activeTabLabel, api, children, closeAllEditors, uniqueName, waitFor } from './helpers';
+import { activeTabLabel, api, children, closeAllEditors, uniqueName, waitFor, workspaceId } from './helpers';
 
 /** Whether the database answers an operation (the embedded engine grows operation by operation). */
 async function answers(a: DynamoWorkspaceApi, connectionId: string, operation: 'Scan' | 'BatchWriteItem'): Promise<boolean> {
@@ -33,7 +33,7 @@ describe('workspace database', function () {
 
   before(async () => {
     a = await api();
-    connectionId = a.manager.entries().find((e) => e.kind === 'workspace')!.id;
+    connectionId = workspaceId(a);
     const connection = await a.manager.get(connectionId);
     const endpoint = await waitFor('the endpoint', () => connection.endpoint);
     client = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
@@ -195,7 +195,7 @@ describe('items panel', () => {
 
   before(async () => {
     a = await api();
-    connectionId = a.manager.entries().find((e) => e.kind === 'workspace')!.id;
+    connectionId = workspaceId(a);
     await vscode.commands.executeCommand('dynamoWorkspace.createTable', { connectionId, draft: { tableName, partitionKey: 'pk', sortKey: 'sk' } });
     for (let i = 0; i < 5; i++)
       await vscode.commands.executeCommand('dynamoWorkspace.putItem', { connectionId, tableName, item: { pk: { S: 'p' }, sk: { S: `s${i}` }, v: { N: String(i) } } });
@@ -300,8 +300,7 @@ describe('items panel', () => {
 describe('remote connections', () => {
   it('connects to an endpoint from the settings and lists its tables through the AWS SDK', async () => {
     const a = await api();
-    const workspaceId = a.manager.entries().find((e) => e.kind === 'workspace')!.id;
-    const endpoint = (await a.manager.get(workspaceId)).endpoint!;
+    const endpoint = (await a.manager.get(workspaceId(a))).endpoint!;
     const name = await vscode.commands.executeCommand<string>('dynamoWorkspace.addConnection', { name: 'Loopback', endpoint, region: 'us-east-1' });
     assert.equal(name, 'Loopback');
     try {
@@ -311,7 +310,7 @@ describe('remote connections', () => {
       const remote = await a.manager.get('remote:Loopback');
       assert.equal(remote.kind, 'remote');
       const viaRemote = (await children(a, root.node)).map((c) => c.label).sort();
-      const local = ((await (await a.manager.get(workspaceId)).send('ListTables', {})).TableNames as string[]).sort();
+      const local = ((await (await a.manager.get(workspaceId(a))).send('ListTables', {})).TableNames as string[]).sort();
       assert.deepEqual(viaRemote, local);
       // a write through the remote connection is seen by the workspace database
       const tableName = local[0]!;
@@ -322,7 +321,7 @@ describe('remote connections', () => {
       const key: Record<string, unknown> = { [keyName]: type(keyName) === 'N' ? { N: '424242' } : { S: 'via-remote' } };
       if (sortName) key[sortName] = type(sortName) === 'N' ? { N: '1' } : { S: 'r' };
       await remote.send('PutItem', { TableName: tableName, Item: { ...key, bin: { B: 'AAEC' } } });
-      const back = await (await a.manager.get(workspaceId)).send('GetItem', { TableName: tableName, Key: key });
+      const back = await (await a.manager.get(workspaceId(a))).send('GetItem', { TableName: tableName, Key: key });
       assert.deepEqual(back.Item.bin, { B: 'AAEC' });
     } finally {
       assert.equal(await vscode.commands.executeCommand('dynamoWorkspace.removeConnection', 'Loopback'), true);

@@ -12,7 +12,7 @@ import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser } from '../e2e/lib/workbench';
-import { ARTIFACTS, CHROMIUM, assertInside, cspViolations, pageHtml, plotRect, yAt } from './lib/browser-page';
+import { ARTIFACTS, CHROMIUM, assertInside, cspViolations, openPanelPage, plotRect, yAt, type HostAnswer } from './lib/browser-page';
 import type { Connection } from '../../src/extension/connection';
 import { capacitySnapshot, describedCapacity, metricsOf } from '../../src/extension/capacity-source';
 import { RemoteConnection } from '../../src/extension/remote';
@@ -21,28 +21,9 @@ import type { CapacityRequests, CapacityResult } from '../../src/protocol/capaci
 import { Database } from '../../src/engine/database';
 
 const ENTRY = path.join(import.meta.dirname, '../../webview/capacity/main.ts');
-/** VS Code's webview API, played by the page: requests go to the test through `hostRequest`. */
-const VSCODE_API = `window.__state=undefined;window.acquireVsCodeApi=()=>({
-  postMessage:(m)=>{if(m.kind==='request')window.hostRequest(m).then(r=>window.postMessage(r,'*'));else if(m.kind==='notification')window.hostNotify(m);},
-  getState:()=>window.__state,setState:(s)=>{window.__state=s;}});`;
-
-type Answer = (method: string, params: any) => unknown;
-
-async function openPage(browser: Browser, answer: Answer, seen: { method: string; params: any }[] = []): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
-  await page.exposeFunction('hostRequest', async (m: { id: number; method: string; params: any }) => {
-    seen.push({ method: m.method, params: m.params });
-    try {
-      return { kind: 'response', id: m.id, result: await answer(m.method, m.params) };
-    } catch (e) {
-      const err = e as Error;
-      return { kind: 'response', id: m.id, error: { type: err.name, message: err.message } };
-    }
-  });
-  await page.exposeFunction('hostNotify', () => undefined);
-  await page.setContent(await pageHtml(ENTRY, '<capacity-app></capacity-app>', VSCODE_API));
-  return page;
-}
+/** The capacity page, its host requests answered by `answer`. */
+const openPage = (browser: Browser, answer: HostAnswer, seen: { method: string; params: any }[] = []): Promise<Page> =>
+  openPanelPage(browser, ENTRY, '<capacity-app></capacity-app>', answer, seen, { width: 1100, height: 900 });
 
 describe('the capacity page in Chromium, answered from a real engine', { skip: fs.existsSync(CHROMIUM) ? false : `no Chromium at ${CHROMIUM}` }, () => {
   let browser: Browser;
@@ -77,7 +58,7 @@ describe('the capacity page in Chromium, answered from a real engine', { skip: f
     }
     assert.ok(throttled >= 25, `${throttled} writes throttled`);
     browser = await launchBrowser({ executablePath: CHROMIUM });
-    const answer: Answer = (method, params) => {
+    const answer: HostAnswer = (method, params) => {
       const req = params as CapacityRequests['snapshot'][0];
       if (method === 'ready') return { target: { connectionId: 'workspace:test', tableName: 'Orders' }, connectionLabel: 'demo-folder', windowId: '5m' };
       if (method === 'snapshot') return { available: true, snapshot: capacitySnapshot(db.metrics, 'Orders', req.index, req.windowId) } satisfies CapacityResult;

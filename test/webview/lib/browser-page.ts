@@ -82,8 +82,15 @@ const VSCODE_API = `window.__state=undefined;window.acquireVsCodeApi=()=>({
 export type HostAnswer = (method: string, params: any) => unknown;
 
 /** A panel's page (`entry` bundled, `body` as given) whose host requests `answer` answers; each request is noted in `seen`. */
-export async function openPanelPage(browser: Browser, entry: string, body: string, answer: HostAnswer, seen: { method: string; params: any }[] = []): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1100, height: 700 } });
+export async function openPanelPage(
+  browser: Browser,
+  entry: string,
+  body: string,
+  answer: HostAnswer,
+  seen: { method: string; params: any }[] = [],
+  viewport = { width: 1100, height: 700 },
+): Promise<Page> {
+  const page = await browser.newPage({ viewport });
   await page.exposeFunction('hostRequest', async (m: { id: number; method: string; params: any }) => {
     seen.push({ method: m.method, params: m.params });
     try {
