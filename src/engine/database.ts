@@ -24,7 +24,7 @@ import { TableSet } from './storage/table-set';
 import { LogStore, type Durability, type Mutation, type Origin } from './log';
 import { nodeFileSystem, type FileSystem } from './log/file-system';
 import type { Table, TableMeta } from './table';
-import { startIndexWork } from './indexes/backfill';
+import { startIndexWork } from './indexes';
 import { validateShape } from './validation/shape';
 import { TtlSweeper } from './ttl';
 import { PitrKeeper, keepPriorMeta, replayedRestore } from './backups/pitr';

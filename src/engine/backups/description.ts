@@ -1,6 +1,6 @@
 // The shapes DescribeBackup, CreateBackup and DeleteBackup answer with, from a catalog record.
 import type { BackupRecord, BackupStatus, BackupType } from './catalog';
-import type { IndexMeta } from '../indexes/types';
+import type { IndexMeta } from '../indexes';
 
 type Described = BackupRecord & { status: BackupStatus };
 

@@ -21,7 +21,7 @@ import type { Database } from '../database';
 import { DynamoDBError, validation } from '../errors';
 import { newTableMeta, type CreateTableInput } from '../operations/create-table';
 import { checkItemKey, checkItemSize } from '../operations/common';
-import { checkIndexKeysForPut } from '../indexes/writes';
+import { checkIndexKeysForPut } from '../indexes';
 import { Table } from '../table';
 import type { Item } from '../types/attribute-value';
 import { itemSize } from '../types/attribute-validation';

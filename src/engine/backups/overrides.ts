@@ -10,8 +10,7 @@
 // the engine has no encryption settings or on-demand maximums to give the new table.
 import type { Database } from '../database';
 import { invalidParameter, validation } from '../errors';
-import type { IndexMeta } from '../indexes/types';
-import { GLOBAL_SECONDARY_INDEXES, LOCAL_SECONDARY_INDEXES, usedDefinitions, type IndexInput } from '../indexes/validate';
+import { GLOBAL_SECONDARY_INDEXES, LOCAL_SECONDARY_INDEXES, usedDefinitions, type IndexInput, type IndexMeta } from '../indexes';
 import type { RestoreMeta, TableMeta } from '../table';
 import { BILLING_MODE, OPAQUE_STRUCTURE, PROVISIONED_THROUGHPUT } from '../validation/members';
 import type { Spec } from '../validation/shape';

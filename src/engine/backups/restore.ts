@@ -34,8 +34,7 @@ import { Table, type TableMeta } from '../table';
 import type { Item } from '../types/attribute-value';
 import { itemSize } from '../types/attribute-validation';
 import { checkItemKey, checkItemSize } from '../operations/common';
-import { checkIndexKeysForPut } from '../indexes/writes';
-import { startIndexWork } from '../indexes/backfill';
+import { checkIndexKeysForPut, startIndexWork } from '../indexes';
 
 /**
  * A table's items as a table snapshot holds them (src/engine/log/snapshot.ts): encoded strings

@@ -4,7 +4,7 @@
 // Index maintenance itself lives in ../indexes; nothing here writes an index.
 import type { AttributeValue, Item, ScalarType } from '../types/attribute-value';
 import type { Table } from '../table';
-import { indexWriteImpact } from '../indexes/impact';
+import { indexWriteImpact } from '../indexes';
 
 export interface IndexImpact {
   indexName: string;

@@ -3,7 +3,7 @@
 // own, as in DynamoDB, which makes no atomicity promise either way). Requests refused by
 // provisioned throughput come back in UnprocessedItems (src/engine/capacity).
 import type { Operation } from './operation';
-import { addBatchItemCollectionMetrics } from '../indexes/writes';
+import { addBatchItemCollectionMetrics } from '../indexes';
 import { DynamoDBError, validation } from '../errors';
 import { normalizeItem } from '../types/attribute-validation';
 import type { Item } from '../types/attribute-value';

@@ -5,7 +5,7 @@ import { refuseNameTaken } from '../backups/restore';
 import type { AttributeDefinition, KeySchemaElement, TableMeta } from '../table';
 import { ATTRIBUTE_DEFINITIONS, BILLING_MODE, KEY_SCHEMA, OPAQUE_STRUCTURE, PROVISIONED_THROUGHPUT, TABLE_CLASS, TABLE_NAME, required } from '../validation/members';
 import { checkThroughputQuotas } from '../capacity/quotas';
-import { GLOBAL_SECONDARY_INDEXES, LOCAL_SECONDARY_INDEXES, checkCreateTableIndexes, type IndexInput } from '../indexes/validate';
+import { GLOBAL_SECONDARY_INDEXES, LOCAL_SECONDARY_INDEXES, checkCreateTableIndexes, type IndexInput } from '../indexes';
 import { TAG_LIST, checkTags, withTags, type Tag } from '../tags';
 import { STREAM_SPECIFICATION, checkStreamSpecification, streamsAfter, type StreamSpecificationInput } from '../streams/specification';
 

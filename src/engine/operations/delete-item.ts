@@ -1,5 +1,5 @@
 import type { Operation } from './operation';
-import { addItemCollectionMetrics } from '../indexes/writes';
+import { addItemCollectionMetrics } from '../indexes';
 import { compileRequest, hasConditionParameters } from './legacy';
 import { CONDITIONAL_WRITE_MEMBERS, type ConditionalWriteInput, checkReturnValues, encodeKey } from './common';
 import { ATTRIBUTE_MAP, required } from '../validation/members';

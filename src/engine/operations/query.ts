@@ -7,7 +7,7 @@ import type { AttributeValue } from '../types/attribute-value';
 import { parseKey } from './common';
 import { ATTRIBUTES_TO_GET, ATTRIBUTE_MAP, CONDITIONAL_OPERATOR, CONDITION_MAP, EXPRESSION, EXPRESSION_MAP, INDEX_NAME, PAGE_LIMIT, RETURN_CONSUMED, SELECT, TABLE_NAME } from '../validation/members';
 import type { Table } from '../table';
-import { queryIndex } from '../indexes/query-scan';
+import { queryIndex } from '../indexes';
 
 interface QueryInput {
   TableName: string;

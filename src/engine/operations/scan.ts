@@ -10,7 +10,7 @@ import { parseKey } from './common';
 import { compileRequest, type RequestInput } from './legacy';
 import { ATTRIBUTES_TO_GET, ATTRIBUTE_MAP, CONDITIONAL_OPERATOR, CONDITION_MAP, EXPRESSION, EXPRESSION_MAP, INDEX_NAME, PAGE_LIMIT, RETURN_CONSUMED, SELECT, TABLE_NAME } from '../validation/members';
 import { primaryKeyOf, readPage, selectMode } from './read-rules';
-import { scanIndex } from '../indexes/query-scan';
+import { scanIndex } from '../indexes';
 
 interface ScanInput extends RequestInput {
   TableName: string;

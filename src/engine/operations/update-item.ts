@@ -1,5 +1,5 @@
 import type { Operation } from './operation';
-import { addItemCollectionMetrics } from '../indexes/writes';
+import { addItemCollectionMetrics } from '../indexes';
 import { compileRequest } from './legacy';
 import type { Item } from '../types/attribute-value';
 import { CONDITIONAL_WRITE_MEMBERS, type ConditionalWriteInput, checkReturnValues, pick } from './common';

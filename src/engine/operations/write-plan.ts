@@ -15,7 +15,7 @@
 // tentative dictionary entries that settleDictionaries drops if no commit publishes them), so a
 // write refused at any step leaves no trace; a plan is built and committed within one synchronous
 // turn, so the old item it saw is still the stored one when the commit applies it.
-import { checkIndexKeysForPut, checkIndexKeysForUpdate, checkItemCollection } from '../indexes/writes';
+import { checkIndexKeysForPut, checkIndexKeysForUpdate, checkItemCollection } from '../indexes';
 import { invalidParameter } from '../errors';
 import { itemSize } from '../types/attribute-validation';
 import type { Item, Key } from '../types/attribute-value';

@@ -20,7 +20,7 @@ import type { Expr, PathStep, ReturnWhat, Select, Statement } from './ast';
 import type { AttributeValue } from '../types/attribute-value';
 import type { Table } from '../table';
 import type { KeySchemaInfo } from '../codec/key-codec';
-import { indexSchemaOf } from '../indexes/secondary-index';
+import { indexSchemaOf } from '../indexes';
 import { validation } from '../errors';
 import { TOO_MANY_IN } from './parser';
 import { compileExpressions, formatPath, type DocumentPath } from '../expressions';

@@ -24,7 +24,7 @@ import { normalizeItem } from '../types/attribute-validation';
 import type { Table } from '../table';
 import { addConsumption, consumedCapacity, consumption, readUnits, type Consumption, type TogetherAccess } from '../capacity';
 import { encodedItemSize } from '../codec/item-codec';
-import { addBatchItemCollectionMetrics } from '../indexes/writes';
+import { addBatchItemCollectionMetrics } from '../indexes';
 import { commitPlans, planDelete, planPut, planUpdate, writeAccess, type WritePlan } from '../operations/write-plan';
 import { parseKey } from '../operations/common';
 import { NONE, collectionReason, conditionFailed, throttleReason, transactionCanceled, validationReason, type CancellationReason } from './cancellation';

@@ -12,7 +12,7 @@
 // change was made, so nothing has to be written when it settles and a reopen derives the same.
 import type { AttributeValue } from '../types/attribute-value';
 import { encodeNumberKey, normalizeNumber } from '../types/number';
-import { escapeKeyPart, KEY_PART_END } from '../indexes/secondary-index';
+import { KEY_PART_END, escapeKeyPart } from '../indexes';
 
 /** How far in the past an expiry time may be and still be honoured (five 365-day years). */
 export const MAX_PAST_SECONDS = 5 * 365 * 24 * 3600;
