@@ -23,7 +23,7 @@ import * as path from 'node:path';
 import { startChild, type ServerChild } from './lib/children';
 import { runLoad, sendAll, type LoadResult } from './lib/raw-client';
 import { benchClient, runSdkLoad, type SdkLoadResult } from './lib/sdk-load';
-import { createTableRequest, DEFAULT_WORKLOAD, OPS, preloadRequests, rawRequests, sdkCommand, type Op } from './lib/workload';
+import { createTableRequest, DEFAULT_WORKLOAD, OPS, preloadRequests, rawRequests, sdkCommand } from './lib/workload';
 
 const args = new Set(process.argv.slice(2));
 const modesArg = process.argv.find((a) => a.startsWith('--modes='))?.slice('--modes='.length);

@@ -150,8 +150,6 @@ function pyLiteral(v: unknown, depth: number): string {
 /** Thrown for a record that cannot be turned into code or replayed; the message says why. */
 export class RequestCodeError extends Error {}
 
-const STREAMS_TARGET = 'DynamoDBStreams_20120810';
-
 /** The recorded input, or a clear refusal when it is not all there. */
 function inputOf(record: RequestRecord): Loose {
   if (record.requestTruncated)
@@ -161,7 +159,7 @@ function inputOf(record: RequestRecord): Loose {
   return record.request;
 }
 
-/** Whether the record went to DynamoDB Streams rather than DynamoDB. */
+/** Whether the record went to DynamoDB Streams (target DynamoDBStreams_20120810) rather than DynamoDB. */
 export function isStreamsRecord(record: Pick<RequestRecord, 'target'>): boolean {
   return record.target.startsWith('DynamoDBStreams');
 }

@@ -10,7 +10,7 @@ import type { Item } from '../types/attribute-value';
 import { addConsumption, addIndexUnits, consumedCapacity, consumption, reportsCapacity, totalUnits, type Consumption } from './consumed';
 import { hasIndexes, indexesOf, indexPartitionValue, writeImpact, type IndexInfo } from './indexes';
 import { KeyCounter, OpCounter, Scope } from './metrics';
-import { Throughput, type TokenBucket } from './throttle';
+import { Throughput } from './throttle';
 import { indexWriteUnits, readUnits, writeUnits } from './units';
 
 export const TABLE_THROTTLE_MESSAGE =

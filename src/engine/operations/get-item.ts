@@ -3,7 +3,6 @@ import { compileRequest } from './legacy';
 import { encodeKey, pick } from './common';
 import { ATTRIBUTES_TO_GET, ATTRIBUTE_MAP, EXPRESSION, EXPRESSION_MAP, RETURN_CONSUMED, TABLE_NAME, required } from '../validation/members';
 import { EncodedItem, encodedItemSize } from '../codec/item-codec';
-import { validation } from '../errors';
 
 interface GetItemInput {
   TableName: string;

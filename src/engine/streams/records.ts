@@ -206,20 +206,13 @@ export function recordBytes(ctx: RecordContext, e: StreamEntry, out: ByteOut): b
   let src: Buffer;
   let newAt = -1;
   let oldAt = -1;
-  let oldEnd = -1;
   if (m instanceof Put) {
     src = m.bytes;
     if (ctx.viewType === 'NEW_IMAGE' || ctx.viewType === 'NEW_AND_OLD_IMAGES') newAt = m.itemAt;
-    if (ctx.viewType === 'OLD_IMAGE' || ctx.viewType === 'NEW_AND_OLD_IMAGES') {
-      oldAt = m.oldAt;
-      oldEnd = m.oldEnd;
-    }
+    if (ctx.viewType === 'OLD_IMAGE' || ctx.viewType === 'NEW_AND_OLD_IMAGES') oldAt = m.oldAt;
   } else if (m instanceof Delete) {
     src = m.bytes;
-    if (ctx.viewType === 'OLD_IMAGE' || ctx.viewType === 'NEW_AND_OLD_IMAGES') {
-      oldAt = m.oldAt;
-      oldEnd = m.oldEnd;
-    }
+    if (ctx.viewType === 'OLD_IMAGE' || ctx.viewType === 'NEW_AND_OLD_IMAGES') oldAt = m.oldAt;
   } else return false;
   const reader = ctx.codec.byteJson;
   const image = m.kind === 'put' ? m.itemAt : m.oldAt;

@@ -21,7 +21,7 @@
 // - consumed capacity is what the engine charged during the request's synchronous run, whatever
 //   ReturnConsumedCapacity said (the answer itself is untouched).
 import { RECORDER_DEFAULTS, type RequestRecord } from '../../protocol/request-record';
-import { summarizeRequest, type RequestSummary } from '../../protocol/request-summary';
+import { summarizeRequest } from '../../protocol/request-summary';
 import type { Consumption, CapacitySink } from '../../engine/capacity';
 import { bodyText, type JsonBody } from '../../engine/results';
 import type { Reply } from '../fast-lane';

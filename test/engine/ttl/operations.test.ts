@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Database } from '../../../src/engine/database';
 import { AD, KS, rejects } from '../indexes/helpers';
-import { SETTLED, ttlMemoryDb, withDataDir } from './helpers';
+import { ttlMemoryDb, withDataDir } from './helpers';
 import oracle from './fixtures/ddb-local-ttl.json';
 
 const spec = (AttributeName: unknown, Enabled: unknown) => ({ TableName: 'Tab', TimeToLiveSpecification: { AttributeName, Enabled } });
