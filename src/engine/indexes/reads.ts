@@ -10,13 +10,14 @@ import type { CompiledExpressions } from '../expressions';
 import { normalizeAttributeValue } from '../types/attribute-validation';
 import type { AttributeValue, Item, ScalarType } from '../types/attribute-value';
 import type { Table } from '../table';
+import type { SelectMode } from '../operations/read-rules';
 import { projectItem } from './projection';
 import { AFTER_KEY_PART, KEY_PART_END, escapeKeyPart, type SecondaryIndex } from './secondary-index';
 
 /** A Query or Scan page stops once this many bytes of index entries have been read. */
 const PAGE_BYTES = 1024 * 1024;
 
-export type SelectMode = 'ALL_ATTRIBUTES' | 'ALL_PROJECTED_ATTRIBUTES' | 'SPECIFIC_ATTRIBUTES' | 'COUNT';
+export type { SelectMode } from '../operations/read-rules';
 
 interface IndexReadInput {
   TableName: string;
