@@ -1,26 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { Database, DatabaseLockedError } from '../../src/engine/database';
 import { DynamoDBError } from '../../src/engine/errors';
 import { nodeFileSystem } from '../../src/engine/log/file-system';
 import { HEADER_BYTES, listSegments as listSegmentsIn, segmentName } from '../../src/engine/log/format';
+import { memoryDb, rejects, tempDir } from './helpers';
 
 const listSegments = (dir: string) => listSegmentsIn(nodeFileSystem, dir);
-
-const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'dw-db-'));
-
-async function rejects(p: Promise<unknown>, type: string, message: string | RegExp): Promise<void> {
-  await assert.rejects(p, (e: unknown) => {
-    assert.ok(e instanceof DynamoDBError, `expected DynamoDBError, got ${e}`);
-    assert.equal(e.type, type);
-    if (typeof message === 'string') assert.equal(e.message, message);
-    else assert.match(e.message, message);
-    return true;
-  });
-}
 
 const KEYED = {
   TableName: 'Orders',
@@ -36,7 +24,7 @@ const KEYED = {
 };
 
 test('CreateTable, DescribeTable, ListTables, UpdateTable and DeleteTable report what DynamoDB reports', async () => {
-  const db = await Database.open('', { inMemory: true });
+  const db = await memoryDb();
   const created = (await db.execute('CreateTable', KEYED)) as any;
   assert.equal(created.TableDescription.TableStatus, 'CREATING');
   assert.equal(created.TableDescription.TableArn, 'arn:aws:dynamodb:us-east-1:000000000000:table/Orders');
@@ -81,7 +69,7 @@ test('CreateTable, DescribeTable, ListTables, UpdateTable and DeleteTable report
 });
 
 test('CreateTable validation messages', async () => {
-  const db = await Database.open('', { inMemory: true });
+  const db = await memoryDb();
   await rejects(
     db.execute('CreateTable', { ...KEYED, TableName: 'ab' }),
     'ValidationException',
@@ -113,7 +101,7 @@ test('CreateTable validation messages', async () => {
 });
 
 test('items round-trip every data type, with numbers normalised', async () => {
-  const db = await Database.open('', { inMemory: true });
+  const db = await memoryDb();
   await db.execute('CreateTable', KEYED);
   const item = {
     pk: { S: 'user#1' },
@@ -155,7 +143,7 @@ test('items round-trip every data type, with numbers normalised', async () => {
 });
 
 test('key and item validation uses DynamoDB messages', async () => {
-  const db = await Database.open('', { inMemory: true });
+  const db = await memoryDb();
   await db.execute('CreateTable', KEYED);
   const put = (Item: unknown) => db.execute('PutItem', { TableName: 'Orders', Item });
   await rejects(put({ pk: { S: 'a' } }), 'ValidationException', 'One or more parameter values were invalid: Missing the key sk in the item');
@@ -194,7 +182,7 @@ test('key and item validation uses DynamoDB messages', async () => {
 });
 
 test('ReturnValues of PutItem, UpdateItem and DeleteItem, and conditions', async () => {
-  const db = await Database.open('', { inMemory: true });
+  const db = await memoryDb();
   await db.execute('CreateTable', KEYED);
   const Key = { pk: { S: 'k' }, sk: { N: '1' } };
   const first = (await db.execute('PutItem', { TableName: 'Orders', Item: { ...Key, a: { N: '1' }, b: { S: 'x' } }, ReturnValues: 'ALL_OLD' })) as any;
@@ -237,7 +225,7 @@ test('ReturnValues of PutItem, UpdateItem and DeleteItem, and conditions', async
 });
 
 test('ConsumedCapacity for single-item operations', async () => {
-  const db = await Database.open('', { inMemory: true });
+  const db = await memoryDb();
   await db.execute('CreateTable', KEYED);
   const Key = { pk: { S: 'k' }, sk: { N: '1' } };
   const big = { ...Key, data: { S: 'x'.repeat(5000) } }; // ~5 KB: 5 WCU, 2 RCU strongly consistent
@@ -251,7 +239,7 @@ test('ConsumedCapacity for single-item operations', async () => {
 });
 
 test('data survives close and reopen, through the log and through a checkpoint', async () => {
-  const dir = tmp();
+  const dir = tempDir('dw-db-');
   let db = await Database.open(dir, { segmentBytes: 256 * 1024 });
   await db.execute('CreateTable', KEYED);
   const writes: Promise<unknown>[] = [];
@@ -281,7 +269,7 @@ test('data survives close and reopen, through the log and through a checkpoint',
 });
 
 test('a torn last record is dropped and writing resumes after it', async () => {
-  const dir = tmp();
+  const dir = tempDir('dw-db-');
   let db = await Database.open(dir);
   await db.execute('CreateTable', KEYED);
   for (let i = 0; i < 10; i++) await db.execute('PutItem', { TableName: 'Orders', Item: { pk: { S: 'p' }, sk: { N: String(i) } } });
@@ -305,7 +293,7 @@ test('a torn last record is dropped and writing resumes after it', async () => {
 });
 
 test('one process owns a data folder; the owner advertises its endpoint', async () => {
-  const dir = tmp();
+  const dir = tempDir('dw-db-');
   const db = await Database.open(dir);
   await db.advertiseEndpoint('http://127.0.0.1:8123');
   await assert.rejects(Database.open(dir), (e: unknown) => e instanceof DatabaseLockedError && e.endpoint === 'http://127.0.0.1:8123');
@@ -315,7 +303,7 @@ test('one process owns a data folder; the owner advertises its endpoint', async 
 });
 
 test('reads, writes and deletes are right while the point-read map fills after a large open', async () => {
-  const dir = tmp();
+  const dir = tempDir('dw-db-');
   let db = await Database.open(dir);
   await db.execute('CreateTable', KEYED);
   const writes: Promise<unknown>[] = [];
@@ -339,7 +327,7 @@ test('reads, writes and deletes are right while the point-read map fills after a
 });
 
 test('a table created with a stream describes it, and one created with StreamEnabled false has none', async () => {
-  const db = await Database.open('', { inMemory: true });
+  const db = await memoryDb();
   const created = (await db.execute('CreateTable', { ...KEYED, StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' } })) as any;
   assert.deepEqual(created.TableDescription.StreamSpecification, { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' });
   await db.execute('DeleteTable', { TableName: KEYED.TableName });
@@ -350,7 +338,7 @@ test('a table created with a stream describes it, and one created with StreamEna
 });
 
 test('a checkpoint taken while writes continue is consistent, and the event loop keeps turning while it is written', async () => {
-  const dir = tmp();
+  const dir = tempDir('dw-db-');
   let db = await Database.open(dir, { checkpointBytes: 512 * 1024 });
   await db.execute('CreateTable', KEYED);
   let turns = 0;
@@ -377,7 +365,7 @@ test('a checkpoint taken while writes continue is consistent, and the event loop
 
 test('a read that sees a write not yet acknowledged answers only after that write is acknowledged', async () => {
   for (const durability of ['process', 'disk'] as const) {
-    const dir = tmp();
+    const dir = tempDir('dw-db-');
     const db = await Database.open(dir, { durability });
     await db.execute('CreateTable', KEYED);
     let putDone = false;
@@ -402,7 +390,7 @@ test('a read that sees a write not yet acknowledged answers only after that writ
 });
 
 test('a failed condition that found a write not yet acknowledged is answered only after that write is', async () => {
-  const dir = tmp();
+  const dir = tempDir('dw-db-');
   const db = await Database.open(dir, { durability: 'disk' });
   await db.execute('CreateTable', KEYED);
   let putDone = false;

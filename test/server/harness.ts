@@ -1,6 +1,7 @@
 // A real server over a real in-memory Database, and an AWS SDK client pointed at it.
 // Set DW_TEST_ENDPOINT=http://127.0.0.1:PORT to run the SDK suites against another endpoint
 // instead (DynamoDB Local, say) for a differential check.
+import assert from 'node:assert/strict';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { startServer } from '../../src/server/index';
 
@@ -81,6 +82,15 @@ export async function sdkError(fn: () => Promise<unknown>): Promise<Error & { $m
     return err as never;
   }
   throw new Error('expected the call to fail');
+}
+
+/** Runs `fn`, expecting an SDK error named `name` whose message equals `message` (a string) or matches it (a RegExp); returns it. */
+export async function sdkRejects(fn: () => Promise<unknown>, name: string, message: string | RegExp): Promise<Awaited<ReturnType<typeof sdkError>>> {
+  const err = await sdkError(fn);
+  assert.equal(err.name, name);
+  if (typeof message === 'string') assert.equal(err.message, message);
+  else assert.match(err.message, message);
+  return err;
 }
 
 /** An in-memory Database with one on-demand table keyed by pk (S): what the endpoint-hardening suites serve. */

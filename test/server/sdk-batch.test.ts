@@ -2,7 +2,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { BatchGetItemCommand, BatchWriteItemCommand, CreateTableCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
-import { createKeyedTable, sdkError, startHarness, type Harness } from './harness';
+import { createKeyedTable, sdkRejects as expectError, startHarness, type Harness } from './harness';
 
 let h: Harness;
 let composite: string;
@@ -27,13 +27,6 @@ after(async () => {
 });
 
 const K = (pk: string, sk: number): Record<string, AttributeValue> => ({ pk: { S: pk }, sk: { N: String(sk) } });
-
-async function expectError(fn: () => Promise<unknown>, name: string, message: string | RegExp): Promise<void> {
-  const err = await sdkError(fn);
-  assert.equal(err.name, name);
-  if (typeof message === 'string') assert.equal(err.message, message);
-  else assert.match(err.message, message);
-}
 
 test('BatchWriteItem then BatchGetItem across two tables, with ConsumedCapacity per table', async () => {
   const w = await h.client.send(

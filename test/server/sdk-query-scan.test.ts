@@ -10,7 +10,7 @@ import {
   UpdateItemCommand,
   type AttributeValue,
 } from '@aws-sdk/client-dynamodb';
-import { createKeyedTable, sdkError, startHarness, type Harness } from './harness';
+import { createKeyedTable, sdkError, sdkRejects, startHarness, type Harness } from './harness';
 
 let h: Harness;
 let table: string;
@@ -32,9 +32,7 @@ after(async () => {
 });
 
 async function expectError(fn: () => Promise<unknown>, name: string, message: string): Promise<void> {
-  const err = await sdkError(fn);
-  assert.equal(err.name, name);
-  assert.equal(err.message, message);
+  const err = await sdkRejects(fn, name, message);
   assert.equal(err.$metadata.httpStatusCode, 400);
 }
 

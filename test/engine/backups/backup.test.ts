@@ -6,7 +6,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import fc from 'fast-check';
 import { Database } from '../../../src/engine/database';
@@ -14,13 +13,12 @@ import type { Item } from '../../../src/engine/types/attribute-value';
 import { listBackupSummaries } from '../../../src/engine/backups/catalog';
 import { nodeFileSystem, type FileHandle } from '../../../src/engine/log/file-system';
 import { wrapHandles } from '../log/helpers';
-
-const tmp = (): string => fs.mkdtempSync(path.join(os.tmpdir(), 'dw-backup-'));
+import { refusal, tempDir } from '../helpers';
 
 type Mode = 'memory' | 'disk';
 const MODES: Mode[] = ['memory', 'disk'];
 
-async function open(mode: Mode, dir = tmp(), now?: () => number): Promise<Database> {
+async function open(mode: Mode, dir = tempDir('dw-backup-'), now?: () => number): Promise<Database> {
   return Database.open(dir, { inMemory: mode === 'memory', now });
 }
 
@@ -81,15 +79,6 @@ async function untilActive(db: Database, name: string): Promise<Record<string, a
     if (t?.TableStatus === 'ACTIVE') return t;
     await new Promise((r) => setTimeout(r, 5));
   }
-}
-
-async function refusal(p: Promise<unknown> | (() => Promise<unknown>)): Promise<{ type: string; message: string }> {
-  try {
-    await (typeof p === 'function' ? p() : p);
-  } catch (e) {
-    return e as { type: string; message: string };
-  }
-  assert.fail('expected a refusal');
 }
 
 async function backup(db: Database, table: string, name: string): Promise<Record<string, any>> {
@@ -383,7 +372,7 @@ test('restore overrides: a dropped index is gone (with its attribute definitions
 });
 
 test('backups, deletions and SYSTEM backups survive closing and reopening the data folder', async () => {
-  const dir = tmp();
+  const dir = tempDir('dw-backup-');
   let db = await open('disk', dir);
   await createTable(db, 'src');
   await put(db, 'src', [item(1), item(2)]);
@@ -453,7 +442,7 @@ test('ListBackups: any Limit pages through every selected backup once, oldest fi
 test('a backup file damaged on disk: the restore answers CREATING, then fails without making a table, and frees the name', async (t) => {
   const errors: unknown[] = [];
   t.mock.method(console, 'error', (...args: unknown[]) => errors.push(args));
-  const dir = tmp();
+  const dir = tempDir('dw-backup-');
   const db = await open('disk', dir);
   try {
     await createTable(db, 'src');
@@ -476,7 +465,7 @@ test('a backup file damaged on disk: the restore answers CREATING, then fails wi
 });
 
 test('closing the database while a backup is written waits for it: the backup is made, whole, and listed at the next open', async () => {
-  const dir = tmp();
+  const dir = tempDir('dw-backup-');
   // A disk slow to sync backup files, so that close surely comes while one is being written.
   const slow = wrapHandles(nodeFileSystem, (handle, file) =>
     !file.includes(`${path.sep}backups${path.sep}`)
@@ -519,7 +508,7 @@ test('closing the database while a backup is written waits for it: the backup is
 });
 
 test('a SYSTEM backup is gone 35 days after it was made, from the listing, DescribeBackup and the folder; a USER backup stays', async () => {
-  const dir = tmp();
+  const dir = tempDir('dw-backup-');
   let clock = 1_750_000_000_000;
   let db = await open('disk', dir, () => clock);
   try {

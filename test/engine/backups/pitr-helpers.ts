@@ -1,11 +1,10 @@
 // Shared pieces of the PITR tests: databases on a clock the test moves, a scratch data folder,
 // and the table state `tableAt` returns decoded into plain items, so tests compare tables by value.
 import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { Database, type DatabaseOptions } from '../../../src/engine/database';
 import { Table, type TableMeta } from '../../../src/engine/table';
 import type { PitrContents } from '../../../src/engine/backups/pitr';
+import { tempDir } from '../helpers';
 
 /** A clock a test sets; every database of the test reads it. */
 export class Clock {
@@ -27,7 +26,7 @@ export function openMemory(clock: Clock, extra: DatabaseOptions = {}): Promise<D
 
 /** Runs `fn` with a fresh data folder, removed afterwards whatever happens. */
 export async function withDataDir<T>(fn: (dir: string) => Promise<T>): Promise<T> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dw-pitr-'));
+  const dir = tempDir('dw-pitr-');
   try {
     return await fn(dir);
   } finally {

@@ -15,6 +15,7 @@ import type { Item } from '../../../src/engine/types/attribute-value';
 import { FaultFileSystem } from '../log/fault-fs';
 import { THINGS } from '../log/helpers';
 import { metaFor, scanAll, sortItems } from './restore-helpers';
+import { memoryDb } from '../helpers';
 
 const DIR = '/data';
 
@@ -71,7 +72,7 @@ test('after any fault or crash during a load, the reopened table is whole or abs
       })();
       if (s.asContents) {
         // Another table's encoded strings, made in memory from the same items.
-        const source = await Database.open('', { inMemory: true });
+        const source = await memoryDb();
         const st = await createTableWithItems(source, metaFor(source, 'Source'), contents);
         contents = { dictionary: st.codec.dictionary(), ...st.index.snapshot() };
         await source.close();

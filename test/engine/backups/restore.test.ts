@@ -5,8 +5,6 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { Database } from '../../../src/engine/database';
 import { DynamoDBError } from '../../../src/engine/errors';
 import { createTableWithItems, tableStatus, type TableContents } from '../../../src/engine/backups/restore';
@@ -17,12 +15,12 @@ import { wrapHandles } from '../log/helpers';
 import { itemsOf, iterate, metaFor, scanAll, sortItems } from './restore-helpers';
 import { drainStream, streamArnOf } from '../streams/data-helpers';
 import { streamsAfter } from '../../../src/engine/streams/specification';
+import { memoryDb, tempDir } from '../helpers';
 
-const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'dw-restore-'));
 const byKey = sortItems;
 
 test('a table created from plain items holds exactly those items, and its GSI answers queries', async () => {
-  const db = await Database.open('', { inMemory: true });
+  const db = await memoryDb();
   const items = itemsOf(300);
   const table = await createTableWithItems(db, metaFor(db, 'Restored'), iterate(items));
   assert.equal(table.itemCount, 300);
@@ -37,7 +35,7 @@ test('a table created from plain items holds exactly those items, and its GSI an
 });
 
 test('a table created from another table\'s encoded contents reuses them and decodes to the same items', async () => {
-  const db = await Database.open('', { inMemory: true });
+  const db = await memoryDb();
   const source = await createTableWithItems(db, metaFor(db, 'Source'), iterate(itemsOf(120)));
   const contents: TableContents = { dictionary: source.codec.dictionary(), ...source.index.snapshot() };
   const copy = await createTableWithItems(db, metaFor(db, 'Copy'), contents);
@@ -47,7 +45,7 @@ test('a table created from another table\'s encoded contents reuses them and dec
 });
 
 test('while the table fills, its name is taken: CREATING in DescribeTable and ListTables, CreateTable and DeleteTable refused, reads find nothing', async () => {
-  const db = await Database.open('', { inMemory: true });
+  const db = await memoryDb();
   let release!: () => void;
   const gate = new Promise<void>((r) => (release = r));
   async function* slow(): AsyncIterable<Item> {
@@ -77,7 +75,7 @@ test('while the table fills, its name is taken: CREATING in DescribeTable and Li
 });
 
 test('an item that does not fit the key schema rejects the load with a ValidationException and frees the name', async () => {
-  const db = await Database.open('', { inMemory: true });
+  const db = await memoryDb();
   const bad = [...itemsOf(3), { pk: { S: 'p' }, sk: { S: 'not a number' } }];
   await assert.rejects(createTableWithItems(db, metaFor(db, 'Bad'), iterate(bad)), (e: unknown) => e instanceof DynamoDBError && e.type === 'ValidationException');
   assert.equal(tableStatus(db, 'Bad'), undefined);
@@ -114,7 +112,7 @@ test('a loaded table comes back whole after a kill, replayed from the log, then 
 });
 
 test('a loaded table survives a real folder being closed and reopened', async () => {
-  const dir = tmp();
+  const dir = tempDir('dw-restore-');
   try {
     let db = await Database.open(dir);
     await createTableWithItems(db, metaFor(db, 'OnDisk'), iterate(itemsOf(50)));
@@ -187,7 +185,7 @@ for (const form of ['plain items', 'another table\'s contents'] as const) {
 }
 
 test('a 100,000-item table is created with its items (timings printed, not asserted)', async () => {
-  const dir = tmp();
+  const dir = tempDir('dw-restore-');
   try {
     const items = Array.from({ length: 100_000 }, (_, n) => ({ pk: { S: `p${n % 1000}` }, sk: { N: String(n) }, g: { S: `g${n % 50}` }, v: { S: `value-${n}` } }));
     let db = await Database.open(dir);
@@ -239,7 +237,7 @@ test('a loaded table\'s LSI answers queries in index order, before and after a r
 
 test('contents still being read keep the name CREATING until they arrive; contents that fail to arrive free it', async (t) => {
   t.mock.method(console, 'error', () => undefined);
-  const db = await Database.open('', { inMemory: true });
+  const db = await memoryDb();
   const source = await createTableWithItems(db, metaFor(db, 'Source'), iterate(itemsOf(30)));
   let deliver!: (c: TableContents) => void;
   const arriving = new Promise<TableContents>((r) => (deliver = r));
@@ -272,7 +270,7 @@ test('a loaded table\'s items never appear as INSERT records of a stream, even o
 });
 
 test('contents handed over in any order, a key repeated, load as the last value of each key in key order', async () => {
-  const db = await Database.open('', { inMemory: true });
+  const db = await memoryDb();
   const source = await createTableWithItems(db, metaFor(db, 'Source'), iterate(itemsOf(40)));
   const { keys, values } = source.index.snapshot();
   let run = 0;
@@ -318,7 +316,7 @@ test('a loaded table\'s file counts toward the next checkpoint, written or repla
 });
 
 test('60,000 items in shuffled order, some keys repeated, load in key order as their last versions (sorted in slices; longest stall printed)', async () => {
-  const db = await Database.open('', { inMemory: true });
+  const db = await memoryDb();
   const random = seededRandom(7);
   const n = 60_000;
   const order = Array.from({ length: n }, (_, i) => i);

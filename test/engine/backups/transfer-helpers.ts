@@ -4,14 +4,14 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import type { Database } from '../../../src/engine/database';
+import { tempDir } from '../helpers';
 
 /** Runs `fn` with a fresh buckets root, removed afterwards whatever happens. */
 export async function withBuckets<T>(fn: (root: string) => Promise<T>): Promise<T> {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'dw-buckets-'));
+  const root = tempDir('dw-buckets-');
   try {
     return await fn(root);
   } finally {
@@ -93,11 +93,4 @@ export function keyedBy(name: string, sortType?: 'S' | 'N'): Record<string, unkn
   return { TableName: name, BillingMode: 'PAY_PER_REQUEST', KeySchema: keys, AttributeDefinitions: defs };
 }
 
-/** Expects `promise` to reject with DynamoDB error `type` (and a message matching `message`). */
-export async function rejectsWith(promise: Promise<unknown>, type: string, message?: RegExp): Promise<void> {
-  await assert.rejects(promise, (e: Error & { type?: string }) => {
-    assert.equal(e.type, type, e.message);
-    if (message !== undefined) assert.match(e.message, message);
-    return true;
-  });
-}
+export { rejects as rejectsWith } from '../helpers';

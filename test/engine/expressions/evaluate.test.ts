@@ -3,8 +3,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { compileExpressions } from '../../../src/engine/expressions/index.js';
-import { DynamoDBError } from '../../../src/engine/errors.js';
 import type { AttributeValue, Item } from '../../../src/engine/types/attribute-value.js';
+import { throws } from '../helpers';
 
 const S = (s: string): AttributeValue => ({ S: s });
 const N = (n: string): AttributeValue => ({ N: n });
@@ -27,15 +27,7 @@ function update(expr: string, item: Item, values?: Record<string, AttributeValue
   return compileExpressions({ UpdateExpression: expr, ExpressionAttributeValues: values, ExpressionAttributeNames: names }).update!.apply(item);
 }
 
-function updateError(expr: string, item: Item, values?: Record<string, AttributeValue>): string {
-  try {
-    update(expr, item, values);
-  } catch (e) {
-    assert.ok(e instanceof DynamoDBError && e.type === 'ValidationException', String(e));
-    return e.message;
-  }
-  assert.fail('expected an error');
-}
+const updateError = (expr: string, item: Item, values?: Record<string, AttributeValue>): string => throws(() => update(expr, item, values), 'ValidationException').message;
 
 const project = (expr: string, item: Item): Item => compileExpressions({ ProjectionExpression: expr }).projection!.project(item);
 

@@ -8,7 +8,7 @@ import {
   type OperandNode,
   type SetValueNode,
 } from '../../../src/engine/expressions/parser.js';
-import { DynamoDBError } from '../../../src/engine/errors.js';
+import { throws } from '../helpers';
 
 /** A compact rendering of a syntax tree, for readable expectations. */
 function show(node: ConditionNode | SetValueNode): string {
@@ -44,16 +44,7 @@ function show(node: ConditionNode | SetValueNode): string {
   }
 }
 
-function syntaxError(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    assert.ok(e instanceof DynamoDBError);
-    assert.equal(e.type, 'ValidationException');
-    return e.message;
-  }
-  assert.fail('expected a syntax error');
-}
+const syntaxError = (f: () => unknown): string => throws(f, 'ValidationException').message;
 
 test('precedence: NOT over AND over OR, left-associative', () => {
   assert.equal(show(parseCondition('a = b OR c = d AND e = f')), '{a = b OR {c = d AND e = f}}');

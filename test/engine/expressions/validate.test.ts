@@ -5,19 +5,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { compileExpressions, type ExpressionInput, type KeySchemaElement } from '../../../src/engine/expressions/index.js';
 import { javaHashSetOrder } from '../../../src/engine/expressions/validate.js';
-import { DynamoDBError } from '../../../src/engine/errors.js';
 import type { AttributeValue } from '../../../src/engine/types/attribute-value.js';
+import { throws } from '../helpers';
 
 function rejects(input: ExpressionInput, message: string, options?: Parameters<typeof compileExpressions>[1]): void {
-  try {
-    compileExpressions(input, options);
-  } catch (e) {
-    assert.ok(e instanceof DynamoDBError, String(e));
-    assert.equal(e.type, 'ValidationException');
-    assert.equal(e.message, message, JSON.stringify(input));
-    return;
-  }
-  assert.fail(`expected "${message}" for ${JSON.stringify(input)}`);
+  throws(() => compileExpressions(input, options), 'ValidationException', message, JSON.stringify(input));
 }
 
 const S = (s: string): AttributeValue => ({ S: s });

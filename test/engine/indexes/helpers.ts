@@ -1,6 +1,6 @@
 // Shared pieces of the index tests: a database, table definitions, and error assertions.
-import assert from 'node:assert/strict';
-import { Database, type DatabaseOptions } from '../../../src/engine/database';
+import type { Database, DatabaseOptions } from '../../../src/engine/database';
+import { memoryDb as openMemory, rejects as rejectsWith } from '../helpers';
 
 export const AD = (...defs: Array<[string, 'S' | 'N' | 'B']>) => defs.map(([AttributeName, AttributeType]) => ({ AttributeName, AttributeType }));
 export const KS = (hash: string, range?: string) => [
@@ -14,22 +14,14 @@ export const gsi = (name: string, hash: string, range?: string, projection: Reco
   ...extra,
 });
 
-export async function memoryDb(options: DatabaseOptions = {}): Promise<Database> {
-  return Database.open('', { inMemory: true, throttling: false, ...options });
+/** An in-memory database without throttling (the index tests run far past any provisioned rate). */
+export function memoryDb(options: DatabaseOptions = {}): Promise<Database> {
+  return openMemory({ throttling: false, ...options });
 }
 
-/** Runs an operation that must fail; checks the error type and message. */
+/** Runs operation `op`, which must fail with `type` and `message` (see ../helpers.ts rejects). */
 export async function rejects(db: Database, op: string, input: unknown, type: string, message: string | RegExp): Promise<void> {
-  try {
-    await db.execute(op, input);
-  } catch (e) {
-    const err = e as { type: string; message: string };
-    assert.equal(err.type, type, `${op}: ${err.message}`);
-    if (typeof message === 'string') assert.equal(err.message, message);
-    else assert.match(err.message, message);
-    return;
-  }
-  assert.fail(`${op} should have failed with ${type}: ${String(message)}`);
+  await rejectsWith(db.execute(op, input), type, message, op);
 }
 
 /**

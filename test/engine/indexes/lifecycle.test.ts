@@ -1,13 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { Database } from '../../../src/engine/database';
 import { cancelIndexWork } from '../../../src/engine/indexes/backfill';
 import { AD, KS, N, S, gsi, memoryDb, rejects } from './helpers';
+import { tempDir } from '../helpers';
 
-const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'dw-idx-'));
 const turn = () => new Promise((r) => setImmediate(r));
 const describe = async (db: Database, name = 'LIFE') => ((await db.execute('DescribeTable', { TableName: name })) as any).Table;
 const P = 'One or more parameter values were invalid: ';
@@ -181,7 +180,7 @@ test('UpdateTable index updates: DynamoDB checks and messages', async () => {
 });
 
 test('indexes survive a restart: rebuilt from a checkpoint, replayed from the log, a backfill resumed', async () => {
-  const dir = tmp();
+  const dir = tempDir('dw-idx-');
   let db = await Database.open(dir, { throttling: false, indexTimings: { backfillSliceItems: 10 } });
   await db.execute('CreateTable', {
     TableName: 'LIFE', BillingMode: 'PAY_PER_REQUEST', KeySchema: KS('pk', 'sk'), AttributeDefinitions: AD(['pk', 'S'], ['sk', 'S'], ['g', 'S'], ['l', 'N']),
@@ -234,7 +233,7 @@ test('indexes survive a restart: rebuilt from a checkpoint, replayed from the lo
 });
 
 test('after a checkpoint load, indexes build in the background; a write first builds them at once', async () => {
-  const dir = tmp();
+  const dir = tempDir('dw-idx-');
   let db = await Database.open(dir, { throttling: false });
   await db.execute('CreateTable', {
     TableName: 'LIFE', BillingMode: 'PAY_PER_REQUEST', KeySchema: KS('pk', 'sk'), AttributeDefinitions: AD(['pk', 'S'], ['sk', 'S'], ['g', 'S'], ['l', 'N']),

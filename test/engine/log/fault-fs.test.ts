@@ -5,11 +5,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import fc from 'fast-check';
 import { nodeFileSystem, type FileHandle, type FileSystem } from '../../../src/engine/log/file-system';
 import { FaultFileSystem, PAGE_SIZE, seededRandom } from './fault-fs';
+import { tempDir } from '../helpers';
 
 const DIR = '/data';
 
@@ -267,7 +267,7 @@ function run(fsys: FileSystem, dir: string, handles: Map<number, FileHandle>, op
 }
 
 test('with no crash, random operations read back the same from the model and from the real file system', () => {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'fault-fs-'));
+  const root = tempDir('fault-fs-');
   try {
     let run_ = 0;
     fc.assert(

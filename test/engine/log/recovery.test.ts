@@ -5,12 +5,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { Database } from '../../../src/engine/database';
 import { THINGS } from './helpers';
-
-const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'dw-recovery-'));
+import { tempDir } from '../helpers';
 
 /** The log's segment files, oldest first (either layout). */
 function segmentFiles(dir: string): string[] {
@@ -53,7 +51,7 @@ const get = async (db: Database, pk: string): Promise<string | undefined> =>
   ((await db.execute('GetItem', { TableName: 'Things', Key: { pk: { S: pk } } })) as { Item?: { v: { S: string } } }).Item?.v.S;
 
 test('problem 1: frames an unacknowledged batch left behind never continue the log after a restart, even lined up with new ones', async () => {
-  const dir = tmp();
+  const dir = tempDir('dw-recovery-');
   const value = (tag: string, i: number) => `${tag}-${String(i).padStart(4, '0')}-${'x'.repeat(900)}`;
   // The same keys in both runs give records of the same sizes, so the second run's frames end
   // exactly where one of the first run's begins.
@@ -81,7 +79,7 @@ test('problem 1: frames an unacknowledged batch left behind never continue the l
 });
 
 test('problem 3: a damaged frame in the middle of the log refuses the open, naming the segment and offset, and deletes nothing', async () => {
-  const dir = tmp();
+  const dir = tempDir('dw-recovery-');
   let db = await Database.open(dir, { segmentBytes: 16 * 1024, checkpointBytes: Number.MAX_SAFE_INTEGER });
   await db.execute('CreateTable', THINGS);
   for (let i = 0; i < 400; i++) await db.execute('PutItem', { TableName: 'Things', Item: { pk: { S: `k${i}` }, v: { S: 'y'.repeat(300) } } });
@@ -106,7 +104,7 @@ test('problem 3: a damaged frame in the middle of the log refuses the open, nami
 });
 
 test('problem 3: a torn frame at the end of the last segment is still a crash’s tail, accepted without an error', async () => {
-  const dir = tmp();
+  const dir = tempDir('dw-recovery-');
   let db = await Database.open(dir);
   await db.execute('CreateTable', THINGS);
   for (let i = 0; i < 10; i++) await db.execute('PutItem', { TableName: 'Things', Item: { pk: { S: `k${i}` }, v: { S: 'v' } } });
@@ -121,7 +119,7 @@ test('problem 3: a torn frame at the end of the last segment is still a crash’
 });
 
 test('problem 5: lone UTF-16 surrogates come back exactly through log replay', async () => {
-  const dir = tmp();
+  const dir = tempDir('dw-recovery-');
   const odd = ['\ud800', 'a\udc00b', '\udbff\ud800', 'ok 😀 \ud83d'];
   let db = await Database.open(dir);
   await db.execute('CreateTable', THINGS);
@@ -150,7 +148,7 @@ async function eventually(condition: () => boolean): Promise<boolean> {
 }
 
 test('problem 6: bytes replayed at open count toward the next checkpoint, so replay cannot grow run after run', async () => {
-  const dir = tmp();
+  const dir = tempDir('dw-recovery-');
   const options = { checkpointBytes: 64 * 1024 };
   let db = await Database.open(dir, options);
   await db.execute('CreateTable', THINGS);
@@ -165,7 +163,7 @@ test('problem 6: bytes replayed at open count toward the next checkpoint, so rep
 });
 
 test('problem 6: deletes count at their real size (they log the old item) toward the next checkpoint', async () => {
-  const dir = tmp();
+  const dir = tempDir('dw-recovery-');
   const db = await Database.open(dir, { checkpointBytes: 256 * 1024 });
   await db.execute('CreateTable', THINGS);
   for (let i = 0; i < 5; i++) await db.execute('PutItem', { TableName: 'Things', Item: { pk: { S: `big${i}` }, v: { S: 'q'.repeat(40_000) } } });
@@ -177,8 +175,8 @@ test('problem 6: deletes count at their real size (they log the old item) toward
 });
 
 test('problem 1: after a clean close, replay checks the log against the checkpoint, and refuses a log that is not the one it was taken with', async () => {
-  const a = tmp();
-  const b = tmp();
+  const a = tempDir('dw-recovery-');
+  const b = tempDir('dw-recovery-');
   for (const [dir, count] of [[a, 10], [b, 30]] as const) {
     const db = await Database.open(dir);
     await db.execute('CreateTable', THINGS);

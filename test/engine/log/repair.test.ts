@@ -4,11 +4,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { main } from '../../../src/cli';
 import { Database } from '../../../src/engine/database';
 import { THINGS } from './helpers';
+import { tempDir } from '../helpers';
 
 async function run(args: string[]): Promise<{ code: number; out: string }> {
   let out = '';
@@ -24,7 +24,7 @@ async function run(args: string[]): Promise<{ code: number; out: string }> {
 const snapshot = (dir: string) => new Map(fs.readdirSync(dir).map((f) => [f, fs.readFileSync(path.join(dir, f)).toString('base64')]));
 
 test('repair reports a damaged log without changing it, and with --yes cuts it so that the folder opens again', async () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dw-repair-'));
+  const dir = tempDir('dw-repair-');
   const db = await Database.open(dir, { segmentBytes: 8 * 1024, checkpointBytes: Number.MAX_SAFE_INTEGER });
   await db.execute('CreateTable', THINGS);
   for (let i = 0; i < 200; i++) await db.execute('PutItem', { TableName: 'Things', Item: { pk: { S: `k${String(i).padStart(3, '0')}` }, v: { S: 'y'.repeat(200) } } });

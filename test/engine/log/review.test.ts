@@ -7,7 +7,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { Database } from '../../../src/engine/database';
 import { LogCorruptionError, repairLog } from '../../../src/engine/log';
@@ -16,8 +15,8 @@ import { readCheckpoint } from '../../../src/engine/log/snapshot';
 import { nodeFileSystem } from '../../../src/engine/log/file-system';
 import { FaultFileSystem, fsError } from './fault-fs';
 import { THINGS, wrapHandles } from './helpers';
+import { tempDir } from '../helpers';
 
-const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'dw-review-'));
 const segmentsOf = (dir: string) => fs.readdirSync(dir).filter((f) => /^log-\d{12}\.seg$/.test(f)).sort();
 /** Every file of the folder and its bytes: "nothing was changed" is compared with this. */
 const contents = (dir: string) => new Map(fs.readdirSync(dir).filter((f) => f !== 'LOCK').map((f) => [f, fs.readFileSync(path.join(dir, f)).toString('base64')]));
@@ -53,7 +52,7 @@ async function count(db: Database): Promise<number> {
 }
 
 test('a checkpoint that a write adding new attribute names starts holds those names: after a kill the item reads back', async () => {
-  const dir = tmp();
+  const dir = tempDir('dw-review-');
   const db = await Database.open(dir, { checkpointBytes: 1 });
   await db.execute('CreateTable', THINGS);
   await db.checkpoint();
@@ -70,7 +69,7 @@ test('a checkpoint that a write adding new attribute names starts holds those na
 });
 
 test('a damaged header on the last segment refuses the open, naming the file and byte 0, and changes nothing', async () => {
-  const dir = tmp();
+  const dir = tempDir('dw-review-');
   const db = await segmentedLog(dir);
   kill(dir);
   const segments = segmentsOf(dir);
@@ -85,7 +84,7 @@ test('a damaged header on the last segment refuses the open, naming the file and
 
 for (const durability of ['process', 'disk'] as const) {
   test(`'${durability}' mode: a flipped bit in synced records of the last segment refuses the open, but a torn write after the synced point still opens`, async () => {
-    const dir = tmp();
+    const dir = tempDir('dw-review-');
     // No background sync: what is synced is exactly what sync() made so.
     const options = { durability, syncIntervalMs: 3_600_000, checkpointBytes: 1e12 };
     const db = await Database.open(dir, options);
@@ -134,7 +133,7 @@ function legacyFrames(file: string): number[] {
 }
 
 test('an old-format folder with a damaged frame before its last segment is refused, its files kept; a torn tail of the last one still upgrades', async () => {
-  const dir = tmp();
+  const dir = tempDir('dw-review-');
   for (const f of fs.readdirSync(FIXTURE)) fs.copyFileSync(path.join(FIXTURE, f), path.join(dir, f));
   const first = path.join(dir, 'wal-000000000001.log');
   const frames = legacyFrames(first);
@@ -143,7 +142,7 @@ test('an old-format folder with a damaged frame before its last segment is refus
   await assert.rejects(Database.open(dir), (e: Error) => e instanceof LogCorruptionError && e.message.includes(`wal-000000000001.log at byte ${frames[frames.length - 5]}`) && /build that wrote it/.test(e.message));
   assert.deepEqual(contents(dir), before);
 
-  const torn = tmp();
+  const torn = tempDir('dw-review-');
   for (const f of fs.readdirSync(FIXTURE)) fs.copyFileSync(path.join(FIXTURE, f), path.join(torn, f));
   const second = path.join(torn, 'wal-000000000002.log');
   const last = legacyFrames(second);
@@ -209,7 +208,7 @@ for (const durability of ['process', 'disk'] as const) {
 }
 
 test('a folder whose checkpoint manifest is missing, with a log that does not start at the beginning, is refused rather than opened empty', async () => {
-  const dir = tmp();
+  const dir = tempDir('dw-review-');
   const options = { segmentBytes: 8192, checkpointBytes: 1e12 };
   const db = await Database.open(dir, options);
   await db.execute('CreateTable', THINGS);
@@ -224,7 +223,7 @@ test('a folder whose checkpoint manifest is missing, with a log that does not st
 });
 
 test("repair's plan for a missing segment keeps the segment before it whole and says up to which lsn", async () => {
-  const dir = tmp();
+  const dir = tempDir('dw-review-');
   const db = await segmentedLog(dir);
   kill(dir);
   const segments = segmentsOf(dir);
@@ -242,7 +241,7 @@ test("repair's plan for a missing segment keeps the segment before it whole and 
 });
 
 test('a reader that meets a damaged segment header throws LogCorruptionError instead of ending the history there', async () => {
-  const dir = tmp();
+  const dir = tempDir('dw-review-');
   const db = await segmentedLog(dir);
   flipBit(path.join(dir, segmentsOf(dir)[1]), 12);
   assert.throws(() => [...db.logStore!.read()], (e: Error) => e instanceof LogCorruptionError && e.message.includes(`${segmentsOf(dir)[1]} at byte 0`));

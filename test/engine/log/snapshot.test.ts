@@ -5,7 +5,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { crc32 } from 'node:zlib';
 import fc from 'fast-check';
@@ -24,6 +23,7 @@ import {
 } from '../../../src/engine/log/snapshot';
 import { FaultFileSystem } from './fault-fs';
 import { wrapHandles } from './helpers';
+import { tempDir } from '../helpers';
 
 const DIR = '/data';
 const FILE = `${DIR}/t.tsnap`;
@@ -338,7 +338,7 @@ test('SnapshotWriter runs jobs in the order asked, and a failed job does not sto
 // ---- a real table over 2 GiB (slow: BIG=1 only) ----
 
 test('a table over 2 GiB writes and reads back on the real file system', { skip: process.env.BIG !== '1' && 'set BIG=1 to run' }, async () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'big-snapshot-'));
+  const dir = tempDir('big-snapshot-');
   try {
     // 2.2 GiB of values: 1.1M strings of 2 KiB, sharing one backing string to keep the test's own memory small.
     const count = 1_100_000;

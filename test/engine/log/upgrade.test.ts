@@ -5,17 +5,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { crc32 } from 'node:zlib';
 import { Database } from '../../../src/engine/database';
 import { FaultFileSystem } from './fault-fs';
 import { THINGS } from './helpers';
+import { tempDir } from '../helpers';
 
 const FIXTURE = path.join(__dirname, 'fixtures', 'v0-folder');
 
 function copyFixture(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dw-upgrade-'));
+  const dir = tempDir('dw-upgrade-');
   for (const f of fs.readdirSync(FIXTURE)) fs.copyFileSync(path.join(FIXTURE, f), path.join(dir, f));
   return dir;
 }
@@ -81,7 +81,7 @@ test('an upgrade cut short by a power loss at any of its syncs is redone or comp
 });
 
 test('a log segment of a newer format version is refused, saying which version, and nothing is changed', async () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dw-future-'));
+  const dir = tempDir('dw-future-');
   const db = await Database.open(dir);
   await db.execute('CreateTable', THINGS);
   fs.rmSync(path.join(dir, 'LOCK'));

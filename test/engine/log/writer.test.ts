@@ -4,7 +4,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { Database } from '../../../src/engine/database';
 import { nodeFileSystem, type FileSystem } from '../../../src/engine/log/file-system';
@@ -13,8 +12,8 @@ import { LogStore, type LogRecord, type LogStoreOptions, type Mutation } from '.
 import { recover } from '../../../src/engine/log/recovery';
 import type { Durability } from '../../../src/engine/log/writer';
 import { FaultFileSystem } from './fault-fs';
+import { tempDir } from '../helpers';
 
-const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'dw-log-'));
 const MODES: Durability[] = ['process', 'disk'];
 
 /** A change whose size grows with `size` (a delete carries its old image). */
@@ -60,7 +59,7 @@ async function waitFor(condition: () => boolean, ms: number): Promise<void> {
 }
 
 test("'process' is the default: records are in the file once acknowledged, and come back after reopening", async () => {
-  const dir = tmp();
+  const dir = tempDir('dw-log-');
   let { log } = await openLog(dir);
   await Promise.all(Array.from({ length: 200 }, (_, i) => log.append(change(i + 1), Date.now())));
   // Read while the log is still open, as after a kill: nothing may be waiting in this process.
@@ -77,7 +76,7 @@ test("'process' is the default: records are in the file once acknowledged, and c
 });
 
 test('a clock that goes back does not take record times back with it', async () => {
-  const dir = tmp();
+  const dir = tempDir('dw-log-');
   const { log } = await openLog(dir);
   await log.append(change(1), 5_000_000_000_000);
   await log.append(change(2), 1_000);
@@ -89,7 +88,7 @@ test('a clock that goes back does not take record times back with it', async () 
 });
 
 test("'process' mode flushes in the background, at most once per syncIntervalMs", async () => {
-  const dir = tmp();
+  const dir = tempDir('dw-log-');
   const opened = performance.now();
   const { log } = await openLog(dir, { syncIntervalMs: 400 });
   assert.equal(log.unsyncedBytes, 0);
@@ -113,7 +112,7 @@ test("'process' mode flushes in the background, at most once per syncIntervalMs"
 });
 
 test("sync() flushes at once; 'disk' mode never has unsynced bytes", async () => {
-  const dir = tmp();
+  const dir = tempDir('dw-log-');
   let { log } = await openLog(dir, { syncIntervalMs: 60_000 });
   await log.append(change(1), Date.now());
   assert.ok(log.unsyncedBytes > 0);
@@ -129,7 +128,7 @@ test("sync() flushes at once; 'disk' mode never has unsynced bytes", async () =>
 });
 
 test('a checkpoint is written only once the records it holds are on disk in the log', async () => {
-  const dir = tmp();
+  const dir = tempDir('dw-log-');
   const db = await Database.open(dir, { syncIntervalMs: 60_000 });
   await db.execute('CreateTable', {
     TableName: 'Things',
@@ -148,7 +147,7 @@ test('a checkpoint is written only once the records it holds are on disk in the 
 });
 
 test('an empty database starts with a small log file, not a whole segment, and opening it without writing leaves nothing behind', async () => {
-  const dir = tmp();
+  const dir = tempDir('dw-log-');
   const segmentFiles = () => listSegments(nodeFileSystem, dir).map((n) => path.join(dir, segmentName(n)));
   for (let run = 0; run < 3; run++) {
     const db = await Database.open(dir);
@@ -163,7 +162,7 @@ test('an empty database starts with a small log file, not a whole segment, and o
 
 for (const durability of MODES) {
   test(`'${durability}' mode: records grow a segment, roll over across small segments, one larger than a segment included`, async () => {
-    const dir = tmp();
+    const dir = tempDir('dw-log-');
     const segmentBytes = 8192;
     const sizeOf = (n: number) => (n === 77 ? 20_000 : (n * 37) % 1500);
     let { log } = await openLog(dir, { segmentBytes, durability, syncIntervalMs: 5 });
@@ -188,7 +187,7 @@ for (const durability of MODES) {
   });
 
   test(`'${durability}' mode: the database works and its data survives reopening`, async () => {
-    const dir = tmp();
+    const dir = tempDir('dw-log-');
     let db = await Database.open(dir, { durability, segmentBytes: 32 * 1024, checkpointBytes: 64 * 1024 });
     await db.execute('CreateTable', {
       TableName: 'Things',

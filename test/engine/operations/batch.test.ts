@@ -1,9 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { Database } from '../../../src/engine/database';
+import { rejects, tempDir } from '../helpers';
 
 async function open(dir = ''): Promise<Database> {
   const db = await Database.open(dir, { inMemory: dir === '' });
@@ -26,15 +25,6 @@ const put = (item: Record<string, unknown>) => ({ PutRequest: { Item: item } });
 const del = (key: Record<string, unknown>) => ({ DeleteRequest: { Key: key } });
 const write = (db: Database, RequestItems: unknown, extra: Record<string, unknown> = {}) => db.execute('BatchWriteItem', { RequestItems, ...extra }) as Promise<any>;
 const get = (db: Database, RequestItems: unknown, extra: Record<string, unknown> = {}) => db.execute('BatchGetItem', { RequestItems, ...extra }) as Promise<any>;
-
-async function rejects(p: Promise<unknown>, type: string, message: string | RegExp): Promise<void> {
-  await assert.rejects(p, (e: any) => {
-    assert.equal(e.type, type);
-    if (typeof message === 'string') assert.equal(e.message, message);
-    else assert.match(e.message, message);
-    return true;
-  });
-}
 
 test('BatchWriteItem puts and deletes across tables; UnprocessedItems is always an empty map', async () => {
   const db = await open();
@@ -92,7 +82,7 @@ test('BatchWriteItem validation messages; nothing is written when any request is
 });
 
 test('BatchWriteItem is durable: every write is in the log', async () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dw-batch-'));
+  const dir = tempDir('dw-batch-');
   try {
     let db = await open(dir);
     await write(db, { Composite: Array.from({ length: 25 }, (_, i) => put({ ...K('d', i), n: { N: String(i) } })) });

@@ -1,12 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { Database } from '../../../src/engine/database.js';
 import { encodeKey, parseKey } from '../../../src/engine/operations/common.js';
 import type { Table } from '../../../src/engine/table.js';
+import { memoryDb } from '../helpers';
 
 async function tableWith(partitionType: string, sortType?: string): Promise<Table> {
-  const db = await Database.open('', { inMemory: true });
+  const db = await memoryDb();
   const attrs = [{ AttributeName: 'pk', AttributeType: partitionType }];
   const schema = [{ AttributeName: 'pk', KeyType: 'HASH' }];
   if (sortType) {

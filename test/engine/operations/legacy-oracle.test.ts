@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Database } from '../../../src/engine/database';
+import { memoryDb } from '../helpers';
 
 interface Case {
   label?: string;
@@ -37,7 +37,7 @@ function normalize(r: any): any {
 }
 
 test(`${cases.filter((c) => !c.setup).length} recorded cases answer as DynamoDB Local does`, async () => {
-  const db = await Database.open('', { inMemory: true });
+  const db = await memoryDb();
   const failures: string[] = [];
   for (const c of cases) {
     let actual: unknown;

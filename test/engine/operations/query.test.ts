@@ -1,9 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Database } from '../../../src/engine/database';
+import { memoryDb } from '../helpers';
 
 async function seeded(): Promise<Database> {
-  const db = await Database.open('', { inMemory: true });
+  const db = await memoryDb();
   await db.execute('CreateTable', {
     TableName: 'TTT',
     KeySchema: [{ AttributeName: 'p', KeyType: 'HASH' }, { AttributeName: 's', KeyType: 'RANGE' }],
@@ -69,7 +70,7 @@ test('Limit, LastEvaluatedKey and ExclusiveStartKey page through a partition; fi
 });
 
 test('begins_with on a string sort key, and a partition key containing NUL stays separate', async () => {
-  const db = await Database.open('', { inMemory: true });
+  const db = await memoryDb();
   await db.execute('CreateTable', {
     TableName: 'SSS',
     KeySchema: [{ AttributeName: 'p', KeyType: 'HASH' }, { AttributeName: 's', KeyType: 'RANGE' }],
@@ -86,7 +87,7 @@ test('begins_with on a string sort key, and a partition key containing NUL stays
 });
 
 test('Query consumed capacity sums item sizes before rounding', async () => {
-  const db = await Database.open('', { inMemory: true });
+  const db = await memoryDb();
   await db.execute('CreateTable', {
     TableName: 'CCC',
     KeySchema: [{ AttributeName: 'p', KeyType: 'HASH' }, { AttributeName: 's', KeyType: 'RANGE' }],

@@ -2,9 +2,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Database } from '../../../src/engine/database';
 import { segmentHashRange } from '../../../src/engine/operations/scan';
+import { memoryDb, rejects } from '../helpers';
 
 async function seeded(partitions = 20, perPartition = 5): Promise<Database> {
-  const db = await Database.open('', { inMemory: true });
+  const db = await memoryDb();
   await db.execute('CreateTable', {
     TableName: 'SSS',
     KeySchema: [{ AttributeName: 'p', KeyType: 'HASH' }, { AttributeName: 's', KeyType: 'RANGE' }],
@@ -21,15 +22,6 @@ async function seeded(partitions = 20, perPartition = 5): Promise<Database> {
 
 const scan = (db: Database, extra: Record<string, unknown> = {}) => db.execute('Scan', { TableName: 'SSS', ...extra }) as Promise<any>;
 const ids = (r: any) => r.Items.map((i: any) => `${i.p.S}/${i.s.N}`);
-
-async function rejects(p: Promise<unknown>, type: string, message: string | RegExp): Promise<void> {
-  await assert.rejects(p, (e: any) => {
-    assert.equal(e.type, type);
-    if (typeof message === 'string') assert.equal(e.message, message);
-    else assert.match(e.message, message);
-    return true;
-  });
-}
 
 test('a full Scan returns every item, partitions in hash order, sort keys ascending within one', async () => {
   const db = await seeded();
@@ -76,7 +68,7 @@ test('a page cut exactly at the last item still carries LastEvaluatedKey (no loo
 });
 
 test('the 1 MB page limit applies to items read, before the filter', async () => {
-  const db = await Database.open('', { inMemory: true });
+  const db = await memoryDb();
   await db.execute('CreateTable', {
     TableName: 'Big', KeySchema: [{ AttributeName: 'k', KeyType: 'HASH' }], AttributeDefinitions: [{ AttributeName: 'k', AttributeType: 'S' }], BillingMode: 'PAY_PER_REQUEST',
   });

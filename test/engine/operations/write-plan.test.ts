@@ -5,11 +5,12 @@ import assert from 'node:assert/strict';
 import { Database } from '../../../src/engine/database';
 import { compileExpressions } from '../../../src/engine/expressions';
 import { mutationOf, planDelete, planPut, planUpdate } from '../../../src/engine/operations/write-plan';
+import { memoryDb } from '../helpers';
 
 const S = (s: string) => ({ S: s });
 
 async function open(): Promise<Database> {
-  const db = await Database.open('', { inMemory: true });
+  const db = await memoryDb();
   await db.execute('CreateTable', {
     TableName: 'plans', BillingMode: 'PAY_PER_REQUEST',
     KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }], AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],

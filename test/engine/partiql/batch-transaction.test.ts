@@ -4,9 +4,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { Database } from '../../../src/engine/database';
 import { DynamoDBError } from '../../../src/engine/errors';
 import { TX_TABLE } from './batch-transaction-requests';
+import { memoryDb } from '../helpers';
 
 interface Recorded {
   operation: string;
@@ -46,7 +46,7 @@ function expected(r: Recorded): Recorded['expect'] {
 
 test('batches and transactions of statements give DynamoDB Local\'s answers, replayed in order', async () => {
   assert.ok(session.length >= 20);
-  const db = await Database.open('', { inMemory: true });
+  const db = await memoryDb();
   await db.execute('CreateTable', TX_TABLE);
   const failures: string[] = [];
   for (const [i, r] of session.entries()) {

@@ -4,12 +4,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { Database } from '../../../src/engine/database';
 import { DynamoDBError } from '../../../src/engine/errors';
 import { prepare } from '../../../src/engine/partiql';
 import fc from 'fast-check';
+import { memoryDb, refusal, tempDir } from '../helpers';
 
 const TABLE = {
   TableName: 'orders',
@@ -37,16 +36,6 @@ async function seeded(dir = ''): Promise<Database> {
 
 type Answer = { Items: Record<string, any>[]; NextToken?: string; ConsumedCapacity?: Record<string, unknown> };
 const run = (db: Database, input: Record<string, unknown>) => db.execute('ExecuteStatement', input) as Promise<Answer>;
-
-async function refusal(p: Promise<unknown>): Promise<DynamoDBError> {
-  try {
-    await p;
-  } catch (e) {
-    assert.ok(e instanceof DynamoDBError, String(e));
-    return e;
-  }
-  throw new Error('expected a refusal');
-}
 
 test('each statement becomes the request DynamoDB would run: GetItem, Query (table or index), Scan, or a write', async () => {
   const db = await seeded();
@@ -141,7 +130,7 @@ test('INSERT refuses a taken key with DuplicateItemException, UPDATE needs the i
 });
 
 test('PartiQL writes go through the log: they are there after the database is reopened', async () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dw-partiql-'));
+  const dir = tempDir('dw-partiql-');
   try {
     let db = await seeded(dir);
     await run(db, { Statement: "INSERT INTO orders VALUE {'pk': 'dave', 'sk': 1, 'total': 3}" });
@@ -200,7 +189,7 @@ test('partition key IN [...] runs one Query per value: their items, their summed
 });
 
 test('PartiQL writes, single and transactional, reach the table\'s stream as the equivalent calls do', async () => {
-  const db = await Database.open('', { inMemory: true });
+  const db = await memoryDb();
   await db.execute('CreateTable', {
     TableName: 'streamed',
     KeySchema: TABLE.KeySchema,

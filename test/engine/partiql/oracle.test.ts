@@ -5,9 +5,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { Database } from '../../../src/engine/database';
 import { DynamoDBError } from '../../../src/engine/errors';
 import { TABLES } from './generate';
+import { memoryDb } from '../helpers';
 
 interface Recorded {
   request: { Statement: string; Parameters?: unknown[]; Limit?: number };
@@ -51,7 +51,7 @@ function knownDifference(c: Recorded): Recorded['expect'] | 'answers' | undefine
 
 test('every recorded PartiQL statement gives DynamoDB Local\'s answer when replayed in order', async () => {
   assert.ok(cases.length >= 300, 'the fixture holds a few hundred statements');
-  const db = await Database.open('', { inMemory: true });
+  const db = await memoryDb();
   for (const t of TABLES) await db.execute('CreateTable', t);
   const failures: string[] = [];
   for (const [i, c] of cases.entries()) {

@@ -4,22 +4,18 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { Database } from '../../../src/engine/database';
 import { findStream, listStreams } from '../../../src/engine/streams/catalog';
 import { STREAM_RETENTION_MS } from '../../../src/engine/streams/model';
 import { MANIFEST_FILE } from '../../../src/engine/log/snapshot';
+import { tempDir } from '../helpers';
 
 const KEYS = {
   KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
   AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
   BillingMode: 'PAY_PER_REQUEST',
 };
-
-function tempDir(): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), 'dw-streams-control-'));
-}
 
 function clock(start = Date.UTC(2026, 11, 6, 2, 0, 0)) {
   let t = start;
@@ -36,7 +32,7 @@ async function describe(db: Database, arn: string): Promise<any> {
 }
 
 test('each reopen closes the open shard where the last run ended and opens a child shard with it as parent', async () => {
-  const dir = tempDir();
+  const dir = tempDir('dw-streams-control-');
   const c = clock();
   try {
     let db = await Database.open(dir, { now: c.now });
@@ -70,7 +66,7 @@ test('each reopen closes the open shard where the last run ended and opens a chi
 
 for (const checkpoint of [false, true]) {
   test(`a deleted table's stream is listed and describable after a reopen ${checkpoint ? 'from a checkpoint' : 'from the log'}, and gone after 24 hours`, async () => {
-    const dir = tempDir();
+    const dir = tempDir('dw-streams-control-');
     const c = clock();
     try {
       let db = await Database.open(dir, { now: c.now });

@@ -12,6 +12,7 @@ import { DynamoDBError } from '../../../src/engine/errors';
 import { findStream, listStreams, streamStatus } from '../../../src/engine/streams/catalog';
 import { STREAM_RETENTION_MS } from '../../../src/engine/streams/model';
 import { maintainStreams } from '../../../src/engine/streams/shards';
+import { memoryDb } from '../helpers';
 
 const KEYS = {
   KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
@@ -55,7 +56,7 @@ async function outcome(run: () => Promise<unknown>): Promise<OracleCase['oracle'
 
 for (const c of fixture.cases) {
   test(`as DynamoDB Local: ${c.name}`, async () => {
-    const db = await Database.open('', { inMemory: true });
+    const db = await memoryDb();
     const name = 'oracle_table';
     await tableWith(db, name, c.setup);
     // The fixture's arns name DynamoDB Local's region; ours names the database's, which must not matter to the refusals.
@@ -69,7 +70,7 @@ for (const c of fixture.cases) {
 }
 
 test('a view type outside the enum is refused by validation, listing the four view types as DynamoDB does', async () => {
-  const db = await Database.open('', { inMemory: true });
+  const db = await memoryDb();
   await assert.rejects(db.execute('CreateTable', { TableName: 'things', ...KEYS, StreamSpecification: { StreamEnabled: true, StreamViewType: 'BOGUS' } }), {
     name: 'ValidationException',
     message: "1 validation error detected: Value 'BOGUS' at 'streamSpecification.streamViewType' failed to satisfy constraint: Member must satisfy enum value set: [NEW_IMAGE, OLD_IMAGE, NEW_AND_OLD_IMAGES, KEYS_ONLY]",
@@ -79,7 +80,7 @@ test('a view type outside the enum is refused by validation, listing the four vi
 });
 
 test('replica updates are still refused with a clear message', async () => {
-  const db = await Database.open('', { inMemory: true });
+  const db = await memoryDb();
   await db.execute('CreateTable', { TableName: 'things', ...KEYS });
   await assert.rejects(db.execute('UpdateTable', { TableName: 'things', ReplicaUpdates: [{ Create: { RegionName: 'us-west-2' } }] }), {
     name: 'ValidationException',
@@ -90,7 +91,7 @@ test('replica updates are still refused with a clear message', async () => {
 
 test('DescribeTable shows the specification while enabled and the latest arn and label after disabling', async () => {
   const c = clock();
-  const db = await Database.open('', { inMemory: true, now: c.now, region: 'eu-west-1', accountId: '123456789012' });
+  const db = await memoryDb({ now: c.now, region: 'eu-west-1', accountId: '123456789012' });
   await db.execute('CreateTable', { TableName: 'things', ...KEYS, StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_IMAGE' } });
   const enabled = ((await db.execute('DescribeTable', { TableName: 'things' })) as any).Table;
   assert.deepEqual(enabled.StreamSpecification, { StreamEnabled: true, StreamViewType: 'NEW_IMAGE' });
@@ -107,7 +108,7 @@ test('DescribeTable shows the specification while enabled and the latest arn and
 
 test('disabling then enabling makes a new stream, and labels stay unique when the clock does not move', async () => {
   const c = clock();
-  const db = await Database.open('', { inMemory: true, now: c.now });
+  const db = await memoryDb({ now: c.now });
   await db.execute('CreateTable', { TableName: 'things', ...KEYS, StreamSpecification: { StreamEnabled: true, StreamViewType: 'KEYS_ONLY' } });
   await db.execute('UpdateTable', { TableName: 'things', StreamSpecification: { StreamEnabled: false } });
   await db.execute('UpdateTable', { TableName: 'things', StreamSpecification: { StreamEnabled: true, StreamViewType: 'OLD_IMAGE' } });
@@ -123,7 +124,7 @@ test('disabling then enabling makes a new stream, and labels stay unique when th
 });
 
 test('the enabling record is the stream\'s enabledLsn, its first shard starts after it, and disabling closes the shard at the record before', async () => {
-  const db = await Database.open('', { inMemory: true });
+  const db = await memoryDb();
   await db.execute('CreateTable', { TableName: 'things', ...KEYS });
   await db.execute('PutItem', { TableName: 'things', Item: { pk: { S: 'a' } } });
   const enablingLsn = db.nextLsn;
@@ -144,7 +145,7 @@ test('the enabling record is the stream\'s enabledLsn, its first shard starts af
 
 test('DescribeStream reports the stream, its key schema and its shards, paged with ExclusiveStartShardId', async () => {
   const c = clock();
-  const db = await Database.open('', { inMemory: true, now: c.now, streamShardRolloverMs: 60_000 });
+  const db = await memoryDb({ now: c.now, streamShardRolloverMs: 60_000 });
   await db.execute('CreateTable', {
     TableName: 'things',
     KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
@@ -192,7 +193,7 @@ test('DescribeStream reports the stream, its key schema and its shards, paged wi
 
 test('a shard younger than the rollover time, or one no record could be in yet, stays open', async () => {
   const c = clock();
-  const db = await Database.open('', { inMemory: true, now: c.now, streamShardRolloverMs: 60_000 });
+  const db = await memoryDb({ now: c.now, streamShardRolloverMs: 60_000 });
   await db.execute('CreateTable', { TableName: 'things', ...KEYS, StreamSpecification: { StreamEnabled: true, StreamViewType: 'KEYS_ONLY' } });
   c.advance(120_000);
   await maintainStreams(db, { rolloverMs: 60_000 });
@@ -209,7 +210,7 @@ test('a shard younger than the rollover time, or one no record could be in yet, 
 
 test('the rollover timer rolls shards over once the injected clock passes the rollover time', async () => {
   const c = clock();
-  const db = await Database.open('', { inMemory: true, now: c.now, streamShardRolloverMs: 400 });
+  const db = await memoryDb({ now: c.now, streamShardRolloverMs: 400 });
   await db.execute('CreateTable', { TableName: 'things', ...KEYS, StreamSpecification: { StreamEnabled: true, StreamViewType: 'KEYS_ONLY' } });
   await db.execute('PutItem', { TableName: 'things', Item: { pk: { S: 'a' } } });
   const shards = () => db.table('things').meta.streams![0].shards;
@@ -222,7 +223,7 @@ test('the rollover timer rolls shards over once the injected clock passes the ro
 
 test('ListStreams pages with Limit and ExclusiveStartStreamArn in table name order, newest stream first', async () => {
   const c = clock();
-  const db = await Database.open('', { inMemory: true, now: c.now });
+  const db = await memoryDb({ now: c.now });
   for (const name of ['gamma', 'alpha', 'beta']) {
     await db.execute('CreateTable', { TableName: name, ...KEYS, StreamSpecification: { StreamEnabled: true, StreamViewType: 'KEYS_ONLY' } });
     c.advance(1);
@@ -253,7 +254,7 @@ test('ListStreams pages with Limit and ExclusiveStartStreamArn in table name ord
 
 test('a deleted table\'s stream stays listed and describable, DISABLED, for 24 hours while its name is free again', async () => {
   const c = clock();
-  const db = await Database.open('', { inMemory: true, now: c.now });
+  const db = await memoryDb({ now: c.now });
   await db.execute('CreateTable', { TableName: 'things', ...KEYS, StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_IMAGE' } });
   await db.execute('PutItem', { TableName: 'things', Item: { pk: { S: 'a' }, extra: { N: '1' } } });
   const old = db.table('things').meta.streams![0];
@@ -290,7 +291,7 @@ test('a deleted table\'s stream stays listed and describable, DISABLED, for 24 h
 
 test('a table deleted with no readable stream is not kept', async () => {
   const c = clock();
-  const db = await Database.open('', { inMemory: true, now: c.now });
+  const db = await memoryDb({ now: c.now });
   await db.execute('CreateTable', { TableName: 'plain', ...KEYS });
   await db.execute('DeleteTable', { TableName: 'plain' });
   await db.execute('CreateTable', { TableName: 'things', ...KEYS, StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_IMAGE' } });
@@ -303,7 +304,7 @@ test('a table deleted with no readable stream is not kept', async () => {
 
 test('retention drops shards closed over 24 hours ago and old disabled streams, keeping the latest for LatestStreamArn', async () => {
   const c = clock();
-  const db = await Database.open('', { inMemory: true, now: c.now, streamShardRolloverMs: 60 * 60_000 });
+  const db = await memoryDb({ now: c.now, streamShardRolloverMs: 60 * 60_000 });
   await db.execute('CreateTable', { TableName: 'things', ...KEYS, StreamSpecification: { StreamEnabled: true, StreamViewType: 'KEYS_ONLY' } });
   await db.execute('UpdateTable', { TableName: 'things', StreamSpecification: { StreamEnabled: false } });
   await db.execute('UpdateTable', { TableName: 'things', StreamSpecification: { StreamEnabled: true, StreamViewType: 'KEYS_ONLY' } });
@@ -333,7 +334,7 @@ test('paging ListStreams with any Limit gives every readable stream once, in lis
       fc.integer({ min: 1, max: 7 }),
       async (tables, limit) => {
         const c = clock();
-        const db = await Database.open('', { inMemory: true, now: c.now });
+        const db = await memoryDb({ now: c.now });
         for (const t of tables) {
           const TableName = `table${t.table}`;
           if (!db.tables.has(TableName)) await db.execute('CreateTable', { TableName, ...KEYS });

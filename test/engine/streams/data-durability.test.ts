@@ -7,12 +7,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { Database } from '../../../src/engine/database';
 import { listSegments } from '../../../src/engine/log/format';
 import { FaultFileSystem } from '../log/fault-fs';
 import { createStreamTable, drain, drainStream, iterator, key, put, shardsOf, streamArnOf, testClock } from './data-helpers';
+import { tempDir } from '../helpers';
 
 /** No background flush: only what the test does syncs. */
 const NO_FLUSH = { syncIntervalMs: 3_600_000 };
@@ -67,7 +66,7 @@ test('the records of a failed sync never become readable', async () => {
 });
 
 test('a consumer that keeps its place across a reopen sees every change once, in order per item, following the new shard', async () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'streams-reopen-'));
+  const dir = tempDir('streams-reopen-');
   try {
     // Small segments and checkpoints, so history lives in sealed segments a checkpoint covers.
     const options = { segmentBytes: 16 * 1024, checkpointBytes: 32 * 1024 };
@@ -117,7 +116,7 @@ test('a consumer that keeps its place across a reopen sees every change once, in
 });
 
 test("a deleted table's stream stays readable from the log after a reopen", async () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'streams-deleted-'));
+  const dir = tempDir('streams-deleted-');
   try {
     let db = await Database.open(dir, { durability: 'disk' });
     await createStreamTable(db, 'KEYS_ONLY');

@@ -1,8 +1,6 @@
 // What the Streams data-plane tests share: a database (in memory or on a folder) with a clock the
 // test moves, a table with a stream, and short ways to get an iterator and drain a shard.
-import assert from 'node:assert/strict';
-import { Database, type DatabaseOptions } from '../../../src/engine/database';
-import { DynamoDBError } from '../../../src/engine/errors';
+import type { Database } from '../../../src/engine/database';
 import type { StreamRecord } from '../../../src/engine/streams/records';
 import type { StreamViewType } from '../../../src/engine/streams/model';
 
@@ -17,9 +15,7 @@ export function testClock(start = Date.UTC(2026, 0, 1)): Clock {
   return { now: () => t, advance: (ms) => (t += ms) };
 }
 
-export function openMemory(options: DatabaseOptions = {}): Promise<Database> {
-  return Database.open('', { inMemory: true, ...options });
-}
+export { memoryDb as openMemory, rejects } from '../helpers';
 
 /** A table keyed by `pk` (S) and `sk` (N), with a stream of `viewType`. */
 export async function createStreamTable(db: Database, viewType: StreamViewType = 'NEW_AND_OLD_IMAGES', name = 'Events'): Promise<void> {
@@ -85,17 +81,6 @@ export async function drainStream(db: Database, arn: string): Promise<StreamReco
     out.push(...(await drain(db, await iterator(db, arn, shard.ShardId, 'TRIM_HORIZON'))).records);
   }
   return out;
-}
-
-/** Asserts that `run` fails with DynamoDB's error `type` and `message`. */
-export async function rejects(run: () => Promise<unknown>, type: string, message: string | RegExp): Promise<void> {
-  await assert.rejects(run, (e: unknown) => {
-    assert.ok(e instanceof DynamoDBError, `not a DynamoDBError: ${String(e)}`);
-    assert.equal(e.type, type);
-    if (typeof message === 'string') assert.equal(e.message, message);
-    else assert.match(e.message, message);
-    return true;
-  });
 }
 
 export function put(db: Database, item: Record<string, unknown>, table = 'Events'): Promise<unknown> {

@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Database } from '../../../src/engine/database';
 import { withDataDir } from '../ttl/helpers';
+import { memoryDb } from '../helpers';
 
 async function create(db: Database, TableName: string, Tags?: unknown): Promise<string> {
   const out = (await db.execute('CreateTable', {
@@ -38,7 +39,7 @@ test('tags survive a reopen, whether replayed from the log or read from a checkp
 });
 
 test('a table deleted and created again under the same name starts without the old tags', async () => {
-  const db = await Database.open('', { inMemory: true });
+  const db = await memoryDb();
   const arn = await create(db, 'Again', [{ Key: 'old', Value: 'yes' }]);
   await db.execute('DeleteTable', { TableName: 'Again' });
   await assert.rejects(list(db, arn), { name: 'ResourceNotFoundException' });
@@ -48,7 +49,7 @@ test('a table deleted and created again under the same name starts without the o
 });
 
 test('DescribeTable does not show tags, as in DynamoDB', async () => {
-  const db = await Database.open('', { inMemory: true });
+  const db = await memoryDb();
   await create(db, 'Quiet', [{ Key: 'k', Value: 'v' }]);
   const described = JSON.stringify(await db.execute('DescribeTable', { TableName: 'Quiet' }));
   assert.doesNotMatch(described, /"Tags"|"tags"/);

@@ -9,10 +9,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { Database } from '../../../src/engine/database';
-import { DynamoDBError } from '../../../src/engine/errors';
 import { IDEMPOTENCY_WINDOW_MS, parseLogged, logged } from '../../../src/engine/transactions/idempotency';
 import { MANIFEST_FILE, readCheckpoint, readSealedJson, writeSealedJson } from '../../../src/engine/log/snapshot';
 import { FaultFileSystem } from '../log/fault-fs';
+import { refusal } from '../helpers';
 
 const DIR = '/data';
 const S = (s: string) => ({ S: s });
@@ -40,16 +40,6 @@ async function counter(db: Database, k: number): Promise<number> {
 }
 
 const plain = (v: unknown) => JSON.parse(JSON.stringify(v));
-
-async function refusal(p: Promise<unknown>): Promise<DynamoDBError> {
-  try {
-    await p;
-  } catch (e) {
-    assert.ok(e instanceof DynamoDBError, String(e));
-    return e;
-  }
-  assert.fail('expected a refusal');
-}
 
 test('a token outlives a clean close: the retry is answered as the first attempt was and writes nothing', async () => {
   let now = 1_000_000;

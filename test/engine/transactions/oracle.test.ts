@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Database } from '../../../src/engine/database';
 import { ORACLE_CASES } from './oracle-cases';
+import { memoryDb } from '../helpers';
 
 interface Recorded {
   label: string;
@@ -152,7 +153,7 @@ function differenceKey(label: string, op: string): string {
 
 test(`${recorded.length} recorded transaction cases answer as DynamoDB Local does, or as DynamoDB does where they differ`, async () => {
   assert.equal(recorded.length, ORACLE_CASES.filter((c) => !c.setup).length, 'the fixture was recorded from these cases: record again after changing them');
-  const db = await Database.open('', { inMemory: true });
+  const db = await memoryDb();
   const failures: string[] = [];
   const used = new Set<string>();
   let r = 0;

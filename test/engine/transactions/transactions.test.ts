@@ -4,15 +4,12 @@
 // (replay, mismatch, waiting for an unacknowledged first attempt, the 10-minute window), capacity.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import fc from 'fast-check';
 import { Database } from '../../../src/engine/database';
 import { DynamoDBError } from '../../../src/engine/errors';
 import { IDEMPOTENCY_WINDOW_MS } from '../../../src/engine/transactions';
+import { memoryDb, refusal, tempDir } from '../helpers';
 
-const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'dw-tx-'));
 const S = (s: string) => ({ S: s });
 const N = (n: number) => ({ N: String(n) });
 
@@ -31,20 +28,10 @@ async function item(db: Database, table: string, pk: string): Promise<any> {
   return ((await db.execute('GetItem', { TableName: table, Key: { pk: S(pk) }, ConsistentRead: true })) as any).Item;
 }
 
-async function refusal(p: Promise<unknown>): Promise<DynamoDBError> {
-  try {
-    await p;
-  } catch (e) {
-    assert.ok(e instanceof DynamoDBError, String(e));
-    return e;
-  }
-  assert.fail('expected a refusal');
-}
-
 const put = (TableName: string, Item: Record<string, unknown>, more = {}) => ({ Put: { TableName, Item, ...more } });
 
 test('a transaction over two tables is one log record, and survives a reopen whole', async () => {
-  const dir = tmp();
+  const dir = tempDir('dw-tx-');
   const db = await openWithTables({}, dir);
   const before = db.nextLsn;
   await db.execute('TransactWriteItems', {
@@ -94,7 +81,7 @@ test('an update that fails on the stored item cancels with a ValidationError rea
 });
 
 test('keys that are one number written two ways are one item', async () => {
-  const db = await Database.open('', { inMemory: true });
+  const db = await memoryDb();
   await db.execute('CreateTable', {
     TableName: 'nnn', BillingMode: 'PAY_PER_REQUEST',
     KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }], AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'N' }],
@@ -168,7 +155,7 @@ test('a cancelled transaction leaves its token free to be sent again', async () 
 });
 
 test('a retry sent while the first attempt is not yet acknowledged waits for it and writes nothing more', async () => {
-  const dir = tmp();
+  const dir = tempDir('dw-tx-');
   // 'disk' durability: every commit waits for a sync, so the first attempt is pending for a while.
   const db = await openWithTables({ durability: 'disk' }, dir);
   const request = {
@@ -235,7 +222,7 @@ test('transfers between accounts never change the total, and every TransactGetIt
 });
 
 test('a transaction the provisioned throughput cannot carry is cancelled with ThrottlingError reasons and writes nothing', async () => {
-  const db = await Database.open('', { inMemory: true, now: () => 5_000_000 });
+  const db = await memoryDb({ now: () => 5_000_000 });
   await db.execute('CreateTable', {
     TableName: 'slow', KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }], AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
     ProvisionedThroughput: { ReadCapacityUnits: 1, WriteCapacityUnits: 1 },
@@ -315,7 +302,7 @@ test('a read transaction with one throttled Get charges nothing for the other Ge
 });
 
 test("a transaction's writes reach the table's stream, one record per item, read back from a log record that carries its token", async () => {
-  const dir = tmp();
+  const dir = tempDir('dw-tx-');
   const db = await Database.open(dir);
   await db.execute('CreateTable', {
     TableName: 'streamed', BillingMode: 'PAY_PER_REQUEST', StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' },
@@ -344,7 +331,7 @@ test("a transaction's writes reach the table's stream, one record per item, read
 });
 
 test('ReturnItemCollectionMetrics SIZE reports the item collections a transaction wrote in tables with local indexes', async () => {
-  const db = await Database.open('', { inMemory: true });
+  const db = await memoryDb();
   await db.execute('CreateTable', {
     TableName: 'withlsi', BillingMode: 'PAY_PER_REQUEST',
     KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
@@ -366,7 +353,7 @@ test('ReturnItemCollectionMetrics SIZE reports the item collections a transactio
 });
 
 test('a write that would grow an item collection past its limit cancels with ItemCollectionSizeLimitExceeded', async () => {
-  const db = await Database.open('', { inMemory: true, itemCollectionLimitBytes: 3000 });
+  const db = await memoryDb({ itemCollectionLimitBytes: 3000 });
   await db.execute('CreateTable', {
     TableName: 'small', BillingMode: 'PAY_PER_REQUEST',
     KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],

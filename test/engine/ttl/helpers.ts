@@ -1,10 +1,9 @@
 // Shared pieces of the TTL tests: databases whose TTL changes settle at once and whose sweeper
 // runs only when a test asks (db.ttl.sweepNow()), and a scratch data folder.
 import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import type { Database, DatabaseOptions } from '../../../src/engine/database';
 import { memoryDb } from '../indexes/helpers';
+import { tempDir } from '../helpers';
 
 /** TTL changes settle at once; no pass runs unless the test calls sweepNow(). */
 export const SETTLED: DatabaseOptions = { ttlTransitionMs: 0, ttlSweepIntervalMs: 0 };
@@ -15,7 +14,7 @@ export function ttlMemoryDb(options: DatabaseOptions = {}): Promise<Database> {
 
 /** Runs `fn` with a fresh data folder, removed afterwards whatever happens. */
 export async function withDataDir(fn: (dir: string) => Promise<void>): Promise<void> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dw-ttl-'));
+  const dir = tempDir('dw-ttl-');
   try {
     await fn(dir);
   } finally {

@@ -11,6 +11,7 @@ import type { Item } from '../../../src/engine/types/attribute-value';
 import type { Mutation } from '../../../src/engine/log';
 import { AD, KS, gsi, indexedTable, N, S } from '../indexes/helpers';
 import { SETTLED, ttlMemoryDb, withDataDir } from './helpers';
+import { memoryDb } from '../helpers';
 
 const nowSeconds = () => Math.floor(Date.now() / 1000);
 
@@ -165,7 +166,7 @@ test('writers racing the sweeper never lose an item they extended', async () => 
 });
 
 test('deleting expired items consumes no capacity and is never throttled', async () => {
-  const db = await Database.open('', { inMemory: true, throttling: true, ttlTransitionMs: 0, ttlSweepIntervalMs: 0 });
+  const db = await memoryDb({ throttling: true, ttlTransitionMs: 0, ttlSweepIntervalMs: 0 });
   await ttlTable(db, {
     BillingMode: 'PROVISIONED', ProvisionedThroughput: { ReadCapacityUnits: 1, WriteCapacityUnits: 1 },
     GlobalSecondaryIndexes: [gsi('byG', 'g', undefined, { ProjectionType: 'ALL' }, { ProvisionedThroughput: { ReadCapacityUnits: 1, WriteCapacityUnits: 1 } })],

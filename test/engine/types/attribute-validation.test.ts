@@ -12,22 +12,12 @@ import {
   validateBase64,
 } from '../../../src/engine/types/attribute-validation.js';
 import type { AttributeValue, Item } from '../../../src/engine/types/attribute-value.js';
-import { DynamoDBError } from '../../../src/engine/errors.js';
+import { throws } from '../helpers';
 
 const PREFIX = 'One or more parameter values were invalid: ';
 
-function expectError(fn: () => unknown, type: DynamoDBError['type'], message: string): void {
-  assert.throws(fn, (e: unknown) => {
-    assert.ok(e instanceof DynamoDBError, String(e));
-    assert.equal(e.message, message);
-    assert.equal(e.type, type);
-    return true;
-  });
-}
-const expectValidation = (value: unknown, message: string): void =>
-  expectError(() => normalizeAttributeValue(value), 'ValidationException', message);
-const expectSerialization = (value: unknown, message: string): void =>
-  expectError(() => normalizeAttributeValue(value), 'SerializationException', message);
+const expectValidation = (value: unknown, message: string) => throws(() => normalizeAttributeValue(value), 'ValidationException', message);
+const expectSerialization = (value: unknown, message: string) => throws(() => normalizeAttributeValue(value), 'SerializationException', message);
 
 function nest(levels: number, inner: AttributeValue, kind: 'L' | 'M'): AttributeValue {
   let v = inner;
@@ -147,18 +137,18 @@ test('nesting: lists and maps may nest 31 levels, not 32', () => {
     expectValidation(nest(31, { L: [] }, kind), nesting);
     expectValidation(nest(31, { M: {} }, kind), nesting);
     assert.ok(normalizeItem({ a: nest(31, { N: '1' }, kind) }));
-    expectError(() => normalizeItem({ a: nest(32, { N: '1' }, kind) }), 'ValidationException', nesting);
+    throws(() => normalizeItem({ a: nest(32, { N: '1' }, kind) }), 'ValidationException', nesting);
   }
   // The depth argument places the value inside a document.
   assert.ok(normalizeAttributeValue({ L: [] }, 31));
-  expectError(() => normalizeAttributeValue({ M: {} }, 32), 'ValidationException', nesting);
+  throws(() => normalizeAttributeValue({ M: {} }, 32), 'ValidationException', nesting);
 });
 
 test('null values and empty attribute names', () => {
-  expectError(() => normalizeItem({ pk: { S: 'x' }, a: null }), 'ValidationException', 'The supplied Item contains a null AttributeValue: a is null');
+  throws(() => normalizeItem({ pk: { S: 'x' }, a: null }), 'ValidationException', 'The supplied Item contains a null AttributeValue: a is null');
   expectValidation({ M: { a: { S: 'x' }, b: null } }, 'The supplied Item contains a null AttributeValue: b is null');
   expectValidation({ L: [{ S: 'a' }, null] }, 'The supplied Item contains a null AttributeValue');
-  expectError(() => normalizeItem({ '': { S: 'a' } }), 'ValidationException', 'Empty attribute name');
+  throws(() => normalizeItem({ '': { S: 'a' } }), 'ValidationException', 'Empty attribute name');
   expectValidation({ M: { '': { S: 'a' } } }, 'Empty attribute name');
 });
 
@@ -197,9 +187,9 @@ test('wrong JSON types are SerializationExceptions', () => {
   expectSerialization({ M: 'x' }, 'Expected map or null');
   expectSerialization('x', 'Expected null');
   expectSerialization([], 'Start of list found where not expected');
-  expectError(() => normalizeItem([]), 'SerializationException', 'Start of list found where not expected');
-  expectError(() => normalizeItem('x'), 'SerializationException', 'Expected map or null');
-  expectError(() => normalizeItem({ a: 'x' }), 'SerializationException', 'Expected null');
+  throws(() => normalizeItem([]), 'SerializationException', 'Start of list found where not expected');
+  throws(() => normalizeItem('x'), 'SerializationException', 'Expected map or null');
+  throws(() => normalizeItem({ a: 'x' }), 'SerializationException', 'Expected null');
 });
 
 test('an attribute named __proto__ is kept as an own property when copying', () => {

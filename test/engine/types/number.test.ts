@@ -13,6 +13,7 @@ import {
   subtractNumbers,
 } from '../../../src/engine/types/number.js';
 import { DynamoDBError } from '../../../src/engine/errors.js';
+import { throws } from '../helpers';
 
 // ---------------------------------------------------------------------------------------------
 // Helpers independent of the implementation
@@ -53,14 +54,7 @@ const canonicalNumber = fc.oneof(
   { weight: 20, arbitrary: parts.map(({ neg, digits, exp }) => format(neg, digits, exp)) },
 );
 
-function expectValidation(fn: () => unknown, message: string): void {
-  assert.throws(fn, (e: unknown) => {
-    assert.ok(e instanceof DynamoDBError, String(e));
-    assert.equal(e.type, 'ValidationException');
-    assert.equal(e.message, message);
-    return true;
-  });
-}
+const expectValidation = (fn: () => unknown, message: string) => throws(fn, 'ValidationException', message);
 
 // ---------------------------------------------------------------------------------------------
 // normalizeNumber
