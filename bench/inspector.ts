@@ -123,6 +123,8 @@ async function main(): Promise<void> {
     if (created.length) throw new Error(`CreateTable: ${created[0]}`);
     const loaded = await sendAll(server.host, server.port, CONFIG.connections, preloadRequests(CONFIG.workload));
     if (loaded.length) throw new Error(`preload: ${loaded.length} failures, first: ${loaded[0]}`);
+    // Before anything is recorded: the recorder has allocated nothing yet.
+    const memoryBefore = (await server.command('record-off')).memory as NodeJS.MemoryUsage;
     const ops: Record<string, Record<string, unknown>> = {};
     const summary: Record<string, Record<string, number>> = { ratio: {}, ratioNoBodies: {}, noiseFloor: {}, cpuRatio: {}, cpuRatioNoBodies: {} };
     for (const op of (process.env.BENCH_INSPECTOR_OPS?.split(',') ?? OPS) as typeof OPS) {
@@ -154,7 +156,19 @@ async function main(): Promise<void> {
       summary.cpuRatio![op] = row['record-on'].cpuRatio;
       summary.cpuRatioNoBodies![op] = row['record-on-nobodies'].cpuRatio;
     }
-    const recorded = (await server.command('record-off')).recorded;
+    const last = await server.command('record-off');
+    const recorded = last.recorded;
+    const memoryAfter = last.memory as NodeJS.MemoryUsage;
+    const mb = (n: number): number => round1(n / (1024 * 1024));
+    // What the full recorder holds: its byte arenas and number blocks are ArrayBuffers; the heap
+    // figure moves with GC timing as well, so it is the rougher of the two.
+    const memory = {
+      recordsHeld: recorded,
+      arrayBuffersMB: mb(memoryAfter.arrayBuffers - memoryBefore.arrayBuffers),
+      heapUsedMB: mb(memoryAfter.heapUsed - memoryBefore.heapUsed),
+      rssMB: mb(memoryAfter.rss - memoryBefore.rss),
+    };
+    log(`memory held with ${String(recorded)} records: ${memory.arrayBuffersMB} MB of ArrayBuffers, heap ${memory.heapUsedMB} MB, RSS ${memory.rssMB} MB more than before recording`);
     const result = {
       benchmark: 'inspector',
       date: new Date().toISOString(),
@@ -170,8 +184,10 @@ async function main(): Promise<void> {
         'cpuUsPerOp = server CPU (user + system) per answer; cpuRatio = that / the same with recording off',
         'roundRatioQuartiles: the ratio of single slices against the off slice of the same round (25th, 50th, 75th percentile)',
         `the recorder held ${String(recorded)} records at the end (ring of 10,000, no subscriber)`,
+        'memory: growth from before the first record to the end, as process.memoryUsage() reports it (ArrayBuffers: the byte arenas and the ring)',
       ],
       summary,
+      memory,
       ops,
     };
     const json = JSON.stringify(result, null, 2);

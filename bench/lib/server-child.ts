@@ -116,7 +116,7 @@ async function main(): Promise<void> {
         // The CPU used so far, read as the state changes: bench/inspector.ts charges each slice of a
         // run to the state it ran in. monoUs (the monotonic clock a --cpu-prof profile is stamped
         // with) lets a profile's samples be sorted into the same slices.
-        process.send!({ done: m, recorded: recorder.size, cpu: process.cpuUsage(), monoUs: Number(process.hrtime.bigint() / 1000n) });
+        process.send!({ done: m, recorded: recorder.size, cpu: process.cpuUsage(), monoUs: Number(process.hrtime.bigint() / 1000n), memory: process.memoryUsage() });
       }
     });
     process.on('disconnect', shutdown);
