@@ -310,6 +310,26 @@ describe('the recorder on refusals, through raw HTTP', () => {
 });
 
 describe('what the recorder keeps', () => {
+  test("each record's time is the wall clock when its request arrived, and its latency lies within the round trip", async () => {
+    const s = await serve(new RequestRecorder());
+    try {
+      for (let i = 0; i < 3; i++) {
+        const before = Date.now();
+        const t0 = performance.now();
+        await s.client.send(new CreateTableCommand({ TableName: `clock${i}`, ...KEYED_TABLE }));
+        const roundTrip = performance.now() - t0;
+        const after = Date.now();
+        const r = last(s.recorder);
+        // The wall clock is read once a second and the monotonic clock carries it: allow a millisecond of rounding.
+        assert.ok(r.time >= before - 1 && r.time <= after + 1, `time ${r.time} is not within [${before}, ${after}]`);
+        assert.ok(r.durationMs >= 0 && r.durationMs <= roundTrip, `latency ${r.durationMs} ms is not within the round trip of ${roundTrip} ms`);
+        await new Promise((resolve) => setTimeout(resolve, 600));
+      }
+    } finally {
+      await s.close();
+    }
+  });
+
   test('bodies over the cap are cut and flagged, and the summary still comes from the whole request', async () => {
     const s = await serve(new RequestRecorder({ bodyBytes: 300 }));
     try {

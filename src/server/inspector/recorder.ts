@@ -101,8 +101,6 @@ function prefixCopy(text: string, length: number): string {
  * members are numbers and few: it is made for every request recorded; what is rare lives in `extra`.
  */
 export class PendingRequest implements CapacitySink, Reply, Finished {
-  readonly time: number;
-  durationMs = 0;
   /** Request bytes in the recorder's request arena (-1: none), and the answer's in its response arena. */
   requestAt = -1;
   requestLength = 0;
@@ -122,14 +120,14 @@ export class PendingRequest implements CapacitySink, Reply, Finished {
 
   constructor(
     private readonly recorder: RequestRecorder,
-    private readonly started: number,
+    /** performance.now() when its body had arrived */
+    readonly started: number,
     /** X-Amz-Target as sent (interned): split into service and operation only when the record is built */
     readonly target: string | undefined,
     readonly requestBytes: number,
     readonly userAgent: string | undefined,
     flags: number,
   ) {
-    this.time = recorder.wallClock(started);
     this.flags = flags;
   }
 
@@ -206,7 +204,7 @@ export class PendingRequest implements CapacitySink, Reply, Finished {
   /** The answer, as it is handed to the connection. Records the request once. */
   finish(httpStatus: number, json: JsonBody, bytes?: number | void, written?: Buffer): void {
     if (this.httpStatus !== 0) return;
-    this.durationMs = performance.now() - this.started;
+    const ended = performance.now();
     this.httpStatus = httpStatus;
     this.responseBytes = typeof bytes === 'number' ? bytes : byteLengthOf(json);
     const ok = httpStatus < 300;
@@ -233,7 +231,7 @@ export class PendingRequest implements CapacitySink, Reply, Finished {
       }
       if (this.responseBytes > cap) this.flags |= RESPONSE_TRUNCATED;
     }
-    this.recorder.add(this);
+    this.recorder.add(this, ended);
   }
 
   /** This request as the Reply to answer it through: the answer goes to `reply` and is recorded. */
@@ -323,16 +321,19 @@ export class RequestRecorder implements RequestLog {
   private clockAt = -Infinity;
 
   /**
-   * Wall-clock milliseconds at `now` (a performance.now() reading), without asking the system
-   * clock for every request: the offset between the two clocks is taken again each second, which
-   * also follows a wall clock that was set or a machine that slept.
+   * Wall-clock milliseconds at `at`, a performance.now() reading, without asking the system clock
+   * for every request: the offset between the two clocks is taken again once `now` (a recent
+   * reading) is a second past the last time, which also follows a wall clock that was set or a
+   * machine that slept. The offset is taken from two readings made together: `now` may be some
+   * way back (the first answer recorded waits for the byte rings to be allocated).
    */
-  wallClock(now: number): number {
+  private wallClock(at: number, now: number): number {
     if (now - this.clockAt >= 1000) {
-      this.clockOffset = Date.now() - now;
-      this.clockAt = now;
+      const monotonic = performance.now();
+      this.clockOffset = Date.now() - monotonic;
+      this.clockAt = monotonic;
     }
-    return Math.round(this.clockOffset + now);
+    return Math.round(this.clockOffset + at);
   }
 
   /** Targets and User-Agents seen, each kept once: a client sends the same few every time. */
@@ -354,10 +355,10 @@ export class RequestRecorder implements RequestLog {
     return kept;
   }
 
-  /** Called by a request when it is answered. */
-  add(p: PendingRequest): void {
+  /** Called by a request when it is answered, at `ended` (performance.now()). */
+  add(p: PendingRequest, ended: number): void {
     const ring = (this.ring ??= new RecordRing(this.max));
-    const slot = ring.push(this.nextId++, p);
+    const slot = ring.push(this.nextId++, p, this.wallClock(p.started, ended), ended - p.started);
     if (this.listeners.size === 0) return;
     const record = ring.record(slot, this.requestArena, this.responseArena);
     for (const listener of this.listeners) {

@@ -13,11 +13,11 @@ import { summarizeRequest, type RequestSummary } from '../../protocol/request-su
 import type { ByteArena } from './arena';
 import { EXPLORER_USER_AGENT, parseUserAgent } from './client';
 
-/** What a finished request hands to the ring. */
+/**
+ * What a finished request hands to the ring (its time and duration come as push's arguments:
+ * kept as members of the request they would each be one more heap number per request).
+ */
 export interface Finished {
-  /** Wall-clock milliseconds when its body arrived. */
-  readonly time: number;
-  readonly durationMs: number;
   readonly target: string | undefined;
   readonly userAgent: string | undefined;
   /** EXPLORER | BODIES | ... below */
@@ -110,8 +110,11 @@ export class RecordRing {
     this.refs = new Array<unknown>(max * REFS).fill(undefined);
   }
 
-  /** Stores `f` as record `id`, dropping the oldest when full; returns its slot. */
-  push(id: number, f: Finished): number {
+  /**
+   * Stores `f` as record `id`, which arrived at `time` (wall-clock ms) and was answered
+   * `durationMs` later, dropping the oldest when full; returns its slot.
+   */
+  push(id: number, f: Finished, time: number, durationMs: number): number {
     let slot: number;
     if (this.size < this.max) slot = (this.start + this.size++) % this.max;
     else {
@@ -121,8 +124,8 @@ export class RecordRing {
     const n = this.nums;
     const at = slot * NUMBERS;
     n[at + ID] = id;
-    n[at + TIME] = f.time;
-    n[at + DURATION] = f.durationMs;
+    n[at + TIME] = time;
+    n[at + DURATION] = durationMs;
     n[at + READ] = f.read;
     n[at + WRITE] = f.write;
     n[at + COUNT] = f.count;
@@ -147,10 +150,10 @@ export class RecordRing {
   /** Stores an already built record (one brought back from a saved file) as the newest. */
   pushBuilt(record: RequestRecord): void {
     const slot = this.push(record.id, {
-      time: record.time, durationMs: record.durationMs, target: undefined, userAgent: undefined, flags: 0,
+      target: undefined, userAgent: undefined, flags: 0,
       requestBytes: record.requestBytes, responseBytes: record.responseBytes, httpStatus: record.httpStatus,
       requestAt: -1, requestLength: 0, responseAt: -1, responseLength: 0, read: 0, write: 0, count: -1, scanned: -1, extra: undefined,
-    });
+    }, record.time, record.durationMs);
     this.refs[slot * REFS + BUILT] = record;
   }
 
@@ -171,7 +174,8 @@ export class RecordRing {
     const kept = Math.min(this.size, max);
     for (let k = kept - 1; k >= 0; k--) {
       const from = this.newest(k);
-      const to = out.push(this.nums[from * NUMBERS + ID]!, this.finishedAt(from));
+      const at = from * NUMBERS;
+      const to = out.push(this.nums[at + ID]!, this.finishedAt(from), this.nums[at + TIME]!, this.nums[at + DURATION]!);
       out.refs[to * REFS + BUILT] = this.refs[from * REFS + BUILT];
     }
     return out;
@@ -182,8 +186,6 @@ export class RecordRing {
     const at = slot * NUMBERS;
     const ref = slot * REFS;
     return {
-      time: n[at + TIME]!,
-      durationMs: n[at + DURATION]!,
       target: this.refs[ref + TARGET] as string | undefined,
       userAgent: this.refs[ref + AGENT] as string | undefined,
       flags: n[at + FLAGS]!,
@@ -207,6 +209,8 @@ export class RecordRing {
     const cached = this.refs[slot * REFS + BUILT] as RequestRecord | undefined;
     if (cached !== undefined) return cached;
     const f = this.finishedAt(slot);
+    const time = this.nums[slot * NUMBERS + TIME]!;
+    const durationMs = this.nums[slot * NUMBERS + DURATION]!;
     const flags = f.flags;
     const x: Extra = f.extra ?? {};
     const t = f.target ?? '';
@@ -247,8 +251,8 @@ export class RecordRing {
     const ua = parseUserAgent(f.userAgent);
     const r: RequestRecord = {
       id: this.nums[slot * NUMBERS + ID]!,
-      time: f.time,
-      durationMs: Math.round(f.durationMs * 1000) / 1000,
+      time,
+      durationMs: Math.round(durationMs * 1000) / 1000,
       target: dot < 0 ? t : t.slice(0, dot),
       operation,
       summary: summary.summary,
