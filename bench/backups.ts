@@ -22,7 +22,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Database } from '../src/engine/database';
 import { cpuMs, median, round, writtenBytes } from './lib/measure';
-import { writeResult } from './lib/results';
+import { report } from './lib/results';
 import { TABLE, createTableBody, item } from './lib/workload';
 
 const N = Number(process.env.BENCH_BACKUP_ITEMS ?? 1_000_000);
@@ -271,9 +271,7 @@ async function main(): Promise<void> {
       exportItemsPerSec: round(ei.exportItemsPerSec!),
       importItemsPerSec: round(ei.importItemsPerSec!),
     };
-    const json = JSON.stringify(result, null, 2);
-    console.log(json);
-    writeResult('backups.json', json);
+    report('backups.json', result);
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
   }

@@ -4,7 +4,7 @@
 // The database runs on a clock that advances 50 µs per operation, so the provisioned table stays
 // within its throughput and partitions. Prints one JSON object; writes bench/results/capacity.json.
 import { Database } from '../src/engine/database';
-import { writeResult } from './lib/results';
+import { report } from './lib/results';
 
 const OPS = Number(process.env.BENCH_OPS ?? 200_000);
 const ROUNDS = 3;
@@ -84,9 +84,7 @@ async function main(): Promise<void> {
     },
     chargeCallMicros: { write: round2(writeCharge), read: round2(readCharge) },
   };
-  const json = JSON.stringify(out, null, 2);
-  console.log(json);
-  writeResult('capacity.json', json);
+  report('capacity.json', out);
 }
 
 void main();

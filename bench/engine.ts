@@ -7,7 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Database } from '../src/engine/database';
 import { BareDurableWrites, BareReads } from './lib/ceiling';
-import { writeResult } from './lib/results';
+import { report } from './lib/results';
 import { summarize } from './lib/stats';
 import { TABLE, createTableBody, item, pk, sk } from './lib/workload';
 
@@ -135,9 +135,7 @@ async function main(): Promise<void> {
     },
   };
 
-  const json = JSON.stringify(results, null, 2);
-  console.log(json);
-  writeResult('engine.json', json);
+  report('engine.json', results);
 }
 
 main().catch((e) => {

@@ -17,7 +17,7 @@
 // same-round ratios this/old.
 // Writes JSON to stdout and to bench/results/http.json.
 import { mkdtempSync, rmSync } from 'node:fs';
-import { writeResult } from './lib/results';
+import { report } from './lib/results';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { startChild, type ServerChild } from './lib/children';
@@ -204,9 +204,7 @@ async function main(): Promise<void> {
       lean,
       sdk,
     };
-    const json = JSON.stringify(result, null, 2);
-    process.stdout.write(json + '\n');
-    writeResult('http.json', json);
+    report('http.json', result);
   } finally {
     for (const s of servers.values()) await s.stop();
     rmSync(diskDir, { recursive: true, force: true });

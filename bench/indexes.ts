@@ -11,7 +11,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Database } from '../src/engine/database';
-import { writeResult } from './lib/results';
+import { report } from './lib/results';
 import { summarize } from './lib/stats';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
@@ -161,9 +161,7 @@ async function main(): Promise<void> {
   result.openWithGsis = [];
   for (const g of [0, 1, 5]) (result.openWithGsis as unknown[]).push(await openTime(g));
   result.backfill = await backfill();
-  const json = JSON.stringify(result, null, 2);
-  console.log(json);
-  writeResult('indexes.json', json);
+  report('indexes.json', result);
 }
 
 main().catch((e) => {

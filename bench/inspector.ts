@@ -25,7 +25,7 @@
 // Writes JSON to stdout and to bench/results/inspector.json.
 import { execFileSync } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
-import { writeResult } from './lib/results';
+import { report } from './lib/results';
 import { startChild, type ServerChild } from './lib/children';
 import { runLoad, sendAll } from './lib/raw-client';
 import { createTableRequest, DEFAULT_WORKLOAD, OPS, preloadRequests, rawRequests } from './lib/workload';
@@ -190,9 +190,7 @@ async function main(): Promise<void> {
       memory,
       ops,
     };
-    const json = JSON.stringify(result, null, 2);
-    process.stdout.write(json + '\n');
-    writeResult('inspector.json', json);
+    report('inspector.json', result);
   } finally {
     await server.stop();
   }

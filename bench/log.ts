@@ -26,7 +26,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Database as NewDatabase } from '../src/engine/database';
 import { cpuMs, median, round, writtenBytes } from './lib/measure';
-import { writeResult } from './lib/results';
+import { report } from './lib/results';
 import { TABLE, createTableBody, item } from './lib/workload';
 
 const OLD_COMMIT = 'fde3f25';
@@ -202,19 +202,13 @@ async function main(): Promise<void> {
       openReplay: ratios[open2] <= 1.1,
       putItem: ratios[puts] >= 1 / 1.1,
     });
-    const json = JSON.stringify(
-      {
-        config: { items: ITEMS, records: RECORDS, replayKeys: REPLAY_KEYS, puts: PUTS, bytesItems: BYTES_ITEMS, rounds: ROUNDS, old: OLD_COMMIT, durability: 'process', cpus: os.cpus().length },
-        new: results.new,
-        old: results.old,
-        ratiosNewOverOld: ratios,
-        goal: { wallClock: goal('openCheckpointedMs', 'openReplayMs', 'putsPerSec'), cpuTime: goal('openCheckpointedCpuMs', 'openReplayCpuMs', 'putsPerCpuSec') },
-      },
-      null,
-      2,
-    );
-    console.log(json);
-    writeResult('log.json', json);
+    report('log.json', {
+      config: { items: ITEMS, records: RECORDS, replayKeys: REPLAY_KEYS, puts: PUTS, bytesItems: BYTES_ITEMS, rounds: ROUNDS, old: OLD_COMMIT, durability: 'process', cpus: os.cpus().length },
+      new: results.new,
+      old: results.old,
+      ratiosNewOverOld: ratios,
+      goal: { wallClock: goal('openCheckpointedMs', 'openReplayMs', 'putsPerSec'), cpuTime: goal('openCheckpointedCpuMs', 'openReplayCpuMs', 'putsPerCpuSec') },
+    });
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
   }

@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Database } from '../src/engine/database';
-import { writeResult } from './lib/results';
+import { report } from './lib/results';
 import { TABLE, createTableBody, item } from './lib/workload';
 
 const N = Number(process.env.BENCH_OPEN_ITEMS ?? 1_000_000);
@@ -64,9 +64,7 @@ async function main(): Promise<void> {
   const buildMs = Math.round(performance.now() - t);
   const out = execFileSync(process.execPath, [...self, 'open', data], { encoding: 'utf8' });
   const result = { ...JSON.parse(out.trim().split('\n').pop()!), buildMs, folderMB: Math.round(dirSize(data) / 1e6) };
-  const json = JSON.stringify(result, null, 2);
-  console.log(json);
-  writeResult('open.json', json);
+  report('open.json', result);
   fs.rmSync(work, { recursive: true, force: true });
 }
 

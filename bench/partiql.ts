@@ -11,7 +11,7 @@ import { performance } from 'node:perf_hooks';
 import { Database } from '../src/engine/database';
 import { startChild } from './lib/children';
 import { encodeRequest, runLoad } from './lib/raw-client';
-import { writeResult } from './lib/results';
+import { report } from './lib/results';
 import { summarize } from './lib/stats';
 
 const ITEMS = Number(process.env.BENCH_ITEMS ?? 10_000);
@@ -134,9 +134,7 @@ async function overHttp(): Promise<Record<string, unknown>> {
 
 async function main(): Promise<void> {
   const result = { items: ITEMS, roundMs: ROUND_MS, rounds: ROUNDS, goalRatio: 0.7, inProcess: await inProcess(), http: await overHttp() };
-  const json = JSON.stringify(result, null, 2);
-  console.log(json);
-  writeResult('partiql.json', json);
+  report('partiql.json', result);
 }
 
 main().catch((e) => {

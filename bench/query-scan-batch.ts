@@ -4,7 +4,7 @@
 //   scan    a full Scan with a filter matching 1% of the items, page after page (1 MB each)
 // Each phase stops at BENCH_PHASE_LIMIT_S seconds (default 120) and reports how far it got.
 // Prints one JSON object and writes bench/results/query-scan-batch.json.
-import { writeResult } from './lib/results';
+import { report } from './lib/results';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -184,9 +184,7 @@ async function main(): Promise<void> {
   };
   results.inProcess = await inProcess();
   results.http = await overHttp();
-  const json = JSON.stringify(results, null, 2);
-  console.log(json);
-  writeResult('query-scan-batch.json', json);
+  report('query-scan-batch.json', results);
 }
 
 main().catch((e) => {

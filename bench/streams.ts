@@ -22,7 +22,7 @@ import { performance } from 'node:perf_hooks';
 import { startChild, type ServerChild } from './lib/children';
 import { encodeRequest, runLoad } from './lib/raw-client';
 import { rawConnection, type Connection } from './lib/raw-connection';
-import { writeResult } from './lib/results';
+import { report } from './lib/results';
 import { summarize } from './lib/stats';
 
 const ITEMS = Number(process.env.BENCH_ITEMS ?? 1_000_000);
@@ -301,9 +301,7 @@ async function main(): Promise<void> {
     await server.stop();
     fs.rmSync(dir, { recursive: true, force: true });
   }
-  const json = JSON.stringify(results, null, 2);
-  console.log(json);
-  writeResult('streams.json', json);
+  report('streams.json', results);
 }
 
 main().catch((e) => {

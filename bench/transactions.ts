@@ -15,7 +15,7 @@ import { Database } from '../src/engine/database';
 import { startChild } from './lib/children';
 import { encodeRequest, runLoad } from './lib/raw-client';
 import { rawConnection } from './lib/raw-connection';
-import { writeResult } from './lib/results';
+import { report } from './lib/results';
 import { summarize } from './lib/stats';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
@@ -123,9 +123,7 @@ async function main(): Promise<void> {
   const results: Record<string, unknown> = { node: process.version, cpus: os.cpus().length, secondsPerPhase: SECONDS, inFlight: IN_FLIGHT, itemsPerUnit: ITEMS_PER_UNIT };
   results.inProcess = await inProcess();
   results.http = await overHttp();
-  const json = JSON.stringify(results, null, 2);
-  console.log(json);
-  writeResult('transactions.json', json);
+  report('transactions.json', results);
 }
 
 main().catch((e) => {

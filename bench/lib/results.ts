@@ -9,8 +9,11 @@ export function resultsDir(): string {
   return path.join(dir, 'bench', 'results');
 }
 
-export function writeResult(file: string, json: string): void {
+/** A benchmark's result as indented JSON: printed on stdout and written to bench/results/`file`. */
+export function report(file: string, result: unknown): void {
+  const json = JSON.stringify(result, null, 2) + '\n';
+  process.stdout.write(json);
   const dir = resultsDir();
   fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(path.join(dir, file), json + '\n');
+  fs.writeFileSync(path.join(dir, file), json);
 }
