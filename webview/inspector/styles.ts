@@ -109,15 +109,6 @@ export const appStyles = [
     .explorer {
       color: var(--vscode-descriptionForeground);
     }
-    .empty {
-      padding: 16px 12px;
-      color: var(--vscode-descriptionForeground);
-    }
-    .notice {
-      margin: 12px;
-      padding: 12px;
-      border: 1px solid var(--vscode-panel-border, var(--vscode-contrastBorder, transparent));
-    }
     .detail {
       flex: none;
       max-height: 50vh;

@@ -1,6 +1,7 @@
 // The frame every panel app shares: a full-height column that fits the editor area at any width
 // down to about 600 px (flex children may shrink below their content, long words wrap), a
-// header row with the panel's title, a wrapping toolbar under it, and muted text. Theme
+// header row with the panel's title, a wrapping toolbar under it, muted text, the line shown
+// where a list is empty and a bordered notice (what a panel cannot show, and why). Theme
 // variables only.
 import { css } from 'lit';
 
@@ -40,5 +41,14 @@ export const panelLayout = css`
   }
   .muted {
     color: var(--vscode-descriptionForeground);
+  }
+  .empty {
+    padding: 16px 12px;
+    color: var(--vscode-descriptionForeground);
+  }
+  .notice {
+    margin: 12px;
+    padding: 12px;
+    border: 1px solid var(--vscode-panel-border, var(--vscode-contrastBorder, transparent));
   }
 `;

@@ -27,14 +27,7 @@ export const appStyles = [
     overflow: auto;
     padding: 0 0 8px;
   }
-  .empty {
-    padding: 16px 12px;
-    color: var(--vscode-descriptionForeground);
-  }
   .notice {
-    margin: 12px;
-    padding: 12px;
-    border: 1px solid var(--vscode-panel-border, var(--vscode-contrastBorder, transparent));
     display: flex;
     flex-direction: column;
     gap: 10px;
