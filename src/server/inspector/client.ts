@@ -28,12 +28,3 @@ export function parseUserAgent(userAgent: string | undefined): ClientInfo {
   }
   return {};
 }
-
-/** The User-Agent among raw headers (name, value, name, value ...), without building a header map. */
-export function userAgentOf(raw: readonly string[]): string | undefined {
-  for (let i = 0; i < raw.length; i += 2) {
-    const name = raw[i]!;
-    if (name.length === 10 && (name === 'User-Agent' || name.toLowerCase() === 'user-agent')) return raw[i + 1];
-  }
-  return undefined;
-}
